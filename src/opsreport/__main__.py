@@ -1,0 +1,3 @@
+from opsreport.cli import main
+
+main()

@@ -1,0 +1,169 @@
+"""Metrics as JSON objects and terminal tables (what ``opsreport metrics`` prints)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from opsreport.formatting import (
+    STATUS_LABELS,
+    fmt_amount,
+    fmt_delta,
+    fmt_pct,
+    kpi_places,
+    verdict_text,
+)
+from opsreport.metrics import Metrics, _number
+
+__all__ = ["metrics_json", "print_table"]
+
+
+def metrics_json(metrics: Metrics, what: str = "kpis") -> list[dict[str, Any]]:
+    if what == "kpis":
+        return [result.as_json() for result in metrics.results]
+    if what == "goals":
+        return [_goal_json(check) for check in metrics.goals]
+    if what == "risks":
+        return [_risk_json(risk) for risk in metrics.risks]
+    if what == "quarters":
+        return [
+            {
+                "id": series.kpi.id,
+                "name": series.kpi.name,
+                "aggregation": series.kpi.aggregation,
+                "quarters": [
+                    {
+                        "period": point.period.label,
+                        "actual": _number(point.actual),
+                        "target": _number(point.target),
+                        "prior_year": _number(point.prior_year),
+                        "attainment": _number(point.attainment),
+                        "var_prior": _number(point.var_prior),
+                        "var_prior_pct": _number(point.var_prior_pct),
+                        "change": _number(point.change),
+                        "change_pct": _number(point.change_pct),
+                    }
+                    for point in series.points
+                ],
+                "total_actual": _number(series.total_actual),
+                "annual_gap": _number(series.annual_gap),
+            }
+            for series in metrics.quarters
+        ]
+    if what == "breakdown":
+        return [
+            {
+                "dimension": table.dimension,
+                "kpi": table.kpi.id or table.kpi.name,
+                "total_actual": _number(table.total_actual),
+                "total_prior": _number(table.total_prior),
+                "coverage": _number(table.coverage),
+                "items": [
+                    {
+                        "item": item.item,
+                        "actual": _number(item.actual),
+                        "prior_year": _number(item.prior_year),
+                        "target": _number(item.target),
+                        "share": _number(item.share),
+                        "share_prior": _number(item.share_prior),
+                        "share_change_pp": _number(item.share_change_pp),
+                        "var_prior_pct": _number(item.var_prior_pct),
+                        "attainment": _number(item.attainment),
+                        "rank": item.rank,
+                        "rank_prior": item.rank_prior,
+                    }
+                    for item in table.items
+                ],
+            }
+            for table in metrics.breakdowns
+        ]
+    raise ValueError(f"unknown selection {what!r}")
+
+
+def _goal_json(check: Any) -> dict[str, Any]:
+    goal = check.goal
+    return {
+        "goal": goal.goal,
+        "kpi": check.kpi.id or check.kpi.name if check.kpi else None,
+        "baseline": _number(check.baseline),
+        "target": _number(goal.target),
+        "unit": goal.unit or None,
+        "direction": goal.direction,
+        "deadline": goal.deadline.isoformat() if goal.deadline else None,
+        "owner": goal.owner,
+        "measure": goal.measure,
+        "aligns_to": goal.aligns_to,
+        "required_change": _number(check.required_change),
+        "required_change_pct": _number(check.required_change_pct),
+        "achieved_change": _number(check.achieved_change),
+        "smart": {
+            letter: {
+                "passed": verdict.passed,
+                "code": verdict.code,
+                "reason": verdict_text(verdict, goal.unit, "en"),
+            }
+            for letter, verdict in check.letters.items()
+        },
+        "is_smart": check.is_smart,
+        "failed": check.failed,
+    }
+
+
+def _risk_json(result: Any) -> dict[str, Any]:
+    risk = result.risk
+    return {
+        "risk": risk.risk,
+        "category": risk.category,
+        "likelihood": risk.likelihood,
+        "impact": risk.impact,
+        "score": result.score,
+        "level": result.level,
+        "kpi": result.kpi.id or result.kpi.name if result.kpi else None,
+        "threshold": risk.threshold.text if risk.threshold else None,
+        "observed": _number(result.observed),
+        "triggered": result.triggered,
+        "response": risk.response,
+        "owner": risk.owner,
+    }
+
+
+def print_table(metrics: Metrics, what: str = "kpis", lang: str = "zh") -> None:
+    """A terminal table; goals/risks/quarters/breakdown print their JSON rows as a table."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if what != "kpis":
+        rows = metrics_json(metrics, what)
+        if not rows:
+            console.print(f"(no {what})")
+            return
+        table = Table(show_lines=False)
+        keys = [k for k in rows[0] if not isinstance(rows[0][k], (dict, list))]
+        for key in keys:
+            table.add_column(key)
+        for row in rows:
+            table.add_row(*("" if row[k] is None else str(row[k]) for k in keys))
+        console.print(table)
+        return
+    table = Table(title=metrics.report.meta.title or str(metrics.report.source))
+    for column, justify in [
+        ("KPI", "left"), ("AC", "right"), ("PL", "right"), ("PY", "right"),
+        ("ΔPL", "right"), ("ΔPY", "right"), ("attainment", "right"), ("status", "left"),
+    ]:  # fmt: skip
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    labels = STATUS_LABELS["zh" if lang == "zh" else "en"]
+    for result in metrics.results:
+        kpi = result.kpi
+        places = kpi_places(kpi.target, kpi.actual, kpi.prior_year)
+        colour = {"met": "green", "near": "yellow", "missed": "red"}.get(result.status or "", "")
+        table.add_row(
+            kpi.name,
+            fmt_amount(kpi.actual, kpi.unit, places, lang),
+            fmt_amount(kpi.target, kpi.unit, places, lang),
+            fmt_amount(kpi.prior_year, kpi.unit, places, lang),
+            fmt_delta(result.var_target, result.var_target_pct, kpi.unit, lang),
+            fmt_delta(result.var_prior, result.var_prior_pct, kpi.unit, lang),
+            fmt_pct(result.attainment),
+            f"[{colour}]{labels[result.status]}[/]" if colour else labels[result.status],
+        )
+    console.print(table)

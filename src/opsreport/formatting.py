@@ -1,0 +1,282 @@
+"""Numbers and words as a reader sees them, in zh and en.
+
+Rounding is half away from zero, as Excel shows it (Python's ``round`` rounds
+half to even and would print 41.8% for 0.4185). Rates move in percentage
+points (个百分点 / pp), amounts in percent. These functions are also the
+Jinja filters that templates use, so no template formats a number by hand.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from opsreport.values import parse_unit
+
+__all__ = [
+    "attainment_text",
+    "fmt_amount",
+    "fmt_delta",
+    "fmt_number",
+    "fmt_pct",
+    "fmt_pp",
+    "kpi_places",
+    "round_half_up",
+    "sentence",
+]
+
+HUNDRED = Decimal(100)
+DASH = "–"
+
+
+def round_half_up(value: Decimal | float | int, places: int = 0) -> Decimal:
+    """Round half away from zero: 0.4185 → 0.419 at 3 places, -2.5 → -3."""
+    if not isinstance(value, Decimal):
+        value = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def kpi_places(*values: Decimal | None, cap: int = 2) -> int:
+    """Decimal places a KPI shows: as many as its most precise figure, at most ``cap``."""
+    return min(cap, max((_decimals(v) for v in values if v is not None), default=0))
+
+
+def fmt_number(value: Decimal | float | int | None, places: int | None = None, grouping: bool = True) -> str:
+    """1234567.891 → 1,234,567.89; places defaults to the value's own (at most 2)."""
+    if value is None:
+        return DASH
+    if not isinstance(value, Decimal):
+        value = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if places is None:
+        places = kpi_places(value)
+    rounded = round_half_up(value, places)
+    if rounded == 0:
+        rounded = abs(rounded)  # no "-0.0"
+    return f"{rounded:,.{places}f}" if grouping else f"{rounded:.{places}f}"
+
+
+def fmt_amount(value: Decimal | None, unit: str = "", places: int | None = None, lang: str = "zh") -> str:
+    """A figure with its unit the way the language writes it: 8.37亿元, 14.8%, 8.37 USD m."""
+    if value is None:
+        return DASH
+    text = fmt_number(value, places)
+    info = parse_unit(unit)
+    if not unit:
+        return text
+    if info.is_percent:
+        return f"{text}%"
+    if info.is_points:
+        return f"{text}个百分点" if lang == "zh" else f"{text} pp"
+    if lang == "zh" and not unit.isascii():
+        return f"{text}{unit}"
+    if unit in {"$", "¥", "€", "£"}:
+        return f"{unit}{text}"
+    return f"{text} {unit}"
+
+
+def fmt_pct(fraction: Decimal | None, places: int = 1, signed: bool = False) -> str:
+    """A fraction as a percentage: 1.04625 → 104.6%."""
+    if fraction is None:
+        return DASH
+    value = round_half_up(fraction * HUNDRED, places)
+    sign = "+" if signed and value > 0 else ""
+    return f"{sign}{fmt_number(value, places)}%"
+
+
+def fmt_pp(points: Decimal | None, places: int = 1, signed: bool = False, lang: str = "zh") -> str:
+    """Percentage points: 3.6个百分点 / +3.6 pp."""
+    if points is None:
+        return DASH
+    value = round_half_up(points, places)
+    sign = "+" if signed and value > 0 else ""
+    number = f"{sign}{fmt_number(value, places)}"
+    return f"{number}个百分点" if lang == "zh" else f"{number} pp"
+
+
+def fmt_delta(
+    absolute: Decimal | None, relative: Decimal | None, unit: str, lang: str = "zh", places: int = 1
+) -> str:
+    """The variance a reader expects: pp for rates, percent for amounts; signed."""
+    if parse_unit(unit).is_rate:
+        return fmt_pp(absolute, places, signed=True, lang=lang)
+    return fmt_pct(relative, places, signed=True)
+
+
+def attainment_text(attainment: Decimal | None) -> str:
+    return fmt_pct(attainment, 1)
+
+
+# --------------------------------------------------------------------------- sentences
+
+STATUS_LABELS = {
+    "zh": {"met": "达成", "near": "接近", "missed": "未达成", None: "无目标"},
+    "en": {"met": "met", "near": "near", "missed": "missed", None: "no target"},
+}
+
+
+def _abs_pct(fraction: Decimal) -> str:
+    return fmt_pct(abs(fraction), 1)
+
+
+def _abs_pp(points: Decimal, lang: str) -> str:
+    return fmt_pp(abs(points), 1, lang=lang)
+
+
+def sentence(result, lang: str = "zh", base_name: str | None = None) -> str:  # noqa: ANN001
+    """One analyst's sentence for a KPI result, e.g.
+    直接利润8.37亿元，较目标8亿元超额4.6%，同比增长30.4%，占公司利润增量20亿元的41.9%。
+    """
+    kpi = result.kpi
+    places = kpi_places(kpi.target, kpi.actual, kpi.prior_year, kpi.next_target)
+    unit = kpi.unit
+    rate = kpi.is_rate
+    lower = kpi.direction == "lower"
+
+    def amount(value: Decimal | None) -> str:
+        return fmt_amount(value, unit, places, lang)
+
+    if lang == "zh":
+        parts = [f"{kpi.name}{amount(kpi.actual)}"]
+    else:
+        parts = [f"{kpi.name} was {amount(kpi.actual)}"]
+    if kpi.actual is None:
+        return (f"{kpi.name}：本年无实际数据。" if lang == "zh" else f"{kpi.name}: no actual figure this year.")
+
+    if result.var_target is not None:
+        var = result.var_target
+        good = result.good_vs_target
+        size = _abs_pp(var, lang) if rate else (_abs_pct(result.var_target_pct) if result.var_target_pct is not None else amount(abs(var)))
+        target = amount(kpi.target)
+        if lang == "zh":
+            if var == 0:
+                parts.append(f"与目标{target}持平")
+            elif not lower and good and not rate:
+                parts.append(f"较目标{target}超额{size}")
+            else:
+                word = "高" if var > 0 else "低"
+                clause = f"较目标{target}{word}{size}"
+                if lower:
+                    clause += "，优于目标" if good else "，未达目标"
+                elif not good:
+                    clause += "，未达目标"
+                parts.append(clause)
+            if result.attainment is not None and (lower or not good or rate):
+                parts.append(f"完成率{attainment_text(result.attainment)}")
+        else:
+            if var == 0:
+                parts.append(f"on its {target} target")
+            else:
+                word = "above" if var > 0 else "below"
+                verdict = "better than" if good else "short of"
+                clause = f"{size} {word} the {target} target"
+                if lower or not good:
+                    clause += f" ({verdict} target)"
+                parts.append(clause)
+            if result.attainment is not None:
+                parts.append(f"attainment {attainment_text(result.attainment)}")
+
+    if result.var_prior is not None:
+        var = result.var_prior
+        if lang == "zh":
+            if var == 0:
+                parts.append("与上年持平")
+            elif rate:
+                verb = "提升" if var > 0 else "下降"
+                parts.append(f"同比{verb}{_abs_pp(var, lang)}")
+            elif result.var_prior_pct is not None:
+                verb = "增长" if var > 0 else "下降"
+                parts.append(f"同比{verb}{_abs_pct(result.var_prior_pct)}")
+            if lower and var != 0:
+                parts[-1] += "，有所改善" if result.good_vs_prior else "，有所恶化"
+        else:
+            if var == 0:
+                parts.append("flat on last year")
+            else:
+                word = "up" if var > 0 else "down"
+                size = _abs_pp(var, lang) if rate else (_abs_pct(result.var_prior_pct) if result.var_prior_pct is not None else amount(abs(var)))
+                clause = f"{word} {size} on last year"
+                if lower:
+                    clause += " (an improvement)" if result.good_vs_prior else " (a deterioration)"
+                parts.append(clause)
+
+    if result.share is not None:
+        name = base_name or kpi.base_name
+        base = amount(kpi.base)
+        if lang == "zh":
+            parts.append(f"占{name or '公司总额'}{base}的{fmt_pct(result.share)}")
+        else:
+            parts.append(f"{fmt_pct(result.share)} of {name or 'the company total'} ({base})")
+
+    if lang == "zh":
+        return "，".join(parts) + "。"
+    if len(parts) == 1:
+        return parts[0] + "."
+    if len(parts) == 2:
+        return f"{parts[0]}, {parts[1]}."
+    return f"{parts[0]}, " + ", ".join(parts[1:-1]) + f", and {parts[-1]}."
+
+
+# --------------------------------------------------------------------------- SMART and risks
+
+_VERDICTS = {
+    "kpi_linked": ("对应指标「{kpi}」", "tied to the KPI {kpi}"),
+    "concrete_object": ("目标对象具体", "names a concrete, countable object"),
+    "vague": ("未关联指标，描述笼统", "names no KPI and nothing countable"),
+    "measurable": ("有数值目标，口径：{source}", "numeric target, measured by {source}"),
+    "no_target": ("没有数值目标", "has no numeric target"),
+    "no_source": ("没有衡量口径/数据来源", "has no data source or measure"),
+    "no_baseline": ("缺少基线，无法判断", "no baseline to judge it against"),
+    "holds_level": ("保持或回落，无需额外提升", "holds the current level"),
+    "no_history": ("缺少上年数据，无法判断", "no prior-year figure to judge it against"),
+    "no_improvement_this_year": (
+        "需提升{required}，但本年未见改善（{achieved}）",
+        "needs {required} while this year did not improve ({achieved})",
+    ),
+    "within_reach": (
+        "需提升{required}，为本年改善{achieved}的{ratio}倍",
+        "needs {required}, {ratio}× this year's change of {achieved}",
+    ),
+    "stretch": (
+        "需提升{required}，超过本年改善{achieved}的两倍（{ratio}倍）",
+        "needs {required}, more than twice this year's change of {achieved} ({ratio}×)",
+    ),
+    "aligned": ("对齐：{to}", "serves: {to}"),
+    "not_aligned": ("未说明对齐的公司目标", "does not say which company goal it serves"),
+    "no_deadline": ("没有截止日期", "has no deadline"),
+    "outside_plan_year": ("截止{deadline}不在{plan_year}年内", "deadline {deadline} is outside {plan_year}"),
+    "dated": ("截止{deadline}", "due {deadline}"),
+}
+
+SMART_NAMES = {
+    "zh": {"S": "具体", "M": "可衡量", "A": "可实现", "R": "相关", "T": "有时限"},
+    "en": {"S": "Specific", "M": "Measurable", "A": "Achievable", "R": "Relevant", "T": "Time-bound"},
+}
+
+
+def verdict_text(verdict, unit: str = "", lang: str = "zh") -> str:  # noqa: ANN001
+    """The reason behind one SMART letter, in words."""
+    zh, en = _VERDICTS.get(verdict.code, (verdict.code, verdict.code))
+    params = dict(verdict.params)
+    for key in ("required", "achieved"):
+        if key in params and params[key] is not None:
+            value = params[key]
+            params[key] = (
+                fmt_pp(value, 1, signed=True, lang=lang)
+                if parse_unit(unit).is_rate
+                else fmt_amount(value, unit, None, lang) if value < 0 else "+" + fmt_amount(value, unit, None, lang)
+            )
+    if "ratio" in params:
+        params["ratio"] = fmt_number(params["ratio"], 1)
+    if "deadline" in params and params["deadline"] is not None:
+        params["deadline"] = params["deadline"].isoformat()
+    return (zh if lang == "zh" else en).format(**params)
+
+
+RISK_LEVELS = {
+    "zh": {"high": "高", "medium": "中", "low": "低", None: DASH},
+    "en": {"high": "high", "medium": "medium", "low": "low", None: DASH},
+}

@@ -1,0 +1,531 @@
+"""The KPI engine: pure functions from a validated Report to computed figures.
+
+No I/O and no display text. Every figure that cannot be computed is ``None``
+with a reason code in ``reasons``; nothing here returns ``inf`` or ``nan`` or
+raises on a zero, a missing figure or a negative base. Arithmetic is in
+Decimal so that 8.37 / 20 is exactly 0.4185 and rounds as Excel shows it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from opsreport.model import Goal, Kpi, PeriodValue, Report, Risk
+from opsreport.values import Period
+
+__all__ = [
+    "BreakdownItem",
+    "BreakdownTable",
+    "GoalCheck",
+    "GroupSummary",
+    "KpiResult",
+    "Metrics",
+    "QuarterPoint",
+    "RiskResult",
+    "Settings",
+    "Verdict",
+    "check_goal",
+    "compute",
+    "compute_kpi",
+    "evaluate_risk",
+]
+
+ONE = Decimal(1)
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Settings:
+    near_threshold: Decimal = Decimal("0.95")  # attainment from here to 100% is "near"
+    attainment_cap: Decimal = Decimal("1.2")  # cap per KPI in the weighted score
+    stretch_factor: Decimal = Decimal(2)  # SMART-A: needs more than 2× this year's change
+    deviation_warning: Decimal = Decimal(8)  # percent: monitoring rule in the plans
+
+
+DEFAULT_SETTINGS = Settings()
+
+
+def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal:
+    return numerator / denominator
+
+
+@dataclass(frozen=True)
+class KpiResult:
+    """All figures of one KPI. Fractions are fractions (1.046, not 104.6)."""
+
+    kpi: Kpi
+    attainment: Decimal | None
+    var_target: Decimal | None
+    var_target_pct: Decimal | None
+    var_prior: Decimal | None
+    var_prior_pct: Decimal | None
+    share: Decimal | None
+    next_change: Decimal | None
+    next_change_pct: Decimal | None
+    status: str | None
+    reasons: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def good_vs_target(self) -> bool | None:
+        """Is the variance to target good for this KPI's direction? None when unknown."""
+        return None if self.var_target is None else self.kpi.sign * self.var_target >= 0
+
+    @property
+    def good_vs_prior(self) -> bool | None:
+        return None if self.var_prior is None else self.kpi.sign * self.var_prior >= 0
+
+    def as_json(self) -> dict[str, object]:
+        """The ``metrics --json`` object, keys as documented."""
+        kpi = self.kpi
+        return {
+            "id": kpi.id,
+            "name": kpi.name,
+            "group": kpi.group,
+            "unit": kpi.unit or None,
+            "direction": kpi.direction,
+            "target": _number(kpi.target),
+            "actual": _number(kpi.actual),
+            "prior_year": _number(kpi.prior_year),
+            "attainment": _number(self.attainment),
+            "var_target": _number(self.var_target),
+            "var_target_pct": _number(self.var_target_pct),
+            "var_prior": _number(self.var_prior),
+            "var_prior_pct": _number(self.var_prior_pct),
+            "share": _number(self.share),
+            "next_target": _number(kpi.next_target),
+            "next_change": _number(self.next_change),
+            "next_change_pct": _number(self.next_change_pct),
+            "status": self.status,
+        }
+
+
+def _number(value: Decimal | None) -> float | int | None:
+    """JSON number: 12 significant digits, so 1/3 is 0.333333333333 and 0.37 stays 0.37."""
+    if value is None:
+        return None
+    rounded = float(f"{value:.12g}")
+    return int(rounded) if value == value.to_integral_value() and abs(rounded) < 2**53 else rounded
+
+
+def compute_kpi(kpi: Kpi, settings: Settings = DEFAULT_SETTINGS) -> KpiResult:
+    reasons: dict[str, str] = {}
+    actual, target, prior = kpi.actual, kpi.target, kpi.prior_year
+
+    var_target = var_target_pct = attainment = None
+    if actual is None or target is None:
+        reasons["var_target"] = "no_actual" if actual is None else "no_target"
+        reasons["attainment"] = reasons["var_target"]
+    else:
+        var_target = actual - target
+        if target == 0:
+            reasons["var_target_pct"] = reasons["attainment"] = "target_zero"
+        else:
+            var_target_pct = _ratio(var_target, abs(target))
+            attainment = ONE + kpi.sign * var_target_pct
+            # Decimal keeps the sign exact: attainment >= 1 exactly when the variance is good.
+
+    var_prior = var_prior_pct = None
+    if actual is None or prior is None:
+        reasons["var_prior"] = "no_actual" if actual is None else "no_prior_year"
+    else:
+        var_prior = actual - prior
+        if prior == 0:
+            reasons["var_prior_pct"] = "prior_zero"
+        else:
+            var_prior_pct = _ratio(var_prior, abs(prior))
+
+    share = None
+    if kpi.base is not None:
+        if actual is None:
+            reasons["share"] = "no_actual"
+        elif kpi.base <= 0:
+            reasons["share"] = "base_zero" if kpi.base == 0 else "base_negative"
+        else:
+            share = _ratio(actual, kpi.base)
+
+    next_change = next_change_pct = None
+    if kpi.next_target is not None:
+        if actual is None:
+            reasons["next_change"] = "no_actual"
+        else:
+            next_change = kpi.next_target - actual
+            if actual == 0:
+                reasons["next_change_pct"] = "actual_zero"
+            else:
+                next_change_pct = _ratio(next_change, abs(actual))
+
+    status = None
+    if attainment is not None:
+        if attainment >= ONE:
+            status = "met"
+        elif attainment >= settings.near_threshold:
+            status = "near"
+        else:
+            status = "missed"
+    return KpiResult(
+        kpi, attainment, var_target, var_target_pct, var_prior, var_prior_pct, share,
+        next_change, next_change_pct, status, reasons,
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- groups, score
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    name: str | None
+    results: tuple[KpiResult, ...]
+    met: int
+    near: int
+    missed: int
+    unrated: int
+    score: Decimal | None  # weighted, capped attainment of the group's weighted KPIs
+
+
+def weighted_score(results: list[KpiResult] | tuple[KpiResult, ...], cap: Decimal) -> Decimal | None:
+    """Σ w·min(attainment, cap) / Σ w over KPIs that have both a weight and an attainment."""
+    total_weight = ZERO
+    total = ZERO
+    for result in results:
+        weight = result.kpi.weight
+        if weight is None or weight == 0 or result.attainment is None:
+            continue
+        total_weight += weight
+        total += weight * min(result.attainment, cap)
+    return total / total_weight if total_weight else None
+
+
+def _summarise(name: str | None, results: list[KpiResult], settings: Settings) -> GroupSummary:
+    counts = defaultdict(int)
+    for result in results:
+        counts[result.status or "unrated"] += 1
+    return GroupSummary(
+        name, tuple(results), counts["met"], counts["near"], counts["missed"], counts["unrated"],
+        weighted_score(results, settings.attainment_cap),
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- quarters
+
+
+@dataclass(frozen=True)
+class QuarterPoint:
+    period: Period
+    actual: Decimal | None
+    target: Decimal | None
+    prior_year: Decimal | None
+    attainment: Decimal | None
+    var_prior: Decimal | None
+    var_prior_pct: Decimal | None
+    change: Decimal | None  # vs the previous quarter, in the KPI's unit
+    change_pct: Decimal | None
+
+
+@dataclass(frozen=True)
+class QuarterSeries:
+    kpi: Kpi
+    points: tuple[QuarterPoint, ...]
+    total_actual: Decimal | None  # the quarters aggregated the KPI's way
+    annual_gap: Decimal | None  # total_actual − the annual actual (0 when consistent)
+
+
+def _aggregate(values: list[Decimal | None], how: str) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    if how == "sum":
+        return sum(present, ZERO) if len(present) == len(values) else None
+    if how == "avg":
+        return sum(present, ZERO) / len(present)
+    return values[-1]
+
+
+def quarter_series(kpi: Kpi, values: list[PeriodValue], year: int | None) -> QuarterSeries:
+    """Quarters of one KPI; months are rolled up by the KPI's aggregation."""
+    by_quarter: dict[tuple[int | None, int], list[PeriodValue]] = defaultdict(list)
+    for value in values:
+        by_quarter[(value.period.year, value.period.quarter)].append(value)
+    if year is not None and any(y == year for y, _ in by_quarter):
+        by_quarter = {k: v for k, v in by_quarter.items() if k[0] == year}
+    points: list[QuarterPoint] = []
+    previous: Decimal | None = None
+    for (quarter_year, quarter), members in sorted(by_quarter.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1])):
+        members.sort(key=lambda v: v.period.month or 0)
+        how = kpi.aggregation if any(v.period.month for v in members) else "last"
+        actual = _aggregate([v.actual for v in members], how)
+        target = _aggregate([v.target for v in members], how)
+        prior = _aggregate([v.prior_year for v in members], how)
+        attainment = None
+        if actual is not None and target is not None and target != 0:
+            attainment = ONE + kpi.sign * (actual - target) / abs(target)
+        var_prior = actual - prior if actual is not None and prior is not None else None
+        var_prior_pct = var_prior / abs(prior) if var_prior is not None and prior else None
+        change = actual - previous if actual is not None and previous is not None else None
+        change_pct = change / abs(previous) if change is not None and previous else None
+        points.append(
+            QuarterPoint(
+                Period(quarter_year, quarter), actual, target, prior, attainment,
+                var_prior, var_prior_pct, change, change_pct,
+            )  # fmt: skip
+        )
+        previous = actual
+    total = _aggregate([p.actual for p in points], kpi.aggregation) if points else None
+    gap = total - kpi.actual if total is not None and kpi.actual is not None and len(points) == 4 else None
+    return QuarterSeries(kpi, tuple(points), total, gap)
+
+
+# --------------------------------------------------------------------------- breakdown
+
+
+@dataclass(frozen=True)
+class BreakdownItem:
+    item: str
+    actual: Decimal | None
+    prior_year: Decimal | None
+    target: Decimal | None
+    share: Decimal | None
+    share_prior: Decimal | None
+    share_change_pp: Decimal | None  # (share − share_prior) × 100
+    var_prior_pct: Decimal | None
+    attainment: Decimal | None
+    rank: int | None
+    rank_prior: int | None
+
+
+@dataclass(frozen=True)
+class BreakdownTable:
+    dimension: str
+    kpi: Kpi
+    items: tuple[BreakdownItem, ...]  # ranked by actual, largest first
+    total_actual: Decimal | None
+    total_prior: Decimal | None
+    coverage: Decimal | None  # total_actual / the KPI's annual actual
+
+
+def _ranks(values: dict[str, Decimal | None]) -> dict[str, int]:
+    ordered = sorted((v, k) for k, v in values.items() if v is not None)
+    ordered.reverse()
+    ranks: dict[str, int] = {}
+    for position, (value, key) in enumerate(ordered, start=1):
+        ranks[key] = position
+    return ranks
+
+
+def breakdown_tables(report: Report) -> list[BreakdownTable]:
+    grouped: dict[tuple[str, str], list] = defaultdict(list)
+    for row in report.breakdown:
+        grouped[(row.dimension, row.kpi)].append(row)
+    tables = []
+    for (dimension, kpi_key), rows in grouped.items():
+        kpi = report.kpi(kpi_key)
+        actuals = [r.actual for r in rows if r.actual is not None]
+        priors = [r.prior_year for r in rows if r.prior_year is not None]
+        total = sum(actuals, ZERO) if actuals else None
+        total_prior = sum(priors, ZERO) if priors else None
+        rank = _ranks({r.item: r.actual for r in rows})
+        rank_prior = _ranks({r.item: r.prior_year for r in rows})
+        items = []
+        for r in rows:
+            share = r.actual / total if r.actual is not None and total and total > 0 else None
+            share_prior = (
+                r.prior_year / total_prior if r.prior_year is not None and total_prior and total_prior > 0 else None
+            )
+            change = (share - share_prior) * HUNDRED if share is not None and share_prior is not None else None
+            var_prior_pct = (
+                (r.actual - r.prior_year) / abs(r.prior_year)
+                if r.actual is not None and r.prior_year
+                else None
+            )
+            attainment = (
+                ONE + kpi.sign * (r.actual - r.target) / abs(r.target)
+                if r.actual is not None and r.target
+                else None
+            )
+            items.append(
+                BreakdownItem(
+                    r.item, r.actual, r.prior_year, r.target, share, share_prior, change,
+                    var_prior_pct, attainment, rank.get(r.item), rank_prior.get(r.item),
+                )  # fmt: skip
+            )
+        items.sort(key=lambda i: (i.rank is None, i.rank or 0))
+        coverage = total / kpi.actual if total is not None and kpi.actual else None
+        tables.append(BreakdownTable(dimension, kpi, tuple(items), total, total_prior, coverage))
+    return tables
+
+
+# --------------------------------------------------------------------------- SMART
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One SMART letter: passed (True/False, None when it cannot be judged) and why."""
+
+    passed: bool | None
+    code: str
+    params: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GoalCheck:
+    goal: Goal
+    kpi: Kpi | None
+    baseline: Decimal | None
+    required_change: Decimal | None  # target − baseline, in the goal's unit
+    required_change_pct: Decimal | None
+    achieved_change: Decimal | None  # this year's actual − prior year of the KPI
+    letters: dict[str, Verdict]
+
+    @property
+    def is_smart(self) -> bool:
+        return all(v.passed is not False for v in self.letters.values())
+
+    @property
+    def failed(self) -> list[str]:
+        return [letter for letter, v in self.letters.items() if v.passed is False]
+
+
+def _has_number(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
+
+
+def check_goal(goal: Goal, kpi: Kpi | None, plan_year: int | None, settings: Settings = DEFAULT_SETTINGS) -> GoalCheck:
+    letters: dict[str, Verdict] = {}
+    # S: names a KPI, or a concrete, countable object.
+    if kpi is not None:
+        letters["S"] = Verdict(True, "kpi_linked", {"kpi": kpi.name})
+    elif _has_number(goal.goal):
+        letters["S"] = Verdict(True, "concrete_object")
+    else:
+        letters["S"] = Verdict(False, "vague")
+    # M: a numeric target and a data source.
+    source = goal.measure or (kpi.source if kpi else None)
+    if goal.target is None:
+        letters["M"] = Verdict(False, "no_target")
+    elif not source:
+        letters["M"] = Verdict(False, "no_source")
+    else:
+        letters["M"] = Verdict(True, "measurable", {"source": source})
+    # A: the required change against what was achieved this year.
+    baseline = goal.baseline if goal.baseline is not None else (kpi.actual if kpi else None)
+    required = goal.target - baseline if goal.target is not None and baseline is not None else None
+    required_pct = required / abs(baseline) if required is not None and baseline else None
+    achieved = (
+        kpi.actual - kpi.prior_year
+        if kpi is not None and kpi.actual is not None and kpi.prior_year is not None
+        else None
+    )
+    if required is None:
+        letters["A"] = Verdict(None, "no_baseline" if goal.target is not None else "no_target")
+    elif goal.sign * required <= 0:
+        letters["A"] = Verdict(True, "holds_level")
+    elif achieved is None:
+        letters["A"] = Verdict(None, "no_history")
+    elif goal.sign * achieved <= 0:
+        letters["A"] = Verdict(False, "no_improvement_this_year", {"required": required, "achieved": achieved})
+    else:
+        ratio = abs(required) / abs(achieved)
+        passed = ratio <= settings.stretch_factor
+        letters["A"] = Verdict(
+            passed,
+            "within_reach" if passed else "stretch",
+            {"required": required, "achieved": achieved, "ratio": ratio},
+        )
+    # R: aligned with a company goal.
+    letters["R"] = Verdict(True, "aligned", {"to": goal.aligns_to}) if goal.aligns_to else Verdict(False, "not_aligned")
+    # T: a deadline within the plan year.
+    if goal.deadline is None:
+        letters["T"] = Verdict(False, "no_deadline")
+    elif plan_year is not None and goal.deadline.year != plan_year:
+        letters["T"] = Verdict(False, "outside_plan_year", {"deadline": goal.deadline, "plan_year": plan_year})
+    else:
+        letters["T"] = Verdict(True, "dated", {"deadline": goal.deadline})
+    return GoalCheck(goal, kpi, baseline, required, required_pct, achieved, letters)
+
+
+# --------------------------------------------------------------------------- risks
+
+
+@dataclass(frozen=True)
+class RiskResult:
+    risk: Risk
+    kpi: Kpi | None
+    score: int | None  # likelihood × impact, 1–25
+    level: str | None  # high (≥ 15), medium (≥ 6), low
+    triggered: bool | None  # None when there is nothing to evaluate
+    observed: Decimal | None  # the KPI's actual, or |ΔPL%| in percent for dev thresholds
+    reason: str | None = None
+
+
+def evaluate_risk(risk: Risk, kpi: Kpi | None) -> RiskResult:
+    score = risk.likelihood * risk.impact if risk.likelihood and risk.impact else None
+    level = None if score is None else "high" if score >= 15 else "medium" if score >= 6 else "low"
+    threshold = risk.threshold
+    if threshold is None or kpi is None:
+        return RiskResult(risk, kpi, score, level, None, None, "no_threshold")
+    if kpi.actual is None:
+        return RiskResult(risk, kpi, score, level, None, None, "no_actual")
+    if threshold.kind == "dev":
+        if kpi.target is None or kpi.target == 0:
+            return RiskResult(risk, kpi, score, level, None, None, "no_target")
+        observed = abs(kpi.actual - kpi.target) / abs(kpi.target) * HUNDRED
+    else:
+        observed = kpi.actual
+    return RiskResult(risk, kpi, score, level, threshold.holds(observed), observed)
+
+
+# --------------------------------------------------------------------------- everything
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Every computed figure of a report, ready for the context builder."""
+
+    report: Report
+    settings: Settings
+    results: tuple[KpiResult, ...]
+    groups: tuple[GroupSummary, ...]
+    overall: GroupSummary
+    quarters: tuple[QuarterSeries, ...]
+    breakdowns: tuple[BreakdownTable, ...]
+    goals: tuple[GoalCheck, ...]
+    risks: tuple[RiskResult, ...]
+    resources_total: dict[tuple[str, str], Decimal]  # (category, unit) -> amount
+
+    def result(self, key: str) -> KpiResult:
+        return next(r for r in self.results if r.kpi.key == key)
+
+
+def compute(report: Report, settings: Settings = DEFAULT_SETTINGS) -> Metrics:
+    results = [compute_kpi(kpi, settings) for kpi in report.kpis]
+    by_group: dict[str | None, list[KpiResult]] = {}
+    for result in results:
+        by_group.setdefault(result.kpi.group, []).append(result)
+    groups = tuple(_summarise(name, members, settings) for name, members in by_group.items())
+
+    periods_by_kpi: dict[str, list[PeriodValue]] = defaultdict(list)
+    for value in report.periods:
+        periods_by_kpi[value.kpi].append(value)
+    quarters = tuple(
+        quarter_series(kpi, periods_by_kpi[kpi.key], report.meta.year)
+        for kpi in report.kpis
+        if kpi.key in periods_by_kpi
+    )
+    kpi_of = {kpi.key: kpi for kpi in report.kpis}
+    goals = tuple(check_goal(g, kpi_of.get(g.kpi or ""), report.meta.plan_year, settings) for g in report.goals)
+    risks = tuple(evaluate_risk(r, kpi_of.get(r.kpi or "")) for r in report.risks)
+    totals: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    for resource in report.resources:
+        if resource.amount is not None:
+            totals[(resource.category, resource.unit)] += resource.amount
+    return Metrics(
+        report, settings, tuple(results), groups, _summarise(None, results, settings), quarters,
+        tuple(breakdown_tables(report)), goals, risks, dict(totals),
+    )  # fmt: skip
+
+
+def quarter_of(day: dt.date) -> int:
+    return (day.month - 1) // 3 + 1

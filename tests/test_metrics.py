@@ -1,0 +1,182 @@
+"""The engine against figures checked by hand; the arithmetic is written out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+
+from opsreport.metrics import check_goal, compute_kpi, evaluate_risk, weighted_score
+from opsreport.model import Goal, Kpi, Risk
+from opsreport.workbook import parse_threshold
+
+
+def kpi(**fields) -> Kpi:
+    fields.setdefault("key", fields.get("id") or fields["name"])
+    for name in ("target", "actual", "prior_year", "next_target", "base", "weight"):
+        if fields.get(name) is not None:
+            fields[name] = D(str(fields[name]))
+    return Kpi(**fields)
+
+
+def test_higher_is_better_amount_with_share():
+    result = compute_kpi(kpi(id="P01", name="直接利润", unit="亿元", target=8, actual=8.37, prior_year=6.42, next_target=9.5, base=20))
+    assert result.var_target == D("0.37")  # 8.37 − 8
+    assert result.var_target_pct == D("0.04625")  # 0.37 / 8
+    assert result.attainment == D("1.04625")  # 1 + 0.04625 = 8.37 / 8
+    assert result.var_prior == D("1.95")  # 8.37 − 6.42
+    assert round(result.var_prior_pct, 6) == D("0.303738")  # 1.95 / 6.42
+    assert result.share == D("0.4185")  # 8.37 / 20
+    assert result.next_change == D("1.13")  # 9.5 − 8.37
+    assert round(result.next_change_pct, 6) == D("0.135006")  # 1.13 / 8.37
+    assert result.status == "met"
+
+
+def test_lower_is_better_missed():
+    result = compute_kpi(kpi(name="库存周转天数", unit="天", direction="lower", target=45, actual=48.5, prior_year=52))
+    assert result.var_target == D("3.5")  # 48.5 − 45: bad for a lower-is-better KPI
+    assert round(result.attainment, 6) == D("0.922222")  # 1 − 3.5/45
+    assert result.status == "missed"  # below 95%
+    assert result.good_vs_target is False
+    assert result.var_prior == D("-3.5")  # 48.5 − 52: a fall, an improvement
+    assert result.good_vs_prior is True
+
+
+def test_lower_is_better_met():
+    result = compute_kpi(kpi(name="营销费用率", unit="%", direction="lower", target=12, actual=11.2, prior_year=13.5))
+    assert result.var_target == D("-0.8")  # pp
+    assert round(result.attainment, 6) == D("1.066667")  # 1 − (−0.8)/12
+    assert result.status == "met"
+
+
+def test_near_band_is_95_percent():
+    near = compute_kpi(kpi(name="GMV", unit="亿元", target=52, actual=49.6))
+    assert round(near.attainment, 6) == D("0.953846")  # 49.6 / 52
+    assert near.status == "near"
+    missed = compute_kpi(kpi(name="x", target=100, actual=94.9))
+    assert missed.status == "missed"
+    exactly = compute_kpi(kpi(name="x", target=100, actual=95))
+    assert exactly.status == "near"
+
+
+def test_rates_vary_in_points():
+    result = compute_kpi(kpi(name="毛利率", unit="%", target=23.0, actual=24.1, prior_year=21.8))
+    assert result.var_target == D("1.1")  # 24.1 − 23.0 percentage points
+    assert result.var_prior == D("2.3")  # 24.1 − 21.8 percentage points
+
+
+def test_negative_target_uses_absolute_value():
+    # A loss-making unit: target −10, actual −5 is better than plan for higher-is-better.
+    result = compute_kpi(kpi(name="净利润", unit="万元", target=-10, actual=-5))
+    assert result.var_target_pct == D("0.5")  # (−5 − −10) / |−10|
+    assert result.attainment == D("1.5")
+
+
+def test_missing_and_zero_figures_give_none_with_reasons():
+    result = compute_kpi(kpi(name="x", target=0, actual=5, prior_year=0, base=-3, next_target=1))
+    assert result.attainment is None and result.reasons["attainment"] == "target_zero"
+    assert result.var_target == D(5)
+    assert result.var_prior_pct is None and result.reasons["var_prior_pct"] == "prior_zero"
+    assert result.share is None and result.reasons["share"] == "base_negative"
+    assert result.status is None
+    empty = compute_kpi(kpi(name="y"))
+    assert empty.as_json()["attainment"] is None
+    assert empty.reasons["var_target"] == "no_actual"
+    zero_actual = compute_kpi(kpi(name="z", actual=0, next_target=5))
+    assert zero_actual.next_change == 5 and zero_actual.next_change_pct is None
+
+
+def test_json_keys_and_fractions():
+    data = compute_kpi(kpi(id="P01", name="直接利润", unit="亿元", target=8, actual=8.37)).as_json()
+    assert list(data) == [
+        "id", "name", "group", "unit", "direction", "target", "actual", "prior_year", "attainment",
+        "var_target", "var_target_pct", "var_prior", "var_prior_pct", "share", "next_target",
+        "next_change", "next_change_pct", "status",
+    ]
+    assert data["attainment"] == 1.04625
+    assert data["var_target"] == 0.37
+    assert data["target"] == 8 and isinstance(data["target"], int)
+
+
+def test_weighted_score_caps_attainment():
+    a = compute_kpi(kpi(name="a", target=100, actual=150, weight=1))  # 150% capped at 120%
+    b = compute_kpi(kpi(name="b", target=100, actual=90, weight=3))  # 90%
+    c = compute_kpi(kpi(name="c", target=100, actual=50))  # no weight: not counted
+    score = weighted_score([a, b, c], D("1.2"))
+    assert score == D("0.975")  # (1×1.2 + 3×0.9) / 4 = 3.9 / 4
+
+
+def goal(**fields) -> Goal:
+    for name in ("baseline", "target"):
+        if fields.get(name) is not None:
+            fields[name] = D(str(fields[name]))
+    return Goal(**fields)
+
+
+def test_smart_goal_passes_every_letter():
+    retention = kpi(name="复购率", unit="%", target=30, actual=31.5, prior_year=29.5, source="CRM")
+    check = check_goal(
+        goal(goal="复购率提升至34%", kpi="复购率", target=34, unit="%", deadline=dt.date(2027, 12, 31), aligns_to="用户增长"),
+        retention,
+        2027,
+    )
+    # Required 34 − 31.5 = 2.5 pp; achieved this year 31.5 − 29.5 = 2.0 pp; ratio 1.25 ≤ 2.
+    assert check.required_change == D("2.5")
+    assert check.achieved_change == D("2.0")
+    assert check.letters["A"].passed is True
+    assert check.letters["A"].params["ratio"] == D("1.25")
+    assert check.letters["M"].code == "measurable"  # the KPI's source counts as the measure
+    assert check.is_smart
+
+
+def test_goal_needing_more_than_twice_this_years_change_fails_a():
+    retention = kpi(name="复购率", unit="%", actual=31.5, prior_year=29.5, source="CRM")
+    check = check_goal(goal(goal="复购率", kpi="复购率", target=45, unit="%", deadline=dt.date(2027, 12, 31), aligns_to="x"), retention, 2027)
+    # Required 45 − 31.5 = 13.5 pp against 2.0 pp achieved: 6.75×.
+    assert check.letters["A"].passed is False
+    assert check.letters["A"].params["ratio"] == D("6.75")
+    assert check.failed == ["A"]
+
+
+def test_vague_goal_fails_s_m_r_t():
+    check = check_goal(goal(goal="提升品牌影响力"), None, 2027)
+    assert check.letters["S"].passed is False
+    assert check.letters["M"].code == "no_target"
+    assert check.letters["A"].passed is None  # nothing to judge
+    assert check.letters["R"].passed is False
+    assert check.letters["T"].code == "no_deadline"
+    assert check.failed == ["S", "M", "R", "T"]
+
+
+def test_deadline_outside_plan_year_fails_t():
+    check = check_goal(goal(goal="上线3个新品类", target=3, measure="商品系统", deadline=dt.date(2028, 3, 31), aligns_to="x"), None, 2027)
+    assert check.letters["S"].code == "concrete_object"
+    assert check.letters["T"].code == "outside_plan_year"
+
+
+def test_lower_is_better_goal_direction():
+    days = kpi(name="库存周转天数", unit="天", direction="lower", actual=48.5, prior_year=52, source="WMS")
+    check = check_goal(goal(goal="降到42天", kpi="x", target=42, unit="天", direction="lower", deadline=dt.date(2027, 12, 31), aligns_to="x"), days, 2027)
+    # Required 42 − 48.5 = −6.5 (a fall, good); achieved 48.5 − 52 = −3.5; ratio 6.5/3.5 = 1.857 ≤ 2.
+    assert check.letters["A"].passed is True
+    assert round(check.letters["A"].params["ratio"], 3) == D("1.857")
+
+
+def test_risk_value_and_deviation_thresholds():
+    days = kpi(name="库存周转天数", unit="天", direction="lower", target=45, actual=48.5)
+    risk = Risk(risk="库存积压", likelihood=4, impact=4, kpi="x", threshold=parse_threshold("> 47", "天"))
+    result = evaluate_risk(risk, days)
+    assert result.triggered is True and result.observed == D("48.5")
+    assert result.score == 16 and result.level == "high"  # 4 × 4
+    gmv = kpi(name="GMV", unit="亿元", target=52, actual=49.6)
+    dev = evaluate_risk(Risk(risk="GMV", likelihood=2, impact=3, kpi="GMV", threshold=parse_threshold("dev > 8%", "亿元")), gmv)
+    # |49.6 − 52| / 52 = 4.615…% — not above 8%.
+    assert round(dev.observed, 3) == D("4.615")
+    assert dev.triggered is False
+    assert dev.score == 6 and dev.level == "medium"
+    no_kpi = evaluate_risk(Risk(risk="政策变化", likelihood=1, impact=2), None)
+    assert no_kpi.triggered is None and no_kpi.level == "low"
+
+
+def test_threshold_on_percent_kpi_accepts_percent_sign():
+    assert parse_threshold("< 22%", "%").limit == D(22)
+    assert parse_threshold("≥ 3.5", "%").operator == ">="
