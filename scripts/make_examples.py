@@ -37,7 +37,7 @@ MONEY_FMT = "#,##0.00"
 INT_FMT = "#,##0"
 ONE_DEC_FMT = "0.0"
 
-HEADER_FONT = Font(bold=True)
+HEADER_FONT = Font(name="Calibri", size=11, bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_BORDER = Border(bottom=Side(style="thin", color="8EA9DB"))
 HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)

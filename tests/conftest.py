@@ -15,7 +15,11 @@ EN_EXAMPLE = EXAMPLES / "support-2026-en.xlsx"
 CORPUS = ROOT.parent / "shared" / "xlsx-corpus"
 
 
-def write_workbook(path: Path, sheets: dict[str, list[list[Any]]], formats: dict[tuple[str, str], str] | None = None) -> Path:
+def write_workbook(
+    path: Path,
+    sheets: dict[str, list[list[Any]]],
+    formats: dict[tuple[str, str], str] | None = None,
+) -> Path:
     """Write sheets given as rows (the first row is the header) to an .xlsx.
 
     ``formats`` maps (sheet, cell) to a number format, e.g. ("kpis", "C2"): "0.0%".
@@ -38,13 +42,28 @@ def write_workbook(path: Path, sheets: dict[str, list[list[Any]]], formats: dict
 def make_workbook(tmp_path: Path):
     counter = iter(range(1000))
 
-    def make(sheets: dict[str, list[list[Any]]], formats: dict[tuple[str, str], str] | None = None, name: str | None = None) -> Path:
+    def make(
+        sheets: dict[str, list[list[Any]]],
+        formats: dict[tuple[str, str], str] | None = None,
+        name: str | None = None,
+    ) -> Path:
         return write_workbook(tmp_path / (name or f"wb{next(counter)}.xlsx"), sheets, formats)
 
     return make
 
 
-KPI_HEADER = ["id", "name", "group", "unit", "direction", "target", "actual", "prior_year", "next_target", "base"]
+KPI_HEADER = [
+    "id",
+    "name",
+    "group",
+    "unit",
+    "direction",
+    "target",
+    "actual",
+    "prior_year",
+    "next_target",
+    "base",
+]
 
 
 @pytest.fixture

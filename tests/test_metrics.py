@@ -19,7 +19,18 @@ def kpi(**fields) -> Kpi:
 
 
 def test_higher_is_better_amount_with_share():
-    result = compute_kpi(kpi(id="P01", name="直接利润", unit="亿元", target=8, actual=8.37, prior_year=6.42, next_target=9.5, base=20))
+    result = compute_kpi(
+        kpi(
+            id="P01",
+            name="直接利润",
+            unit="亿元",
+            target=8,
+            actual=8.37,
+            prior_year=6.42,
+            next_target=9.5,
+            base=20,
+        )
+    )
     assert result.var_target == D("0.37")  # 8.37 − 8
     assert result.var_target_pct == D("0.04625")  # 0.37 / 8
     assert result.attainment == D("1.04625")  # 1 + 0.04625 = 8.37 / 8
@@ -32,7 +43,11 @@ def test_higher_is_better_amount_with_share():
 
 
 def test_lower_is_better_missed():
-    result = compute_kpi(kpi(name="库存周转天数", unit="天", direction="lower", target=45, actual=48.5, prior_year=52))
+    result = compute_kpi(
+        kpi(
+            name="库存周转天数", unit="天", direction="lower", target=45, actual=48.5, prior_year=52
+        )
+    )
     assert result.var_target == D("3.5")  # 48.5 − 45: bad for a lower-is-better KPI
     assert round(result.attainment, 6) == D("0.922222")  # 1 − 3.5/45
     assert result.status == "missed"  # below 95%
@@ -42,7 +57,9 @@ def test_lower_is_better_missed():
 
 
 def test_lower_is_better_met():
-    result = compute_kpi(kpi(name="营销费用率", unit="%", direction="lower", target=12, actual=11.2, prior_year=13.5))
+    result = compute_kpi(
+        kpi(name="营销费用率", unit="%", direction="lower", target=12, actual=11.2, prior_year=13.5)
+    )
     assert result.var_target == D("-0.8")  # pp
     assert round(result.attainment, 6) == D("1.066667")  # 1 − (−0.8)/12
     assert result.status == "met"
@@ -88,9 +105,24 @@ def test_missing_and_zero_figures_give_none_with_reasons():
 def test_json_keys_and_fractions():
     data = compute_kpi(kpi(id="P01", name="直接利润", unit="亿元", target=8, actual=8.37)).as_json()
     assert list(data) == [
-        "id", "name", "group", "unit", "direction", "target", "actual", "prior_year", "attainment",
-        "var_target", "var_target_pct", "var_prior", "var_prior_pct", "share", "next_target",
-        "next_change", "next_change_pct", "status",
+        "id",
+        "name",
+        "group",
+        "unit",
+        "direction",
+        "target",
+        "actual",
+        "prior_year",
+        "attainment",
+        "var_target",
+        "var_target_pct",
+        "var_prior",
+        "var_prior_pct",
+        "share",
+        "next_target",
+        "next_change",
+        "next_change_pct",
+        "status",
     ]
     assert data["attainment"] == 1.04625
     assert data["var_target"] == 0.37
@@ -115,7 +147,14 @@ def goal(**fields) -> Goal:
 def test_smart_goal_passes_every_letter():
     retention = kpi(name="复购率", unit="%", target=30, actual=31.5, prior_year=29.5, source="CRM")
     check = check_goal(
-        goal(goal="复购率提升至34%", kpi="复购率", target=34, unit="%", deadline=dt.date(2027, 12, 31), aligns_to="用户增长"),
+        goal(
+            goal="复购率提升至34%",
+            kpi="复购率",
+            target=34,
+            unit="%",
+            deadline=dt.date(2027, 12, 31),
+            aligns_to="用户增长",
+        ),
         retention,
         2027,
     )
@@ -130,7 +169,18 @@ def test_smart_goal_passes_every_letter():
 
 def test_goal_needing_more_than_twice_this_years_change_fails_a():
     retention = kpi(name="复购率", unit="%", actual=31.5, prior_year=29.5, source="CRM")
-    check = check_goal(goal(goal="复购率", kpi="复购率", target=45, unit="%", deadline=dt.date(2027, 12, 31), aligns_to="x"), retention, 2027)
+    check = check_goal(
+        goal(
+            goal="复购率",
+            kpi="复购率",
+            target=45,
+            unit="%",
+            deadline=dt.date(2027, 12, 31),
+            aligns_to="x",
+        ),
+        retention,
+        2027,
+    )
     # Required 45 − 31.5 = 13.5 pp against 2.0 pp achieved: 6.75×.
     assert check.letters["A"].passed is False
     assert check.letters["A"].params["ratio"] == D("6.75")
@@ -148,14 +198,38 @@ def test_vague_goal_fails_s_m_r_t():
 
 
 def test_deadline_outside_plan_year_fails_t():
-    check = check_goal(goal(goal="上线3个新品类", target=3, measure="商品系统", deadline=dt.date(2028, 3, 31), aligns_to="x"), None, 2027)
+    check = check_goal(
+        goal(
+            goal="上线3个新品类",
+            target=3,
+            measure="商品系统",
+            deadline=dt.date(2028, 3, 31),
+            aligns_to="x",
+        ),
+        None,
+        2027,
+    )
     assert check.letters["S"].code == "concrete_object"
     assert check.letters["T"].code == "outside_plan_year"
 
 
 def test_lower_is_better_goal_direction():
-    days = kpi(name="库存周转天数", unit="天", direction="lower", actual=48.5, prior_year=52, source="WMS")
-    check = check_goal(goal(goal="降到42天", kpi="x", target=42, unit="天", direction="lower", deadline=dt.date(2027, 12, 31), aligns_to="x"), days, 2027)
+    days = kpi(
+        name="库存周转天数", unit="天", direction="lower", actual=48.5, prior_year=52, source="WMS"
+    )
+    check = check_goal(
+        goal(
+            goal="降到42天",
+            kpi="x",
+            target=42,
+            unit="天",
+            direction="lower",
+            deadline=dt.date(2027, 12, 31),
+            aligns_to="x",
+        ),
+        days,
+        2027,
+    )
     # Required 42 − 48.5 = −6.5 (a fall, good); achieved 48.5 − 52 = −3.5; ratio 6.5/3.5 = 1.857 ≤ 2.
     assert check.letters["A"].passed is True
     assert round(check.letters["A"].params["ratio"], 3) == D("1.857")
@@ -163,12 +237,23 @@ def test_lower_is_better_goal_direction():
 
 def test_risk_value_and_deviation_thresholds():
     days = kpi(name="库存周转天数", unit="天", direction="lower", target=45, actual=48.5)
-    risk = Risk(risk="库存积压", likelihood=4, impact=4, kpi="x", threshold=parse_threshold("> 47", "天"))
+    risk = Risk(
+        risk="库存积压", likelihood=4, impact=4, kpi="x", threshold=parse_threshold("> 47", "天")
+    )
     result = evaluate_risk(risk, days)
     assert result.triggered is True and result.observed == D("48.5")
     assert result.score == 16 and result.level == "high"  # 4 × 4
     gmv = kpi(name="GMV", unit="亿元", target=52, actual=49.6)
-    dev = evaluate_risk(Risk(risk="GMV", likelihood=2, impact=3, kpi="GMV", threshold=parse_threshold("dev > 8%", "亿元")), gmv)
+    dev = evaluate_risk(
+        Risk(
+            risk="GMV",
+            likelihood=2,
+            impact=3,
+            kpi="GMV",
+            threshold=parse_threshold("dev > 8%", "亿元"),
+        ),
+        gmv,
+    )
     # |49.6 − 52| / 52 = 4.615…% — not above 8%.
     assert round(dev.observed, 3) == D("4.615")
     assert dev.triggered is False

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -26,7 +26,7 @@ app = typer.Typer(
 )
 
 
-class What(str, Enum):
+class What(StrEnum):
     kpis = "kpis"
     goals = "goals"
     risks = "risks"
@@ -51,7 +51,7 @@ def _fail_with(exc: Exception) -> typer.Exit:
     return typer.Exit(1)
 
 
-def _analyze(workbook: Path, quiet: bool = False):  # noqa: ANN202
+def _analyze(workbook: Path, quiet: bool = False):
     from opsreport.api import WorkbookError, analyze
 
     try:
@@ -75,7 +75,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
     ] = False,
 ) -> None:
     """Turn an operations KPI workbook into its year-end report and plan drafts.
@@ -94,7 +97,9 @@ WorkbookArg = Annotated[
 def metrics(
     workbook: WorkbookArg,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
-    what: Annotated[What, typer.Option("--what", help="Which figures: kpis, goals, risks, quarters, breakdown.")] = What.kpis,
+    what: Annotated[
+        What, typer.Option("--what", help="Which figures: kpis, goals, risks, quarters, breakdown.")
+    ] = What.kpis,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
 ) -> None:
     """Print the computed KPI figures (attainment, variances, shares, status).

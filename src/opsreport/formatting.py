@@ -45,7 +45,9 @@ def kpi_places(*values: Decimal | None, cap: int = 2) -> int:
     return min(cap, max((_decimals(v) for v in values if v is not None), default=0))
 
 
-def fmt_number(value: Decimal | float | int | None, places: int | None = None, grouping: bool = True) -> str:
+def fmt_number(
+    value: Decimal | float | int | None, places: int | None = None, grouping: bool = True
+) -> str:
     """1234567.891 → 1,234,567.89; places defaults to the value's own (at most 2)."""
     if value is None:
         return DASH
@@ -59,7 +61,9 @@ def fmt_number(value: Decimal | float | int | None, places: int | None = None, g
     return f"{rounded:,.{places}f}" if grouping else f"{rounded:.{places}f}"
 
 
-def fmt_amount(value: Decimal | None, unit: str = "", places: int | None = None, lang: str = "zh") -> str:
+def fmt_amount(
+    value: Decimal | None, unit: str = "", places: int | None = None, lang: str = "zh"
+) -> str:
     """A figure with its unit the way the language writes it: 8.37亿元, 14.8%, 8.37 USD m."""
     if value is None:
         return DASH
@@ -126,7 +130,7 @@ def _abs_pp(points: Decimal, lang: str) -> str:
     return fmt_pp(abs(points), 1, lang=lang)
 
 
-def sentence(result, lang: str = "zh", base_name: str | None = None) -> str:  # noqa: ANN001
+def sentence(result, lang: str = "zh", base_name: str | None = None) -> str:
     """One analyst's sentence for a KPI result, e.g.
     直接利润8.37亿元，较目标8亿元超额4.6%，同比增长30.4%，占公司利润增量20亿元的41.9%。
     """
@@ -144,12 +148,24 @@ def sentence(result, lang: str = "zh", base_name: str | None = None) -> str:  # 
     else:
         parts = [f"{kpi.name} was {amount(kpi.actual)}"]
     if kpi.actual is None:
-        return (f"{kpi.name}：本年无实际数据。" if lang == "zh" else f"{kpi.name}: no actual figure this year.")
+        return (
+            f"{kpi.name}：本年无实际数据。"
+            if lang == "zh"
+            else f"{kpi.name}: no actual figure this year."
+        )
 
     if result.var_target is not None:
         var = result.var_target
         good = result.good_vs_target
-        size = _abs_pp(var, lang) if rate else (_abs_pct(result.var_target_pct) if result.var_target_pct is not None else amount(abs(var)))
+        size = (
+            _abs_pp(var, lang)
+            if rate
+            else (
+                _abs_pct(result.var_target_pct)
+                if result.var_target_pct is not None
+                else amount(abs(var))
+            )
+        )
         target = amount(kpi.target)
         if lang == "zh":
             if var == 0:
@@ -197,7 +213,15 @@ def sentence(result, lang: str = "zh", base_name: str | None = None) -> str:  # 
                 parts.append("flat on last year")
             else:
                 word = "up" if var > 0 else "down"
-                size = _abs_pp(var, lang) if rate else (_abs_pct(result.var_prior_pct) if result.var_prior_pct is not None else amount(abs(var)))
+                size = (
+                    _abs_pp(var, lang)
+                    if rate
+                    else (
+                        _abs_pct(result.var_prior_pct)
+                        if result.var_prior_pct is not None
+                        else amount(abs(var))
+                    )
+                )
                 clause = f"{word} {size} on last year"
                 if lower:
                     clause += " (an improvement)" if result.good_vs_prior else " (a deterioration)"
@@ -247,17 +271,26 @@ _VERDICTS = {
     "aligned": ("对齐：{to}", "serves: {to}"),
     "not_aligned": ("未说明对齐的公司目标", "does not say which company goal it serves"),
     "no_deadline": ("没有截止日期", "has no deadline"),
-    "outside_plan_year": ("截止{deadline}不在{plan_year}年内", "deadline {deadline} is outside {plan_year}"),
+    "outside_plan_year": (
+        "截止{deadline}不在{plan_year}年内",
+        "deadline {deadline} is outside {plan_year}",
+    ),
     "dated": ("截止{deadline}", "due {deadline}"),
 }
 
 SMART_NAMES = {
     "zh": {"S": "具体", "M": "可衡量", "A": "可实现", "R": "相关", "T": "有时限"},
-    "en": {"S": "Specific", "M": "Measurable", "A": "Achievable", "R": "Relevant", "T": "Time-bound"},
+    "en": {
+        "S": "Specific",
+        "M": "Measurable",
+        "A": "Achievable",
+        "R": "Relevant",
+        "T": "Time-bound",
+    },
 }
 
 
-def verdict_text(verdict, unit: str = "", lang: str = "zh") -> str:  # noqa: ANN001
+def verdict_text(verdict, unit: str = "", lang: str = "zh") -> str:
     """The reason behind one SMART letter, in words."""
     zh, en = _VERDICTS.get(verdict.code, (verdict.code, verdict.code))
     params = dict(verdict.params)
@@ -267,7 +300,9 @@ def verdict_text(verdict, unit: str = "", lang: str = "zh") -> str:  # noqa: ANN
             params[key] = (
                 fmt_pp(value, 1, signed=True, lang=lang)
                 if parse_unit(unit).is_rate
-                else fmt_amount(value, unit, None, lang) if value < 0 else "+" + fmt_amount(value, unit, None, lang)
+                else fmt_amount(value, unit, None, lang)
+                if value < 0
+                else "+" + fmt_amount(value, unit, None, lang)
             )
     if "ratio" in params:
         params["ratio"] = fmt_number(params["ratio"], 1)

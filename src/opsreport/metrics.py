@@ -186,7 +186,9 @@ class GroupSummary:
     score: Decimal | None  # weighted, capped attainment of the group's weighted KPIs
 
 
-def weighted_score(results: list[KpiResult] | tuple[KpiResult, ...], cap: Decimal) -> Decimal | None:
+def weighted_score(
+    results: list[KpiResult] | tuple[KpiResult, ...], cap: Decimal
+) -> Decimal | None:
     """Σ w·min(attainment, cap) / Σ w over KPIs that have both a weight and an attainment."""
     total_weight = ZERO
     total = ZERO
@@ -253,7 +255,9 @@ def quarter_series(kpi: Kpi, values: list[PeriodValue], year: int | None) -> Qua
         by_quarter = {k: v for k, v in by_quarter.items() if k[0] == year}
     points: list[QuarterPoint] = []
     previous: Decimal | None = None
-    for (quarter_year, quarter), members in sorted(by_quarter.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1])):
+    for (quarter_year, quarter), members in sorted(
+        by_quarter.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1])
+    ):
         members.sort(key=lambda v: v.period.month or 0)
         how = kpi.aggregation if any(v.period.month for v in members) else "last"
         actual = _aggregate([v.actual for v in members], how)
@@ -268,13 +272,24 @@ def quarter_series(kpi: Kpi, values: list[PeriodValue], year: int | None) -> Qua
         change_pct = change / abs(previous) if change is not None and previous else None
         points.append(
             QuarterPoint(
-                Period(quarter_year, quarter), actual, target, prior, attainment,
-                var_prior, var_prior_pct, change, change_pct,
-            )  # fmt: skip
+                Period(quarter_year, quarter),
+                actual,
+                target,
+                prior,
+                attainment,
+                var_prior,
+                var_prior_pct,
+                change,
+                change_pct,
+            )
         )
         previous = actual
     total = _aggregate([p.actual for p in points], kpi.aggregation) if points else None
-    gap = total - kpi.actual if total is not None and kpi.actual is not None and len(points) == 4 else None
+    gap = (
+        total - kpi.actual
+        if total is not None and kpi.actual is not None and len(points) == 4
+        else None
+    )
     return QuarterSeries(kpi, tuple(points), total, gap)
 
 
@@ -310,7 +325,7 @@ def _ranks(values: dict[str, Decimal | None]) -> dict[str, int]:
     ordered = sorted((v, k) for k, v in values.items() if v is not None)
     ordered.reverse()
     ranks: dict[str, int] = {}
-    for position, (value, key) in enumerate(ordered, start=1):
+    for position, (_, key) in enumerate(ordered, start=1):
         ranks[key] = position
     return ranks
 
@@ -332,9 +347,15 @@ def breakdown_tables(report: Report) -> list[BreakdownTable]:
         for r in rows:
             share = r.actual / total if r.actual is not None and total and total > 0 else None
             share_prior = (
-                r.prior_year / total_prior if r.prior_year is not None and total_prior and total_prior > 0 else None
+                r.prior_year / total_prior
+                if r.prior_year is not None and total_prior and total_prior > 0
+                else None
             )
-            change = (share - share_prior) * HUNDRED if share is not None and share_prior is not None else None
+            change = (
+                (share - share_prior) * HUNDRED
+                if share is not None and share_prior is not None
+                else None
+            )
             var_prior_pct = (
                 (r.actual - r.prior_year) / abs(r.prior_year)
                 if r.actual is not None and r.prior_year
@@ -347,9 +368,18 @@ def breakdown_tables(report: Report) -> list[BreakdownTable]:
             )
             items.append(
                 BreakdownItem(
-                    r.item, r.actual, r.prior_year, r.target, share, share_prior, change,
-                    var_prior_pct, attainment, rank.get(r.item), rank_prior.get(r.item),
-                )  # fmt: skip
+                    r.item,
+                    r.actual,
+                    r.prior_year,
+                    r.target,
+                    share,
+                    share_prior,
+                    change,
+                    var_prior_pct,
+                    attainment,
+                    rank.get(r.item),
+                    rank_prior.get(r.item),
+                )
             )
         items.sort(key=lambda i: (i.rank is None, i.rank or 0))
         coverage = total / kpi.actual if total is not None and kpi.actual else None
@@ -392,7 +422,9 @@ def _has_number(text: str) -> bool:
     return any(ch.isdigit() for ch in text)
 
 
-def check_goal(goal: Goal, kpi: Kpi | None, plan_year: int | None, settings: Settings = DEFAULT_SETTINGS) -> GoalCheck:
+def check_goal(
+    goal: Goal, kpi: Kpi | None, plan_year: int | None, settings: Settings = DEFAULT_SETTINGS
+) -> GoalCheck:
     letters: dict[str, Verdict] = {}
     # S: names a KPI, or a concrete, countable object.
     if kpi is not None:
@@ -425,7 +457,9 @@ def check_goal(goal: Goal, kpi: Kpi | None, plan_year: int | None, settings: Set
     elif achieved is None:
         letters["A"] = Verdict(None, "no_history")
     elif goal.sign * achieved <= 0:
-        letters["A"] = Verdict(False, "no_improvement_this_year", {"required": required, "achieved": achieved})
+        letters["A"] = Verdict(
+            False, "no_improvement_this_year", {"required": required, "achieved": achieved}
+        )
     else:
         ratio = abs(required) / abs(achieved)
         passed = ratio <= settings.stretch_factor
@@ -435,12 +469,18 @@ def check_goal(goal: Goal, kpi: Kpi | None, plan_year: int | None, settings: Set
             {"required": required, "achieved": achieved, "ratio": ratio},
         )
     # R: aligned with a company goal.
-    letters["R"] = Verdict(True, "aligned", {"to": goal.aligns_to}) if goal.aligns_to else Verdict(False, "not_aligned")
+    letters["R"] = (
+        Verdict(True, "aligned", {"to": goal.aligns_to})
+        if goal.aligns_to
+        else Verdict(False, "not_aligned")
+    )
     # T: a deadline within the plan year.
     if goal.deadline is None:
         letters["T"] = Verdict(False, "no_deadline")
     elif plan_year is not None and goal.deadline.year != plan_year:
-        letters["T"] = Verdict(False, "outside_plan_year", {"deadline": goal.deadline, "plan_year": plan_year})
+        letters["T"] = Verdict(
+            False, "outside_plan_year", {"deadline": goal.deadline, "plan_year": plan_year}
+        )
     else:
         letters["T"] = Verdict(True, "dated", {"deadline": goal.deadline})
     return GoalCheck(goal, kpi, baseline, required, required_pct, achieved, letters)
@@ -515,7 +555,10 @@ def compute(report: Report, settings: Settings = DEFAULT_SETTINGS) -> Metrics:
         if kpi.key in periods_by_kpi
     )
     kpi_of = {kpi.key: kpi for kpi in report.kpis}
-    goals = tuple(check_goal(g, kpi_of.get(g.kpi or ""), report.meta.plan_year, settings) for g in report.goals)
+    goals = tuple(
+        check_goal(g, kpi_of.get(g.kpi or ""), report.meta.plan_year, settings)
+        for g in report.goals
+    )
     risks = tuple(evaluate_risk(r, kpi_of.get(r.kpi or "")) for r in report.risks)
     totals: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
     for resource in report.resources:

@@ -34,12 +34,20 @@ def content_warnings(metrics: Metrics) -> list[Diagnostic]:
                 "percent_as_fraction",
             )
         if kpi.weight is not None and kpi.target is None:
-            warn(f"{kpi.name}: a weight without a target does not count in the score",
-                 kpi.location, "give the KPI a target or remove its weight", "weight_without_target")
+            warn(
+                f"{kpi.name}: a weight without a target does not count in the score",
+                kpi.location,
+                "give the KPI a target or remove its weight",
+                "weight_without_target",
+            )
     for series in metrics.quarters:
         kpi = series.kpi
         gap = series.annual_gap
-        if gap is not None and kpi.aggregation == "sum" and abs(gap) > _TOLERANCE * max(abs(kpi.actual or 1), 1):
+        if (
+            gap is not None
+            and kpi.aggregation == "sum"
+            and abs(gap) > _TOLERANCE * max(abs(kpi.actual or 1), 1)
+        ):
             warn(
                 f"{kpi.name}: the quarters add up to {series.total_actual}, the year says {kpi.actual}",
                 kpi.location,

@@ -122,7 +122,9 @@ def parse_unit(unit: str | None) -> UnitInfo:
         )
         if match:
             first, second = match.groups()
-            word, base = (first, second) if first.lower() in {"k", "m", "mn", "bn"} else (second, first)
+            word, base = (
+                (first, second) if first.lower() in {"k", "m", "mn", "bn"} else (second, first)
+            )
             magnitude = {"k": Decimal("1e3"), "m": Decimal("1e6"), "mn": Decimal("1e6")}.get(
                 word.lower(), Decimal("1e9")
             )
@@ -133,7 +135,16 @@ def parse_unit(unit: str | None) -> UnitInfo:
 
 _BLANK_WORDS = {"", "-", "—", "–", "--", "——", "/", "n/a", "na", "无", "暂无"}
 _NUMBER_RE = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^\.\d+$")
-_EXCEL_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA"}
+_EXCEL_ERRORS = {
+    "#DIV/0!",
+    "#N/A",
+    "#NAME?",
+    "#NULL!",
+    "#NUM!",
+    "#REF!",
+    "#VALUE!",
+    "#GETTING_DATA",
+}
 _CURRENCY = "¥$€£"
 
 
@@ -497,7 +508,9 @@ def parse_period(value: object) -> Period:
         return _month_period(value.year, value.month, value)
     text = normalize_text(value).replace(" ", "")
     if not text:
-        raise ValueProblem("an empty period", "write a quarter such as 2026Q1 or a month such as 2026-03")
+        raise ValueProblem(
+            "an empty period", "write a quarter such as 2026Q1 or a month such as 2026-03"
+        )
     lowered = text.lower()
     match = re.fullmatch(r"(?:(\d{4})(?:年|-|/|_)?)?(?:q|第)?([1-4一二三四])(?:季度|季)?", lowered)
     if match and ("q" in lowered or "季" in lowered):

@@ -99,7 +99,7 @@ def default_aggregation(unit: str) -> str:
     base = info.base.strip().lower()
     if base in _AVERAGE_BASES:
         return "avg"
-    if base in _FLOW_BASES or info.magnitude != 1 and base in {"", "元"}:
+    if base in _FLOW_BASES or (info.magnitude != 1 and base in {"", "元"}):
         return "sum"
     if not base:
         return "sum"
@@ -122,7 +122,9 @@ def _sniff(path: Path, limits: Limits) -> list[Diagnostic]:
         return error("a folder, not a workbook", "give the path of an .xlsx file", "is_directory")
     size = path.stat().st_size
     if size == 0:
-        return error("the file is empty (0 bytes)", "save the workbook again from Excel", "empty_file")
+        return error(
+            "the file is empty (0 bytes)", "save the workbook again from Excel", "empty_file"
+        )
     if size > limits.max_file_bytes:
         return error(
             f"the file is too large ({size / 1e6:.0f} MB; the limit is {limits.max_file_bytes / 1e6:.0f} MB)",
@@ -267,7 +269,9 @@ class _Collector:
 
     def add(self, severity: str, message: str, sheet: str | None = None, row: int | None = None,
             column: str | None = None, hint: str = "", code: str = "") -> None:  # fmt: skip
-        self.items.append(Diagnostic(severity, message, Location(self.file, sheet, row, column), hint, code))
+        self.items.append(
+            Diagnostic(severity, message, Location(self.file, sheet, row, column), hint, code)
+        )
 
     def error(self, *args: Any, **kwargs: Any) -> None:
         self.add("error", *args, **kwargs)
@@ -296,7 +300,9 @@ def _column_index(letters: str) -> int:
     return column_index_from_string(letters) - 1
 
 
-def _iter_rows(ws: Any, limits: Limits, collector: _Collector) -> Iterator[tuple[int, tuple[Any, ...]]]:
+def _iter_rows(
+    ws: Any, limits: Limits, collector: _Collector
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
     ws.reset_dimensions()  # never trust the <dimension> a file claims
     for index, row in enumerate(ws.iter_rows(max_col=limits.max_columns), start=1):
         if index > limits.max_rows:
@@ -389,7 +395,9 @@ def _read_sheet(
                     while len(cells) <= c:
                         cells.append(None)
                     source = top_left[origin]
-                    cells[c] = RawCell(source.value, source.number_format, source.is_error, r, _column_letter(c))
+                    cells[c] = RawCell(
+                        source.value, source.number_format, source.is_error, r, _column_letter(c)
+                    )
         if any(cell is not None for cell in cells):
             rows.append((row_number, cells))
     if merged_ranges:
@@ -435,7 +443,9 @@ def _read_sheet(
                 code="empty_sheet",
             )
         else:
-            collector.warning("the sheet is empty; its section is left out", title, code="empty_sheet")
+            collector.warning(
+                "the sheet is empty; its section is left out", title, code="empty_sheet"
+            )
         return None
 
     if name == "meta":
@@ -446,7 +456,9 @@ def _read_sheet(
         header = _find_wide_header(spec, rows, limits)
     if header is None:
         required = [c for c in spec.columns if c.required]
-        names = " / ".join(f"{c.field} ({c.aliases[1] if len(c.aliases) > 1 else c.field})" for c in required)
+        names = " / ".join(
+            f"{c.field} ({c.aliases[1] if len(c.aliases) > 1 else c.field})" for c in required
+        )
         collector.error(
             f"no header row with the column {names} in the first {limits.header_search_rows} rows",
             title,
@@ -574,9 +586,11 @@ def _meta_raw(title: str, rows: list[tuple[int, list[RawCell | None]]]) -> RawSh
 class _RowReader:
     """Reads the typed fields of one row, turning parse problems into diagnostics."""
 
-    def __init__(self, sheet: RawSheet, number: int, cells: list[RawCell | None], collector: _Collector):
+    def __init__(
+        self, sheet: RawSheet, number: int, cells: list[RawCell | None], collector: _Collector
+    ):
         self.sheet = sheet
-        self.number = number
+        self.row_number = number
         self.cells = cells
         self.collector = collector
 
@@ -589,7 +603,7 @@ class _RowReader:
     def location(self, field: str | None = None) -> Location:
         index = self.sheet.columns.get(field) if field else None
         column = _column_letter(index) if index is not None else None
-        return Location(self.collector.file, self.sheet.title, self.number, column)
+        return Location(self.collector.file, self.sheet.title, self.row_number, column)
 
     def _problem(self, field: str, problem: ValueProblem, cell: RawCell) -> None:
         self.collector.error(
@@ -737,7 +751,7 @@ def _read_meta(sheet: RawSheet | None, collector: _Collector) -> Meta:
                     collector.error(
                         f"{key_text}: not a year ({cell.value if cell else ''})",
                         sheet.title,
-                        reader.number,
+                        reader.row_number,
                         "B",
                         hint="write a four-digit year such as 2026",
                         code="bad_value",
@@ -752,7 +766,7 @@ def _read_meta(sheet: RawSheet | None, collector: _Collector) -> Meta:
                 collector.error(
                     f"{key_text}: unknown language ({text})",
                     sheet.title,
-                    reader.number,
+                    reader.row_number,
                     "B",
                     hint="use zh or en",
                     code="bad_value",
@@ -786,7 +800,7 @@ def _read_kpis(sheet: RawSheet, collector: _Collector) -> list[Kpi]:
                 collector.error(
                     "a KPI without a name",
                     sheet.title,
-                    reader.number,
+                    reader.row_number,
                     reader.location("name").column,
                     hint="give every KPI row a name (指标)",
                     code="missing_name",
@@ -804,13 +818,13 @@ def _read_kpis(sheet: RawSheet, collector: _Collector) -> list[Kpi]:
             collector.error(
                 f"duplicate KPI {'id' if kpi_id else 'name'} {key!r} (first on row {first_row[folded]})",
                 sheet.title,
-                reader.number,
+                reader.row_number,
                 reader.location("id" if kpi_id else "name").column,
                 hint="give each KPI its own id",
                 code="duplicate_kpi",
             )
             continue
-        first_row[folded] = reader.number
+        first_row[folded] = reader.row_number
         kpis.append(
             Kpi(
                 key=key,
@@ -866,7 +880,9 @@ def _weight(reader: _RowReader) -> Decimal | None:
     return value
 
 
-def _read_periods(sheet: RawSheet, index: _KpiIndex, year: int | None, collector: _Collector) -> list[PeriodValue]:
+def _read_periods(
+    sheet: RawSheet, index: _KpiIndex, year: int | None, collector: _Collector
+) -> list[PeriodValue]:
     values: list[PeriodValue] = []
     seen: dict[tuple[str, Any], int] = {}
     for reader in _rows(sheet, collector):
@@ -886,7 +902,9 @@ def _read_periods(sheet: RawSheet, index: _KpiIndex, year: int | None, collector
                     )  # fmt: skip
                     continue
                 try:
-                    actual = parse_number(cell.value, number_format=cell.number_format, unit=kpi.unit_info)
+                    actual = parse_number(
+                        cell.value, number_format=cell.number_format, unit=kpi.unit_info
+                    )
                 except ValueProblem as problem:
                     collector.error(f"{period.label}: {problem.message}", sheet.title, cell.row, cell.column,
                                     hint=problem.hint, code="bad_value")  # fmt: skip
@@ -897,7 +915,7 @@ def _read_periods(sheet: RawSheet, index: _KpiIndex, year: int | None, collector
         period = reader.parsed("period", parse_period)
         if period is None:
             if reader.cell("period") is None:
-                collector.error("a row without a period", sheet.title, reader.number,
+                collector.error("a row without a period", sheet.title, reader.row_number,
                                 reader.location("period").column, hint="fill in the period (2026Q1, 3月 …)",
                                 code="missing_value")  # fmt: skip
             continue
@@ -908,13 +926,13 @@ def _read_periods(sheet: RawSheet, index: _KpiIndex, year: int | None, collector
             collector.error(
                 f"{kpi.name} {period.label} appears twice (first on row {seen[marker]})",
                 sheet.title,
-                reader.number,
+                reader.row_number,
                 reader.location("period").column,
                 hint="keep one row per KPI and period",
                 code="duplicate_period",
             )
             continue
-        seen[marker] = reader.number
+        seen[marker] = reader.row_number
         values.append(
             PeriodValue(
                 kpi.key,
@@ -934,13 +952,13 @@ def _read_breakdown(sheet: RawSheet, index: _KpiIndex, collector: _Collector) ->
         item = reader.text("item")
         kpi = index.resolve(reader)
         if item is None:
-            collector.error("a row without an item", sheet.title, reader.number,
+            collector.error("a row without an item", sheet.title, reader.row_number,
                             reader.location("item").column, hint="name the channel or category",
                             code="missing_value")  # fmt: skip
             continue
         if kpi is None:
             if reader.cell("kpi") is None:
-                collector.error("a row without a KPI", sheet.title, reader.number,
+                collector.error("a row without a KPI", sheet.title, reader.row_number,
                                 reader.location("kpi").column, hint="say which KPI the figures belong to",
                                 code="missing_value")  # fmt: skip
             continue
@@ -980,14 +998,16 @@ def _read_problems(sheet: RawSheet, index: _KpiIndex, collector: _Collector) -> 
     return problems
 
 
-def _read_goals(sheet: RawSheet, index: _KpiIndex, plan_year: int | None, collector: _Collector) -> list[Goal]:
+def _read_goals(
+    sheet: RawSheet, index: _KpiIndex, plan_year: int | None, collector: _Collector
+) -> list[Goal]:
     goals = []
     for reader in _rows(sheet, collector):
         text = reader.text("goal")
         kpi = index.resolve(reader)
         if text is None:
             if any(reader.cell(f) is not None for f in ("target", "baseline", "kpi")):
-                collector.error("a goal row without the goal text", sheet.title, reader.number,
+                collector.error("a goal row without the goal text", sheet.title, reader.row_number,
                                 reader.location("goal").column, hint="describe the goal in words",
                                 code="missing_value")  # fmt: skip
             continue
@@ -1000,8 +1020,11 @@ def _read_goals(sheet: RawSheet, index: _KpiIndex, plan_year: int | None, collec
                 baseline=reader.number("baseline", unit),
                 target=reader.number("target", unit),
                 unit=unit,
-                direction=reader.parsed("direction", parse_direction) or (kpi.direction if kpi else "higher"),
-                deadline=reader.parsed("deadline", parse_date, default_year=plan_year, week_end=True),
+                direction=reader.parsed("direction", parse_direction)
+                or (kpi.direction if kpi else "higher"),
+                deadline=reader.parsed(
+                    "deadline", parse_date, default_year=plan_year, week_end=True
+                ),
                 owner=reader.text("owner"),
                 measure=reader.text("measure"),
                 aligns_to=reader.text("aligns_to"),
@@ -1024,7 +1047,7 @@ def _read_tasks(sheet: RawSheet, plan_year: int | None, collector: _Collector) -
             collector.error(
                 f"the task ends ({end}) before it starts ({start})",
                 sheet.title,
-                reader.number,
+                reader.row_number,
                 reader.location("end").column,
                 hint="swap the dates or correct one of them",
                 code="bad_dates",
@@ -1211,7 +1234,9 @@ def _load(path: Path, wb: Any, limits: Limits, collector: _Collector) -> Report:
     kpi_sheet = raw.get("kpis")
     kpis = _read_kpis(kpi_sheet, collector) if kpi_sheet else []
     index = _KpiIndex(kpis)
-    report = Report(source=path, meta=meta, kpis=kpis, sheets=frozenset(n for n, s in raw.items() if s))
+    report = Report(
+        source=path, meta=meta, kpis=kpis, sheets=frozenset(n for n, s in raw.items() if s)
+    )
     if raw.get("periods"):
         report.periods = _read_periods(raw["periods"], index, meta.year, collector)
     if raw.get("breakdown"):
@@ -1242,9 +1267,7 @@ def _formulas_without_values(
     opened a second time (without ``data_only``) to find them.
     """
     with zipfile.ZipFile(path) as archive:
-        parts = {
-            ws.title: getattr(ws, "_worksheet_path", "").lstrip("/") for ws in chosen.values()
-        }
+        parts = {ws.title: getattr(ws, "_worksheet_path", "").lstrip("/") for ws in chosen.values()}
         has_formula = False
         for part in parts.values():
             try:
@@ -1269,9 +1292,16 @@ def _formulas_without_values(
                     break
                 for col, cell in enumerate(row):
                     value = getattr(cell, "value", None)
-                    if isinstance(value, str) and value.startswith("=") and getattr(cell, "data_type", "") == "f":
+                    if (
+                        isinstance(value, str)
+                        and value.startswith("=")
+                        and getattr(cell, "data_type", "") == "f"
+                    ):
                         cells[(row_number, col)] = value
-                    elif value is not None and type(value).__name__ in {"ArrayFormula", "DataTableFormula"}:
+                    elif value is not None and type(value).__name__ in {
+                        "ArrayFormula",
+                        "DataTableFormula",
+                    }:
                         cells[(row_number, col)] = str(getattr(value, "text", value))
             found[ws.title] = cells
     finally:
