@@ -228,8 +228,11 @@ ZH_META = [
 
 ZH_KPI_HEADER = [
     "编号", "指标", "维度", "单位", "方向", "目标", "实际", "上年", "明年目标",
-    "占比基数", "汇总方式", "权重", "负责人", "数据来源", "备注",
+    "占比基数", "汇总方式", "权重", "负责人", "数据来源", "备注", "基数名称",
 ]
+
+# What each 占比基数 is (the 基数名称 column), so that a sentence can say 占公司利润增量20亿元的41.9%.
+ZH_BASE_NAMES = {"P01": "公司利润增量", "P02": "集团线上GMV"}
 
 # 编号, 指标, 维度, 单位, 方向, 目标, 实际, 上年, 明年目标, 占比基数, 汇总方式, 权重,
 # 负责人, 数据来源, 备注.  "%" values in percent; a string is a rate typed as text.
@@ -438,7 +441,7 @@ def make_zh(path: Path) -> int:
     for k in ZH_KPIS:
         unit = k[3]
         values = typed(list(k[5:10]), unit)  # 目标, 实际, 上年, 明年目标, 占比基数
-        kpi_rows.append([*k[:5], *values, *k[10:]])
+        kpi_rows.append([*k[:5], *values, *k[10:], ZH_BASE_NAMES.get(k[0])])
     write_sheet(wb, "指标", ZH_KPI_HEADER, kpi_rows, {"权重": "0.00"})
     period_rows = []
     for name, (actual, target, prior) in ZH_PERIODS.items():
@@ -488,8 +491,10 @@ EN_META = [
 
 EN_KPI_HEADER = [
     "id", "name", "group", "unit", "direction", "target", "actual", "prior_year", "next_target",
-    "base", "aggregation", "weight", "owner", "source", "note",
+    "base", "aggregation", "weight", "owner", "source", "note", "base_name",
 ]
+
+EN_BASE_NAMES = {"F01": "company revenue"}
 
 # Same column order as EN_KPI_HEADER; "%" values in percent; a string is a rate typed as text.
 EN_KPIS = [
@@ -686,7 +691,9 @@ def make_en(path: Path) -> int:
         "en-US",
     )
     write_sheet(wb, "meta", ["key", "value"], EN_META)
-    kpi_rows = [[*k[:5], *typed(list(k[5:10]), k[3]), *k[10:]] for k in EN_KPIS]
+    kpi_rows = [
+        [*k[:5], *typed(list(k[5:10]), k[3]), *k[10:], EN_BASE_NAMES.get(k[0])] for k in EN_KPIS
+    ]
     write_sheet(wb, "kpis", EN_KPI_HEADER, kpi_rows, {"weight": "0.00"})
     period_rows = [[name, *typed(qs, kpi_units[name])] for name, qs in EN_PERIODS.items()]
     write_sheet(wb, "periods", ["kpi", "Q1", "Q2", "Q3", "Q4"], period_rows)

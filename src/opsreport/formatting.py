@@ -116,6 +116,13 @@ def attainment_text(attainment: Decimal | None) -> str:
 
 # --------------------------------------------------------------------------- sentences
 
+
+def join_words(left: str, right: str) -> str:
+    """Join Chinese text to a figure; a space only where Latin meets a digit (GMV 49.6亿元)."""
+    if left[-1:].isascii() and left[-1:].isalnum() and right[:1].isascii() and right[:1].isalnum():
+        return f"{left} {right}"
+    return f"{left}{right}"
+
 STATUS_LABELS = {
     "zh": {"met": "达成", "near": "接近", "missed": "未达成", None: "无目标"},
     "en": {"met": "met", "near": "near", "missed": "missed", None: "no target"},
@@ -135,16 +142,16 @@ def sentence(result, lang: str = "zh", base_name: str | None = None) -> str:
     直接利润8.37亿元，较目标8亿元超额4.6%，同比增长30.4%，占公司利润增量20亿元的41.9%。
     """
     kpi = result.kpi
-    places = kpi_places(kpi.target, kpi.actual, kpi.prior_year, kpi.next_target)
     unit = kpi.unit
     rate = kpi.is_rate
     lower = kpi.direction == "lower"
 
     def amount(value: Decimal | None) -> str:
-        return fmt_amount(value, unit, places, lang)
+        # Sentences write each figure at its own precision, as an analyst would: 较目标8亿元.
+        return fmt_amount(value, unit, None, lang)
 
     if lang == "zh":
-        parts = [f"{kpi.name}{amount(kpi.actual)}"]
+        parts = [join_words(kpi.name, amount(kpi.actual))]
     else:
         parts = [f"{kpi.name} was {amount(kpi.actual)}"]
     if kpi.actual is None:
@@ -231,7 +238,7 @@ def sentence(result, lang: str = "zh", base_name: str | None = None) -> str:
         name = base_name or kpi.base_name
         base = amount(kpi.base)
         if lang == "zh":
-            parts.append(f"占{name or '公司总额'}{base}的{fmt_pct(result.share)}")
+            parts.append(f"占{join_words(name or '公司总额', base)}的{fmt_pct(result.share)}")
         else:
             parts.append(f"{fmt_pct(result.share)} of {name or 'the company total'} ({base})")
 
