@@ -120,6 +120,83 @@ def metrics(
     exports.print_table(analysis.metrics, what.value, lang=analysis.report.meta.language or "zh")
 
 
+class Format(StrEnum):
+    docx = "docx"
+    md = "md"
+    html = "html"
+    all = "all"
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+def _formats(value: Format) -> tuple[str, ...]:
+    return ("docx", "md", "html") if value is Format.all else (value.value,)
+
+
+@app.command()
+def build(
+    workbook: WorkbookArg,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Output file, or a folder. Default: next to the workbook, same name.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="docx, md, html or all.")
+    ] = Format.docx,
+    lang: Annotated[
+        Lang | None,
+        typer.Option(
+            "--lang", help="Document language. Default: the workbook's meta language, else zh."
+        ),
+    ] = None,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            "--template", help="A folder of your own templates (see `opsreport templates export`)."
+        ),
+    ] = None,
+    no_charts: Annotated[
+        bool, typer.Option("--no-charts", help="Leave the charts out (faster).")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
+) -> None:
+    """Write the year-end summary and next-year plan (Word, Markdown, HTML).
+
+    Example:
+
+        opsreport build examples/ecommerce-2026-zh.xlsx
+
+        opsreport build examples/support-2026-en.xlsx --format all -o out/
+    """
+    from opsreport.build import build_report
+    from opsreport.render.common import OutputError, TemplateProblem
+
+    analysis = _analyze(workbook, quiet=quiet)
+    try:
+        result = build_report(
+            workbook,
+            output=output,
+            formats=_formats(fmt),
+            lang=lang.value if lang else None,
+            template_dir=template,
+            charts=not no_charts,
+            analysis=analysis,
+        )
+    except (OutputError, TemplateProblem) as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(1) from None
+    for path in result.outputs:
+        sys.stdout.write(f"wrote {path}\n")
+    sys.stdout.write(result.one_line() + "\n")
+
+
 def main() -> None:
     app()
 

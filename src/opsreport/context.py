@@ -220,9 +220,10 @@ def _kpi_row(result: KpiResult, lang: str) -> dict[str, Any]:
         "target_number": f.fmt_number(kpi.target, places),
         "prior_year_number": f.fmt_number(kpi.prior_year, places),
         "var_target": signed(result.var_target),
-        "var_target_pct": f.fmt_pct(result.var_target_pct, signed=True),
+        # A percent of a percent confuses readers: rates show their variance in pp only.
+        "var_target_pct": f.DASH if rate else f.fmt_pct(result.var_target_pct, signed=True),
         "var_prior": signed(result.var_prior),
-        "var_prior_pct": f.fmt_pct(result.var_prior_pct, signed=True),
+        "var_prior_pct": f.DASH if rate else f.fmt_pct(result.var_prior_pct, signed=True),
         "delta_target": f.fmt_delta(result.var_target, result.var_target_pct, unit, lang),
         "delta_prior": f.fmt_delta(result.var_prior, result.var_prior_pct, unit, lang),
         "attainment": f.fmt_pct(result.attainment),
@@ -306,7 +307,9 @@ def _group_summary(name: str, rows: list[dict[str, Any]], summary: Any, lang: st
     if lang == "zh":
         text = f"{name}维度共{len(rows)}项指标：{summary.met}项达成、{summary.near}项接近、{summary.missed}项未达成"
         return text + (f"，加权完成率{score}。" if score else "。")
-    text = f"{name}: {len(rows)} KPIs, {summary.met} met, {summary.near} near, {summary.missed} missed"
+    text = (
+        f"{name}: {len(rows)} KPIs, {summary.met} met, {summary.near} near, {summary.missed} missed"
+    )
     return text + (f"; weighted attainment {score}." if score else ".")
 
 
@@ -314,7 +317,9 @@ def _quarters(metrics: Metrics, lang: str) -> list[dict[str, Any]]:
     items = []
     for series in metrics.quarters:
         kpi = series.kpi
-        places = f.kpi_places(kpi.target, kpi.actual, kpi.prior_year, *(p.actual for p in series.points))
+        places = f.kpi_places(
+            kpi.target, kpi.actual, kpi.prior_year, *(p.actual for p in series.points)
+        )
         rows = []
         for point in series.points:
             rows.append(
@@ -324,8 +329,12 @@ def _quarters(metrics: Metrics, lang: str) -> list[dict[str, Any]]:
                     "target": f.fmt_amount(point.target, kpi.unit, places, lang),
                     "prior_year": f.fmt_amount(point.prior_year, kpi.unit, places, lang),
                     "attainment": f.fmt_pct(point.attainment),
-                    "delta_prior": f.fmt_delta(point.var_prior, point.var_prior_pct, kpi.unit, lang),
-                    "good_prior": None if point.var_prior is None else kpi.sign * point.var_prior >= 0,
+                    "delta_prior": f.fmt_delta(
+                        point.var_prior, point.var_prior_pct, kpi.unit, lang
+                    ),
+                    "good_prior": None
+                    if point.var_prior is None
+                    else kpi.sign * point.var_prior >= 0,
                     "qoq": f.fmt_delta(point.change, point.change_pct, kpi.unit, lang),
                     "actual_value": _float(point.actual),
                 }
@@ -356,7 +365,9 @@ def _quarter_sentence(series: Any, places: int, lang: str) -> str:
     if lang == "zh":
         text = f"{kpi.name}由{first.period.label}的{amount(first.actual)}变为{last.period.label}的{amount(last.actual)}"
         text += f"，表现最好的是{best.period.label}（{amount(best.actual)}），最弱的是{worst.period.label}（{amount(worst.actual)}）"
-        below = [p.period.label for p in series.points if p.attainment is not None and p.attainment < 1]
+        below = [
+            p.period.label for p in series.points if p.attainment is not None and p.attainment < 1
+        ]
         if below:
             text += f"；{('、'.join(below))}未达季度目标"
         return text + "。"
@@ -372,7 +383,9 @@ def _breakdowns(metrics: Metrics, lang: str) -> list[dict[str, Any]]:
     tables = []
     for table in metrics.breakdowns:
         kpi = table.kpi
-        places = f.kpi_places(kpi.actual, *(i.actual for i in table.items), *(i.prior_year for i in table.items))
+        places = f.kpi_places(
+            kpi.actual, *(i.actual for i in table.items), *(i.prior_year for i in table.items)
+        )
         rows = [
             {
                 "rank": item.rank or "",
@@ -383,7 +396,9 @@ def _breakdowns(metrics: Metrics, lang: str) -> list[dict[str, Any]]:
                 "share_prior": f.fmt_pct(item.share_prior),
                 "share_change": f.fmt_pp(item.share_change_pp, signed=True, lang=lang),
                 "var_prior_pct": f.fmt_pct(item.var_prior_pct, signed=True),
-                "good_prior": None if item.var_prior_pct is None else kpi.sign * item.var_prior_pct >= 0,
+                "good_prior": None
+                if item.var_prior_pct is None
+                else kpi.sign * item.var_prior_pct >= 0,
                 "attainment": f.fmt_pct(item.attainment),
                 "share_value": _float(item.share),
             }
@@ -391,7 +406,8 @@ def _breakdowns(metrics: Metrics, lang: str) -> list[dict[str, Any]]:
         ]
         top = table.items[0] if table.items else None
         movers = sorted(
-            (i for i in table.items if i.share_change_pp is not None), key=lambda i: i.share_change_pp or 0
+            (i for i in table.items if i.share_change_pp is not None),
+            key=lambda i: i.share_change_pp or 0,
         )
         dimension = table.dimension or LABELS[lang]["item"]
         if lang == "zh":
@@ -438,11 +454,25 @@ def _problems(metrics: Metrics, rows: dict[str, dict[str, Any]], lang: str) -> l
             sep = "，" if lang == "zh" else ", "
             parts = [f"{labels['ac']} {row['actual']}" if lang == "en" else f"实际{row['actual']}"]
             if row["target"] != f.DASH:
-                parts.append(f"{labels['pl']} {row['target']}" if lang == "en" else f"目标{row['target']}")
-                parts.append(f"{labels['attainment']} {row['attainment']}" if lang == "en" else f"完成率{row['attainment']}")
+                parts.append(
+                    f"{labels['pl']} {row['target']}" if lang == "en" else f"目标{row['target']}"
+                )
+                parts.append(
+                    f"{labels['attainment']} {row['attainment']}"
+                    if lang == "en"
+                    else f"完成率{row['attainment']}"
+                )
             if row["prior_year"] != f.DASH:
-                parts.append(f"{labels['dpy']} {row['delta_prior']}" if lang == "en" else f"同比{row['delta_prior']}")
-            figures = f"{row['name']}: " + sep.join(parts) if lang == "en" else f"{row['name']}：" + sep.join(parts)
+                parts.append(
+                    f"{labels['dpy']} {row['delta_prior']}"
+                    if lang == "en"
+                    else f"同比{row['delta_prior']}"
+                )
+            figures = (
+                f"{row['name']}: " + sep.join(parts)
+                if lang == "en"
+                else f"{row['name']}：" + sep.join(parts)
+            )
         items.append(
             {
                 "area": problem.area or "",
@@ -469,11 +499,15 @@ def _goal(check: GoalCheck, lang: str) -> dict[str, Any]:
     elif rate:
         change = f.fmt_pp(check.required_change, max(places, 1), signed=True, lang=lang)
     else:
-        change = ("+" if check.required_change > 0 else "-" if check.required_change < 0 else "") + f.fmt_amount(
-            abs(check.required_change), unit, places, lang
-        )
+        change = (
+            "+" if check.required_change > 0 else "-" if check.required_change < 0 else ""
+        ) + f.fmt_amount(abs(check.required_change), unit, places, lang)
         if check.required_change_pct is not None:
-            change += f"（{f.fmt_pct(check.required_change_pct, signed=True)}）" if lang == "zh" else f" ({f.fmt_pct(check.required_change_pct, signed=True)})"
+            change += (
+                f"（{f.fmt_pct(check.required_change_pct, signed=True)}）"
+                if lang == "zh"
+                else f" ({f.fmt_pct(check.required_change_pct, signed=True)})"
+            )
     smart = [
         {
             "letter": letter,
@@ -502,8 +536,16 @@ def _goal(check: GoalCheck, lang: str) -> dict[str, Any]:
         "smart_marks": " ".join(f"{s['letter']}{s['mark']}" for s in smart),
         "is_smart": check.is_smart,
         "failed": "".join(s["letter"] for s in failed),
-        "why_not": sep.join(f"{s['letter']}（{s['name']}）：{s['reason']}" if lang == "zh" else f"{s['letter']} ({s['name']}): {s['reason']}" for s in failed),
-        "quarter_targets": [f.fmt_amount(q, unit, places, lang) if q is not None else "" for q in goal.quarter_targets],
+        "why_not": sep.join(
+            f"{s['letter']}（{s['name']}）：{s['reason']}"
+            if lang == "zh"
+            else f"{s['letter']} ({s['name']}): {s['reason']}"
+            for s in failed
+        ),
+        "quarter_targets": [
+            f.fmt_amount(q, unit, places, lang) if q is not None else ""
+            for q in goal.quarter_targets
+        ],
     }
 
 
@@ -522,7 +564,15 @@ def _tasks(metrics: Metrics) -> dict[str, Any]:
         }
         phases.setdefault(task.phase or "", []).append(row)
         if task.milestone:
-            milestones.append({"milestone": task.milestone, "date": _date(task.end or task.start), "task": task.task, "owner": task.owner or "", "deliverable": task.deliverable or ""})
+            milestones.append(
+                {
+                    "milestone": task.milestone,
+                    "date": _date(task.end or task.start),
+                    "task": task.task,
+                    "owner": task.owner or "",
+                    "deliverable": task.deliverable or "",
+                }
+            )
     milestones.sort(key=lambda m: m["date"] or "9999")
     return {
         "phases": [{"name": name, "tasks": tasks} for name, tasks in phases.items()],
@@ -553,7 +603,9 @@ def _resources(metrics: Metrics, lang: str) -> dict[str, Any]:
                 {
                     "item": member.item or "",
                     "amount": f.fmt_amount(member.amount, member.unit, None, lang),
-                    "share": f.fmt_pct(member.amount / total) if member.amount is not None and total else "",
+                    "share": f.fmt_pct(member.amount / total)
+                    if member.amount is not None and total
+                    else "",
                     "note": member.note or "",
                     "amount_value": _float(member.amount),
                 }
@@ -565,12 +617,27 @@ def _resources(metrics: Metrics, lang: str) -> dict[str, Any]:
             }
             for unit, amount in by_unit.items()
         ]
-        result.append({"name": name, "items": items, "totals": totals, "total": "、".join(t["amount"] for t in totals) if lang == "zh" else ", ".join(t["amount"] for t in totals)})
+        result.append(
+            {
+                "name": name,
+                "items": items,
+                "totals": totals,
+                "total": "、".join(t["amount"] for t in totals)
+                if lang == "zh"
+                else ", ".join(t["amount"] for t in totals),
+            }
+        )
     grand = [f.fmt_amount(amount, unit, None, lang) for unit, amount in unit_totals.items()]
-    return {"categories": result, "totals": grand, "total": ("、" if lang == "zh" else ", ").join(grand)}
+    return {
+        "categories": result,
+        "totals": grand,
+        "total": ("、" if lang == "zh" else ", ").join(grand),
+    }
 
 
-def _risk(number: int, result: RiskResult, rows: dict[str, dict[str, Any]], lang: str) -> dict[str, Any]:
+def _risk(
+    number: int, result: RiskResult, rows: dict[str, dict[str, Any]], lang: str
+) -> dict[str, Any]:
     risk = result.risk
     labels = LABELS[lang]
     kpi = result.kpi
@@ -578,10 +645,16 @@ def _risk(number: int, result: RiskResult, rows: dict[str, dict[str, Any]], lang
     if result.observed is not None and kpi is not None:
         if risk.threshold and risk.threshold.kind == "dev":
             observed = f.fmt_pct(result.observed / 100)
-            observed = (f"偏离目标{observed}" if lang == "zh" else f"{observed} off target")
+            observed = f"偏离目标{observed}" if lang == "zh" else f"{observed} off target"
         else:
             observed = rows[kpi.key]["actual"]
-    status = labels["triggered"] if result.triggered else labels["not_triggered"] if result.triggered is False else labels["no_trigger"]
+    status = (
+        labels["triggered"]
+        if result.triggered
+        else labels["not_triggered"]
+        if result.triggered is False
+        else labels["no_trigger"]
+    )
     return {
         "no": f"R{number}",
         "risk": risk.risk,
@@ -601,7 +674,9 @@ def _risk(number: int, result: RiskResult, rows: dict[str, dict[str, Any]], lang
     }
 
 
-def build_context(metrics: Metrics, lang: str | None = None, *, today: dt.date | None = None) -> dict[str, Any]:
+def build_context(
+    metrics: Metrics, lang: str | None = None, *, today: dt.date | None = None
+) -> dict[str, Any]:
     """Everything a template may use, for one report in one language."""
     report = metrics.report
     lang = lang or report.meta.language or "zh"

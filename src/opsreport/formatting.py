@@ -123,6 +123,7 @@ def join_words(left: str, right: str) -> str:
         return f"{left} {right}"
     return f"{left}{right}"
 
+
 STATUS_LABELS = {
     "zh": {"met": "达成", "near": "接近", "missed": "未达成", None: "无目标"},
     "en": {"met": "met", "near": "near", "missed": "missed", None: "no target"},

@@ -1,0 +1,170 @@
+"""``opsreport build``: workbook → context → charts → documents, written atomically.
+
+Everything is rendered in memory first; files are written only when every
+format has rendered, each through a temporary file renamed into place. A
+failure therefore leaves no half-written output and never touches the input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from opsreport.api import Analysis, analyze
+from opsreport.context import build_context
+from opsreport.render.common import OutputError, atomic_write
+
+__all__ = ["FORMATS", "BuildResult", "build_report", "output_paths", "render_documents"]
+
+FORMATS = ("docx", "md", "html")
+
+
+@dataclass
+class BuildResult:
+    workbook: Path
+    outputs: list[Path]
+    analysis: Analysis
+    lang: str
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    def one_line(self) -> str:
+        s = self.summary
+        if self.lang == "zh":
+            return (
+                f"{s['total']}项指标：{s['met']}项达成、{s['near']}项接近、{s['missed']}项未达成；"
+                f"风险触发{s['risks_triggered']}项"
+            )
+        return (
+            f"{s['total']} KPIs: {s['met']} met, {s['near']} near, {s['missed']} missed; "
+            f"{s['risks_triggered']} risk{'s' if s['risks_triggered'] != 1 else ''} triggered"
+        )
+
+
+def output_paths(workbook: Path, formats: tuple[str, ...], output: Path | None) -> dict[str, Path]:
+    """Where each format goes: next to the workbook by default, or under/at ``output``."""
+    workbook = Path(workbook)
+    if output is None:
+        return {fmt: workbook.with_suffix(f".{fmt}") for fmt in formats}
+    output = Path(output)
+    if output.is_dir() or str(output).endswith(("/", "\\")) or not output.suffix:
+        return {fmt: output / f"{workbook.stem}.{fmt}" for fmt in formats}
+    if len(formats) == 1:
+        return {formats[0]: output}
+    return {fmt: output.with_suffix(f".{fmt}") for fmt in formats}
+
+
+def _chart_file_name(index: int, key: str) -> str:
+    kind = re.sub(r"[^A-Za-z0-9_-]+", "-", key.split(":")[0]).strip("-") or "chart"
+    return f"{index:02d}-{kind}.png"
+
+
+def render_documents(
+    analysis: Analysis,
+    formats: tuple[str, ...],
+    *,
+    lang: str | None = None,
+    template_dir: Path | None = None,
+    charts: bool = True,
+    today: dt.date | None = None,
+    asset_dir_name: str = "charts",
+) -> tuple[dict[str, bytes], dict[str, bytes], str]:
+    """Render every format in memory: (documents by format, chart files by relative path, lang)."""
+    lang = lang or analysis.report.meta.language or "zh"
+    context = build_context(analysis.metrics, lang, today=today)
+    drawn: dict[str, Any] = {}
+    if charts:
+        from opsreport.charts import render_charts
+
+        drawn = render_charts(analysis.metrics, lang)
+    assets: dict[str, bytes] = {}
+    chart_entries: dict[str, dict[str, str]] = {}
+    for index, (key, chart) in enumerate(drawn.items(), start=1):
+        file = f"{asset_dir_name}/{_chart_file_name(index, key)}"
+        chart_entries[key] = {
+            "title": chart.title,
+            "alt": chart.alt,
+            "file": file,
+            "svg": chart.svg,
+        }
+        if "md" in formats:
+            assets[file] = chart.png
+    context["charts"] = chart_entries
+    documents: dict[str, bytes] = {}
+    for fmt in formats:
+        if fmt == "md":
+            from opsreport.render.markdown import render_markdown
+
+            documents[fmt] = render_markdown(context, template_dir).encode("utf-8")
+        elif fmt == "html":
+            from opsreport.render.html import render_html
+
+            documents[fmt] = render_html(context, template_dir).encode("utf-8")
+        elif fmt == "docx":
+            from opsreport.render.docx import render_docx
+
+            documents[fmt] = render_docx(context, drawn, template_dir)
+        else:
+            raise ValueError(f"unknown format {fmt!r}: use docx, md or html")
+    return documents, assets, lang
+
+
+def build_report(
+    workbook: str | Path,
+    *,
+    output: Path | None = None,
+    formats: tuple[str, ...] = ("docx",),
+    lang: str | None = None,
+    template_dir: Path | None = None,
+    charts: bool = True,
+    today: dt.date | None = None,
+    analysis: Analysis | None = None,
+) -> BuildResult:
+    """Build the annual report of one workbook in the given formats; returns what was written."""
+    workbook = Path(workbook)
+    paths = output_paths(workbook, formats, output)
+    for fmt, path in paths.items():
+        if path.resolve() == workbook.resolve():
+            raise OutputError(
+                f"{path}: refusing to overwrite the input workbook; choose another output with -o"
+            )
+        if path.suffix.lower() != f".{fmt}":
+            raise OutputError(
+                f"{path}: the name ends in {path.suffix or 'nothing'} but the format is {fmt}; use a .{fmt} name"
+            )
+    analysis = analysis or analyze(workbook)
+    md_path = paths.get("md")
+    asset_dir_name = f"{md_path.stem}-charts" if md_path else "charts"
+    documents, assets, lang = render_documents(
+        analysis,
+        formats,
+        lang=lang,
+        template_dir=template_dir,
+        charts=charts,
+        today=today,
+        asset_dir_name=asset_dir_name,
+    )
+    written: list[Path] = []
+    for relative, data in assets.items():
+        assert md_path is not None
+        atomic_write(md_path.parent / relative, data, protect=(workbook,))
+    for fmt, data in documents.items():
+        written.append(atomic_write(paths[fmt], data, protect=(workbook,)))
+    summary = build_context_summary(analysis)
+    return BuildResult(workbook, written, analysis, lang, summary)
+
+
+def build_context_summary(analysis: Analysis) -> dict[str, Any]:
+    overall = analysis.metrics.overall
+    return {
+        "total": len(analysis.metrics.results),
+        "met": overall.met,
+        "near": overall.near,
+        "missed": overall.missed,
+        "risks_triggered": sum(1 for r in analysis.metrics.risks if r.triggered),
+    }
+
+
+__all__ += ["OutputError"]

@@ -1,0 +1,1 @@
+"""Renderers: each lays out the report context in one format and computes nothing."""

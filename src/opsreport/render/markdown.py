@@ -1,0 +1,43 @@
+"""The report as Markdown (GitHub-flavoured tables, charts as linked PNG files)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from opsreport.render.common import describe_template_error, make_environment, template_dirs
+
+__all__ = ["escape_markdown", "render_markdown"]
+
+_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+_STATUS = {"met": "🟢 ", "near": "🟡 ", "missed": "🔴 "}
+
+
+def escape_markdown(value: Any) -> Any:
+    """Cell text appears literally: no HTML, no emphasis, no broken table."""
+    from markupsafe import Markup
+
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return "" if value is None else value
+    text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _SPECIAL.sub(r"\\\1", text)
+    return text.replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def render_markdown(
+    context: dict[str, Any], template_dir: Path | None = None, name: str = "report.md.j2"
+) -> str:
+    lang = context["lang"]
+    env = make_environment(
+        lang,
+        template_dirs(lang, template_dir),
+        autoescape=False,
+        finalize=escape_markdown,
+        extra_filters={"status_mark": lambda status: _STATUS.get(status or "", "")},
+    )
+    try:
+        text = env.get_template(name).render(context)
+    except Exception as exc:
+        raise describe_template_error(exc, name) from None
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
