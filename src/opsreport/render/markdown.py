@@ -11,6 +11,7 @@ from opsreport.render.common import describe_template_error, make_environment, t
 __all__ = ["escape_markdown", "render_markdown"]
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
 _STATUS = {"met": "🟢 ", "near": "🟡 ", "missed": "🔴 "}
 
 
@@ -20,7 +21,8 @@ def escape_markdown(value: Any) -> Any:
 
     if isinstance(value, Markup) or not isinstance(value, str):
         return "" if value is None else value
-    text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # & only where it would start an entity (&lt; &#60;); elsewhere it is literal already.
+    text = _ENTITY.sub("&amp;", value).replace("<", "&lt;").replace(">", "&gt;")
     text = _SPECIAL.sub(r"\\\1", text)
     return text.replace("\r\n", "\n").replace("\n", "<br>")
 

@@ -1,0 +1,122 @@
+"""The CLI end to end on the examples: exit codes, JSON, messages without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from opsreport.cli import app
+
+from .conftest import EN_EXAMPLE, ZH_EXAMPLE
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_metrics_json_of_the_chinese_example():
+    result = run("metrics", ZH_EXAMPLE, "--json", "-q")
+    assert result.exit_code == 0, result.output
+    rows = {row["id"]: row for row in json.loads(result.stdout)}
+    assert len(rows) == 19
+    profit = rows["P01"]
+    assert profit["attainment"] == 1.04625  # 8.37 / 8
+    assert profit["var_target"] == 0.37 and profit["var_target_pct"] == 0.04625
+    assert profit["share"] == 0.4185  # 8.37 / 20
+    assert profit["next_change"] == 1.13  # 9.5 − 8.37
+    days = rows["E01"]  # 库存周转天数, lower is better: 48.5 against 45
+    assert days["direction"] == "lower" and days["status"] == "missed"
+    assert days["attainment"] == pytest.approx(1 - 3.5 / 45)
+    margin = rows["P03"]  # 毛利率 24.1% against 23.0%: +1.1 pp
+    assert margin["unit"] == "%" and margin["var_target"] == 1.1
+    statuses = [r["status"] for r in rows.values()]
+    assert (statuses.count("met"), statuses.count("near"), statuses.count("missed")) == (12, 3, 4)
+
+
+def test_metrics_json_goals_and_risks():
+    goals = json.loads(run("metrics", ZH_EXAMPLE, "--json", "--what", "goals", "-q").stdout)
+    not_smart = {g["goal"]: g["failed"] for g in goals if not g["is_smart"]}
+    assert not_smart == {
+        "复购率提升至45%": ["A"],
+        "会员规模突破600万人": ["T"],
+        "提升品牌影响力": ["S", "M"],
+    }
+    risks = json.loads(run("metrics", ZH_EXAMPLE, "--json", "--what", "risks", "-q").stdout)
+    triggered = [r for r in risks if r["triggered"]]
+    assert [(r["kpi"], r["threshold"], r["observed"]) for r in triggered] == [("E01", "> 47", 48.5)]
+    assert triggered[0]["score"] == triggered[0]["likelihood"] * triggered[0]["impact"]
+
+
+def test_metrics_table_and_other_selections():
+    for what in ("kpis", "quarters", "breakdown", "goals", "risks"):
+        result = run("metrics", EN_EXAMPLE, "--what", what, "-q")
+        assert result.exit_code == 0, result.output
+
+
+def test_invalid_workbook_exits_1_with_every_error_and_no_traceback(make_workbook):
+    path = make_workbook(
+        {"kpis": [["name", "target", "actual"], ["GMV", "abc", "x"]]}, name="broken.xlsx"
+    )
+    result = run("metrics", path)
+    assert result.exit_code == 1
+    assert "broken.xlsx › kpis › B2: target: not a number ('abc')" in result.stderr
+    assert "broken.xlsx › kpis › C2: actual: not a number ('x')" in result.stderr
+    assert "2 errors" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_missing_file_and_usage_errors(tmp_path):
+    assert run("metrics", tmp_path / "nope.xlsx").exit_code == 1
+    assert run("metrics").exit_code == 2
+    assert run("metrics", ZH_EXAMPLE, "--what", "nonsense").exit_code == 2
+    assert run("build", ZH_EXAMPLE, "--format", "pdf").exit_code == 2
+
+
+def test_every_command_has_help_with_an_example():
+    import typer.main
+
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():
+        result = run(name, "--help")
+        assert result.exit_code == 0
+        assert "Example" in result.stdout, f"{name} --help has no example"
+        assert command.help
+
+
+def test_build_markdown_and_html(tmp_path):
+    result = run("build", ZH_EXAMPLE, "--format", "md", "-o", tmp_path, "--no-charts", "-q")
+    assert result.exit_code == 0, result.output
+    assert f"wrote {tmp_path / 'ecommerce-2026-zh.md'}" in result.stdout
+    assert "19项指标：12项达成、3项接近、4项未达成；风险触发1项" in result.stdout
+    result = run(
+        "build", EN_EXAMPLE, "--format", "html", "-o", tmp_path / "report.html", "--no-charts", "-q"
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_build_refuses_to_overwrite_the_input(tmp_path, make_workbook, basic_sheets):
+    path = make_workbook(basic_sheets)
+    before = path.read_bytes()
+    result = run("build", path, "-o", path, "--format", "md", "--no-charts")
+    assert result.exit_code == 1
+    assert "refusing to overwrite the input workbook" in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_cli_module_imports_nothing_heavy():
+    code = (
+        "import sys, opsreport.cli; "
+        "heavy = [m for m in ('openpyxl', 'matplotlib', 'docx', 'docxtpl', 'pandas', 'jinja2') if m in sys.modules]; "
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == ""

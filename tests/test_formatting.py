@@ -1,0 +1,127 @@
+"""Numbers as a reader sees them: half away from zero, %, pp, zh/en sentences."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from opsreport.formatting import (
+    fmt_amount,
+    fmt_delta,
+    fmt_number,
+    fmt_pct,
+    fmt_pp,
+    round_half_up,
+    sentence,
+)
+from opsreport.metrics import compute_kpi
+from opsreport.model import Kpi
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "expected"),
+    [
+        (D("0.4185"), 3, D("0.419")),  # Python's round() would give 0.418 (half to even, binary)
+        (D("2.5"), 0, D(3)),
+        (D("-2.5"), 0, D(-3)),  # away from zero, like Excel's ROUND
+        (D("104.625"), 1, D("104.6")),
+        (D("104.65"), 1, D("104.7")),
+        (2.675, 2, D("2.68")),  # the float 2.675 is 2.67499999…; Excel shows 2.68
+    ],
+)
+def test_round_half_up(value, places, expected):
+    assert round_half_up(value, places) == expected
+
+
+def test_number_formats():
+    assert fmt_number(D("1234567.891")) == "1,234,567.89"
+    assert fmt_number(D("8.37")) == "8.37"
+    assert fmt_number(D("8"), 2) == "8.00"
+    assert fmt_number(D("-0.04")) == "-0.04"
+    assert fmt_number(D("-0.004"), 2) == "0.00"  # no "-0.00"
+    assert fmt_pct(D("1.04625")) == "104.6%"
+    assert fmt_pct(D("0.4185")) == "41.9%"  # 41.85 → 41.9, half away from zero
+    assert fmt_pct(D("0.04625"), signed=True) == "+4.6%"
+    assert fmt_pct(D("-0.0465"), signed=True) == "-4.7%"
+    assert fmt_pp(D("3.6")) == "3.6个百分点"
+    assert fmt_pp(D("3.6"), signed=True, lang="en") == "+3.6 pp"
+    assert fmt_amount(D("8.37"), "亿元") == "8.37亿元"
+    assert fmt_amount(D("646"), "万元") == "646万元"
+    assert fmt_amount(D("14.8"), "%") == "14.8%"
+    assert fmt_amount(D("13.85"), "USD", lang="en") == "13.85 USD"
+    assert fmt_amount(None, "元") == "–"
+
+
+def test_delta_is_pp_for_rates_and_percent_for_amounts():
+    assert fmt_delta(D("1.1"), D("0.0478"), "%") == "+1.1个百分点"
+    assert fmt_delta(D("0.37"), D("0.04625"), "亿元") == "+4.6%"
+    assert fmt_delta(D("1.1"), D("0.0478"), "%", lang="en") == "+1.1 pp"
+
+
+def kpi(**fields) -> Kpi:
+    fields.setdefault("key", fields["name"])
+    for name in ("target", "actual", "prior_year", "base"):
+        if fields.get(name) is not None:
+            fields[name] = D(str(fields[name]))
+    return Kpi(**fields)
+
+
+def test_the_reference_sentence():
+    result = compute_kpi(
+        kpi(
+            name="直接利润",
+            unit="亿元",
+            target=8,
+            actual=8.37,
+            prior_year=6.42,
+            base=20,
+            base_name="公司利润增量",
+        )
+    )
+    # 0.37/8 = 4.625% → 4.6%; 1.95/6.42 = 30.37% → 30.4%; 8.37/20 = 41.85% → 41.9%
+    assert (
+        sentence(result)
+        == "直接利润8.37亿元，较目标8亿元超额4.6%，同比增长30.4%，占公司利润增量20亿元的41.9%。"
+    )
+    assert sentence(result, "en") == (
+        "直接利润 was 8.37 亿元, 4.6% above the 8 亿元 target, attainment 104.6%, "
+        "up 30.4% on last year, and 41.9% of 公司利润增量 (20 亿元)."
+    )
+
+
+def test_lower_is_better_reads_falls_as_improvements():
+    result = compute_kpi(
+        kpi(name="营销费用率", unit="%", direction="lower", target=12, actual=11.2, prior_year=13.5)
+    )
+    # −0.8 pp to target (good), attainment 1 + 0.8/12 = 106.7%; −2.3 pp on last year (good)
+    assert (
+        sentence(result)
+        == "营销费用率11.2%，较目标12%低0.8个百分点，优于目标，完成率106.7%，同比下降2.3个百分点，有所改善。"
+    )
+    worse = compute_kpi(
+        kpi(
+            name="库存周转天数", unit="天", direction="lower", target=45, actual=48.5, prior_year=52
+        )
+    )
+    # +3.5/45 = 7.8% above target (bad), attainment 1 − 3.5/45 = 92.2%; −3.5/52 = −6.7% on last year (good)
+    assert (
+        sentence(worse)
+        == "库存周转天数48.5天，较目标45天高7.8%，未达目标，完成率92.2%，同比下降6.7%，有所改善。"
+    )
+    assert "(short of target)" in sentence(worse, "en") and "(an improvement)" in sentence(
+        worse, "en"
+    )
+
+
+def test_missed_amount_and_latin_name_spacing():
+    result = compute_kpi(kpi(name="GMV", unit="亿元", target=52, actual=49.6, prior_year=41.3))
+    # −2.4/52 = −4.615% → 4.6%; attainment 95.4%; +8.3/41.3 = 20.10% → 20.1%
+    assert (
+        sentence(result)
+        == "GMV 49.6亿元，较目标52亿元低4.6%，未达目标，完成率95.4%，同比增长20.1%。"
+    )
+
+
+def test_no_actual():
+    assert sentence(compute_kpi(kpi(name="x", target=1))) == "x：本年无实际数据。"

@@ -1,0 +1,134 @@
+"""Markdown and HTML output of the examples; the context they share."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html.parser
+import os
+from pathlib import Path
+
+import pytest
+
+from opsreport.api import analyze
+from opsreport.build import render_documents
+from opsreport.context import build_context
+from opsreport.render.markdown import escape_markdown
+
+from .conftest import EN_EXAMPLE, ZH_EXAMPLE
+
+GOLDEN = Path(__file__).parent / "golden"
+TODAY = dt.date(2027, 1, 15)
+
+
+def render(path: Path, fmt: str, lang: str | None = None) -> str:
+    documents, _, _ = render_documents(analyze(path), (fmt,), lang=lang, charts=False, today=TODAY)
+    return documents[fmt].decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("workbook", "golden"),
+    [(ZH_EXAMPLE, "ecommerce-2026-zh.md"), (EN_EXAMPLE, "support-2026-en.md")],
+)
+def test_markdown_matches_golden_file(workbook, golden):
+    """Regenerate after an intended change with OPSREPORT_UPDATE_GOLDEN=1 pytest."""
+    text = render(workbook, "md")
+    path = GOLDEN / golden
+    if os.environ.get("OPSREPORT_UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_markdown_carries_the_figures_and_sections():
+    text = render(ZH_EXAMPLE, "md")
+    assert (
+        "直接利润8.37亿元，较目标8亿元超额4.6%，同比增长30.4%，占公司利润增量20亿元的41.9%。"
+        in text
+    )
+    assert (
+        "| 直接利润 | 8.37亿元 | 8.00亿元 | 6.42亿元 | +0.37亿元 | +4.6% | +1.95亿元 | +30.4% | 104.6% | 🟢 达成 |"
+        in text
+    )
+    for heading in ("## 一、经营成果与目标达成", "## 二、季度趋势", "## 三、结构分析", "## 四、问题与原因分析",
+                    "## 五、明年目标（SMART）", "## 六、重点任务与里程碑", "## 七、资源需求", "## 八、风险与应对"):  # fmt: skip
+        assert heading in text
+    assert (
+        "⚠ R1 库存积压导致周转恶化" in text
+    )  # the triggered risk is flagged at the top of its section
+    assert "✗ 提升品牌影响力" in text  # a goal that is not SMART is marked with the reason
+
+
+def test_sections_are_left_out_cleanly(make_workbook, basic_sheets):
+    path = make_workbook(basic_sheets)
+    text = render(path, "md", lang="zh")
+    assert "## 一、经营成果与目标达成" in text
+    for absent in ("季度趋势", "问题与原因分析", "SMART", "风险与应对", "资源需求"):
+        assert absent not in text
+
+
+def test_cell_text_appears_literally(make_workbook, basic_sheets):
+    basic_sheets["kpis"].append(
+        ["X1", "R&D <Top> {{ x }} | *a*", "效率", "元", "higher", 10, 12, None, None, None]
+    )
+    path = make_workbook(basic_sheets)
+    md = render(path, "md", lang="zh")
+    assert r"R&D &lt;Top&gt; {{ x }} \| \*a\*" in md
+    page = render(path, "html", lang="zh")
+    assert "R&amp;D &lt;Top&gt; {{ x }} | *a*" in page
+    assert "<Top>" not in page
+
+
+def test_escape_markdown():
+    assert escape_markdown("a|b\nc") == r"a\|b<br>c"
+    assert escape_markdown("R&D &lt;") == "R&D &amp;lt;"
+    assert escape_markdown(None) == ""
+
+
+class _Checker(html.parser.HTMLParser):
+    VOID = frozenset({"meta", "br", "img", "hr", "input", "link"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack[-1] == tag, f"unbalanced </{tag}> after {self.stack[-3:]}"
+        self.stack.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_html_parses_and_is_balanced():
+    for workbook, lang in ((ZH_EXAMPLE, None), (EN_EXAMPLE, None), (ZH_EXAMPLE, "en")):
+        checker = _Checker()
+        checker.feed(render(workbook, "html", lang))
+        checker.close()
+        assert checker.stack == []
+    text = "".join(checker.text)
+    assert "Results against target" in text
+
+
+def test_english_document_of_the_chinese_workbook():
+    text = render(ZH_EXAMPLE, "md", lang="en")
+    assert "## 1. Results against target" in text
+    assert "直接利润 was 8.37 亿元, 4.6% above the 8 亿元 target" in text
+
+
+def test_context_has_every_section_key():
+    context = build_context(analyze(ZH_EXAMPLE).metrics, today=TODAY)
+    assert set(context) >= {"lang", "labels", "meta", "summary", "groups", "kpis", "quarters", "breakdowns",
+                            "problems", "goals", "tasks", "resources", "risks", "risks_triggered", "charts", "sections"}  # fmt: skip
+    assert context["summary"]["met"] == 12 and context["summary"]["risks_triggered"] == 1
+    profit = next(k for k in context["kpis"] if k["id"] == "P01")
+    assert (
+        profit["attainment"] == "104.6%"
+        and profit["share"] == "41.9%"
+        and profit["good_target"] is True
+    )
+    days = next(k for k in context["kpis"] if k["id"] == "E01")
+    assert days["good_target"] is False and days["good_prior"] is True  # lower is better
