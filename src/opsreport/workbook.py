@@ -260,6 +260,7 @@ class RawSheet:
     header_row: int
     rows: list[tuple[int, list[RawCell | None]]] = field(default_factory=list)
     wide_periods: dict[int, Any] = field(default_factory=dict)  # column index -> period
+    epoch: Any = None  # the workbook's date system, for serial numbers typed in date columns
 
 
 class _Collector:
@@ -285,6 +286,9 @@ class _Collector:
 
 
 _FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_ROW_RE = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(/?)>")
+_ROW_NUMBER_RE = re.compile(rb'\br="(\d+)"')
+_VALUE_RE = re.compile(rb"<(?:\w+:)?(?:v|is|f)[\s>/]")
 _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
@@ -300,11 +304,34 @@ def _column_index(letters: str) -> int:
     return column_index_from_string(letters) - 1
 
 
+def last_value_row(xml: bytes) -> int | None:
+    """The last row of a sheet's XML that holds a value or a formula.
+
+    Neither the <dimension> a file claims nor its <row> elements can be
+    trusted: some programs write a million empty formatted rows. None when
+    the rows carry no numbers (then every row is read, up to the row limit).
+    """
+    last = 0
+    for match in _ROW_RE.finditer(xml):
+        number = _ROW_NUMBER_RE.search(match.group(1))
+        if number is None:
+            return None
+        if match.group(2):  # <row …/>: no cells
+            continue
+        end = xml.find(b"row>", match.end())
+        body = xml[match.end() : end if end != -1 else len(xml)]
+        if _VALUE_RE.search(body):
+            last = int(number.group(1))
+    return last
+
+
 def _iter_rows(
-    ws: Any, limits: Limits, collector: _Collector
+    ws: Any, limits: Limits, collector: _Collector, max_row: int | None = None
 ) -> Iterator[tuple[int, tuple[Any, ...]]]:
     ws.reset_dimensions()  # never trust the <dimension> a file claims
-    for index, row in enumerate(ws.iter_rows(max_col=limits.max_columns), start=1):
+    if max_row == 0:
+        return
+    for index, row in enumerate(ws.iter_rows(max_col=limits.max_columns, max_row=max_row), start=1):
         if index > limits.max_rows:
             collector.error(
                 f"more than {limits.max_rows:,} rows",
@@ -322,9 +349,13 @@ def _cell(raw: Any, row: int, col: int) -> RawCell | None:
         return None
     if isinstance(value, str) and not value.strip():
         return None
+    try:
+        number_format = raw.number_format
+    except (AttributeError, IndexError, KeyError):
+        number_format = None  # a style table that does not hold this cell's style id
     return RawCell(
         value=value,
-        number_format=getattr(raw, "number_format", None),
+        number_format=number_format,
         is_error=getattr(raw, "data_type", None) == "e",
         row=row,
         column=_column_letter(col),
@@ -384,8 +415,13 @@ def _read_sheet(
     rows: list[tuple[int, list[RawCell | None]]] = []
     top_left: dict[tuple[int, int], RawCell | None] = {}
     merge_tops = set(merges.values())
-    for row_number, raw_row in _iter_rows(ws, limits, collector):
+    blank_text: set[tuple[int, int]] = set()  # cells holding only spaces: a value, though blank
+    last_row = last_value_row(xml) if xml else None
+    for row_number, raw_row in _iter_rows(ws, limits, collector, last_row):
         cells = [_cell(raw, row_number, col) for col, raw in enumerate(raw_row)]
+        for col, raw in enumerate(raw_row):
+            if cells[col] is None and isinstance(getattr(raw, "value", None), str):
+                blank_text.add((row_number, col))
         if merges:
             for col in range(len(cells)):
                 if (row_number, col) in merge_tops:
@@ -413,7 +449,11 @@ def _read_sheet(
         missing = formulas.get(title, {})
         for row_number, cells in rows:
             for col, cell in enumerate(cells):
-                if cell is None and (row_number, col) in missing:
+                if (
+                    cell is None
+                    and (row_number, col) in missing
+                    and (row_number, col) not in blank_text
+                ):
                     collector.error(
                         f"a formula without a computed value ({missing[(row_number, col)]})",
                         title,
@@ -426,7 +466,7 @@ def _read_sheet(
         # Formula cells that are entirely empty rows are not in ``rows``; catch those too.
         seen = {r for r, _ in rows}
         for (row_number, col), text in missing.items():
-            if row_number not in seen:
+            if row_number not in seen and (row_number, col) not in blank_text:
                 collector.error(
                     f"a formula without a computed value ({text})",
                     title, row_number, _column_letter(col),
@@ -541,6 +581,29 @@ def _read_sheet(
             )
     data = [(number, cells) for number, cells in rows[position + 1 :]]
     return RawSheet(title, name, columns, header_row, data, wide if "period" not in columns else {})
+
+
+def _read_sheet_guarded(
+    ws: Any, name: str, archive: zipfile.ZipFile, limits: Limits, collector: _Collector,
+    formulas: dict[str, dict[tuple[int, int], str]] | None,
+) -> RawSheet | None:  # fmt: skip
+    """Read one sheet; a failure inside openpyxl on a damaged part is an error naming the sheet."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl: unknown extensions, data validation …
+            return _read_sheet(ws, name, archive, limits, collector, formulas)
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError, OSError, EOFError,
+            zipfile.BadZipFile) as exc:  # fmt: skip
+        collector.error(
+            f"the sheet cannot be read ({type(exc).__name__}: {exc})",
+            ws.title,
+            hint="the file may be damaged or written by an unusual program: open it in Excel or "
+            "LibreOffice and save it again as .xlsx",
+            code="unreadable_sheet",
+        )
+        return None
 
 
 def _find_wide_header(
@@ -1041,8 +1104,10 @@ def _read_tasks(sheet: RawSheet, plan_year: int | None, collector: _Collector) -
         text = reader.text("task")
         if text is None:
             continue
-        start = reader.parsed("start", parse_date, default_year=plan_year)
-        end = reader.parsed("end", parse_date, default_year=plan_year, week_end=True)
+        start = reader.parsed("start", parse_date, default_year=plan_year, epoch=sheet.epoch)
+        end = reader.parsed(
+            "end", parse_date, default_year=plan_year, week_end=True, epoch=sheet.epoch
+        )
         if start and end and end < start:
             collector.error(
                 f"the task ends ({end}) before it starts ({start})",
@@ -1225,11 +1290,12 @@ def _load(path: Path, wb: Any, limits: Limits, collector: _Collector) -> Report:
         raise WorkbookError(collector.items)
 
     formulas = _formulas_without_values(path, wb, chosen, limits)
+    raw: dict[str, RawSheet | None] = {}
     with zipfile.ZipFile(path) as archive:
-        raw = {
-            name: _read_sheet(ws, name, archive, limits, collector, formulas)
-            for name, ws in chosen.items()
-        }
+        for name, ws in chosen.items():
+            raw[name] = _read_sheet_guarded(ws, name, archive, limits, collector, formulas)
+            if raw[name] is not None:
+                raw[name].epoch = wb.epoch
     meta = _read_meta(raw.get("meta"), collector)
     kpi_sheet = raw.get("kpis")
     kpis = _read_kpis(kpi_sheet, collector) if kpi_sheet else []
@@ -1280,7 +1346,12 @@ def _formulas_without_values(
     if not has_formula:
         return None
     found: dict[str, dict[tuple[int, int], str]] = {}
+    import warnings
+
     formula_wb = _open_workbook(path, data_only=False)
+    warnings_context = warnings.catch_warnings()
+    warnings_context.__enter__()
+    warnings.simplefilter("ignore")
     try:
         for ws in formula_wb.worksheets:
             if ws.title not in parts:
@@ -1304,6 +1375,9 @@ def _formulas_without_values(
                     }:
                         cells[(row_number, col)] = str(getattr(value, "text", value))
             found[ws.title] = cells
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError, OSError, EOFError):
+        return found  # the data pass reports an unreadable sheet with its name
     finally:
+        warnings_context.__exit__(None, None, None)
         formula_wb.close()
     return found
