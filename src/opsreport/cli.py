@@ -197,6 +197,62 @@ def build(
     sys.stdout.write(result.one_line() + "\n")
 
 
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+@app.command()
+def check(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Workbooks or folders (searched for .xlsx).", show_default=False),
+    ],
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    fmt: Annotated[
+        CheckFormat,
+        typer.Option("--format", "-f", help="text, json, or github (::error annotations)."),
+    ] = CheckFormat.text,
+    template: Annotated[
+        Path | None,
+        typer.Option("--template", help="Check these templates too (your --template folder)."),
+    ] = None,
+    no_charts: Annotated[
+        bool, typer.Option("--no-charts", help="Skip drawing charts (faster).")
+    ] = False,
+) -> None:
+    """Load, validate and render every workbook; exit 1 if any fails (for CI).
+
+    Example:
+
+        opsreport check examples/
+
+        opsreport check workbooks/ --strict --format github
+    """
+    from opsreport.check import check_file, find_workbooks, format_results
+
+    files = list(find_workbooks(paths))
+    if not files:
+        _err("error: no .xlsx workbooks found in " + ", ".join(str(p) for p in paths))
+        raise typer.Exit(1)
+    results = []
+    show_progress = len(files) > 3 and sys.stderr.isatty() and fmt is CheckFormat.text
+    if show_progress:
+        from rich.progress import Progress
+
+        with Progress(transient=True) as progress:
+            task = progress.add_task("checking", total=len(files))
+            for path in files:
+                results.append(check_file(path, template_dir=template, charts=not no_charts))
+                progress.advance(task)
+    else:
+        results = [check_file(path, template_dir=template, charts=not no_charts) for path in files]
+    sys.stdout.write(format_results(results, fmt.value, strict) + "\n")
+    if not all(r.passed(strict) for r in results):
+        raise typer.Exit(1)
+
+
 def main() -> None:
     app()
 
