@@ -336,3 +336,16 @@ def test_input_is_never_modified(make_workbook, basic_sheets):
     before = (path.read_bytes(), path.stat().st_mtime_ns)
     load_report(path)
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_text_keeps_chinese_punctuation_but_names_match_across_widths(make_workbook):
+    path = make_workbook(
+        {
+            "kpis": [["name", "note"], ["ＧＭＶ", "支付口径；含退款（不含税）：见附表"]],
+            "problems": [["problem", "kpi"], ["规模未达标，差距2.4亿元", "gmv"]],
+        }
+    )
+    report = load_report(path)
+    assert report.kpis[0].note == "支付口径；含退款（不含税）：见附表"
+    assert report.problems[0].problem == "规模未达标，差距2.4亿元"
+    assert report.problems[0].kpi == "ＧＭＶ"  # referred to as gmv: NFKC and case-folded

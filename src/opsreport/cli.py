@@ -253,6 +253,35 @@ def check(
         raise typer.Exit(1)
 
 
+@app.command()
+def init(
+    path: Annotated[
+        Path, typer.Argument(help="The workbook to create (.xlsx).", show_default=False)
+    ],
+    lang: Annotated[
+        Lang, typer.Option("--lang", help="Sheet and column names in zh or en.")
+    ] = Lang.zh,
+    force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
+) -> None:
+    """Write a starter workbook with every sheet, headers, guidance and drop-downs.
+
+    Example:
+
+        opsreport init myteam.xlsx
+
+        opsreport init myteam.xlsx --lang en
+    """
+    from opsreport.render.common import OutputError
+    from opsreport.starter import write_starter
+
+    try:
+        written = write_starter(path, lang.value, force)
+    except OutputError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(1) from None
+    sys.stdout.write(f"wrote {written}\n")
+
+
 def main() -> None:
     app()
 

@@ -95,6 +95,8 @@ LABELS: dict[str, dict[str, str]] = {
         "direction_higher": "越高越好",
         "direction_lower": "越低越好",
         "source": "数据来源",
+        "colon": "：",
+        "gap": "",
     },
     "en": {
         "results": "Results against target",
@@ -171,6 +173,8 @@ LABELS: dict[str, dict[str, str]] = {
         "direction_higher": "higher is better",
         "direction_lower": "lower is better",
         "source": "Source",
+        "colon": ": ",
+        "gap": " ",
     },
 }
 

@@ -19,6 +19,8 @@ __all__ = [
     "Period",
     "UnitInfo",
     "ValueProblem",
+    "clean_text",
+    "match_key",
     "normalize_text",
     "parse_aggregation",
     "parse_date",
@@ -51,6 +53,20 @@ def normalize_text(value: object) -> str:
     # Control characters other than tab/newline never belong in a report.
     text = "".join(ch for ch in text if ch in "\t\n" or unicodedata.category(ch) != "Cc")
     return text.strip()
+
+
+def clean_text(value: object) -> str:
+    """Free text as typed (Chinese punctuation kept), minus control characters and edges."""
+    if value is None:
+        return ""
+    text = str(value).replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(ch for ch in text if ch in "\t\n" or unicodedata.category(ch) != "Cc")
+    return text.strip()
+
+
+def match_key(value: object) -> str:
+    """The form two names are compared in: NFKC (ＧＭＶ = GMV) and case-folded."""
+    return normalize_text(value).casefold()
 
 
 def to_decimal(value: int | float) -> Decimal:

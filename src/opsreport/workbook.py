@@ -36,6 +36,8 @@ from opsreport.model import (
 )
 from opsreport.values import (
     ValueProblem,
+    clean_text,
+    match_key,
     normalize_text,
     parse_aggregation,
     parse_date,
@@ -703,7 +705,7 @@ class _RowReader:
             value = value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
         elif isinstance(value, dt.date):
             value = value.isoformat()
-        text = normalize_text(value) if not isinstance(value, str) else _clean_text(value)
+        text = clean_text(value)
         return text or None
 
     def number(self, field: str, unit: str = "") -> Decimal | None:
@@ -737,12 +739,6 @@ class _RowReader:
             return None
 
 
-def _clean_text(value: str) -> str:
-    """Keep text as typed (line breaks too) but drop control characters and _x000D_."""
-    value = value.replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
-    return normalize_text(value)
-
-
 def _rows(sheet: RawSheet, collector: _Collector) -> Iterator[_RowReader]:
     for number, cells in sheet.rows:
         yield _RowReader(sheet, number, cells, collector)
@@ -752,17 +748,17 @@ class _KpiIndex:
     """Resolves a KPI reference (id or name) to the KPI's key."""
 
     def __init__(self, kpis: list[Kpi]) -> None:
-        self.by_id = {kpi.id.casefold(): kpi for kpi in kpis if kpi.id}
+        self.by_id = {match_key(kpi.id): kpi for kpi in kpis if kpi.id}
         self.by_name: dict[str, list[Kpi]] = {}
         for kpi in kpis:
-            self.by_name.setdefault(kpi.name.casefold(), []).append(kpi)
+            self.by_name.setdefault(match_key(kpi.name), []).append(kpi)
         self.examples = ", ".join(f"{k.id or k.name}" for k in kpis[:3])
 
     def resolve(self, reader: _RowReader, field: str = "kpi") -> Kpi | None:
         text = reader.text(field)
         if text is None:
             return None
-        key = text.casefold()
+        key = match_key(text)
         if key in self.by_id:
             return self.by_id[key]
         matches = self.by_name.get(key, [])
@@ -876,7 +872,7 @@ def _read_kpis(sheet: RawSheet, collector: _Collector) -> list[Kpi]:
         aggregation = reader.parsed("aggregation", parse_aggregation)
         weight = _weight(reader)
         key = kpi_id or name
-        folded = key.casefold()
+        folded = match_key(key)
         if folded in first_row:
             collector.error(
                 f"duplicate KPI {'id' if kpi_id else 'name'} {key!r} (first on row {first_row[folded]})",
