@@ -282,6 +282,70 @@ def init(
     sys.stdout.write(f"wrote {written}\n")
 
 
+@app.command()
+def plan(
+    workbook: WorkbookArg,
+    quarter: Annotated[
+        str | None, typer.Option("--quarter", "-Q", help="Q1–Q4 or e.g. 2027Q1 (the plan year).")
+    ] = None,
+    all_quarters: Annotated[
+        bool, typer.Option("--all-quarters", help="Write all four drafts.")
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Output file, or a folder. Default: next to the workbook."
+        ),
+    ] = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="docx, md, html or all.")
+    ] = Format.docx,
+    lang: Annotated[Lang | None, typer.Option("--lang", help="Document language.")] = None,
+    template: Annotated[
+        Path | None, typer.Option("--template", help="A folder of your own templates.")
+    ] = None,
+    no_charts: Annotated[bool, typer.Option("--no-charts", help="Leave the charts out.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
+) -> None:
+    """Draft a quarterly plan: targets split from the annual goals, tasks, risks, resources.
+
+    Example:
+
+        opsreport plan examples/ecommerce-2026-zh.xlsx --quarter Q1
+
+        opsreport plan examples/support-2026-en.xlsx --all-quarters --format md -o plans/
+    """
+    from opsreport.plan import build_plan, parse_quarter
+    from opsreport.render.common import OutputError, TemplateProblem
+
+    if (quarter is None) == (not all_quarters):
+        _err("error: give --quarter Q1…Q4 or --all-quarters")
+        raise typer.Exit(2)
+    analysis = _analyze(workbook, quiet=quiet)
+    try:
+        quarters = (
+            [1, 2, 3, 4]
+            if all_quarters
+            else [parse_quarter(quarter or "", analysis.report.meta.plan_year)]
+        )
+    except ValueError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(2) from None
+    if all_quarters and output is not None and output.suffix:
+        _err("error: with --all-quarters, -o must be a folder")
+        raise typer.Exit(2)
+    try:
+        for number in quarters:
+            for path in build_plan(
+                workbook, number, output=output, formats=_formats(fmt), lang=lang.value if lang else None,
+                template_dir=template, charts=not no_charts, analysis=analysis,
+            ):  # fmt: skip
+                sys.stdout.write(f"wrote {path}\n")
+    except (OutputError, TemplateProblem) as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(1) from None
+
+
 def main() -> None:
     app()
 

@@ -97,6 +97,7 @@ LABELS: dict[str, dict[str, str]] = {
         "source": "数据来源",
         "colon": "：",
         "gap": "",
+        "sep": "；",
     },
     "en": {
         "results": "Results against target",
@@ -175,6 +176,7 @@ LABELS: dict[str, dict[str, str]] = {
         "source": "Source",
         "colon": ": ",
         "gap": " ",
+        "sep": "; ",
     },
 }
 
