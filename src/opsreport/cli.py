@@ -346,6 +346,93 @@ def plan(
         raise typer.Exit(1) from None
 
 
+@app.command()
+def context(
+    workbook: WorkbookArg,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the whole context as JSON.")
+    ] = False,
+    lang: Annotated[Lang | None, typer.Option("--lang", help="Language of the context.")] = None,
+    quarter: Annotated[
+        str | None,
+        typer.Option("--quarter", "-Q", help="The context of a plan draft (Q1–Q4) instead."),
+    ] = None,
+) -> None:
+    """Show the data a template receives: every name, with this workbook's values.
+
+    Example:
+
+        opsreport context examples/ecommerce-2026-zh.xlsx
+
+        opsreport context examples/ecommerce-2026-zh.xlsx --json --quarter Q1
+    """
+    from opsreport.context import build_context
+    from opsreport.plan import parse_quarter, plan_context
+
+    analysis = _analyze(workbook, quiet=True)
+    language = lang.value if lang else None
+    try:
+        data = (
+            plan_context(analysis, parse_quarter(quarter, analysis.report.meta.plan_year), language)
+            if quarter
+            else build_context(analysis.metrics, language)
+        )
+    except ValueError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(2) from None
+    data["charts"] = {"<name>": {"title": "…", "alt": "…", "file": "…", "svg": "…"}}
+    if as_json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    from opsreport.exports import print_context_outline
+
+    print_context_outline(data)
+
+
+templates_app = typer.Typer(help="Work with your own templates.", no_args_is_help=True)
+app.add_typer(templates_app, name="templates")
+
+
+@templates_app.command("export")
+def templates_export(
+    directory: Annotated[
+        Path, typer.Argument(help="Folder to copy the templates into.", show_default=False)
+    ],
+    lang: Annotated[
+        Lang, typer.Option("--lang", help="Which language's Word templates.")
+    ] = Lang.zh,
+    force: Annotated[bool, typer.Option("--force", help="Replace files that exist.")] = False,
+) -> None:
+    """Copy the bundled templates to a folder, as a starting point for your own.
+
+    Edit them in Word/WPS or a text editor, then build with --template DIR; any
+    file the folder lacks falls back to the bundled one.
+
+    Example:
+
+        opsreport templates export my-templates --lang zh
+    """
+    import shutil
+
+    from opsreport.render.common import template_dirs
+
+    directory.mkdir(parents=True, exist_ok=True)
+    copied = 0
+    for source_dir in reversed(template_dirs(lang.value)):
+        for source in sorted(source_dir.iterdir()):
+            if source.name.startswith((".", "_")) or not source.is_file():
+                continue
+            target = directory / source.name
+            if target.exists() and not force:
+                _err(f"skipped {target}: it exists (use --force to replace it)")
+                continue
+            shutil.copyfile(source, target)
+            sys.stdout.write(f"wrote {target}\n")
+            copied += 1
+    if not copied:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     app()
 

@@ -167,3 +167,26 @@ def print_table(metrics: Metrics, what: str = "kpis", lang: str = "zh") -> None:
             f"[{colour}]{labels[result.status]}[/]" if colour else labels[result.status],
         )
     console.print(table)
+
+
+def print_context_outline(data: Any, prefix: str = "", depth: int = 0) -> None:
+    """Every key a template may use, with an example value, as an indented outline."""
+    import sys
+
+    def show(value: Any) -> str:
+        text = str(value)
+        return text if len(text) <= 60 else text[:57] + "…"
+
+    if isinstance(data, dict):
+        for key, value in data.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(value, (dict, list)) and value:
+                sys.stdout.write(f"{'  ' * depth}{path}\n")
+                print_context_outline(value, path, depth + 1)
+            else:
+                sys.stdout.write(f"{'  ' * depth}{path} = {show(value)}\n")
+    elif isinstance(data, list):
+        sys.stdout.write(
+            f"{'  ' * depth}{prefix}[0 … {len(data) - 1}]  ({len(data)} items; the first:)\n"
+        )
+        print_context_outline(data[0], f"{prefix}[0]", depth + 1)
