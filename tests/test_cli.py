@@ -81,11 +81,21 @@ def test_missing_file_and_usage_errors(tmp_path):
 def test_every_command_has_help_with_an_example():
     import typer.main
 
-    group = typer.main.get_command(app)
-    for name, command in group.commands.items():
-        result = run(name, "--help")
+    import click
+
+    def leaves(group: click.Group, prefix: tuple[str, ...] = ()):
+        for name, command in group.commands.items():
+            if isinstance(command, click.Group):
+                yield from leaves(command, (*prefix, name))
+            else:
+                yield (*prefix, name), command
+
+    found = dict(leaves(typer.main.get_command(app)))
+    assert {("metrics",), ("build",), ("plan",), ("check",), ("init",), ("context",), ("templates", "export")} <= set(found)
+    for path, command in found.items():
+        result = run(*path, "--help")
         assert result.exit_code == 0
-        assert "Example" in result.stdout, f"{name} --help has no example"
+        assert "Example" in result.stdout, f"{' '.join(path)} --help has no example"
         assert command.help
 
 
