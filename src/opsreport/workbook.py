@@ -401,7 +401,7 @@ def _read_sheet(
         c1, r1, c2, r2 = match.groups()
         top, left = int(r1), _column_index(c1.decode())
         bottom, right = int(r2), _column_index(c2.decode())
-        merged_ranges.append(f"{c1.decode()}{r1}:{c2.decode()}{r2}")
+        merged_ranges.append(f"{c1.decode()}{r1.decode()}:{c2.decode()}{r2.decode()}")
         for r in range(top, min(bottom, top + limits.max_rows) + 1):
             for c in range(left, min(right, left + limits.max_columns) + 1):
                 if (r, c) != (top, left):
@@ -1231,6 +1231,23 @@ def load_report(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS
     try:
         wb = _open_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on damaged files
+        if (
+            "entit" in str(exc).lower()
+            or "dtd" in type(exc).__name__.lower()
+            or "Entities" in type(exc).__name__
+        ):
+            raise WorkbookError(
+                [
+                    Diagnostic(
+                        "error",
+                        "refused: the file's XML defines entities (a 'billion laughs' attack); "
+                        "no spreadsheet program writes that",
+                        Location(str(path)),
+                        "do not open this file; ask for a copy saved from Excel",
+                        "xml_bomb",
+                    )
+                ]
+            ) from None
         raise WorkbookError(
             [
                 Diagnostic(
