@@ -128,3 +128,20 @@ def test_cli_module_imports_nothing_heavy():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert out == ""
+
+
+def test_batch_build_of_a_folder_continues_past_a_failure(tmp_path, make_workbook, basic_sheets):
+    import shutil
+
+    folder = tmp_path / "stores"
+    folder.mkdir()
+    for n in range(3):
+        shutil.copy(ZH_EXAMPLE, folder / f"store{n}.xlsx")
+    broken = make_workbook({"kpis": [["name", "actual"], ["GMV", "abc"]]}, name="broken.xlsx")
+    shutil.copy(broken, folder / "broken.xlsx")
+    out = tmp_path / "out"
+    result = run("build", folder, "-o", out, "--format", "md", "--no-charts", "--jobs", "2")
+    assert result.exit_code == 1
+    assert sorted(p.name for p in out.glob("*.md")) == ["store0.md", "store1.md", "store2.md"]
+    assert "3 built, 1 failed" in result.stdout
+    assert "broken.xlsx › kpis › B2: actual: not a number ('abc')" in result.stderr

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from opsreport.model import Diagnostic, Location
 
-__all__ = ["CheckResult", "check_file", "find_workbooks", "format_results"]
+__all__ = ["CheckResult", "check_file", "check_one", "find_workbooks", "format_results"]
 
 _SUFFIXES = {".xlsx", ".xlsm"}
 
@@ -124,6 +124,12 @@ def check_file(
             )
     result.seconds = time.perf_counter() - started
     return result
+
+
+def check_one(arguments: tuple[Path, dict[str, object]]) -> CheckResult:
+    """check_file for a worker process: one picklable argument."""
+    path, options = arguments
+    return check_file(path, **options)  # type: ignore[arg-type]
 
 
 def _github_escape(text: str) -> str:

@@ -136,9 +136,17 @@ def _formats(value: Format) -> tuple[str, ...]:
     return ("docx", "md", "html") if value is Format.all else (value.value,)
 
 
+JobsOption = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", help="Workbooks built in parallel (default: CPU count).", min=1),
+]
+
+
 @app.command()
 def build(
-    workbook: WorkbookArg,
+    workbooks: Annotated[
+        list[Path], typer.Argument(help="Workbooks (.xlsx) or folders of them.", show_default=False)
+    ],
     output: Annotated[
         Path | None,
         typer.Option(
@@ -165,36 +173,87 @@ def build(
     no_charts: Annotated[
         bool, typer.Option("--no-charts", help="Leave the charts out (faster).")
     ] = False,
+    jobs: JobsOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
 ) -> None:
     """Write the year-end summary and next-year plan (Word, Markdown, HTML).
+
+    Several workbooks or a folder are built in parallel; one that fails does not
+    stop the others, and the exit code is 1 if any failed.
 
     Example:
 
         opsreport build examples/ecommerce-2026-zh.xlsx
 
         opsreport build examples/support-2026-en.xlsx --format all -o out/
+
+        opsreport build stores/ -o reports/ --jobs 2
     """
+    from opsreport.check import find_workbooks
+
+    files = list(find_workbooks(workbooks))
+    if not files:
+        _err("error: no .xlsx workbooks found in " + ", ".join(str(p) for p in workbooks))
+        raise typer.Exit(1)
+    options = {
+        "formats": _formats(fmt),
+        "lang": lang.value if lang else None,
+        "template_dir": template,
+        "charts": not no_charts,
+    }
+    if len(files) == 1 and not any(p.is_dir() for p in workbooks):
+        _build_single(files[0], output, options, quiet)
+        return
+    if output is not None and output.suffix:
+        _err("error: with several workbooks, -o must be a folder")
+        raise typer.Exit(2)
+    _build_many(files, output, options, jobs)
+
+
+def _build_single(workbook: Path, output: Path | None, options: dict, quiet: bool) -> None:
     from opsreport.build import build_report
     from opsreport.render.common import OutputError, TemplateProblem
 
     analysis = _analyze(workbook, quiet=quiet)
     try:
-        result = build_report(
-            workbook,
-            output=output,
-            formats=_formats(fmt),
-            lang=lang.value if lang else None,
-            template_dir=template,
-            charts=not no_charts,
-            analysis=analysis,
-        )
+        result = build_report(workbook, output=output, analysis=analysis, **options)
     except (OutputError, TemplateProblem) as exc:
         _err(f"error: {exc}")
         raise typer.Exit(1) from None
     for path in result.outputs:
         sys.stdout.write(f"wrote {path}\n")
     sys.stdout.write(result.one_line() + "\n")
+
+
+def _build_many(files: list[Path], output: Path | None, options: dict, jobs: int | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from opsreport.batch import build_one, run_all
+
+    outcomes = run_all(
+        build_one,
+        [(path, {**options, "output": output}) for path in files],
+        jobs=jobs,
+        label="building",
+    )
+    table = Table(title=f"{len(files)} workbooks")
+    for column in ("workbook", "result", "seconds"):
+        table.add_column(column, justify="right" if column == "seconds" else "left")
+    for outcome in outcomes:
+        table.add_row(
+            str(outcome.workbook),
+            outcome.summary if outcome.ok else "[red]failed[/]",
+            f"{outcome.seconds:.2f}",
+        )
+    Console().print(table)
+    for outcome in outcomes:
+        for message in outcome.errors:
+            _err(f"error: {message}")
+    failed = sum(1 for o in outcomes if not o.ok)
+    sys.stdout.write(f"{len(outcomes) - failed} built, {failed} failed\n")
+    if failed:
+        raise typer.Exit(1)
 
 
 class CheckFormat(StrEnum):
@@ -221,6 +280,7 @@ def check(
     no_charts: Annotated[
         bool, typer.Option("--no-charts", help="Skip drawing charts (faster).")
     ] = False,
+    jobs: JobsOption = None,
 ) -> None:
     """Load, validate and render every workbook; exit 1 if any fails (for CI).
 
@@ -230,24 +290,21 @@ def check(
 
         opsreport check workbooks/ --strict --format github
     """
-    from opsreport.check import check_file, find_workbooks, format_results
+    from opsreport.batch import run_all
+    from opsreport.check import check_one, find_workbooks, format_results
 
     files = list(find_workbooks(paths))
     if not files:
         _err("error: no .xlsx workbooks found in " + ", ".join(str(p) for p in paths))
         raise typer.Exit(1)
-    results = []
-    show_progress = len(files) > 3 and sys.stderr.isatty() and fmt is CheckFormat.text
-    if show_progress:
-        from rich.progress import Progress
-
-        with Progress(transient=True) as progress:
-            task = progress.add_task("checking", total=len(files))
-            for path in files:
-                results.append(check_file(path, template_dir=template, charts=not no_charts))
-                progress.advance(task)
-    else:
-        results = [check_file(path, template_dir=template, charts=not no_charts) for path in files]
+    options = {"template_dir": template, "charts": not no_charts}
+    results = run_all(
+        check_one,
+        [(path, options) for path in files],
+        jobs=jobs,
+        label="checking",
+        progress=len(files) > 3 and sys.stderr.isatty() and fmt is CheckFormat.text,
+    )
     sys.stdout.write(format_results(results, fmt.value, strict) + "\n")
     if not all(r.passed(strict) for r in results):
         raise typer.Exit(1)
