@@ -9,6 +9,7 @@ text are refused because they would otherwise become wrong numbers.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
@@ -117,6 +118,7 @@ class UnitInfo:
         return self.is_percent or self.is_points
 
 
+@functools.lru_cache(maxsize=512)
 def parse_unit(unit: str | None) -> UnitInfo:
     text = normalize_text(unit)
     lowered = text.lower()

@@ -234,10 +234,19 @@ def _open_workbook(path: Path, data_only: bool) -> Any:
         raise RuntimeError("openpyxl is not protected by defusedxml; install defusedxml")
     import warnings
 
-    with warnings.catch_warnings():
-        # openpyxl warns about data validation, conditional formats, unknown extensions.
-        warnings.simplefilter("ignore")
-        return openpyxl.load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    # A read-only sheet parses its whole XML on opening when the file has no <dimension>
+    # (files written by scripts), only to learn a size we never trust: skip that pass.
+    original = ReadOnlyWorksheet._get_size
+    ReadOnlyWorksheet._get_size = lambda self: None  # type: ignore[method-assign]
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about data validation, conditional formats, unknown extensions.
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
+    finally:
+        ReadOnlyWorksheet._get_size = original  # type: ignore[method-assign]
 
 
 # --------------------------------------------------------------------------- raw sheets
@@ -306,6 +315,23 @@ def _column_index(letters: str) -> int:
     return column_index_from_string(letters) - 1
 
 
+_CELL_COLUMN_RE = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})\d+"')
+
+
+def last_used_column(xml: bytes, cap: int) -> int:
+    """The rightmost column any cell of the sheet sits in, at most ``cap``.
+
+    Rows are read only this wide: padding every row to a fixed width would cost
+    more than reading it, and a cell in column XFD must not cost 16,384 cells a row.
+    """
+    widest = 1
+    for letters in set(_CELL_COLUMN_RE.findall(xml)):
+        widest = max(widest, _column_index(letters.decode()) + 1)
+        if widest >= cap:
+            return cap
+    return widest
+
+
 def last_value_row(xml: bytes) -> int | None:
     """The last row of a sheet's XML that holds a value or a formula.
 
@@ -328,12 +354,17 @@ def last_value_row(xml: bytes) -> int | None:
 
 
 def _iter_rows(
-    ws: Any, limits: Limits, collector: _Collector, max_row: int | None = None
+    ws: Any,
+    limits: Limits,
+    collector: _Collector,
+    max_row: int | None = None,
+    max_col: int | None = None,
 ) -> Iterator[tuple[int, tuple[Any, ...]]]:
     ws.reset_dimensions()  # never trust the <dimension> a file claims
     if max_row == 0:
         return
-    for index, row in enumerate(ws.iter_rows(max_col=limits.max_columns, max_row=max_row), start=1):
+    width = max_col or limits.max_columns
+    for index, row in enumerate(ws.iter_rows(max_col=width, max_row=max_row), start=1):
         if index > limits.max_rows:
             collector.error(
                 f"more than {limits.max_rows:,} rows",
@@ -419,7 +450,8 @@ def _read_sheet(
     merge_tops = set(merges.values())
     blank_text: set[tuple[int, int]] = set()  # cells holding only spaces: a value, though blank
     last_row = last_value_row(xml) if xml else None
-    for row_number, raw_row in _iter_rows(ws, limits, collector, last_row):
+    width = last_used_column(xml, limits.max_columns) if xml else None
+    for row_number, raw_row in _iter_rows(ws, limits, collector, last_row, width):
         cells = [_cell(raw, row_number, col) for col, raw in enumerate(raw_row)]
         for col, raw in enumerate(raw_row):
             if cells[col] is None and isinstance(getattr(raw, "value", None), str):

@@ -1,0 +1,228 @@
+"""Benchmark opsreport as a user runs it: whole processes, cold, medians of several runs.
+
+    python benchmarks/run.py            # the full table (a few minutes on 2 cores)
+    python benchmarks/run.py --quick    # fewer repetitions, no 10,000-KPI builds
+
+Generates workbooks of 20, 1,000 and 10,000 KPIs (with periods, problems,
+goals and risks) in a temporary folder, times each command with its peak memory
+(ru_maxrss of the child), and prints a Markdown table with the budget of each
+line from issue 6 and whether it is met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+GROUPS = ["利润", "用户", "效率", "服务", "供应链"]
+UNITS = [
+    ("亿元", "sum"),
+    ("万元", "sum"),
+    ("%", "avg"),
+    ("天", "last"),
+    ("元", "avg"),
+    ("万人", "sum"),
+]
+
+
+def make_workbook(path: Path, kpis: int) -> None:
+    """A realistic workbook of ``kpis`` KPIs; deterministic (no randomness)."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    meta = wb.create_sheet("概况")
+    for row in (
+        ["键", "值"],
+        ["标题", f"基准测试 {kpis} 项指标"],
+        ["部门", "运营中心"],
+        ["年度", 2026],
+        ["语言", "zh"],
+    ):
+        meta.append(row)
+    sheet = wb.create_sheet("指标")
+    sheet.append(
+        [
+            "编号",
+            "指标",
+            "维度",
+            "单位",
+            "方向",
+            "目标",
+            "实际",
+            "上年",
+            "明年目标",
+            "汇总方式",
+            "权重",
+            "数据来源",
+        ]
+    )
+    for n in range(kpis):
+        unit, how = UNITS[n % len(UNITS)]
+        target = 100 + (n * 37) % 900
+        actual = round(target * (0.9 + ((n * 13) % 21) / 100), 2)
+        prior = round(target * (0.85 + ((n * 7) % 15) / 100), 2)
+        direction = "越低越好" if n % 5 == 3 else "越高越好"
+        sheet.append([f"K{n:05d}", f"指标{n:05d}", GROUPS[n % len(GROUPS)], unit, direction, target, actual, prior,
+                      round(target * 1.08, 2), how, 1 if n % 4 == 0 else None, "BI看板"])  # fmt: skip
+    periods = wb.create_sheet("分期")
+    periods.append(["指标", "期间", "实际", "目标", "上年"])
+    for n in range(min(kpis, 2000)):
+        for q in range(1, 5):
+            periods.append([f"K{n:05d}", f"2026Q{q}", 25 + q + n % 7, 26 + q, 22 + q])
+    problems = wb.create_sheet("问题")
+    problems.append(["领域", "问题", "关联指标", "主观原因", "客观原因", "影响", "改进措施"])
+    for n in range(min(kpis // 10 + 2, 200)):
+        problems.append(
+            [
+                GROUPS[n % 5],
+                f"问题{n}",
+                f"K{n:05d}",
+                "执行不到位",
+                "市场变化",
+                "影响目标达成",
+                "专项改进",
+            ]
+        )
+    goals = wb.create_sheet("目标")
+    goals.append(
+        ["目标", "关联指标", "基线", "目标值", "单位", "截止", "负责人", "衡量口径", "对齐"]
+    )
+    for n in range(min(kpis // 10 + 2, 200)):
+        goals.append(
+            [
+                f"目标{n}",
+                f"K{n:05d}",
+                None,
+                120 + n,
+                None,
+                "2027-12-31",
+                "负责人",
+                "BI看板",
+                "公司战略",
+            ]
+        )
+    tasks = wb.create_sheet("任务")
+    tasks.append(["阶段", "任务", "开始", "结束", "负责人", "里程碑", "交付物"])
+    for n in range(min(kpis // 10 + 4, 60)):
+        month = 1 + n % 12
+        tasks.append([f"阶段{n % 4 + 1}", f"任务{n}", f"2027-{month:02d}-01", f"2027-{month:02d}-25", "负责人",
+                      f"里程碑{n}" if n % 3 == 0 else None, "交付物"])  # fmt: skip
+    risks = wb.create_sheet("风险")
+    risks.append(["风险", "可能性", "影响程度", "触发指标", "阈值", "预案", "负责人"])
+    for n in range(min(kpis // 10 + 3, 100)):
+        risks.append(
+            [
+                f"风险{n}",
+                1 + n % 5,
+                1 + (n * 3) % 5,
+                f"K{n:05d}",
+                "< 120" if n % 2 else "dev > 8%",
+                "预案",
+                "负责人",
+            ]
+        )
+    wb.save(path)
+
+
+def measure(command: list[str], runs: int) -> tuple[float, float]:
+    """Median seconds and the largest peak RSS (MB) over ``runs`` cold processes."""
+    times, peaks = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        times.append(time.perf_counter() - started)
+        peaks.append(usage.ru_maxrss / 1024)
+        if os.waitstatus_to_exitcode(status) not in (0, 1):
+            raise SystemExit(f"failed: {' '.join(command)}")
+    return statistics.median(times), max(peaks)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer runs, skip the 10,000-KPI builds"
+    )
+    args = parser.parse_args()
+    runs = 2 if args.quick else 5
+    exe = shutil.which("opsreport") or sys.exit("opsreport is not on PATH: pip install . first")
+    work = Path(tempfile.mkdtemp(prefix="opsreport-bench-"))
+    sizes = (20, 1000) if args.quick else (20, 1000, 10000)
+    books = {}
+    for size in sizes:
+        books[size] = work / f"kpis-{size}.xlsx"
+        make_workbook(books[size], size)
+    folder = work / "hundred"
+    folder.mkdir()
+    for n in range(100):
+        shutil.copy(books[20], folder / f"unit{n:03d}.xlsx")
+    out = work / "out"
+
+    rows: list[tuple[str, float, float, str]] = []
+
+    def line(label: str, command: list[str], budget: float | None, repeat: int = runs) -> None:
+        seconds, peak = measure(command, repeat)
+        verdict = "" if budget is None else ("✓" if seconds <= budget else "✗") + f" ≤ {budget:g} s"
+        rows.append((label, seconds, peak, verdict))
+        print(f"  {label}: {seconds:.2f} s, {peak:.0f} MB", file=sys.stderr)
+
+    started = time.perf_counter()
+    line("opsreport --help", [exe, "--help"], 0.3)
+    line("opsreport check --help", [exe, "check", "--help"], 0.3)
+    for size in sizes:
+        heavy = 1 if size >= 10000 else runs
+        line(
+            f"metrics --json, {size:,} KPIs",
+            [exe, "metrics", str(books[size]), "--json", "-q"],
+            3 if size == 10000 else None,
+            heavy,
+        )
+        line(
+            f"build --format md, {size:,} KPIs",
+            [exe, "build", str(books[size]), "-f", "md", "-o", str(out), "-q"],
+            0.6 if size == 20 else None,
+            heavy,
+        )
+        line(
+            f"build --format docx (charts), {size:,} KPIs",
+            [exe, "build", str(books[size]), "-o", str(out), "-q"],
+            1.5 if size == 20 else 15 if size == 10000 else None,
+            heavy,
+        )
+    line(
+        "plan --quarter Q1 (docx), 20 KPIs",
+        [exe, "plan", str(books[20]), "-Q", "Q1", "-o", str(out), "-q"],
+        None,
+    )
+    line("check 100 workbooks, --jobs 1", [exe, "check", str(folder), "--jobs", "1"], None, 1)
+    line("check 100 workbooks, --jobs 2", [exe, "check", str(folder), "--jobs", "2"], None, 1)
+
+    print(f"\nopsreport benchmark — {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
+          f"medians of {runs} cold runs (1 for 10,000 KPIs and the 100-workbook checks)\n")  # fmt: skip
+    print("| command | median s | peak MB | budget |")
+    print("|---|--:|--:|---|")
+    for label, seconds, peak, verdict in rows:
+        print(f"| {label} | {seconds:.2f} | {peak:.0f} | {verdict} |")
+    by_label = {label: seconds for label, seconds, _, _ in rows}
+    if 10000 in books:
+        per_1k = by_label["build --format md, 1,000 KPIs"] / 1000
+        per_10k = by_label["build --format md, 10,000 KPIs"] / 10000
+        print(f"\nbuild md time per KPI, 10,000 vs 1,000: {per_10k / per_1k:.2f}× (budget < 1.5×)")
+    one, two = by_label["check 100 workbooks, --jobs 1"], by_label["check 100 workbooks, --jobs 2"]
+    print(f"check 100 workbooks speed-up with 2 jobs: {one / two:.2f}×")
+    print(f"benchmark took {time.perf_counter() - started:.0f} s")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
