@@ -1,0 +1,1150 @@
+"""Charts drawn from the engine's results, in the IBCS manner, as PNG (Word) and SVG (HTML).
+
+Every chart is drawn from computed figures (:mod:`opsreport.metrics`), never from the
+workbook. Notation follows IBCS: AC (actual) solid dark grey, PY (prior year) solid light
+grey, PL (plan/target) outlined; variances coloured by business impact (green good, red
+bad for the KPI's direction, never by sign alone); relative variances as pins; the unit in
+the subtitle; value labels instead of axes and legends where they can be direct.
+
+matplotlib is imported lazily inside the functions (it costs ~0.3 s) and only through its
+object API (``matplotlib.figure.Figure``), never pyplot. Number labels go through
+:mod:`opsreport.formatting`, so they round half-up exactly like the documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import os
+import re
+import unicodedata
+from collections.abc import Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape, quoteattr
+
+from opsreport.formatting import fmt_number, fmt_pct, fmt_pp, kpi_places
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from opsreport.metrics import BreakdownTable, KpiResult, Metrics, QuarterSeries, RiskResult
+    from opsreport.model import Task
+
+__all__ = [
+    "Chart",
+    "attainment_chart",
+    "breakdown_chart",
+    "quarterly_chart",
+    "render_charts",
+    "risk_matrix_chart",
+    "setup_fonts",
+    "timeline_chart",
+    "variance_chart",
+]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One drawn chart: the same picture as PNG bytes and as inline-able SVG text."""
+
+    name: str  # e.g. "attainment", "quarterly:P01"
+    title: str  # in the report language
+    png: bytes  # 150 dpi
+    svg: str  # standalone <svg ...>...</svg>, no XML prolog or doctype
+    width_cm: float  # suggested width in a Word page (<= 16 cm)
+    alt: str  # short alt text in the report language
+
+
+# --------------------------------------------------------------------------- style
+
+AC_COLOR = "#404040"  # actual: solid dark grey
+PY_COLOR = "#A6A6A6"  # prior year: solid light grey
+PL_EDGE = "#404040"  # plan: outlined, white fill
+GOOD = "#2E7D32"
+BAD = "#C62828"
+NEAR = "#F9A825"
+TEXT = "#262626"
+MUTED = "#595959"
+BASELINE = "#404040"
+STATUS_COLORS = {"met": GOOD, "near": NEAR, "missed": BAD}
+PHASE_SHADES = ("#404040", "#8C8C8C", "#595959", "#A6A6A6", "#737373", "#BFBFBF")
+RISK_TINTS = {"low": "#E3F1E4", "medium": "#FFF3CD", "high": "#F9DEDC"}
+
+DPI = 150
+PAGE_WIDTH_CM = 16.0
+CM_PER_INCH = 2.54
+FONT_SIZE = 8.0  # labels
+TITLE_SIZE = 10.0
+SUB_SIZE = 7.5
+ROW_HEIGHT_IN = 0.26  # one KPI row in the horizontal charts
+HEADER_IN = 0.62  # title + subtitle band
+NAME_LIMIT = 14.0  # width units (a CJK character is one) before a name is cut with "…"
+
+CJK_FAMILIES = (
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Noto Sans SC",
+    "WenQuanYi Micro Hei",
+    "Hiragino Sans GB",
+)
+PACKAGED_FAMILY = "Noto Sans CJK SC"
+PACKAGED_FILE = "NotoSansCJK-Regular.ttc"
+LATIN_FAMILY = "DejaVu Sans"
+# What browsers get in the SVG: the metrics font first, then any CJK font they may have.
+SVG_FALLBACK = (
+    LATIN_FAMILY,
+    "Noto Sans CJK SC",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+)
+
+_RC: dict[str, Any] = {
+    "svg.fonttype": "none",  # text stays text (searchable, selectable, CJK via the browser)
+    "text.parse_math": False,  # "$5 & $6" from a workbook is text, not mathtext
+    "text.usetex": False,
+    "axes.unicode_minus": False,
+    "font.size": FONT_SIZE,
+    "text.color": TEXT,
+    "axes.edgecolor": BASELINE,
+    "axes.linewidth": 0.8,
+    "axes.labelcolor": TEXT,
+    "xtick.color": TEXT,
+    "ytick.color": TEXT,
+    "xtick.labelsize": FONT_SIZE,
+    "ytick.labelsize": FONT_SIZE,
+    "figure.facecolor": "white",
+    "savefig.facecolor": "white",
+    "path.simplify": True,
+}
+
+TEXTS: dict[str, dict[str, str]] = {
+    "zh": {
+        "attainment": "指标完成率",
+        "attainment_sub": "单位：%；竖线为100%；绿色=达成，黄色=接近，红色=未达成",
+        "attainment_alt": "条形图：{n}项指标的完成率，达成{met}项、接近{near}项、未达成{missed}项。",
+        "variance_target": "与目标差异（ΔPL%）",
+        "variance_prior": "同比差异（ΔPY%）",
+        "variance_sub_target": "单位：金额类指标为相对目标的%，比率类指标为百分点（pp）；绿色=有利，红色=不利",
+        "variance_sub_prior": "单位：金额类指标为相对上年的%，比率类指标为百分点（pp）；绿色=有利，红色=不利",
+        "variance_alt": "针形图：{n}项指标的{what}，有利{good}项、不利{bad}项。",
+        "variance_what_target": "与目标差异",
+        "variance_what_prior": "同比差异",
+        "quarterly": "季度趋势：{name}",
+        "quarterly_sub": "单位：{unit}",
+        "quarterly_alt": "柱形图：{name}各季度实际值，与上年同期和目标对比。",
+        "breakdown": "{dimension}结构：{name}",
+        "breakdown_sub": "单位：占比%；白色细框为上年占比；pp为占比变化",
+        "breakdown_alt": "条形图：{name}按{dimension}的占比，共{n}项。",
+        "risks": "风险矩阵（可能性×影响）",
+        "risks_sub": "横轴可能性、纵轴影响（1–5）；红圈=已触发",
+        "risks_alt": "风险矩阵：{n}项风险按可能性和影响分布，其中{triggered}项已触发。",
+        "likelihood": "可能性",
+        "impact": "影响",
+        "triggered": "（已触发）",
+        "timeline": "任务时间轴",
+        "timeline_sub": "{start}至{end}；菱形=里程碑",
+        "timeline_alt": "甘特图：{n}项任务，{start}至{end}。",
+        "more": "其余{n}项未显示",
+        "ac": "实际",
+        "py": "上年",
+        "pl": "目标",
+        "no_phase": "未分阶段",
+    },
+    "en": {
+        "attainment": "Attainment by KPI",
+        "attainment_sub": "Unit: %; line at 100%; green = met, amber = near, red = missed",
+        "attainment_alt": "Bar chart of attainment for {n} KPIs: {met} met, {near} near, {missed} missed.",
+        "variance_target": "Variance to plan (ΔPL%)",
+        "variance_prior": "Variance to prior year (ΔPY%)",
+        "variance_sub_target": "Unit: % of plan for amounts, percentage points (pp) for rates; green = good, red = bad",
+        "variance_sub_prior": "Unit: % of prior year for amounts, percentage points (pp) for rates; green = good, red = bad",
+        "variance_alt": "Pin chart of the {what} of {n} KPIs: {good} good, {bad} bad.",
+        "variance_what_target": "variance to plan",
+        "variance_what_prior": "variance to prior year",
+        "quarterly": "Quarterly trend: {name}",
+        "quarterly_sub": "Unit: {unit}",
+        "quarterly_alt": "Column chart of {name} by quarter, actual against prior year and plan.",
+        "breakdown": "{dimension} mix: {name}",
+        "breakdown_sub": "Unit: share in %; white tick = prior-year share; pp = change in share",
+        "breakdown_alt": "Bar chart of the share of {name} by {dimension}, {n} items.",
+        "risks": "Risk matrix (likelihood × impact)",
+        "risks_sub": "Likelihood across, impact up (1–5); red ring = triggered",
+        "risks_alt": "Risk matrix of {n} risks by likelihood and impact; {triggered} triggered.",
+        "likelihood": "Likelihood",
+        "impact": "Impact",
+        "triggered": " (triggered)",
+        "timeline": "Task timeline",
+        "timeline_sub": "{start} to {end}; diamond = milestone",
+        "timeline_alt": "Gantt chart of {n} tasks from {start} to {end}.",
+        "more": "… {n} more",
+        "ac": "AC",
+        "py": "PY",
+        "pl": "PL",
+        "no_phase": "No phase",
+    },
+}
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _lang(lang: str | None) -> str:
+    return "zh" if (lang or "zh").lower().startswith("zh") else "en"
+
+
+def _t(lang: str, key: str, **params: object) -> str:
+    text = TEXTS[_lang(lang)][key]
+    return text.format(**params) if params else text
+
+
+# --------------------------------------------------------------------------- fonts
+
+_FONT_STATE: dict[str, str] = {}
+
+
+def _reset_fonts() -> None:
+    """Forget the cached font choice (tests; the next setup_fonts() searches again)."""
+    _FONT_STATE.clear()
+
+
+def _packaged_font_path() -> str:
+    from importlib.resources import files
+
+    return str(files("noto_cjk_sans_otc") / PACKAGED_FILE)
+
+
+def setup_fonts() -> str:
+    """Make Chinese text render: set ``font.family`` to [DejaVu Sans, a CJK family].
+
+    A system family is used when matplotlib knows one (unless the environment variable
+    ``OPSREPORT_IGNORE_SYSTEM_FONTS=1``); otherwise the OFL Noto Sans CJK file of the
+    ``noto_cjk_sans_otc`` package is registered. The search runs once; later calls only
+    re-apply the family list. Returns the CJK family name.
+    """
+    import matplotlib
+    from matplotlib import font_manager
+
+    family = _FONT_STATE.get("family")
+    if family is None:
+        family = _find_cjk_family(font_manager)
+        _FONT_STATE["family"] = family
+    matplotlib.rcParams["font.family"] = [LATIN_FAMILY, family]
+    return family
+
+
+def _find_cjk_family(font_manager: Any) -> str:
+    manager = font_manager.fontManager
+    if os.environ.get("OPSREPORT_IGNORE_SYSTEM_FONTS", "").strip() not in {"1", "true", "yes"}:
+        known = {entry.name for entry in manager.ttflist}
+        for family in CJK_FAMILIES:
+            if family in known:
+                _FONT_STATE["file"] = ""
+                return family
+    path = _packaged_font_path()
+    if not any(entry.fname == path for entry in manager.ttflist):
+        manager.addfont(path)  # also clears matplotlib's font lookup cache
+    # A system file of the same family name would otherwise win the tie in findfont:
+    # put the packaged faces first (a stable sort keeps everything else in place).
+    manager.ttflist.sort(key=lambda entry: entry.fname != path)
+    _FONT_STATE["file"] = path
+    return PACKAGED_FAMILY
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@contextmanager
+def _style(name: str) -> Iterator[None]:
+    import matplotlib
+
+    setup_fonts()
+    with matplotlib.rc_context({**_RC, "svg.hashsalt": f"opsreport:{name}"}):
+        yield
+
+
+def _new_figure(width_in: float, height_in: float) -> tuple[Any, Any]:
+    """A Figure with an Agg canvas (no pyplot) and its renderer for measuring text."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width_in, height_in), dpi=100)
+    canvas = FigureCanvasAgg(fig)
+    return fig, canvas.get_renderer()
+
+
+def _text_width_in(
+    renderer: Any, texts: Sequence[str], size: float, weight: str = "normal"
+) -> float:
+    """Width in inches of the widest text, measured with the fonts in use (CJK fallback too)."""
+    from matplotlib.font_manager import FontProperties
+
+    if not texts:
+        return 0.0
+    prop = FontProperties(size=size, weight=weight)
+    widest = max(
+        renderer.get_text_width_height_descent(text, prop, ismath=False)[0] for text in texts
+    )
+    return widest / renderer.dpi
+
+
+def _units(ch: str) -> float:
+    return 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55
+
+
+def _short(text: object, limit: float = NAME_LIMIT) -> str:
+    """One line of at most ``limit`` width units (a CJK character is 1), cut with "…"."""
+    clean = " ".join(str(text if text is not None else "").split())
+    if sum(_units(ch) for ch in clean) <= limit:
+        return clean
+    used, kept = 0.0, []
+    for ch in clean:
+        used += _units(ch)
+        if used > limit - 1:
+            break
+        kept.append(ch)
+    return "".join(kept).rstrip() + "…"
+
+
+def _pp(points: Decimal | None) -> str:
+    """Compact percentage points for a label: +1.2pp."""
+    return fmt_pp(points, 1, signed=True, lang="en").replace(" ", "")
+
+
+def _header(fig: Any, width_in: float, height_in: float, title: str, subtitle: str) -> None:
+    x = 0.1 / width_in
+    fig.text(x, 1 - 0.1 / height_in, title, ha="left", va="top", size=TITLE_SIZE, weight="bold")
+    if subtitle:
+        fig.text(x, 1 - 0.36 / height_in, subtitle, ha="left", va="top", size=SUB_SIZE, color=MUTED)
+
+
+def _note(fig: Any, width_in: float, height_in: float, text: str) -> None:
+    if text:
+        fig.text(
+            0.1 / width_in,
+            0.08 / height_in,
+            text,
+            ha="left",
+            va="bottom",
+            size=SUB_SIZE,
+            color=MUTED,
+        )
+
+
+def _more(lang: str, hidden: int) -> str:
+    return _t(lang, "more", n=hidden) if hidden > 0 else ""
+
+
+_FONT_FAMILY_RE = re.compile(r"font-family:[^;\"]*")
+
+
+def _finish(fig: Any, name: str, title: str, width_in: float, alt: str) -> Chart:
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=DPI, metadata={"Software": None})
+    out = io.StringIO()
+    fig.savefig(out, format="svg", metadata={"Date": None})
+    return Chart(
+        name=name,
+        title=title,
+        png=png.getvalue(),
+        svg=_clean_svg(out.getvalue(), alt),
+        width_cm=round(min(PAGE_WIDTH_CM, width_in * CM_PER_INCH), 2),
+        alt=alt,
+    )
+
+
+def _svg_families() -> str:
+    names = [LATIN_FAMILY, _FONT_STATE.get("family", PACKAGED_FAMILY), *SVG_FALLBACK]
+    unique = list(dict.fromkeys(names))
+    return ", ".join(f"'{name}'" for name in unique) + ", sans-serif"
+
+
+def _clean_svg(svg: str, alt: str) -> str:
+    """Inline-able SVG: no prolog or doctype, a CJK font fallback, an accessible label."""
+    svg = svg[svg.index("<svg") :]
+    svg = _FONT_FAMILY_RE.sub("font-family: " + _svg_families(), svg)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label={quoteattr(alt)} ', 1)
+    head_end = svg.index(">") + 1
+    return svg[:head_end] + f"\n <title>{escape(alt)}</title>" + svg[head_end:]
+
+
+def _plain_axes(ax: Any) -> None:
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.tick_params(length=0)
+
+
+def _row_axes(
+    fig: Any,
+    renderer: Any,
+    *,
+    width_in: float,
+    height_in: float,
+    names: Sequence[str],
+    values: Sequence[float],
+    labels_right: Sequence[float],
+    labels_left: Sequence[float],
+    reference: float | None = None,
+    footer_in: float = 0.2,
+) -> Any:
+    """Axes for a horizontal chart: one row per name, the left margin fits the longest name,
+    the x range leaves room for the value labels (widths in inches) on either side."""
+    name_w = _text_width_in(renderer, names, FONT_SIZE)
+    left_in = min(name_w + 0.18, width_in * 0.45)
+    right_in = 0.12
+    axes_w = width_in - left_in - right_in
+    fig.subplots_adjust(
+        left=left_in / width_in,
+        right=1 - right_in / width_in,
+        top=1 - HEADER_IN / height_in,
+        bottom=footer_in / height_in,
+    )
+    ax = fig.add_subplot()
+    lo = min([0.0, *values] + ([reference] if reference is not None else []))
+    hi = max([0.0, *values] + ([reference] if reference is not None else []))
+    pad_r = max(labels_right, default=0.0) + 0.06
+    pad_l = max(labels_left, default=0.0) + (0.06 if labels_left else 0.02)
+    share = min((pad_r + pad_l) / axes_w, 0.7)
+    span = (hi - lo) or 1.0
+    total = span / (1 - share)
+    per_in = total / axes_w
+    ax.set_xlim(lo - pad_l * per_in, hi + pad_r * per_in)
+    ax.set_ylim(len(names) - 0.5, -0.5)
+    ax.set_yticks(range(len(names)), labels=list(names))
+    ax.set_xticks([])
+    _plain_axes(ax)
+    ax.axvline(0, color=BASELINE, linewidth=0.8, zorder=3)
+    return ax
+
+
+def _value_label(
+    ax: Any,
+    text: str,
+    x: float,
+    y: float,
+    right: bool,
+    *,
+    offset: float = 3.0,
+    size: float = FONT_SIZE,
+    color: str = TEXT,
+) -> None:
+    """A value label beside a bar end, on a white ground so reference lines pass behind it."""
+    ax.annotate(
+        text,
+        (x, y),
+        xytext=(offset if right else -offset, 0),
+        textcoords="offset points",
+        ha="left" if right else "right",
+        va="center_baseline",
+        size=size,
+        color=color,
+        zorder=6,
+        bbox={"boxstyle": "square,pad=0.08", "facecolor": "white", "edgecolor": "none"},
+    )
+
+
+def _select(items: Sequence[Any], top: int, key: Any) -> tuple[list[Any], int]:
+    """The ``top`` items by ``key`` (smallest first), kept in their given order."""
+    items = list(items)
+    if top < 1:
+        top = 1
+    if len(items) <= top:
+        return items, 0
+    chosen = {id(item) for item in sorted(items, key=key)[:top]}
+    return [item for item in items if id(item) in chosen], len(items) - top
+
+
+def _clip(value: float, lo: float, hi: float) -> tuple[float, bool]:
+    if value > hi:
+        return hi, True
+    if value < lo:
+        return lo, True
+    return value, False
+
+
+def _row_height_figure(rows: int, footer_in: float) -> float:
+    return HEADER_IN + rows * ROW_HEIGHT_IN + footer_in + 0.08
+
+
+# --------------------------------------------------------------------------- attainment
+
+
+def attainment_chart(results: Sequence[KpiResult], lang: str, top: int = 25) -> Chart | None:
+    """Horizontal bars of attainment % per KPI (given order), coloured by status, line at 100%."""
+    lang = _lang(lang)
+    rated = [r for r in results if r.attainment is not None and r.status is not None]
+    if not rated:
+        return None
+    rows, hidden = _select(rated, top, key=lambda r: r.attainment)
+    title = _t(lang, "attainment")
+    counts = {s: sum(1 for r in rated if r.status == s) for s in ("met", "near", "missed")}
+    alt = _t(lang, "attainment_alt", n=len(rated), **counts)
+    with _style("attainment"):
+        width_in = PAGE_WIDTH_CM / CM_PER_INCH
+        footer_in = 0.34 if hidden else 0.12
+        height_in = _row_height_figure(len(rows), footer_in)
+        fig, renderer = _new_figure(width_in, height_in)
+        raw = [float(r.attainment * 100) for r in rows]
+        shown = [_clip(v, -100.0, 300.0) for v in raw]
+        labels = [fmt_pct(r.attainment) for r in rows]
+        widths = [_text_width_in(renderer, [label], FONT_SIZE) for label in labels]
+        ax = _row_axes(
+            fig,
+            renderer,
+            width_in=width_in,
+            height_in=height_in,
+            names=[_short(r.kpi.name) for r in rows],
+            values=[v for v, _ in shown],
+            labels_right=[w for w, (v, _) in zip(widths, shown, strict=True) if v >= 0],
+            labels_left=[w for w, (v, _) in zip(widths, shown, strict=True) if v < 0],
+            reference=100.0,
+            footer_in=footer_in,
+        )
+        for y, (result, (value, clipped), label) in enumerate(
+            zip(rows, shown, labels, strict=True)
+        ):
+            color = STATUS_COLORS[result.status]
+            ax.barh(y, value, height=0.62, color=color, zorder=2)
+            if clipped:
+                _break_mark(ax, value, y)
+            _value_label(ax, label, value, y, value >= 0, offset=3)
+        ax.axvline(100, color=TEXT, linewidth=0.9, linestyle=(0, (3, 2)), zorder=4)
+        _header(fig, width_in, height_in, title, _t(lang, "attainment_sub"))
+        _note(fig, width_in, height_in, _more(lang, hidden))
+        return _finish(fig, "attainment", title, width_in, alt)
+
+
+def _break_mark(ax: Any, value: float, y: float) -> None:
+    """Two white slashes near the end of a bar cut at the display limit."""
+    x0, x1 = ax.get_xlim()
+    step = (x1 - x0) * 0.012
+    base = value - step * 3 if value > 0 else value + step * 2
+    for offset in (0.0, step):
+        ax.plot(
+            [base + offset, base + offset + step],
+            [y + 0.34, y - 0.34],
+            color="white",
+            linewidth=1.4,
+            zorder=3,
+            solid_capstyle="butt",
+        )
+
+
+# --------------------------------------------------------------------------- variance
+
+
+@dataclass(frozen=True)
+class _VarianceRow:
+    result: KpiResult
+    value: float  # % for amounts, pp for rates
+    label: str
+    color: str
+
+
+def _variance_rows(results: Sequence[KpiResult], against: str) -> list[_VarianceRow]:
+    if against not in {"target", "prior"}:
+        raise ValueError(f"against must be 'target' or 'prior', not {against!r}")
+    rows = []
+    for result in results:
+        if against == "target":
+            absolute, relative, good = (
+                result.var_target,
+                result.var_target_pct,
+                result.good_vs_target,
+            )
+        else:
+            absolute, relative, good = result.var_prior, result.var_prior_pct, result.good_vs_prior
+        if good is None or absolute is None:
+            continue
+        if result.kpi.is_rate:
+            value, label = float(absolute), _pp(absolute)
+        elif relative is not None:
+            value, label = float(relative * 100), fmt_pct(relative, 1, signed=True)
+        else:
+            continue  # a zero reference: no relative variance to draw
+        rows.append(_VarianceRow(result, value, label, GOOD if good else BAD))
+    return rows
+
+
+def _variance_colors(results: Sequence[KpiResult], against: str = "target") -> list[str]:
+    """The pin colour of each KPI that gets a pin (for tests: no image inspection needed)."""
+    return [row.color for row in _variance_rows(results, against)]
+
+
+def variance_chart(
+    results: Sequence[KpiResult], lang: str, against: str = "target", top: int = 25
+) -> Chart | None:
+    """Pins of ΔPL% (or ΔPY%) per KPI; rate KPIs in pp; green good, red bad for the KPI."""
+    lang = _lang(lang)
+    all_rows = _variance_rows(results, against)
+    if not all_rows:
+        return None
+    rows, hidden = _select(all_rows, top, key=lambda row: -abs(row.value))
+    name = "variance_target" if against == "target" else "variance_prior"
+    title = _t(lang, name)
+    good = sum(1 for row in all_rows if row.color == GOOD)
+    alt = _t(
+        lang,
+        "variance_alt",
+        n=len(all_rows),
+        what=_t(lang, f"variance_what_{against}"),
+        good=good,
+        bad=len(all_rows) - good,
+    )
+    with _style(name):
+        width_in = PAGE_WIDTH_CM / CM_PER_INCH
+        footer_in = 0.34 if hidden else 0.12
+        height_in = _row_height_figure(len(rows), footer_in)
+        fig, renderer = _new_figure(width_in, height_in)
+        cap = 200.0
+        shown = [_clip(row.value, -cap, cap) for row in rows]
+        widths = [_text_width_in(renderer, [row.label], FONT_SIZE) + 0.05 for row in rows]
+        ax = _row_axes(
+            fig,
+            renderer,
+            width_in=width_in,
+            height_in=height_in,
+            names=[_short(row.result.kpi.name) for row in rows],
+            values=[v for v, _ in shown],
+            labels_right=[w for w, (v, _) in zip(widths, shown, strict=True) if v >= 0],
+            labels_left=[w for w, (v, _) in zip(widths, shown, strict=True) if v < 0],
+            footer_in=footer_in,
+        )
+        for y, (row, (value, clipped)) in enumerate(zip(rows, shown, strict=True)):
+            ax.plot([0, value], [y, y], color=row.color, linewidth=1.6, zorder=2)
+            ax.plot(
+                [value],
+                [y],
+                marker=">" if clipped and value > 0 else "<" if clipped else "o",
+                markersize=6.5,
+                color=row.color,
+                zorder=3,
+            )
+            _value_label(ax, row.label, value, y, value >= 0, offset=6)
+        _header(fig, width_in, height_in, title, _t(lang, f"variance_sub_{against}"))
+        _note(fig, width_in, height_in, _more(lang, hidden))
+        return _finish(fig, name, title, width_in, alt)
+
+
+# --------------------------------------------------------------------------- quarterly
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def quarterly_chart(series: QuarterSeries, lang: str) -> Chart | None:
+    """Columns per quarter: PY light grey behind-left, AC dark solid, PL outlined behind-right."""
+    lang = _lang(lang)
+    points = [
+        p
+        for p in series.points
+        if p.actual is not None or p.target is not None or p.prior_year is not None
+    ]
+    if not points:
+        return None
+    kpi = series.kpi
+    title = _t(lang, "quarterly", name=kpi.name)
+    alt = _t(lang, "quarterly_alt", name=kpi.name)
+    places = kpi_places(
+        kpi.target,
+        kpi.actual,
+        kpi.prior_year,
+        *(p.actual for p in points),
+        *(p.target for p in points),
+        *(p.prior_year for p in points),
+    )
+    years = {p.period.year for p in points}
+    ticks = [f"Q{p.period.quarter}" if len(years) == 1 else p.period.label for p in points]
+    name = f"quarterly:{kpi.key}"
+    with _style(name):
+        width_in = 14.0 / CM_PER_INCH
+        height_in = 2.9
+        fig, _ = _new_figure(width_in, height_in)
+        fig.subplots_adjust(
+            left=0.25 / width_in,
+            right=1 - 0.25 / width_in,
+            top=1 - (HEADER_IN + 0.04) / height_in,
+            bottom=0.3 / height_in,
+        )
+        ax = fig.add_subplot()
+        width, shift = 0.46, 0.13
+        tops: list[float] = []
+        bottoms: list[float] = []
+        for x, point in enumerate(points):
+            ac, pl, py = _float(point.actual), _float(point.target), _float(point.prior_year)
+            if py is not None:
+                ax.bar(x - shift, py, width=width, color=PY_COLOR, zorder=1)
+            if pl is not None:
+                ax.bar(
+                    x + shift,
+                    pl,
+                    width=width,
+                    facecolor="white",
+                    edgecolor=PL_EDGE,
+                    linewidth=0.9,
+                    zorder=2,
+                )
+            if ac is not None:
+                ax.bar(x, ac, width=width, color=AC_COLOR, zorder=3)
+            present = [v for v in (ac, pl, py) if v is not None]
+            tops.append(max(present))
+            bottoms.append(min(present))
+        hi = max([0.0, *tops])
+        lo = min([0.0, *bottoms])
+        span = (hi - lo) or 1.0
+        room = span * 0.16
+        ax.set_ylim(lo - (room if lo < 0 else 0), hi + (room if hi > 0 else span * 0.05))
+        for x, point in enumerate(points):
+            if point.actual is None:
+                continue
+            value = float(point.actual)
+            anchor = tops[x] if value >= 0 else bottoms[x]
+            ax.annotate(
+                fmt_number(point.actual, places),
+                (x, anchor),
+                xytext=(0, 3 if value >= 0 else -3),
+                textcoords="offset points",
+                ha="center",
+                va="bottom" if value >= 0 else "top",
+                size=FONT_SIZE,
+                weight="bold",
+                zorder=5,
+            )
+        ax.set_xlim(-0.6, len(points) - 0.4)
+        ax.set_xticks(range(len(points)), labels=ticks)
+        ax.set_yticks([])
+        _plain_axes(ax)
+        ax.axhline(0, color=BASELINE, linewidth=0.8, zorder=4)
+        _scenario_key(fig, lang, width_in, height_in)
+        unit = kpi.unit.strip() if kpi.unit else ""
+        subtitle = _t(lang, "quarterly_sub", unit=unit) if unit else ""
+        _header(fig, width_in, height_in, _short(title, 40), subtitle)
+        return _finish(fig, name, title, width_in, alt)
+
+
+def _scenario_key(fig: Any, lang: str, width_in: float, height_in: float) -> None:
+    """AC / PY / PL swatches, right-aligned in the subtitle band (the columns overlap, so
+    direct labels would collide)."""
+    from matplotlib.patches import Patch
+
+    handles = [
+        Patch(facecolor=AC_COLOR, label=_t(lang, "ac") + (" AC" if lang == "zh" else "")),
+        Patch(facecolor=PY_COLOR, label=_t(lang, "py") + (" PY" if lang == "zh" else "")),
+        Patch(
+            facecolor="white",
+            edgecolor=PL_EDGE,
+            linewidth=0.9,
+            label=_t(lang, "pl") + (" PL" if lang == "zh" else ""),
+        ),
+    ]
+    fig.legend(
+        handles=handles,
+        loc="upper right",
+        bbox_to_anchor=(1 - 0.1 / width_in, 1 - 0.34 / height_in),
+        ncol=3,
+        frameon=False,
+        fontsize=SUB_SIZE,
+        handlelength=1.0,
+        handleheight=0.8,
+        handletextpad=0.4,
+        columnspacing=1.0,
+        borderaxespad=0.0,
+        borderpad=0.0,
+    )
+
+
+# --------------------------------------------------------------------------- breakdown
+
+
+def breakdown_chart(table: BreakdownTable, lang: str, top: int = 25) -> Chart | None:
+    """Share (%) per item by rank; prior-year share as a thin outlined tick; change in pp."""
+    lang = _lang(lang)
+    items = [item for item in table.items if item.share is not None]
+    if not items:
+        return None
+    rows, hidden = _select(items, top, key=lambda item: (item.rank is None, item.rank or 0))
+    kpi = table.kpi
+    dimension = table.dimension or ""
+    title = _t(lang, "breakdown", dimension=dimension, name=kpi.name).strip()
+    alt = _t(lang, "breakdown_alt", dimension=dimension, name=kpi.name, n=len(items))
+    name = f"breakdown:{table.dimension}:{kpi.key}"
+    with _style(name):
+        width_in = PAGE_WIDTH_CM / CM_PER_INCH
+        footer_in = 0.34 if hidden else 0.12
+        height_in = _row_height_figure(len(rows), footer_in)
+        fig, renderer = _new_figure(width_in, height_in)
+        shares = [float(item.share * 100) for item in rows]
+        priors = [
+            _float(item.share_prior * 100) if item.share_prior is not None else None
+            for item in rows
+        ]
+        ends = [max(s, p if p is not None else s) for s, p in zip(shares, priors, strict=True)]
+        starts = [min(s, p if p is not None else s) for s, p in zip(shares, priors, strict=True)]
+        share_labels = [fmt_pct(item.share) for item in rows]
+        change_labels = [
+            _pp(item.share_change_pp) if item.share_change_pp is not None else "" for item in rows
+        ]
+        share_w = [_text_width_in(renderer, [label], FONT_SIZE) for label in share_labels]
+        change_w = [
+            _text_width_in(renderer, [label], SUB_SIZE) + 0.06 if label else 0.0
+            for label in change_labels
+        ]
+        label_w = [a + b + 0.04 for a, b in zip(share_w, change_w, strict=True)]
+        ax = _row_axes(
+            fig,
+            renderer,
+            width_in=width_in,
+            height_in=height_in,
+            names=[_short(item.item) for item in rows],
+            values=ends + starts,
+            labels_right=[w for w, e in zip(label_w, ends, strict=True) if e >= 0],
+            labels_left=[w for w, e in zip(label_w, ends, strict=True) if e < 0],
+            footer_in=footer_in,
+        )
+        tick = [(-1.0, -6.0), (1.0, -6.0), (1.0, 6.0), (-1.0, 6.0), (-1.0, -6.0)]
+        for y, share in enumerate(shares):
+            ax.barh(y, share, height=0.58, color=AC_COLOR, zorder=2)
+            prior = priors[y]
+            if prior is not None:
+                ax.plot(
+                    [prior],
+                    [y],
+                    marker=tick,
+                    markersize=13,
+                    markerfacecolor="white",
+                    markeredgecolor=AC_COLOR,
+                    markeredgewidth=0.8,
+                    linestyle="none",
+                    zorder=4,
+                )
+            anchor = ends[y] if ends[y] >= 0 else starts[y]
+            right = anchor >= 0
+            _value_label(ax, share_labels[y], anchor, y, right, offset=4)
+            if change_labels[y]:
+                offset = (share_w[y] + 0.06) * 72 + 4
+                _value_label(
+                    ax,
+                    change_labels[y],
+                    anchor,
+                    y,
+                    right,
+                    offset=offset,
+                    size=SUB_SIZE,
+                    color=MUTED,
+                )
+        _header(fig, width_in, height_in, title, _t(lang, "breakdown_sub"))
+        _note(fig, width_in, height_in, _more(lang, hidden))
+        return _finish(fig, name, title, width_in, alt)
+
+
+# --------------------------------------------------------------------------- risks
+
+
+def _risk_tint(score: int) -> str:
+    return RISK_TINTS["high" if score >= 15 else "medium" if score >= 6 else "low"]
+
+
+def risk_matrix_chart(risks: Sequence[RiskResult], lang: str, top: int = 25) -> Chart | None:
+    """5×5 likelihood × impact grid, tinted by score; numbered dots, red ring when triggered."""
+    lang = _lang(lang)
+    placed = [
+        (number, result)
+        for number, result in enumerate(risks, start=1)
+        if result.risk.likelihood and result.risk.impact
+    ]
+    if not placed:
+        return None
+    rows, hidden = _select(
+        placed,
+        top,
+        key=lambda pair: (not pair[1].triggered, -(pair[1].score or 0), pair[0]),
+    )
+    title = _t(lang, "risks")
+    triggered = sum(1 for _, r in placed if r.triggered)
+    alt = _t(lang, "risks_alt", n=len(placed), triggered=triggered)
+    with _style("risks"):
+        width_in = PAGE_WIDTH_CM / CM_PER_INCH
+        line_in = 0.19
+        grid_in = 2.9
+        footer_in = 0.34 if hidden else 0.12
+        height_in = max(
+            HEADER_IN + 0.2 + grid_in + 0.45, HEADER_IN + len(rows) * line_in + footer_in + 0.1
+        )
+        fig, _ = _new_figure(width_in, height_in)
+        left_in, bottom_in = 0.75, height_in - HEADER_IN - 0.2 - grid_in
+        ax = fig.add_axes(
+            (left_in / width_in, bottom_in / height_in, grid_in / width_in, grid_in / height_in)
+        )
+        from matplotlib.patches import Rectangle
+
+        for likelihood in range(1, 6):
+            for impact in range(1, 6):
+                ax.add_patch(
+                    Rectangle(
+                        (likelihood - 0.5, impact - 0.5),
+                        1,
+                        1,
+                        facecolor=_risk_tint(likelihood * impact),
+                        edgecolor="white",
+                        linewidth=1.5,
+                        zorder=1,
+                    )
+                )
+        cells: dict[tuple[int, int], list[tuple[int, RiskResult]]] = {}
+        for number, result in rows:
+            cells.setdefault((result.risk.likelihood, result.risk.impact), []).append(
+                (number, result)
+            )
+        cell_pt = grid_in / 5 * 72
+        for (likelihood, impact), members in cells.items():
+            cols = math.ceil(math.sqrt(len(members)))
+            step = 0.84 / cols
+            size = min(17.0, step * cell_pt * 0.92)
+            used_rows = math.ceil(len(members) / cols)
+            for k, (number, result) in enumerate(members):
+                row, col = divmod(k, cols)
+                x = likelihood - step * cols / 2 + step * (col + 0.5)
+                y = impact + step * used_rows / 2 - step * (row + 0.5)
+                if result.triggered:
+                    ax.plot(
+                        [x], [y], marker="o", markersize=size + 3.5, markerfacecolor="none",
+                        markeredgecolor=BAD, markeredgewidth=1.6, zorder=3,
+                    )  # fmt: skip
+                ax.plot([x], [y], marker="o", markersize=size, color=AC_COLOR, zorder=4)
+                text = f"R{number}" if cols <= 2 and number < 100 else str(number)
+                font = min(6.0, size * (0.36 if text.startswith("R") else 0.42))
+                ax.text(x, y, text, ha="center", va="center", size=font, color="white", zorder=5)
+        ax.set_xlim(0.5, 5.5)
+        ax.set_ylim(0.5, 5.5)
+        ax.set_xticks(range(1, 6))
+        ax.set_yticks(range(1, 6))
+        ax.set_xlabel(_t(lang, "likelihood") + " →", size=FONT_SIZE, labelpad=2)
+        ax.text(
+            -0.03,
+            1.015,
+            _t(lang, "impact") + " ↑",
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            size=FONT_SIZE,
+        )
+        _plain_axes(ax)
+        list_x = (left_in + grid_in + 0.3) / width_in
+        list_w_units = (width_in - left_in - grid_in - 0.45) / (FONT_SIZE / 72) - 3
+        for k, (number, result) in enumerate(rows):
+            y = 1 - (HEADER_IN + 0.2 + (k + 0.5) * line_in) / height_in
+            suffix = _t(lang, "triggered") if result.triggered else ""
+            room = list_w_units - sum(_units(ch) for ch in suffix)
+            label = _short(result.risk.risk, max(6.0, room))
+            fig.text(list_x, y, f"R{number}", ha="left", va="center", size=FONT_SIZE, weight="bold")
+            fig.text(
+                list_x + 0.36 / width_in,
+                y,
+                label + suffix,
+                ha="left",
+                va="center",
+                size=FONT_SIZE,
+                color=BAD if result.triggered else TEXT,
+            )
+        _header(fig, width_in, height_in, title, _t(lang, "risks_sub"))
+        _note(fig, width_in, height_in, _more(lang, hidden))
+        return _finish(fig, "risks", title, width_in, alt)
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+@dataclass(frozen=True)
+class _Bar:
+    task: Task
+    start: dt.date  # first day shown
+    end: dt.date  # last day shown (inclusive)
+    milestone: bool  # the task's own end falls inside the window and it names a milestone
+
+
+def _timeline_bars(
+    tasks: Sequence[Task], start: dt.date | None = None, end: dt.date | None = None
+) -> list[_Bar]:
+    """Tasks with dates, clipped to the [start, end] window (both inclusive)."""
+    bars = []
+    for task in tasks:
+        first = task.start or task.end
+        last = task.end or task.start
+        if first is None or last is None:
+            continue
+        if last < first:
+            first, last = last, first
+        if (start is not None and last < start) or (end is not None and first > end):
+            continue
+        shown_first = max(first, start) if start is not None else first
+        shown_last = min(last, end) if end is not None else last
+        inside = (start is None or last >= start) and (end is None or last <= end)
+        bars.append(_Bar(task, shown_first, shown_last, bool(task.milestone) and inside))
+    return bars
+
+
+def _month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
+    months = []
+    day = dt.date(first.year, first.month, 1)
+    while day <= last:
+        months.append(day)
+        day = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return months
+
+
+def _month_label(day: dt.date, lang: str, with_year: bool) -> str:
+    if lang == "zh":
+        return f"{day.year}年{day.month}月" if with_year else f"{day.month}月"
+    return f"{MONTHS_EN[day.month - 1]} {day.year}" if with_year else MONTHS_EN[day.month - 1]
+
+
+def timeline_chart(
+    tasks: Sequence[Task],
+    lang: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    title: str | None = None,
+    top: int = 40,
+) -> Chart | None:
+    """Gantt bars grouped by phase (grey shades), milestones as diamonds at the task end,
+    month ticks; ``start``/``end`` clip the chart to a window such as a quarter."""
+    lang = _lang(lang)
+    bars = _timeline_bars(tasks, start, end)
+    if not bars:
+        return None
+    hidden = max(0, len(bars) - max(1, top))
+    bars = bars[: len(bars) - hidden]
+    first = start or min(bar.start for bar in bars)
+    last = end or max(bar.end for bar in bars)
+    title = title or _t(lang, "timeline")
+    alt = _t(
+        lang, "timeline_alt", n=len(bars) + hidden, start=first.isoformat(), end=last.isoformat()
+    )
+    phases: dict[str, list[_Bar]] = {}
+    for bar in bars:
+        phases.setdefault(bar.task.phase or "", []).append(bar)
+    show_headers = len(phases) > 1 or "" not in phases
+    labels: list[tuple[str, bool]] = []  # (text, is a phase header)
+    placed: list[tuple[int, _Bar, str]] = []  # (row, bar, shade)
+    for index, (phase, members) in enumerate(phases.items()):
+        shade = PHASE_SHADES[index % len(PHASE_SHADES)]
+        if show_headers:
+            labels.append((_short(phase or _t(lang, "no_phase"), 16), True))
+        for bar in members:
+            placed.append((len(labels), bar, shade))
+            labels.append((_short(bar.task.task), False))
+    with _style("timeline"):
+        width_in = PAGE_WIDTH_CM / CM_PER_INCH
+        footer_in = 0.5 if hidden else 0.3
+        row_in = 0.22
+        height_in = HEADER_IN + len(labels) * row_in + footer_in + 0.1
+        fig, renderer = _new_figure(width_in, height_in)
+        name_w = max(
+            _text_width_in(renderer, [t for t, h in labels if not h], FONT_SIZE),
+            _text_width_in(renderer, [t for t, h in labels if h], FONT_SIZE, "bold"),
+        )
+        left_in = min(name_w + 0.18, width_in * 0.4)
+        x0, x1 = first.toordinal(), last.toordinal() + 1
+        # The right margin holds the label of a milestone near the end of the window: the
+        # axes stop at the window's end so that no bar seems to run on past it.
+        right_in = 0.15
+        free_in = width_in - left_in
+        for _, bar, _ in placed:
+            if not bar.milestone:
+                continue
+            fraction = (bar.end.toordinal() + 1 - x0) / (x1 - x0)
+            needed = _text_width_in(renderer, [_short(bar.task.milestone, 10)], SUB_SIZE) + 0.16
+            if fraction > 0:
+                right_in = max(right_in, free_in - (free_in - 0.05 - needed) / fraction)
+        right_in = min(right_in, free_in * 0.45)
+        fig.subplots_adjust(
+            left=left_in / width_in,
+            right=1 - right_in / width_in,
+            top=1 - HEADER_IN / height_in,
+            bottom=footer_in / height_in,
+        )
+        ax = fig.add_subplot()
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(len(labels) - 0.5, -0.5)
+        for row, bar, shade in placed:
+            left = bar.start.toordinal()
+            ax.barh(
+                row, bar.end.toordinal() + 1 - left, left=left, height=0.58, color=shade, zorder=2
+            )
+            if bar.milestone:
+                x = bar.end.toordinal() + 1
+                ax.plot(
+                    [x], [row], marker="D", markersize=6.5, markerfacecolor="white",
+                    markeredgecolor=TEXT, markeredgewidth=1.0, zorder=4, clip_on=False,
+                )  # fmt: skip
+                ax.annotate(
+                    _short(bar.task.milestone, 10),
+                    (x, row),
+                    xytext=(6, 0),
+                    textcoords="offset points",
+                    ha="left",
+                    va="center_baseline",
+                    size=SUB_SIZE,
+                    color=MUTED,
+                    annotation_clip=False,
+                )
+        ax.set_yticks(range(len(labels)), labels=[text for text, _ in labels])
+        for tick, (_, header) in zip(ax.get_yticklabels(), labels, strict=True):
+            if header:
+                tick.set_fontweight("bold")
+        months = _month_starts(first, last)
+        step = max(1, math.ceil(len(months) / 12))
+        shown = months[::step]
+        spans_years = first.year != last.year
+        ax.set_xticks(
+            [m.toordinal() for m in shown],
+            labels=[
+                _month_label(m, lang, spans_years and (i == 0 or m.month <= step))
+                for i, m in enumerate(shown)
+            ],
+        )
+        for month in months:
+            ax.axvline(month.toordinal(), color="#E6E6E6", linewidth=0.6, zorder=0)
+        for spine in ("top", "right", "left"):
+            ax.spines[spine].set_visible(False)
+        ax.spines["bottom"].set_color(BASELINE)
+        ax.tick_params(axis="y", length=0)
+        ax.tick_params(axis="x", length=3, labelsize=SUB_SIZE)
+        for label in ax.get_xticklabels():
+            label.set_horizontalalignment("left")
+        subtitle = _t(lang, "timeline_sub", start=first.isoformat(), end=last.isoformat())
+        _header(fig, width_in, height_in, _short(title, 44), subtitle)
+        _note(fig, width_in, height_in, _more(lang, hidden))
+        return _finish(fig, "timeline", title, width_in, alt)
+
+
+# --------------------------------------------------------------------------- all
+
+
+def render_charts(metrics: Metrics, lang: str) -> dict[str, Chart]:
+    """Every chart the annual report shows, by key; a chart without data is left out.
+
+    Keys: ``attainment``, ``variance_target``, ``variance_prior``, ``quarterly:<kpi key>``
+    (series of two or more quarters), ``breakdown:<dimension>:<kpi key>``, ``risks``,
+    ``timeline``.
+    """
+    charts: dict[str, Chart | None] = {
+        "attainment": attainment_chart(metrics.results, lang),
+        "variance_target": variance_chart(metrics.results, lang, "target"),
+        "variance_prior": variance_chart(metrics.results, lang, "prior"),
+    }
+    for series in metrics.quarters:
+        if len(series.points) >= 2:
+            charts[f"quarterly:{series.kpi.key}"] = quarterly_chart(series, lang)
+    for table in metrics.breakdowns:
+        charts[f"breakdown:{table.dimension}:{table.kpi.key}"] = breakdown_chart(table, lang)
+    charts["risks"] = risk_matrix_chart(metrics.risks, lang)
+    charts["timeline"] = timeline_chart(metrics.report.tasks, lang)
+    return {key: chart for key, chart in charts.items() if chart is not None}

@@ -1,0 +1,279 @@
+"""The report as a Word document: the context poured into a docxtpl template.
+
+The template (``templates/<lang>/report.docx``, built by
+``scripts/make_docx_templates.py``, or the user's own copy) holds every word of
+layout; this module only supplies the data. Rendering uses the sandboxed Jinja
+environment with autoescaping, so cell text such as ``R&D <Top>`` appears
+literally and a template cannot reach Python internals.
+
+Besides the context a Word template sees ``images`` (the charts as pictures,
+keyed like ``charts``) and these filters, which return coloured rich text and
+therefore go in ``{{r … }}`` tags::
+
+    {{r kpi.var_target | good(kpi.good_target) }}   green if good, red if bad, plain if None
+    {{r kpi.status_label | status(kpi.status) }}    met green, near amber, missed red
+    {{r risk.status | alert(risk.triggered, "⚠ ") }} red and bold (with a mark) when true
+    {{r goal.smart | smart }}                       S✓ M✓ A✗ … each mark coloured
+    {{r text | color("1F4E79", bold=True) }}        any colour
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html import escape
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from opsreport.render.common import (
+    TemplateProblem,
+    describe_template_error,
+    find_template,
+    make_environment,
+)
+
+__all__ = ["COLORS", "docx_filters", "render_docx"]
+
+COLORS = {"good": "2E7D32", "bad": "C62828", "near": "B07800"}
+_STATUS_COLORS = {"met": COLORS["good"], "near": COLORS["near"], "missed": COLORS["bad"]}
+# Characters XML 1.0 forbids: a stray one would make Word refuse the whole file.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CONTROL_PARAGRAPH = re.compile(r"\{%(p|tr|tc)\s")
+
+
+def _xml_text(value: Any) -> str:
+    return "" if value is None else _XML_INVALID.sub("", str(value))
+
+
+def _finalize(value: Any) -> Any:
+    """Every ``{{ }}`` output: None prints as nothing, XML-forbidden characters are dropped."""
+    if value is None:
+        return ""
+    if type(value) is str:
+        return _XML_INVALID.sub("", value)
+    return value
+
+
+def docx_filters(east_asian_font: str | None = None) -> dict[str, Any]:
+    """The rich-text filters of Word templates (each returns a docxtpl ``RichText``).
+
+    A run carries only its colour and weight (plus the template's East Asian font,
+    so Chinese text keeps it); size and Latin font come from the paragraph style of
+    the cell it lands in.
+    """
+    from docxtpl import RichText
+
+    fonts = f'<w:rFonts w:eastAsia="{escape(east_asian_font)}"/>' if east_asian_font else ""
+
+    def _run(text: Any, color: str | None = None, bold: bool = False) -> str:
+        props = fonts + ("<w:b/><w:bCs/>" if bold else "")
+        if color:
+            props += f'<w:color w:val="{escape(color.lstrip("#"))}"/>'
+        rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+        return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(_xml_text(text))}</w:t></w:r>'
+
+    def rich(*runs: str) -> Any:
+        text = RichText()
+        text.xml = "".join(runs)
+        return text
+
+    def color(text: Any, value: str | None = None, bold: bool = False) -> Any:
+        return rich(_run(text, value, bold))
+
+    def good(text: Any, is_good: bool | None, bold: bool = False) -> Any:
+        shade = None if is_good is None else COLORS["good"] if is_good else COLORS["bad"]
+        return rich(_run(text, shade, bold))
+
+    def status(text: Any, key: str | None) -> Any:
+        shade = _STATUS_COLORS.get(key or "")
+        return rich(_run(text, shade, bold=shade is not None))
+
+    def alert(text: Any, flag: Any = True, mark: str = "") -> Any:
+        if flag:
+            return rich(_run(f"{mark}{_xml_text(text)}", COLORS["bad"], bold=True))
+        return rich(_run(text))
+
+    def smart(letters: Any) -> Any:
+        runs = []
+        for index, letter in enumerate(letters or ()):
+            passed = letter.get("passed")
+            shade = None if passed is None else COLORS["good"] if passed else COLORS["bad"]
+            gap = " " if index else ""
+            runs.append(_run(f"{gap}{letter.get('letter', '')}{letter.get('mark', '')}", shade))
+        return rich(*runs)
+
+    return {"good": good, "status": status, "alert": alert, "smart": smart, "color": color}
+
+
+def _style_east_asian_font(docx: Any, style_ids: tuple[str, ...]) -> str | None:
+    """The East Asian font a table cell would get: the first named style that sets one."""
+    from docx.oxml.ns import qn
+
+    styles = docx.styles.element
+    by_id = {s.get(qn("w:styleId")): s for s in styles.findall(qn("w:style"))}
+    for style_id in style_ids:
+        seen = set()
+        while style_id and style_id in by_id and style_id not in seen:
+            seen.add(style_id)
+            element = by_id[style_id]
+            fonts = element.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+            if fonts is not None and fonts.get(qn("w:eastAsia")):
+                return fonts.get(qn("w:eastAsia"))
+            based = element.find(qn("w:basedOn"))
+            style_id = based.get(qn("w:val")) if based is not None else None
+    defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")  # fmt: skip
+    return defaults.get(qn("w:eastAsia")) if defaults is not None else None
+
+
+def _check_control_tags(docx: Any, template: Path) -> None:
+    """``{%p``/``{%tr``/``{%tc`` tags replace their whole paragraph, row or cell:
+    any other text there would vanish silently, so it is an error that names it."""
+    from docx.oxml.ns import qn
+
+    body = docx.element.body
+    for paragraph in body.iter(qn("w:p")):
+        text = "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+        match = _CONTROL_PARAGRAPH.search(text)
+        if not match:
+            continue
+        kind = match.group(1)
+        container = paragraph
+        if kind in {"tr", "tc"}:
+            tag = qn(f"w:{kind}")
+            while container is not None and container.tag != tag:
+                container = container.getparent()
+            if container is None:
+                raise TemplateProblem(
+                    f"{template}: the tag in «{text.strip()}» is a {{%{kind} … %}} tag outside a table; "
+                    "use {% … %} or {%p … %} there"
+                )
+        whole = "".join(t.text or "" for t in container.iter(qn("w:t"))).strip()
+        if not re.fullmatch(r"\{%" + kind + r"\s[^%]*%\}", whole):
+            where = {"p": "paragraph", "tr": "table row", "tc": "table cell"}[kind]
+            raise TemplateProblem(
+                f"{template}: the {where} «{whole}» mixes a {{%{kind} … %}} tag with other text; "
+                f"put the tag alone in its {where} (the rest of it would disappear)"
+            )
+
+
+def _error_near(exc: Exception) -> str:
+    """The template text docxtpl attaches to a syntax error (the paragraph around it)."""
+    lines = [line.strip() for line in getattr(exc, "docx_context", None) or ()]
+    lineno = getattr(exc, "lineno", None)
+    if not lines or not lineno:
+        return ""
+    index = min(3, lineno - 1, len(lines) - 1)
+    text = lines[index] or next((line for line in lines if line), "")
+    return f" (near «{text[:120]}»)" if text else ""
+
+
+def _template_class() -> type:
+    from docxtpl import DocxTemplate
+    from lxml import etree
+
+    class ReportTemplate(DocxTemplate):
+        """docxtpl parses its output with ``recover=True``, which silently drops
+        whatever broke the XML; parse strictly first so a broken tag is an error."""
+
+        def fix_tables(self, xml: str) -> Any:
+            try:
+                etree.fromstring(xml)
+            except etree.XMLSyntaxError as exc:
+                raise TemplateProblem(
+                    f"the rendered document is not valid Word XML ({exc.msg}): a tag using the "
+                    "good/status/alert/smart/color filters must be written {{r … }}, and "
+                    "{%p %}/{%tr %} tags must stand alone in their paragraph or row"
+                ) from None
+            return super().fix_tables(xml)
+
+    return ReportTemplate
+
+
+def _inline_image_class() -> type:
+    from docxtpl import InlineImage
+
+    class ChartImage(InlineImage):
+        """An InlineImage with its alt text (docPr/@descr), reusable in one document."""
+
+        def __init__(self, tpl: Any, png: bytes, width: Any, alt: str) -> None:
+            super().__init__(tpl, BytesIO(png), width=width)
+            self.alt = alt
+
+        def _insert_image(self) -> str:
+            self.image_descriptor.seek(0)
+            inline = self.tpl.current_rendering_part.new_pic_inline(
+                self.image_descriptor, self.width, self.height
+            )
+            if self.alt:
+                inline.docPr.set("descr", _xml_text(self.alt))
+            return (
+                "</w:t></w:r><w:r><w:drawing>%s</w:drawing></w:r><w:r>"
+                '<w:t xml:space="preserve">' % inline.xml
+            )
+
+    return ChartImage
+
+
+def render_docx(
+    context: dict[str, Any],
+    charts: dict[str, Any] | None = None,
+    template_dir: Path | None = None,
+    name: str = "report.docx",
+) -> bytes:
+    """Render ``context`` into the Word template ``name``; returns the .docx bytes.
+
+    ``charts`` maps the chart keys of ``context["charts"]`` to objects with ``png``,
+    ``width_cm``, ``title`` and ``alt`` (``opsreport.charts.Chart``).
+    """
+    from docx.shared import Mm
+
+    lang = context["lang"]
+    template = find_template(name, lang, template_dir)
+    try:
+        tpl = _template_class()(str(template))
+        docx = tpl.get_docx()
+        _check_control_tags(docx, template)
+        font = _style_east_asian_font(docx, ("TableText", "Normal"))
+        env = make_environment(
+            lang,
+            [template.parent],
+            autoescape=True,
+            finalize=_finalize,
+            extra_filters=docx_filters(font),
+        )
+        image_class = _inline_image_class()
+        images: dict[str, Any] = {}
+        entries = dict(context.get("charts") or {})
+        for key, chart in (charts or {}).items():
+            images[key] = image_class(
+                tpl, chart.png, Mm(float(chart.width_cm) * 10), getattr(chart, "alt", "")
+            )
+            entries.setdefault(key, {"title": chart.title, "alt": getattr(chart, "alt", "")})
+        data = {**context, "charts": entries, "images": images}
+        tpl.render(data, jinja_env=env, autoescape=True)
+        _set_properties(tpl.docx, context)
+        out = BytesIO()
+        tpl.save(out)
+    except TemplateProblem as problem:
+        message = str(problem)
+        raise TemplateProblem(
+            message if message.startswith(str(template)) else f"{template}: {message}"
+        ) from None
+    except Exception as exc:
+        problem = describe_template_error(exc, template)
+        raise TemplateProblem(f"{problem}{_error_near(exc)}") from None
+    return out.getvalue()
+
+
+def _set_properties(docx: Any, context: dict[str, Any]) -> None:
+    """Title and dates of the report itself (plain Python: no escaping involved)."""
+    meta = context.get("meta") or {}
+    props = docx.core_properties
+    props.title = _xml_text(meta.get("title"))[:255]
+    try:
+        when = dt.datetime.combine(dt.date.fromisoformat(str(meta.get("date"))), dt.time())
+    except ValueError:
+        return
+    props.created = when
+    props.modified = when
