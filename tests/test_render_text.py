@@ -132,3 +132,21 @@ def test_context_has_every_section_key():
     )
     days = next(k for k in context["kpis"] if k["id"] == "E01")
     assert days["good_target"] is False and days["good_prior"] is True  # lower is better
+
+
+def test_atomic_write_keeps_normal_permissions_and_never_half_writes(tmp_path):
+    import os
+
+    from opsreport.render.common import OutputError, atomic_write
+
+    target = tmp_path / "report.md"
+    atomic_write(target, b"one")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+    source = tmp_path / "year.xlsx"
+    source.write_bytes(b"input")
+    with pytest.raises(OutputError, match="refusing to overwrite the input"):
+        atomic_write(source, b"x", protect=(source,))
+    assert source.read_bytes() == b"input"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []

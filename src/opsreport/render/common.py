@@ -193,6 +193,7 @@ def atomic_write(path: Path, data: bytes, *, protect: tuple[Path, ...] = ()) -> 
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
+        os.chmod(temporary, _default_mode(resolved))
         try:
             os.replace(temporary, resolved)
         except PermissionError:
@@ -210,6 +211,15 @@ def atomic_write(path: Path, data: bytes, *, protect: tuple[Path, ...] = ()) -> 
         if os.path.exists(temporary):
             os.unlink(temporary)
     return path
+
+
+def _default_mode(path: Path) -> int:
+    """The mode a normally created file gets (mkstemp makes private 0600 files)."""
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _free_name(path: Path) -> Path:
