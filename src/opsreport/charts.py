@@ -14,6 +14,7 @@ object API (``matplotlib.figure.Figure``), never pyplot. Number labels go throug
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import math
 import os
@@ -71,7 +72,7 @@ TEXT = "#262626"
 MUTED = "#595959"
 BASELINE = "#404040"
 STATUS_COLORS = {"met": GOOD, "near": NEAR, "missed": BAD}
-PHASE_SHADES = ("#404040", "#8C8C8C", "#595959", "#A6A6A6", "#737373", "#BFBFBF")
+PHASE_SHADES = ("#404040", "#A6A6A6", "#6E6E6E", "#C4C4C4", "#575757", "#8C8C8C")
 RISK_TINTS = {"low": "#E3F1E4", "medium": "#FFF3CD", "high": "#F9DEDC"}
 
 DPI = 150
@@ -353,7 +354,7 @@ def _finish(fig: Any, name: str, title: str, width_in: float, alt: str) -> Chart
         name=name,
         title=title,
         png=png.getvalue(),
-        svg=_clean_svg(out.getvalue(), alt),
+        svg=_clean_svg(out.getvalue(), alt, name),
         width_cm=round(min(PAGE_WIDTH_CM, width_in * CM_PER_INCH), 2),
         alt=alt,
     )
@@ -365,10 +366,25 @@ def _svg_families() -> str:
     return ", ".join(f"'{name}'" for name in unique) + ", sans-serif"
 
 
-def _clean_svg(svg: str, alt: str) -> str:
-    """Inline-able SVG: no prolog or doctype, a CJK font fallback, an accessible label."""
+_TAG_RE = re.compile(r"<[^>]+>")
+_ID_RE = re.compile(r'( id="|url\(#|href="#)')
+
+
+def _clean_svg(svg: str, alt: str, name: str) -> str:
+    """Inline-able SVG: no prolog or doctype, a CJK font fallback, an accessible label, and
+    ids unique to this chart (several charts share one HTML page; matplotlib numbers its
+    groups figure_1, axes_1, … in every file)."""
     svg = svg[svg.index("<svg") :]
-    svg = _FONT_FAMILY_RE.sub("font-family: " + _svg_families(), svg)
+    families = "font-family: " + _svg_families()
+    prefix = "c" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:8] + "-"
+
+    def fix_tag(match: re.Match[str]) -> str:
+        tag = _FONT_FAMILY_RE.sub(families, match.group(0))
+        return _ID_RE.sub(lambda m: m.group(1) + prefix, tag)
+
+    # Only inside tags (text content never holds a raw "<", attribute values never a raw
+    # ">"), so a KPI named 'font-family: x' or 'id="y"' is left as typed.
+    svg = _TAG_RE.sub(fix_tag, svg)
     svg = svg.replace("<svg ", f'<svg role="img" aria-label={quoteattr(alt)} ', 1)
     head_end = svg.index(">") + 1
     return svg[:head_end] + f"\n <title>{escape(alt)}</title>" + svg[head_end:]
@@ -1140,9 +1156,10 @@ def render_charts(metrics: Metrics, lang: str) -> dict[str, Chart]:
         "variance_target": variance_chart(metrics.results, lang, "target"),
         "variance_prior": variance_chart(metrics.results, lang, "prior"),
     }
-    for series in metrics.quarters:
-        if len(series.points) >= 2:
-            charts[f"quarterly:{series.kpi.key}"] = quarterly_chart(series, lang)
+    from opsreport.metrics import featured_quarters
+
+    for series in featured_quarters(metrics):
+        charts[f"quarterly:{series.kpi.key}"] = quarterly_chart(series, lang)
     for table in metrics.breakdowns:
         charts[f"breakdown:{table.dimension}:{table.kpi.key}"] = breakdown_chart(table, lang)
     charts["risks"] = risk_matrix_chart(metrics.risks, lang)

@@ -96,6 +96,7 @@ LABELS: dict[str, dict[str, str]] = {
         "direction_lower": "越低越好",
         "source": "数据来源",
         "colon": "：",
+        "quarters_more": "另有{n}项指标的季度数据未逐一列出（见 opsreport metrics --what quarters）。",
         "gap": "",
         "sep": "；",
     },
@@ -175,6 +176,7 @@ LABELS: dict[str, dict[str, str]] = {
         "direction_lower": "lower is better",
         "source": "Source",
         "colon": ": ",
+        "quarters_more": "The quarterly figures of {n} more KPIs are not listed one by one (see opsreport metrics --what quarters).",
         "gap": " ",
         "sep": "; ",
     },
@@ -320,8 +322,10 @@ def _group_summary(name: str, rows: list[dict[str, Any]], summary: Any, lang: st
 
 
 def _quarters(metrics: Metrics, lang: str) -> list[dict[str, Any]]:
+    from opsreport.metrics import featured_quarters
+
     items = []
-    for series in metrics.quarters:
+    for series in featured_quarters(metrics):
         kpi = series.kpi
         places = f.kpi_places(
             kpi.target, kpi.actual, kpi.prior_year, *(p.actual for p in series.points)
@@ -728,6 +732,7 @@ def build_context(
         "groups": groups,
         "kpis": list(rows.values()),
         "quarters": _quarters(metrics, lang),
+        "quarters_more": max(0, len([q for q in metrics.quarters if len(q.points) >= 2]) - 12),
         "breakdowns": _breakdowns(metrics, lang),
         "problems": _problems(metrics, rows, lang),
         "goals": goals,

@@ -31,6 +31,7 @@ __all__ = [
     "compute",
     "compute_kpi",
     "evaluate_risk",
+    "featured_quarters",
 ]
 
 ONE = Decimal(1)
@@ -568,6 +569,16 @@ def compute(report: Report, settings: Settings = DEFAULT_SETTINGS) -> Metrics:
         report, settings, tuple(results), groups, _summarise(None, results, settings), quarters,
         tuple(breakdown_tables(report)), goals, risks, dict(totals),
     )  # fmt: skip
+
+
+def featured_quarters(metrics: Metrics, limit: int = 12) -> list[QuarterSeries]:
+    """The quarterly series a document shows one by one: weighted KPIs first (heaviest
+    first), then the others in sheet order, at most ``limit``; the rest are counted,
+    not drawn, so a workbook with thousands of series stays a readable, fast report."""
+    eligible = [s for s in metrics.quarters if len(s.points) >= 2]
+    order = {kpi.key: index for index, kpi in enumerate(metrics.report.kpis)}
+    eligible.sort(key=lambda s: (-(s.kpi.weight or 0), order.get(s.kpi.key, 0)))
+    return eligible[:limit]
 
 
 def quarter_of(day: dt.date) -> int:

@@ -1,0 +1,390 @@
+"""Charts: PNG + inline SVG from engine results, Chinese without tofu, IBCS colours, top-N."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import warnings
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from opsreport import charts
+from opsreport.metrics import compute, compute_kpi, evaluate_risk, quarter_series
+from opsreport.model import BreakdownRow, Kpi, Meta, PeriodValue, Report, Risk, Task, Threshold
+from opsreport.values import Period
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def kpi(key, name, unit, target, actual, prior=None, direction="higher", group="利润"):
+    def number(value):
+        return None if value is None else Decimal(str(value))
+
+    return Kpi(
+        key=key,
+        name=name,
+        unit=unit,
+        direction=direction,
+        group=group,
+        target=number(target),
+        actual=number(actual),
+        prior_year=number(prior),
+    )
+
+
+ZH_KPIS = [
+    kpi("P01", "直接利润", "亿元", 8, 8.37, 6.42),
+    kpi("E01", "库存周转天数", "天", 45, 48.5, 52, "lower", "效率"),
+    kpi("M01", "毛利率", "%", 23.0, 24.1, 22.5),
+    kpi("U01", "复购率", "%", 30, 28.2, 29.5, group="用户"),
+]
+
+
+def texts(svg: str) -> list[str]:
+    """Every piece of text in an SVG (parsing it proves it is well-formed XML)."""
+    root = ET.fromstring(svg)
+    return ["".join(element.itertext()) for element in root.iter() if element.tag.endswith("text")]
+
+
+def results(kpis=ZH_KPIS):
+    return [compute_kpi(k) for k in kpis]
+
+
+def tiny_report(**extra) -> Report:
+    periods = [
+        PeriodValue("P01", Period(2026, q), Decimal(a), Decimal(t), Decimal(p))
+        for q, (a, t, p) in enumerate(
+            [("1.8", "1.9", "1.4"), ("2.0", "2.0", "1.5"), ("2.1", "2.0", "1.6")], start=1
+        )
+    ]
+    # One quarter only: too short for a trend chart.
+    periods.append(PeriodValue("M01", Period(2026, 1), Decimal("23.5"), Decimal(23), None))
+    breakdown = [
+        BreakdownRow("渠道", item, "P01", Decimal(a), Decimal(p))
+        for item, a, p in [("天猫", "4.2", "3.5"), ("京东", "2.9", "2.0"), ("抖音", "1.27", "0.92")]
+    ]
+    risks = [
+        Risk(
+            "库存积压",
+            likelihood=4,
+            impact=4,
+            kpi="E01",
+            threshold=Threshold("value", ">", Decimal(47), "> 47"),
+        ),
+        Risk("供应商交付延迟", likelihood=2, impact=5),
+    ]
+    tasks = [
+        Task("准备", "方案设计", dt.date(2027, 1, 4), dt.date(2027, 2, 10), milestone="方案评审"),
+        Task("实施", "仓储系统升级", dt.date(2027, 3, 1), dt.date(2027, 6, 30)),
+    ]
+    fields = {
+        "periods": periods,
+        "breakdown": breakdown,
+        "risks": risks,
+        "tasks": tasks,
+        **extra,
+    }
+    return Report(source=Path("tiny.xlsx"), meta=Meta(year=2026), kpis=list(ZH_KPIS), **fields)
+
+
+# --------------------------------------------------------------------------- basics
+
+
+def test_attainment_chart_png_and_inline_svg_with_chinese_text():
+    chart = charts.attainment_chart(results(), "zh")
+    assert chart is not None
+    assert chart.name == "attainment"
+    assert chart.title == "指标完成率"
+    assert chart.png.startswith(PNG_SIGNATURE)
+    assert chart.svg.startswith("<svg")
+    assert "<?xml" not in chart.svg and "<!DOCTYPE" not in chart.svg
+    shown = texts(chart.svg)
+    assert "直接利润" in shown and "库存周转天数" in shown
+    # fmt_pct everywhere: 8.37 / 8 = 104.625% is shown as 104.6%
+    assert "104.6%" in shown
+    assert 0 < chart.width_cm <= 16
+    assert chart.alt and "4" in chart.alt
+
+
+def test_labels_round_half_up_like_the_documents():
+    # 20.93 / 20 = 1.0465 -> 104.65% -> 104.7% (half-up), not 104.6% (half-even on a float)
+    chart = charts.attainment_chart([compute_kpi(kpi("X", "订单量", "万单", 20, 20.93))], "zh")
+    assert "104.7%" in texts(chart.svg)
+
+
+def test_svg_lists_cjk_fallback_fonts_for_browsers():
+    svg = charts.attainment_chart(results(), "zh").svg
+    assert "font-family: 'DejaVu Sans', 'Noto Sans CJK SC', 'Microsoft YaHei'" in svg
+    assert "PingFang SC" in svg and "sans-serif" in svg
+
+
+def test_svg_ids_are_unique_across_charts_on_one_page():
+    import re
+
+    drawn = charts.render_charts(compute(tiny_report()), "zh")
+    seen: set[str] = set()
+    for chart in drawn.values():
+        ids = set(re.findall(r' id="([^"]+)"', chart.svg))
+        refs = set(re.findall(r"url\(#([^)]+)\)", chart.svg))
+        refs |= set(re.findall(r'href="#([^"]+)"', chart.svg))
+        assert refs <= ids  # every reference still resolves inside its own chart
+        assert not ids & seen  # matplotlib's figure_1, axes_1, … no longer collide
+        seen |= ids
+
+
+def test_setup_fonts_sets_a_family_list():
+    import matplotlib
+
+    family = charts.setup_fonts()
+    assert charts.setup_fonts() == family  # cached, idempotent
+    assert matplotlib.rcParams["font.family"] == ["DejaVu Sans", family]
+
+
+def test_output_is_reproducible():
+    first = charts.variance_chart(results(), "zh")
+    second = charts.variance_chart(results(), "zh")
+    assert first.png == second.png
+    assert first.svg == second.svg
+
+
+def test_no_glyph_warnings_for_chinese_labels():
+    report = tiny_report()
+    metrics = compute(report)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        drawn = charts.render_charts(metrics, "zh")
+        drawn["q2"] = charts.timeline_chart(
+            report.tasks, "zh", start=dt.date(2027, 4, 1), end=dt.date(2027, 6, 30)
+        )
+    assert all(chart is not None for chart in drawn.values())
+
+
+def test_fallback_font_from_the_package_when_system_fonts_are_ignored(monkeypatch):
+    monkeypatch.setenv("OPSREPORT_IGNORE_SYSTEM_FONTS", "1")
+    code = """
+import json, warnings
+warnings.simplefilter("error")
+from decimal import Decimal
+from opsreport import charts
+from opsreport.metrics import compute_kpi
+from opsreport.model import Kpi
+charts._reset_fonts()
+family = charts.setup_fonts()
+import matplotlib
+from matplotlib import font_manager
+used = font_manager.findfont(
+    font_manager.FontProperties(family=family), fallback_to_default=False
+)
+kpi = Kpi(key="P", name="直接利润（亿元）", unit="亿元", target=Decimal(8), actual=Decimal("8.37"))
+chart = charts.attainment_chart([compute_kpi(kpi)], "zh")
+print(json.dumps({
+    "family": family,
+    "families": list(matplotlib.rcParams["font.family"]),
+    "used": used,
+    "packaged": charts._packaged_font_path(),
+    "png": chart.png[:8].hex(),
+    "svg_has_name": "直接利润（亿元）" in chart.svg,
+}))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "OPSREPORT_IGNORE_SYSTEM_FONTS": "1"},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Glyph" not in done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["family"] == "Noto Sans CJK SC"
+    assert found["families"] == ["DejaVu Sans", "Noto Sans CJK SC"]
+    assert Path(found["packaged"]).name == "NotoSansCJK-Regular.ttc"
+    assert Path(found["used"]) == Path(found["packaged"])
+    assert bytes.fromhex(found["png"]) == PNG_SIGNATURE
+    assert found["svg_has_name"]
+
+
+# --------------------------------------------------------------------------- IBCS colours
+
+
+def test_variance_colour_follows_the_kpi_direction_not_the_sign():
+    below = kpi("D1", "库存周转天数", "天", 45, 40, 52, "lower")  # fell below target: good
+    above = kpi("D2", "履约时效", "小时", 45, 48.5, 40, "lower")  # above target: bad
+    higher = kpi("H1", "直接利润", "亿元", 8, 8.37, 6.42)  # above target: good
+    rows = results([below, above, higher])
+    assert charts._variance_colors(rows, "target") == [charts.GOOD, charts.BAD, charts.GOOD]
+    assert charts.GOOD == "#2E7D32" and charts.BAD == "#C62828"
+    # against the prior year: D1 40 < 52 good, D2 48.5 > 40 bad, H1 up good
+    assert charts._variance_colors(rows, "prior") == [charts.GOOD, charts.BAD, charts.GOOD]
+
+
+def test_rate_kpis_show_their_variance_in_points():
+    chart = charts.variance_chart(results(), "zh", "target")
+    shown = texts(chart.svg)
+    assert "+1.1pp" in shown  # 毛利率 23.0 -> 24.1
+    assert "+4.6%" in shown  # 直接利润 8.37 vs 8
+    assert "+7.8%" in shown  # 库存周转天数 48.5 vs 45
+    prior = charts.variance_chart(results(), "en", "prior")
+    assert prior.name == "variance_prior"
+    assert prior.title == "Variance to prior year (ΔPY%)"
+    assert "+30.4%" in texts(prior.svg)
+
+
+def test_variance_against_must_be_known():
+    with pytest.raises(ValueError, match="against"):
+        charts.variance_chart(results(), "zh", against="budget")
+
+
+# --------------------------------------------------------------------------- hostile text
+
+
+def test_dollars_ampersands_and_angle_brackets_stay_text():
+    name = '$5 & <b> $x^2$ id="y"'
+    chart = charts.attainment_chart([compute_kpi(kpi("S", name, "万元", 100, 96, 90))], "en")
+    assert name in texts(chart.svg)  # parsed as XML, no mathtext
+    hostile = "<script>&amp;$ font-family: x"
+    risk = evaluate_risk(Risk(hostile, likelihood=3, impact=3), None)
+    matrix = charts.risk_matrix_chart([risk], "en")
+    assert hostile in texts(matrix.svg)
+
+
+# --------------------------------------------------------------------------- top N
+
+
+def test_many_kpis_show_the_top_and_a_note():
+    many = [
+        compute_kpi(kpi(f"K{i:02d}", f"指标{i:02d}", "万元", 100, 100 + (i * 7) % 23 - 11, 95))
+        for i in range(60)
+    ]
+    chart = charts.attainment_chart(many, "zh")
+    shown = texts(chart.svg)
+    names = [t for t in shown if t.startswith("指标") and t != "指标完成率"]
+    assert len(names) == 25
+    assert "其余35项未显示" in shown
+    lowest = sorted(many, key=lambda r: r.attainment)[:25]
+    assert set(names) == {r.kpi.name for r in lowest}
+    # kept in the given order
+    assert names == [r.kpi.name for r in many if r.kpi.name in set(names)]
+
+    variance = charts.variance_chart(many, "en", top=25)
+    shown = texts(variance.svg)
+    assert len([t for t in shown if t.startswith("指标")]) == 25
+    assert "… 35 more" in shown
+
+
+# --------------------------------------------------------------------------- timeline, risks
+
+
+TASKS = [
+    Task("准备", "需求调研", dt.date(2027, 1, 4), dt.date(2027, 2, 10)),
+    Task("实施", "系统升级", dt.date(2027, 3, 1), dt.date(2027, 5, 20), milestone="上线"),
+    Task("实施", "团队扩建", dt.date(2027, 5, 1), dt.date(2027, 8, 31), milestone="到岗"),
+    Task("复盘", "年度总结", dt.date(2027, 11, 15), dt.date(2027, 12, 31)),
+]
+
+
+def test_timeline_window_clips_to_a_quarter():
+    start, end = dt.date(2027, 4, 1), dt.date(2027, 6, 30)
+    bars = charts._timeline_bars(TASKS, start, end)
+    assert [bar.task.task for bar in bars] == ["系统升级", "团队扩建"]
+    assert (bars[0].start, bars[0].end, bars[0].milestone) == (start, dt.date(2027, 5, 20), True)
+    # ends after the window: clipped, and its milestone is not in this quarter
+    assert (bars[1].start, bars[1].end, bars[1].milestone) == (dt.date(2027, 5, 1), end, False)
+
+    chart = charts.timeline_chart(TASKS, "zh", start=start, end=end, title="第二季度任务")
+    assert chart.title == "第二季度任务"
+    shown = texts(chart.svg)
+    assert {"4月", "5月", "6月"} <= set(shown)
+    assert "1月" not in shown and "7月" not in shown
+    assert "需求调研" not in shown and "年度总结" not in shown
+    assert "上线" in shown and "到岗" not in shown
+
+
+def test_timeline_without_window_and_empty():
+    chart = charts.timeline_chart(TASKS, "en")
+    shown = texts(chart.svg)
+    assert chart.title == "Task timeline"
+    assert {"Jan", "Dec", "需求调研", "年度总结", "准备"} <= set(shown)
+    assert charts.timeline_chart([Task("x", "no dates")], "en") is None
+
+
+def test_risk_matrix_numbers_and_rings():
+    risks = [
+        evaluate_risk(
+            Risk(
+                "库存积压",
+                likelihood=4,
+                impact=4,
+                kpi="E01",
+                threshold=Threshold("value", ">", Decimal(47), "> 47"),
+            ),
+            ZH_KPIS[1],
+        ),
+        evaluate_risk(Risk("无评分风险"), None),
+        evaluate_risk(Risk("供应商交付延迟", likelihood=2, impact=5), None),
+    ]
+    assert risks[0].triggered is True
+    chart = charts.risk_matrix_chart(risks, "zh")
+    shown = texts(chart.svg)
+    assert chart.title == "风险矩阵（可能性×影响）"
+    # numbered by position in the list, so R3 matches the third risk of the table
+    assert {"R1", "R3", "库存积压（已触发）", "供应商交付延迟"} <= set(shown)
+    assert "R2" not in shown
+    assert charts.risk_matrix_chart([risks[1]], "zh") is None
+
+
+def test_breakdown_and_quarterly_charts():
+    metrics = compute(tiny_report())
+    table = metrics.breakdowns[0]
+    chart = charts.breakdown_chart(table, "zh")
+    shown = texts(chart.svg)
+    assert chart.title == "渠道结构：直接利润"
+    assert {"天猫", "京东", "抖音"} <= set(shown)
+    assert any(t.endswith("pp") for t in shown)
+    series = next(s for s in metrics.quarters if s.kpi.key == "P01")
+    trend = charts.quarterly_chart(series, "en")
+    shown = texts(trend.svg)
+    assert trend.title == "Quarterly trend: 直接利润"
+    assert {"Q1", "Q2", "Q3", "1.80", "2.10", "Unit: 亿元"} <= set(shown)
+    assert trend.width_cm <= 16
+
+
+def test_nothing_to_draw_gives_none():
+    no_target = [compute_kpi(kpi("N", "无目标", "万元", None, 5))]
+    assert charts.attainment_chart(no_target, "zh") is None
+    assert charts.variance_chart(no_target, "zh") is None
+    assert charts.risk_matrix_chart([], "zh") is None
+    assert charts.timeline_chart([], "zh") is None
+    empty = quarter_series(ZH_KPIS[0], [], 2026)
+    assert charts.quarterly_chart(empty, "zh") is None
+
+
+# --------------------------------------------------------------------------- everything
+
+
+def test_render_charts_keys():
+    drawn = charts.render_charts(compute(tiny_report()), "zh")
+    assert list(drawn) == [
+        "attainment",
+        "variance_target",
+        "variance_prior",
+        "quarterly:P01",
+        "breakdown:渠道:P01",
+        "risks",
+        "timeline",
+    ]
+    assert all(chart.png.startswith(PNG_SIGNATURE) for chart in drawn.values())
+    assert drawn["quarterly:P01"].name == "quarterly:P01"
+
+    bare = Report(
+        source=Path("bare.xlsx"),
+        meta=Meta(year=2026),
+        kpis=[kpi("A", "活跃用户数", "万人", 640, 646)],  # no prior year
+    )
+    assert list(charts.render_charts(compute(bare), "en")) == ["attainment", "variance_target"]
