@@ -265,3 +265,45 @@ def test_risk_value_and_deviation_thresholds():
 def test_threshold_on_percent_kpi_accepts_percent_sign():
     assert parse_threshold("< 22%", "%").limit == D(22)
     assert parse_threshold("≥ 3.5", "%").operator == ">="
+
+
+def test_goal_in_another_magnitude_of_the_kpis_unit_is_converted():
+    gmv = kpi(name="GMV", unit="亿元", actual=49.6, prior_year=41.3, source="BI")
+    check = check_goal(
+        goal(
+            goal="GMV 580,000万元",
+            kpi="GMV",
+            target=580000,
+            unit="万元",
+            deadline=dt.date(2027, 12, 31),
+            aligns_to="x",
+        ),
+        gmv,
+        2027,
+    )
+    # baseline 49.6亿元 = 496,000万元; required 84,000万元; achieved 8.3亿元 = 83,000万元; ratio 1.012
+    assert check.baseline == D(496000)
+    assert check.required_change == D(84000) and check.achieved_change == D(83000)
+    assert check.letters["A"].passed is True
+    days = kpi(name="周转", unit="天", actual=48.5, prior_year=52)
+    odd = check_goal(goal(goal="x", kpi="周转", target=3, baseline=2, unit="元"), days, 2027)
+    assert odd.letters["A"].code == "units_differ" and odd.letters["A"].passed is None
+
+
+def test_english_units_that_are_not_magnitudes():
+    from opsreport.values import parse_unit
+
+    for unit in ("min", "mm", "ms", "mph"):
+        assert parse_unit(unit).magnitude == 1, unit
+    assert parse_unit("k USD").magnitude == 1000 and parse_unit("USD m").magnitude == D("1e6")
+
+
+def test_default_aggregation_of_ratios_and_per_unit_amounts():
+    from opsreport.workbook import default_aggregation
+
+    assert default_aggregation("亿元", "GMV") == "sum"
+    assert default_aggregation("元", "客单价") == "avg"
+    assert default_aggregation("万元/人", "人效") == "avg"
+    assert default_aggregation("minutes", "Average handle time") == "avg"
+    assert default_aggregation("%", "复购率") == "last"
+    assert default_aggregation("人", "团队人数") == "last"

@@ -349,3 +349,35 @@ def test_text_keeps_chinese_punctuation_but_names_match_across_widths(make_workb
     assert report.kpis[0].note == "支付口径；含退款（不含税）：见附表"
     assert report.problems[0].problem == "规模未达标，差距2.4亿元"
     assert report.problems[0].kpi == "ＧＭＶ"  # referred to as gmv: NFKC and case-folded
+
+
+def test_quarter_rows_and_month_rows_of_the_same_quarter_are_refused(make_workbook, basic_sheets):
+    basic_sheets["periods"] = [
+        ["kpi", "period", "actual"],
+        ["P01", "2026Q1", 1.6],
+        ["P01", "2026-01", 0.5],
+        ["P01", "2026-02", 0.5],
+    ]
+    messages = errors_of(make_workbook(basic_sheets))
+    assert any("given both as a quarter and as months" in m for m in messages)
+
+
+def test_goal_deadline_serial_uses_the_workbook_epoch(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.epoch = dt.datetime(1904, 1, 1)  # the Mac 1904 date system
+    wb.active.title = "kpis"
+    wb.active.append(["name", "actual"])
+    wb.active.append(["GMV", 1])
+    goals = wb.create_sheet("goals")
+    goals.append(["goal", "deadline"])
+    goals.append(["x", 45015])  # 2027-03-31 in the 1904 system (46477 in the 1900 system)
+    path = tmp_path / "mac.xlsx"
+    wb.save(path)
+    assert load_report(path).goals[0].deadline == dt.date(2027, 3, 31)
+
+
+def test_meta_year_written_with_nian(make_workbook):
+    report = load_report(make_workbook({"meta": [["年度", "2026年"]], "kpis": [["name"], ["GMV"]]}))
+    assert report.meta.year == 2026 and report.meta.plan_year == 2027

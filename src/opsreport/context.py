@@ -270,7 +270,7 @@ def _headline(metrics: Metrics, rows: dict[str, dict[str, Any]], lang: str) -> d
     score = f.fmt_pct(overall.score) if overall.score is not None else ""
     if lang == "zh":
         who = meta.org or "团队"
-        size = meta.extra.get("团队人数") or meta.extra.get("team_size")
+        size = meta.extra.get("team_size")
         opening = f"{meta.year or ''}年，{who}" + (f"（团队{size}人）" if size else "")
         opening += f"共跟踪{total}项指标，其中{rated}项设有目标：{overall.met}项达成、{overall.near}项接近目标、{overall.missed}项未达成"
         opening += f"，加权综合完成率{score}" if score else ""
@@ -278,7 +278,7 @@ def _headline(metrics: Metrics, rows: dict[str, dict[str, Any]], lang: str) -> d
         headline = rows[lead.kpi.key]["sentence"] if lead else ""
     else:
         who = meta.org or "The team"
-        size = meta.extra.get("team_size") or meta.extra.get("团队人数")
+        size = meta.extra.get("team_size")
         opening = f"In {meta.year or 'the year'}, {who}" + (f" (a team of {size})" if size else "")
         opening += f" tracked {total} KPIs, {rated} of them with a target: {overall.met} met, {overall.near} near target and {overall.missed} missed"
         opening += f"; the weighted overall attainment was {score}" if score else ""

@@ -276,6 +276,10 @@ _VERDICTS = {
         "需提升{required}，超过本年改善{achieved}的两倍（{ratio}倍）",
         "needs {required}, more than twice this year's change of {achieved} ({ratio}×)",
     ),
+    "units_differ": (
+        "目标单位{goal_unit}与指标单位{kpi_unit}不可比，无法判断",
+        "the goal's unit {goal_unit} cannot be compared with the KPI's {kpi_unit}",
+    ),
     "aligned": ("对齐：{to}", "serves: {to}"),
     "not_aligned": ("未说明对齐的公司目标", "does not say which company goal it serves"),
     "no_deadline": ("没有截止日期", "has no deadline"),

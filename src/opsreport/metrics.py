@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from opsreport.model import Goal, Kpi, PeriodValue, Report, Risk
-from opsreport.values import Period
+from opsreport.values import Period, convert_unit
 
 __all__ = [
     "BreakdownItem",
@@ -443,15 +443,17 @@ def check_goal(
     else:
         letters["M"] = Verdict(True, "measurable", {"source": source})
     # A: the required change against what was achieved this year.
-    baseline = goal.baseline if goal.baseline is not None else (kpi.actual if kpi else None)
+    # The KPI's figures in the goal's unit (a 万元 goal on a 亿元 KPI), None if incomparable.
+    kpi_actual = convert_unit(kpi.actual, kpi.unit, goal.unit or kpi.unit) if kpi else None
+    kpi_prior = convert_unit(kpi.prior_year, kpi.unit, goal.unit or kpi.unit) if kpi else None
+    baseline = goal.baseline if goal.baseline is not None else kpi_actual
     required = goal.target - baseline if goal.target is not None and baseline is not None else None
     required_pct = required / abs(baseline) if required is not None and baseline else None
-    achieved = (
-        kpi.actual - kpi.prior_year
-        if kpi is not None and kpi.actual is not None and kpi.prior_year is not None
-        else None
-    )
-    if required is None:
+    achieved = kpi_actual - kpi_prior if kpi_actual is not None and kpi_prior is not None else None
+    units_differ = kpi is not None and kpi.actual is not None and kpi_actual is None
+    if units_differ and required is not None:
+        letters["A"] = Verdict(None, "units_differ", {"goal_unit": goal.unit, "kpi_unit": kpi.unit})
+    elif required is None:
         letters["A"] = Verdict(None, "no_baseline" if goal.target is not None else "no_target")
     elif goal.sign * required <= 0:
         letters["A"] = Verdict(True, "holds_level")

@@ -21,7 +21,7 @@ from opsreport import formatting as f
 from opsreport.api import Analysis
 from opsreport.metrics import Metrics
 from opsreport.model import Goal, Kpi, Task
-from opsreport.values import parse_unit
+from opsreport.values import convert_unit, parse_unit
 
 __all__ = [
     "QuarterTarget",
@@ -139,7 +139,13 @@ def quarter_targets(metrics: Metrics) -> list[QuarterTarget]:
         if kpi is not None:
             covered.add(kpi.key)
         how = kpi.aggregation if kpi else "sum" if not parse_unit(goal.unit).is_rate else "last"
-        baseline = goal.baseline if goal.baseline is not None else (kpi.actual if kpi else None)
+        baseline = (
+            goal.baseline
+            if goal.baseline is not None
+            else convert_unit(kpi.actual, kpi.unit, goal.unit or kpi.unit)
+            if kpi
+            else None
+        )
         given = goal.quarter_targets
         places = f.kpi_places(goal.target, baseline, *given)
         if all(q is not None for q in given):

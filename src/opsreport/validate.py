@@ -63,6 +63,15 @@ def content_warnings(metrics: Metrics) -> list[Diagnostic]:
                 "add the missing items (e.g. 其他 / other) or correct the figures",
                 "breakdown_does_not_add_up",
             )
+    for goal in report.goals:
+        given = [q is not None for q in goal.quarter_targets]
+        if any(given) and not all(given):
+            warn(
+                f"goal {goal.goal!r}: only some of q1–q4 are filled; the plan splits the annual target instead",
+                goal.location,
+                "fill all four quarter targets, or none",
+                "partial_quarter_targets",
+            )
     for check in metrics.goals:
         if not check.is_smart:
             warn(

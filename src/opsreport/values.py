@@ -21,6 +21,7 @@ __all__ = [
     "UnitInfo",
     "ValueProblem",
     "clean_text",
+    "convert_unit",
     "match_key",
     "normalize_text",
     "parse_aggregation",
@@ -68,6 +69,24 @@ def clean_text(value: object) -> str:
 def match_key(value: object) -> str:
     """The form two names are compared in: NFKC (ＧＭＶ = GMV) and case-folded."""
     return normalize_text(value).casefold()
+
+
+def convert_unit(value: Decimal | None, source: str, target: str) -> Decimal | None:
+    """A figure in ``source`` units expressed in ``target`` units (亿元 → 万元 × 10,000).
+
+    None when the units measure different things (元 and 天), so nothing is compared
+    across units by accident.
+    """
+    if value is None:
+        return None
+    a, b = parse_unit(source), parse_unit(target)
+    if a.text == b.text or not a.text or not b.text:
+        return value
+    if a.is_rate and b.is_rate:
+        return value
+    if a.base.lower() != b.base.lower() or a.is_rate or b.is_rate:
+        return None
+    return value * a.magnitude / b.magnitude
 
 
 def to_decimal(value: int | float) -> Decimal:
@@ -135,8 +154,10 @@ def parse_unit(unit: str | None) -> UnitInfo:
             break
     else:
         # English: "k USD", "USD k", "$k", "M USD", "USD (M)", "kUSD"
-        match = re.fullmatch(r"(?i)(k|m|mn|bn)\s*([A-Za-z$€£¥]{1,4})", text) or re.fullmatch(
-            r"(?i)([A-Za-z$€£¥]{1,4})\s*\(?(k|m|mn|bn)\)?", text
+        # Only a currency takes an English magnitude: "min", "mm" and "ms" are units, not 10⁶.
+        currency = r"(USD|EUR|GBP|RMB|CNY|JPY|HKD|CHF|AUD|CAD|SGD|\$|€|£|¥)"
+        match = re.fullmatch(rf"(?i)(k|m|mn|bn)\s*{currency}", text) or re.fullmatch(
+            rf"(?i){currency}\s*\(?(k|m|mn|bn)\)?", text
         )
         if match:
             first, second = match.groups()

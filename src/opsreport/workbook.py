@@ -88,16 +88,27 @@ _FLOW_BASES = {
 _AVERAGE_BASES = {"分", "points", "score", "星", "stars", "nps"}
 
 
-def default_aggregation(unit: str) -> str:
+_PER_UNIT_WORDS = ("单价", "均", "人效", "每", "average", "avg", "per ", "mean")
+
+
+def name_is_per_unit(name: str) -> bool:
+    lowered = name.lower()
+    return any(word in lowered for word in _PER_UNIT_WORDS)
+
+
+def default_aggregation(unit: str, name: str = "") -> str:
     """How a KPI's quarters make its year when the workbook does not say.
 
-    Money and counts of events (元, 万元, 单, orders, USD) are flows: ``sum``.
+    Money and counts of events (元, 万元, 单, orders, USD) are flows: ``sum``;
+    ratios (万元/人) and per-unit amounts named so (客单价, 人均, average …) ``avg``.
     Scores (分, points) are ``avg``. Rates (%, pp), stocks and durations (人,
     天, hours, inventory) are ``last``: the year ends where Q4 ends.
     """
     info = parse_unit(unit)
     if info.is_rate:
         return "last"
+    if "/" in info.base or name_is_per_unit(name):
+        return "avg"  # 万元/人, 元/单, 客单价, average handle time: a mean, not a total
     base = info.base.strip().lower()
     if base in _AVERAGE_BASES:
         return "avg"
@@ -129,7 +140,7 @@ def _sniff(path: Path, limits: Limits) -> list[Diagnostic]:
         )
     if size > limits.max_file_bytes:
         return error(
-            f"the file is too large ({size / 1e6:.0f} MB; the limit is {limits.max_file_bytes / 1e6:.0f} MB)",
+            f"the file is too large ({size / 2**20:.0f} MB; the limit is {limits.max_file_bytes / 2**20:.0f} MB)",
             "remove unused sheets or images",
             "file_too_large",
         )
@@ -183,13 +194,13 @@ def _sniff(path: Path, limits: Limits) -> list[Diagnostic]:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > 1024 * 1024 and ratio > limits.max_entry_ratio:
             return error(
-                f"the part {info.filename} expands {ratio:.0f}× ({info.file_size / 1e6:.0f} MB): refused as a zip bomb",
+                f"the part {info.filename} expands {ratio:.0f}× ({info.file_size / 2**20:.0f} MB): refused as a zip bomb",
                 "this is not an ordinary workbook; save a clean copy from Excel",
                 "zip_bomb",
             )
     if total > limits.max_uncompressed_bytes:
         return error(
-            f"the file expands to {total / 1e6:.0f} MB (limit {limits.max_uncompressed_bytes / 1e6:.0f} MB)",
+            f"the file expands to {total / 2**20:.0f} MB (limit {limits.max_uncompressed_bytes / 2**20:.0f} MB)",
             "this is not an ordinary workbook; save a clean copy from Excel",
             "zip_bomb",
         )
@@ -244,7 +255,9 @@ def _open_workbook(path: Path, data_only: bool) -> Any:
         with warnings.catch_warnings():
             # openpyxl warns about data validation, conditional formats, unknown extensions.
             warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
+            return openpyxl.load_workbook(
+                path, read_only=True, data_only=data_only, keep_links=False
+            )
     finally:
         ReadOnlyWorksheet._get_size = original  # type: ignore[method-assign]
 
@@ -451,6 +464,13 @@ def _read_sheet(
     blank_text: set[tuple[int, int]] = set()  # cells holding only spaces: a value, though blank
     last_row = last_value_row(xml) if xml else None
     width = last_used_column(xml, limits.max_columns) if xml else None
+    if width == limits.max_columns:
+        collector.warning(
+            f"only the first {limits.max_columns} columns are read",
+            title,
+            hint="move the data into the first columns or delete unused ones",
+            code="too_many_columns",
+        )
     for row_number, raw_row in _iter_rows(ws, limits, collector, last_row, width):
         cells = [_cell(raw, row_number, col) for col, raw in enumerate(raw_row)]
         for col, raw in enumerate(raw_row):
@@ -534,7 +554,7 @@ def _read_sheet(
             f"{c.field} ({c.aliases[1] if len(c.aliases) > 1 else c.field})" for c in required
         )
         collector.error(
-            f"no header row with the column {names} in the first {limits.header_search_rows} rows",
+            f"no header row with the column {names} in the first {limits.header_search_rows} non-empty rows",
             title,
             rows[0][0],
             hint="put the column names on the first row, e.g. "
@@ -836,6 +856,9 @@ def _read_meta(sheet: RawSheet | None, collector: _Collector) -> Meta:
                 extra[key_text] = value
             continue
         if key in {"year", "plan_year"}:
+            cell = reader.cell("value")
+            if cell is not None and isinstance(cell.value, str):
+                cell.value = re.sub(r"\s*年度?$", "", cell.value.strip())  # 2026年 is a year
             number = reader.number("value")
             if number is not None:
                 if number != number.to_integral_value() or not 1900 <= number <= 2200:
@@ -863,6 +886,8 @@ def _read_meta(sheet: RawSheet | None, collector: _Collector) -> Meta:
                     code="bad_value",
                 )
             values["language"] = language
+        elif key == "team_size":
+            extra["team_size"] = reader.text("value") or ""
         else:
             values[key] = reader.text("value")
     year = values.get("year")
@@ -925,7 +950,7 @@ def _read_kpis(sheet: RawSheet, collector: _Collector) -> list[Kpi]:
                 base_name=reader.text("base_name"),
                 unit=unit,
                 direction=reader.parsed("direction", parse_direction) or "higher",
-                aggregation=aggregation or default_aggregation(unit),
+                aggregation=aggregation or default_aggregation(unit, name),
                 aggregation_inferred=aggregation is None,
                 weight=weight,
                 owner=reader.text("owner"),
@@ -1037,6 +1062,37 @@ def _read_periods(
     return values
 
 
+def _check_period_grain(
+    values: list[PeriodValue], sheet: RawSheet | None, collector: _Collector
+) -> None:
+    """A quarter given both as a quarter row and as month rows would be counted twice."""
+    grains: dict[tuple[str, int | None, int], set[str]] = {}
+    first: dict[tuple[str, int | None, int], PeriodValue] = {}
+    seen: set[tuple[str, Any]] = set()
+    for value in values:
+        key = (value.kpi, value.period.year, value.period.quarter)
+        grains.setdefault(key, set()).add("month" if value.period.month else "quarter")
+        first.setdefault(key, value)
+        marker = (value.kpi, value.period)
+        if marker in seen and sheet is not None and sheet.wide_periods:
+            where = value.location
+            collector.error(
+                f"{value.kpi} {value.period.label} appears twice",
+                sheet.title, where.row if where else None,
+                hint="keep one row per KPI", code="duplicate_period",
+            )  # fmt: skip
+        seen.add(marker)
+    for key, kinds in grains.items():
+        if len(kinds) > 1 and sheet is not None:
+            where = first[key].location
+            collector.error(
+                f"{key[0]} Q{key[2]}{f' {key[1]}' if key[1] else ''} is given both as a quarter and as months",
+                sheet.title, where.row if where else None,
+                hint="keep either the quarter row or its month rows, not both (they would be counted twice)",
+                code="mixed_period_grain",
+            )  # fmt: skip
+
+
 def _read_breakdown(sheet: RawSheet, index: _KpiIndex, collector: _Collector) -> list[BreakdownRow]:
     rows: list[BreakdownRow] = []
     for reader in _rows(sheet, collector):
@@ -1114,7 +1170,7 @@ def _read_goals(
                 direction=reader.parsed("direction", parse_direction)
                 or (kpi.direction if kpi else "higher"),
                 deadline=reader.parsed(
-                    "deadline", parse_date, default_year=plan_year, week_end=True
+                    "deadline", parse_date, default_year=plan_year, week_end=True, epoch=sheet.epoch
                 ),
                 owner=reader.text("owner"),
                 measure=reader.text("measure"),
@@ -1362,6 +1418,8 @@ def _load(path: Path, wb: Any, limits: Limits, collector: _Collector) -> Report:
         report.risks = _read_risks(raw["risks"], index, collector)
     if raw.get("resources"):
         report.resources = _read_resources(raw["resources"], collector)
+    if report.periods:
+        _check_period_grain(report.periods, raw["periods"], collector)
     if collector.has_errors:
         raise WorkbookError(collector.items)
     report.warnings = collector.items
