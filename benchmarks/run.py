@@ -74,8 +74,16 @@ def make_workbook(path: Path, kpis: int) -> None:
     periods = wb.create_sheet("分期")
     periods.append(["指标", "期间", "实际", "目标", "上年"])
     for n in range(min(kpis, 2000)):
-        for q in range(1, 5):
-            periods.append([f"K{n:05d}", f"2026Q{q}", 25 + q + n % 7, 26 + q, 22 + q])
+        unit, how = UNITS[n % len(UNITS)]
+        target = 100 + (n * 37) % 900
+        actual = round(target * (0.9 + ((n * 13) % 21) / 100), 2)
+        if how == "sum":  # quarters that add up to the year, as a real workbook's do
+            parts = [round(actual * w, 2) for w in (0.22, 0.24, 0.25)]
+            quarters = [*parts, round(actual - sum(parts), 2)]
+        else:
+            quarters = [actual] * 4
+        for q, value in enumerate(quarters, start=1):
+            periods.append([f"K{n:05d}", f"2026Q{q}", value, None, None])
     problems = wb.create_sheet("问题")
     problems.append(["领域", "问题", "关联指标", "主观原因", "客观原因", "影响", "改进措施"])
     for n in range(min(kpis // 10 + 2, 200)):

@@ -14,6 +14,7 @@ object API (``matplotlib.figure.Figure``), never pyplot. Number labels go throug
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import math
@@ -22,7 +23,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
@@ -50,14 +51,33 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Chart:
-    """One drawn chart: the same picture as PNG bytes and as inline-able SVG text."""
+    """One drawn chart: the same picture as PNG bytes and as inline-able SVG text.
+
+    Both encodings are made on first use: saving a figure costs more than drawing
+    it, and a Word build needs only PNG, an HTML build only SVG.
+    """
 
     name: str  # e.g. "attainment", "quarterly:P01"
     title: str  # in the report language
-    png: bytes  # 150 dpi
-    svg: str  # standalone <svg ...>...</svg>, no XML prolog or doctype
     width_cm: float  # suggested width in a Word page (<= 16 cm)
     alt: str  # short alt text in the report language
+    figure: Any = field(repr=False, compare=False, default=None)
+
+    @functools.cached_property
+    def png(self) -> bytes:
+        """150 dpi PNG."""
+        stream = io.BytesIO()
+        with _style(self.name):  # the rc settings drawing used apply to saving too
+            self.figure.savefig(stream, format="png", dpi=DPI, metadata={"Software": None})
+        return stream.getvalue()
+
+    @functools.cached_property
+    def svg(self) -> str:
+        """Standalone <svg ...>...</svg>, no XML prolog or doctype."""
+        stream = io.StringIO()
+        with _style(self.name):
+            self.figure.savefig(stream, format="svg", metadata={"Date": None})
+        return _clean_svg(stream.getvalue(), self.alt, self.name)
 
 
 # --------------------------------------------------------------------------- style
@@ -346,17 +366,12 @@ _FONT_FAMILY_RE = re.compile(r"font-family:[^;\"]*")
 
 
 def _finish(fig: Any, name: str, title: str, width_in: float, alt: str) -> Chart:
-    png = io.BytesIO()
-    fig.savefig(png, format="png", dpi=DPI, metadata={"Software": None})
-    out = io.StringIO()
-    fig.savefig(out, format="svg", metadata={"Date": None})
     return Chart(
         name=name,
         title=title,
-        png=png.getvalue(),
-        svg=_clean_svg(out.getvalue(), alt, name),
         width_cm=round(min(PAGE_WIDTH_CM, width_in * CM_PER_INCH), 2),
         alt=alt,
+        figure=fig,
     )
 
 

@@ -170,9 +170,13 @@ def build(
             "--template", help="A folder of your own templates (see `opsreport templates export`)."
         ),
     ] = None,
-    no_charts: Annotated[
-        bool, typer.Option("--no-charts", help="Leave the charts out (faster).")
-    ] = False,
+    charts: Annotated[
+        bool | None,
+        typer.Option(
+            "--charts/--no-charts",
+            help="Draw charts. Default: yes for docx and html; for Markdown alone only with --charts.",
+        ),
+    ] = None,
     jobs: JobsOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
 ) -> None:
@@ -195,11 +199,12 @@ def build(
     if not files:
         _err("error: no .xlsx workbooks found in " + ", ".join(str(p) for p in workbooks))
         raise typer.Exit(1)
+    formats = _formats(fmt)
     options = {
-        "formats": _formats(fmt),
+        "formats": formats,
         "lang": lang.value if lang else None,
         "template_dir": template,
-        "charts": not no_charts,
+        "charts": charts if charts is not None else formats != ("md",),
     }
     if len(files) == 1 and not any(p.is_dir() for p in workbooks):
         _build_single(files[0], output, options, quiet)

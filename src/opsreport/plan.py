@@ -467,7 +467,12 @@ def render_plan_documents(
     entries = {}
     for index, (key, chart) in enumerate(drawn.items(), start=1):
         file = f"{asset_dir_name}/{index:02d}-{key}.png"
-        entries[key] = {"title": chart.title, "alt": chart.alt, "file": file, "svg": chart.svg}
+        entries[key] = {
+            "title": chart.title,
+            "alt": chart.alt,
+            "file": file,
+            "svg": chart.svg if "html" in formats else "",
+        }
         if "md" in formats:
             assets[file] = chart.png
     context["charts"] = entries
