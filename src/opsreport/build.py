@@ -87,7 +87,7 @@ def render_documents(
             "title": chart.title,
             "alt": chart.alt,
             "file": file,
-            "svg": chart.svg,
+            "svg": chart.svg if "html" in formats else "",
         }
         if "md" in formats:
             assets[file] = chart.png

@@ -732,7 +732,7 @@ def build_context(
         "groups": groups,
         "kpis": list(rows.values()),
         "quarters": _quarters(metrics, lang),
-        "quarters_more": max(0, len([q for q in metrics.quarters if len(q.points) >= 2]) - 12),
+        "quarters_more": max(0, len([q for q in metrics.quarters if len(q.points) >= 2]) - 8),
         "breakdowns": _breakdowns(metrics, lang),
         "problems": _problems(metrics, rows, lang),
         "goals": goals,

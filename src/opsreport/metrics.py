@@ -573,7 +573,7 @@ def compute(report: Report, settings: Settings = DEFAULT_SETTINGS) -> Metrics:
     )  # fmt: skip
 
 
-def featured_quarters(metrics: Metrics, limit: int = 12) -> list[QuarterSeries]:
+def featured_quarters(metrics: Metrics, limit: int = 8) -> list[QuarterSeries]:
     """The quarterly series a document shows one by one: weighted KPIs first (heaviest
     first), then the others in sheet order, at most ``limit``; the rest are counted,
     not drawn, so a workbook with thousands of series stays a readable, fast report."""
