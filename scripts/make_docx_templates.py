@@ -30,6 +30,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from docx import Document
@@ -59,9 +60,9 @@ W = nsdecls("w")
 @dataclass(frozen=True)
 class Lang:
     code: str
-    latin: str
-    east_asian: str
-    lang: str
+    latin: str  # ascii/hAnsi font
+    east_asian: str  # w:eastAsia font
+    body: float  # Normal size in points
     num_fmt: str
     num_text: str
     num_suffix: str
@@ -70,9 +71,14 @@ class Lang:
     hint: bool  # w:hint="eastAsia": shared punctuation (“”·→…) in the Chinese font
 
 
+# Latin text in Arial: LibreOffice renders it with the metric-compatible Liberation
+# Sans, so a PDF made there breaks lines where Word does. Calibri falls back to the
+# much wider DejaVu Sans wherever Carlito is not installed, and the ten-column KPI
+# table then no longer fits. Change LATIN to taste; the column widths assume Arial.
+LATIN = "Arial"
 LANGS = {
-    "zh": Lang("zh", "Calibri", "Microsoft YaHei", "zh-CN", "chineseCounting", "%1、", "nothing", "（", "）", True),
-    "en": Lang("en", "Calibri", "Microsoft YaHei", "en-US", "decimal", "%1.", "space", " (", ")", False),
+    "zh": Lang("zh", LATIN, "Microsoft YaHei", 10.5, "chineseCounting", "%1、", "nothing", "（", "）", True),
+    "en": Lang("en", LATIN, "Microsoft YaHei", 10, "decimal", "%1.", "space", " (", ")", False),
 }  # fmt: skip
 
 
@@ -114,11 +120,14 @@ def para(
     jc: str | None = None,
     bold: bool = False,
     color: str | None = None,
+    keep_next: bool = False,
 ) -> str:
     """A paragraph: ``content`` is the text of its single run, or a list of prebuilt runs."""
     ppr = ""
     if style:
         ppr += f'<w:pStyle w:val="{style}"/>'
+    if keep_next:
+        ppr += "<w:keepNext/>"
     if jc:
         ppr += f'<w:jc w:val="{jc}"/>'
     runs = (
@@ -191,7 +200,7 @@ def define_styles(doc, lang: Lang) -> None:
     defaults.getparent().replace(
         defaults,
         parse_xml(
-            f"<w:docDefaults {W}><w:rPrDefault><w:rPr>{fonts(lang)}{size(10.5)}{lang_tag}</w:rPr></w:rPrDefault>"
+            f"<w:docDefaults {W}><w:rPrDefault><w:rPr>{fonts(lang)}{size(lang.body)}{lang_tag}</w:rPr></w:rPrDefault>"
             f"<w:pPrDefault><w:pPr>{spacing(0, 6, 300)}</w:pPr></w:pPrDefault></w:docDefaults>"
         ),
     )
@@ -203,10 +212,10 @@ def define_styles(doc, lang: Lang) -> None:
     definitions = [
         style_xml("Normal", "Normal", based_on=None, qformat=True, default=True,
                   ppr=f'<w:widowControl/>{spacing(0, 6, 300)}<w:jc w:val="both"/>',
-                  rpr=f"{fonts(lang)}{size(10.5)}"),
+                  rpr=f"{fonts(lang)}{size(lang.body)}"),
         style_xml("Title", "Title", next_style="Subtitle", priority=10, qformat=True,
                   ppr=f'<w:keepNext/>{spacing(0, 6, 240)}<w:jc w:val="center"/><w:outlineLvl w:val="9"/>',
-                  rpr=f'{fonts(lang)}<w:b/><w:bCs/><w:color w:val="{DARK}"/><w:kern w:val="28"/>{size(20)}'),
+                  rpr=f'{fonts(lang)}<w:b/><w:bCs/><w:color w:val="{DARK}"/><w:kern w:val="28"/>{size(18)}'),
         style_xml("Subtitle", "Subtitle", next_style="Lead", priority=11, qformat=True,
                   ppr=f'{spacing(0, 18, 240)}<w:jc w:val="center"/>',
                   rpr=f'{fonts(lang)}<w:color w:val="{GREY}"/>{size(9.5)}'),
@@ -214,7 +223,7 @@ def define_styles(doc, lang: Lang) -> None:
                   ppr=f'<w:pBdr><w:left w:val="single" w:sz="24" w:space="6" w:color="{HEADER_FILL}"/></w:pBdr>'
                   f'<w:shd w:val="clear" w:color="auto" w:fill="F2F2F2"/>{spacing(0, 12, 320)}'
                   '<w:ind w:left="170" w:right="113"/>',
-                  rpr=f"{fonts(lang)}{size(10.5)}"),
+                  rpr=f"{fonts(lang)}{size(lang.body)}"),
         style_xml("Heading1", "heading 1", next_style="Normal", priority=9, qformat=True,
                   ppr=f'<w:keepNext/><w:keepLines/><w:numPr><w:numId w:val="{HEADING_NUM_ID}"/></w:numPr>'
                   f'{heading_rule}{spacing(20, 8, 240)}<w:ind w:left="0" w:firstLine="0"/><w:jc w:val="left"/>'
@@ -228,6 +237,7 @@ def define_styles(doc, lang: Lang) -> None:
                   rpr=f'{fonts(lang)}<w:b/><w:bCs/><w:color w:val="{DARK}"/>{size(11)}'),
         style_xml("LeadIn", "Lead-in", next_style="Normal", qformat=True,
                   ppr="<w:keepNext/>"),
+        style_xml("TableNote", "Table Note", qformat=True, ppr=f"<w:keepLines/>{spacing(8, 6)}"),
         style_xml("ListBullet", "List Bullet", priority=99, qformat=True,
                   ppr=f'<w:numPr><w:numId w:val="{BULLET_NUM_ID}"/></w:numPr>{spacing(0, 3, 300)}'
                   '<w:ind w:left="360" w:hanging="240"/><w:jc w:val="left"/>'),
@@ -249,8 +259,10 @@ def define_styles(doc, lang: Lang) -> None:
                   ppr=f'{spacing(2, 10, 240)}<w:jc w:val="center"/>',
                   rpr=f'<w:color w:val="595959"/>{size(9)}'),
         style_xml("TableText", "Table Text", qformat=True,
-                  ppr=f'{spacing(0, 0, 240)}<w:jc w:val="left"/>', rpr=size(9)),
+                  ppr='<w:spacing w:before="0" w:after="0" w:line="250" w:lineRule="exact"/><w:jc w:val="left"/>',
+                  rpr=size(9)),
         style_xml("TableTextSmall", "Table Text Small", based_on="TableText", qformat=True,
+                  ppr='<w:spacing w:before="0" w:after="0" w:line="220" w:lineRule="exact"/>',
                   rpr=size(8)),
         style_xml("TableNumber", "Table Number", based_on="TableText", qformat=True,
                   ppr='<w:jc w:val="right"/>'),
@@ -356,19 +368,34 @@ def widths(cols: list[Col]) -> list[int]:
     return result
 
 
-def cell(lang: Lang, width: int, content: str, style: str, *, fill: str | None = None, top_rule: bool = False, bold: bool = False) -> str:  # fmt: skip
+def cell(
+    lang: Lang,
+    width: int,
+    content: str,
+    style: str,
+    *,
+    fill: str | None = None,
+    top_rule: bool = False,
+    bold: bool = False,
+    keep_next: bool = False,
+    borders: str = "",
+) -> str:
     tcpr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     if top_rule:
-        tcpr += f'<w:tcBorders><w:top w:val="single" w:sz="8" w:space="0" w:color="{HEADER_FILL}"/></w:tcBorders>'  # fmt: skip
+        borders += f'<w:top w:val="single" w:sz="8" w:space="0" w:color="{HEADER_FILL}"/>'
+    if borders:
+        tcpr += f"<w:tcBorders>{borders}</w:tcBorders>"
     if fill:
         tcpr += f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>'
     tcpr += '<w:vAlign w:val="top"/>' if not fill else '<w:vAlign w:val="bottom"/>'
-    runs = ""
-    if content.startswith("{{r "):
-        runs = run(lang, content)  # rich text: the filter brings colour and weight
-    elif content:
-        runs = run(lang, content, bold=bold)
-    return f'<w:tc><w:tcPr>{tcpr}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{runs}</w:p></w:tc>'
+    # Each line its own run (a tag never spans two); "{{r" rich text brings its own weight.
+    runs = "<w:r><w:br/></w:r>".join(
+        run(lang, line, bold=bold and not line.startswith("{{r "))
+        for line in content.split("\n")
+        if line
+    )
+    keep = "<w:keepNext/>" if keep_next else ""
+    return f'<w:tc><w:tcPr>{tcpr}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{style}"/>{keep}</w:pPr>{runs}</w:p></w:tc>'
 
 
 def table(
@@ -378,8 +405,19 @@ def table(
     *,
     small: bool = False,
     total: list[str] | None = None,
+    detail: list[str] | None = None,
+    keep: bool = False,
 ) -> str:
-    """A full-width table: a repeated dark header row, a ``{%tr for %}`` row loop, a total row."""
+    """A full-width table: a repeated dark header row, a ``{%tr for %}`` row loop, a total row.
+
+    ``detail`` (prebuilt runs) adds a second, full-width row to each item of the loop,
+    kept on the page with the first and not ruled off from it. ``keep`` keeps the
+    rows with the total row, so a short table is not split before its total (only
+    with a total row: keep-with-next on the last row would chain the table to the
+    next heading, summary and chart and push them all to a new page).
+    """
+    if keep and total is None:
+        raise ValueError("keep needs a total row")
     sizes = widths(cols)
     text_style, number_style, header_style = (
         ("TableTextSmall", "TableNumberSmall", "TableHeaderSmall")
@@ -396,9 +434,7 @@ def table(
             xml = xml.replace("</w:pPr>", '<w:jc w:val="right"/></w:pPr>', 1)
         header_cells.append(xml)
     header = "".join(header_cells)
-    rows.append(
-        f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{header}</w:tr>'
-    )
+    rows.append(f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{header}</w:tr>")
 
     def control_row(tag: str) -> str:
         cells = [cell(lang, sizes[0], tag, "TemplateTag")]
@@ -406,11 +442,26 @@ def table(
         return f"<w:tr>{''.join(cells)}</w:tr>"
 
     rows.append(control_row("{%tr " + loop + " %}"))
+    no_rule = '<w:bottom w:val="nil"/>' if detail else ""
     body = "".join(
-        cell(lang, w, c.cell, number_style if c.number else text_style)
+        cell(
+            lang,
+            w,
+            c.cell,
+            number_style if c.number else text_style,
+            keep_next=bool(detail) or keep,
+            borders=no_rule,
+        )
         for c, w in zip(cols, sizes, strict=True)
     )
     rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{body}</w:tr>")
+    if detail:
+        rows.append(
+            f'<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w="{TEXT_W}" w:type="dxa"/>'
+            f'<w:gridSpan w:val="{len(cols)}"/><w:tcBorders><w:top w:val="nil"/></w:tcBorders></w:tcPr>'
+            f'<w:p><w:pPr><w:pStyle w:val="{text_style}"/><w:spacing w:after="40"/>'
+            f'<w:ind w:left="{sizes[0]}"/></w:pPr>{"".join(detail)}</w:p></w:tc></w:tr>'
+        )
     rows.append(control_row("{%tr endfor %}"))
     if total is not None:
         cells = "".join(
@@ -418,12 +469,13 @@ def table(
             for c, w, text in zip(cols, sizes, total, strict=True)
         )
         rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>")
+    pad = 34 if small else 57  # cell padding: 0.06 cm in the wide tables, else 0.1 cm
     tblpr = (
         '<w:tblPr><w:tblStyle w:val="ReportTable"/>'
         f'<w:tblW w:w="{TEXT_W}" w:type="dxa"/><w:tblInd w:w="0" w:type="dxa"/>'
         '<w:tblLayout w:type="fixed"/>'
-        '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="57" w:type="dxa"/>'
-        '<w:bottom w:w="28" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+        f'<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="{pad}" w:type="dxa"/>'
+        f'<w:bottom w:w="28" w:type="dxa"/><w:right w:w="{pad}" w:type="dxa"/></w:tblCellMar>'
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
         'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
     )
@@ -459,58 +511,69 @@ class Body:
         self.p("{{ charts[" + key + "].title }}", "Caption")
         self.tag("endif")
 
-    def table(self, cols: list[Col], loop: str, **kw) -> None:
+    def table(self, cols: list[Col], loop: str, **kw: Any) -> None:
         self.add(table(self.lang, cols, loop, **kw))
 
 
 def kpi_columns(lang: Lang) -> list[Col]:
     zh = lang.code == "zh"
-    money = 1.95 if zh else 1.9
-    delta = 2.05 if zh else 1.8
+    money, delta, pct = (1.9, 2.05, 1.3) if zh else (1.9, 1.9, 1.15)
     return [
         Col("{{ labels.kpi }}", "{{ kpi.name }}", None),
         Col("{{ labels.ac }}", "{{ kpi.actual }}", money, True),
         Col("{{ labels.pl }}", "{{ kpi.target }}", money, True),
         Col("{{ labels.py }}", "{{ kpi.prior_year }}", money, True),
         Col("{{ labels.dpl }}", "{{r kpi.var_target | good(kpi.good_target) }}", delta, True),
-        Col("{{ labels.dpl_pct }}", "{{r kpi.var_target_pct | good(kpi.good_target) }}", 1.2, True),
+        Col("{{ labels.dpl_pct }}", "{{r kpi.var_target_pct | good(kpi.good_target) }}", pct, True),
         Col("{{ labels.dpy }}", "{{r kpi.var_prior | good(kpi.good_prior) }}", delta, True),
-        Col("{{ labels.dpy_pct }}", "{{r kpi.var_prior_pct | good(kpi.good_prior) }}", 1.2, True),
-        Col("{{ labels.attainment }}", "{{ kpi.attainment }}", 1.25 if zh else 1.7, True),
-        Col("{{ labels.status }}", "{{r kpi.status_label | status(kpi.status) }}", 1.1 if zh else 1.15),
+        Col("{{ labels.dpy_pct }}", "{{r kpi.var_prior_pct | good(kpi.good_prior) }}", pct, True),
+        Col("{{ labels.attainment }}", "{{ kpi.attainment }}", 1.1 if zh else 1.6, True),
+        Col(
+            "{{ labels.status }}",
+            "{{r kpi.status_label | status(kpi.status) }}",
+            1.0 if zh else 1.15,
+        ),
     ]
 
 
 def risk_columns(lang: Lang) -> list[Col]:
+    """Eleven columns; the response, the longest text, gets the full-width row under each risk."""
     zh = lang.code == "zh"
     return [
         Col("#", "{{r risk.no | alert(risk.triggered) }}", 0.75),
         Col("{{ labels.risk }}", "{{ risk.risk }}", None),
-        Col("{{ labels.category }}", "{{ risk.category }}", 1.15 if zh else 1.45),
-        Col("{{ labels.likelihood }}", "{{ risk.likelihood }}", 1.05 if zh else 1.75, True),
-        Col("{{ labels.severity }}", "{{ risk.impact }}", 1.05 if zh else 1.2, True),
-        Col("{{ labels.score }}", "{{ risk.score }}", 1.05 if zh else 1.1, True),
-        Col("{{ labels.kpi }}", "{{ risk.kpi }}", 1.75 if zh else 1.9),
-        Col("{{ labels.trigger }}", "{{ risk.threshold }}", 1.35 if zh else 1.35),
-        Col("{{ labels.observed }}", "{{ risk.observed }}", 1.6 if zh else 1.5, True),
-        Col("{{ labels.status }}", '{{r risk.status | alert(risk.triggered, "⚠ ") }}', 1.5 if zh else 1.55),
-        Col("{{ labels.response }}", "{{ risk.response }}", None),
-        Col("{{ labels.owner }}", "{{ risk.owner }}", 1.05 if zh else 1.45),
+        Col("{{ labels.category }}", "{{ risk.category }}", 1.2 if zh else 1.65),
+        Col("{{ labels.likelihood }}", "{{ risk.likelihood }}", 1.1 if zh else 1.55, True),
+        Col("{{ labels.severity }}", "{{ risk.impact }}", 1.35 if zh else 1.15, True),
+        Col("{{ labels.score }}", "{{ risk.score }}", 1.1 if zh else 1.05, True),
+        Col("{{ labels.kpi }}", "{{ risk.kpi }}", 1.9 if zh else 1.8),
+        Col("{{ labels.trigger }}", "{{ risk.threshold }}", 1.45),
+        Col("{{ labels.observed }}", "{{ risk.observed }}", 1.75 if zh else 1.6, True),
+        Col("{{ labels.status }}", '{{r risk.status | alert(risk.triggered, "⚠ ") }}', 1.6 if zh else 1.8),
+        Col("{{ labels.owner }}", "{{ risk.owner }}", 1.1 if zh else 1.55),
     ]  # fmt: skip
 
 
 def goal_columns(lang: Lang) -> list[Col]:
     zh = lang.code == "zh"
     return [
-        Col("{{ labels.goal }}", '{{r goal.goal | alert(not goal.is_smart, "✗ ") }}', None),
-        Col("{{ labels.kpi }}", "{{ goal.kpi }}", 1.75 if zh else 2.0),
-        Col("{{ labels.baseline }} → {{ labels.target }}", "{{ goal.baseline }} → {{ goal.target }}", 2.1 if zh else 2.2, True),  # fmt: skip
-        Col("{{ labels.change }}", "{{ goal.required_change }}", 1.9 if zh else 1.9, True),
-        Col("{{ labels.deadline }}", "{{ goal.deadline }}", 1.75),
-        Col("{{ labels.owner }}", "{{ goal.owner }}", 1.05 if zh else 1.45),
+        Col(
+            "{{ labels.goal }}", '{{r goal.goal | alert(not goal.is_smart, "✗ ") }}', None, flex=1.3
+        ),
+        Col("{{ labels.kpi }}", "{{ goal.kpi }}", 1.6 if zh else 1.8),
+        Col(
+            "{{ labels.baseline }}\n→ {{ labels.target }}",
+            "{{ goal.baseline }}\n→ {{ goal.target }}",
+            1.8 if zh else 1.9,
+            True,
+        ),
+        Col("{{ labels.change }}", "{{ goal.required_change }}", 2.2, True),
+        Col("{{ labels.deadline }}", "{{ goal.deadline }}", 1.65),
+        Col("{{ labels.owner }}", "{{ goal.owner }}", 1.1 if zh else 1.4),
         Col("{{ labels.measure }}", "{{ goal.measure }}", None),
         Col("{{ labels.aligns_to }}", "{{ goal.aligns_to }}", None),
-        Col("SMART", "{{r goal.smart | smart }}", 1.35),
+        # Two lines, S M A / R T: one line would take 2.6 cm.
+        Col("SMART", "{{r goal.smart | smart }}", 1.65),
     ]
 
 
@@ -585,15 +648,27 @@ def build_body(doc, lang: Lang) -> None:
         [
             Col("{{ labels.rank }}", "{{ row.rank }}", 1.1, True),
             Col("{{ labels.item }}", "{{ row.item }}", None),
-            Col("{{ labels.ac }}", "{{ row.actual }}", 2.0, True),
+            Col("{{ labels.ac }}", "{{ row.actual }}", 2.3, True),
             Col("{{ labels.share }}", "{{ row.share }}", 1.5, True),
-            Col("{{ labels.py }}", "{{ row.prior_year }}", 2.0, True),
+            Col("{{ labels.py }}", "{{ row.prior_year }}", 2.3, True),
             Col("{{ labels.share_prior }}", "{{ row.share_prior }}", 1.65, True),
-            Col("{{ labels.share_change }}", "{{ row.share_change }}", 2.15, True),
-            Col("{{ labels.dpy_pct }}", "{{r row.var_prior_pct | good(row.good_prior) }}", 1.6, True),
+            Col("{{ labels.share_change }}", "{{ row.share_change }}", 2.35, True),
+            Col(
+                "{{ labels.dpy_pct }}", "{{r row.var_prior_pct | good(row.good_prior) }}", 1.6, True
+            ),
         ],
         "for row in table.rows",
-        total=["", "{{ labels.total }}", "{{ table.total }}", "100.0%", "{{ table.total_prior }}", "100.0%", "", ""],  # fmt: skip
+        keep=True,
+        total=[
+            "",
+            "{{ labels.total }}",
+            "{{ table.total }}",
+            "100.0%",
+            "{{ table.total_prior }}",
+            "100.0%",
+            "",
+            "",
+        ],
     )
     b.tag("endfor")
     b.tag("endif")
@@ -630,7 +705,7 @@ def build_body(doc, lang: Lang) -> None:
     b.p("{{ labels.goals }}", "Heading1")
     b.table(goal_columns(lang), "for goal in goals", small=True)
     b.tag("if goals_not_smart")
-    b.p("{{ labels.not_smart }}{{ labels.colon }}", bold=True)
+    b.p("{{ labels.not_smart }}{{ labels.colon }}", "TableNote", bold=True, keep_next=True)
     b.tag("for goal in goals_not_smart")
     b.p(
         [
@@ -681,7 +756,12 @@ def build_body(doc, lang: Lang) -> None:
     b.p("{{ labels.resources }}", "Heading1")
     b.tag("for category in resources.categories")
     b.p(
-        "{{ category.name }}" + op + "{{ labels.total }}" + ("" if zh else " ") + "{{ category.total }}" + cp,  # fmt: skip
+        "{{ category.name }}"
+        + op
+        + "{{ labels.total }}"
+        + ("" if zh else " ")
+        + "{{ category.total }}"
+        + cp,
         "Heading2",
     )
     b.table(
@@ -692,10 +772,14 @@ def build_body(doc, lang: Lang) -> None:
             Col("{{ labels.note }}", "{{ item.note }}", None),
         ],
         'for item in category["items"]',
+        keep=True,
         total=["{{ labels.total }}", "{{ category.total }}", "", ""],
     )
     b.tag("endfor")
-    b.p([b.r("{{ labels.total }}{{ labels.colon }}", bold=True), b.r("{{ resources.total }}")])
+    b.p(
+        [b.r("{{ labels.total }}{{ labels.colon }}", bold=True), b.r("{{ resources.total }}")],
+        "TableNote",
+    )
     b.tag("endif")
 
     # Risks: the triggered ones first, in a red box.
@@ -720,7 +804,15 @@ def build_body(doc, lang: Lang) -> None:
     b.tag("endfor")
     b.tag("endif")
     b.chart('"risks"')
-    b.table(risk_columns(lang), "for risk in risks", small=True)
+    b.table(
+        risk_columns(lang),
+        "for risk in risks",
+        small=True,
+        detail=[
+            b.r("{{ labels.response }}{{ labels.colon }}", bold=True),
+            b.r("{{ risk.response }}"),
+        ],
+    )
     b.tag("endif")
     b.p("")  # a document ends with a paragraph, not a table
 

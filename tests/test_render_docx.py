@@ -1,0 +1,408 @@
+"""The Word report: template structure, figures, colours, escaping, sections, charts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import time
+import zlib
+from io import BytesIO
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import nsmap, qn
+from docx.shared import RGBColor
+
+from opsreport.api import analyze
+from opsreport.context import build_context
+from opsreport.render.common import TemplateProblem
+from opsreport.render.docx import COLORS, docx_filters, render_docx
+
+from .conftest import EN_EXAMPLE, KPI_HEADER, ROOT, ZH_EXAMPLE
+
+TODAY = dt.date(2027, 1, 15)
+HEADLINE = "直接利润8.37亿元，较目标8亿元超额4.6%，同比增长30.4%，占公司利润增量20亿元的41.9%。"
+GREEN, RED = RGBColor.from_string(COLORS["good"]), RGBColor.from_string(COLORS["bad"])
+
+
+def context_of(path: Path, lang: str | None = None) -> dict:
+    return build_context(analyze(path).metrics, lang, today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def zh_context() -> dict:
+    return context_of(ZH_EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def zh_doc(zh_context):
+    return Document(BytesIO(render_docx(zh_context)))
+
+
+def png_1x1() -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\xff\xff")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def fake_chart(key: str, title: str) -> SimpleNamespace:
+    return SimpleNamespace(
+        name=key, title=title, png=png_1x1(), svg="", width_cm=12.0, alt=f"alt {title}"
+    )
+
+
+def texts(doc) -> list[str]:
+    return [p.text for p in doc.paragraphs]
+
+
+def style_of(doc, paragraph_style: str) -> list[str]:
+    return [p.text for p in doc.paragraphs if p.style.name == paragraph_style]
+
+
+def find_row(doc, first_cell: str):
+    for table in doc.tables:
+        for row in table.rows:
+            if row.cells[0].text == first_cell:
+                return table, row
+    raise AssertionError(f"no table row starting with {first_cell!r}")
+
+
+def all_text(doc) -> str:
+    parts = texts(doc)
+    for table in doc.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def minimal_workbook(make_workbook, name: str = "直接利润") -> Path:
+    return make_workbook(
+        {
+            "kpis": [
+                KPI_HEADER,
+                ["P01", name, "利润", "亿元", "越高越好", 8, 8.37, 6.42, 9.5, 20],
+                ["E01", "库存周转天数", "效率", "天", "越低越好", 45, 48.5, 52, 42, None],
+            ]
+        }
+    )
+
+
+# --------------------------------------------------------------------------- content
+
+
+def test_headline_sentence_is_a_bold_run_of_the_opening_paragraph(zh_doc, zh_context):
+    assert zh_context["summary"]["headline"] == HEADLINE
+    opening = next(p for p in zh_doc.paragraphs if HEADLINE in p.text)
+    assert opening.text.startswith(zh_context["summary"]["opening"])
+    assert any(run.text == HEADLINE and run.bold for run in opening.runs)
+    assert style_of(zh_doc, "Title") == [zh_context["meta"]["title"]]
+
+
+def test_kpi_table_row_carries_the_context_figures(zh_doc, zh_context):
+    kpi = next(k for k in zh_context["kpis"] if k["name"] == "直接利润")
+    _, row = find_row(zh_doc, "直接利润")
+    expected = [kpi[key] for key in ("name", "actual", "target", "prior_year", "var_target", "var_target_pct", "var_prior", "var_prior_pct", "attainment", "status_label")]  # fmt: skip
+    assert [cell.text for cell in row.cells] == expected
+    assert expected[:4] + expected[-2:] == [
+        "直接利润",
+        "8.37亿元",
+        "8.00亿元",
+        "6.42亿元",
+        "104.6%",
+        "达成",
+    ]
+
+
+def test_every_tag_was_rendered(zh_doc):
+    leftover = [t for t in all_text(zh_doc).splitlines() if re.search(r"\{[{%#]|[}%#]\}", t)]
+    assert leftover == []
+
+
+def test_variances_are_coloured_by_good_or_bad_not_by_sign(zh_doc, zh_context):
+    kpis = zh_context["kpis"]
+    bad = next(k for k in kpis if k["good_target"] is False)
+    good_fall = next(k for k in kpis if k["good_target"] and k["var_target"].startswith("-"))
+
+    def colour(name: str, column: int) -> RGBColor | None:
+        _, row = find_row(zh_doc, name)
+        runs = [r for r in row.cells[column].paragraphs[0].runs if r.text]
+        return runs[0].font.color.rgb
+
+    assert colour(bad["name"], 4) == RED
+    assert colour(bad["name"], 5) == RED
+    # A lower-is-better KPI that fell below target is good: green although negative.
+    assert colour(good_fall["name"], 4) == GREEN
+    assert colour("直接利润", 4) == GREEN
+    assert colour("直接利润", 9) == GREEN  # status: met
+    near = next(k for k in kpis if k["status"] == "near")
+    assert colour(near["name"], 9) == RGBColor.from_string(COLORS["near"])
+
+
+def test_tables_repeat_their_header_row_and_fit_the_text_width(zh_doc):
+    section = zh_doc.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    assert zh_doc.tables
+    for table in zh_doc.tables:
+        first = table.rows[0]._tr
+        assert first.trPr is not None and first.trPr.find(qn("w:tblHeader")) is not None
+        grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert abs(sum(grid) * 635 - text_width) <= 635 * 2  # twips → EMU
+        layout = table._tbl.tblPr.find(qn("w:tblLayout"))
+        assert layout is not None and layout.get(qn("w:type")) == "fixed"
+
+
+def effective_alignment(paragraph):
+    if paragraph.alignment is not None:
+        return paragraph.alignment
+    style = paragraph.style
+    while style is not None:
+        if style.paragraph_format.alignment is not None:
+            return style.paragraph_format.alignment
+        style = style.base_style
+    return None
+
+
+def test_numbers_are_right_aligned_and_text_left(zh_doc):
+    table, row = find_row(zh_doc, "直接利润")
+    aligned = [effective_alignment(cell.paragraphs[0]) for cell in row.cells]
+    assert aligned[0] == WD_ALIGN_PARAGRAPH.LEFT
+    assert aligned[1:9] == [WD_ALIGN_PARAGRAPH.RIGHT] * 8
+    assert aligned[9] == WD_ALIGN_PARAGRAPH.LEFT
+    header = [effective_alignment(cell.paragraphs[0]) for cell in table.rows[0].cells]
+    assert header[1:9] == [WD_ALIGN_PARAGRAPH.RIGHT] * 8
+
+
+def heading_numbering(doc) -> tuple[str, str]:
+    style = doc.styles["Heading 1"].element
+    num_id = style.pPr.find(qn("w:numPr")).find(qn("w:numId")).get(qn("w:val"))
+    numbering = doc.part.numbering_part.element
+    num = next(n for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == num_id)
+    abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+    abstract = next(
+        a
+        for a in numbering.findall(qn("w:abstractNum"))
+        if a.get(qn("w:abstractNumId")) == abstract_id
+    )
+    level = next(lvl for lvl in abstract.findall(qn("w:lvl")) if lvl.get(qn("w:ilvl")) == "0")
+    return (
+        level.find(qn("w:numFmt")).get(qn("w:val")),
+        level.find(qn("w:lvlText")).get(qn("w:val")),
+    )
+
+
+def test_heading_1_is_numbered_by_word_not_by_typed_text(zh_doc, zh_context):
+    assert heading_numbering(zh_doc) == ("chineseCounting", "%1、")
+    headings = style_of(zh_doc, "Heading 1")
+    labels = zh_context["labels"]
+    assert headings == [labels[k] for k in ("results", "quarters", "breakdown", "problems", "goals", "tasks", "resources", "risks")]  # fmt: skip
+    assert not any(h.startswith(("一", "二", "1")) for h in headings)
+
+
+def test_styles_and_tag_runs_carry_the_east_asian_font(zh_doc):
+    for name in ("Normal", "Title", "Heading 1", "Heading 2"):
+        fonts = zh_doc.styles[name].element.rPr.find(qn("w:rFonts"))
+        assert fonts.get(qn("w:eastAsia")) == "Microsoft YaHei", name
+    defaults = zh_doc.styles.element.find(qn("w:docDefaults"))
+    assert defaults.find(f".//{qn('w:rFonts')}").get(qn("w:eastAsia")) == "Microsoft YaHei"
+    title = next(p for p in zh_doc.paragraphs if p.style.name == "Title")
+    assert title.runs[0]._r.rPr.rFonts.get(qn("w:eastAsia")) == "Microsoft YaHei"
+
+
+def test_triggered_risks_and_goals_that_are_not_smart_are_flagged(zh_doc, zh_context):
+    alert = style_of(zh_doc, "Alert")
+    triggered = zh_context["risks_triggered"][0]
+    assert any(f"{triggered['no']} {triggered['risk']}" in t for t in alert)
+    _, row = find_row(zh_doc, triggered["no"])
+    status = next(r for r in row.cells[9].paragraphs[0].runs if r.text)
+    assert status.text == f"⚠ {triggered['status']}" and status.font.color.rgb == RED
+    not_smart = zh_context["goals_not_smart"][0]
+    _, row = find_row(zh_doc, f"✗ {not_smart['goal']}")
+    assert next(r for r in row.cells[0].paragraphs[0].runs if r.text).font.color.rgb == RED
+    assert any(t.startswith(f"✗ {not_smart['goal']}") for t in style_of(zh_doc, "List Bullet"))
+
+
+# --------------------------------------------------------------------------- sections, escaping
+
+
+def test_sections_absent_from_the_workbook_leave_no_heading(make_workbook):
+    context = context_of(minimal_workbook(make_workbook))
+    assert context["sections"]["results"] and not context["sections"]["problems"]
+    doc = Document(BytesIO(render_docx(context)))
+    assert style_of(doc, "Heading 1") == [context["labels"]["results"]]
+    text = all_text(doc)
+    for key in ("quarters", "breakdown", "problems", "goals", "tasks", "resources", "risks"):
+        assert context["labels"][key] not in text
+    assert style_of(doc, "Alert") == [] and style_of(doc, "Caption") == []
+
+
+def test_cell_text_appears_literally(make_workbook):
+    name = "R&D <Top> {{ x }}"
+    context = context_of(minimal_workbook(make_workbook, name))
+    doc = Document(BytesIO(render_docx(context)))
+    row = find_row(doc, name)[1]
+    assert row.cells[0].text == name
+    assert any(t.startswith(name) for t in style_of(doc, "List Bullet"))
+
+
+def test_rich_text_filters_escape_under_autoescape():
+    from docxtpl import RichText
+    from markupsafe import escape
+
+    good = docx_filters("Microsoft YaHei")["good"]("R&D <x>", False)
+    assert isinstance(good, RichText)
+    assert str(escape(good)) == good.xml  # __html__: not escaped twice
+    assert "R&amp;D &lt;x&gt;" in good.xml and 'w:val="C62828"' in good.xml
+    assert 'w:eastAsia="Microsoft YaHei"' in good.xml
+    assert "<w:color" not in docx_filters()["good"]("0", None).xml
+
+
+def test_english_example_renders_with_english_labels():
+    context = context_of(EN_EXAMPLE)
+    doc = Document(BytesIO(render_docx(context)))
+    assert heading_numbering(doc) == ("decimal", "%1.")
+    assert style_of(doc, "Heading 1")[0] == "Results against target"
+    header = [c.text for c in doc.tables[0].rows[0].cells]
+    assert header[:4] == ["KPI", "AC", "PL", "PY"]
+    assert "目标" not in all_text(doc).replace(context["meta"]["title"], "")
+
+
+def test_charts_become_pictures_with_captions_and_alt_text(zh_context):
+    charts = {
+        "attainment": fake_chart("attainment", "指标完成率"),
+        "quarterly:P01": fake_chart("quarterly:P01", "季度趋势：直接利润"),
+    }
+    doc = Document(BytesIO(render_docx(zh_context, charts)))
+    assert len(doc.inline_shapes) == 2
+    assert style_of(doc, "Caption") == ["指标完成率", "季度趋势：直接利润"]
+    described = [s._inline.docPr.get("descr") for s in doc.inline_shapes]
+    assert described == ["alt 指标完成率", "alt 季度趋势：直接利润"]
+
+
+# --------------------------------------------------------------------------- template problems
+
+
+def tag_template(tmp_path: Path, *paragraphs: str) -> Path:
+    doc = Document()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    path = tmp_path / "report.docx"
+    doc.save(path)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "message"),
+    [
+        (["{{ meta.title "], "template syntax error"),
+        (["{{ meta.nothing_here }}"], "opsreport context"),
+        (["{%p if sections.results %} and some text", "{%p endif %}"], "alone in its paragraph"),
+        (["{{ kpis | good(True) }}"], "{{r"),
+    ],
+)
+def test_template_problems_name_the_file(tmp_path, zh_context, paragraphs, message):
+    folder = tag_template(tmp_path, *paragraphs)
+    with pytest.raises(TemplateProblem) as caught:
+        render_docx(zh_context, template_dir=folder)
+    assert str(folder / "report.docx") in str(caught.value)
+    assert message in str(caught.value)
+
+
+def test_the_template_cannot_reach_python_internals(tmp_path, zh_context):
+    folder = tag_template(tmp_path, "{{ meta.__class__.__mro__ }}")
+    with pytest.raises(TemplateProblem, match=r"sandbox|undefined"):
+        render_docx(zh_context, template_dir=folder)
+
+
+def test_committed_templates_match_the_script(monkeypatch):
+    spec = importlib.util.spec_from_file_location(
+        "make_docx_templates", ROOT / "scripts" / "make_docx_templates.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    for lang in ("zh", "en"):
+        committed = (ROOT / "src" / "opsreport" / "templates" / lang / "report.docx").read_bytes()
+        assert module.build(lang) == committed, (
+            f"run python scripts/make_docx_templates.py ({lang})"
+        )
+
+
+@pytest.mark.slow
+def test_rendering_time_grows_linearly_with_rows(zh_context):
+    """docxtpl's one-piece move of the body into the document was quadratic in lxml."""
+
+    def timed(copies: int) -> float:
+        group = dict(zh_context["groups"][0])
+        group["kpis"] = group["kpis"] * copies
+        context = {**zh_context, "groups": [group]}
+        best = float("inf")
+        for _ in range(2):
+            start = time.perf_counter()
+            render_docx(context)
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    timed(4)  # warm up imports and caches
+    small, large = timed(200), timed(400)  # 1,000 and 2,000 KPIs: a bullet and a row each
+    assert large < small * 2.4, (small, large)
+
+
+def test_moving_the_rendered_body_into_the_document_is_linear():
+    """lxml moves a tree full of xml:space attributes between documents in quadratic time."""
+    from lxml import etree
+
+    from opsreport.render.docx import _template_class
+
+    paragraph = '<w:p><w:r><w:t xml:space="preserve">x </w:t></w:r></w:p>'
+
+    def timed(count: int) -> float:
+        tpl = _template_class()(str(ROOT / "src/opsreport/templates/zh/report.docx"))
+        tpl.get_docx()
+        tree = etree.fromstring(f'<w:body xmlns:w="{nsmap["w"]}">{paragraph * count}</w:body>')
+        start = time.perf_counter()
+        tpl.map_tree(tree)
+        elapsed = time.perf_counter() - start
+        assert len(tpl.docx.paragraphs) == count
+        return elapsed
+
+    timed(1000)
+    small, large = min(timed(40_000) for _ in range(2)), min(timed(80_000) for _ in range(2))
+    assert large < small * 2.6, (small, large)
+
+
+# --------------------------------------------------------------------------- LibreOffice
+
+
+@pytest.mark.slow
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_libreoffice_converts_the_report_to_pdf(tmp_path, zh_context):
+    source = tmp_path / "report.docx"
+    source.write_bytes(render_docx(zh_context))
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    pdf = tmp_path / "report.pdf"
+    assert pdf.exists() and pdf.stat().st_size > 10_000
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
+        ).stdout
+        assert "直接利润" in text
+        assert "一、经营成果与目标达成" in text.replace(" ", "")
