@@ -17,7 +17,14 @@ from opsreport.api import Analysis, analyze
 from opsreport.context import build_context
 from opsreport.render.common import OutputError, atomic_write
 
-__all__ = ["FORMATS", "BuildResult", "build_report", "output_paths", "render_documents"]
+__all__ = [
+    "FORMATS",
+    "BuildResult",
+    "build_report",
+    "output_paths",
+    "render_documents",
+    "render_formats",
+]
 
 FORMATS = ("docx", "md", "html")
 
@@ -79,6 +86,25 @@ def render_documents(
         from opsreport.charts import render_charts
 
         drawn = render_charts(analysis.metrics, lang)
+    documents, assets = render_formats(
+        context, drawn, formats, "report", template_dir, asset_dir_name
+    )
+    return documents, assets, lang
+
+
+def render_formats(
+    context: dict[str, Any],
+    drawn: dict[str, Any],
+    formats: tuple[str, ...],
+    document: str,
+    template_dir: Path | None = None,
+    asset_dir_name: str = "charts",
+) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """Lay out one context in every format, from the templates named ``<document>.*``.
+
+    Returns the documents by format and the chart files Markdown links to, by
+    relative path. Charts are encoded only in the form a format needs.
+    """
     assets: dict[str, bytes] = {}
     chart_entries: dict[str, dict[str, str]] = {}
     for index, (key, chart) in enumerate(drawn.items(), start=1):
@@ -97,18 +123,22 @@ def render_documents(
         if fmt == "md":
             from opsreport.render.markdown import render_markdown
 
-            documents[fmt] = render_markdown(context, template_dir).encode("utf-8")
+            documents[fmt] = render_markdown(
+                context, template_dir, name=f"{document}.md.j2"
+            ).encode("utf-8")
         elif fmt == "html":
             from opsreport.render.html import render_html
 
-            documents[fmt] = render_html(context, template_dir).encode("utf-8")
+            documents[fmt] = render_html(context, template_dir, name=f"{document}.html.j2").encode(
+                "utf-8"
+            )
         elif fmt == "docx":
             from opsreport.render.docx import render_docx
 
-            documents[fmt] = render_docx(context, drawn, template_dir)
+            documents[fmt] = render_docx(context, drawn, template_dir, name=f"{document}.docx")
         else:
             raise ValueError(f"unknown format {fmt!r}: use docx, md or html")
-    return documents, assets, lang
+    return documents, assets
 
 
 def build_report(
@@ -125,15 +155,7 @@ def build_report(
     """Build the annual report of one workbook in the given formats; returns what was written."""
     workbook = Path(workbook)
     paths = output_paths(workbook, formats, output)
-    for fmt, path in paths.items():
-        if path.resolve() == workbook.resolve():
-            raise OutputError(
-                f"{path}: refusing to overwrite the input workbook; choose another output with -o"
-            )
-        if path.suffix.lower() != f".{fmt}":
-            raise OutputError(
-                f"{path}: the name ends in {path.suffix or 'nothing'} but the format is {fmt}; use a .{fmt} name"
-            )
+    check_outputs(workbook, paths)
     analysis = analysis or analyze(workbook)
     md_path = paths.get("md")
     asset_dir_name = f"{md_path.stem}-charts" if md_path else "charts"
@@ -146,14 +168,32 @@ def build_report(
         today=today,
         asset_dir_name=asset_dir_name,
     )
-    written: list[Path] = []
+    written = write_outputs(workbook, paths, documents, assets)
+    return BuildResult(workbook, written, analysis, lang, build_context_summary(analysis))
+
+
+def check_outputs(workbook: Path, paths: dict[str, Path]) -> None:
+    """Refuse, before any work, an output that is the input or has the wrong extension."""
+    for fmt, path in paths.items():
+        if path.resolve() == Path(workbook).resolve():
+            raise OutputError(
+                f"{path}: refusing to overwrite the input workbook; choose another output with -o"
+            )
+        if path.suffix.lower() != f".{fmt}":
+            raise OutputError(
+                f"{path}: the name ends in {path.suffix or 'nothing'} but the format is {fmt}; use a .{fmt} name"
+            )
+
+
+def write_outputs(
+    workbook: Path, paths: dict[str, Path], documents: dict[str, bytes], assets: dict[str, bytes]
+) -> list[Path]:
+    """Write the chart files, then the documents, each atomically; the input is protected."""
+    md_path = paths.get("md")
     for relative, data in assets.items():
         assert md_path is not None
         atomic_write(md_path.parent / relative, data, protect=(workbook,))
-    for fmt, data in documents.items():
-        written.append(atomic_write(paths[fmt], data, protect=(workbook,)))
-    summary = build_context_summary(analysis)
-    return BuildResult(workbook, written, analysis, lang, summary)
+    return [atomic_write(paths[fmt], data, protect=(workbook,)) for fmt, data in documents.items()]
 
 
 def build_context_summary(analysis: Analysis) -> dict[str, Any]:

@@ -463,37 +463,11 @@ def render_plan_documents(
         risks = chart_module.risk_matrix_chart(analysis.metrics.risks, lang)
         if risks is not None:
             drawn["risks"] = risks
-    assets: dict[str, bytes] = {}
-    entries = {}
-    for index, (key, chart) in enumerate(drawn.items(), start=1):
-        file = f"{asset_dir_name}/{index:02d}-{key}.png"
-        entries[key] = {
-            "title": chart.title,
-            "alt": chart.alt,
-            "file": file,
-            "svg": chart.svg if "html" in formats else "",
-        }
-        if "md" in formats:
-            assets[file] = chart.png
-    context["charts"] = entries
-    documents: dict[str, bytes] = {}
-    for fmt in formats:
-        if fmt == "md":
-            from opsreport.render.markdown import render_markdown
+    from opsreport.build import render_formats
 
-            documents[fmt] = render_markdown(context, template_dir, name="plan.md.j2").encode(
-                "utf-8"
-            )
-        elif fmt == "html":
-            from opsreport.render.html import render_html
-
-            documents[fmt] = render_html(context, template_dir, name="plan.html.j2").encode("utf-8")
-        elif fmt == "docx":
-            from opsreport.render.docx import render_docx
-
-            documents[fmt] = render_docx(context, drawn, template_dir, name="plan.docx")
-        else:
-            raise ValueError(f"unknown format {fmt!r}")
+    documents, assets = render_formats(
+        context, drawn, formats, "plan", template_dir, asset_dir_name
+    )
     return documents, assets, lang
 
 
@@ -511,8 +485,7 @@ def build_plan(
 ) -> list[Path]:
     """Write one quarter's plan draft; returns the files written."""
     from opsreport.api import analyze
-    from opsreport.build import output_paths
-    from opsreport.render.common import OutputError, atomic_write
+    from opsreport.build import check_outputs, output_paths, write_outputs
 
     workbook = Path(workbook)
     analysis = analysis or analyze(workbook)
@@ -523,21 +496,10 @@ def build_plan(
         if output is None or Path(output).suffix == ""
         else output_paths(workbook, formats, output)
     )
-    for fmt, path in paths.items():
-        if path.resolve() == workbook.resolve():
-            raise OutputError(
-                f"{path}: refusing to overwrite the input workbook; choose another output with -o"
-            )
-        if path.suffix.lower() != f".{fmt}":
-            raise OutputError(
-                f"{path}: the name ends in {path.suffix or 'nothing'} but the format is {fmt}"
-            )
+    check_outputs(workbook, paths)
     md_path = paths.get("md")
     documents, assets, _ = render_plan_documents(
         analysis, quarter, formats, lang=lang, template_dir=template_dir, charts=charts, today=today,
         asset_dir_name=f"{md_path.stem}-charts" if md_path else "charts",
     )  # fmt: skip
-    for relative, data in assets.items():
-        assert md_path is not None
-        atomic_write(md_path.parent / relative, data, protect=(workbook,))
-    return [atomic_write(paths[fmt], data, protect=(workbook,)) for fmt, data in documents.items()]
+    return write_outputs(workbook, paths, documents, assets)
