@@ -155,3 +155,28 @@ def test_the_engine_never_raises_or_returns_nan(actual, prior, base):
     for value in result.as_json().values():
         if isinstance(value, float):
             assert value == value and value not in (float("inf"), float("-inf"))
+
+
+def test_csv_neutralises_formula_injection(make_workbook):
+    from opsreport.exports import metrics_csv, neutralize
+
+    assert neutralize('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert (
+        neutralize("+1") == "'+1"
+        and neutralize("-2") == "'-2"
+        and neutralize("@SUM(A1)") == "'@SUM(A1)"
+    )
+    assert neutralize(-2) == -2 and neutralize("GMV") == "GMV"
+    path = make_workbook(
+        {"kpis": [["name", "owner", "target", "actual"], ["=1+1", "@admin", 10, -5]]}
+    )
+    text = metrics_csv(analyze(path).metrics)
+    assert text.startswith("\ufeff")
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0]["name"] == "'=1+1"
+    assert rows[0]["actual"] == "-5"  # a number stays a number
+    result = CliRunner().invoke(app, ["metrics", str(path), "--csv", "-q"])
+    assert result.exit_code == 0 and "'=1+1" in result.stdout

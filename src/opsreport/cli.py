@@ -97,6 +97,9 @@ WorkbookArg = Annotated[
 def metrics(
     workbook: WorkbookArg,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    as_csv: Annotated[
+        bool, typer.Option("--csv", help="Print CSV (for Excel; formula-like text is neutralised).")
+    ] = False,
     what: Annotated[
         What, typer.Option("--what", help="Which figures: kpis, goals, risks, quarters, breakdown.")
     ] = What.kpis,
@@ -109,6 +112,8 @@ def metrics(
         opsreport metrics examples/ecommerce-2026-zh.xlsx --json
 
         opsreport metrics examples/ecommerce-2026-zh.xlsx --json --what goals
+
+        opsreport metrics examples/ecommerce-2026-zh.xlsx --csv > kpis.csv
     """
     from opsreport import exports
 
@@ -116,6 +121,9 @@ def metrics(
     data = exports.metrics_json(analysis.metrics, what.value)
     if as_json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    if as_csv:
+        sys.stdout.write(exports.metrics_csv(analysis.metrics, what.value))
         return
     exports.print_table(analysis.metrics, what.value, lang=analysis.report.meta.language or "zh")
 

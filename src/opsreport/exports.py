@@ -14,7 +14,41 @@ from opsreport.formatting import (
 )
 from opsreport.metrics import Metrics, _number
 
-__all__ = ["metrics_json", "print_table"]
+__all__ = ["metrics_csv", "metrics_json", "neutralize", "print_table"]
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutralize(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula (=, +, -, @ …) gets a leading ',
+    so a KPI named "=HYPERLINK(…)" stays text; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def metrics_csv(metrics: Metrics, what: str = "kpis") -> str:
+    """The JSON rows as CSV (nested values as JSON text), safe to open in Excel."""
+    import csv
+    import io
+    import json
+
+    rows = metrics_json(metrics, what)
+    stream = io.StringIO()
+    if not rows:
+        return ""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(list(rows[0]))
+    for row in rows:
+        writer.writerow(
+            [
+                neutralize(json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v)
+                if v is not None
+                else ""
+                for v in row.values()
+            ]
+        )
+    return "\ufeff" + stream.getvalue()  # a BOM so that Excel reads UTF-8 (Chinese) correctly
 
 
 def metrics_json(metrics: Metrics, what: str = "kpis") -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from opsreport import schema
+from opsreport.exports import neutralize
 
 __all__ = ["starter_workbook", "write_starter"]
 
@@ -332,7 +333,7 @@ def starter_workbook(lang: str = "zh") -> bytes:
                 cell.comment = Comment(note, "opsreport")
             ws.column_dimensions[cell.column_letter].width = 16 if column.kind != "text" else 22
         for row in _EXAMPLES[lang][name]:
-            ws.append(row)
+            ws.append([neutralize(value) for value in row])
         ws.freeze_panes = "A2"
         _formats(ws, name, columns)
         for index, column in enumerate(columns, start=1):
