@@ -167,9 +167,13 @@ def test_csv_neutralises_formula_injection(make_workbook):
         and neutralize("@SUM(A1)") == "'@SUM(A1)"
     )
     assert neutralize(-2) == -2 and neutralize("GMV") == "GMV"
-    path = make_workbook(
-        {"kpis": [["name", "owner", "target", "actual"], ["=1+1", "@admin", 10, -5]]}
-    )
+    from openpyxl import load_workbook
+
+    path = make_workbook({"kpis": [["name", "owner", "target", "actual"], ["x", "@admin", 10, -5]]})
+    wb = load_workbook(path)
+    wb["kpis"]["A2"].value = "=1+1"
+    wb["kpis"]["A2"].data_type = "s"  # text that looks like a formula, as a user may type it
+    wb.save(path)
     text = metrics_csv(analyze(path).metrics)
     assert text.startswith("\ufeff")
     import csv
