@@ -335,10 +335,13 @@ def test_committed_templates_match_the_script(monkeypatch):
     monkeypatch.setitem(sys.modules, spec.name, module)  # dataclasses look their module up
     spec.loader.exec_module(module)
     for lang in ("zh", "en"):
-        committed = (ROOT / "src" / "opsreport" / "templates" / lang / "report.docx").read_bytes()
-        assert module.build(lang) == committed, (
-            f"run python scripts/make_docx_templates.py ({lang})"
-        )
+        for kind in ("report", "plan"):
+            committed = (
+                ROOT / "src" / "opsreport" / "templates" / lang / f"{kind}.docx"
+            ).read_bytes()
+            assert module.build(lang, kind) == committed, (
+                f"run python scripts/make_docx_templates.py ({lang}/{kind}.docx is stale)"
+            )
 
 
 @pytest.mark.slow

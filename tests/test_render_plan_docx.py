@@ -1,0 +1,129 @@
+"""The Word plan draft: re-opened with python-docx and checked against hand-computed figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from docx import Document
+
+from opsreport.api import analyze
+from opsreport.plan import render_plan_documents
+
+from .conftest import EN_EXAMPLE, ZH_EXAMPLE
+
+TODAY = dt.date(2027, 1, 15)
+
+
+def draft(path, quarter: int, *, charts: bool = False, lang: str | None = None):
+    documents, _, _ = render_plan_documents(
+        analyze(path), quarter, ("docx",), charts=charts, lang=lang, today=TODAY
+    )
+    return Document(BytesIO(documents["docx"]))
+
+
+@pytest.fixture(scope="module")
+def zh_q1():
+    return draft(ZH_EXAMPLE, 1, charts=True)
+
+
+def table_with_header(doc, first: str):
+    for table in doc.tables:
+        if table.rows[0].cells[0].text == first and len(table.rows) > 1:
+            yield table
+
+
+def row_of(table, first_cell: str) -> list[str]:
+    for row in table.rows:
+        if row.cells[0].text == first_cell:
+            return [cell.text for cell in row.cells]
+    raise AssertionError(f"no row {first_cell!r}")
+
+
+def test_the_draft_has_the_seven_sections_of_the_plan_template(zh_q1):
+    headings = [p.text for p in zh_q1.paragraphs if p.style.name == "Heading 1"]
+    assert headings == [
+        "背景与现状",
+        "问题界定",
+        "本季度目标",
+        "实施路径",
+        "风险评估",
+        "资源需求",
+        "时间轴与里程碑",
+    ]  # 一、二、… come from Word's numbering, not from typed text
+    assert zh_q1.paragraphs[0].text == "电商运营中心2027年第1季度运营计划"
+    assert "2027-01-01 – 2027-03-31" in zh_q1.paragraphs[1].text
+
+
+def test_quarter_targets_of_a_sum_kpi_add_up_to_the_annual_target(zh_q1):
+    targets = next(table_with_header(zh_q1, "目标"))
+    header = [cell.text for cell in targets.rows[0].cells]
+    assert header[3:7] == ["Q1", "Q2", "Q3", "Q4"]
+    row = row_of(targets, "直接利润达到9.5亿元")
+    assert row[1:7] == ["8.37亿元", "9.50亿元", "1.85亿元", "2.15亿元", "2.30亿元", "3.20亿元"]
+    quarters = sum(Decimal(value.removesuffix("亿元")) for value in row[3:7])
+    assert quarters == Decimal("9.50")
+
+
+def test_the_current_quarter_is_bold_in_the_targets_table(zh_q1):
+    targets = next(table_with_header(zh_q1, "目标"))
+    for row in targets.rows[1:]:
+        q1, q2 = row.cells[3].paragraphs[0].runs, row.cells[4].paragraphs[0].runs
+        assert q1 and all(run.bold for run in q1 if run.text.strip())
+        assert not any(run.bold for run in q2)
+
+
+def test_only_tasks_of_the_quarter_are_listed_and_those_crossing_it_are_marked(zh_q1):
+    task_tables = list(table_with_header(zh_q1, "任务"))
+    tasks = [row.cells[0].text for table in task_tables for row in table.rows[1:]]
+    assert "年度预算与目标拆解" in tasks
+    assert "新客30天培育旅程上线 ↔" in tasks  # March into April
+    assert "618大促" not in tasks  # a second-quarter task
+    later = draft(ZH_EXAMPLE, 2)
+    tasks_q2 = [
+        row.cells[0].text for table in table_with_header(later, "任务") for row in table.rows[1:]
+    ]
+    assert "618大促" in tasks_q2 and "年度预算与目标拆解" not in tasks_q2
+
+
+def test_triggered_risks_and_the_warning_line_come_from_the_actuals(zh_q1):
+    risks = next(table_with_header(zh_q1, "#"))
+    assert row_of(risks, "R1")[7:10] == ["> 47", "48.5天", "⚠ 已触发"]
+    monitoring = next(t for t in zh_q1.tables if t.rows[0].cells[-1].text == "预警规则")
+    # 1.85亿元 × (1 − 8%) = 1.702 → 1.70亿元 (higher is better: the line is below the target)
+    assert row_of(monitoring, "直接利润达到9.5亿元")[1:3] == ["1.85亿元", "1.70亿元"]
+
+
+def test_resources_show_the_quarters_share(zh_q1):
+    resources = next(table_with_header(zh_q1, "类别"))
+    assert row_of(resources, "预算")[1:4] == ["投放预算", "3,200万元", "800万元"]
+
+
+def test_charts_are_embedded_with_captions(zh_q1):
+    assert len(zh_q1.inline_shapes) == 2
+    captions = [p.text for p in zh_q1.paragraphs if p.style.name == "Caption"]
+    assert captions == ["风险矩阵（可能性×影响）", "时间轴与里程碑"]
+
+
+def test_every_tag_was_rendered(zh_q1):
+    parts = [p.text for p in zh_q1.paragraphs]
+    parts += [cell.text for table in zh_q1.tables for row in table.rows for cell in row.cells]
+    text = "\n".join(parts)
+    assert "{{" not in text and "{%" not in text and "}}" not in text
+
+
+def test_english_draft_uses_english_labels():
+    doc = draft(EN_EXAMPLE, 4)
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert headings == [
+        "Background",
+        "Problem definition",
+        "Targets for the quarter",
+        "Implementation path",
+        "Risk assessment",
+        "Resources",
+        "Timeline and milestones",
+    ]
+    assert doc.paragraphs[0].text.endswith("Q4 2027 operations plan")
