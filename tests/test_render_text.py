@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import html.parser
 import os
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+from docx import Document
 
 from opsreport.api import analyze
 from opsreport.build import render_documents
 from opsreport.context import build_context
-from opsreport.render.markdown import escape_markdown
+from opsreport.render.docx import render_docx
+from opsreport.render.markdown import escape_markdown, render_markdown
 
 from .conftest import EN_EXAMPLE, ZH_EXAMPLE
 
@@ -150,3 +153,27 @@ def test_atomic_write_keeps_normal_permissions_and_never_half_writes(tmp_path):
         atomic_write(source, b"x", protect=(source,))
     assert source.read_bytes() == b"input"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_an_edited_template_is_used_by_the_next_render_in_the_same_process(tmp_path):
+    """Environments and compiled templates are cached per process; edits must still show."""
+    context = build_context(analyze(ZH_EXAMPLE).metrics, today=dt.date(2027, 1, 15))
+    template = tmp_path / "report.md.j2"
+    template.write_text("first {{ meta.title }}", encoding="utf-8")
+    assert (
+        render_markdown(context, tmp_path) == "first 电商运营中心2026年度工作总结与2027年工作计划\n"
+    )
+    template.write_text("second {{ meta.org }}", encoding="utf-8")
+    later = template.stat().st_mtime + 5
+    os.utime(template, (later, later))
+    assert render_markdown(context, tmp_path) == "second 电商运营中心\n"
+
+    def word(text: str) -> bytes:
+        doc = Document()
+        doc.add_paragraph(text)
+        doc.save(tmp_path / "report.docx")
+        return render_docx(context, template_dir=tmp_path)
+
+    first = Document(BytesIO(word("A {{ meta.org }}"))).paragraphs[0].text
+    second = Document(BytesIO(word("B {{ meta.year }}"))).paragraphs[0].text
+    assert (first, second) == ("A 电商运营中心", "B 2026")

@@ -20,6 +20,7 @@ therefore go in ``{{r … }}`` tags::
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from html import escape
 from io import BytesIO
@@ -239,6 +240,28 @@ def _inline_image_class() -> type:
     return ChartImage
 
 
+@functools.lru_cache(maxsize=16)
+def _environment(lang: str, folder: Path, font: str | None) -> Any:
+    """One environment per language, template folder and East Asian font.
+
+    docxtpl compiles the document XML with ``from_string`` on every render; a
+    check renders the same template five times (the report and four plan
+    drafts), so compiled templates are kept by their source text. An edited
+    template has different source text and compiles afresh.
+    """
+    env = make_environment(
+        lang, [folder], autoescape=True, finalize=_finalize, extra_filters=docx_filters(font)
+    )
+    compile_fresh = env.from_string
+
+    @functools.lru_cache(maxsize=32)
+    def from_string(source: str) -> Any:
+        return compile_fresh(source)
+
+    env.from_string = from_string
+    return env
+
+
 def render_docx(
     context: dict[str, Any],
     charts: dict[str, Any] | None = None,
@@ -259,13 +282,7 @@ def render_docx(
         docx = tpl.get_docx()
         _check_control_tags(docx, template)
         font = _style_east_asian_font(docx, ("TableText", "Normal"))
-        env = make_environment(
-            lang,
-            [template.parent],
-            autoescape=True,
-            finalize=_finalize,
-            extra_filters=docx_filters(font),
-        )
+        env = _environment(lang, template.parent, font)
         image_class = _inline_image_class()
         images: dict[str, Any] = {}
         entries = dict(context.get("charts") or {})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -10,11 +11,17 @@ from opsreport.render.common import describe_template_error, make_environment, t
 __all__ = ["render_html"]
 
 
+@functools.lru_cache(maxsize=16)
+def _environment(lang: str, search: tuple[Path, ...]) -> Any:
+    """One environment per language and folders, so each template compiles once."""
+    return make_environment(lang, list(search), autoescape=True)
+
+
 def render_html(
     context: dict[str, Any], template_dir: Path | None = None, name: str = "report.html.j2"
 ) -> str:
     lang = context["lang"]
-    env = make_environment(lang, template_dirs(lang, template_dir), autoescape=True)
+    env = _environment(lang, tuple(template_dirs(lang, template_dir)))
     try:
         return env.get_template(name).render(context)
     except Exception as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -27,17 +28,28 @@ def escape_markdown(value: Any) -> Any:
     return text.replace("\r\n", "\n").replace("\n", "<br>")
 
 
+def _status_mark(status: str | None) -> str:
+    return _STATUS.get(status or "", "")
+
+
+@functools.lru_cache(maxsize=16)
+def _environment(lang: str, search: tuple[Path, ...]) -> Any:
+    """One environment per language and template folders: Jinja then compiles each
+    template once per process (it reloads a file whose modification time changed)."""
+    return make_environment(
+        lang,
+        list(search),
+        autoescape=False,
+        finalize=escape_markdown,
+        extra_filters={"status_mark": _status_mark},
+    )
+
+
 def render_markdown(
     context: dict[str, Any], template_dir: Path | None = None, name: str = "report.md.j2"
 ) -> str:
     lang = context["lang"]
-    env = make_environment(
-        lang,
-        template_dirs(lang, template_dir),
-        autoescape=False,
-        finalize=escape_markdown,
-        extra_filters={"status_mark": lambda status: _STATUS.get(status or "", "")},
-    )
+    env = _environment(lang, tuple(template_dirs(lang, template_dir)))
     try:
         text = env.get_template(name).render(context)
     except Exception as exc:
