@@ -388,3 +388,28 @@ def test_render_charts_keys():
         kpis=[kpi("A", "活跃用户数", "万人", 640, 646)],  # no prior year
     )
     assert list(charts.render_charts(compute(bare), "en")) == ["attainment", "variance_target"]
+
+
+def test_charts_drawn_in_worker_processes_are_the_same_bytes():
+    metrics = compute(tiny_report())
+    if charts.chart_jobs(7, 2) == 1:
+        pytest.skip("no fork on this platform")
+    serial = charts.render_charts(metrics, "zh", encode=("png", "svg"), jobs=1)
+    parallel = charts.render_charts(metrics, "zh", encode=("png", "svg"), jobs=2)
+    assert list(parallel) == list(serial)
+    for key, chart in serial.items():
+        twin = parallel[key]
+        assert twin.figure is None  # the figure stayed in the worker
+        assert (twin.title, twin.alt, twin.width_cm) == (chart.title, chart.alt, chart.width_cm)
+        assert twin.png == chart.png and twin.svg == chart.svg
+
+
+def test_chart_processes_only_where_they_pay(monkeypatch):
+    monkeypatch.delenv("OPSREPORT_CHART_JOBS", raising=False)
+    assert charts.chart_jobs(3, 4) == 1  # a few charts: forking costs more than it saves
+    assert charts.chart_jobs(12, 1) == 1
+    monkeypatch.setenv("OPSREPORT_CHART_JOBS", "1")
+    assert charts.chart_jobs(12) == 1
+    monkeypatch.setattr(charts.os, "cpu_count", lambda: 1)
+    monkeypatch.delenv("OPSREPORT_CHART_JOBS")
+    assert charts.chart_jobs(12) == 1  # one core

@@ -77,15 +77,22 @@ def render_documents(
     charts: bool = True,
     today: dt.date | None = None,
     asset_dir_name: str = "charts",
+    chart_jobs: int | None = None,
 ) -> tuple[dict[str, bytes], dict[str, bytes], str]:
-    """Render every format in memory: (documents by format, chart files by relative path, lang)."""
+    """Render every format in memory: (documents by format, chart files by relative path, lang).
+
+    ``chart_jobs`` caps the processes drawing charts (see ``charts.chart_jobs``);
+    batch runs pass 1, since their parallelism is across workbooks.
+    """
     lang = lang or analysis.report.meta.language or "zh"
     context = build_context(analysis.metrics, lang, today=today)
     drawn: dict[str, Any] = {}
     if charts:
         from opsreport.charts import render_charts
 
-        drawn = render_charts(analysis.metrics, lang)
+        encode = ("png",) if {"docx", "md"} & set(formats) else ()
+        encode += ("svg",) if "html" in formats else ()
+        drawn = render_charts(analysis.metrics, lang, encode=encode, jobs=chart_jobs)
     documents, assets = render_formats(
         context, drawn, formats, "report", template_dir, asset_dir_name
     )
@@ -151,6 +158,7 @@ def build_report(
     charts: bool = True,
     today: dt.date | None = None,
     analysis: Analysis | None = None,
+    chart_jobs: int | None = None,
 ) -> BuildResult:
     """Build the annual report of one workbook in the given formats; returns what was written."""
     workbook = Path(workbook)
@@ -167,6 +175,7 @@ def build_report(
         charts=charts,
         today=today,
         asset_dir_name=asset_dir_name,
+        chart_jobs=chart_jobs,
     )
     written = write_outputs(workbook, paths, documents, assets)
     return BuildResult(workbook, written, analysis, lang, build_context_summary(analysis))

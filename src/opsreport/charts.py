@@ -1166,24 +1166,125 @@ def timeline_chart(
 # --------------------------------------------------------------------------- all
 
 
-def render_charts(metrics: Metrics, lang: str) -> dict[str, Chart]:
+def chart_specs(metrics: Metrics, lang: str) -> list[tuple[str, Any, tuple[Any, ...]]]:
+    """What :func:`render_charts` draws, as (key, function, arguments), in document order."""
+    from opsreport.metrics import featured_quarters
+
+    specs: list[tuple[str, Any, tuple[Any, ...]]] = [
+        ("attainment", attainment_chart, (metrics.results, lang)),
+        ("variance_target", variance_chart, (metrics.results, lang, "target")),
+        ("variance_prior", variance_chart, (metrics.results, lang, "prior")),
+    ]
+    for series in featured_quarters(metrics):
+        specs.append((f"quarterly:{series.kpi.key}", quarterly_chart, (series, lang)))
+    for table in metrics.breakdowns:
+        specs.append(
+            (f"breakdown:{table.dimension}:{table.kpi.key}", breakdown_chart, (table, lang))
+        )
+    specs.append(("risks", risk_matrix_chart, (metrics.risks, lang)))
+    specs.append(("timeline", timeline_chart, (metrics.report.tasks, lang)))
+    return specs
+
+
+def render_charts(
+    metrics: Metrics, lang: str, *, encode: tuple[str, ...] = (), jobs: int | None = None
+) -> dict[str, Chart]:
     """Every chart the annual report shows, by key; a chart without data is left out.
 
     Keys: ``attainment``, ``variance_target``, ``variance_prior``, ``quarterly:<kpi key>``
     (series of two or more quarters), ``breakdown:<dimension>:<kpi key>``, ``risks``,
     ``timeline``.
-    """
-    charts: dict[str, Chart | None] = {
-        "attainment": attainment_chart(metrics.results, lang),
-        "variance_target": variance_chart(metrics.results, lang, "target"),
-        "variance_prior": variance_chart(metrics.results, lang, "prior"),
-    }
-    from opsreport.metrics import featured_quarters
 
-    for series in featured_quarters(metrics):
-        charts[f"quarterly:{series.kpi.key}"] = quarterly_chart(series, lang)
-    for table in metrics.breakdowns:
-        charts[f"breakdown:{table.dimension}:{table.kpi.key}"] = breakdown_chart(table, lang)
-    charts["risks"] = risk_matrix_chart(metrics.risks, lang)
-    charts["timeline"] = timeline_chart(metrics.report.tasks, lang)
+    With ``encode`` (``"png"``, ``"svg"``) the charts are drawn and encoded at once,
+    in parallel processes where that pays (see :func:`chart_jobs`); the returned
+    charts then carry only those encodings. Without it they are drawn here and
+    encoded lazily on first use.
+    """
+    specs = chart_specs(metrics, lang)
+    workers = chart_jobs(len(specs), jobs) if encode else 1
+    if workers > 1:
+        return _draw_in_processes(specs, encode, workers)
+    charts = {key: function(*args) for key, function, args in specs}
+    for chart in charts.values():
+        for encoding in encode:
+            if chart is not None:
+                getattr(chart, encoding)
     return {key: chart for key, chart in charts.items() if chart is not None}
+
+
+def chart_jobs(count: int, jobs: int | None = None) -> int:
+    """How many processes draw ``count`` charts: one unless forking pays and is safe.
+
+    Drawing and encoding a chart takes 50–150 ms of pure Python, so a Word build's
+    dozen charts take a second on one core. Forked workers inherit matplotlib already
+    imported and the fonts already found, so two cores halve that. Not used where
+    fork is unsafe or unavailable (Windows, macOS), inside a worker process (batch
+    builds already use every core), when other threads run, or for a few charts.
+    ``OPSREPORT_CHART_JOBS`` overrides the number (1 turns it off).
+    """
+    import multiprocessing
+    import sys
+    import threading
+
+    setting = os.environ.get("OPSREPORT_CHART_JOBS", "").strip()
+    if jobs is None and setting.isdigit():
+        jobs = int(setting)
+    if jobs is None:
+        jobs = min(os.cpu_count() or 1, 4)
+    if (
+        jobs <= 1
+        or count < 4
+        or sys.platform in {"win32", "darwin"}
+        or "fork" not in multiprocessing.get_all_start_methods()
+        or multiprocessing.parent_process() is not None
+        or threading.active_count() > 1
+    ):
+        return 1
+    return min(jobs, count)
+
+
+def _warm_up() -> None:
+    """Load the font files and glyph caches once, before forking: otherwise every
+    worker opens the large CJK font collection itself."""
+    with _style("warm-up"):
+        fig, _ = _new_figure(1.0, 0.5)
+        fig.text(0.1, 0.5, "年度 Ag 0.9%", fontsize=FONT_SIZE)
+        fig.text(0.1, 0.2, "年度 Ag 0.9%", fontsize=TITLE_SIZE, weight="bold")
+        fig.canvas.draw()
+
+
+_PENDING: list[tuple[str, Any, tuple[Any, ...]]] = []
+_PENDING_ENCODE: list[str] = []
+
+
+def _draw_pending(index: int) -> tuple[str, Chart | None]:
+    """In a forked worker: draw and encode one chart; the figure stays behind."""
+    key, function, args = _PENDING[index]
+    chart = function(*args)
+    if chart is None:
+        return key, None
+    encoded = {encoding: getattr(chart, encoding) for encoding in _PENDING_ENCODE}
+    detached = Chart(name=chart.name, title=chart.title, width_cm=chart.width_cm, alt=chart.alt)
+    detached.__dict__.update(encoded)  # what cached_property would have stored
+    return key, detached
+
+
+def _draw_in_processes(
+    specs: list[tuple[str, Any, tuple[Any, ...]]], encode: tuple[str, ...], workers: int
+) -> dict[str, Chart]:
+    import multiprocessing
+
+    # Import and font search happen once, here, and are inherited by every worker.
+    from matplotlib.backends import backend_agg, backend_svg  # noqa: F401
+    from matplotlib.figure import Figure  # noqa: F401
+
+    _warm_up()
+    _PENDING[:] = specs
+    _PENDING_ENCODE[:] = encode
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            drawn = pool.map(_draw_pending, range(len(specs)), chunksize=1)
+    finally:
+        _PENDING.clear()
+        _PENDING_ENCODE.clear()
+    return {key: chart for key, chart in drawn if chart is not None}

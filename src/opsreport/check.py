@@ -84,7 +84,9 @@ def check_file(
     languages = [analysis.report.meta.language or "zh"]
     for lang in languages:
         try:
-            render_documents(analysis, formats, lang=lang, template_dir=template_dir, charts=charts)
+            render_documents(
+                analysis, formats, lang=lang, template_dir=template_dir, charts=charts, chart_jobs=1
+            )  # CI checks many workbooks: --jobs spreads them, one process each
             result.rendered += [f"report.{fmt}" for fmt in formats]
         except TemplateProblem as exc:
             result.errors.append(

@@ -246,7 +246,7 @@ def _build_many(files: list[Path], output: Path | None, options: dict, jobs: int
 
     outcomes = run_all(
         build_one,
-        [(path, {**options, "output": output}) for path in files],
+        [(path, {**options, "output": output, "chart_jobs": 1}) for path in files],
         jobs=jobs,
         label="building",
     )
