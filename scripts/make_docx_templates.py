@@ -616,6 +616,9 @@ def build_body(doc, lang: Lang) -> None:
     b.p("{{ kpi.sentence }}", "ListBullet")
     b.tag("endfor")
     b.table(kpi_columns(lang), "for kpi in group.kpis", small=True)
+    b.tag("if group.more")
+    b.p("{{ group.more.text }}", "TableNote", color=GREY)
+    b.tag("endif")
     b.tag("endfor")
     b.tag("endif")
 

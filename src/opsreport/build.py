@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from opsreport.api import Analysis, analyze
-from opsreport.context import build_context
+from opsreport.context import KPIS_PER_GROUP, build_context
 from opsreport.render.common import OutputError, atomic_write
 
 __all__ = [
@@ -78,6 +78,7 @@ def render_documents(
     today: dt.date | None = None,
     asset_dir_name: str = "charts",
     chart_jobs: int | None = None,
+    kpis_per_group: int | None = KPIS_PER_GROUP,
 ) -> tuple[dict[str, bytes], dict[str, bytes], str]:
     """Render every format in memory: (documents by format, chart files by relative path, lang).
 
@@ -85,7 +86,7 @@ def render_documents(
     batch runs pass 1, since their parallelism is across workbooks.
     """
     lang = lang or analysis.report.meta.language or "zh"
-    context = build_context(analysis.metrics, lang, today=today)
+    context = build_context(analysis.metrics, lang, today=today, kpis_per_group=kpis_per_group)
     drawn: dict[str, Any] = {}
     if charts:
         from opsreport.charts import render_charts
@@ -159,6 +160,7 @@ def build_report(
     today: dt.date | None = None,
     analysis: Analysis | None = None,
     chart_jobs: int | None = None,
+    kpis_per_group: int | None = KPIS_PER_GROUP,
 ) -> BuildResult:
     """Build the annual report of one workbook in the given formats; returns what was written."""
     workbook = Path(workbook)
@@ -176,6 +178,7 @@ def build_report(
         today=today,
         asset_dir_name=asset_dir_name,
         chart_jobs=chart_jobs,
+        kpis_per_group=kpis_per_group,
     )
     written = write_outputs(workbook, paths, documents, assets)
     return BuildResult(workbook, written, analysis, lang, build_context_summary(analysis))

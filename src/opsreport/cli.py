@@ -186,6 +186,14 @@ def build(
         ),
     ] = None,
     jobs: JobsOption = None,
+    kpis_per_group: Annotated[
+        int,
+        typer.Option(
+            "--kpis-per-group",
+            help="KPIs each dimension lists one by one; the rest are summarised in a sentence. 0: all.",
+            min=0,
+        ),
+    ] = 50,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
 ) -> None:
     """Write the year-end summary and next-year plan (Word, Markdown, HTML).
@@ -213,6 +221,7 @@ def build(
         "lang": lang.value if lang else None,
         "template_dir": template,
         "charts": charts if charts is not None else formats != ("md",),
+        "kpis_per_group": kpis_per_group,
     }
     if len(files) == 1 and not any(p.is_dir() for p in workbooks):
         _build_single(files[0], output, options, quiet)

@@ -97,6 +97,7 @@ LABELS: dict[str, dict[str, str]] = {
         "source": "数据来源",
         "colon": "：",
         "quarters_more": "另有{n}项指标的季度数据未逐一列出（见 opsreport metrics --what quarters）。",
+        "kpis_more": "另有{n}项指标未逐项列出（{met}项达成、{near}项接近、{missed}项未达成）；完整清单见 opsreport metrics --csv。",
         "gap": "",
         "sep": "；",
     },
@@ -177,6 +178,7 @@ LABELS: dict[str, dict[str, str]] = {
         "source": "Source",
         "colon": ": ",
         "quarters_more": "The quarterly figures of {n} more KPIs are not listed one by one (see opsreport metrics --what quarters).",
+        "kpis_more": "Further KPIs not listed one by one: {n} ({met} met, {near} near, {missed} missed); for the full list run opsreport metrics --csv.",
         "gap": " ",
         "sep": "; ",
     },
@@ -684,10 +686,58 @@ def _risk(
     }
 
 
+KPIS_PER_GROUP = 50
+_SEVERITY = {"missed": 3, "near": 2, "met": 1, None: 0}
+
+
+def _listed(results: list[KpiResult], limit: int | None) -> list[KpiResult]:
+    """The KPIs of a dimension a document lists one by one, in workbook order.
+
+    A dimension of hundreds of KPIs makes a report nobody reads (and a Word file
+    that takes a gigabyte to build). Beyond ``limit`` the document lists the
+    weighted KPIs first, then the missed, near and met ones furthest from
+    target, and summarises the rest in one sentence.
+    """
+    if not limit or len(results) <= limit:
+        return results
+
+    def notability(item: tuple[int, KpiResult]) -> tuple[Decimal, int, Decimal, int]:
+        index, result = item
+        distance = abs(result.attainment - 1) if result.attainment is not None else Decimal(0)
+        return (result.kpi.weight or Decimal(0), _SEVERITY[result.status], distance, -index)
+
+    chosen = sorted(enumerate(results), key=notability, reverse=True)[:limit]
+    return [result for _, result in sorted(chosen, key=lambda item: item[0])]
+
+
+def _more(hidden: list[KpiResult], lang: str) -> dict[str, Any] | None:
+    if not hidden:
+        return None
+    counts = {status: sum(1 for r in hidden if r.status == status) for status in _SEVERITY}
+    text = LABELS[lang]["kpis_more"].format(
+        n=len(hidden), met=counts["met"], near=counts["near"], missed=counts["missed"]
+    )
+    return {
+        "count": len(hidden),
+        "met": counts["met"],
+        "near": counts["near"],
+        "missed": counts["missed"],
+        "text": text,
+    }
+
+
 def build_context(
-    metrics: Metrics, lang: str | None = None, *, today: dt.date | None = None
+    metrics: Metrics,
+    lang: str | None = None,
+    *,
+    today: dt.date | None = None,
+    kpis_per_group: int | None = KPIS_PER_GROUP,
 ) -> dict[str, Any]:
-    """Everything a template may use, for one report in one language."""
+    """Everything a template may use, for one report in one language.
+
+    ``kpis_per_group`` caps the KPIs each dimension lists one by one (``None`` or 0:
+    all); ``kpis`` always holds every KPI.
+    """
     report = metrics.report
     lang = lang or report.meta.language or "zh"
     if lang not in LABELS:
@@ -696,11 +746,14 @@ def build_context(
     groups = []
     for summary in metrics.groups:
         members = [rows[r.kpi.key] for r in summary.results]
+        listed = _listed(summary.results, kpis_per_group)
+        shown = {id(r) for r in listed}
         name = summary.name or ("指标" if lang == "zh" else "KPIs")
         groups.append(
             {
                 "name": name,
-                "kpis": members,
+                "kpis": [rows[r.kpi.key] for r in listed],
+                "more": _more([r for r in summary.results if id(r) not in shown], lang),
                 "met": summary.met,
                 "near": summary.near,
                 "missed": summary.missed,

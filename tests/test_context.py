@@ -1,0 +1,71 @@
+"""The report context: what every template sees, and how a large dimension is summarised."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from docx import Document
+
+from opsreport.api import analyze
+from opsreport.build import build_report
+from opsreport.context import build_context
+
+TODAY = dt.date(2027, 1, 15)
+
+
+def big_dimension(make_workbook):
+    """Six KPIs in one dimension (targets 100): one weighted, the others by distance."""
+    header = ["id", "name", "group", "unit", "target", "actual", "weight"]
+    rows = [
+        ["A", "met by far", "G", "万元", 100, 130, None],  # attainment 130%: met, distance 0.30
+        ["B", "met close", "G", "万元", 100, 101, None],  # met, distance 0.01
+        ["C", "near", "G", "万元", 100, 97, None],  # near
+        ["D", "weighted met", "G", "万元", 100, 100, 5],  # weighted: listed first of all
+        ["E", "missed", "G", "万元", 100, 60, None],  # missed, distance 0.40
+        ["F", "missed less", "G", "万元", 100, 80, None],  # missed, distance 0.20
+    ]
+    return make_workbook({"kpis": [header, *rows]})
+
+
+def test_a_dimension_lists_the_notable_kpis_in_workbook_order(make_workbook):
+    metrics = analyze(big_dimension(make_workbook)).metrics
+    context = build_context(metrics, "zh", today=TODAY, kpis_per_group=4)
+    group = context["groups"][0]
+    # Weighted D, then the missed E and F, then the near C; workbook order kept.
+    assert [k["name"] for k in group["kpis"]] == ["near", "weighted met", "missed", "missed less"]
+    assert group["more"] == {
+        "count": 2,
+        "met": 2,
+        "near": 0,
+        "missed": 0,
+        "text": "另有2项指标未逐项列出（2项达成、0项接近、0项未达成）；完整清单见 opsreport metrics --csv。",
+    }
+    assert group["summary"].startswith("G维度共6项指标")  # the summary counts every KPI
+    assert len(context["kpis"]) == 6  # the flat list always has all of them
+
+    english = build_context(metrics, "en", today=TODAY, kpis_per_group=5)["groups"][0]
+    assert "met close" not in [k["name"] for k in english["kpis"]]  # the least notable
+    assert english["more"]["text"] == (
+        "Further KPIs not listed one by one: 1 (1 met, 0 near, 0 missed); "
+        "for the full list run opsreport metrics --csv."
+    )
+
+
+def test_no_limit_lists_everything(make_workbook):
+    metrics = analyze(big_dimension(make_workbook)).metrics
+    for limit in (0, None, 6):
+        group = build_context(metrics, "zh", today=TODAY, kpis_per_group=limit)["groups"][0]
+        assert len(group["kpis"]) == 6 and group["more"] is None
+
+
+def test_the_summary_sentence_reaches_every_format(make_workbook, tmp_path):
+    workbook = big_dimension(make_workbook)
+    result = build_report(
+        workbook, output=tmp_path / "out", formats=("md", "html", "docx"), kpis_per_group=4
+    )
+    expected = "另有2项指标未逐项列出"
+
+    by_suffix = {path.suffix: path for path in result.outputs}
+    assert expected in by_suffix[".md"].read_text(encoding="utf-8")
+    assert expected in by_suffix[".html"].read_text(encoding="utf-8")
+    assert any(expected in p.text for p in Document(by_suffix[".docx"]).paragraphs)
