@@ -47,14 +47,17 @@ class ValueProblem(ValueError):
 # --------------------------------------------------------------------------- text
 
 
+# Unicode category Cc (C0 and C1 controls), except tab and newline.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def normalize_text(value: object) -> str:
     """NFKC-normalised, stripped text: full-width digits and signs become ASCII."""
     if value is None:
         return ""
     text = unicodedata.normalize("NFKC", str(value))
     # Control characters other than tab/newline never belong in a report.
-    text = "".join(ch for ch in text if ch in "\t\n" or unicodedata.category(ch) != "Cc")
-    return text.strip()
+    return _CONTROL_RE.sub("", text).strip()
 
 
 def clean_text(value: object) -> str:
@@ -62,8 +65,7 @@ def clean_text(value: object) -> str:
     if value is None:
         return ""
     text = str(value).replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(ch for ch in text if ch in "\t\n" or unicodedata.category(ch) != "Cc")
-    return text.strip()
+    return _CONTROL_RE.sub("", text).strip()
 
 
 def match_key(value: object) -> str:
