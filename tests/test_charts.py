@@ -413,3 +413,23 @@ def test_chart_processes_only_where_they_pay(monkeypatch):
     monkeypatch.setattr(charts.os, "cpu_count", lambda: 1)
     monkeypatch.delenv("OPSREPORT_CHART_JOBS")
     assert charts.chart_jobs(12) == 1  # one core
+
+
+def test_workers_started_before_the_workbook_is_read_draw_the_same_charts(monkeypatch):
+    metrics = compute(tiny_report())
+    serial = charts.render_charts(metrics, "zh", encode=("png",), jobs=1)
+    monkeypatch.delenv("OPSREPORT_CHART_JOBS", raising=False)
+    monkeypatch.setattr(charts.os, "cpu_count", lambda: 2)
+    charts.prestart_workers()
+    if not charts._PRESTARTED:
+        pytest.skip("no fork on this platform")
+    started = charts._PRESTARTED[0]
+    drawn = charts.render_charts(metrics, "zh", encode=("png",))
+    assert not charts._PRESTARTED  # used once, then ended
+    assert started._state != "RUN"
+    assert {key: chart.png for key, chart in drawn.items()} == {
+        key: chart.png for key, chart in serial.items()
+    }
+    charts.prestart_workers()
+    charts.stop_workers()  # a build that failed before its charts: nothing is left running
+    assert not charts._PRESTARTED

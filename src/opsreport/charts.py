@@ -1201,6 +1201,13 @@ def render_charts(
     encoded lazily on first use.
     """
     specs = chart_specs(metrics, lang)
+    started = _PRESTARTED.pop() if _PRESTARTED else None
+    if started is not None:  # (its threads would make chart_jobs refuse to fork)
+        small = len(metrics.results) <= PRESTARTED_KPI_LIMIT
+        if encode and jobs != 1 and small:
+            return _draw_in_started_workers(started, specs, encode)
+        started.terminate()  # big figures: forking now, with the data in memory, is cheaper
+        started.join()
     workers = chart_jobs(len(specs), jobs) if encode else 1
     if workers > 1:
         return _draw_in_processes(specs, encode, workers)
@@ -1253,6 +1260,59 @@ def _warm_up() -> None:
         fig.canvas.draw()
 
 
+# Workers started by prestart_workers(), waiting for render_charts().
+_PRESTARTED: list[Any] = []
+# Beyond this many KPIs, sending the figures to started workers (pickling) costs
+# more than forking once the data is in memory.
+PRESTARTED_KPI_LIMIT = 500
+
+
+def prestart_workers(jobs: int | None = None) -> None:
+    """Start the chart workers now, so that they import matplotlib and load the fonts
+    while this process reads the workbook (a single Word build: ~0.4 s sooner on two
+    cores). :func:`render_charts` uses them; :func:`stop_workers` ends them unused."""
+    workers = chart_jobs(12, jobs)
+    if workers <= 1 or _PRESTARTED:
+        return
+    import multiprocessing
+
+    _PRESTARTED.append(multiprocessing.get_context("fork").Pool(workers, initializer=_warm_up))
+
+
+def stop_workers() -> None:
+    while _PRESTARTED:
+        pool = _PRESTARTED.pop()
+        pool.terminate()
+        pool.join()
+
+
+def _draw_sent(job: tuple[tuple[str, Any, tuple[Any, ...]], tuple[str, ...]]) -> tuple[str, Any]:
+    """In a started worker: draw and encode one chart sent with its data."""
+    (key, function, args), encode = job
+    return key, _detached(function(*args), encode)
+
+
+def _draw_in_started_workers(
+    pool: Any, specs: list[tuple[str, Any, tuple[Any, ...]]], encode: tuple[str, ...]
+) -> dict[str, Chart]:
+    try:
+        drawn = pool.map(_draw_sent, [(spec, encode) for spec in specs], chunksize=1)
+    finally:
+        pool.terminate()
+        pool.join()
+    return {key: chart for key, chart in drawn if chart is not None}
+
+
+def _detached(chart: Chart | None, encode: Sequence[str]) -> Chart | None:
+    """A chart with its encodings made and without its figure (which stays behind)."""
+    if chart is None:
+        return None
+    encoded = {encoding: getattr(chart, encoding) for encoding in encode}
+    detached = Chart(name=chart.name, title=chart.title, width_cm=chart.width_cm, alt=chart.alt)
+    detached.__dict__.update(encoded)  # what cached_property would have stored
+    return detached
+
+
 _PENDING: list[tuple[str, Any, tuple[Any, ...]]] = []
 _PENDING_ENCODE: list[str] = []
 
@@ -1260,13 +1320,7 @@ _PENDING_ENCODE: list[str] = []
 def _draw_pending(index: int) -> tuple[str, Chart | None]:
     """In a forked worker: draw and encode one chart; the figure stays behind."""
     key, function, args = _PENDING[index]
-    chart = function(*args)
-    if chart is None:
-        return key, None
-    encoded = {encoding: getattr(chart, encoding) for encoding in _PENDING_ENCODE}
-    detached = Chart(name=chart.name, title=chart.title, width_cm=chart.width_cm, alt=chart.alt)
-    detached.__dict__.update(encoded)  # what cached_property would have stored
-    return key, detached
+    return key, _detached(function(*args), _PENDING_ENCODE)
 
 
 def _draw_in_processes(

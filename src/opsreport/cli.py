@@ -233,15 +233,20 @@ def build(
 
 
 def _build_single(workbook: Path, output: Path | None, options: dict, quiet: bool) -> None:
+    from opsreport import charts
     from opsreport.build import build_report
     from opsreport.render.common import OutputError, TemplateProblem
 
-    analysis = _analyze(workbook, quiet=quiet)
+    if options["charts"] and {"docx", "html"} & set(options["formats"]):
+        charts.prestart_workers()  # they load matplotlib while the workbook is read
     try:
+        analysis = _analyze(workbook, quiet=quiet)
         result = build_report(workbook, output=output, analysis=analysis, **options)
     except (OutputError, TemplateProblem) as exc:
         _err(f"error: {exc}")
         raise typer.Exit(1) from None
+    finally:
+        charts.stop_workers()
     for path in result.outputs:
         sys.stdout.write(f"wrote {path}\n")
     sys.stdout.write(result.one_line() + "\n")
