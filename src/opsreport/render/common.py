@@ -8,9 +8,12 @@ through the installed package, never through a path into the repository.
 
 from __future__ import annotations
 
+import difflib
+import functools
 import os
+import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -19,6 +22,7 @@ from typing import Any
 from opsreport import formatting as f
 
 __all__ = [
+    "FilterMisuse",
     "OutputError",
     "TemplateProblem",
     "atomic_write",
@@ -26,6 +30,7 @@ __all__ = [
     "find_template",
     "make_environment",
     "template_dirs",
+    "unclosed_block",
 ]
 
 
@@ -60,6 +65,10 @@ def find_template(name: str, lang: str, user_dir: Path | None = None) -> Path:
 # --------------------------------------------------------------------------- filters
 
 
+class FilterMisuse(ValueError):
+    """A filter was given something it cannot format; the message says what to write."""
+
+
 def _as_decimal(value: Any) -> Decimal | None:
     if value is None or value == "":
         return None
@@ -68,6 +77,20 @@ def _as_decimal(value: Any) -> Decimal | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     raise TypeError(f"not a number: {value!r}")
+
+
+def _number(name: str, value: Any) -> Decimal | None:
+    """The value as a Decimal, or a message naming the filter and what to write instead."""
+    try:
+        return _as_decimal(value)
+    except TypeError:
+        if isinstance(value, str):
+            raise FilterMisuse(
+                f"the {name} filter got the text «{value}», which is already formatted: "
+                f"print it as it is, or give {name} the number (the name ending in _value, "
+                "e.g. kpi.actual_value)"
+            ) from None
+        raise FilterMisuse(f"the {name} filter needs a number, not {value!r}") from None
 
 
 def _cn_number(n: int) -> str:
@@ -82,21 +105,79 @@ def _cn_number(n: int) -> str:
     return str(n)
 
 
+# The spellings ``delta`` accepts for what a variance is measured against.
+_AGAINST = {"target": "target", "plan": "target", "pl": "target",
+            "prior": "prior", "prior_year": "prior", "py": "prior"}  # fmt: skip
+# A KPI row's fields that hold each variance (formatted, or as a number).
+_VARIANCE_FIELDS = {
+    against: (f"var_{against}", f"var_{against}_pct", f"var_{against}_value",
+              f"var_{against}_pct_value", f"delta_{against}")
+    for against in ("target", "prior")
+}  # fmt: skip
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def _same(value: Any, field: Any) -> bool:
+    """Whether a value is this field of the row: equal text, or an equal number."""
+    if isinstance(value, str) or isinstance(field, str):
+        return isinstance(value, str) and value == field
+    return _is_number(value) and _is_number(field) and value == field
+
+
 def filters(lang: str) -> dict[str, Callable[..., Any]]:
     """The formatting filters available in every template (docx, md, html)."""
 
-    def num(value: Any, unit: str = "", places: int | None = None) -> str:
-        return f.fmt_amount(_as_decimal(value), unit, places, lang)
+    def num(value: Any, unit: str = "", places: int | None = None, signed: bool = False) -> str:
+        number = _number("num", value)
+        if number is None or not signed:
+            return f.fmt_amount(number, unit, places, lang)
+        shown = f.kpi_places(number) if places is None else places
+        rounded = f.round_half_up(number, shown)
+        sign = "+" if rounded > 0 else "-" if rounded < 0 else ""
+        return sign + f.fmt_amount(abs(number), unit, shown, lang)
 
     def pct(value: Any, places: int = 1, signed: bool = False) -> str:
-        return f.fmt_pct(_as_decimal(value), places, signed)
+        return f.fmt_pct(_number("pct", value), places, signed)
 
     def pp(value: Any, places: int = 1, signed: bool = False) -> str:
-        return f.fmt_pp(_as_decimal(value), places, signed, lang)
+        return f.fmt_pp(_number("pp", value), places, signed, lang)
 
-    def delta(kpi: dict[str, Any], against: str = "target") -> str:
-        """A KPI row's variance as a reader expects it: pp for rates, % for amounts."""
-        return kpi["delta_prior" if against in {"prior", "prior_year", "py"} else "delta_target"]
+    def delta(value: Any, kpi: Any = None) -> str:
+        """A variance as a reader expects it: pp for rates, % for amounts, always signed.
+
+        ``kpi | delta`` and ``kpi | delta("prior")`` take a KPI row (against target,
+        against last year); ``kpi.var_prior | delta(kpi)`` takes one of that row's
+        variances; a number with a rate KPI is read as percentage points.
+        """
+        if isinstance(value, Mapping):
+            against = _AGAINST.get(str(kpi or "target").lower())
+            key = f"delta_{against}"
+            if against is None or key not in value:
+                raise FilterMisuse(
+                    f"delta({kpi!r}): write kpi | delta (against target) "
+                    'or kpi | delta("prior") (against last year)'
+                )
+            return value[key]
+        if not isinstance(kpi, Mapping) or "is_rate" not in kpi:
+            raise FilterMisuse(
+                "the delta filter needs the KPI: write {{ kpi.var_prior | delta(kpi) }} "
+                "or {{ kpi | delta }}"
+            )
+        if value is None or value == "" or value == f.DASH:
+            return f.DASH
+        for against, fields in _VARIANCE_FIELDS.items():
+            if any(_same(value, kpi.get(field)) for field in fields):
+                return kpi[f"delta_{against}"]
+        if _is_number(value) and kpi["is_rate"]:
+            return f.fmt_pp(_number("delta", value), 1, signed=True, lang=lang)
+        raise FilterMisuse(
+            f"delta: {value!r} is not one of {kpi.get('name', 'the KPI')}'s variances; "
+            "write kpi.var_target | delta(kpi) or kpi.var_prior | delta(kpi), "
+            "or format your own number with pct or num"
+        )
 
     def heading_number(n: int) -> str:
         return f"{_cn_number(n)}、" if lang == "zh" else f"{n}. "
@@ -113,6 +194,48 @@ def filters(lang: str) -> dict[str, Callable[..., Any]]:
 
 # --------------------------------------------------------------------------- Jinja
 
+# A template may repeat text or raise to a power, but not build a result that
+# would take the machine's memory or minutes to compute.
+MAX_REPEAT = 100_000
+MAX_POWER_BITS = 10_000
+
+
+@functools.lru_cache(maxsize=1)
+def _sandbox_class() -> type:
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    class Sandbox(ImmutableSandboxedEnvironment):
+        """No Python internals, no changing the data, no huge repetitions or powers.
+
+        Intercepting ``*`` and ``**`` also stops Jinja computing them while it
+        compiles (``{{ 10 ** 100000000 }}`` would otherwise hang the compiler).
+        """
+
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**" and _huge_power(left, right):
+                raise SecurityError(f"{left!r} ** {right!r} is too large a number")
+            if operator == "*" and _huge_repeat(left, right):
+                raise SecurityError("the repeated text or list would be too long")
+            return super().call_binop(context, operator, left, right)
+
+    return Sandbox
+
+
+def _huge_power(base: Any, exponent: Any) -> bool:
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (base, exponent)):
+        return False
+    return exponent > 0 and max(abs(base), 2).bit_length() * exponent > MAX_POWER_BITS
+
+
+def _huge_repeat(left: Any, right: Any) -> bool:
+    for sequence, times in ((left, right), (right, left)):
+        if isinstance(sequence, (str, list, tuple)) and isinstance(times, int):
+            return len(sequence) * times > MAX_REPEAT
+    return False
+
 
 def make_environment(
     lang: str,
@@ -127,9 +250,8 @@ def make_environment(
     StrictUndefined makes a misspelt variable an error instead of a blank.
     """
     from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    env = ImmutableSandboxedEnvironment(
+    env = _sandbox_class()(
         loader=FileSystemLoader([str(d) for d in search]),
         autoescape=autoescape,
         undefined=StrictUndefined,
@@ -144,25 +266,217 @@ def make_environment(
     return env
 
 
-def describe_template_error(exc: Exception, template: Path | str) -> TemplateProblem:
-    """A message a non-programmer can act on: file, line and what went wrong."""
-    from jinja2 import TemplateSyntaxError, UndefinedError
+# --------------------------------------------------------------------------- errors
+
+# Block tags that need an end tag ({% if %} … {% endif %}); ``set`` only without "=".
+_BLOCKS = {"if", "for", "macro", "call", "filter", "with", "block", "autoescape", "raw", "set"}
+_BLOCK_TAG = re.compile(
+    r"\{%[-+]?\s*(?:(?:p|tr|tc|r)\s+)?(\w+)((?:[^%\"']|\"[^\"]*\"|'[^']*'|%(?!\}))*?)[-+]?%\}"
+)
+# Filters of one kind of template only (named when used in another kind).
+WORD_ONLY_FILTERS = ("good", "status", "alert", "smart", "color")
+MARKDOWN_ONLY_FILTERS = ("status_mark",)
+
+
+def unclosed_block(lines: Sequence[str]) -> tuple[int, str] | None:
+    """The innermost block tag that is never closed: (index of its line, the tag)."""
+    stack: list[tuple[int, str, str]] = []
+    for index, line in enumerate(lines):
+        for match in _BLOCK_TAG.finditer(line):
+            word, rest = match.group(1), match.group(2)
+            if word in _BLOCKS and (word != "set" or "=" not in rest):
+                stack.append((index, match.group(0), word))
+            elif word.startswith("end") and any(opened == word[3:] for *_, opened in stack):
+                while stack and stack.pop()[2] != word[3:]:
+                    pass
+    return (stack[-1][0], stack[-1][1]) if stack else None
+
+
+def _error_position(exc: BaseException) -> tuple[str | None, int | None]:
+    """File and line of a template error.
+
+    Syntax errors carry them; a runtime error (an unknown name, a filter that
+    fails) has them only in its traceback, where Jinja puts a frame per template
+    line it was running. The innermost of those frames is the failing tag.
+    """
+    line = getattr(exc, "lineno", None)
+    if line:
+        return getattr(exc, "filename", None), line
+    found: tuple[str | None, int | None] = (None, None)
+    tb = exc.__traceback__
+    while tb is not None:
+        if "__jinja_exception__" in tb.tb_frame.f_globals:
+            found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _names(value: Any, into: set[str] | None = None, depth: int = 0) -> set[str]:
+    """Every key a template can write after a dot, for "did you mean" suggestions."""
+    into = set() if into is None else into
+    if depth > 6:
+        return into
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if isinstance(key, str):
+                into.add(key)
+            _names(item, into, depth + 1)
+    elif isinstance(value, (list, tuple)):
+        for item in value[:3]:
+            _names(item, into, depth + 1)
+    return into
+
+
+def _did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(set(candidates) - {name}), n=1, cutoff=0.7)
+    return f" (did you mean «{close[0]}»?)" if close else ""
+
+
+def _explain(exc: BaseException, context: Mapping[str, Any] | None, kind: str) -> str:
+    """What went wrong and how to fix it, in words for someone who edits the template."""
+    from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
+    from jinja2.defaults import DEFAULT_FILTERS
     from jinja2.exceptions import SecurityError
 
-    name = getattr(exc, "filename", None) or str(template)
-    line = getattr(exc, "lineno", None)
-    where = f"{name}, line {line}" if line else f"{name}"
+    message = getattr(exc, "message", None) or str(exc)
+    if isinstance(exc, TemplateNotFound):
+        return (
+            f"there is no template «{exc.name}» in your template folder or among the bundled "
+            "ones — check the name in the {% include %} or {% import %} tag"
+        )
     if isinstance(exc, TemplateSyntaxError):
-        return TemplateProblem(
-            f"{where}: template syntax error: {exc.message} — check the tags on that line"
+        if match := re.match(r"No filter named '([^']+)'", message):
+            name = match.group(1)
+            if name in WORD_ONLY_FILTERS and kind != "docx":
+                return f"«{name}» is a filter of Word templates only (it colours text); leave it out here"
+            if name in MARKDOWN_ONLY_FILTERS and kind != "md":
+                return f"«{name}» is a filter of Markdown templates only; leave it out here"
+            known = [*filters("zh"), *DEFAULT_FILTERS]
+            known += {"docx": WORD_ONLY_FILTERS, "md": MARKDOWN_ONLY_FILTERS}.get(kind, ())
+            return (
+                f"unknown filter «{name}»{_did_you_mean(name, known)} — "
+                "docs/templates.md lists the filters"
+            )
+        if message.startswith("Unexpected end of template"):
+            return (
+                "a block is never closed — every {% if %} needs an {% endif %} and "
+                "every {% for %} an {% endfor %}"
+            )
+        if message.startswith("Encountered unknown tag"):
+            return (
+                f"template syntax error: {message} — every {{% if %}} needs an {{% endif %}} and "
+                "every {% for %} an {% endfor %}, closed in the order they were opened"
+            )
+        return (
+            f"template syntax error: {message} — check the tag: every {{{{ needs its }}}}, "
+            "every {% its %}, and names are written like meta.title"
         )
     if isinstance(exc, UndefinedError):
-        return TemplateProblem(
-            f"{where}: {exc.message} — see `opsreport context WORKBOOK` for the names a template can use"
+        match = re.search(r"has no attribute '([^']+)'|^'([^']+)' is undefined", message)
+        name = next((g for g in match.groups() if g), "") if match else ""
+        what = f"unknown name «{name}»" if name else message
+        if name and context is not None:
+            what += _did_you_mean(name, _names(context))
+        if message.startswith("'list object'"):
+            what += f"; this is a list: go through it with {{% for item in … %}} and write item.{name} inside"
+        return f"{what} — `opsreport context WORKBOOK` lists every name a template can use"
+    if isinstance(exc, SecurityError) or (isinstance(exc, OverflowError) and "sandbox" in message):
+        return (
+            f"refused by the template sandbox: {message} — a template may only read the "
+            "report data and use the filters"
         )
-    if isinstance(exc, SecurityError):
-        return TemplateProblem(f"{where}: refused by the template sandbox: {exc}")
-    return TemplateProblem(f"{where}: {type(exc).__name__}: {exc}")
+    if isinstance(exc, FilterMisuse):
+        return message
+    return f"{type(exc).__name__}: {message}"
+
+
+def _culprit(exc: BaseException) -> str | None:
+    """The name the error is about (a filter, a variable, an attribute), if it says."""
+    message = getattr(exc, "message", None) or str(exc)
+    if message.startswith("Range too big"):
+        return "range"
+    for pattern in (
+        r"No filter named '([^']+)'",
+        r"unknown tag '([^']+)'",
+        r"has no attribute '([^']+)'",
+        r"^'([^']+)' is undefined",
+        r"access to attribute '([^']+)'",
+        r"^the (\w+) filter",
+        r"^(delta)\b",
+        r"(\*\*)",
+    ):
+        if match := re.search(pattern, message):
+            return match.group(1)
+    return None
+
+
+def _read_lines(path: str) -> list[str]:
+    try:
+        return Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _quote(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return f"«{text if len(text) <= limit else text[: limit - 1] + '…'}»"
+
+
+def describe_template_error(
+    exc: BaseException,
+    template: Path | str,
+    *,
+    paragraphs: Sequence[str] | None = None,
+    context: Mapping[str, Any] | None = None,
+    kind: str = "",
+) -> TemplateProblem:
+    """A message a non-programmer can act on: the file, the line or paragraph
+    with its tag, what went wrong and how to fix it.
+
+    ``paragraphs`` are the text of a Word template's paragraphs, one per line of
+    the source docxtpl compiled; a text template's lines are read from its file.
+    ``context`` (the data rendered) lets an unknown name suggest a near spelling.
+    """
+    from jinja2 import TemplateSyntaxError
+
+    filename, line = _error_position(exc)
+    if paragraphs is not None:
+        filename, lines = str(template), list(paragraphs)
+    else:
+        if not filename or filename.startswith("<"):
+            filename = str(template)
+        lines = _read_lines(filename)
+    what = _explain(exc, context, kind or ("docx" if paragraphs is not None else ""))
+    if isinstance(exc, TemplateSyntaxError) and exc.message.startswith(
+        "Unexpected end of template"
+    ):
+        opened = unclosed_block(lines)
+        if opened is not None:
+            index, tag = opened
+            end = "end" + _BLOCK_TAG.match(tag).group(1)  # type: ignore[union-attr]
+            if paragraphs is None:
+                line = index + 1
+                what = (
+                    f"{tag} is never closed — add {{% {end} %}} where its part of the template ends"
+                )
+            else:  # the paragraph of a {%p %} tag is gone from the compiled text: name the tag only
+                line = None
+                what = (
+                    f"the tag {tag} is never closed — add {{%p {end} %}} in a paragraph of its own "
+                    f"(or {{% {end} %}} in the same paragraph) where its part of the document ends"
+                )
+    text = lines[line - 1].strip() if line and 0 < line <= len(lines) else ""
+    if "\n" in text:  # a Word paragraph's text, then tags that joined it: show the failing one
+        parts = text.split("\n")
+        token = _culprit(exc)
+        text = next((part for part in parts if token and token in part), " ".join(parts))
+    if paragraphs is not None:
+        where = f"{filename}, paragraph {_quote(text)}" if text else filename
+    elif line:
+        where = f"{filename}, line {line}" + (f" {_quote(text)}" if text else "")
+    else:
+        where = filename
+    return TemplateProblem(f"{where}: {what}")
 
 
 # --------------------------------------------------------------------------- files

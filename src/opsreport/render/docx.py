@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from html import escape
+from html import escape, unescape
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -155,6 +155,11 @@ def _check_control_tags(docx: Any, template: Path) -> None:
                     "use {% … %} or {%p … %} there"
                 )
         whole = "".join(t.text or "" for t in container.iter(qn("w:t"))).strip()
+        if re.fullmatch(r"\{%" + kind + r"\s[^%]*%(?!\}).*%\}", whole, re.DOTALL):
+            raise TemplateProblem(
+                f"{template}: the tag «{whole}» holds a % sign, which a {{%{kind} … %}} tag cannot "
+                "(Word templates read it as the end of the tag); write the condition without it"
+            )
         if not re.fullmatch(r"\{%" + kind + r"\s[^%]*%\}", whole):
             where = {"p": "paragraph", "tr": "table row", "tc": "table cell"}[kind]
             raise TemplateProblem(
@@ -163,15 +168,24 @@ def _check_control_tags(docx: Any, template: Path) -> None:
             )
 
 
-def _error_near(exc: Exception) -> str:
-    """The template text docxtpl attaches to a syntax error (the paragraph around it)."""
-    lines = [line.strip() for line in getattr(exc, "docx_context", None) or ()]
-    lineno = getattr(exc, "lineno", None)
-    if not lines or not lineno:
-        return ""
-    index = min(3, lineno - 1, len(lines) - 1)
-    text = lines[index] or next((line for line in lines if line), "")
-    return f" (near «{text[:120]}»)" if text else ""
+_TEXT_RUN = re.compile(r"<w:t(?:\s[^>]*)?>(.*?)</w:t>", re.DOTALL)
+
+
+def _paragraph_texts(src_xml: str) -> list[str]:
+    """The text of each line of the XML docxtpl compiles, for error messages.
+
+    docxtpl starts a line at every paragraph, so a Jinja line number names a
+    paragraph (or a table cell's). A ``{%p``/``{%tr`` tag replaces its whole
+    paragraph or row and so joins the line before it, outside any text run: such
+    tags (and ``{{r`` tags) follow the paragraph's own text after a newline.
+    """
+    lines = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml).splitlines()
+    texts = []
+    for line in lines:
+        inside = "".join(_TEXT_RUN.findall(line))
+        outside = re.sub(r"<[^>]+>", "", _TEXT_RUN.sub("", line))
+        texts.append("\n".join(unescape(t).strip() for t in (inside, outside) if t.strip()))
+    return texts
 
 
 def _template_class() -> type:
@@ -196,7 +210,24 @@ def _template_class() -> type:
             if nested:
                 text = "".join(nested[0].itertext())[:80]
                 raise TemplateProblem(f"rich text «{text}» printed inside a text run: {_RICH_HINT}")
+            # Plain text printed by a {{r }} tag lands outside any run: Word would drop it.
+            stray = tree.xpath("//w:p/text()[normalize-space()]", namespaces={"w": _W})
+            if stray:
+                raise TemplateProblem(
+                    f"«{stray[0].strip()[:80]}» was printed by a {{{{r … }}}} tag, which is only "
+                    "for the good/status/alert/smart/color filters: write it {{ … }} without the r"
+                )
             return super().fix_tables(xml)
+
+        def render_xml_part(
+            self, src_xml: str, part: Any, context: Any, jinja_env: Any = None
+        ) -> str:
+            try:
+                return super().render_xml_part(src_xml, part, context, jinja_env)
+            except Exception as exc:
+                # Kept for the error message: the paragraph the failing tag is in.
+                exc.opsreport_paragraphs = _paragraph_texts(src_xml)  # type: ignore[attr-defined]
+                raise
 
         def map_tree(self, tree: Any) -> None:
             # docxtpl moves the rendered body into the document with one lxml
@@ -302,11 +333,13 @@ def render_docx(
             message if message.startswith(str(template)) else f"{template}: {message}"
         ) from None
     except Exception as exc:
-        near = _error_near(exc)
-        if near and hasattr(exc, "lineno"):
-            exc.lineno = None  # a line of docxtpl's XML, not of anything the user sees
-        problem = describe_template_error(exc, template)
-        raise TemplateProblem(f"{problem}{near}") from None
+        raise describe_template_error(
+            exc,
+            template,
+            paragraphs=getattr(exc, "opsreport_paragraphs", []),
+            context=context,
+            kind="docx",
+        ) from None
     return out.getvalue()
 
 

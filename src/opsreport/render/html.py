@@ -14,7 +14,12 @@ __all__ = ["render_html"]
 @functools.lru_cache(maxsize=16)
 def _environment(lang: str, search: tuple[Path, ...]) -> Any:
     """One environment per language and folders, so each template compiles once."""
-    return make_environment(lang, list(search), autoescape=True)
+    return make_environment(lang, list(search), autoescape=True, finalize=_finalize)
+
+
+def _finalize(value: Any) -> Any:
+    """A missing value (None) prints as nothing, as in the Word and Markdown renderers."""
+    return "" if value is None else value
 
 
 def render_html(
@@ -25,4 +30,4 @@ def render_html(
     try:
         return env.get_template(name).render(context)
     except Exception as exc:
-        raise describe_template_error(exc, name) from None
+        raise describe_template_error(exc, name, context=context, kind="html") from None

@@ -53,5 +53,5 @@ def render_markdown(
     try:
         text = env.get_template(name).render(context)
     except Exception as exc:
-        raise describe_template_error(exc, name) from None
+        raise describe_template_error(exc, name, context=context, kind="md") from None
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

@@ -1,0 +1,523 @@
+"""Bring your own template (issue 7): export, custom Word/Markdown/HTML templates,
+fallback to the bundled files, the filters, every kind of template error, the
+sandbox, escaping, and ``opsreport check --template``.
+
+Word template problems already covered in test_render_docx.py (a syntax error, an
+unknown name, ``{%p`` with other text, a colour filter without ``{{r``, a template
+reaching ``__class__``) are exercised here through the CLI and the messages a
+non-programmer reads, not repeated at the renderer level.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+from typer.testing import CliRunner
+
+from opsreport.api import analyze
+from opsreport.build import build_report
+from opsreport.cli import app
+from opsreport.context import build_context
+from opsreport.render.common import (
+    FilterMisuse,
+    TemplateProblem,
+    bundled_templates,
+    find_template,
+    make_environment,
+    unclosed_block,
+)
+from opsreport.render.docx import render_docx
+from opsreport.render.html import render_html
+from opsreport.render.markdown import render_markdown
+
+from .conftest import ZH_EXAMPLE
+
+TODAY = dt.date(2027, 1, 15)
+runner = CliRunner()
+NAVY = RGBColor(0x1F, 0x4E, 0x79)
+
+
+def run(*args: object):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def zh_context() -> dict:
+    return build_context(analyze(ZH_EXAMPLE).metrics, today=TODAY)
+
+
+def kpi_named(context: dict, name: str) -> dict:
+    return next(k for k in context["kpis"] if k["name"] == name)
+
+
+def text_template(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def word_template(folder: Path, *paragraphs: str, name: str = "report.docx") -> Path:
+    """A Word template with one paragraph per string."""
+    doc = Document()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    folder.mkdir(parents=True, exist_ok=True)
+    doc.save(folder / name)
+    return folder
+
+
+def all_text(doc) -> str:
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+# --------------------------------------------------------------------------- export, fallback
+
+EXPORTED = ("plan.docx", "plan.html.j2", "plan.md.j2", "report.docx", "report.html.j2", "report.md.j2")  # fmt: skip
+
+
+def test_export_copies_the_bundled_templates_and_keeps_edited_ones(tmp_path):
+    folder = tmp_path / "mine"
+    result = run("templates", "export", folder, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in folder.iterdir()) == list(EXPORTED)
+    bundled = bundled_templates()
+    for name in EXPORTED:
+        source = bundled / ("en" if name.endswith(".docx") else "common") / name
+        assert (folder / name).read_bytes() == source.read_bytes(), name
+        assert f"wrote {folder / name}" in result.stdout
+
+    edited = folder / "report.md.j2"
+    edited.write_text("# {{ meta.title }}\n", encoding="utf-8")
+    again = run("templates", "export", folder, "--lang", "en")
+    assert again.exit_code == 1  # nothing copied: every file exists
+    assert f"skipped {edited}: it exists (use --force to replace it)" in again.stderr
+    assert edited.read_text(encoding="utf-8") == "# {{ meta.title }}\n"
+
+    forced = run("templates", "export", folder, "--lang", "en", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert edited.read_bytes() == (bundled / "common" / "report.md.j2").read_bytes()
+
+
+def test_files_the_folder_lacks_fall_back_to_the_bundled_ones(tmp_path, zh_context):
+    folder = text_template(tmp_path / "mine", "report.md.j2", "# {{ meta.title }}\n")
+    assert find_template("report.md.j2", "zh", folder) == folder / "report.md.j2"
+    assert find_template("report.docx", "zh", folder) == bundled_templates() / "zh" / "report.docx"
+    assert render_markdown(zh_context, folder) == f"# {zh_context['meta']['title']}\n"
+    assert render_html(zh_context, folder) == render_html(zh_context)
+    ours = Document(BytesIO(render_docx(zh_context, template_dir=folder)))
+    assert all_text(ours) == all_text(Document(BytesIO(render_docx(zh_context))))
+
+
+def test_plan_uses_the_plan_template_of_the_folder(tmp_path):
+    folder = text_template(
+        tmp_path / "mine", "plan.md.j2", "{{ plan.title }}: {{ plan.targets | length }} targets\n"
+    )
+    out = tmp_path / "q1.md"
+    result = run("plan", ZH_EXAMPLE, "--quarter", "Q1", "--template", folder, "-f", "md", "-o", out, "--no-charts", "-q")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == "电商运营中心2027年第1季度运营计划: 19 targets\n"
+
+
+# --------------------------------------------------------------------------- a custom Word template
+
+
+def company_template(folder: Path) -> Path:
+    """A company's own report: its own styles, risks before results, a KPI table."""
+    doc = Document()
+    heading = doc.styles.add_style("Company Heading", WD_STYLE_TYPE.PARAGRAPH)
+    heading.base_style = doc.styles["Normal"]
+    heading.font.size, heading.font.bold, heading.font.color.rgb = Pt(16), True, NAVY
+    doc.add_paragraph("{{ meta.title }}", "Title")
+    doc.add_paragraph("{%p if sections.risks %}")
+    doc.add_paragraph("{{ labels.risks }}", "Company Heading")
+    doc.add_paragraph("{%p for risk in risks %}")
+    doc.add_paragraph("{{ risk.no }} {{ risk.risk }} — {{ risk.status }}")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p if sections.results %}")
+    doc.add_paragraph("{{ labels.results }}", "Company Heading")
+    rows = [
+        ["{{ labels.kpi }}", "{{ labels.ac }}", "{{ labels.pl }}", "{{ labels.dpl }}", "{{ labels.attainment }}", "{{ labels.status }}"],
+        ["{%tr for k in kpis %}", "", "", "", "", ""],
+        ["{{ k.name }}", "{{ k.actual_value | num(k.unit) }}", "{{ k.target }}", "{{ k | delta }}",
+         "{{ k.attainment_value | pct }}", "{{r k.status_label | status(k.status) }}"],
+        ["{%tr endfor %}", "", "", "", "", ""],
+    ]  # fmt: skip
+    table = doc.add_table(rows=len(rows), cols=len(rows[0]))
+    for row, texts in zip(table.rows, rows, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    doc.add_paragraph("{%p endif %}")
+    folder.mkdir(parents=True, exist_ok=True)
+    doc.save(folder / "report.docx")
+    return folder
+
+
+def test_custom_word_template_keeps_its_order_styles_and_loops(tmp_path, zh_context):
+    folder = company_template(tmp_path / "company")
+    out = tmp_path / "out.docx"
+    result = run("build", ZH_EXAMPLE, "--template", folder, "-o", out, "--no-charts", "-q")
+    assert result.exit_code == 0, result.output
+    doc = Document(out)
+
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Company Heading"]
+    assert headings == ["风险与应对", "经营成果与目标达成"]  # risks first, as the template says
+    style = doc.styles["Company Heading"]
+    assert (style.font.color.rgb, style.font.size, style.font.bold) == (NAVY, Pt(16), True)
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == zh_context["meta"]["title"]
+    risks = [f"{r['no']} {r['risk']} — {r['status']}" for r in zh_context["risks"]]
+    assert texts[1 : 2 + len(risks)] == ["风险与应对", *risks]
+    assert risks[0] == "R1 库存积压导致周转恶化 — 已触发"
+
+    table = doc.tables[0]
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    assert rows[0] == ["指标", "实际", "目标", "较目标", "完成率", "状态"]
+    assert [row[0] for row in rows[1:]] == [k["name"] for k in zh_context["kpis"]]  # sheet order
+    assert rows[1] == ["直接利润", "8.37亿元", "8.00亿元", "+4.6%", "104.6%", "达成"]
+    assert rows[3] == ["毛利率", "24.1%", "23.0%", "+1.1个百分点", "104.8%", "达成"]
+    status = next(r for r in table.rows[1].cells[5].paragraphs[0].runs if r.text)
+    assert status.font.color.rgb == RGBColor.from_string("2E7D32")  # met: green
+    assert "{{" not in all_text(doc) and "{%" not in all_text(doc)
+
+
+def test_a_tag_split_by_word_formatting_still_renders(tmp_path, zh_context):
+    """Word splits text into runs wherever formatting (or its spell checker) changes,
+    and types curly quotes; docxtpl joins the runs of a tag and straightens its quotes."""
+    doc = Document()
+    paragraph = doc.add_paragraph("Title: ")
+    first = paragraph.add_run("{{ meta.")
+    first.bold = True
+    proof = OxmlElement("w:proofErr")
+    proof.set(qn("w:type"), "spellStart")
+    paragraph._p.append(proof)
+    paragraph.add_run("title }}").italic = True
+    split = doc.add_paragraph()
+    for text in ("{", "{ meta.org }", "}"):
+        split.add_run(text).underline = True
+    doc.add_paragraph("{{ meta[“org”] }}")  # Word's AutoFormat made the quotes curly
+    (tmp_path / "t").mkdir()
+    doc.save(tmp_path / "t" / "report.docx")
+
+    out = Document(BytesIO(render_docx(zh_context, template_dir=tmp_path / "t")))
+    title = zh_context["meta"]["title"]
+    assert [p.text for p in out.paragraphs] == [f"Title: {title}", "电商运营中心", "电商运营中心"]
+    value = next(r for r in out.paragraphs[0].runs if r.text == title)
+    assert value.bold  # the value takes the formatting of the tag's first run
+
+
+def test_chart_picture_in_a_custom_word_template(tmp_path, zh_context):
+    from .test_render_docx import fake_chart
+
+    folder = word_template(
+        tmp_path / "t",
+        '{%p if "attainment" in images %}',
+        '{{ images["attainment"] }}',
+        '{{ charts["attainment"].title }}',
+        "{%p endif %}",
+        '{%p if "risks" in images %}',
+        '{{ images["risks"] }}',
+        "{%p endif %}",
+    )
+    charts = {"attainment": fake_chart("attainment", "指标完成率")}
+    doc = Document(BytesIO(render_docx(zh_context, charts, template_dir=folder)))
+    assert len(doc.inline_shapes) == 1  # the risk matrix was not drawn: its block is left out
+    assert [p.text for p in doc.paragraphs] == ["", "指标完成率"]
+    assert doc.inline_shapes[0]._inline.docPr.get("descr") == "alt 指标完成率"
+
+
+# --------------------------------------------------------------------------- Markdown, filters
+
+
+def test_custom_markdown_template_with_filters(tmp_path):
+    folder = text_template(
+        tmp_path / "mine",
+        "report.md.j2",
+        "# {{ meta.title }}\n\n"
+        '{% for k in kpis if k.group == "利润" %}\n'
+        "- {{ k.name }}: {{ k.actual_value | num(k.unit) }}, 同比{{ k.var_prior | delta(k) }}, "
+        "完成率{{ k.attainment_value | pct }}\n"
+        "{% endfor %}\n\n"
+        "## {{ 2 | heading_number }}{{ labels.risks }}\n",
+    )
+    out = tmp_path / "out.md"
+    result = run("build", ZH_EXAMPLE, "--template", folder, "-f", "md", "-o", out, "-q")
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == (
+        "# 电商运营中心2026年度工作总结与2027年工作计划\n\n"
+        "- 直接利润: 8.37亿元, 同比+30.4%, 完成率104.6%\n"  # 1.95 / 6.42 = 30.37%; 8.37 / 8
+        "- GMV: 49.6亿元, 同比+20.1%, 完成率95.4%\n"  # 8.3 / 41.3 = 20.10%; 1 - 2.4 / 52
+        "- 毛利率: 24.1%, 同比+2.3个百分点, 完成率104.8%\n"  # a rate: 24.1 - 21.8 points
+        "- 营销费用率: 11.2%, 同比-2.3个百分点, 完成率106.7%\n"  # lower is better: 1 + 0.8 / 12
+        "- 毛利率提升: 2.3个百分点, 同比+1.7个百分点, 完成率191.7%\n\n"
+        "## 二、风险与应对\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "expected"),
+    [
+        ("{{ kpi | delta }}", "直接利润", "+4.6%"),  # 0.37 / 8 = 4.625%, half up
+        ('{{ kpi | delta("prior") }}', "直接利润", "+30.4%"),
+        ("{{ kpi.var_prior | delta(kpi) }}", "直接利润", "+30.4%"),
+        ("{{ kpi.var_prior_value | delta(kpi) }}", "直接利润", "+30.4%"),
+        ("{{ kpi.var_target_value | delta(kpi) }}", "GMV", "-4.6%"),  # -2.4 / 52 = -4.615%
+        ("{{ kpi.var_target | delta(kpi) }}", "库存周转天数", "+7.8%"),  # 3.5 / 45 = 7.78%
+        ("{{ kpi.var_prior_value | delta(kpi) }}", "库存周转天数", "-6.7%"),  # -3.5 / 52
+        ("{{ kpi.var_prior | delta(kpi) }}", "毛利率", "+2.3个百分点"),  # 24.1 - 21.8
+        ("{{ kpi.var_target_value | delta(kpi) }}", "营销费用率", "-0.8个百分点"),  # 11.2 - 12
+        ("{{ 1.25 | delta(kpi) }}", "毛利率", "+1.3个百分点"),  # any number: points, half up
+        ("{{ none | delta(kpi) }}", "直接利润", "–"),
+        ("{{ kpi.actual_value | num(kpi.unit, 2, signed=True) }}", "直接利润", "+8.37亿元"),
+        ("{{ kpi.var_prior_value | num(kpi.unit, signed=True) }}", "库存周转天数", "-3.5天"),
+        ("{{ kpi.var_target_pct_value | pct(signed=True) }}", "直接利润", "+4.6%"),
+        ("{{ kpi.share_value | pct }}", "直接利润", "41.9%"),  # 0.4185: half up, not to even
+        ("{{ kpi.var_prior_value | pp(signed=True) }}", "毛利率", "+2.3个百分点"),
+    ],
+)
+def test_filters_give_hand_checked_figures(zh_context, source, name, expected):
+    env = make_environment("zh", [], autoescape=False)
+    assert env.from_string(source).render(kpi=kpi_named(zh_context, name)) == expected
+
+
+def test_delta_refuses_a_number_it_cannot_read(zh_context):
+    env = make_environment("zh", [], autoescape=False)
+    profit = kpi_named(zh_context, "直接利润")
+    with pytest.raises(FilterMisuse, match="not one of 直接利润's variances"):
+        env.from_string("{{ 1.9 | delta(kpi) }}").render(kpi=profit)  # 1.9 亿元 or 190%?
+    with pytest.raises(FilterMisuse, match="needs the KPI"):
+        env.from_string("{{ 0.05 | delta }}").render()
+    with pytest.raises(FilterMisuse, match="already formatted"):
+        env.from_string("{{ kpi.actual | num(kpi.unit) }}").render(kpi=profit)
+
+
+def test_english_filters(zh_context):
+    context = build_context(analyze(ZH_EXAMPLE).metrics, "en", today=TODAY)
+    env = make_environment("en", [], autoescape=False)
+    rate = kpi_named(context, "毛利率")
+    source = "{{ kpi.var_prior | delta(kpi) }} {{ 3 | heading_number }}{{ 0.37 | num('USD m', signed=True) }}"  # fmt: skip
+    assert env.from_string(source).render(kpi=rate) == "+2.3 pp 3. +0.37 USD m"
+
+
+def test_a_missing_value_prints_as_nothing_in_every_format(tmp_path, zh_context):
+    source = "[{{ kpis[0].base_name }}|{{ meta.get('nothing') }}|{{ risks[0].triggered }}]"
+    folder = text_template(tmp_path, "report.md.j2", source + "\n")
+    text_template(folder, "report.html.j2", source + "\n")
+    word_template(folder, source)
+    assert render_markdown(zh_context, folder) == "[公司利润增量||True]\n"
+    assert render_html(zh_context, folder) == "[公司利润增量||True]\n"
+    doc = Document(BytesIO(render_docx(zh_context, template_dir=folder)))
+    assert doc.paragraphs[0].text == "[公司利润增量||True]"
+
+
+# --------------------------------------------------------------------------- template errors
+
+FIX_NAMES = "`opsreport context WORKBOOK` lists every name a template can use"
+
+
+def _table_template(folder: Path, cell: str) -> Path:
+    doc = Document()
+    doc.add_paragraph("{{ meta.title }}")
+    table = doc.add_table(rows=4, cols=1)
+    for row, text in zip(table.rows, ["KPI", "{%tr for k in kpis %}", cell, "{%tr endfor %}"], strict=True):  # fmt: skip
+        row.cells[0].text = text
+    folder.mkdir(parents=True, exist_ok=True)
+    doc.save(folder / "report.docx")
+    return folder
+
+
+ERRORS = {
+    "md unknown name": (
+        "md", lambda d: text_template(d, "report.md.j2", "# {{ meta.title }}\n\n{{ summary.opneing }}\n"),
+        ["report.md.j2, line 3 «{{ summary.opneing }}»: unknown name «opneing» (did you mean «opening»?)", FIX_NAMES],
+    ),
+    "md misspelled filter": (
+        "md", lambda d: text_template(d, "report.md.j2", "# T\n{{ kpis[0].attainment_value | pcnt }}\n"),
+        ["report.md.j2, line 2 «{{ kpis[0].attainment_value | pcnt }}»: unknown filter «pcnt» (did you mean «pct»?)"],
+    ),
+    "md unclosed block": (
+        "md", lambda d: text_template(d, "report.md.j2", "# T\n\n{% for k in kpis %}\n- {{ k.name }}\n\nThe end.\n"),
+        ["report.md.j2, line 3 «{% for k in kpis %}»: {% for k in kpis %} is never closed — add {% endfor %}"],
+    ),
+    "md unclosed print tag": (
+        "md", lambda d: text_template(d, "report.md.j2", "# {{ meta.title }\n\nText.\n"),
+        ["report.md.j2, line 1 «# {{ meta.title }»: template syntax error", "every {{ needs its }}"],
+    ),
+    "md end tag of another block": (
+        "md", lambda d: text_template(d, "report.md.j2", "{% for k in kpis %}\n{{ k.name }}\n{% endif %}\n"),
+        ["report.md.j2, line 3 «{% endif %}»: template syntax error: Encountered unknown tag 'endif'", "closed in the order"],
+    ),
+    "md Word-only filter": (
+        "md", lambda d: text_template(d, "report.md.j2", "{{ kpis[0].var_target | good(true) }}\n"),
+        ["report.md.j2, line 1", "«good» is a filter of Word templates only"],
+    ),
+    "html unknown name": (
+        "html", lambda d: text_template(d, "report.html.j2", "<h1>{{ meta.titel }}</h1>\n"),
+        ["report.html.j2, line 1 «<h1>{{ meta.titel }}</h1>»: unknown name «titel» (did you mean «title»?)"],
+    ),
+    "docx unknown name": (
+        "docx", lambda d: word_template(d, "{{ meta.title }}", "Lead: {{ summary.opneing }}"),
+        ["report.docx, paragraph «Lead: {{ summary.opneing }}»: unknown name «opneing» (did you mean «opening»?)", FIX_NAMES],
+    ),
+    "docx misspelled filter in a table": (
+        "docx", lambda d: _table_template(d, "{{ k.attainment_value | pcnt }}"),
+        ["report.docx, paragraph «{{ k.attainment_value | pcnt }}»: unknown filter «pcnt» (did you mean «pct»?)"],
+    ),
+    "docx filter given text": (
+        "docx", lambda d: _table_template(d, "{{ k.actual | num(k.unit) }}"),
+        ["report.docx, paragraph «{{ k.actual | num(k.unit) }}»: the num filter got the text", "kpi.actual_value"],
+    ),
+    "docx unclosed block": (
+        "docx", lambda d: word_template(d, "{%p if sections.results %}", "{{ labels.results }}", "The end."),
+        ["report.docx: the tag {% if sections.results %} is never closed — add {%p endif %} in a paragraph of its own"],
+    ),
+    "docx unclosed print tag": (
+        "docx", lambda d: word_template(d, "{{ meta.title ", "The end."),
+        ["report.docx, paragraph «{{ meta.title The end.»: template syntax error", "every {{ needs its }}"],
+    ),
+    "docx control tag not alone": (
+        "docx", lambda d: word_template(d, "{%p if sections.results %} Results", "{%p endif %}"),
+        ["report.docx: the paragraph «{%p if sections.results %} Results» mixes a {%p … %} tag with other text; put the tag alone in its paragraph"],
+    ),
+    "docx row tag not alone": (
+        "docx", lambda d: _table_template(d, "{%tr if k.status %}{{ k.name }}"),
+        ["report.docx: the table row «{%tr if k.status %}{{ k.name }}» mixes a {%tr … %} tag with other text"],
+    ),
+    "docx percent sign in a control tag": (
+        "docx", lambda d: word_template(d, '{%p if summary.score == "100%" %}', "Perfect", "{%p endif %}"),
+        ['report.docx: the tag «{%p if summary.score == "100%" %}» holds a % sign, which a {%p … %} tag cannot'],
+    ),
+    "docx plain text in an r tag": (
+        "docx", lambda d: word_template(d, "{{r meta.title }}"),
+        ["report.docx: «Test» was printed by a {{r … }} tag", "without the r"],
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", ERRORS, ids=list(ERRORS))
+def test_each_template_error_names_file_place_and_tag(tmp_path, make_workbook, basic_sheets, case):
+    fmt, make, expected = ERRORS[case]
+    workbook = make_workbook(basic_sheets)
+    folder = make(tmp_path / "my templates")
+    out = tmp_path / f"out.{fmt}"
+    result = run("build", workbook, "--template", folder, "-f", fmt, "-o", out, "--no-charts", "-q")
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit)  # a message, not a crash
+    assert "Traceback" not in result.output
+    message = result.stderr
+    assert message.startswith(f"error: {folder}{'/'}"), message
+    for part in expected:
+        assert part in message, message
+    assert not out.exists()
+
+
+def test_unclosed_block_finds_the_innermost_open_tag():
+    lines = ["{% if a %}", "{% for k in kpis %}{{ k }}{% endfor %}", "{%p for x in y %}", "{% if b %}{% endif %}"]  # fmt: skip
+    assert unclosed_block(lines) == (2, "{%p for x in y %}")
+    assert unclosed_block(["{% set x = 1 %}", "{% if a %}{% endif %}"]) is None
+    assert unclosed_block(["{% set block %}", "text"]) == (0, "{% set block %}")
+    assert unclosed_block(['{% if x == "50%" %}', "{%- for a in b -%}", "{% endfor %}"]) == (0, '{% if x == "50%" %}')  # fmt: skip
+
+
+# --------------------------------------------------------------------------- safety
+
+HOSTILE = [
+    "{{ meta.__class__.__mro__ }}",
+    "{{ ''.__class__ }}",
+    "{{ cycler.__init__.__globals__ }}",
+    "{{ lipsum.__globals__ }}",
+    '{{ "{0.__class__}".format(meta) }}',
+    '{{ meta.update({"title": "hacked"}) }}',
+    "{{ range(10**9) | list | length }}",
+    "{{ 10 ** 100000000 }}",
+    '{{ "x" * 10**9 }}',
+    "{{ kpis * 10**9 }}",
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "source"),
+    [
+        (kind, source)
+        for kind in ("md", "html", "docx")
+        for source in HOSTILE
+        if (kind, source) != ("docx", HOSTILE[0])  # test_render_docx.py has that one
+    ],
+)
+def test_hostile_templates_are_refused(tmp_path, zh_context, kind, source):
+    with pytest.raises(TemplateProblem, match="refused by the template sandbox") as caught:
+        if kind == "docx":
+            folder = word_template(tmp_path, source)
+            render_docx(zh_context, template_dir=folder)
+        else:
+            folder = text_template(tmp_path, f"report.{kind}.j2", source + "\n")
+            (render_markdown if kind == "md" else render_html)(zh_context, folder)
+    assert str(folder) in str(caught.value)
+    assert zh_context["meta"]["title"] != "hacked"
+
+
+def test_templates_cannot_read_files_outside_the_template_folders(tmp_path, zh_context):
+    (tmp_path / "secret.txt").write_text("TOP SECRET", encoding="utf-8")
+    for source in ('{% include "../secret.txt" %}', '{% include "' + str(tmp_path / "secret.txt") + '" %}'):  # fmt: skip
+        folder = text_template(tmp_path / "t", "report.md.j2", source + "\n")
+        with pytest.raises(TemplateProblem, match="there is no template") as caught:
+            render_markdown(zh_context, folder)
+        assert "TOP SECRET" not in str(caught.value)
+
+
+def test_cell_text_appears_literally_in_custom_templates(tmp_path, make_workbook, basic_sheets):
+    name = "R&D <Top> {{ x }} {%p if %}"
+    basic_sheets["kpis"].append(["X1", name, "效率", "元", "higher", 10, 12, None, None, None])
+    workbook = make_workbook(basic_sheets)
+    folder = text_template(tmp_path / "t", "report.md.j2", "{% for k in kpis %}\n{{ k.name }}\n{% endfor %}\n")  # fmt: skip
+    text_template(folder, "report.html.j2", "{% for k in kpis %}<p>{{ k.name }}</p>{% endfor %}\n")
+    word_template(folder, "{%p for k in kpis %}", "{{ k.name }}", "{%p endfor %}")
+    result = build_report(
+        workbook, output=tmp_path / "out", formats=("docx", "md", "html"), template_dir=folder,
+        charts=False, today=TODAY,
+    )  # fmt: skip
+    assert len(result.outputs) == 3
+    md = (tmp_path / "out" / f"{workbook.stem}.md").read_text(encoding="utf-8")
+    assert md.splitlines()[-1] == "R&D &lt;Top&gt; {{ x }} {%p if %}"  # shows literally
+    html = (tmp_path / "out" / f"{workbook.stem}.html").read_text(encoding="utf-8")
+    assert "<p>R&amp;D &lt;Top&gt; {{ x }} {%p if %}</p>" in html
+    doc = Document(tmp_path / "out" / f"{workbook.stem}.docx")
+    assert [p.text for p in doc.paragraphs][-1] == name
+
+
+# --------------------------------------------------------------------------- opsreport check
+
+
+@pytest.mark.parametrize("broken", ["report.md.j2", "plan.md.j2", "report.docx"])
+def test_check_covers_templates(tmp_path, make_workbook, basic_sheets, broken):
+    workbook = make_workbook(basic_sheets)
+    good = text_template(tmp_path / "good", "report.md.j2", "# {{ meta.title }}\n")
+    company_template(good)
+    passed = run("check", workbook, "--template", good, "--no-charts")
+    assert passed.exit_code == 0, passed.output
+    assert "1 passed, 0 failed" in passed.stdout
+
+    bad = tmp_path / "bad"
+    if broken.endswith(".docx"):
+        word_template(bad, "{{ meta.title }}", "{{ summary.opneing }}")
+    else:
+        text_template(bad, broken, "{{ meta.title }}\n{{ summary.opneing }}\n")
+    failed = run("check", workbook, "--template", bad, "--no-charts")
+    assert failed.exit_code == 1
+    assert "0 passed, 1 failed" in failed.stdout
+    place = "paragraph" if broken.endswith(".docx") else "line 2"
+    assert (
+        f"{bad / broken}, {place} «{{{{ summary.opneing }}}}»: unknown name «opneing»"
+        in failed.stdout
+    )
