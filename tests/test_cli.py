@@ -89,7 +89,15 @@ def test_every_command_has_help_with_an_example():
                 yield (*prefix, name), command
 
     found = dict(leaves(typer.main.get_command(app)))
-    assert {("metrics",), ("build",), ("plan",), ("check",), ("init",), ("context",), ("templates", "export")} <= set(found)
+    assert {
+        ("metrics",),
+        ("build",),
+        ("plan",),
+        ("check",),
+        ("init",),
+        ("context",),
+        ("templates", "export"),
+    } <= set(found)
     for path, command in found.items():
         result = run(*path, "--help")
         assert result.exit_code == 0

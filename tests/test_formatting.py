@@ -57,6 +57,11 @@ def test_delta_is_pp_for_rates_and_percent_for_amounts():
     assert fmt_delta(D("1.1"), D("0.0478"), "%") == "+1.1个百分点"
     assert fmt_delta(D("0.37"), D("0.04625"), "亿元") == "+4.6%"
     assert fmt_delta(D("1.1"), D("0.0478"), "%", lang="en") == "+1.1 pp"
+    # A rate keeps its own precision (3.05% vs 3.20%), never less than one place;
+    # an amount's percent always has one.
+    assert fmt_delta(D("-0.15"), None, "%", "zh", 2) == "-0.15个百分点"
+    assert fmt_delta(D("2"), None, "%", "zh", 0) == "+2.0个百分点"
+    assert fmt_delta(D("0.37"), D("0.04625"), "亿元", "zh", 2) == "+4.6%"
 
 
 def kpi(**fields) -> Kpi:

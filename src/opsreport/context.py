@@ -234,8 +234,8 @@ def _kpi_row(result: KpiResult, lang: str) -> dict[str, Any]:
         "var_target_pct": f.DASH if rate else f.fmt_pct(result.var_target_pct, signed=True),
         "var_prior": signed(result.var_prior),
         "var_prior_pct": f.DASH if rate else f.fmt_pct(result.var_prior_pct, signed=True),
-        "delta_target": f.fmt_delta(result.var_target, result.var_target_pct, unit, lang),
-        "delta_prior": f.fmt_delta(result.var_prior, result.var_prior_pct, unit, lang),
+        "delta_target": f.fmt_delta(result.var_target, result.var_target_pct, unit, lang, places),
+        "delta_prior": f.fmt_delta(result.var_prior, result.var_prior_pct, unit, lang, places),
         "attainment": f.fmt_pct(result.attainment),
         "share": f.fmt_pct(result.share) if result.share is not None else "",
         "next_change": signed(result.next_change),
@@ -342,12 +342,12 @@ def _quarters(metrics: Metrics, lang: str) -> list[dict[str, Any]]:
                     "prior_year": f.fmt_amount(point.prior_year, kpi.unit, places, lang),
                     "attainment": f.fmt_pct(point.attainment),
                     "delta_prior": f.fmt_delta(
-                        point.var_prior, point.var_prior_pct, kpi.unit, lang
+                        point.var_prior, point.var_prior_pct, kpi.unit, lang, places
                     ),
                     "good_prior": None
                     if point.var_prior is None
                     else kpi.sign * point.var_prior >= 0,
-                    "qoq": f.fmt_delta(point.change, point.change_pct, kpi.unit, lang),
+                    "qoq": f.fmt_delta(point.change, point.change_pct, kpi.unit, lang, places),
                     "actual_value": _float(point.actual),
                 }
             )

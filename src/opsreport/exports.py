@@ -195,8 +195,8 @@ def print_table(metrics: Metrics, what: str = "kpis", lang: str = "zh") -> None:
             fmt_amount(kpi.actual, kpi.unit, places, lang),
             fmt_amount(kpi.target, kpi.unit, places, lang),
             fmt_amount(kpi.prior_year, kpi.unit, places, lang),
-            fmt_delta(result.var_target, result.var_target_pct, kpi.unit, lang),
-            fmt_delta(result.var_prior, result.var_prior_pct, kpi.unit, lang),
+            fmt_delta(result.var_target, result.var_target_pct, kpi.unit, lang, places),
+            fmt_delta(result.var_prior, result.var_prior_pct, kpi.unit, lang, places),
             fmt_pct(result.attainment),
             f"[{colour}]{labels[result.status]}[/]" if colour else labels[result.status],
         )

@@ -104,10 +104,15 @@ def fmt_pp(points: Decimal | None, places: int = 1, signed: bool = False, lang: 
 def fmt_delta(
     absolute: Decimal | None, relative: Decimal | None, unit: str, lang: str = "zh", places: int = 1
 ) -> str:
-    """The variance a reader expects: pp for rates, percent for amounts; signed."""
+    """The variance a reader expects: pp for rates, percent for amounts; signed.
+
+    ``places`` is the KPI's own precision (``kpi_places``): a rate's points keep it
+    (at least one place, so 3.05% vs 3.20% reads -0.15个百分点 like the table beside
+    it); an amount's percent always has one place.
+    """
     if parse_unit(unit).is_rate:
-        return fmt_pp(absolute, places, signed=True, lang=lang)
-    return fmt_pct(relative, places, signed=True)
+        return fmt_pp(absolute, max(places, 1), signed=True, lang=lang)
+    return fmt_pct(relative, 1, signed=True)
 
 
 def attainment_text(attainment: Decimal | None) -> str:
