@@ -93,11 +93,23 @@ def render_documents(
 
         encode = ("png",) if {"docx", "md"} & set(formats) else ()
         encode += ("svg",) if "html" in formats else ()
-        drawn = render_charts(analysis.metrics, lang, encode=encode, jobs=chart_jobs)
+        drawn = render_charts(
+            analysis.metrics, lang, encode=encode, jobs=chart_jobs, meanwhile=lambda: _load(formats)
+        )
     documents, assets = render_formats(
         context, drawn, formats, "report", template_dir, asset_dir_name
     )
     return documents, assets, lang
+
+
+def _load(formats: tuple[str, ...]) -> None:
+    """Import the renderers of ``formats`` (python-docx, docxtpl: ~0.1 s) ahead of use."""
+    if "docx" in formats:
+        from opsreport.render.docx import _template_class
+
+        _template_class()
+    if "html" in formats:
+        import opsreport.render.html  # noqa: F401
 
 
 def render_formats(

@@ -22,11 +22,11 @@ import os
 import re
 import unicodedata
 from collections.abc import Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
+from html import escape
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape, quoteattr
 
 from opsreport.formatting import fmt_number, fmt_pct, fmt_pp, kpi_places
 
@@ -407,9 +407,9 @@ def _clean_svg(svg: str, alt: str, name: str) -> str:
     # Only inside tags (text content never holds a raw "<", attribute values never a raw
     # ">"), so a KPI named 'font-family: x' or 'id="y"' is left as typed.
     svg = _TAG_RE.sub(fix_tag, svg)
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label={quoteattr(alt)} ', 1)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(alt)}" ', 1)
     head_end = svg.index(">") + 1
-    return svg[:head_end] + f"\n <title>{escape(alt)}</title>" + svg[head_end:]
+    return svg[:head_end] + f"\n <title>{escape(alt, quote=False)}</title>" + svg[head_end:]
 
 
 def _plain_axes(ax: Any) -> None:
@@ -1187,7 +1187,12 @@ def chart_specs(metrics: Metrics, lang: str) -> list[tuple[str, Any, tuple[Any, 
 
 
 def render_charts(
-    metrics: Metrics, lang: str, *, encode: tuple[str, ...] = (), jobs: int | None = None
+    metrics: Metrics,
+    lang: str,
+    *,
+    encode: tuple[str, ...] = (),
+    jobs: int | None = None,
+    meanwhile: Any = None,
 ) -> dict[str, Chart]:
     """Every chart the annual report shows, by key; a chart without data is left out.
 
@@ -1198,14 +1203,15 @@ def render_charts(
     With ``encode`` (``"png"``, ``"svg"``) the charts are drawn and encoded at once,
     in parallel processes where that pays (see :func:`chart_jobs`); the returned
     charts then carry only those encodings. Without it they are drawn here and
-    encoded lazily on first use.
+    encoded lazily on first use. ``meanwhile`` (a callable) runs in this process
+    while workers draw, e.g. to load the renderers.
     """
     specs = chart_specs(metrics, lang)
     started = _PRESTARTED.pop() if _PRESTARTED else None
     if started is not None:  # (its threads would make chart_jobs refuse to fork)
         small = len(metrics.results) <= PRESTARTED_KPI_LIMIT
         if encode and jobs != 1 and small:
-            return _draw_in_started_workers(started, specs, encode)
+            return _draw_in_started_workers(started, specs, encode, meanwhile)
         started.terminate()  # big figures: forking now, with the data in memory, is cheaper
         started.join()
     workers = chart_jobs(len(specs), jobs) if encode else 1
@@ -1276,7 +1282,17 @@ def prestart_workers(jobs: int | None = None) -> None:
         return
     import multiprocessing
 
-    _PRESTARTED.append(multiprocessing.get_context("fork").Pool(workers, initializer=_warm_up))
+    context = multiprocessing.get_context("fork")
+    _PRESTARTED.append(context.Pool(workers, initializer=_start_worker))
+
+
+def _start_worker() -> None:
+    # A lower priority: while this process reads the workbook (the critical path)
+    # the workers import matplotlib only on the spare core; once it waits for the
+    # charts, they have both.
+    with suppress(OSError):  # not permitted here: run at normal priority
+        os.nice(5)
+    _warm_up()
 
 
 def stop_workers() -> None:
@@ -1293,10 +1309,16 @@ def _draw_sent(job: tuple[tuple[str, Any, tuple[Any, ...]], tuple[str, ...]]) ->
 
 
 def _draw_in_started_workers(
-    pool: Any, specs: list[tuple[str, Any, tuple[Any, ...]]], encode: tuple[str, ...]
+    pool: Any,
+    specs: list[tuple[str, Any, tuple[Any, ...]]],
+    encode: tuple[str, ...],
+    meanwhile: Any = None,
 ) -> dict[str, Chart]:
     try:
-        drawn = pool.map(_draw_sent, [(spec, encode) for spec in specs], chunksize=1)
+        pending = pool.map_async(_draw_sent, [(spec, encode) for spec in specs], chunksize=1)
+        if meanwhile is not None:
+            meanwhile()
+        drawn = pending.get()
     finally:
         pool.terminate()
         pool.join()

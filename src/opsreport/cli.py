@@ -233,11 +233,13 @@ def build(
 
 
 def _build_single(workbook: Path, output: Path | None, options: dict, quiet: bool) -> None:
-    from opsreport import charts
     from opsreport.build import build_report
     from opsreport.render.common import OutputError, TemplateProblem
 
+    charts = None
     if options["charts"] and {"docx", "html"} & set(options["formats"]):
+        from opsreport import charts
+
         charts.prestart_workers()  # they load matplotlib while the workbook is read
     try:
         analysis = _analyze(workbook, quiet=quiet)
@@ -246,7 +248,8 @@ def _build_single(workbook: Path, output: Path | None, options: dict, quiet: boo
         _err(f"error: {exc}")
         raise typer.Exit(1) from None
     finally:
-        charts.stop_workers()
+        if charts is not None:
+            charts.stop_workers()
     for path in result.outputs:
         sys.stdout.write(f"wrote {path}\n")
     sys.stdout.write(result.one_line() + "\n")
