@@ -5,7 +5,7 @@
 
 Generates workbooks of 20, 1,000 and 10,000 KPIs (with periods, problems,
 goals and risks) in a temporary folder, times each command with its peak memory
-(ru_maxrss of the child), and prints a Markdown table with the budget of each
+(ru_maxrss from wait4: the largest process of the run, chart workers included), and prints a Markdown table with the budget of each
 line from issue 6 and whether it is met.
 """
 
