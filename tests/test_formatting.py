@@ -130,3 +130,15 @@ def test_missed_amount_and_latin_name_spacing():
 
 def test_no_actual():
     assert sentence(compute_kpi(kpi(name="x", target=1))) == "x：本年无实际数据。"
+
+
+def test_points_in_a_sentence_keep_the_kpis_precision():
+    # 3.05 - 3.00 = 0.05 pp and 3.05 - 2.90 = 0.15 pp: rounded to one place they
+    # would read 0.1 and 0.2, disagreeing with the table row beside the sentence.
+    result = compute_kpi(kpi(name="转化率", unit="%", target=3, actual=3.05, prior_year=2.9))
+    assert (
+        sentence(result)
+        == "转化率3.05%，较目标3%高0.05个百分点，完成率101.7%，同比提升0.15个百分点。"
+    )
+    whole = compute_kpi(kpi(name="复购率", unit="%", target=33, actual=31.5, prior_year=29.5))
+    assert "低1.5个百分点" in sentence(whole) and "提升2.0个百分点" in sentence(whole)

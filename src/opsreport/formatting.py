@@ -139,8 +139,8 @@ def _abs_pct(fraction: Decimal) -> str:
     return fmt_pct(abs(fraction), 1)
 
 
-def _abs_pp(points: Decimal, lang: str) -> str:
-    return fmt_pp(abs(points), 1, lang=lang)
+def _abs_pp(points: Decimal, lang: str, places: int = 1) -> str:
+    return fmt_pp(abs(points), places, lang=lang)
 
 
 def sentence(result, lang: str = "zh", base_name: str | None = None) -> str:
@@ -151,6 +151,8 @@ def sentence(result, lang: str = "zh", base_name: str | None = None) -> str:
     unit = kpi.unit
     rate = kpi.is_rate
     lower = kpi.direction == "lower"
+    # Points at the KPI's own precision, like its table row: 3.05% vs 3% is 0.05 pp.
+    pp_places = max(1, kpi_places(kpi.target, kpi.actual, kpi.prior_year, kpi.next_target))
 
     def amount(value: Decimal | None) -> str:
         # Sentences write each figure at its own precision, as an analyst would: 较目标8亿元.
@@ -171,7 +173,7 @@ def sentence(result, lang: str = "zh", base_name: str | None = None) -> str:
         var = result.var_target
         good = result.good_vs_target
         size = (
-            _abs_pp(var, lang)
+            _abs_pp(var, lang, pp_places)
             if rate
             else (
                 _abs_pct(result.var_target_pct)
@@ -215,7 +217,7 @@ def sentence(result, lang: str = "zh", base_name: str | None = None) -> str:
                 parts.append("与上年持平")
             elif rate:
                 verb = "提升" if var > 0 else "下降"
-                parts.append(f"同比{verb}{_abs_pp(var, lang)}")
+                parts.append(f"同比{verb}{_abs_pp(var, lang, pp_places)}")
             elif result.var_prior_pct is not None:
                 verb = "增长" if var > 0 else "下降"
                 parts.append(f"同比{verb}{_abs_pct(result.var_prior_pct)}")
@@ -227,7 +229,7 @@ def sentence(result, lang: str = "zh", base_name: str | None = None) -> str:
             else:
                 word = "up" if var > 0 else "down"
                 size = (
-                    _abs_pp(var, lang)
+                    _abs_pp(var, lang, pp_places)
                     if rate
                     else (
                         _abs_pct(result.var_prior_pct)
