@@ -573,7 +573,15 @@ def goal_columns(lang: Lang) -> list[Col]:
             1.8 if zh else 1.9,
             True,
         ),
-        Col("{{ labels.change }}", "{{ goal.required_change }}", 2.2, True),
+        # The percent on its own line: "-4.5天（-9.3%）" wrapped after its minus sign.
+        Col(
+            "{{ labels.change }}",
+            "{{ goal.required_change_amount }}{% if goal.required_change_pct %}\n"
+            + ("（{{ goal.required_change_pct }}）" if zh else "({{ goal.required_change_pct }})")
+            + "{% endif %}",
+            2.2,
+            True,
+        ),
         Col("{{ labels.deadline }}", "{{ goal.deadline }}", 1.65),
         Col("{{ labels.owner }}", "{{ goal.owner }}", 1.1 if zh else 1.4),
         Col("{{ labels.measure }}", "{{ goal.measure }}", None),

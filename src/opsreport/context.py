@@ -506,20 +506,20 @@ def _goal(check: GoalCheck, lang: str) -> dict[str, Any]:
     places = f.kpi_places(check.baseline, goal.target)
     rate = parse_unit(unit).is_rate
     names = f.SMART_NAMES[lang]
+    change_pct = ""
     if check.required_change is None:
-        change = f.DASH
+        change_amount = change = f.DASH
     elif rate:
-        change = f.fmt_pp(check.required_change, max(places, 1), signed=True, lang=lang)
+        change_amount = change = f.fmt_pp(
+            check.required_change, max(places, 1), signed=True, lang=lang
+        )
     else:
-        change = (
+        change_amount = change = (
             "+" if check.required_change > 0 else "-" if check.required_change < 0 else ""
         ) + f.fmt_amount(abs(check.required_change), unit, places, lang)
         if check.required_change_pct is not None:
-            change += (
-                f"（{f.fmt_pct(check.required_change_pct, signed=True)}）"
-                if lang == "zh"
-                else f" ({f.fmt_pct(check.required_change_pct, signed=True)})"
-            )
+            change_pct = f.fmt_pct(check.required_change_pct, signed=True)
+            change += f"（{change_pct}）" if lang == "zh" else f" ({change_pct})"
     smart = [
         {
             "letter": letter,
@@ -540,6 +540,8 @@ def _goal(check: GoalCheck, lang: str) -> dict[str, Any]:
         "unit": unit,
         "direction": goal.direction,
         "required_change": change,
+        "required_change_amount": change_amount,
+        "required_change_pct": change_pct,
         "deadline": _date(goal.deadline),
         "owner": goal.owner or "",
         "measure": goal.measure or (check.kpi.source if check.kpi and check.kpi.source else ""),
