@@ -521,3 +521,52 @@ def test_check_covers_templates(tmp_path, make_workbook, basic_sheets, broken):
         f"{bad / broken}, {place} «{{{{ summary.opneing }}}}»: unknown name «opneing»"
         in failed.stdout
     )
+
+
+# --------------------------------------------------------------------------- the folder itself
+
+
+def test_a_template_folder_that_is_not_there_is_an_error_not_the_bundled_look(tmp_path):
+    """A misspelt --template path must not quietly give the standard report."""
+    runner = CliRunner()
+    out = tmp_path / "out.docx"
+    missing = tmp_path / "my-templtes"
+    for command in (
+        ["build", str(ZH_EXAMPLE), "--template", str(missing), "-o", str(out)],
+        ["plan", str(ZH_EXAMPLE), "-Q", "Q1", "--template", str(missing), "-o", str(out)],
+        ["check", str(ZH_EXAMPLE), "--template", str(missing)],
+    ):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 2, command
+        assert f"the template folder {missing} does not exist" in result.output
+        assert "opsreport templates export" in result.output
+    assert not out.exists()
+
+    a_file = tmp_path / "report.docx"
+    a_file.write_bytes(b"")
+    result = runner.invoke(
+        app, ["build", str(ZH_EXAMPLE), "--template", str(a_file), "-o", str(out)]
+    )
+    assert result.exit_code == 2 and "--template takes a folder, not a file" in result.output
+
+
+def test_a_folder_without_any_template_name_says_so(tmp_path):
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    (folder / "Report.docx").write_bytes(b"")  # a capital letter: not our name
+    result = CliRunner().invoke(
+        app,
+        [
+            "build",
+            str(ZH_EXAMPLE),
+            "--template",
+            str(folder),
+            "-f",
+            "md",
+            "-o",
+            str(tmp_path / "o.md"),
+        ],
+    )
+    assert result.exit_code == 0
+    assert "holds none of report.docx" in result.output
+    assert "rename Report.docx → report.docx" in result.output

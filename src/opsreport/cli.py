@@ -38,6 +38,22 @@ def _err(text: str) -> None:
     sys.stderr.write(text + "\n")
 
 
+def _template_folder(folder: Path | None) -> Path | None:
+    """A --template folder that exists; a notice when none of its files is a template."""
+    if folder is None:
+        return None
+    from opsreport.render.common import TemplateProblem, inspect_template_dir
+
+    try:
+        notices = inspect_template_dir(folder)
+    except TemplateProblem as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(2) from None
+    for notice in notices:
+        _err(f"warning: {notice}")
+    return folder
+
+
 def _fail_with(exc: Exception) -> typer.Exit:
     """Print every problem of a WorkbookError and return the exit to raise."""
     diagnostics = getattr(exc, "diagnostics", None)
@@ -219,7 +235,7 @@ def build(
     options = {
         "formats": formats,
         "lang": lang.value if lang else None,
-        "template_dir": template,
+        "template_dir": _template_folder(template),
         "charts": charts if charts is not None else formats != ("md",),
         "kpis_per_group": kpis_per_group,
     }
@@ -327,7 +343,7 @@ def check(
     if not files:
         _err("error: no .xlsx workbooks found in " + ", ".join(str(p) for p in paths))
         raise typer.Exit(1)
-    options = {"template_dir": template, "charts": not no_charts}
+    options = {"template_dir": _template_folder(template), "charts": not no_charts}
     results = run_all(
         check_one,
         [(path, options) for path in files],
@@ -408,6 +424,7 @@ def plan(
     if (quarter is None) == (not all_quarters):
         _err("error: give --quarter Q1…Q4 or --all-quarters")
         raise typer.Exit(2)
+    template = _template_folder(template)
     analysis = _analyze(workbook, quiet=quiet)
     try:
         quarters = (

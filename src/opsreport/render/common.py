@@ -54,6 +54,46 @@ def template_dirs(lang: str, user_dir: Path | None = None) -> list[Path]:
     return dirs
 
 
+TEMPLATE_NAMES = (
+    "report.docx",
+    "plan.docx",
+    "report.md.j2",
+    "report.html.j2",
+    "plan.md.j2",
+    "plan.html.j2",
+)
+
+
+def inspect_template_dir(folder: Path) -> list[str]:
+    """What is wrong with a ``--template`` folder: errors raise, notices are returned.
+
+    A misspelt path or a folder of wrongly named files would otherwise fall back on
+    the bundled templates without a word, and the user would take the result for
+    their own format.
+    """
+    folder = Path(folder)
+    if not folder.exists():
+        raise TemplateProblem(
+            f"the template folder {folder} does not exist — "
+            f"create it with `opsreport templates export {folder}`"
+        )
+    if not folder.is_dir():
+        raise TemplateProblem(
+            f"--template takes a folder, not a file ({folder}): put your {folder.name} in a "
+            f"folder and give that folder (see `opsreport templates export`)"
+        )
+    present = {p.name for p in folder.iterdir() if p.is_file()}
+    if present & set(TEMPLATE_NAMES):
+        return []
+    lowered = {name.lower(): name for name in present}
+    near = [f"{lowered[n.lower()]} → {n}" for n in TEMPLATE_NAMES if n.lower() in lowered]
+    hint = f"; rename {', '.join(near)}" if near else ""
+    return [
+        f"the template folder {folder} holds none of {', '.join(TEMPLATE_NAMES)} "
+        f"(names are exact), so the bundled templates are used{hint}"
+    ]
+
+
 def find_template(name: str, lang: str, user_dir: Path | None = None) -> Path:
     for directory in template_dirs(lang, user_dir):
         candidate = directory / name
