@@ -693,9 +693,9 @@ def build_body(doc, lang: Lang) -> None:
     # Problems and their causes, grouped by area.
     b.tag("if sections.problems")
     b.p("{{ labels.problems }}", "Heading1")
-    b.tag('for area, items in problems | groupby("area")')
-    b.p("{{ area or labels.problems }}", "Heading2")
-    b.tag("for problem in items")
+    b.tag("for area in problem_areas")
+    b.p("{{ area.area or labels.problems }}", "Heading2")
+    b.tag("for problem in area.problems")
     b.p("{{ problem.problem }}", "Problem")
     for field, label in (
         ("figures", "related"),

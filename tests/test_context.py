@@ -10,6 +10,8 @@ from opsreport.api import analyze
 from opsreport.build import build_report
 from opsreport.context import build_context
 
+from .conftest import ZH_EXAMPLE
+
 TODAY = dt.date(2027, 1, 15)
 
 
@@ -69,3 +71,17 @@ def test_the_summary_sentence_reaches_every_format(make_workbook, tmp_path):
     assert expected in by_suffix[".md"].read_text(encoding="utf-8")
     assert expected in by_suffix[".html"].read_text(encoding="utf-8")
     assert any(expected in p.text for p in Document(by_suffix[".docx"]).paragraphs)
+
+
+def test_problem_areas_keep_the_workbook_order():
+    context = build_context(analyze(ZH_EXAMPLE).metrics, "zh", today=TODAY)
+    assert [a["area"] for a in context["problem_areas"]] == ["流量", "用户", "商品", "组织"]
+    assert sum(len(a["problems"]) for a in context["problem_areas"]) == len(context["problems"])
+
+
+def test_rate_kpis_have_no_relative_variance_value():
+    rows = {k["name"]: k for k in build_context(analyze(ZH_EXAMPLE).metrics, "zh")["kpis"]}
+    assert rows["毛利率"]["var_target_pct"] == "–"
+    assert rows["毛利率"]["var_target_pct_value"] is None
+    assert rows["毛利率"]["var_prior_pct_value"] is None
+    assert rows["直接利润"]["var_target_pct_value"] == 0.04625

@@ -255,9 +255,9 @@ def _kpi_row(result: KpiResult, lang: str) -> dict[str, Any]:
         "next_target_value": _float(kpi.next_target),
         "attainment_value": _float(result.attainment),
         "var_target_value": _float(result.var_target),
-        "var_target_pct_value": _float(result.var_target_pct),
+        "var_target_pct_value": None if rate else _float(result.var_target_pct),
         "var_prior_value": _float(result.var_prior),
-        "var_prior_pct_value": _float(result.var_prior_pct),
+        "var_prior_pct_value": None if rate else _float(result.var_prior_pct),
         "share_value": _float(result.share),
     }
 
@@ -498,6 +498,15 @@ def _problems(metrics: Metrics, rows: dict[str, dict[str, Any]], lang: str) -> l
             }
         )
     return items
+
+
+def _areas(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Problems by area, areas in the order the workbook first names them (Jinja's
+    groupby would sort them alphabetically)."""
+    areas: dict[str, list[dict[str, Any]]] = {}
+    for problem in problems:
+        areas.setdefault(problem["area"] or "", []).append(problem)
+    return [{"area": area, "problems": items} for area, items in areas.items()]
 
 
 def _goal(check: GoalCheck, lang: str) -> dict[str, Any]:
@@ -771,6 +780,7 @@ def build_context(
         else f"{meta.org or 'Operations'} {meta.year or ''} review and {meta.plan_year or ''} plan"
     )
     goals = [_goal(check, lang) for check in metrics.goals]
+    problems = _problems(metrics, rows, lang)
     context: dict[str, Any] = {
         "lang": lang,
         "labels": LABELS[lang],
@@ -789,7 +799,8 @@ def build_context(
         "quarters": _quarters(metrics, lang),
         "quarters_more": max(0, len([q for q in metrics.quarters if len(q.points) >= 2]) - 8),
         "breakdowns": _breakdowns(metrics, lang),
-        "problems": _problems(metrics, rows, lang),
+        "problems": problems,
+        "problem_areas": _areas(problems),
         "goals": goals,
         "goals_not_smart": [g for g in goals if not g["is_smart"]],
         "tasks": _tasks(metrics),
