@@ -570,3 +570,39 @@ def test_a_folder_without_any_template_name_says_so(tmp_path):
     assert result.exit_code == 0
     assert "holds none of report.docx" in result.output
     assert "rename Report.docx → report.docx" in result.output
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        (
+            "{% for c in resources.categories %}{% for i in c.items %}{{ i.item }}{% endfor %}{% endfor %}",
+            'write x["items"]',
+        ),
+        (
+            "{%tr for k in kpis %}\n{{ k.name }}\n{%tr endfor %}\n",
+            "is a tag of Word templates only",
+        ),
+        ("{% for k in meta.year %}{{ k }}{% endfor %}", "needs a list"),
+    ],
+)
+def test_markdown_mistakes_get_advice_not_python_errors(tmp_path, template, message):
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    (folder / "report.md.j2").write_text(template, encoding="utf-8")
+    result = CliRunner().invoke(
+        app,
+        [
+            "build",
+            str(ZH_EXAMPLE),
+            "-f",
+            "md",
+            "--template",
+            str(folder),
+            "-o",
+            str(tmp_path / "o.md"),
+        ],
+    )
+    assert result.exit_code == 1
+    assert message in result.output and "report.md.j2, line 1" in result.output
+    assert "Traceback" not in result.output and "TypeError" not in result.output

@@ -402,6 +402,12 @@ def _explain(exc: BaseException, context: Mapping[str, Any] | None, kind: str) -
                 "a block is never closed — every {% if %} needs an {% endif %} and "
                 "every {% for %} an {% endfor %}"
             )
+        word_tag = re.match(r"Encountered unknown tag '(p|tr|tc)'", message)
+        if word_tag and kind != "docx":
+            return (
+                f"{{%{word_tag.group(1)} … %}} is a tag of Word templates only; in a Markdown or "
+                "HTML template write {% for … %}, {% if … %} and {% endfor %}, {% endif %}"
+            )
         if message.startswith("Encountered unknown tag"):
             return (
                 f"template syntax error: {message} — every {{% if %}} needs an {{% endif %}} and "
@@ -427,6 +433,16 @@ def _explain(exc: BaseException, context: Mapping[str, Any] | None, kind: str) -
         )
     if isinstance(exc, FilterMisuse):
         return message
+    if isinstance(exc, TypeError) and "builtin_function_or_method" in message:
+        return (
+            "a name such as items, keys or values is also a built-in method of the data, so "
+            '«x.items» is not the list: write x["items"] (for example {% for i in c["items"] %})'
+        )
+    if isinstance(exc, TypeError) and "is not iterable" in message:
+        return (
+            "{% for … in … %} needs a list, and this value is a single item or a number — "
+            "`opsreport context WORKBOOK` shows which names are lists"
+        )
     return f"{type(exc).__name__}: {message}"
 
 
