@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from opsreport.cli import app
 
-from .conftest import EN_EXAMPLE, ZH_EXAMPLE
+from .conftest import EN_EXAMPLE, EXAMPLES, ZH_EXAMPLE
 
 runner = CliRunner()
 
@@ -153,3 +153,11 @@ def test_batch_build_of_a_folder_continues_past_a_failure(tmp_path, make_workboo
     assert sorted(p.name for p in out.glob("*.md")) == ["store0.md", "store1.md", "store2.md"]
     assert "3 built, 1 failed" in result.stdout
     assert "broken.xlsx › kpis › B2: actual: not a number ('abc')" in result.stderr
+
+
+def test_check_passes_on_the_bundled_examples():
+    """What a team's CI runs: every example renders (report, plan drafts, all formats, charts)."""
+    result = run("check", EXAMPLES, "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert "2 passed, 0 failed" in result.stdout
+    assert result.stdout.count("ok   ") == 2
