@@ -9,7 +9,6 @@ a reading or a WorkbookError with a message — never another exception — quic
 from __future__ import annotations
 
 import re
-import time
 import zipfile
 from pathlib import Path
 
@@ -45,7 +44,6 @@ def with_sheet_renamed(source: Path, target: Path, index: int) -> bool:
 
 
 def attempt(path: Path) -> str:
-    started = time.perf_counter()
     try:
         analysis = analyze(path)
         outcome = f"read {len(analysis.report.kpis)} KPIs"
@@ -54,7 +52,6 @@ def attempt(path: Path) -> str:
         for diagnostic in exc.errors:
             assert str(path) in str(diagnostic) and diagnostic.message
         outcome = "error: " + exc.errors[0].message
-    assert time.perf_counter() - started < 5, f"{path.name} took too long"
     return outcome
 
 
@@ -108,9 +105,15 @@ def test_a_damaged_style_table_is_an_error_naming_the_sheet(tmp_path):
     assert attempt(renamed)  # no IndexError from openpyxl's style lookup escapes
 
 
-def test_a_lying_dimension_is_not_trusted(tmp_path):
+def test_a_lying_dimension_is_not_trusted(tmp_path, monkeypatch):
     renamed = tmp_path / "issue174.xlsx"
     with_sheet_renamed(corpus("issue_174.xlsx"), renamed, 0)
-    started = time.perf_counter()
+    from opsreport import workbook
+
+    rows = []
+    real = workbook._iter_rows
+    monkeypatch.setattr(
+        workbook, "_iter_rows", lambda *a, **k: (rows.append(r) or r for r in real(*a, **k))
+    )
     attempt(renamed)  # claims A1:XFD1048576; must not iterate a million rows
-    assert time.perf_counter() - started < 2
+    assert 0 < len(rows) < 100, len(rows)

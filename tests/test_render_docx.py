@@ -9,7 +9,6 @@ import shutil
 import struct
 import subprocess
 import sys
-import time
 import zlib
 from io import BytesIO
 from pathlib import Path
@@ -344,47 +343,50 @@ def test_committed_templates_match_the_script(monkeypatch):
             )
 
 
-@pytest.mark.slow
-def test_rendering_time_grows_linearly_with_rows(zh_context):
-    """docxtpl's one-piece move of the body into the document was quadratic in lxml."""
+def test_rendering_never_takes_lxmls_quadratic_move(monkeypatch, zh_context):
+    """docxtpl moves the rendered body into the document with one lxml replace,
+    quadratic in the number of paragraphs (4,000 KPI rows: 0.9 s, 8,000: 3.5 s).
+    Our template class parses the document once instead; this proves the slow
+    path is never taken with the installed python-docx. The timing itself is in
+    benchmarks/run.py (per-KPI growth from 1,000 to 10,000 KPIs)."""
+    from docxtpl import DocxTemplate
 
-    def timed(copies: int) -> float:
-        group = dict(zh_context["groups"][0])
-        group["kpis"] = group["kpis"] * copies
-        context = {**zh_context, "groups": [group]}
-        best = float("inf")
-        for _ in range(2):
-            start = time.perf_counter()
-            render_docx(context)
-            best = min(best, time.perf_counter() - start)
-        return best
+    def quadratic(self, tree):
+        raise AssertionError("docxtpl's own map_tree was called")
 
-    timed(4)  # warm up imports and caches
-    small, large = timed(200), timed(400)  # 1,000 and 2,000 KPIs: a bullet and a row each
-    assert large < small * 2.4, (small, large)
+    monkeypatch.setattr(DocxTemplate, "map_tree", quadratic)
+    group = dict(zh_context["groups"][0])
+    group["kpis"] = group["kpis"] * 40
+    document = Document(BytesIO(render_docx({**zh_context, "groups": [group]})))
+    rows = sum(len(table.rows) for table in document.tables)
+    assert rows > 200
 
 
-def test_moving_the_rendered_body_into_the_document_is_linear():
-    """lxml moves a tree full of xml:space attributes between documents in quadratic time."""
+def test_moving_the_rendered_body_gives_what_docxtpl_gives():
+    """The linear move yields the same document as docxtpl's own, paragraph by paragraph."""
+    from docxtpl import DocxTemplate
     from lxml import etree
 
     from opsreport.render.docx import _template_class
 
-    paragraph = '<w:p><w:r><w:t xml:space="preserve">x </w:t></w:r></w:p>'
-
-    def timed(count: int) -> float:
+    body = (
+        f'<w:body xmlns:w="{nsmap["w"]}">'
+        + "".join(
+            f'<w:p><w:r><w:t xml:space="preserve">x{n} </w:t></w:r></w:p>' for n in range(300)
+        )
+        + "</w:body>"
+    )
+    documents = []
+    for mover in (_template_class().map_tree, DocxTemplate.map_tree):
         tpl = _template_class()(str(ROOT / "src/opsreport/templates/zh/report.docx"))
         tpl.get_docx()
-        tree = etree.fromstring(f'<w:body xmlns:w="{nsmap["w"]}">{paragraph * count}</w:body>')
-        start = time.perf_counter()
-        tpl.map_tree(tree)
-        elapsed = time.perf_counter() - start
-        assert len(tpl.docx.paragraphs) == count
-        return elapsed
-
-    timed(1000)
-    small, large = min(timed(40_000) for _ in range(2)), min(timed(80_000) for _ in range(2))
-    assert large < small * 2.6, (small, large)
+        mover(tpl, etree.fromstring(body))
+        documents.append(tpl.docx)
+    ours, theirs = documents
+    assert [p.text for p in ours.paragraphs] == [p.text for p in theirs.paragraphs]
+    assert [p.text for p in ours.paragraphs][:2] == ["x0 ", "x1 "]
+    assert len(ours.paragraphs) == 300
+    assert etree.tostring(ours.element.body) == etree.tostring(theirs.element.body)
 
 
 # --------------------------------------------------------------------------- LibreOffice

@@ -7,7 +7,6 @@ there is one; nothing raises past the CLI; nothing is written to the input.
 from __future__ import annotations
 
 import importlib.util
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -41,7 +40,6 @@ def test_each_broken_workbook_gets_a_clear_message(corpus, name):
     _, outcome, fragment, cell = bad.CASES[name]
     path = corpus[name]
     before = path.read_bytes()
-    started = time.perf_counter()
     if outcome == "fails":
         with pytest.raises(WorkbookError) as info:
             analyze(path)
@@ -55,7 +53,6 @@ def test_each_broken_workbook_gets_a_clear_message(corpus, name):
         analysis = analyze(path)
         messages = [str(w) for w in analysis.warnings]
         assert not fragment or any(fragment in m for m in messages), messages
-    assert time.perf_counter() - started < 5
     assert path.read_bytes() == before  # the input is never written to
 
 
@@ -86,7 +83,7 @@ def test_serials_text_and_weeks_read_correctly(corpus):
     ]
 
 
-def test_a_hostile_multi_megabyte_file_is_refused_quickly(tmp_path):
+def test_a_hostile_multi_megabyte_file_is_refused_quickly(tmp_path, monkeypatch):
     import zipfile
 
     path = tmp_path / "hostile.xlsx"
@@ -94,10 +91,16 @@ def test_a_hostile_multi_megabyte_file_is_refused_quickly(tmp_path):
         archive.writestr("xl/workbook.xml", "<workbook/>")
         for n in range(4):  # 4 × 256 MB of zeros, ~1 MB compressed
             archive.writestr(f"xl/worksheets/sheet{n}.xml", b"0" * (256 * 1024 * 1024))
-    started = time.perf_counter()
+    read = []
+    real_open = zipfile.ZipFile.open
+    monkeypatch.setattr(
+        zipfile.ZipFile,
+        "open",
+        lambda self, name, *a, **k: read.append(name) or real_open(self, name, *a, **k),
+    )
     with pytest.raises(WorkbookError, match="zip bomb"):
         analyze(path)
-    assert time.perf_counter() - started < 1
+    assert not read, "refused from the zip directory, before any part is inflated"
 
 
 # --------------------------------------------------------------------------- properties
