@@ -12,6 +12,7 @@ from opsreport.formatting import (
     fmt_number,
     fmt_pct,
     fmt_pp,
+    fmt_threshold,
     round_half_up,
     sentence,
 )
@@ -142,3 +143,20 @@ def test_points_in_a_sentence_keep_the_kpis_precision():
     )
     whole = compute_kpi(kpi(name="复购率", unit="%", target=33, actual=31.5, prior_year=29.5))
     assert "低1.5个百分点" in sentence(whole) and "提升2.0个百分点" in sentence(whole)
+
+
+@pytest.mark.parametrize(
+    ("kind", "operator", "limit", "unit", "lang", "text"),
+    [
+        ("value", ">", D(47), "天", "zh", "> 47天"),
+        ("value", ">=", D("9.5"), "%", "zh", "≥ 9.5%"),
+        ("value", "<", D("7.5"), "亿元", "zh", "< 7.5亿元"),
+        ("value", "<=", D(1250), "tickets", "en", "≤ 1,250 tickets"),
+        ("value", ">", D(15), "USD", "en", "> 15 USD"),
+        ("value", "<", D(3), "", "en", "< 3"),
+        ("dev", ">", D(8), "亿元", "zh", "偏离目标 > 8%"),
+        ("dev", ">=", D("7.5"), "USD m", "en", "≥ 7.5% off target"),
+    ],
+)
+def test_a_trigger_reads_in_the_kpis_unit(kind, operator, limit, unit, lang, text):
+    assert fmt_threshold(kind, operator, limit, unit, lang) == text

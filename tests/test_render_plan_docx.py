@@ -90,7 +90,7 @@ def test_only_tasks_of_the_quarter_are_listed_and_those_crossing_it_are_marked(z
 
 def test_triggered_risks_and_the_warning_line_come_from_the_actuals(zh_q1):
     risks = next(table_with_header(zh_q1, "#"))
-    assert row_of(risks, "R1")[7:10] == ["> 47", "48.5天", "⚠ 已触发"]
+    assert row_of(risks, "R1")[7:10] == ["> 47天", "48.5天", "⚠ 已触发"]
     monitoring = next(t for t in zh_q1.tables if t.rows[0].cells[-1].text == "预警规则")
     # 1.85亿元 × (1 − 8%) = 1.702 → 1.70亿元 (higher is better: the line is below the target)
     assert row_of(monitoring, "直接利润达到9.5亿元")[1:3] == ["1.85亿元", "1.70亿元"]

@@ -688,7 +688,11 @@ def _risk(
         "level": result.level,
         "level_label": f.RISK_LEVELS[lang][result.level],
         "kpi": kpi.name if kpi else "",
-        "threshold": risk.threshold.text if risk.threshold else "",
+        "threshold": f.fmt_threshold(
+            risk.threshold.kind, risk.threshold.operator, risk.threshold.limit, kpi.unit, lang
+        )
+        if risk.threshold and kpi
+        else "",
         "observed": observed,
         "triggered": result.triggered,
         "status": status,

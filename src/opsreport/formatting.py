@@ -19,6 +19,7 @@ __all__ = [
     "fmt_number",
     "fmt_pct",
     "fmt_pp",
+    "fmt_threshold",
     "kpi_places",
     "round_half_up",
     "sentence",
@@ -99,6 +100,26 @@ def fmt_pp(points: Decimal | None, places: int = 1, signed: bool = False, lang: 
     sign = "+" if signed and value > 0 else ""
     number = f"{sign}{fmt_number(value, places)}"
     return f"{number}个百分点" if lang == "zh" else f"{number} pp"
+
+
+_OPERATORS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥"}
+
+
+def fmt_threshold(
+    kind: str, operator: str, limit: Decimal, unit: str = "", lang: str = "zh"
+) -> str:
+    """A risk trigger with its unit, so it reads against the KPI's figure beside it.
+
+    ``>= 9.5`` on a percent KPI is ``≥ 9.5%``; a deviation trigger ``dev > 8%``
+    reads 偏离目标 > 8% / > 8% off target.
+    """
+    sign = _OPERATORS.get(operator, operator)
+    if kind == "dev":
+        limit_text = f"{fmt_number(limit)}%"
+        return (
+            f"偏离目标 {sign} {limit_text}" if lang == "zh" else f"{sign} {limit_text} off target"
+        )
+    return f"{sign} {fmt_amount(limit, unit, lang=lang)}"
 
 
 def fmt_delta(
