@@ -260,7 +260,7 @@ def define_styles(doc, lang: Lang) -> None:
                   f'{spacing(0, 0, 300)}<w:ind w:left="113" w:right="113"/><w:jc w:val="left"/>',
                   rpr=f'<w:color w:val="{RED}"/>'),
         style_xml("Chart", "Chart", next_style="Caption", qformat=True,
-                  ppr=f'<w:keepNext/>{spacing(6, 0, 240)}<w:jc w:val="center"/>'),
+                  ppr=f'{spacing(6, 8, 240)}<w:jc w:val="center"/>'),
         style_xml("Caption", "caption", next_style="Normal", priority=35, qformat=True,
                   ppr=f'{spacing(2, 10, 240)}<w:jc w:val="center"/>',
                   rpr=f'<w:color w:val="595959"/>{size(9)}'),
@@ -361,16 +361,16 @@ class Col:
     flex: float = 1.0
 
 
-def widths(cols: list[Col]) -> list[int]:
-    """Column widths in twips summing to the text width exactly."""
+def widths(cols: list[Col], total: int = TEXT_W) -> list[int]:
+    """Column widths in twips summing to ``total`` (the text width) exactly."""
     fixed = sum(cm(c.width) for c in cols if c.width is not None)
     flexible = [c for c in cols if c.width is None]
-    rest = TEXT_W - fixed
+    rest = total - fixed
     weight = sum(c.flex for c in flexible)
     if flexible and rest < cm(1.5) * len(flexible):
         raise SystemExit(f"columns too wide: {[c.header for c in cols]}")
     result = [cm(c.width) if c.width is not None else int(rest * c.flex / weight) for c in cols]
-    result[cols.index(flexible[0]) if flexible else -1] += TEXT_W - sum(result)
+    result[cols.index(flexible[0]) if flexible else -1] += total - sum(result)
     return result
 
 
@@ -413,8 +413,9 @@ def table(
     total: list[str] | None = None,
     detail: list[str] | None = None,
     keep: bool = False,
+    width: int = TEXT_W,
 ) -> str:
-    """A full-width table: a repeated dark header row, a ``{%tr for %}`` row loop, a total row.
+    """A table (full width unless ``width`` says less): a repeated dark header row, a ``{%tr for %}`` row loop, a total row.
 
     ``detail`` (prebuilt runs) adds a second, full-width row to each item of the loop,
     kept on the page with the first and not ruled off from it. ``keep`` keeps the
@@ -424,7 +425,7 @@ def table(
     """
     if keep and total is None:
         raise ValueError("keep needs a total row")
-    sizes = widths(cols)
+    sizes = widths(cols, width)
     text_style, number_style, header_style = (
         ("TableTextSmall", "TableNumberSmall", "TableHeaderSmall")
         if small
@@ -463,7 +464,7 @@ def table(
     rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{body}</w:tr>")
     if detail:
         rows.append(
-            f'<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w="{TEXT_W}" w:type="dxa"/>'
+            f'<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>'
             f'<w:gridSpan w:val="{len(cols)}"/><w:tcBorders><w:top w:val="nil"/></w:tcBorders></w:tcPr>'
             f'<w:p><w:pPr><w:pStyle w:val="{text_style}"/><w:spacing w:after="40"/>'
             f'<w:ind w:left="{sizes[0]}"/></w:pPr>{"".join(detail)}</w:p></w:tc></w:tr>'
@@ -478,7 +479,7 @@ def table(
     pad = 34 if small else 57  # cell padding: 0.06 cm in the wide tables, else 0.1 cm
     tblpr = (
         '<w:tblPr><w:tblStyle w:val="ReportTable"/>'
-        f'<w:tblW w:w="{TEXT_W}" w:type="dxa"/><w:tblInd w:w="0" w:type="dxa"/>'
+        f'<w:tblW w:w="{width}" w:type="dxa"/><w:tblInd w:w="0" w:type="dxa"/>'
         '<w:tblLayout w:type="fixed"/>'
         f'<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="{pad}" w:type="dxa"/>'
         f'<w:bottom w:w="28" w:type="dxa"/><w:right w:w="{pad}" w:type="dxa"/></w:tblCellMar>'
@@ -511,14 +512,50 @@ class Body:
         return run(self.lang, text, **kw)
 
     def chart(self, key: str) -> None:
-        """A chart picture with its caption, left out when that chart was not drawn."""
+        """A chart picture, left out when that chart was not drawn.
+
+        No caption: the picture carries its title (IBCS) and a caption repeated it.
+        """
         self.tag(f"if {key} in images")
         self.p("{{ images[" + key + "] }}", "Chart")
-        self.p("{{ charts[" + key + "].title }}", "Caption")
         self.tag("endif")
 
     def table(self, cols: list[Col], loop: str, **kw: Any) -> None:
         self.add(table(self.lang, cols, loop, **kw))
+
+
+def quarter_table(b: Body) -> None:
+    """The quarters of a KPI, without the plan or prior-year columns it has no figures for.
+
+    One table per case under ``{%p if %}``: each stays a plain table to restyle in Word
+    (Word has no conditional column). A table with fewer columns is narrower, so that its
+    figures stay near their period.
+    """
+    period = Col("{{ labels.period }}", "{{ row.period }}", None)
+    actual = Col("{{ labels.ac }}", "{{ row.actual }}", 2.2, True)
+    target = Col("{{ labels.pl }}", "{{ row.target }}", 2.2, True)
+    prior = Col("{{ labels.py }}", "{{ row.prior_year }}", 2.2, True)
+    attainment = Col("{{ labels.attainment }}", "{{ row.attainment }}", 2.0, True)
+    delta_prior = Col(
+        "{{ labels.dpy }}", "{{r row.delta_prior | good(row.good_prior) }}", 2.4, True
+    )
+    qoq = Col("{{ labels.qoq }}", "{{ row.qoq }}", 2.4, True)
+    cases = [
+        ("if q.has_target and q.has_prior_year", [target, prior, attainment, delta_prior]),
+        ("elif q.has_target", [target, attainment]),
+        ("elif q.has_prior_year", [prior, delta_prior]),
+        ("else", []),
+    ]
+    for tag, middle in cases:
+        b.tag(tag)
+        numbers = [actual, *middle, qoq]
+        if len(middle) == 4:
+            b.table([period, *numbers], "for row in q.rows")
+            continue
+        period_col = Col(period.header, period.cell, 3.0)
+        numbers = [Col(c.header, c.cell, None, True) for c in numbers]
+        b.table([period_col, *numbers], "for row in q.rows", width=cm(3.0 + 3.2 * len(numbers)))
+    b.tag("endif")
 
 
 def kpi_columns(lang: Lang) -> list[Col]:
@@ -639,18 +676,7 @@ def build_body(doc, lang: Lang) -> None:
     b.p("{{ q.summary }}", "LeadIn")
     b.tag("endif")
     b.chart("q.chart")
-    b.table(
-        [
-            Col("{{ labels.period }}", "{{ row.period }}", None),
-            Col("{{ labels.ac }}", "{{ row.actual }}", 2.2, True),
-            Col("{{ labels.pl }}", "{{ row.target }}", 2.2, True),
-            Col("{{ labels.py }}", "{{ row.prior_year }}", 2.2, True),
-            Col("{{ labels.attainment }}", "{{ row.attainment }}", 2.0, True),
-            Col("{{ labels.dpy }}", "{{r row.delta_prior | good(row.good_prior) }}", 2.4, True),
-            Col("{{ labels.qoq }}", "{{ row.qoq }}", 2.4, True),
-        ],
-        "for row in q.rows",
-    )
+    quarter_table(b)
     b.tag("endfor")
     b.tag("endif")
 

@@ -355,6 +355,19 @@ def test_breakdown_and_quarterly_charts():
     assert trend.width_cm <= 16
 
 
+def test_the_quarterly_key_names_only_the_scenarios_drawn():
+    points = [
+        PeriodValue("P01", Period(2026, q), Decimal(a), None, None)
+        for q, a in enumerate(["1.8", "2.0", "2.1"], start=1)
+    ]
+    actual_only = charts.quarterly_chart(quarter_series(ZH_KPIS[0], points, 2026), "en")
+    assert "AC" in texts(actual_only.svg)
+    assert not {"PY", "PL"} & set(texts(actual_only.svg))
+    with_plan = [PeriodValue(v.kpi, v.period, v.actual, Decimal(2), None) for v in points]
+    shown = texts(charts.quarterly_chart(quarter_series(ZH_KPIS[0], with_plan, 2026), "en").svg)
+    assert {"AC", "PL"} <= set(shown) and "PY" not in shown
+
+
 def test_nothing_to_draw_gives_none():
     no_target = [compute_kpi(kpi("N", "无目标", "万元", None, 5))]
     assert charts.attainment_chart(no_target, "zh") is None

@@ -85,3 +85,23 @@ def test_rate_kpis_have_no_relative_variance_value():
     assert rows["毛利率"]["var_target_pct_value"] is None
     assert rows["毛利率"]["var_prior_pct_value"] is None
     assert rows["直接利润"]["var_target_pct_value"] == 0.04625
+
+
+def quarterly(make_workbook, targets):
+    """One KPI (万元, sum) with four quarters of actuals 10, 20, 30, 40 and the given targets."""
+    periods = [["kpi", "period", "actual", "target"]]
+    periods += [["K", f"Q{n}", 10 * n, t] for n, t in enumerate(targets, start=1)]
+    kpis = [["id", "name", "unit", "target", "actual"], ["K", "营收", "万元", 100, 100]]
+    metrics = analyze(make_workbook({"kpis": kpis, "periods": periods})).metrics
+    return build_context(metrics, "zh", today=TODAY)["quarters"][0]
+
+
+def test_the_quarter_sentence_names_the_quarters_that_missed(make_workbook):
+    some = quarterly(make_workbook, [12, 18, 35, 40])  # Q1 and Q3 missed
+    assert some["summary"].endswith("；Q1、Q3未达季度目标。")
+    assert some["has_target"] and not some["has_prior_year"]
+    every = quarterly(make_workbook, [11, 21, 31, 41])
+    assert every["summary"].endswith("；各季度均未达季度目标。")
+    none = quarterly(make_workbook, [None, None, None, None])
+    assert none["summary"].endswith("最弱的是Q1（10万元）。")
+    assert not none["has_target"]

@@ -279,14 +279,15 @@ def test_english_example_renders_with_english_labels():
     assert "目标" not in all_text(doc).replace(context["meta"]["title"], "")
 
 
-def test_charts_become_pictures_with_captions_and_alt_text(zh_context):
+def test_charts_become_pictures_with_alt_text_and_no_repeated_title(zh_context):
     charts = {
         "attainment": fake_chart("attainment", "指标完成率"),
         "quarterly:P01": fake_chart("quarterly:P01", "季度趋势：直接利润"),
     }
     doc = Document(BytesIO(render_docx(zh_context, charts)))
     assert len(doc.inline_shapes) == 2
-    assert style_of(doc, "Caption") == ["指标完成率", "季度趋势：直接利润"]
+    assert style_of(doc, "Caption") == []  # the picture carries its title
+    assert len([p for p in doc.paragraphs if p.style.name == "Chart"]) == 2
     described = [s._inline.docPr.get("descr") for s in doc.inline_shapes]
     assert described == ["alt 指标完成率", "alt 季度趋势：直接利润"]
 
@@ -411,3 +412,41 @@ def test_libreoffice_converts_the_report_to_pdf(tmp_path, zh_context):
         ).stdout
         assert "直接利润" in text
         assert "一、经营成果与目标达成" in text.replace(" ", "")
+
+
+def test_quarterly_tables_leave_out_the_columns_without_figures():
+    """The en example's periods hold actuals only: no PL, PY, attainment or ΔPY columns of dashes."""
+    en_doc = Document(BytesIO(render_docx(context_of(EN_EXAMPLE))))
+    zh_doc = Document(BytesIO(render_docx(context_of(ZH_EXAMPLE))))
+    headers = lambda doc: [  # noqa: E731
+        [c.text for c in t.rows[0].cells]
+        for t in doc.tables
+        if t.rows[0].cells[0].text in {"Period", "期间"}
+    ]
+    assert headers(en_doc) and all(h == ["Period", "AC", "QoQ"] for h in headers(en_doc))
+    assert headers(zh_doc) and all(
+        h == ["期间", "实际", "目标", "上年", "完成率", "同比", "环比"] for h in headers(zh_doc)
+    )
+    first = next(t for t in en_doc.tables if t.rows[0].cells[0].text == "Period")
+    assert [c.text for c in first.rows[2].cells] == ["2026Q2", "70.0%", "+0.9 pp"]
+    widths = [int(w) for w in first._tbl.xpath("./w:tblGrid/w:gridCol/@w:w")]
+    assert len(widths) == 3 and sum(widths) < 9412 / 2 + 1000  # narrow: no empty columns
+
+
+def test_short_tables_stay_on_one_page_with_the_chart_above(zh_context):
+    group = dict(zh_context["groups"][0])
+    group["kpis"] = group["kpis"] * 5  # a long KPI table: it may break, header repeated
+    context = {**zh_context, "groups": [group]}
+    doc = Document(
+        BytesIO(render_docx(context, {"quarterly:P01": fake_chart("quarterly:P01", "季度趋势")}))
+    )
+
+    def keeps(row) -> list[bool]:
+        return [p.paragraph_format.keep_with_next is True for c in row.cells for p in c.paragraphs]
+
+    quarter = next(t for t in doc.tables if t.rows[0].cells[0].text == "期间")
+    assert all(all(keeps(r)) for r in quarter.rows[:-1]) and not any(keeps(quarter.rows[-1]))
+    above = quarter._tbl.getprevious()
+    assert above.xpath(".//w:drawing") and above.xpath("./w:pPr/w:keepNext")
+    long = next(t for t in doc.tables if len(t.rows) > 12)
+    assert not any(keeps(long.rows[len(long.rows) // 2]))

@@ -703,7 +703,7 @@ def quarterly_chart(series: QuarterSeries, lang: str) -> Chart | None:
     name = f"quarterly:{kpi.key}"
     with _style(name):
         width_in = 14.0 / CM_PER_INCH
-        height_in = 2.9
+        height_in = 2.3
         fig, _ = _new_figure(width_in, height_in)
         fig.subplots_adjust(
             left=0.25 / width_in,
@@ -760,33 +760,46 @@ def quarterly_chart(series: QuarterSeries, lang: str) -> Chart | None:
         ax.set_yticks([])
         _plain_axes(ax)
         ax.axhline(0, color=BASELINE, linewidth=0.8, zorder=4)
-        _scenario_key(fig, lang, width_in, height_in)
+        _scenario_key(
+            fig,
+            lang,
+            width_in,
+            height_in,
+            prior=any(p.prior_year is not None for p in points),
+            plan=any(p.target is not None for p in points),
+        )
         unit = kpi.unit.strip() if kpi.unit else ""
         subtitle = _t(lang, "quarterly_sub", unit=unit) if unit else ""
         _header(fig, width_in, height_in, _short(title, 40), subtitle)
         return _finish(fig, name, title, width_in, alt)
 
 
-def _scenario_key(fig: Any, lang: str, width_in: float, height_in: float) -> None:
+def _scenario_key(
+    fig: Any, lang: str, width_in: float, height_in: float, *, prior: bool, plan: bool
+) -> None:
     """AC / PY / PL swatches, right-aligned in the subtitle band (the columns overlap, so
-    direct labels would collide)."""
+    direct labels would collide); a scenario the chart does not draw has no swatch."""
     from matplotlib.patches import Patch
 
-    handles = [
-        Patch(facecolor=AC_COLOR, label=_t(lang, "ac") + (" AC" if lang == "zh" else "")),
-        Patch(facecolor=PY_COLOR, label=_t(lang, "py") + (" PY" if lang == "zh" else "")),
-        Patch(
-            facecolor="white",
-            edgecolor=PL_EDGE,
-            linewidth=0.9,
-            label=_t(lang, "pl") + (" PL" if lang == "zh" else ""),
-        ),
-    ]
+    handles = [Patch(facecolor=AC_COLOR, label=_t(lang, "ac") + (" AC" if lang == "zh" else ""))]
+    if prior:
+        handles.append(
+            Patch(facecolor=PY_COLOR, label=_t(lang, "py") + (" PY" if lang == "zh" else ""))
+        )
+    if plan:
+        handles.append(
+            Patch(
+                facecolor="white",
+                edgecolor=PL_EDGE,
+                linewidth=0.9,
+                label=_t(lang, "pl") + (" PL" if lang == "zh" else ""),
+            )
+        )
     fig.legend(
         handles=handles,
         loc="upper right",
         bbox_to_anchor=(1 - 0.1 / width_in, 1 - 0.34 / height_in),
-        ncol=3,
+        ncol=len(handles),
         frameon=False,
         fontsize=SUB_SIZE,
         handlelength=1.0,

@@ -358,6 +358,8 @@ def _quarters(metrics: Metrics, lang: str) -> list[dict[str, Any]]:
                 "unit": kpi.unit,
                 "aggregation": kpi.aggregation,
                 "rows": rows,
+                "has_target": any(p.target is not None for p in series.points),
+                "has_prior_year": any(p.prior_year is not None for p in series.points),
                 "chart": f"quarterly:{kpi.key}",
                 "summary": _quarter_sentence(series, places, lang),
             }
@@ -377,18 +379,27 @@ def _quarter_sentence(series: Any, places: int, lang: str) -> str:
     if lang == "zh":
         text = f"{kpi.name}由{first.period.label}的{amount(first.actual)}变为{last.period.label}的{amount(last.actual)}"
         text += f"，表现最好的是{best.period.label}（{amount(best.actual)}），最弱的是{worst.period.label}（{amount(worst.actual)}）"
-        below = [
-            p.period.label for p in series.points if p.attainment is not None and p.attainment < 1
-        ]
-        if below:
+        below, every = _quarters_below_target(series)
+        if every:
+            text += "；各季度均未达季度目标"
+        elif below:
             text += f"；{('、'.join(below))}未达季度目标"
         return text + "。"
     text = f"{kpi.name} moved from {amount(first.actual)} in {first.period.label} to {amount(last.actual)} in {last.period.label}"
     text += f"; best {best.period.label} ({amount(best.actual)}), weakest {worst.period.label} ({amount(worst.actual)})"
-    below = [p.period.label for p in series.points if p.attainment is not None and p.attainment < 1]
-    if below:
+    below, every = _quarters_below_target(series)
+    if every:
+        text += "; below the quarterly target in every quarter"
+    elif below:
         text += f"; below the quarterly target in {', '.join(below)}"
     return text + "."
+
+
+def _quarters_below_target(series: Any) -> tuple[list[str], bool]:
+    """The quarters that missed their target, and whether every quarter with one did."""
+    judged = [p for p in series.points if p.attainment is not None]
+    below = [p.period.label for p in judged if p.attainment < 1]
+    return below, len(judged) > 2 and len(below) == len(judged)
 
 
 def _breakdowns(metrics: Metrics, lang: str) -> list[dict[str, Any]]:

@@ -324,6 +324,7 @@ def render_docx(
             entries.setdefault(key, {"title": chart.title, "alt": getattr(chart, "alt", "")})
         data = {**context, "charts": entries, "images": images}
         tpl.render(data, jinja_env=env, autoescape=True)
+        _keep_short_tables_together(tpl.docx)
         _set_properties(tpl.docx, context)
         out = BytesIO()
         tpl.save(out)
@@ -341,6 +342,36 @@ def render_docx(
             kind="docx",
         ) from None
     return out.getvalue()
+
+
+SHORT_TABLE_ROWS = 12
+
+
+def _keep_short_tables_together(docx: Any) -> None:
+    """A short table is not split over two pages, nor parted from the chart above it.
+
+    A four-quarter table split two rows and two rows looks careless. Word and
+    LibreOffice keep a table together when each row but the last keeps with the
+    next; a chart right above a table keeps with it. Long tables still break, with
+    their header row repeated.
+    """
+    from docx.oxml.ns import qn
+
+    body = docx.element.body
+    for table in body.iter(qn("w:tbl")):
+        rows = table.findall(qn("w:tr"))
+        if len(rows) > SHORT_TABLE_ROWS:
+            continue
+        for row in rows[:-1]:
+            for paragraph in row.iter(qn("w:p")):
+                paragraph.get_or_add_pPr().get_or_add_keepNext()
+        above = table.getprevious()
+        if (
+            above is not None
+            and above.tag == qn("w:p")
+            and above.find(".//" + qn("w:drawing")) is not None
+        ):
+            above.get_or_add_pPr().get_or_add_keepNext()
 
 
 def _set_properties(docx: Any, context: dict[str, Any]) -> None:
