@@ -11,6 +11,7 @@ non-programmer reads, not repeated at the renderer level.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from io import BytesIO
 from pathlib import Path
 
@@ -521,6 +522,19 @@ def test_check_covers_templates(tmp_path, make_workbook, basic_sheets, broken):
         f"{bad / broken}, {place} «{{{{ summary.opneing }}}}»: unknown name «opneing»"
         in failed.stdout
     )
+
+    # A team's CI marks the template file (and its line), not the workbook that met it.
+    github = run("check", workbook, "--template", bad, "--no-charts", "--format", "github")
+    assert github.exit_code == 1
+    line = ",line=2" if not broken.endswith(".docx") else ""
+    marked = f"::error file={bad / broken}{line},title=template › {workbook.name}::"
+    assert marked in github.stdout, github.stdout
+    report = json.loads(
+        run("check", workbook, "--template", bad, "--no-charts", "-f", "json").stdout
+    )
+    error = report["files"][0]["errors"][0]
+    assert error["template"] == str(bad / broken)
+    assert error["template_line"] == (None if broken.endswith(".docx") else 2)
 
 
 # --------------------------------------------------------------------------- the folder itself

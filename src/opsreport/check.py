@@ -89,9 +89,7 @@ def check_file(
             )  # CI checks many workbooks: --jobs spreads them, one process each
             result.rendered += [f"report.{fmt}" for fmt in formats]
         except TemplateProblem as exc:
-            result.errors.append(
-                Diagnostic("error", str(exc), Location(str(path)), code="template")
-            )
+            result.errors.append(_template_diagnostic(exc, path))
         except Exception as exc:  # a renderer bug must fail the check, not crash the run
             result.errors.append(
                 Diagnostic(
@@ -113,9 +111,7 @@ def check_file(
                 )
                 result.rendered += [f"plan-Q{quarter}.{fmt}" for fmt in formats]
         except TemplateProblem as exc:
-            result.errors.append(
-                Diagnostic("error", str(exc), Location(str(path)), code="template")
-            )
+            result.errors.append(_template_diagnostic(exc, path))
         except Exception as exc:
             result.errors.append(
                 Diagnostic(
@@ -129,6 +125,18 @@ def check_file(
     return result
 
 
+def _template_diagnostic(problem: Exception, workbook: Path) -> Diagnostic:
+    """A template error met while rendering ``workbook``, pointing at the template too."""
+    return Diagnostic(
+        "error",
+        str(problem),
+        Location(str(workbook)),
+        code="template",
+        template=getattr(problem, "template", None),
+        template_line=getattr(problem, "line", None),
+    )
+
+
 def check_one(arguments: tuple[Path, dict[str, object]]) -> CheckResult:
     """check_file for a worker process: one picklable argument."""
     path, options = arguments
@@ -137,6 +145,11 @@ def check_one(arguments: tuple[Path, dict[str, object]]) -> CheckResult:
 
 def _github_escape(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    """A value inside ``file=…,title=…``: its commas and colons would end it early."""
+    return _github_escape(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def format_results(results: list[CheckResult], fmt: str = "text", strict: bool = False) -> str:
@@ -156,10 +169,16 @@ def format_results(results: list[CheckResult], fmt: str = "text", strict: bool =
             for severity, items in (("error", result.errors), ("warning", result.warnings)):
                 level = "error" if severity == "error" or strict else "warning"
                 for d in items:
-                    where = f"file={d.location.file}"
-                    title = " › ".join(p for p in (d.location.sheet, d.location.cell) if p)
+                    if d.template:  # mark the template at fault, and say which workbook met it
+                        where = f"file={_github_property(d.template)}"
+                        if d.template_line:
+                            where += f",line={d.template_line}"
+                        title = f"template › {Path(d.location.file).name}"
+                    else:
+                        where = f"file={_github_property(d.location.file)}"
+                        title = " › ".join(p for p in (d.location.sheet, d.location.cell) if p)
                     if title:
-                        where += f",title={_github_escape(title)}"
+                        where += f",title={_github_property(title)}"
                     message = d.message + (f" — {d.hint}" if d.hint else "")
                     lines.append(f"::{level} {where}::{_github_escape(message)}")
     else:

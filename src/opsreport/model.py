@@ -63,13 +63,15 @@ class Diagnostic:
     location: Location
     hint: str = ""
     code: str = ""
+    template: str | None = None  # a template problem: the template file at fault …
+    template_line: int | None = None  # … and its line (text templates only)
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}"
         return f"{text} — {self.hint}" if self.hint else text
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        record: dict[str, object] = {
             "severity": self.severity,
             "code": self.code,
             "file": self.location.file,
@@ -80,6 +82,10 @@ class Diagnostic:
             "message": self.message,
             "hint": self.hint,
         }
+        if self.template:
+            record["template"] = self.template
+            record["template_line"] = self.template_line
+        return record
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,17 @@ class OutputError(Exception):
 
 
 class TemplateProblem(Exception):
-    """A template cannot be rendered; the message names the file, place and tag."""
+    """A template cannot be rendered; the message names the file, place and tag.
+
+    ``template`` and ``line`` say the same for a program (``opsreport check
+    --format github`` marks that file and line); ``line`` is None for a Word
+    template, whose message quotes the paragraph instead.
+    """
+
+    def __init__(self, message: str, *, template: str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.template = template
+        self.line = line
 
 
 def bundled_templates() -> Path:
@@ -532,7 +542,9 @@ def describe_template_error(
         where = f"{filename}, line {line}" + (f" {_quote(text)}" if text else "")
     else:
         where = filename
-    return TemplateProblem(f"{where}: {what}")
+    return TemplateProblem(
+        f"{where}: {what}", template=filename, line=line if paragraphs is None else None
+    )
 
 
 # --------------------------------------------------------------------------- files

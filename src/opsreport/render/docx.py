@@ -331,7 +331,8 @@ def render_docx(
     except TemplateProblem as problem:
         message = str(problem)
         raise TemplateProblem(
-            message if message.startswith(str(template)) else f"{template}: {message}"
+            message if message.startswith(str(template)) else f"{template}: {message}",
+            template=str(template),
         ) from None
     except Exception as exc:
         raise describe_template_error(
