@@ -357,7 +357,7 @@ ERRORS = {
     ),
     "md end tag of another block": (
         "md", lambda d: text_template(d, "report.md.j2", "{% for k in kpis %}\n{{ k.name }}\n{% endif %}\n"),
-        ["report.md.j2, line 3 «{% endif %}»: template syntax error: Encountered unknown tag 'endif'", "closed in the order"],
+        ["report.md.j2, line 3 «{% endif %}»: «endif» comes while a {% for … %} is still open — close it with {% endfor %} first"],
     ),
     "md Word-only filter": (
         "md", lambda d: text_template(d, "report.md.j2", "{{ kpis[0].var_target | good(true) }}\n"),
@@ -379,9 +379,21 @@ ERRORS = {
         "docx", lambda d: _table_template(d, "{{ k.actual | num(k.unit) }}"),
         ["report.docx, paragraph «{{ k.actual | num(k.unit) }}»: the num filter got the text", "kpi.actual_value"],
     ),
+    "docx stray end tag": (
+        "docx", lambda d: word_template(d, "{{ labels.results }}", "{%p endif %}", "The end."),
+        ["report.docx, paragraph «{%p endif %}»: «endif» closes nothing: there is no open {%p if … %} before it"],
+    ),
+    "docx else outside an if": (
+        "docx", lambda d: word_template(d, "{{ labels.results }}", "{%p else %}", "The end."),
+        ["report.docx, paragraph «{%p else %}»: «else» outside any {%p if … %}"],
+    ),
+    "docx unknown name in a paragraph tag": (
+        "docx", lambda d: word_template(d, "{%p if sections.resluts %}", "x", "{%p endif %}"),
+        ["report.docx, paragraph «{%p if sections.resluts %}»: unknown name «resluts» (did you mean «results»?)"],
+    ),
     "docx unclosed block": (
         "docx", lambda d: word_template(d, "{%p if sections.results %}", "{{ labels.results }}", "The end."),
-        ["report.docx: the tag {% if sections.results %} is never closed — add {%p endif %} in a paragraph of its own"],
+        ["report.docx: the tag {%p if sections.results %} is never closed — add {%p endif %} in a paragraph of its own"],
     ),
     "docx unclosed print tag": (
         "docx", lambda d: word_template(d, "{{ meta.title ", "The end."),

@@ -328,6 +328,28 @@ WORD_ONLY_FILTERS = ("good", "status", "alert", "smart", "color")
 MARKDOWN_ONLY_FILTERS = ("status_mark",)
 
 
+_WORD_TAG = re.compile(r"\{%(-?)\s*(?:p|tr|tc)\s+")
+
+
+def as_written(text: str, written: Sequence[str]) -> str:
+    """``{% if x %}`` as the user typed it in Word: ``{%p if x %}`` (or ``{%tr``, ``{%tc``).
+
+    docxtpl strips the p/tr/tc of a paragraph, row or cell tag before Jinja sees
+    it; a message quoting the stripped tag names text that Word's search cannot
+    find. The tag is looked up among the template's paragraphs; text that is not
+    a lone tag, or not found, is returned as it is.
+    """
+    if not (text.startswith("{%") and text.endswith("%}")):
+        return text
+    wanted = " ".join(text.split())
+    for paragraph in written:
+        for match in re.finditer(r"\{%.*?%\}", paragraph):
+            tag = match.group(0)
+            if " ".join(_WORD_TAG.sub(r"{%\1 ", tag).split()) == wanted and tag != text:
+                return tag
+    return text
+
+
 def unclosed_block(lines: Sequence[str]) -> tuple[int, str] | None:
     """The innermost block tag that is never closed: (index of its line, the tag)."""
     stack: list[tuple[int, str, str]] = []
@@ -382,6 +404,31 @@ def _did_you_mean(name: str, candidates: Iterable[str]) -> str:
     return f" (did you mean «{close[0]}»?)" if close else ""
 
 
+def _misplaced_closing_tag(message: str, opener: str) -> str | None:
+    """Jinja's words for an endif/endfor/else that closes nothing, or the wrong block."""
+    match = re.match(r"Encountered unknown tag '(end\w+|else|elif)'\.", message)
+    if not match:
+        return None
+    word = match.group(1)
+    innermost = re.search(r"innermost block that needs to be closed is '(\w+)'", message)
+    if innermost and innermost.group(1) != word.removeprefix("end"):
+        block = innermost.group(1)
+        return (
+            f"«{word}» comes while a {opener} {block} … %}} is still open — close it with "
+            f"{opener} end{block} %}} first: blocks close in the reverse order they were opened"
+        )
+    if word in {"else", "elif"}:
+        return (
+            f"«{word}» outside any {opener} if … %}}: it belongs between a {opener} if … %}} "
+            f"and its {opener} endif %}}"
+        )
+    block = word.removeprefix("end")
+    return (
+        f"«{word}» closes nothing: there is no open {opener} {block} … %}} before it — remove it, "
+        f"or add the {opener} {block} … %}} it belongs to above it"
+    )
+
+
 def _explain(exc: BaseException, context: Mapping[str, Any] | None, kind: str) -> str:
     """What went wrong and how to fix it, in words for someone who edits the template."""
     from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
@@ -418,6 +465,8 @@ def _explain(exc: BaseException, context: Mapping[str, Any] | None, kind: str) -
                 f"{{%{word_tag.group(1)} … %}} is a tag of Word templates only; in a Markdown or "
                 "HTML template write {% for … %}, {% if … %} and {% endfor %}, {% endif %}"
             )
+        if closing := _misplaced_closing_tag(message, "{%p" if kind == "docx" else "{%"):
+            return closing
         if message.startswith("Encountered unknown tag"):
             return (
                 f"template syntax error: {message} — every {{% if %}} needs an {{% endif %}} and "
@@ -493,6 +542,7 @@ def describe_template_error(
     template: Path | str,
     *,
     paragraphs: Sequence[str] | None = None,
+    written: Sequence[str] | None = None,
     context: Mapping[str, Any] | None = None,
     kind: str = "",
 ) -> TemplateProblem:
@@ -501,6 +551,9 @@ def describe_template_error(
 
     ``paragraphs`` are the text of a Word template's paragraphs, one per line of
     the source docxtpl compiled; a text template's lines are read from its file.
+    ``written`` are the Word template's paragraphs as the user typed them (docxtpl
+    turned ``{%p if x %}`` into ``{% if x %}``), so that a message quotes text the
+    user can find with Word's search.
     ``context`` (the data rendered) lets an unknown name suggest a near spelling.
     """
     from jinja2 import TemplateSyntaxError
@@ -525,10 +578,11 @@ def describe_template_error(
                 what = (
                     f"{tag} is never closed — add {{% {end} %}} where its part of the template ends"
                 )
-            else:  # the paragraph of a {%p %} tag is gone from the compiled text: name the tag only
+            else:  # the line of a {%p %} tag is not its own paragraph: quote the tag as typed
                 line = None
+                shown = as_written(tag, written or ())
                 what = (
-                    f"the tag {tag} is never closed — add {{%p {end} %}} in a paragraph of its own "
+                    f"the tag {shown} is never closed — add {{%p {end} %}} in a paragraph of its own "
                     f"(or {{% {end} %}} in the same paragraph) where its part of the document ends"
                 )
     text = lines[line - 1].strip() if line and 0 < line <= len(lines) else ""
@@ -537,6 +591,7 @@ def describe_template_error(
         token = _culprit(exc)
         text = next((part for part in parts if token and token in part), " ".join(parts))
     if paragraphs is not None:
+        text = as_written(text, written or ())
         where = f"{filename}, paragraph {_quote(text)}" if text else filename
     elif line:
         where = f"{filename}, line {line}" + (f" {_quote(text)}" if text else "")

@@ -188,6 +188,17 @@ def _paragraph_texts(src_xml: str) -> list[str]:
     return texts
 
 
+def _written_paragraphs(part: Any) -> list[str]:
+    """The text of every paragraph of a template part, as the user typed it."""
+    element = getattr(part, "_element", None)
+    if element is None:
+        return []
+    return [
+        "".join(t.text or "" for t in paragraph.iter(f"{{{_W}}}t"))
+        for paragraph in element.iter(f"{{{_W}}}p")
+    ]
+
+
 def _template_class() -> type:
     from docx.oxml import parse_xml
     from docxtpl import DocxTemplate
@@ -225,8 +236,10 @@ def _template_class() -> type:
             try:
                 return super().render_xml_part(src_xml, part, context, jinja_env)
             except Exception as exc:
-                # Kept for the error message: the paragraph the failing tag is in.
+                # Kept for the error message: the paragraph the failing tag is in,
+                # and the paragraphs as typed, to quote tags the way the user wrote them.
                 exc.opsreport_paragraphs = _paragraph_texts(src_xml)  # type: ignore[attr-defined]
+                exc.opsreport_written = _written_paragraphs(part)  # type: ignore[attr-defined]
                 raise
 
         def map_tree(self, tree: Any) -> None:
@@ -339,6 +352,7 @@ def render_docx(
             exc,
             template,
             paragraphs=getattr(exc, "opsreport_paragraphs", []),
+            written=getattr(exc, "opsreport_written", []),
             context=context,
             kind="docx",
         ) from None
