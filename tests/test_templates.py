@@ -413,7 +413,11 @@ ERRORS = {
     ),
     "docx plain text in an r tag": (
         "docx", lambda d: word_template(d, "{{r meta.title }}"),
-        ["report.docx: «Test» was printed by a {{r … }} tag", "without the r"],
+        ["report.docx, paragraph «{{r meta.title }}»: {{r … }} is only for the good/status/alert/smart/color filters — write «{{ meta.title }}» without the r"],
+    ),
+    "docx colour filter in a plain tag": (
+        "docx", lambda d: word_template(d, "ΔPL {{ kpis[0].var_target | good(kpis[0].good_target) }}"),
+        ["report.docx, paragraph «ΔPL {{ kpis[0].var_target | good(kpis[0].good_target) }}»: the good filter colours text, so its tag must be written {{r … }} — write «{{r kpis[0].var_target | good(kpis[0].good_target) }}»"],
     ),
 }  # fmt: skip
 

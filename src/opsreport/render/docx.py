@@ -140,6 +140,8 @@ def _check_control_tags(docx: Any, template: Path) -> None:
     body = docx.element.body
     for paragraph in body.iter(qn("w:p")):
         text = "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+        if "{{" in text:
+            _check_rich_tags(text, template)
         match = _CONTROL_PARAGRAPH.search(text)
         if not match:
             continue
@@ -165,6 +167,31 @@ def _check_control_tags(docx: Any, template: Path) -> None:
             raise TemplateProblem(
                 f"{template}: the {where} «{whole}» mixes a {{%{kind} … %}} tag with other text; "
                 f"put the tag alone in its {where} (the rest of it would disappear)"
+            )
+
+
+_PRINT_TAG = re.compile(r"\{\{(-?)(r\s)?(.*?)-?\}\}", re.DOTALL)
+_COLOUR_FILTER = re.compile(r"\|\s*(good|status|alert|smart|color)\b")
+
+
+def _check_rich_tags(text: str, template: Path) -> None:
+    """A colour filter makes Word runs, which only a ``{{r }}`` tag may print, and a
+    ``{{r }}`` tag prints only those: the wrong tag breaks the document (or drops the
+    text), so it is named before rendering, with the paragraph it is in."""
+    for match in _PRINT_TAG.finditer(text):
+        rich, expression = bool(match.group(2)), match.group(3)
+        colour = _COLOUR_FILTER.search(expression)
+        tag = match.group(0)
+        if colour and not rich:
+            raise TemplateProblem(
+                f"{template}, paragraph «{text.strip()[:160]}»: the {colour.group(1)} filter colours "
+                f"text, so its tag must be written {{{{r … }}}} — write «{{{{r{tag[2:]}»"
+            )
+        if rich and not colour:
+            raise TemplateProblem(
+                f"{template}, paragraph «{text.strip()[:160]}»: {{{{r … }}}} is only for the "
+                f"good/status/alert/smart/color filters — write «{{{{ {expression.strip()} }}}}» "
+                "without the r"
             )
 
 
