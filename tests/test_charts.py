@@ -446,3 +446,23 @@ def test_workers_started_before_the_workbook_is_read_draw_the_same_charts(monkey
     charts.prestart_workers()
     charts.stop_workers()  # a build that failed before its charts: nothing is left running
     assert not charts._PRESTARTED
+
+
+def test_a_plan_draft_draws_in_started_workers_too(monkeypatch):
+    """The plan's two charts (a quarter's timeline: keyword arguments) reach the workers."""
+    from opsreport.api import analyze
+    from opsreport.plan import render_plan_documents
+
+    from .conftest import ZH_EXAMPLE
+
+    analysis = analyze(ZH_EXAMPLE)
+    monkeypatch.setenv("OPSREPORT_CHART_JOBS", "1")
+    serial = render_plan_documents(analysis, 1, ("md",), asset_dir_name="c")[1]
+    monkeypatch.delenv("OPSREPORT_CHART_JOBS")
+    monkeypatch.setattr(charts.os, "cpu_count", lambda: 2)
+    charts.prestart_workers()
+    if not charts._PRESTARTED:
+        pytest.skip("no fork on this platform")
+    started = render_plan_documents(analysis, 1, ("md",), asset_dir_name="c")[1]
+    assert not charts._PRESTARTED  # used, then ended
+    assert len(started) == 2 and started == serial  # the chart files, byte for byte

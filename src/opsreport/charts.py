@@ -1219,10 +1219,30 @@ def render_charts(
     encoded lazily on first use. ``meanwhile`` (a callable) runs in this process
     while workers draw, e.g. to load the renderers.
     """
-    specs = chart_specs(metrics, lang)
+    return draw_charts(
+        chart_specs(metrics, lang),
+        encode=encode,
+        jobs=jobs,
+        meanwhile=meanwhile,
+        small=len(metrics.results) <= PRESTARTED_KPI_LIMIT,
+    )
+
+
+def draw_charts(
+    specs: list[tuple[str, Any, tuple[Any, ...]]],
+    *,
+    encode: tuple[str, ...] = (),
+    jobs: int | None = None,
+    meanwhile: Any = None,
+    small: bool = True,
+) -> dict[str, Chart]:
+    """Draw ``specs`` (key, chart function, its arguments): in workers started by
+    :func:`prestart_workers` when there are some, else as :func:`render_charts` says.
+
+    ``small`` says the data is small enough to send to started workers (pickled).
+    """
     started = _PRESTARTED.pop() if _PRESTARTED else None
     if started is not None:  # (its threads would make chart_jobs refuse to fork)
-        small = len(metrics.results) <= PRESTARTED_KPI_LIMIT
         if encode and jobs != 1 and small:
             return _draw_in_started_workers(started, specs, encode, meanwhile)
         started.terminate()  # big figures: forking now, with the data in memory, is cheaper

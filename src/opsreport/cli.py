@@ -418,13 +418,37 @@ def plan(
 
         opsreport plan examples/support-2026-en.xlsx --all-quarters --format md -o plans/
     """
-    from opsreport.plan import build_plan, parse_quarter
-    from opsreport.render.common import OutputError, TemplateProblem
-
     if (quarter is None) == (not all_quarters):
         _err("error: give --quarter Q1…Q4 or --all-quarters")
         raise typer.Exit(2)
     template = _template_folder(template)
+    formats = _formats(fmt)
+    chart_module = None
+    if not no_charts and {"docx", "html"} & set(formats):
+        from opsreport import charts as chart_module
+
+        chart_module.prestart_workers()  # they load matplotlib while the workbook is read
+    try:
+        _plan(workbook, quarter, all_quarters, output, formats, lang, template, no_charts, quiet)
+    finally:
+        if chart_module is not None:
+            chart_module.stop_workers()
+
+
+def _plan(
+    workbook: Path,
+    quarter: str | None,
+    all_quarters: bool,
+    output: Path | None,
+    formats: tuple[str, ...],
+    lang: Lang | None,
+    template: Path | None,
+    no_charts: bool,
+    quiet: bool,
+) -> None:
+    from opsreport.plan import build_plan, parse_quarter
+    from opsreport.render.common import OutputError, TemplateProblem
+
     analysis = _analyze(workbook, quiet=quiet)
     try:
         quarters = (
@@ -441,7 +465,7 @@ def plan(
     try:
         for number in quarters:
             for path in build_plan(
-                workbook, number, output=output, formats=_formats(fmt), lang=lang.value if lang else None,
+                workbook, number, output=output, formats=formats, lang=lang.value if lang else None,
                 template_dir=template, charts=not no_charts, analysis=analysis,
             ):  # fmt: skip
                 sys.stdout.write(f"wrote {path}\n")

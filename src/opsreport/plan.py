@@ -447,22 +447,23 @@ def render_plan_documents(
     context = plan_context(analysis, quarter, lang, today=today)
     drawn: dict[str, Any] = {}
     if charts:
+        from functools import partial
+
         from opsreport import charts as chart_module
 
         year = context["plan"]["year"]
         start, end = quarter_bounds(year, quarter)
         tasks = tasks_in_quarter(analysis.report.tasks, year, quarter)
         title = context["plan_labels"]["timeline"]
-        gantt = (
-            chart_module.timeline_chart(tasks, lang, start=start, end=end, title=title)
-            if tasks
-            else None
-        )
-        if gantt is not None:
-            drawn["timeline"] = gantt
-        risks = chart_module.risk_matrix_chart(analysis.metrics.risks, lang)
-        if risks is not None:
-            drawn["risks"] = risks
+        specs: list[tuple[str, Any, tuple[Any, ...]]] = [
+            ("risks", chart_module.risk_matrix_chart, (list(analysis.metrics.risks), lang))
+        ]
+        if tasks:
+            gantt = partial(chart_module.timeline_chart, start=start, end=end, title=title)
+            specs.insert(0, ("timeline", gantt, (tasks, lang)))
+        encode = ("png",) if {"docx", "md"} & set(formats) else ()
+        encode += ("svg",) if "html" in formats else ()
+        drawn = chart_module.draw_charts(specs, encode=encode)
     from opsreport.build import render_formats
 
     documents, assets = render_formats(
