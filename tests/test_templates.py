@@ -460,7 +460,22 @@ HOSTILE = [
     "{{ 10 ** 100000000 }}",
     '{{ "x" * 10**9 }}',
     "{{ kpis * 10**9 }}",
+    '{{ "x".center(10**9) }}',
+    "{{ meta.title.ljust(999999999) }}",
+    '{{ "%999999999d" % 3 }}',
+    '{{ "%*d" % (999999999, 3) }}',
+    '{{ "{:>999999999}".format(1) }}',
+    '{{ "{:{w}}".format(1, w=999999999) }}',
+    '{{ "x" | center(999999999) }}',
+    '{{ "%999999999s" | format("x") }}',
+    '{{ "a\nb" | indent(999999999) }}',
 ]
+
+
+def test_ordinary_widths_and_formats_still_work():
+    env = make_environment("zh", [], autoescape=False)
+    source = '{{ "ab".center(6) }}|{{ "%05.1f" % 3.14159 }}|{{ "{:>4}".format(7) }}|{{ "x" | center(3) }}|{{ 7 % 3 }}'
+    assert env.from_string(source).render() == "  ab  |003.1|   7| x |1"
 
 
 @pytest.mark.parametrize(

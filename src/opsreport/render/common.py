@@ -262,16 +262,100 @@ def _sandbox_class() -> type:
         compiles (``{{ 10 ** 100000000 }}`` would otherwise hang the compiler).
         """
 
-        intercepted_binops = frozenset({"*", "**"})
+        intercepted_binops = frozenset({"*", "**", "%"})
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
             if operator == "**" and _huge_power(left, right):
                 raise SecurityError(f"{left!r} ** {right!r} is too large a number")
             if operator == "*" and _huge_repeat(left, right):
                 raise SecurityError("the repeated text or list would be too long")
+            if operator == "%" and isinstance(left, str) and _huge_width(left, "%", right):
+                raise SecurityError(_WIDTH_REFUSED)
             return super().call_binop(context, operator, left, right)
 
+        def wrap_str_format(self, value: Any) -> Any:
+            wrapped = super().wrap_str_format(value)
+            if wrapped is None:
+                return None
+            text = value.__self__
+
+            def bounded(*args: Any, **kwargs: Any) -> Any:
+                if _huge_width(text, "{}", (*args, *kwargs.values())):
+                    raise SecurityError(_WIDTH_REFUSED)
+                return wrapped(*args, **kwargs)
+
+            return bounded
+
+        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+            # "x".center(10**9) and the like: a width is a length of text to build.
+            if (
+                isinstance(getattr(__obj, "__self__", None), str)
+                and getattr(__obj, "__name__", "") in _PADDING_METHODS
+                and _any_huge(args, kwargs.values())
+            ):
+                raise SecurityError(_WIDTH_REFUSED)
+            return super().call(__context, __obj, *args, **kwargs)
+
     return Sandbox
+
+
+_WIDTH_REFUSED = f"a width beyond {MAX_REPEAT:,} characters is refused"
+_PADDING_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(\*|\d+)?(?:\.(\*|\d+))?")
+
+
+def _any_huge(*groups: Any) -> bool:
+    return any(
+        isinstance(v, int) and not isinstance(v, bool) and abs(v) > MAX_REPEAT
+        for group in groups
+        for v in (
+            group
+            if isinstance(group, (tuple, list))
+            else group.values()
+            if isinstance(group, dict)
+            else (group,)
+        )
+    )
+
+
+def _huge_width(text: str, style: str, arguments: Any) -> bool:
+    """Whether a format string pads or fills to more than MAX_REPEAT characters.
+
+    A width taken from the arguments (``%*d``, ``{:{w}}``) counts as that argument.
+    """
+    if style == "%":
+        specs = [
+            (m.group(1) or "") + " " + (m.group(2) or "") for m in _PERCENT_SPEC.finditer(text)
+        ]
+    else:
+        import string
+
+        try:
+            specs = [spec or "" for _, _, spec, _ in string.Formatter().parse(text)]
+        except ValueError:
+            return False  # not a valid format string: Python will say so
+    for spec in specs:
+        if any(int(n) > MAX_REPEAT for n in re.findall(r"\d+", spec)):
+            return True
+        if ("*" in spec or "{" in spec) and _any_huge(arguments):
+            return True
+    return False
+
+
+def _bounded_filter(function: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """A Jinja filter taking a width (center, indent, format) with the width bounded."""
+
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        from jinja2.exceptions import SecurityError
+
+        if name == "format" and args and isinstance(args[0], str):
+            if _huge_width(args[0], "%", (*args[1:], *kwargs.values())):
+                raise SecurityError(_WIDTH_REFUSED)
+        elif _any_huge(args[1:], kwargs):
+            raise SecurityError(_WIDTH_REFUSED)
+        return function(*args, **kwargs)
+
+    return functools.update_wrapper(bounded, function)
 
 
 def _huge_power(base: Any, exponent: Any) -> bool:
@@ -310,6 +394,8 @@ def make_environment(
         keep_trailing_newline=True,
         finalize=finalize,
     )
+    for name in ("center", "indent", "format"):
+        env.filters[name] = _bounded_filter(env.filters[name], name)
     env.filters.update(filters(lang))
     if extra_filters:
         env.filters.update(extra_filters)
