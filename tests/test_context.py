@@ -102,6 +102,8 @@ def test_the_quarter_sentence_names_the_quarters_that_missed(make_workbook):
     assert some["has_target"] and not some["has_prior_year"]
     every = quarterly(make_workbook, [11, 21, 31, 41])
     assert every["summary"].endswith("；各季度均未达季度目标。")
+    gap = quarterly(make_workbook, [11, 21, 31, None])  # Q4 had no target: not "every"
+    assert gap["summary"].endswith("；Q1、Q2、Q3未达季度目标。")
     none = quarterly(make_workbook, [None, None, None, None])
     assert none["summary"].endswith("最弱的是Q1（10万元）。")
     assert not none["has_target"]

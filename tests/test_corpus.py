@@ -8,7 +8,9 @@ a reading or a WorkbookError with a message — never another exception — quic
 
 from __future__ import annotations
 
+import contextlib
 import re
+import signal
 import zipfile
 from pathlib import Path
 
@@ -43,7 +45,35 @@ def with_sheet_renamed(source: Path, target: Path, index: int) -> bool:
     return True
 
 
+class Hung(BaseException):  # not an Exception: no handler in the loader may swallow it
+    pass
+
+
+@contextlib.contextmanager
+def deadline(seconds: int):
+    """Fail a file that hangs the loader instead of hanging CI (generous: not a timing test)."""
+    if not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def expire(*_: object) -> None:
+        raise Hung(f"still reading after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def attempt(path: Path) -> str:
+    with deadline(120):
+        return _attempt(path)
+
+
+def _attempt(path: Path) -> str:
     try:
         analysis = analyze(path)
         outcome = f"read {len(analysis.report.kpis)} KPIs"

@@ -156,6 +156,10 @@ def test_points_in_a_sentence_keep_the_kpis_precision():
         ("value", "<", D(3), "", "en", "< 3"),
         ("dev", ">", D(8), "亿元", "zh", "偏离目标 > 8%"),
         ("dev", ">=", D("7.5"), "USD m", "en", "≥ 7.5% off target"),
+        ("value", "<", D("0.004"), "亿元", "zh", "< 0.004亿元"),  # as typed, not rounded to 0.00
+        ("value", ">", D("0.125"), "亿元", "zh", "> 0.125亿元"),
+        ("value", ">=", D("9.50"), "%", "zh", "≥ 9.5%"),
+        ("dev", ">", D("2.25"), "", "en", "> 2.25% off target"),
     ],
 )
 def test_a_trigger_reads_in_the_kpis_unit(kind, operator, limit, unit, lang, text):

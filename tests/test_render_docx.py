@@ -450,3 +450,18 @@ def test_short_tables_stay_on_one_page_with_the_chart_above(zh_context):
     assert above.xpath(".//w:drawing") and above.xpath("./w:pPr/w:keepNext")
     long = next(t for t in doc.tables if len(t.rows) > 12)
     assert not any(keeps(long.rows[len(long.rows) // 2]))
+
+
+def test_a_long_table_nested_in_a_short_one_may_still_break(tmp_path, zh_context):
+    doc = Document()
+    outer = doc.add_table(rows=2, cols=1)
+    inner = outer.rows[0].cells[0].add_table(rows=20, cols=1)
+    for n, row in enumerate(inner.rows):
+        row.cells[0].text = f"row {n}"
+    outer.rows[1].cells[0].text = "{{ meta.title }}"
+    doc.save(tmp_path / "report.docx")
+    rendered = Document(BytesIO(render_docx(zh_context, template_dir=tmp_path)))
+    outer = rendered.tables[0]
+    nested = outer.rows[0].cells[0].tables[0]
+    assert outer.rows[0].cells[0].paragraphs[0].paragraph_format.keep_with_next is True
+    assert not any(r.cells[0].paragraphs[0].paragraph_format.keep_with_next for r in nested.rows)

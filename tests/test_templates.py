@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from io import BytesIO
 from pathlib import Path
 
@@ -413,7 +414,7 @@ ERRORS = {
     ),
     "docx plain text in an r tag": (
         "docx", lambda d: word_template(d, "{{r meta.title }}"),
-        ["report.docx, paragraph «{{r meta.title }}»: {{r … }} is only for the good/status/alert/smart/color filters — write «{{ meta.title }}» without the r"],
+        ["report.docx: «Test» was printed by a {{r … }} tag", "without the r"],
     ),
     "docx colour filter in a plain tag": (
         "docx", lambda d: word_template(d, "ΔPL {{ kpis[0].var_target | good(kpis[0].good_target) }}"),
@@ -651,3 +652,66 @@ def test_markdown_mistakes_get_advice_not_python_errors(tmp_path, template, mess
     assert result.exit_code == 1
     assert message in result.output and "report.md.j2, line 1" in result.output
     assert "Traceback" not in result.output and "TypeError" not in result.output
+
+
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        ["{%p set d = kpis[0].var_target | good(kpis[0].good_target) %}", "ΔPL {{r d }}"],
+        ["{# e.g. {{ x | good(y) }} #}{{ meta.title }}"],
+        ["{% raw %}{{ x | good(y) }}{% endraw %}"],
+        ['{{ "a | good" }}'],
+    ],
+)
+def test_colour_tags_the_check_must_not_refuse(tmp_path, zh_context, paragraphs):
+    render_docx(zh_context, template_dir=word_template(tmp_path, *paragraphs))
+
+
+def test_a_colour_filter_in_a_plain_tag_gets_the_tag_to_write(tmp_path, zh_context):
+    for typed, written in [
+        ("{{x|good(y)}}", "{{r x|good(y) }}"),
+        ("{{- kpis[0].var_target | good(true) }}", "{{r kpis[0].var_target | good(true) }}"),
+    ]:
+        folder = word_template(tmp_path / str(len(typed)), "Δ " + typed)
+        with pytest.raises(TemplateProblem, match=re.escape(f"write «{written}»")):
+            render_docx(zh_context, template_dir=folder)
+
+
+def _rows_template(folder: Path, *rows: str) -> Path:
+    doc = Document()
+    doc.add_paragraph("{{ meta.title }}")
+    table = doc.add_table(rows=len(rows), cols=1)
+    for row, text in zip(table.rows, rows, strict=True):
+        row.cells[0].text = text
+    folder.mkdir(parents=True, exist_ok=True)
+    doc.save(folder / "report.docx")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (
+            ["{%tr for k in kpis %}", "{{ k.name }}", "{%tr endif %}"],
+            "paragraph «{%tr endif %}»: «endif» comes while a {%tr for … %} is still open — "
+            "close it with {%tr endfor %} first",
+        ),
+        (
+            ["{%tr for k in kpis %}", "{{ k.name }}", "The end."],
+            "the tag {%tr for k in kpis %} is never closed — add {%tr endfor %} in a table row "
+            "of its own",
+        ),
+    ],
+)
+def test_table_row_block_errors_advise_table_row_tags(tmp_path, zh_context, rows, message):
+    with pytest.raises(TemplateProblem) as caught:
+        render_docx(zh_context, template_dir=_rows_template(tmp_path, *rows))
+    assert message in str(caught.value)
+
+
+def test_tags_with_whitespace_control_are_quoted_as_typed(tmp_path, zh_context):
+    folder = word_template(tmp_path, "{%p if sections.results -%}", "x", "The end.")
+    with pytest.raises(
+        TemplateProblem, match=re.escape("the tag {%p if sections.results -%} is never closed")
+    ):
+        render_docx(zh_context, template_dir=folder)

@@ -399,7 +399,9 @@ def _quarters_below_target(series: Any) -> tuple[list[str], bool]:
     """The quarters that missed their target, and whether every quarter with one did."""
     judged = [p for p in series.points if p.attainment is not None]
     below = [p.period.label for p in judged if p.attainment < 1]
-    return below, len(judged) > 2 and len(below) == len(judged)
+    reported = [p for p in series.points if p.actual is not None]
+    every = len(judged) > 2 and len(below) == len(judged) == len(reported)
+    return below, every
 
 
 def _breakdowns(metrics: Metrics, lang: str) -> list[dict[str, Any]]:

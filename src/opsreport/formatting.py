@@ -115,11 +115,12 @@ def fmt_threshold(
     """
     sign = _OPERATORS.get(operator, operator)
     if kind == "dev":
-        limit_text = f"{fmt_number(limit)}%"
+        limit_text = f"{fmt_number(limit, _decimals(limit.normalize()))}%"
         return (
             f"偏离目标 {sign} {limit_text}" if lang == "zh" else f"{sign} {limit_text} off target"
         )
-    return f"{sign} {fmt_amount(limit, unit, lang=lang)}"
+    # The limit as typed (< 0.004 stays 0.004): rounding it could change what it says.
+    return f"{sign} {fmt_amount(limit, unit, _decimals(limit.normalize()), lang)}"
 
 
 def fmt_delta(

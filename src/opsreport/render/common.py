@@ -414,7 +414,7 @@ WORD_ONLY_FILTERS = ("good", "status", "alert", "smart", "color")
 MARKDOWN_ONLY_FILTERS = ("status_mark",)
 
 
-_WORD_TAG = re.compile(r"\{%(-?)\s*(?:p|tr|tc)\s+")
+_WORD_TAG = re.compile(r"\{%-?\s*(?:p|tr|tc)\s+")
 
 
 def as_written(text: str, written: Sequence[str]) -> str:
@@ -427,13 +427,26 @@ def as_written(text: str, written: Sequence[str]) -> str:
     """
     if not (text.startswith("{%") and text.endswith("%}")):
         return text
-    wanted = " ".join(text.split())
+    wanted = _tag_body(text)
     for paragraph in written:
         for match in re.finditer(r"\{%.*?%\}", paragraph):
             tag = match.group(0)
-            if " ".join(_WORD_TAG.sub(r"{%\1 ", tag).split()) == wanted and tag != text:
+            if _WORD_TAG.match(tag) and _tag_body(tag) == wanted:
                 return tag
     return text
+
+
+def _tag_body(tag: str) -> str:
+    """What a block tag says, whatever its form: ``{%-p if x -%}`` → ``if x``."""
+    body = re.sub(r"^\{%-?\s*(?:(?:p|tr|tc)\s+)?", "", tag)
+    return " ".join(re.sub(r"\s*-?%\}$", "", body).split())
+
+
+def word_opener(tag: str) -> str:
+    """``{%p``, ``{%tr`` or ``{%tc``: the opener of a Word tag as typed (default ``{%p``)."""
+    match = _WORD_TAG.match(tag)
+    kind = re.sub(r"[^a-z]", "", match.group(0)) if match else "p"
+    return "{%" + kind
 
 
 def unclosed_block(lines: Sequence[str]) -> tuple[int, str] | None:
@@ -651,7 +664,8 @@ def describe_template_error(
         if not filename or filename.startswith("<"):
             filename = str(template)
         lines = _read_lines(filename)
-    what = _explain(exc, context, kind or ("docx" if paragraphs is not None else ""))
+    kind = kind or ("docx" if paragraphs is not None else "")
+    what = _explain(exc, context, kind)
     if isinstance(exc, TemplateSyntaxError) and exc.message.startswith(
         "Unexpected end of template"
     ):
@@ -667,8 +681,10 @@ def describe_template_error(
             else:  # the line of a {%p %} tag is not its own paragraph: quote the tag as typed
                 line = None
                 shown = as_written(tag, written or ())
+                opener = word_opener(shown)
+                place = {"{%tr": "a table row", "{%tc": "a table cell"}.get(opener, "a paragraph")
                 what = (
-                    f"the tag {shown} is never closed — add {{%p {end} %}} in a paragraph of its own "
+                    f"the tag {shown} is never closed — add {opener} {end} %}} in {place} of its own "
                     f"(or {{% {end} %}} in the same paragraph) where its part of the document ends"
                 )
     text = lines[line - 1].strip() if line and 0 < line <= len(lines) else ""
@@ -678,6 +694,8 @@ def describe_template_error(
         text = next((part for part in parts if token and token in part), " ".join(parts))
     if paragraphs is not None:
         text = as_written(text, written or ())
+        if kind == "docx" and isinstance(exc, TemplateSyntaxError):  # advise the tag form typed
+            what = _misplaced_closing_tag(exc.message or "", word_opener(text)) or what
         where = f"{filename}, paragraph {_quote(text)}" if text else filename
     elif line:
         where = f"{filename}, line {line}" + (f" {_quote(text)}" if text else "")

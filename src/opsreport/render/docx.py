@@ -138,10 +138,10 @@ def _check_control_tags(docx: Any, template: Path) -> None:
     from docx.oxml.ns import qn
 
     body = docx.element.body
+    texts = []
     for paragraph in body.iter(qn("w:p")):
         text = "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
-        if "{{" in text:
-            _check_rich_tags(text, template)
+        texts.append(text)
         match = _CONTROL_PARAGRAPH.search(text)
         if not match:
             continue
@@ -168,31 +168,42 @@ def _check_control_tags(docx: Any, template: Path) -> None:
                 f"{template}: the {where} «{whole}» mixes a {{%{kind} … %}} tag with other text; "
                 f"put the tag alone in its {where} (the rest of it would disappear)"
             )
+    _check_rich_tags(texts, template)
 
 
-_PRINT_TAG = re.compile(r"\{\{(-?)(r\s)?(.*?)-?\}\}", re.DOTALL)
+_PRINT_TAG = re.compile(r"\{\{(-?)(r )?(.*?)-?\}\}", re.DOTALL)
 _COLOUR_FILTER = re.compile(r"\|\s*(good|status|alert|smart|color)\b")
+# Text Jinja does not run: comments and raw blocks (blanked out, offsets kept).
+_NOT_RUN = re.compile(r"\{#.*?#\}|\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}", re.DOTALL)
+_STRING = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 
-def _check_rich_tags(text: str, template: Path) -> None:
-    """A colour filter makes Word runs, which only a ``{{r }}`` tag may print, and a
-    ``{{r }}`` tag prints only those: the wrong tag breaks the document (or drops the
-    text), so it is named before rendering, with the paragraph it is in."""
-    for match in _PRINT_TAG.finditer(text):
-        rich, expression = bool(match.group(2)), match.group(3)
-        colour = _COLOUR_FILTER.search(expression)
-        tag = match.group(0)
-        if colour and not rich:
-            raise TemplateProblem(
-                f"{template}, paragraph «{text.strip()[:160]}»: the {colour.group(1)} filter colours "
-                f"text, so its tag must be written {{{{r … }}}} — write «{{{{r{tag[2:]}»"
-            )
-        if rich and not colour:
-            raise TemplateProblem(
-                f"{template}, paragraph «{text.strip()[:160]}»: {{{{r … }}}} is only for the "
-                f"good/status/alert/smart/color filters — write «{{{{ {expression.strip()} }}}}» "
-                "without the r"
-            )
+def _check_rich_tags(paragraphs: list[str], template: Path) -> None:
+    """A colour filter makes Word runs, which only a ``{{r }}`` tag may print: in a
+    plain ``{{ }}`` tag they break the document. Named before rendering, with the
+    paragraph it is in and the tag as it should be written.
+
+    (The opposite, ``{{r }}`` printing plain text, cannot be told from the template
+    — ``{%p set d = x | good(y) %}`` … ``{{r d }}`` is right — and is caught in the
+    rendered document instead.)
+    """
+    joined = "\n".join(paragraphs)
+    if "{{" not in joined:
+        return
+    runs = _NOT_RUN.sub(lambda m: " " * len(m.group(0)), joined)
+    for match in _PRINT_TAG.finditer(runs):
+        if match.group(2):
+            continue
+        expression = match.group(3).strip()
+        colour = _COLOUR_FILTER.search(_STRING.sub("''", expression))
+        if colour is None:
+            continue
+        index = joined.count("\n", 0, match.start())
+        text = paragraphs[index] if index < len(paragraphs) else match.group(0)
+        raise TemplateProblem(
+            f"{template}, paragraph «{text.strip()[:160]}»: the {colour.group(1)} filter colours "
+            f"text, so its tag must be written {{{{r … }}}} — write «{{{{r {expression} }}}}»"
+        )
 
 
 _TEXT_RUN = re.compile(r"<w:t(?:\s[^>]*)?>(.*?)</w:t>", re.DOTALL)
@@ -404,8 +415,8 @@ def _keep_short_tables_together(docx: Any) -> None:
         rows = table.findall(qn("w:tr"))
         if len(rows) > SHORT_TABLE_ROWS:
             continue
-        for row in rows[:-1]:
-            for paragraph in row.iter(qn("w:p")):
+        for row in rows[:-1]:  # the row's own paragraphs: a nested table keeps its own rule
+            for paragraph in row.findall(f"{qn('w:tc')}/{qn('w:p')}"):
                 paragraph.get_or_add_pPr().get_or_add_keepNext()
         above = table.getprevious()
         if (
