@@ -539,7 +539,7 @@ def quarter_table(b: Body) -> None:
     delta_prior = Col(
         "{{ labels.dpy }}", "{{r row.delta_prior | good(row.good_prior) }}", 2.4, True
     )
-    qoq = Col("{{ labels.qoq }}", "{{ row.qoq }}", 2.4, True)
+    qoq = Col("{{ labels.qoq }}", "{{r row.qoq | good(row.good_qoq) }}", 2.4, True)
     cases = [
         ("if q.has_target and q.has_prior_year", [target, prior, attainment, delta_prior]),
         ("elif q.has_target", [target, attainment]),

@@ -465,3 +465,21 @@ def test_a_long_table_nested_in_a_short_one_may_still_break(tmp_path, zh_context
     nested = outer.rows[0].cells[0].tables[0]
     assert outer.rows[0].cells[0].paragraphs[0].paragraph_format.keep_with_next is True
     assert not any(r.cells[0].paragraphs[0].paragraph_format.keep_with_next for r in nested.rows)
+
+
+def test_quarter_on_quarter_changes_are_coloured_for_the_kpi(zh_doc):
+    """新增用户 (more is better): Q3 −5.4% red, Q4 +49.1% green; 库存周转天数 (fewer is better)
+    falls every quarter: green."""
+
+    def qoq_colours(table) -> list:
+        cells = [row.cells[-1] for row in table.rows[1:]]
+        return [
+            next((r.font.color.rgb for r in c.paragraphs[0].runs if r.text), None) for c in cells
+        ]
+
+    tables = [t for t in zh_doc.tables if t.rows[0].cells[0].text == "期间"]
+    new_users = next(t for t in tables if t.rows[1].cells[1].text == "48万人")
+    assert [r.cells[-1].text for r in new_users.rows[1:]] == ["–", "+16.7%", "-5.4%", "+49.1%"]
+    assert qoq_colours(new_users)[1:] == [GREEN, RED, GREEN]
+    stock_days = next(t for t in tables if t.rows[1].cells[1].text == "51.0天")
+    assert set(qoq_colours(stock_days)[1:]) == {GREEN}

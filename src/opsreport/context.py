@@ -348,6 +348,7 @@ def _quarters(metrics: Metrics, lang: str) -> list[dict[str, Any]]:
                     if point.var_prior is None
                     else kpi.sign * point.var_prior >= 0,
                     "qoq": f.fmt_delta(point.change, point.change_pct, kpi.unit, lang, places),
+                    "good_qoq": None if point.change is None else kpi.sign * point.change >= 0,
                     "actual_value": _float(point.actual),
                 }
             )
