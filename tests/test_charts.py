@@ -466,3 +466,11 @@ def test_a_plan_draft_draws_in_started_workers_too(monkeypatch):
     started = render_plan_documents(analysis, 1, ("md",), asset_dir_name="c")[1]
     assert not charts._PRESTARTED  # used, then ended
     assert len(started) == 2 and started == serial  # the chart files, byte for byte
+
+
+def test_english_alt_text_counts_agree_with_their_noun():
+    one = [compute_kpi(kpi("A", "Revenue", "USD", 100, 104))]
+    assert charts.attainment_chart(one, "en").alt.startswith("Bar chart of attainment for 1 KPI:")
+    assert charts.attainment_chart(one * 2, "en").alt.startswith(
+        "Bar chart of attainment for 2 KPIs:"
+    )

@@ -107,3 +107,15 @@ def test_the_quarter_sentence_names_the_quarters_that_missed(make_workbook):
     none = quarterly(make_workbook, [None, None, None, None])
     assert none["summary"].endswith("最弱的是Q1（10万元）。")
     assert not none["has_target"]
+
+
+def test_the_opening_counts_kpis_with_a_target_only_when_some_have_none(make_workbook):
+    kpis = [
+        ["id", "name", "unit", "target", "actual"],
+        ["A", "营收", "万元", 100, 104],
+        ["B", "访客", "万人", None, 50],
+    ]
+    some = build_context(analyze(make_workbook({"kpis": kpis})).metrics, "zh", today=TODAY)
+    assert "共跟踪2项指标，其中1项设有目标：1项达成" in some["summary"]["opening"]
+    english = build_context(analyze(make_workbook({"kpis": kpis[:2]})).metrics, "en", today=TODAY)
+    assert "tracked 1 KPI: 1 met" in english["summary"]["opening"]

@@ -7,6 +7,7 @@ from decimal import Decimal as D
 import pytest
 
 from opsreport.formatting import (
+    count_noun,
     fmt_amount,
     fmt_delta,
     fmt_number,
@@ -164,3 +165,12 @@ def test_points_in_a_sentence_keep_the_kpis_precision():
 )
 def test_a_trigger_reads_in_the_kpis_unit(kind, operator, limit, unit, lang, text):
     assert fmt_threshold(kind, operator, limit, unit, lang) == text
+
+
+def test_english_counts_agree_with_their_noun():
+    assert [count_noun(n, "KPI") for n in (0, 1, 2, 1250)] == [
+        "0 KPIs",
+        "1 KPI",
+        "2 KPIs",
+        "1,250 KPIs",
+    ]

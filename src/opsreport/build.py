@@ -44,9 +44,11 @@ class BuildResult:
                 f"{s['total']}项指标：{s['met']}项达成、{s['near']}项接近、{s['missed']}项未达成；"
                 f"风险触发{s['risks_triggered']}项"
             )
+        from opsreport.formatting import count_noun
+
         return (
-            f"{s['total']} KPIs: {s['met']} met, {s['near']} near, {s['missed']} missed; "
-            f"{s['risks_triggered']} risk{'s' if s['risks_triggered'] != 1 else ''} triggered"
+            f"{count_noun(s['total'], 'KPI')}: {s['met']} met, {s['near']} near, {s['missed']} missed; "
+            f"{count_noun(s['risks_triggered'], 'risk')} triggered"
         )
 
 

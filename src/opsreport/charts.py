@@ -28,7 +28,7 @@ from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from opsreport.formatting import fmt_number, fmt_pct, fmt_pp, kpi_places
+from opsreport.formatting import count_noun, fmt_number, fmt_pct, fmt_pp, kpi_places
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -190,12 +190,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "attainment": "Attainment by KPI",
         "attainment_sub": "Unit: %; line at 100%; green = met, amber = near, red = missed",
-        "attainment_alt": "Bar chart of attainment for {n} KPIs: {met} met, {near} near, {missed} missed.",
+        "attainment_alt": "Bar chart of attainment for {kpis}: {met} met, {near} near, {missed} missed.",
         "variance_target": "Variance to plan (ΔPL%)",
         "variance_prior": "Variance to prior year (ΔPY%)",
         "variance_sub_target": "Unit: % of plan for amounts, percentage points (pp) for rates; green = good, red = bad",
         "variance_sub_prior": "Unit: % of prior year for amounts, percentage points (pp) for rates; green = good, red = bad",
-        "variance_alt": "Pin chart of the {what} of {n} KPIs: {good} good, {bad} bad.",
+        "variance_alt": "Pin chart of the {what} of {kpis}: {good} good, {bad} bad.",
         "variance_what_target": "variance to plan",
         "variance_what_prior": "variance to prior year",
         "quarterly": "Quarterly trend: {name}",
@@ -206,13 +206,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "breakdown_alt": "Bar chart of the share of {name} by {dimension}, {n} items.",
         "risks": "Risk matrix (likelihood × impact)",
         "risks_sub": "Likelihood across, impact up (1–5); red ring = triggered",
-        "risks_alt": "Risk matrix of {n} risks by likelihood and impact; {triggered} triggered.",
+        "risks_alt": "Risk matrix of {risks} by likelihood and impact; {triggered} triggered.",
         "likelihood": "Likelihood",
         "impact": "Impact",
         "triggered": " (triggered)",
         "timeline": "Task timeline",
         "timeline_sub": "{start} to {end}; diamond = milestone",
-        "timeline_alt": "Gantt chart of {n} tasks from {start} to {end}.",
+        "timeline_alt": "Gantt chart of {tasks} from {start} to {end}.",
         "more": "… {n} more",
         "ac": "AC",
         "py": "PY",
@@ -229,6 +229,10 @@ def _lang(lang: str | None) -> str:
 
 def _t(lang: str, key: str, **params: object) -> str:
     text = TEXTS[_lang(lang)][key]
+    count = params.get("n")
+    if isinstance(count, int):  # English counts agree with their noun: 1 KPI, 2 KPIs
+        params.update({f"{noun}s": count_noun(count, noun) for noun in ("KPI", "risk", "task")})
+        params["kpis"] = params.pop("KPIs")
     return text.format(**params) if params else text
 
 

@@ -274,7 +274,8 @@ def _headline(metrics: Metrics, rows: dict[str, dict[str, Any]], lang: str) -> d
         who = meta.org or "团队"
         size = meta.extra.get("team_size")
         opening = f"{meta.year or ''}年，{who}" + (f"（团队{size}人）" if size else "")
-        opening += f"共跟踪{total}项指标，其中{rated}项设有目标：{overall.met}项达成、{overall.near}项接近目标、{overall.missed}项未达成"
+        which = f"，其中{rated}项设有目标：" if rated < total else "："
+        opening += f"共跟踪{total}项指标{which}{overall.met}项达成、{overall.near}项接近目标、{overall.missed}项未达成"
         opening += f"，加权综合完成率{score}" if score else ""
         opening += "。"
         headline = rows[lead.kpi.key]["sentence"] if lead else ""
@@ -282,7 +283,8 @@ def _headline(metrics: Metrics, rows: dict[str, dict[str, Any]], lang: str) -> d
         who = meta.org or "The team"
         size = meta.extra.get("team_size")
         opening = f"In {meta.year or 'the year'}, {who}" + (f" (a team of {size})" if size else "")
-        opening += f" tracked {total} KPIs, {rated} of them with a target: {overall.met} met, {overall.near} near target and {overall.missed} missed"
+        which = f", {rated} of them with a target:" if rated < total else ":"
+        opening += f" tracked {f.count_noun(total, 'KPI')}{which} {overall.met} met, {overall.near} near target and {overall.missed} missed"
         opening += f"; the weighted overall attainment was {score}" if score else ""
         opening += "."
         headline = rows[lead.kpi.key]["sentence"] if lead else ""
@@ -317,9 +319,7 @@ def _group_summary(name: str, rows: list[dict[str, Any]], summary: Any, lang: st
     if lang == "zh":
         text = f"{name}维度共{len(rows)}项指标：{summary.met}项达成、{summary.near}项接近、{summary.missed}项未达成"
         return text + (f"，加权完成率{score}。" if score else "。")
-    text = (
-        f"{name}: {len(rows)} KPIs, {summary.met} met, {summary.near} near, {summary.missed} missed"
-    )
+    text = f"{name}: {f.count_noun(len(rows), 'KPI')}, {summary.met} met, {summary.near} near, {summary.missed} missed"
     return text + (f"; weighted attainment {score}." if score else ".")
 
 

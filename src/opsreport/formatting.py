@@ -14,6 +14,7 @@ from opsreport.values import parse_unit
 
 __all__ = [
     "attainment_text",
+    "count_noun",
     "fmt_amount",
     "fmt_delta",
     "fmt_number",
@@ -44,6 +45,11 @@ def _decimals(value: Decimal) -> int:
 def kpi_places(*values: Decimal | None, cap: int = 2) -> int:
     """Decimal places a KPI shows: as many as its most precise figure, at most ``cap``."""
     return min(cap, max((_decimals(v) for v in values if v is not None), default=0))
+
+
+def count_noun(count: int, noun: str) -> str:
+    """English counts: 1 KPI, 2 KPIs, 1,250 tasks."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
 def fmt_number(
