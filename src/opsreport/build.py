@@ -93,15 +93,23 @@ def render_documents(
     if charts:
         from opsreport.charts import render_charts
 
-        encode = ("png",) if {"docx", "md"} & set(formats) else ()
-        encode += ("svg",) if "html" in formats else ()
         drawn = render_charts(
-            analysis.metrics, lang, encode=encode, jobs=chart_jobs, meanwhile=lambda: _load(formats)
+            analysis.metrics,
+            lang,
+            encode=chart_encodings(formats),
+            jobs=chart_jobs,
+            meanwhile=lambda: _load(formats),
         )
     documents, assets = render_formats(
         context, drawn, formats, "report", template_dir, asset_dir_name
     )
     return documents, assets, lang
+
+
+def chart_encodings(formats: tuple[str, ...]) -> tuple[str, ...]:
+    """The chart encodings ``formats`` embed: PNG in Word and Markdown, SVG in HTML."""
+    encode = ("png",) if {"docx", "md"} & set(formats) else ()
+    return encode + (("svg",) if "html" in formats else ())
 
 
 def _load(formats: tuple[str, ...]) -> None:

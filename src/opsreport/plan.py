@@ -450,6 +450,7 @@ def render_plan_documents(
         from functools import partial
 
         from opsreport import charts as chart_module
+        from opsreport.build import chart_encodings
 
         year = context["plan"]["year"]
         start, end = quarter_bounds(year, quarter)
@@ -461,9 +462,7 @@ def render_plan_documents(
         if tasks:
             gantt = partial(chart_module.timeline_chart, start=start, end=end, title=title)
             specs.insert(0, ("timeline", gantt, (tasks, lang)))
-        encode = ("png",) if {"docx", "md"} & set(formats) else ()
-        encode += ("svg",) if "html" in formats else ()
-        drawn = chart_module.draw_charts(specs, encode=encode)
+        drawn = chart_module.draw_charts(specs, encode=chart_encodings(formats))
     from opsreport.build import render_formats
 
     documents, assets = render_formats(
