@@ -231,8 +231,9 @@ def _t(lang: str, key: str, **params: object) -> str:
     text = TEXTS[_lang(lang)][key]
     count = params.get("n")
     if isinstance(count, int):  # English counts agree with their noun: 1 KPI, 2 KPIs
-        params.update({f"{noun}s": count_noun(count, noun) for noun in ("KPI", "risk", "task")})
-        params["kpis"] = params.pop("KPIs")
+        params["kpis"] = count_noun(count, "KPI")
+        params["risks"] = count_noun(count, "risk")
+        params["tasks"] = count_noun(count, "task")
     return text.format(**params) if params else text
 
 

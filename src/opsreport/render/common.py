@@ -269,7 +269,11 @@ def _sandbox_class() -> type:
                 raise SecurityError(f"{left!r} ** {right!r} is too large a number")
             if operator == "*" and _huge_repeat(left, right):
                 raise SecurityError("the repeated text or list would be too long")
-            if operator == "%" and isinstance(left, str) and _huge_width(left, "%", right):
+            if (
+                operator == "%"
+                and isinstance(left, str)
+                and _huge_width(left, "%", _operands(right))
+            ):
                 raise SecurityError(_WIDTH_REFUSED)
             return super().call_binop(context, operator, left, right)
 
@@ -291,7 +295,7 @@ def _sandbox_class() -> type:
             if (
                 isinstance(getattr(__obj, "__self__", None), str)
                 and getattr(__obj, "__name__", "") in _PADDING_METHODS
-                and _any_huge(args, kwargs.values())
+                and _any_huge((*args, *kwargs.values()))
             ):
                 raise SecurityError(_WIDTH_REFUSED)
             return super().call(__context, __obj, *args, **kwargs)
@@ -304,21 +308,20 @@ _PADDING_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"}
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(\*|\d+)?(?:\.(\*|\d+))?")
 
 
-def _any_huge(*groups: Any) -> bool:
+def _any_huge(values: Iterable[Any]) -> bool:
     return any(
-        isinstance(v, int) and not isinstance(v, bool) and abs(v) > MAX_REPEAT
-        for group in groups
-        for v in (
-            group
-            if isinstance(group, (tuple, list))
-            else group.values()
-            if isinstance(group, dict)
-            else (group,)
-        )
+        isinstance(v, int) and not isinstance(v, bool) and abs(v) > MAX_REPEAT for v in values
     )
 
 
-def _huge_width(text: str, style: str, arguments: Any) -> bool:
+def _operands(right: Any) -> Iterable[Any]:
+    """The values ``text % right`` formats: a tuple's items, a mapping's values, or itself."""
+    if isinstance(right, tuple):
+        return right
+    return right.values() if isinstance(right, dict) else (right,)
+
+
+def _huge_width(text: str, style: str, arguments: Iterable[Any]) -> bool:
     """Whether a format string pads or fills to more than MAX_REPEAT characters.
 
     A width taken from the arguments (``%*d``, ``{:{w}}``) counts as that argument.
@@ -351,7 +354,7 @@ def _bounded_filter(function: Callable[..., Any], name: str) -> Callable[..., An
         if name == "format" and args and isinstance(args[0], str):
             if _huge_width(args[0], "%", (*args[1:], *kwargs.values())):
                 raise SecurityError(_WIDTH_REFUSED)
-        elif _any_huge(args[1:], kwargs):
+        elif _any_huge((*args[1:], *kwargs.values())):
             raise SecurityError(_WIDTH_REFUSED)
         return function(*args, **kwargs)
 
