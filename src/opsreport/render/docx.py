@@ -140,7 +140,7 @@ def _check_control_tags(docx: Any, template: Path) -> None:
     body = docx.element.body
     texts = []
     for paragraph in body.iter(qn("w:p")):
-        text = "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+        text = _text_of(paragraph)
         texts.append(text)
         match = _CONTROL_PARAGRAPH.search(text)
         if not match:
@@ -156,7 +156,7 @@ def _check_control_tags(docx: Any, template: Path) -> None:
                     f"{template}: the tag in «{text.strip()}» is a {{%{kind} … %}} tag outside a table; "
                     "use {% … %} or {%p … %} there"
                 )
-        whole = "".join(t.text or "" for t in container.iter(qn("w:t"))).strip()
+        whole = _text_of(container).strip()
         if re.fullmatch(r"\{%" + kind + r"\s[^%]*%(?!\}).*%\}", whole, re.DOTALL):
             raise TemplateProblem(
                 f"{template}: the tag «{whole}» holds a % sign, which a {{%{kind} … %}} tag cannot "
@@ -226,15 +226,17 @@ def _paragraph_texts(src_xml: str) -> list[str]:
     return texts
 
 
+def _text_of(element: Any) -> str:
+    """The text of a paragraph, row or cell of a Word template, as the user typed it."""
+    return "".join(t.text or "" for t in element.iter(f"{{{_W}}}t"))
+
+
 def _written_paragraphs(part: Any) -> list[str]:
-    """The text of every paragraph of a template part, as the user typed it."""
+    """The text of every paragraph of a template part."""
     element = getattr(part, "_element", None)
     if element is None:
         return []
-    return [
-        "".join(t.text or "" for t in paragraph.iter(f"{{{_W}}}t"))
-        for paragraph in element.iter(f"{{{_W}}}p")
-    ]
+    return [_text_of(paragraph) for paragraph in element.iter(f"{{{_W}}}p")]
 
 
 def _template_class() -> type:
