@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import functools
 import os
+import posixpath
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -24,11 +25,14 @@ from opsreport import formatting as f
 __all__ = [
     "FilterMisuse",
     "OutputError",
+    "TemplateNotice",
     "TemplateProblem",
     "atomic_write",
     "filters",
     "find_template",
+    "inside_folder",
     "make_environment",
+    "render_text_template",
     "template_dirs",
     "unclosed_block",
 ]
@@ -50,6 +54,15 @@ class TemplateProblem(Exception):
         super().__init__(message)
         self.template = template
         self.line = line
+
+
+class TemplateNotice(UserWarning):
+    """Something a template did that was changed on the way (an external link dropped).
+
+    Issued with :func:`warnings.warn`, so a program sees it as a warning it can
+    record or silence; the CLI prints it as ``warning: …`` and ``opsreport check``
+    lists it among the workbook's warnings.
+    """
 
 
 def bundled_templates() -> Path:
@@ -92,6 +105,9 @@ def inspect_template_dir(folder: Path) -> list[str]:
             f"--template takes a folder, not a file ({folder}): put your {folder.name} in a "
             f"folder and give that folder (see `opsreport templates export`)"
         )
+    for entry in folder.iterdir():
+        if entry.name in TEMPLATE_NAMES:
+            inside_folder(entry, folder)
     present = {p.name for p in folder.iterdir() if p.is_file()}
     if present & set(TEMPLATE_NAMES):
         return []
@@ -104,12 +120,86 @@ def inspect_template_dir(folder: Path) -> list[str]:
     ]
 
 
+def inside_folder(path: Path | str, folder: Path | str) -> str:
+    """The real location of ``path``, which must stay inside ``folder``'s real location.
+
+    A symbolic link (of the file, or of a folder on its way) may point anywhere;
+    a template reached through one that leads out of its template folder would
+    copy any file of the machine into the report, so it is a TemplateProblem. A
+    link that stays inside the folder is followed. The folder itself may be a link.
+    """
+    real_folder = os.path.realpath(folder)
+    real = os.path.realpath(path)
+    if os.path.commonpath([real, real_folder]) != real_folder:
+        raise TemplateProblem(
+            f"{path}: leads outside the template folder {folder} (through a symbolic link, "
+            f"to {real}); templates are read only from inside their folder — copy the file "
+            "into the folder instead of linking to it",
+            template=str(path),
+        )
+    return real
+
+
 def find_template(name: str, lang: str, user_dir: Path | None = None) -> Path:
+    """The first ``name`` in the template folders, as named there (its real file stays inside)."""
     for directory in template_dirs(lang, user_dir):
         candidate = directory / name
-        if candidate.is_file():
+        if os.path.lexists(candidate) and os.path.isfile(inside_folder(candidate, directory)):
             return candidate
     raise TemplateProblem(f"no template {name!r} for language {lang!r}")
+
+
+# Larger text templates are not templates someone wrote (a linked log, a pasted dump).
+MAX_TEXT_TEMPLATE_BYTES = 5 * 1024 * 1024
+
+
+def _folder_loader_class() -> type:
+    from jinja2 import FileSystemLoader, TemplateNotFound
+    from jinja2.loaders import split_template_path
+
+    class FolderLoader(FileSystemLoader):
+        """FileSystemLoader that reads a template only if its real path stays inside the
+        folder it was found in (Jinja's refuses ``..`` and absolute names but follows
+        symbolic links anywhere), and only UTF-8 text of a sane size."""
+
+        def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
+            pieces = split_template_path(template)
+            for searchpath in self.searchpath:
+                filename = posixpath.join(searchpath, *pieces)  # no drive letters (Jinja's way)
+                if os.path.lexists(filename):
+                    real = inside_folder(filename, searchpath)
+                    if os.path.isfile(real):
+                        break
+            else:
+                raise TemplateNotFound(template)
+            size = os.path.getsize(real)
+            if size > MAX_TEXT_TEMPLATE_BYTES:
+                raise TemplateProblem(
+                    f"{filename}: {size / 2**20:.0f} MB is too large for a template "
+                    f"(limit {MAX_TEXT_TEMPLATE_BYTES // 2**20} MB)",
+                    template=filename,
+                )
+            with open(real, "rb") as stream:
+                raw = stream.read()
+            try:
+                contents = raw.decode(self.encoding)
+            except UnicodeDecodeError as exc:
+                raise TemplateProblem(
+                    f"{filename}: not UTF-8 text (byte {raw[exc.start]:#04x} at position "
+                    f"{exc.start}); save the template as UTF-8",
+                    template=filename,
+                ) from None
+            mtime = os.path.getmtime(real)
+
+            def uptodate() -> bool:
+                try:
+                    return os.path.realpath(filename) == real and os.path.getmtime(real) == mtime
+                except OSError:
+                    return False
+
+            return contents, os.path.normpath(filename), uptodate
+
+    return FolderLoader
 
 
 # --------------------------------------------------------------------------- filters
@@ -243,6 +333,10 @@ def filters(lang: str) -> dict[str, Callable[..., Any]]:
 
 
 # --------------------------------------------------------------------------- Jinja
+
+# The Jinja globals a template keeps: range (bounded by the sandbox), dict, and the
+# loop helpers, which hold only what the template gives them.
+SAFE_GLOBALS = ("range", "dict", "cycler", "joiner", "namespace")
 
 # A template may repeat text or raise to a power, but not build a result that
 # would take the machine's memory or minutes to compute.
@@ -386,10 +480,10 @@ def make_environment(
 
     StrictUndefined makes a misspelt variable an error instead of a blank.
     """
-    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2 import StrictUndefined
 
     env = _sandbox_class()(
-        loader=FileSystemLoader([str(d) for d in search]),
+        loader=_folder_loader_class()([str(d) for d in search]),
         autoescape=autoescape,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -397,6 +491,8 @@ def make_environment(
         keep_trailing_newline=True,
         finalize=finalize,
     )
+    # Jinja's globals are plain helpers; lipsum(10**7) builds megabytes of text.
+    env.globals = {name: env.globals[name] for name in SAFE_GLOBALS}
     for name in ("center", "indent", "format"):
         env.filters[name] = _bounded_filter(env.filters[name], name)
     env.filters.update(filters(lang))
@@ -538,6 +634,8 @@ def _explain(exc: BaseException, context: Mapping[str, Any] | None, kind: str) -
     from jinja2.exceptions import SecurityError
 
     message = getattr(exc, "message", None) or str(exc)
+    if isinstance(exc, TemplateProblem):  # raised by our own checks: already in words
+        return message
     if isinstance(exc, TemplateNotFound):
         return (
             f"there is no template «{exc.name}» in your template folder or among the bundled "
@@ -637,6 +735,24 @@ def _read_lines(path: str) -> list[str]:
 def _quote(text: str, limit: int = 160) -> str:
     text = " ".join(text.split())
     return f"«{text if len(text) <= limit else text[: limit - 1] + '…'}»"
+
+
+def render_text_template(env: Any, name: str, context: Mapping[str, Any], *, kind: str) -> str:
+    """Render a Markdown or HTML template; every failure is a TemplateProblem naming it.
+
+    A template refused before it is read (a link out of its folder, not UTF-8)
+    already names its file; a failure inside it names the file, line and tag.
+    """
+    try:
+        template = env.get_template(name)
+    except TemplateProblem:
+        raise
+    except Exception as exc:
+        raise describe_template_error(exc, name, context=context, kind=kind) from None
+    try:
+        return str(template.render(context))
+    except Exception as exc:
+        raise describe_template_error(exc, name, context=context, kind=kind) from None
 
 
 def describe_template_error(

@@ -6,33 +6,46 @@ layout; this module only supplies the data. Rendering uses the sandboxed Jinja
 environment with autoescaping, so cell text such as ``R&D <Top>`` appears
 literally and a template cannot reach Python internals.
 
-Besides the context a Word template sees ``images`` (the charts as pictures,
-keyed like ``charts``) and these filters, which return coloured rich text and
-therefore go in ``{{r … }}`` tags::
+Besides the context a Word template sees ``images`` (the charts, keyed like
+``charts``) and these filters, which return coloured rich text and therefore go
+in ``{{r … }}`` tags::
 
     {{r kpi.var_target | good(kpi.good_target) }}   green if good, red if bad, plain if None
     {{r kpi.status_label | status(kpi.status) }}    met green, near amber, missed red
     {{r risk.status | alert(risk.triggered, "⚠ ") }} red and bold (with a mark) when true
     {{r goal.smart | smart }}                       S✓ M✓ A✗ … each mark coloured
     {{r text | color("1F4E79", bold=True) }}        any colour
+
+Everything a template sees is plain data: an ``images`` entry is a marker string
+that the renderer replaces by the picture after Jinja has run (docxtpl's
+``InlineImage`` would hand the template the whole document, whose ``save`` and
+``replace_zipname`` write and read any file), and the filters return marked-up
+strings. The template file itself is bounded like a workbook (zip size, entries,
+ratio), and links it holds to files on the web are dropped with a warning.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
+import warnings
+from dataclasses import dataclass
 from html import escape, unescape
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from opsreport.render.common import (
+    TemplateNotice,
     TemplateProblem,
     describe_template_error,
     find_template,
+    inside_folder,
     make_environment,
 )
+from opsreport.zipbounds import DEFAULT_BOUNDS, ZipRefused, check_zip
 
 __all__ = ["COLORS", "docx_filters", "render_docx"]
 
@@ -62,13 +75,14 @@ def _finalize(value: Any) -> Any:
 
 
 def docx_filters(east_asian_font: str | None = None) -> dict[str, Any]:
-    """The rich-text filters of Word templates (each returns a docxtpl ``RichText``).
+    """The rich-text filters of Word templates: each returns the runs' XML as Markup.
 
-    A run carries only its colour and weight (plus the template's East Asian font,
-    so Chinese text keeps it); size and Latin font come from the paragraph style of
-    the cell it lands in.
+    A plain marked-up string, not docxtpl's ``RichText``, whose methods a template
+    could call: ``{{r }}`` prints it unescaped just the same. A run carries only its
+    colour and weight (plus the template's East Asian font, so Chinese text keeps
+    it); size and Latin font come from the paragraph style of the cell it lands in.
     """
-    from docxtpl import RichText
+    from markupsafe import Markup
 
     fonts = f'<w:rFonts w:eastAsia="{escape(east_asian_font)}"/>' if east_asian_font else ""
 
@@ -79,10 +93,8 @@ def docx_filters(east_asian_font: str | None = None) -> dict[str, Any]:
         rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
         return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(_xml_text(text))}</w:t></w:r>'
 
-    def rich(*runs: str) -> Any:
-        text = RichText()
-        text.xml = "".join(runs)
-        return text
+    def rich(*runs: str) -> Markup:
+        return Markup("".join(runs))  # every piece was escaped by _run
 
     def color(text: Any, value: str | None = None, bold: bool = False) -> Any:
         return rich(_run(text, value, bold))
@@ -270,17 +282,20 @@ def _template_class() -> type:
                 )
             return super().fix_tables(xml)
 
+        pictures: dict[int, _Picture] = {}  # noqa: RUF012 (set per render, read-only here)
+
         def render_xml_part(
             self, src_xml: str, part: Any, context: Any, jinja_env: Any = None
         ) -> str:
             try:
-                return super().render_xml_part(src_xml, part, context, jinja_env)
+                xml = super().render_xml_part(src_xml, part, context, jinja_env)
             except Exception as exc:
                 # Kept for the error message: the paragraph the failing tag is in,
                 # and the paragraphs as typed, to quote tags the way the user wrote them.
                 exc.opsreport_paragraphs = _paragraph_texts(src_xml)  # type: ignore[attr-defined]
                 exc.opsreport_written = _written_paragraphs(part)  # type: ignore[attr-defined]
                 raise
+            return _place_charts(xml, part, self.pictures)
 
         def map_tree(self, tree: Any) -> None:
             # docxtpl moves the rendered body into the document with one lxml
@@ -299,29 +314,53 @@ def _template_class() -> type:
     return ReportTemplate
 
 
-def _inline_image_class() -> type:
-    from docxtpl import InlineImage
+@dataclass(frozen=True)
+class _Picture:
+    """A chart to put where its marker was printed: drawn on demand, at this width."""
 
-    class ChartImage(InlineImage):
-        """An InlineImage with its alt text (docPr/@descr), reusable in one document."""
+    chart: Any  # opsreport.charts.Chart (png, width_cm, title, alt)
+    width: Any  # a python-docx Length
 
-        def __init__(self, tpl: Any, png: bytes, width: Any, alt: str) -> None:
-            super().__init__(tpl, BytesIO(png), width=width)
-            self.alt = alt
 
-        def _insert_image(self) -> str:
-            self.image_descriptor.seek(0)
-            inline = self.tpl.current_rendering_part.new_pic_inline(
-                self.image_descriptor, self.width, self.height
+# What ``{{ images[key] }}`` prints: an XML comment no workbook text can forge
+# (text is escaped, so its ``<`` arrives as ``&lt;``), replaced after rendering.
+_CHART_MARK = re.compile(r"<!--opsreport-chart:(\d+)-->")
+
+
+def _chart_marker(number: int) -> Any:
+    from markupsafe import Markup
+
+    return Markup(f"<!--opsreport-chart:{number}-->")
+
+
+def _place_charts(xml: str, part: Any, pictures: dict[int, _Picture]) -> str:
+    """Each chart marker in a rendered part becomes the chart's drawing, with its alt text.
+
+    Only the charts a template prints are added to the document; a marker the
+    template typed itself for a chart that does not exist prints nothing.
+    """
+    if "<!--opsreport-chart:" not in xml:
+        return xml
+
+    def drawing(match: re.Match[str]) -> str:
+        picture = pictures.get(int(match.group(1)))
+        if picture is None:
+            return ""
+        new_pic_inline = getattr(part, "new_pic_inline", None)
+        if new_pic_inline is None:
+            raise TemplateProblem(
+                f"a chart can be placed in the body, a header or a footer, not in {part.partname}"
             )
-            if self.alt:
-                inline.docPr.set("descr", _xml_text(self.alt))
-            return (
-                f"</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r>"
-                '<w:t xml:space="preserve">'
-            )
+        inline = new_pic_inline(BytesIO(picture.chart.png), picture.width, None)
+        alt = getattr(picture.chart, "alt", "")
+        if alt:
+            inline.docPr.set("descr", _xml_text(alt))
+        return (
+            f"</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r>"
+            '<w:t xml:space="preserve">'
+        )
 
-    return ChartImage
+    return _CHART_MARK.sub(drawing, xml)
 
 
 @functools.lru_cache(maxsize=16)
@@ -357,25 +396,18 @@ def render_docx(
     ``charts`` maps the chart keys of ``context["charts"]`` to objects with ``png``,
     ``width_cm``, ``title`` and ``alt`` (``opsreport.charts.Chart``).
     """
-    from docx.shared import Mm
-
     lang = context["lang"]
     template = find_template(name, lang, template_dir)
+    package = _read_word_template(template)
     try:
-        tpl = _template_class()(str(template))
-        docx = tpl.get_docx()
+        tpl = _template_class()(BytesIO(package))
+        docx = _open_word_template(tpl, template)
+        for notice in _drop_external_relationships(docx, template):
+            warnings.warn(TemplateNotice(notice), stacklevel=2)
         _check_control_tags(docx, template)
         font = _style_east_asian_font(docx, ("TableText", "Normal"))
         env = _environment(lang, template.parent, font)
-        image_class = _inline_image_class()
-        images: dict[str, Any] = {}
-        entries = dict(context.get("charts") or {})
-        for key, chart in (charts or {}).items():
-            images[key] = image_class(
-                tpl, chart.png, Mm(float(chart.width_cm) * 10), getattr(chart, "alt", "")
-            )
-            entries.setdefault(key, {"title": chart.title, "alt": getattr(chart, "alt", "")})
-        data = {**context, "charts": entries, "images": images}
+        data, tpl.pictures = word_context(context, charts)
         tpl.render(data, jinja_env=env, autoescape=True)
         _keep_short_tables_together(tpl.docx)
         _set_properties(tpl.docx, context)
@@ -397,6 +429,157 @@ def render_docx(
             kind="docx",
         ) from None
     return out.getvalue()
+
+
+def word_context(
+    context: dict[str, Any], charts: dict[str, Any] | None
+) -> tuple[dict[str, Any], dict[int, _Picture]]:
+    """What a Word template sees (the context, ``charts`` with every drawn chart,
+    ``images`` as markers) and the pictures the markers stand for."""
+    from docx.shared import Mm
+
+    images: dict[str, Any] = {}
+    pictures: dict[int, _Picture] = {}
+    entries = dict(context.get("charts") or {})
+    for number, (key, chart) in enumerate((charts or {}).items(), start=1):
+        images[key] = _chart_marker(number)
+        pictures[number] = _Picture(chart, Mm(float(chart.width_cm) * 10))
+        entries.setdefault(key, {"title": str(chart.title), "alt": str(getattr(chart, "alt", ""))})
+    return {**context, "charts": entries, "images": images}, pictures
+
+
+def _read_word_template(template: Path) -> bytes:
+    """The template's bytes, read once, if it is a zip package within the workbook bounds."""
+    real = inside_folder(template, template.parent)
+    limit = DEFAULT_BOUNDS.max_file_bytes
+    try:
+        with open(real, "rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            if size > limit:
+                raise TemplateProblem(
+                    f"{template}: the file is too large ({size / 2**20:.0f} MB; the limit is "
+                    f"{limit / 2**20:.0f} MB) — remove large pictures from it",
+                    template=str(template),
+                )
+            package = stream.read(limit + 1)  # it may have grown since
+    except OSError as exc:
+        raise TemplateProblem(
+            f"{template}: cannot be read ({exc.strerror or exc})", template=str(template)
+        ) from None
+    try:
+        check_zip(package)
+    except ZipRefused as refused:
+        raise TemplateProblem(
+            _zip_refusal(template, package, refused), template=str(template)
+        ) from None
+    return package
+
+
+def _open_word_template(tpl: Any, template: Path) -> Any:
+    """The python-docx document of a template, or a TemplateProblem if it is damaged
+    (a CRC error, a cut-off deflate stream, a missing or broken part) or not Word's."""
+    try:
+        return tpl.get_docx()
+    except Exception as exc:  # zipfile, zlib, lxml and python-docx each raise their own
+        message = str(exc)
+        if "content type is" in message:
+            what = "not a Word document (" + message.split("content type is", 1)[1].strip(" '") + ")"
+            advice = "save it from Word as «Word Document (.docx)»"
+        else:
+            what = f"the file is damaged ({type(exc).__name__}: {message})"
+            advice = "save it again from Word, or start again from `opsreport templates export`"
+        raise TemplateProblem(f"{template}: {what} — {advice}", template=str(template)) from None
+
+
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_HYPERLINK = f"{_R}/hyperlink"
+
+
+def _drop_external_relationships(docx: Any, template: Path) -> list[str]:
+    """Remove every link to a file outside the document except hyperlinks; say what went.
+
+    Word fetches some of them when the report is opened (an ``attachedTemplate``
+    on a web server, a linked picture, a linked object or subdocument): a report
+    that calls out to a server its reader never chose, or shows what a file
+    elsewhere holds that day. A hyperlink is only followed when clicked, and stays.
+    The element that used a dropped link goes too (an optional ``r:link``
+    attribute alone), so Word does not meet a dangling reference.
+    """
+    package = docx.part.package
+    notices = []
+    for source in (package, *package.iter_parts()):
+        dropped = [
+            (r_id, rel)
+            for r_id, rel in source.rels.items()
+            if rel.is_external and rel.reltype != _HYPERLINK
+        ]
+        if not dropped:
+            continue
+        _unreference(source, {r_id for r_id, _ in dropped})
+        for r_id, rel in dropped:
+            del source.rels[r_id]
+            kind = rel.reltype.rsplit("/", 1)[-1]
+            where = getattr(source, "partname", "/")
+            notices.append(
+                f"{template}: removed the link to {_printable(rel.target_ref)} ({kind}, in {where}) "
+                "— a report never fetches anything from outside when it is opened"
+            )
+    return notices
+
+
+def _unreference(source: Any, r_ids: set[str]) -> None:
+    """Remove the elements of a part that refer to ``r_ids`` (an ``r:link`` attribute alone)."""
+    element = getattr(source, "_element", None)
+    blob_xml = None
+    if element is None:
+        blob = getattr(source, "_blob", None)
+        if not blob or b"<" not in blob[:200]:
+            return
+        from lxml import etree
+
+        try:
+            element = blob_xml = etree.fromstring(blob, etree.XMLParser(resolve_entities=False))
+        except etree.XMLSyntaxError:
+            return
+    doomed = []
+    for node in element.iter():
+        for attribute, value in list(node.attrib.items()):
+            if attribute.startswith(f"{{{_R}}}") and value in r_ids:
+                if attribute == f"{{{_R}}}link":
+                    del node.attrib[attribute]
+                else:
+                    doomed.append(node)
+    for node in doomed:
+        parent = node.getparent()
+        if parent is not None:
+            parent.remove(node)
+    if blob_xml is not None:
+        from lxml import etree
+
+        source._blob = etree.tostring(blob_xml, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _printable(text: str, limit: int = 120) -> str:
+    """A link target as one harmless line: no control characters, bounded length."""
+    shown = "".join(c if c.isprintable() else "?" for c in str(text))
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def _zip_refusal(template: Path, package: bytes, refused: ZipRefused) -> str:
+    """Why a Word template's package is refused, and what to do, in words."""
+    if refused.code == "not_zip":
+        what = (
+            "an old Word 97–2003 .doc file (or another OLE document), not .docx"
+            if package.startswith(b"\xd0\xcf\x11\xe0")
+            else "not a Word document (the file does not start like a .docx)"
+        )
+        return f"{template}: {what} — save it from Word as «Word Document (.docx)»"
+    if refused.code == "corrupt_zip":
+        return (
+            f"{template}: {refused} — save it again from Word, or start again from "
+            "`opsreport templates export`"
+        )
+    return f"{template}: {refused}; this is not an ordinary Word document"
 
 
 SHORT_TABLE_ROWS = 12

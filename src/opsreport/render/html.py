@@ -6,7 +6,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from opsreport.render.common import describe_template_error, make_environment, template_dirs
+from opsreport.render.common import make_environment, render_text_template, template_dirs
 
 __all__ = ["render_html"]
 
@@ -27,7 +27,4 @@ def render_html(
 ) -> str:
     lang = context["lang"]
     env = _environment(lang, tuple(template_dirs(lang, template_dir)))
-    try:
-        return env.get_template(name).render(context)
-    except Exception as exc:
-        raise describe_template_error(exc, name, context=context, kind="html") from None
+    return render_text_template(env, name, context, kind="html")

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from opsreport.render.common import describe_template_error, make_environment, template_dirs
+from opsreport.render.common import make_environment, render_text_template, template_dirs
 
 __all__ = ["escape_markdown", "render_markdown"]
 
@@ -50,8 +50,5 @@ def render_markdown(
 ) -> str:
     lang = context["lang"]
     env = _environment(lang, tuple(template_dirs(lang, template_dir)))
-    try:
-        text = env.get_template(name).render(context)
-    except Exception as exc:
-        raise describe_template_error(exc, name, context=context, kind="md") from None
+    text = render_text_template(env, name, context, kind="md")
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
