@@ -682,6 +682,17 @@ def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+def _plot_exponent(values: Sequence[Decimal | None]) -> int:
+    """The power of ten of the largest figure. A chart without a value axis draws
+    proportions, so its figures are drawn divided by it (1–10): floats then neither
+    overflow (1e300 would make the axis limits infinite) nor lose tiny figures."""
+    return max((v.adjusted() for v in values if v is not None and v.is_finite() and v), default=0)
+
+
+def _scaled(value: Decimal | None, exponent: int) -> float | None:
+    return None if value is None else float(value.scaleb(-exponent))
+
+
 def quarterly_chart(series: QuarterSeries, lang: str) -> Chart | None:
     """Columns per quarter: PY light grey behind-left, AC dark solid, PL outlined behind-right."""
     lang = _lang(lang)
@@ -720,8 +731,13 @@ def quarterly_chart(series: QuarterSeries, lang: str) -> Chart | None:
         width, shift = 0.46, 0.13
         tops: list[float] = []
         bottoms: list[float] = []
+        exponent = _plot_exponent([v for p in points for v in (p.actual, p.target, p.prior_year)])
         for x, point in enumerate(points):
-            ac, pl, py = _float(point.actual), _float(point.target), _float(point.prior_year)
+            ac, pl, py = (
+                _scaled(point.actual, exponent),
+                _scaled(point.target, exponent),
+                _scaled(point.prior_year, exponent),
+            )
             if py is not None:
                 ax.bar(x - shift, py, width=width, color=PY_COLOR, zorder=1)
             if pl is not None:
@@ -747,7 +763,7 @@ def quarterly_chart(series: QuarterSeries, lang: str) -> Chart | None:
         for x, point in enumerate(points):
             if point.actual is None:
                 continue
-            value = float(point.actual)
+            value = point.actual
             anchor = tops[x] if value >= 0 else bottoms[x]
             ax.annotate(
                 fmt_number(point.actual, places),
@@ -1046,16 +1062,48 @@ def _timeline_bars(
     return bars
 
 
-def _month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
-    months = []
-    day = dt.date(first.year, first.month, 1)
-    while day <= last:
-        months.append(day)
-        day = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-    return months
+# Steps between the timeline's ticks, in months: the smallest giving at most
+# MAX_TICKS ticks is used, so a span of a quarter ticks by month and one of 8,000
+# years by millennium, and the chart costs the same whatever its dates.
+TICK_STEPS = (1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200, 2400, 6000, 12000)
+MAX_TICKS = 12
+MAX_GRID_LINES = 60
 
 
-def _month_label(day: dt.date, lang: str, with_year: bool) -> str:
+def _month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _month_start(index: int) -> dt.date:
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _tick_step(first: dt.date, last: dt.date, most: int = MAX_TICKS) -> int:
+    """The smallest step (months) with at most ``most`` ticks from ``first`` to ``last``."""
+    months = _month_index(last) - _month_index(first)
+    return next((step for step in TICK_STEPS if months // step + 1 <= most), TICK_STEPS[-1])
+
+
+def _month_starts(first: dt.date, last: dt.date, step: int = 1) -> list[dt.date]:
+    """First days of months from ``first``'s month to ``last``, every ``step`` months:
+    calendar-aligned (quarters, years, decades …) for steps above one. Month indexes,
+    not date arithmetic, so 9999-12 ends the list instead of failing on year 10000."""
+    low, high = _month_index(first), _month_index(last)
+    begin = low if step == 1 else -(-low // step) * step
+    return [_month_start(index) for index in range(begin, high + 1, step)]
+
+
+def _grid_step(first: dt.date, last: dt.date, tick_step: int) -> int:
+    """The finest step dividing the tick step with at most MAX_GRID_LINES lines."""
+    for step in TICK_STEPS:
+        if tick_step % step == 0 and _tick_step(first, last, MAX_GRID_LINES) <= step:
+            return step
+    return tick_step
+
+
+def _month_label(day: dt.date, lang: str, with_year: bool, step: int = 1) -> str:
+    if step >= 12:  # ticks by year, decade …: the year alone
+        return f"{day.year}年" if lang == "zh" else str(day.year)
     if lang == "zh":
         return f"{day.year}年{day.month}月" if with_year else f"{day.month}月"
     return f"{MONTHS_EN[day.month - 1]} {day.year}" if with_year else MONTHS_EN[day.month - 1]
@@ -1070,7 +1118,9 @@ def timeline_chart(
     top: int = 40,
 ) -> Chart | None:
     """Gantt bars grouped by phase (grey shades), milestones as diamonds at the task end,
-    month ticks; ``start``/``end`` clip the chart to a window such as a quarter."""
+    ticks by month, quarter, year … as the span grows (at most 12, see TICK_STEPS);
+    ``start``/``end`` clip the chart to a window such as a quarter. Bounded work for any
+    dates from 0001 to 9999: at most ``top`` bars, 12 ticks and 60 grid lines."""
     lang = _lang(lang)
     bars = _timeline_bars(tasks, start, end)
     if not bars:
@@ -1155,19 +1205,21 @@ def timeline_chart(
         for tick, (_, header) in zip(ax.get_yticklabels(), labels, strict=True):
             if header:
                 tick.set_fontweight("bold")
-        months = _month_starts(first, last)
-        step = max(1, math.ceil(len(months) / 12))
-        shown = months[::step]
+        step = _tick_step(first, last)
+        shown = _month_starts(first, last, step)
         spans_years = first.year != last.year
         ax.set_xticks(
             [m.toordinal() for m in shown],
             labels=[
-                _month_label(m, lang, spans_years and (i == 0 or m.month <= step))
+                _month_label(m, lang, spans_years and (i == 0 or m.month <= step), step)
                 for i, m in enumerate(shown)
             ],
         )
-        for month in months:
-            ax.axvline(month.toordinal(), color="#E6E6E6", linewidth=0.6, zorder=0)
+        grid = _month_starts(first, last, _grid_step(first, last, step))
+        ax.vlines(
+            [m.toordinal() for m in grid], 0, 1, transform=ax.get_xaxis_transform(),
+            colors="#E6E6E6", linewidth=0.6, zorder=0,
+        )  # fmt: skip
         for spine in ("top", "right", "left"):
             ax.spines[spine].set_visible(False)
         ax.spines["bottom"].set_color(BASELINE)

@@ -9,12 +9,23 @@ computes a figure; ``opsreport context WORKBOOK --json`` prints this dict.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from opsreport import formatting as f
-from opsreport.metrics import GoalCheck, KpiResult, Metrics, RiskResult
+from opsreport.metrics import (
+    FigureError,
+    GoalCheck,
+    KpiResult,
+    Metrics,
+    RiskResult,
+    figure_problem,
+    kpi_label,
+)
+from opsreport.model import Location
 from opsreport.values import parse_unit
 
 __all__ = ["LABELS", "build_context"]
@@ -186,7 +197,47 @@ LABELS: dict[str, dict[str, str]] = {
 
 
 def _float(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
+    """A figure as a float for templates; never inf or nan (the engine's figures fit)."""
+    if value is None:
+        return None
+    number = float(value)
+    if not math.isfinite(number):
+        raise OverflowError(f"{value} does not fit a float")
+    return number
+
+
+# What a figure the formatters or floats cannot take raises (Decimal signals are
+# ArithmeticErrors); FigureError is a ValueError too, and passes through untouched.
+_RENDER_ERRORS = (ArithmeticError, ValueError, TypeError)
+_T = TypeVar("_T")
+_I = TypeVar("_I")
+
+
+def _render_failure(
+    exc: Exception, subject: str, location: Location | None, file: str
+) -> FigureError:
+    """A located error for a value the context could not render (a bug's last resort)."""
+    if isinstance(exc, FigureError):
+        return exc
+    message = f"{subject}: a figure could not be rendered ({type(exc).__name__}: {exc})"
+    return FigureError([figure_problem(message, location, file, hint="")])
+
+
+def _each(
+    items: Iterable[_I],
+    build: Callable[[_I], _T],
+    describe: Callable[[_I], tuple[str, Location | None]],
+    file: str,
+) -> list[_T]:
+    """``build(item)`` for every item; a failure names the item (``describe``: its
+    subject and location) instead of surfacing as a bare InvalidOperation."""
+    built = []
+    for item in items:
+        try:
+            built.append(build(item))
+        except _RENDER_ERRORS as exc:
+            raise _render_failure(exc, *describe(item), file) from exc
+    return built
 
 
 def _date(value: dt.date | None) -> str:
@@ -326,46 +377,48 @@ def _group_summary(name: str, rows: list[dict[str, Any]], summary: Any, lang: st
 def _quarters(metrics: Metrics, lang: str) -> list[dict[str, Any]]:
     from opsreport.metrics import featured_quarters
 
-    items = []
-    for series in featured_quarters(metrics):
-        kpi = series.kpi
-        places = f.kpi_places(
-            kpi.target, kpi.actual, kpi.prior_year, *(p.actual for p in series.points)
-        )
-        rows = []
-        for point in series.points:
-            rows.append(
-                {
-                    "period": point.period.label,
-                    "actual": f.fmt_amount(point.actual, kpi.unit, places, lang),
-                    "target": f.fmt_amount(point.target, kpi.unit, places, lang),
-                    "prior_year": f.fmt_amount(point.prior_year, kpi.unit, places, lang),
-                    "attainment": f.fmt_pct(point.attainment),
-                    "delta_prior": f.fmt_delta(
-                        point.var_prior, point.var_prior_pct, kpi.unit, lang, places
-                    ),
-                    "good_prior": None
-                    if point.var_prior is None
-                    else kpi.sign * point.var_prior >= 0,
-                    "qoq": f.fmt_delta(point.change, point.change_pct, kpi.unit, lang, places),
-                    "good_qoq": None if point.change is None else kpi.sign * point.change >= 0,
-                    "actual_value": _float(point.actual),
-                }
-            )
-        items.append(
+    return _each(
+        featured_quarters(metrics),
+        lambda series: _quarter_item(series, lang),
+        lambda series: (f"{kpi_label(series.kpi)}, quarterly figures", series.kpi.location),
+        str(metrics.report.source),
+    )
+
+
+def _quarter_item(series: Any, lang: str) -> dict[str, Any]:
+    kpi = series.kpi
+    places = f.kpi_places(
+        kpi.target, kpi.actual, kpi.prior_year, *(p.actual for p in series.points)
+    )
+    rows = []
+    for point in series.points:
+        rows.append(
             {
-                "key": kpi.key,
-                "name": kpi.name,
-                "unit": kpi.unit,
-                "aggregation": kpi.aggregation,
-                "rows": rows,
-                "has_target": any(p.target is not None for p in series.points),
-                "has_prior_year": any(p.prior_year is not None for p in series.points),
-                "chart": f"quarterly:{kpi.key}",
-                "summary": _quarter_sentence(series, places, lang),
+                "period": point.period.label,
+                "actual": f.fmt_amount(point.actual, kpi.unit, places, lang),
+                "target": f.fmt_amount(point.target, kpi.unit, places, lang),
+                "prior_year": f.fmt_amount(point.prior_year, kpi.unit, places, lang),
+                "attainment": f.fmt_pct(point.attainment),
+                "delta_prior": f.fmt_delta(
+                    point.var_prior, point.var_prior_pct, kpi.unit, lang, places
+                ),
+                "good_prior": None if point.var_prior is None else kpi.sign * point.var_prior >= 0,
+                "qoq": f.fmt_delta(point.change, point.change_pct, kpi.unit, lang, places),
+                "good_qoq": None if point.change is None else kpi.sign * point.change >= 0,
+                "actual_value": _float(point.actual),
             }
         )
-    return items
+    return {
+        "key": kpi.key,
+        "name": kpi.name,
+        "unit": kpi.unit,
+        "aggregation": kpi.aggregation,
+        "rows": rows,
+        "has_target": any(p.target is not None for p in series.points),
+        "has_prior_year": any(p.prior_year is not None for p in series.points),
+        "chart": f"quarterly:{kpi.key}",
+        "summary": _quarter_sentence(series, places, lang),
+    }
 
 
 def _quarter_sentence(series: Any, places: int, lang: str) -> str:
@@ -406,68 +459,75 @@ def _quarters_below_target(series: Any) -> tuple[list[str], bool]:
 
 
 def _breakdowns(metrics: Metrics, lang: str) -> list[dict[str, Any]]:
-    tables = []
-    for table in metrics.breakdowns:
-        kpi = table.kpi
-        places = f.kpi_places(
-            kpi.actual, *(i.actual for i in table.items), *(i.prior_year for i in table.items)
-        )
-        rows = [
-            {
-                "rank": item.rank or "",
-                "item": item.item,
-                "actual": f.fmt_amount(item.actual, kpi.unit, places, lang),
-                "prior_year": f.fmt_amount(item.prior_year, kpi.unit, places, lang),
-                "share": f.fmt_pct(item.share),
-                "share_prior": f.fmt_pct(item.share_prior),
-                "share_change": f.fmt_pp(item.share_change_pp, signed=True, lang=lang),
-                "var_prior_pct": f.fmt_pct(item.var_prior_pct, signed=True),
-                "good_prior": None
-                if item.var_prior_pct is None
-                else kpi.sign * item.var_prior_pct >= 0,
-                "attainment": f.fmt_pct(item.attainment),
-                "share_value": _float(item.share),
-            }
-            for item in table.items
-        ]
-        top = table.items[0] if table.items else None
-        movers = sorted(
-            (i for i in table.items if i.share_change_pp is not None),
-            key=lambda i: i.share_change_pp or 0,
-        )
-        dimension = table.dimension or LABELS[lang]["item"]
-        if lang == "zh":
-            summary = f"按{dimension}看，{kpi.name}合计{f.fmt_amount(table.total_actual, kpi.unit, places, lang)}"
-            if top and top.share is not None:
-                summary += f"，{top.item}居首，占{f.fmt_pct(top.share)}"
-            if movers and movers[-1].share_change_pp and movers[-1].share_change_pp > 0:
-                summary += f"；{movers[-1].item}占比提升最多（{f.fmt_pp(movers[-1].share_change_pp, signed=True, lang=lang)}）"
-            if movers and movers[0].share_change_pp and movers[0].share_change_pp < 0:
-                summary += f"，{movers[0].item}下降最多（{f.fmt_pp(movers[0].share_change_pp, signed=True, lang=lang)}）"
-            summary += "。"
-        else:
-            summary = f"By {dimension}, {kpi.name} totals {f.fmt_amount(table.total_actual, kpi.unit, places, lang)}"
-            if top and top.share is not None:
-                summary += f"; {top.item} leads with {f.fmt_pct(top.share)}"
-            if movers and movers[-1].share_change_pp and movers[-1].share_change_pp > 0:
-                summary += f"; {movers[-1].item} gained most share ({f.fmt_pp(movers[-1].share_change_pp, signed=True, lang=lang)})"
-            if movers and movers[0].share_change_pp and movers[0].share_change_pp < 0:
-                summary += f", {movers[0].item} lost most ({f.fmt_pp(movers[0].share_change_pp, signed=True, lang=lang)})"
-            summary += "."
-        tables.append(
-            {
-                "dimension": dimension,
-                "kpi": kpi.name,
-                "kpi_key": kpi.key,
-                "unit": kpi.unit,
-                "total": f.fmt_amount(table.total_actual, kpi.unit, places, lang),
-                "total_prior": f.fmt_amount(table.total_prior, kpi.unit, places, lang),
-                "rows": rows,
-                "chart": f"breakdown:{table.dimension}:{kpi.key}",
-                "summary": summary,
-            }
-        )
-    return tables
+    return _each(
+        metrics.breakdowns,
+        lambda table: _breakdown_item(table, lang),
+        lambda table: (
+            f"{kpi_label(table.kpi)}, breakdown by {table.dimension or 'item'}",
+            table.kpi.location,
+        ),
+        str(metrics.report.source),
+    )
+
+
+def _breakdown_item(table: Any, lang: str) -> dict[str, Any]:
+    kpi = table.kpi
+    places = f.kpi_places(
+        kpi.actual, *(i.actual for i in table.items), *(i.prior_year for i in table.items)
+    )
+    rows = [
+        {
+            "rank": item.rank or "",
+            "item": item.item,
+            "actual": f.fmt_amount(item.actual, kpi.unit, places, lang),
+            "prior_year": f.fmt_amount(item.prior_year, kpi.unit, places, lang),
+            "share": f.fmt_pct(item.share),
+            "share_prior": f.fmt_pct(item.share_prior),
+            "share_change": f.fmt_pp(item.share_change_pp, signed=True, lang=lang),
+            "var_prior_pct": f.fmt_pct(item.var_prior_pct, signed=True),
+            "good_prior": None
+            if item.var_prior_pct is None
+            else kpi.sign * item.var_prior_pct >= 0,
+            "attainment": f.fmt_pct(item.attainment),
+            "share_value": _float(item.share),
+        }
+        for item in table.items
+    ]
+    top = table.items[0] if table.items else None
+    movers = sorted(
+        (i for i in table.items if i.share_change_pp is not None),
+        key=lambda i: i.share_change_pp or 0,
+    )
+    dimension = table.dimension or LABELS[lang]["item"]
+    if lang == "zh":
+        summary = f"按{dimension}看，{kpi.name}合计{f.fmt_amount(table.total_actual, kpi.unit, places, lang)}"
+        if top and top.share is not None:
+            summary += f"，{top.item}居首，占{f.fmt_pct(top.share)}"
+        if movers and movers[-1].share_change_pp and movers[-1].share_change_pp > 0:
+            summary += f"；{movers[-1].item}占比提升最多（{f.fmt_pp(movers[-1].share_change_pp, signed=True, lang=lang)}）"
+        if movers and movers[0].share_change_pp and movers[0].share_change_pp < 0:
+            summary += f"，{movers[0].item}下降最多（{f.fmt_pp(movers[0].share_change_pp, signed=True, lang=lang)}）"
+        summary += "。"
+    else:
+        summary = f"By {dimension}, {kpi.name} totals {f.fmt_amount(table.total_actual, kpi.unit, places, lang)}"
+        if top and top.share is not None:
+            summary += f"; {top.item} leads with {f.fmt_pct(top.share)}"
+        if movers and movers[-1].share_change_pp and movers[-1].share_change_pp > 0:
+            summary += f"; {movers[-1].item} gained most share ({f.fmt_pp(movers[-1].share_change_pp, signed=True, lang=lang)})"
+        if movers and movers[0].share_change_pp and movers[0].share_change_pp < 0:
+            summary += f", {movers[0].item} lost most ({f.fmt_pp(movers[0].share_change_pp, signed=True, lang=lang)})"
+        summary += "."
+    return {
+        "dimension": dimension,
+        "kpi": kpi.name,
+        "kpi_key": kpi.key,
+        "unit": kpi.unit,
+        "total": f.fmt_amount(table.total_actual, kpi.unit, places, lang),
+        "total_prior": f.fmt_amount(table.total_prior, kpi.unit, places, lang),
+        "rows": rows,
+        "chart": f"breakdown:{table.dimension}:{kpi.key}",
+        "summary": summary,
+    }
 
 
 def _problems(metrics: Metrics, rows: dict[str, dict[str, Any]], lang: str) -> list[dict[str, Any]]:
@@ -771,7 +831,29 @@ def build_context(
     lang = lang or report.meta.language or "zh"
     if lang not in LABELS:
         raise ValueError(f"unknown language {lang!r}: use zh or en")
-    rows = {r.kpi.key: _kpi_row(r, lang) for r in metrics.results}
+    file = str(report.source)
+    built = _each(
+        metrics.results,
+        lambda r: _kpi_row(r, lang),
+        lambda r: (kpi_label(r.kpi), r.kpi.location),
+        file,
+    )
+    rows = {row["key"]: row for row in built}
+    try:
+        return _build_context(metrics, lang, rows, today, kpis_per_group)
+    except _RENDER_ERRORS as exc:
+        raise _render_failure(exc, "the report's summary", None, file) from exc
+
+
+def _build_context(
+    metrics: Metrics,
+    lang: str,
+    rows: dict[str, dict[str, Any]],
+    today: dt.date | None,
+    kpis_per_group: int | None,
+) -> dict[str, Any]:
+    report = metrics.report
+    file = str(report.source)
     groups = []
     for summary in metrics.groups:
         members = [rows[r.kpi.key] for r in summary.results]
@@ -790,14 +872,24 @@ def build_context(
                 "summary": _group_summary(name, members, summary, lang),
             }
         )
-    risks = [_risk(n, r, rows, lang) for n, r in enumerate(metrics.risks, start=1)]
+    risks = _each(
+        enumerate(metrics.risks, start=1),
+        lambda item: _risk(item[0], item[1], rows, lang),
+        lambda item: (f"risk R{item[0]}", item[1].risk.location),
+        file,
+    )
     meta = report.meta
     title = meta.title or (
         f"{meta.org or ''}{meta.year or ''}年度工作总结与{meta.plan_year or ''}年工作计划"
         if lang == "zh"
         else f"{meta.org or 'Operations'} {meta.year or ''} review and {meta.plan_year or ''} plan"
     )
-    goals = [_goal(check, lang) for check in metrics.goals]
+    goals = _each(
+        metrics.goals,
+        lambda check: _goal(check, lang),
+        lambda check: (f"goal {check.goal.goal[:60]!r}", check.goal.location),
+        file,
+    )
     problems = _problems(metrics, rows, lang)
     context: dict[str, Any] = {
         "lang": lang,

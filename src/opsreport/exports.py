@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from opsreport.formatting import (
@@ -12,9 +13,35 @@ from opsreport.formatting import (
     kpi_places,
     verdict_text,
 )
-from opsreport.metrics import Metrics, _number
+from opsreport.metrics import FigureError, Metrics, _number, figure_problem, kpi_label
 
-__all__ = ["metrics_csv", "metrics_json", "neutralize", "print_table"]
+__all__ = ["metrics_csv", "metrics_json", "neutralize", "print_table", "terminal_text"]
+
+# C0/C1 controls (newlines too), DEL, and the bidi embeddings/overrides/isolates that
+# reorder what a terminal shows: text from a workbook must stay on its own line and
+# read as typed, so that no line of ours can start a CI workflow command (::error …).
+_UNSAFE_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return {10: "\\n", 13: "\\r", 9: "\\t"}.get(code) or (
+        f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    )
+
+
+def terminal_text(value: object) -> str:
+    """Text for one line of terminal output: newlines, control and bidi characters
+    written as escapes (a\\nb), so user text cannot break or fake a line."""
+    return _UNSAFE_CHARS.sub(_escape_char, str(value))
+
+
+def _cell(value: object) -> str:
+    """A Rich table cell holding user text: ``[…]`` is text, not markup; one line."""
+    from rich.markup import escape
+
+    return escape(terminal_text(value))
+
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -52,8 +79,9 @@ def metrics_csv(metrics: Metrics, what: str = "kpis") -> str:
 
 
 def metrics_json(metrics: Metrics, what: str = "kpis") -> list[dict[str, Any]]:
+    """The rows ``metrics --json`` prints; every number finite (strict JSON)."""
     if what == "kpis":
-        return [result.as_json() for result in metrics.results]
+        return [_kpi_json(result, str(metrics.report.source)) for result in metrics.results]
     if what == "goals":
         return [_goal_json(check) for check in metrics.goals]
     if what == "risks":
@@ -111,6 +139,15 @@ def metrics_json(metrics: Metrics, what: str = "kpis") -> list[dict[str, Any]]:
             for table in metrics.breakdowns
         ]
     raise ValueError(f"unknown selection {what!r}")
+
+
+def _kpi_json(result: Any, file: str) -> dict[str, Any]:
+    try:
+        return result.as_json()  # type: ignore[no-any-return]
+    except ValueError as exc:  # a figure beyond a float: only from records built by hand
+        kpi = result.kpi
+        message = f"{kpi_label(kpi)}: cannot be written as JSON ({exc})"
+        raise FigureError([figure_problem(message, kpi.location, file)]) from exc
 
 
 def _goal_json(check: Any) -> dict[str, Any]:
@@ -176,10 +213,10 @@ def print_table(metrics: Metrics, what: str = "kpis", lang: str = "zh") -> None:
         for key in keys:
             table.add_column(key)
         for row in rows:
-            table.add_row(*("" if row[k] is None else str(row[k]) for k in keys))
+            table.add_row(*("" if row[k] is None else _cell(row[k]) for k in keys))
         console.print(table)
         return
-    table = Table(title=metrics.report.meta.title or str(metrics.report.source))
+    table = Table(title=_cell(metrics.report.meta.title or str(metrics.report.source)))
     for column, justify in [
         ("KPI", "left"), ("AC", "right"), ("PL", "right"), ("PY", "right"),
         ("ΔPL", "right"), ("ΔPY", "right"), ("attainment", "right"), ("status", "left"),
@@ -191,12 +228,12 @@ def print_table(metrics: Metrics, what: str = "kpis", lang: str = "zh") -> None:
         places = kpi_places(kpi.target, kpi.actual, kpi.prior_year)
         colour = {"met": "green", "near": "yellow", "missed": "red"}.get(result.status or "", "")
         table.add_row(
-            kpi.name,
-            fmt_amount(kpi.actual, kpi.unit, places, lang),
-            fmt_amount(kpi.target, kpi.unit, places, lang),
-            fmt_amount(kpi.prior_year, kpi.unit, places, lang),
-            fmt_delta(result.var_target, result.var_target_pct, kpi.unit, lang, places),
-            fmt_delta(result.var_prior, result.var_prior_pct, kpi.unit, lang, places),
+            _cell(kpi.name),
+            _cell(fmt_amount(kpi.actual, kpi.unit, places, lang)),  # the unit is user text
+            _cell(fmt_amount(kpi.target, kpi.unit, places, lang)),
+            _cell(fmt_amount(kpi.prior_year, kpi.unit, places, lang)),
+            _cell(fmt_delta(result.var_target, result.var_target_pct, kpi.unit, lang, places)),
+            _cell(fmt_delta(result.var_prior, result.var_prior_pct, kpi.unit, lang, places)),
             fmt_pct(result.attainment),
             f"[{colour}]{labels[result.status]}[/]" if colour else labels[result.status],
         )
@@ -208,12 +245,13 @@ def print_context_outline(data: Any, prefix: str = "", depth: int = 0) -> None:
     import sys
 
     def show(value: Any) -> str:
-        text = str(value)
+        text = terminal_text(value)
         return text if len(text) <= 60 else text[:57] + "…"
 
     if isinstance(data, dict):
         for key, value in data.items():
-            path = f"{prefix}.{key}" if prefix else str(key)
+            key = terminal_text(key)  # meta.extra's keys are the workbook's text
+            path = f"{prefix}.{key}" if prefix else key
             if isinstance(value, (dict, list)) and value:
                 sys.stdout.write(f"{'  ' * depth}{path}\n")
                 print_context_outline(value, path, depth + 1)

@@ -8,7 +8,7 @@ Jinja filters that templates use, so no template formats a number by hand.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from opsreport.values import parse_unit
 
@@ -28,13 +28,32 @@ __all__ = [
 
 HUNDRED = Decimal(100)
 DASH = "–"
+MAX_PLACES = 50  # decimal places a figure may be shown with
+SCIENTIFIC_FROM = 18  # figures of 10**18 or more are written 1.23×10²⁵
+
+
+def _to_decimal(value: Decimal | float | int) -> Decimal:
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
 
 
 def round_half_up(value: Decimal | float | int, places: int = 0) -> Decimal:
-    """Round half away from zero: 0.4185 → 0.419 at 3 places, -2.5 → -3."""
+    """Round half away from zero: 0.4185 → 0.419 at 3 places, -2.5 → -3.
+
+    Any finite value: the rounding runs with as many digits as the result needs
+    (Decimal's default 28 would refuse 1e28 at 2 places with InvalidOperation).
+    An infinity or NaN is returned as it is: there is nothing to round.
+    """
     if not isinstance(value, Decimal):
-        value = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        value = _to_decimal(value)
+    if not value.is_finite():
+        return value
+    quantum = Decimal((0, (1,), -places))
+    digits = max(value.adjusted(), 0) + max(places, 0) + 2
+    with localcontext() as context:
+        context.prec = max(digits, 28)
+        context.Emax = max(context.Emax, digits + 1)
+        context.Emin = min(context.Emin, -digits - 1)
+        return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def _decimals(value: Decimal) -> int:
@@ -55,17 +74,43 @@ def count_noun(count: int, noun: str) -> str:
 def fmt_number(
     value: Decimal | float | int | None, places: int | None = None, grouping: bool = True
 ) -> str:
-    """1234567.891 → 1,234,567.89; places defaults to the value's own (at most 2)."""
+    """1234567.891 → 1,234,567.89; places defaults to the value's own (at most 2).
+
+    Total over finite numbers: from 10¹⁸ on (beyond any figure a workbook may
+    hold, reached only by sums and ratios of extreme ones) the figure is written
+    as a power of ten, 1.23×10²⁵, instead of 26 digits. No figure (None, NaN, an
+    infinity) is "–". ``places`` is kept within 0…50.
+    """
     if value is None:
         return DASH
     if not isinstance(value, Decimal):
-        value = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        value = _to_decimal(value)
+    if not value.is_finite():
+        return DASH
     if places is None:
         places = kpi_places(value)
+    places = min(max(places, 0), MAX_PLACES)
+    if value and value.adjusted() >= SCIENTIFIC_FROM:
+        return _scientific(value)
     rounded = round_half_up(value, places)
     if rounded == 0:
         rounded = abs(rounded)  # no "-0.0"
+    if rounded and rounded.adjusted() >= SCIENTIFIC_FROM:  # 999…9.995 rounded up
+        return _scientific(rounded)
     return f"{rounded:,.{places}f}" if grouping else f"{rounded:.{places}f}"
+
+
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _scientific(value: Decimal) -> str:
+    """-1.23×10²⁵: three significant digits and a power of ten."""
+    exponent = value.adjusted()
+    mantissa = round_half_up(value.scaleb(-exponent), 2)
+    if abs(mantissa) >= 10:  # 9.995 → 10.00
+        exponent += 1
+        mantissa = round_half_up(value.scaleb(-exponent), 2)
+    return f"{mantissa.normalize():f}×10{str(exponent).translate(_SUPERSCRIPTS)}"
 
 
 def fmt_amount(
@@ -352,7 +397,9 @@ def verdict_text(verdict, unit: str = "", lang: str = "zh") -> str:
                 else "+" + fmt_amount(value, unit, None, lang)
             )
     if "ratio" in params:
-        params["ratio"] = fmt_number(params["ratio"], 1)
+        # None: this year's change is negligible beside the required one (over 10⁹ times).
+        ratio = params["ratio"]
+        params["ratio"] = fmt_number(ratio, 1) if ratio is not None else "> 10⁹"
     if "deadline" in params and params["deadline"] is not None:
         params["deadline"] = params["deadline"].isoformat()
     return (zh if lang == "zh" else en).format(**params)

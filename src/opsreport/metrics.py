@@ -4,21 +4,33 @@ No I/O and no display text. Every figure that cannot be computed is ``None``
 with a reason code in ``reasons``; nothing here returns ``inf`` or ``nan`` or
 raises on a zero, a missing figure or a negative base. Arithmetic is in
 Decimal so that 8.37 / 20 is exactly 0.4185 and rounds as Excel shows it.
+
+Bounded whatever the input: :func:`compute` refuses a figure that is not a
+finite number below 10¹⁰⁰ in magnitude (:class:`FigureError`, naming the KPI
+and its row), and a ratio (attainment, variance %, share, growth …) whose
+reference is negligible beside the figure compared with it — more than
+``RATIO_LIMIT`` (10⁹) times smaller — is ``None`` like a zero reference, with
+the reason ``*_negligible``. So every figure here converts to a finite float.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from opsreport.model import Goal, Kpi, PeriodValue, Report, Risk
+from opsreport.model import Diagnostic, Goal, Kpi, Location, PeriodValue, Report, Risk
 from opsreport.values import Period, convert_unit
+from opsreport.workbook import WorkbookError
 
 __all__ = [
+    "FIGURE_LIMIT",
+    "RATIO_LIMIT",
     "BreakdownItem",
     "BreakdownTable",
+    "FigureError",
     "GoalCheck",
     "GroupSummary",
     "KpiResult",
@@ -27,11 +39,14 @@ __all__ = [
     "RiskResult",
     "Settings",
     "Verdict",
+    "check_figures",
     "check_goal",
     "compute",
     "compute_kpi",
     "evaluate_risk",
     "featured_quarters",
+    "figure_problem",
+    "kpi_label",
 ]
 
 ONE = Decimal(1)
@@ -50,8 +65,114 @@ class Settings:
 DEFAULT_SETTINGS = Settings()
 
 
-def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal:
+# A ratio beyond this (a reference a billion times smaller than the figure) says
+# nothing a reader can use and would overflow floats: it is None, like a zero reference.
+RATIO_LIMIT = Decimal("1e9")
+# Input figures must be finite and below 10**FIGURE_DIGITS in magnitude, so that sums
+# of every row, ratios up to RATIO_LIMIT and products with weights stay finite floats.
+FIGURE_DIGITS = 100
+FIGURE_LIMIT = Decimal(10) ** FIGURE_DIGITS
+
+
+class FigureError(WorkbookError, ValueError):
+    """A figure the engine, the context or a chart cannot use, naming its KPI and row.
+
+    A :class:`~opsreport.workbook.WorkbookError` (each problem a diagnostic with the
+    code ``figure`` and the record's location), so every caller that reports a
+    workbook's problems reports these too; a ValueError for callers that catch that.
+    """
+
+
+def kpi_label(kpi: Kpi) -> str:
+    """How a message names a KPI: its id and name (cut at 60 characters)."""
+    name = " ".join(kpi.name.split())
+    name = name if len(name) <= 60 else name[:59] + "…"
+    return f"KPI {kpi.id} ({name})" if kpi.id and kpi.id != kpi.name else f"KPI {name}"
+
+
+_FIGURE_HINT = "opsreport computes with finite figures below 10^100 in magnitude"
+
+
+def figure_problem(
+    message: str, location: Location | None, file: str, hint: str = _FIGURE_HINT
+) -> Diagnostic:
+    """One located ``figure`` error (the record's row, else just the file)."""
+    return Diagnostic("error", message, location or Location(file), hint, code="figure")
+
+
+def _unusable(value: Decimal | None) -> str | None:
+    """Why an input figure cannot be computed with, or None when it can."""
+    if value is None:
+        return None
+    if not isinstance(value, Decimal):
+        return f"{value!r} is not a Decimal"
+    if not value.is_finite():
+        return f"{value} is not a finite number"
+    if value and value.adjusted() >= FIGURE_DIGITS:
+        return f"{value:.3E} is beyond ±10^{FIGURE_DIGITS}"
+    return None
+
+
+_KPI_FIGURES = ("target", "actual", "prior_year", "next_target", "base", "weight")
+_ROW_FIGURES = ("actual", "target", "prior_year")
+
+
+def check_figures(report: Report) -> list[Diagnostic]:
+    """Every input figure that is not finite or not below 10¹⁰⁰, as located errors.
+
+    The loader's own caps are far tighter; this guards the library API, where
+    records may be built by hand.
+    """
+    file = str(report.source)
+    found: list[Diagnostic] = []
+    kpis = {kpi.key: kpi for kpi in report.kpis}
+
+    def check(subject: str, field_name: str, value: object, location: Location | None) -> None:
+        why = _unusable(value)  # type: ignore[arg-type]
+        if why is not None:
+            found.append(figure_problem(f"{subject} › {field_name}: {why}", location, file))
+
+    def label(key: str) -> str:
+        kpi = kpis.get(key)
+        return kpi_label(kpi) if kpi is not None else f"KPI {key}"
+
+    for kpi in report.kpis:
+        for name in _KPI_FIGURES:
+            value = getattr(kpi, name)
+            if value is not None and not (
+                isinstance(value, Decimal)
+                and value.is_finite()
+                and (not value or value.adjusted() < FIGURE_DIGITS)
+            ):
+                check(kpi_label(kpi), name, value, kpi.location)
+    for row in (*report.periods, *report.breakdown):
+        for name in _ROW_FIGURES:
+            check(label(row.kpi), name, getattr(row, name), row.location)
+    for goal in report.goals:
+        subject = f"goal {goal.goal[:60]!r}"
+        check(subject, "baseline", goal.baseline, goal.location)
+        check(subject, "target", goal.target, goal.location)
+        for quarter, value in enumerate(goal.quarter_targets, start=1):
+            check(subject, f"q{quarter}", value, goal.location)
+    for resource in report.resources:
+        check(f"resource {resource.category[:60]!r}", "amount", resource.amount, resource.location)
+    for risk in report.risks:
+        if risk.threshold is not None:
+            check(f"risk {risk.risk[:60]!r}", "trigger", risk.threshold.limit, risk.location)
+    return found
+
+
+def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    """numerator / denominator, or None when the denominator is zero or negligible
+    (the quotient would exceed ``RATIO_LIMIT`` in magnitude)."""
+    if not denominator or abs(numerator) > RATIO_LIMIT * abs(denominator):
+        return None
     return numerator / denominator
+
+
+def _why_not(denominator: Decimal, zero: str) -> str:
+    """The reason code of a ratio that is None: ``target_zero`` or ``target_negligible``."""
+    return zero if not denominator else zero.removesuffix("_zero") + "_negligible"
 
 
 @dataclass(frozen=True)
@@ -105,14 +226,37 @@ class KpiResult:
 
 
 def _number(value: Decimal | None) -> float | int | None:
-    """JSON number: 12 significant digits, so 1/3 is 0.333333333333 and 0.37 stays 0.37."""
+    """JSON number: 12 significant digits, so 1/3 is 0.333333333333 and 0.37 stays 0.37.
+
+    Never ``inf`` or ``nan`` (which ``json.dumps`` would write as the non-JSON
+    ``Infinity``/``NaN``): such a value raises ValueError. :func:`compute` makes
+    only figures that convert.
+    """
     if value is None:
         return None
-    rounded = float(f"{value:.12g}")
+    rounded = float(f"{value:.12g}") if value.is_finite() else math.inf
+    if not math.isfinite(rounded):
+        raise ValueError(f"{value} cannot be written as a JSON number")
     return int(rounded) if value == value.to_integral_value() and abs(rounded) < 2**53 else rounded
 
 
 def compute_kpi(kpi: Kpi, settings: Settings = DEFAULT_SETTINGS) -> KpiResult:
+    """Every figure of one KPI; an arithmetic failure names the KPI and its row."""
+    try:
+        return _compute_kpi(kpi, settings)
+    except (ArithmeticError, TypeError, ValueError) as exc:
+        why = _unusable(kpi.actual) or _unusable(kpi.target) or f"{type(exc).__name__}: {exc}"
+        file = kpi.location.file if kpi.location else "<report>"
+        raise FigureError(
+            [
+                figure_problem(
+                    f"{kpi_label(kpi)}: cannot compute its figures ({why})", kpi.location, file
+                )
+            ]
+        ) from exc
+
+
+def _compute_kpi(kpi: Kpi, settings: Settings) -> KpiResult:
     reasons: dict[str, str] = {}
     actual, target, prior = kpi.actual, kpi.target, kpi.prior_year
 
@@ -122,10 +266,10 @@ def compute_kpi(kpi: Kpi, settings: Settings = DEFAULT_SETTINGS) -> KpiResult:
         reasons["attainment"] = reasons["var_target"]
     else:
         var_target = actual - target
-        if target == 0:
-            reasons["var_target_pct"] = reasons["attainment"] = "target_zero"
+        var_target_pct = _ratio(var_target, abs(target))
+        if var_target_pct is None:
+            reasons["var_target_pct"] = reasons["attainment"] = _why_not(target, "target_zero")
         else:
-            var_target_pct = _ratio(var_target, abs(target))
             attainment = ONE + kpi.sign * var_target_pct
             # Decimal keeps the sign exact: attainment >= 1 exactly when the variance is good.
 
@@ -134,10 +278,9 @@ def compute_kpi(kpi: Kpi, settings: Settings = DEFAULT_SETTINGS) -> KpiResult:
         reasons["var_prior"] = "no_actual" if actual is None else "no_prior_year"
     else:
         var_prior = actual - prior
-        if prior == 0:
-            reasons["var_prior_pct"] = "prior_zero"
-        else:
-            var_prior_pct = _ratio(var_prior, abs(prior))
+        var_prior_pct = _ratio(var_prior, abs(prior))
+        if var_prior_pct is None:
+            reasons["var_prior_pct"] = _why_not(prior, "prior_zero")
 
     share = None
     if kpi.base is not None:
@@ -147,6 +290,8 @@ def compute_kpi(kpi: Kpi, settings: Settings = DEFAULT_SETTINGS) -> KpiResult:
             reasons["share"] = "base_zero" if kpi.base == 0 else "base_negative"
         else:
             share = _ratio(actual, kpi.base)
+            if share is None:
+                reasons["share"] = "base_negligible"
 
     next_change = next_change_pct = None
     if kpi.next_target is not None:
@@ -154,10 +299,9 @@ def compute_kpi(kpi: Kpi, settings: Settings = DEFAULT_SETTINGS) -> KpiResult:
             reasons["next_change"] = "no_actual"
         else:
             next_change = kpi.next_target - actual
-            if actual == 0:
-                reasons["next_change_pct"] = "actual_zero"
-            else:
-                next_change_pct = _ratio(next_change, abs(actual))
+            next_change_pct = _ratio(next_change, abs(actual))
+            if next_change_pct is None:
+                reasons["next_change_pct"] = _why_not(actual, "actual_zero")
 
     status = None
     if attainment is not None:
@@ -199,7 +343,7 @@ def weighted_score(
             continue
         total_weight += weight
         total += weight * min(result.attainment, cap)
-    return total / total_weight if total_weight else None
+    return _ratio(total, total_weight)
 
 
 def _summarise(name: str | None, results: list[KpiResult], settings: Settings) -> GroupSummary:
@@ -265,12 +409,15 @@ def quarter_series(kpi: Kpi, values: list[PeriodValue], year: int | None) -> Qua
         target = _aggregate([v.target for v in members], how)
         prior = _aggregate([v.prior_year for v in members], how)
         attainment = None
-        if actual is not None and target is not None and target != 0:
-            attainment = ONE + kpi.sign * (actual - target) / abs(target)
+        if actual is not None and target is not None:
+            relative = _ratio(actual - target, abs(target))
+            attainment = None if relative is None else ONE + kpi.sign * relative
         var_prior = actual - prior if actual is not None and prior is not None else None
-        var_prior_pct = var_prior / abs(prior) if var_prior is not None and prior else None
+        var_prior_pct = _ratio(var_prior, abs(prior)) if var_prior is not None and prior else None
         change = actual - previous if actual is not None and previous is not None else None
-        change_pct = change / abs(previous) if change is not None and previous else None
+        change_pct = (
+            _ratio(change, abs(previous)) if change is not None and previous is not None else None
+        )
         points.append(
             QuarterPoint(
                 Period(quarter_year, quarter),
@@ -346,9 +493,11 @@ def breakdown_tables(report: Report) -> list[BreakdownTable]:
         rank_prior = _ranks({r.item: r.prior_year for r in rows})
         items = []
         for r in rows:
-            share = r.actual / total if r.actual is not None and total and total > 0 else None
+            share = (
+                _ratio(r.actual, total) if r.actual is not None and total and total > 0 else None
+            )
             share_prior = (
-                r.prior_year / total_prior
+                _ratio(r.prior_year, total_prior)
                 if r.prior_year is not None and total_prior and total_prior > 0
                 else None
             )
@@ -358,15 +507,16 @@ def breakdown_tables(report: Report) -> list[BreakdownTable]:
                 else None
             )
             var_prior_pct = (
-                (r.actual - r.prior_year) / abs(r.prior_year)
-                if r.actual is not None and r.prior_year
+                _ratio(r.actual - r.prior_year, abs(r.prior_year))
+                if r.actual is not None and r.prior_year is not None
                 else None
             )
-            attainment = (
-                ONE + kpi.sign * (r.actual - r.target) / abs(r.target)
-                if r.actual is not None and r.target
+            relative = (
+                _ratio(r.actual - r.target, abs(r.target))
+                if r.actual is not None and r.target is not None
                 else None
             )
+            attainment = None if relative is None else ONE + kpi.sign * relative
             items.append(
                 BreakdownItem(
                     r.item,
@@ -383,7 +533,7 @@ def breakdown_tables(report: Report) -> list[BreakdownTable]:
                 )
             )
         items.sort(key=lambda i: (i.rank is None, i.rank or 0))
-        coverage = total / kpi.actual if total is not None and kpi.actual else None
+        coverage = _ratio(total, kpi.actual) if total is not None and kpi.actual else None
         tables.append(BreakdownTable(dimension, kpi, tuple(items), total, total_prior, coverage))
     return tables
 
@@ -448,7 +598,9 @@ def check_goal(
     kpi_prior = convert_unit(kpi.prior_year, kpi.unit, goal.unit or kpi.unit) if kpi else None
     baseline = goal.baseline if goal.baseline is not None else kpi_actual
     required = goal.target - baseline if goal.target is not None and baseline is not None else None
-    required_pct = required / abs(baseline) if required is not None and baseline else None
+    required_pct = (
+        _ratio(required, abs(baseline)) if required is not None and baseline is not None else None
+    )
     achieved = kpi_actual - kpi_prior if kpi_actual is not None and kpi_prior is not None else None
     units_differ = kpi is not None and kpi.actual is not None and kpi_actual is None
     if units_differ and required is not None:
@@ -464,8 +616,9 @@ def check_goal(
             False, "no_improvement_this_year", {"required": required, "achieved": achieved}
         )
     else:
-        ratio = abs(required) / abs(achieved)
-        passed = ratio <= settings.stretch_factor
+        # None: this year's change is negligible beside the one required, a stretch.
+        ratio = _ratio(abs(required), abs(achieved))
+        passed = ratio is not None and ratio <= settings.stretch_factor
         letters["A"] = Verdict(
             passed,
             "within_reach" if passed else "stretch",
@@ -514,7 +667,10 @@ def evaluate_risk(risk: Risk, kpi: Kpi | None) -> RiskResult:
     if threshold.kind == "dev":
         if kpi.target is None or kpi.target == 0:
             return RiskResult(risk, kpi, score, level, None, None, "no_target")
-        observed = abs(kpi.actual - kpi.target) / abs(kpi.target) * HUNDRED
+        deviation = _ratio(abs(kpi.actual - kpi.target), abs(kpi.target))
+        if deviation is None:
+            return RiskResult(risk, kpi, score, level, None, None, "target_negligible")
+        observed = deviation * HUNDRED
     else:
         observed = kpi.actual
     return RiskResult(risk, kpi, score, level, threshold.holds(observed), observed)
@@ -543,6 +699,11 @@ class Metrics:
 
 
 def compute(report: Report, settings: Settings = DEFAULT_SETTINGS) -> Metrics:
+    """Every figure of the report; raises FigureError (a WorkbookError) naming each
+    input figure that is not finite or not below 10¹⁰⁰."""
+    problems = check_figures(report)
+    if problems:
+        raise FigureError(problems)
     results = [compute_kpi(kpi, settings) for kpi in report.kpis]
     by_group: dict[str | None, list[KpiResult]] = {}
     for result in results:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -51,18 +51,15 @@ def parse_quarter(text: str, plan_year: int | None) -> int:
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    """First and last day of a quarter; 9999 Q4 too (no step into year 10000)."""
+    import calendar
+
     start = dt.date(year, 3 * quarter - 2, 1)
-    end = dt.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1) - dt.timedelta(
-        days=1
-    )
+    end = dt.date(year, 3 * quarter, calendar.monthrange(year, 3 * quarter)[1])
     return start, end
 
 
 # --------------------------------------------------------------------------- splits
-
-
-def _quantum(places: int) -> Decimal:
-    return Decimal(1).scaleb(-places)
 
 
 def split_annual(
@@ -82,18 +79,17 @@ def split_annual(
     - ``avg``: annual × weight / mean weight, so the four average to the year
       (Q4 again takes the remainder).
     """
-    quantum = _quantum(places)
     if how == "last":
         if baseline is None:
             return [annual] * 4, "flat"
         step = (annual - baseline) / FOUR
-        path = [(baseline + step * q).quantize(quantum, ROUND_HALF_UP) for q in (1, 2, 3)]
+        path = [f.round_half_up(baseline + step * q, places) for q in (1, 2, 3)]  # any size
         return [*path, annual], "path"
     usable = weights is not None and len(weights) == 4 and all(w > 0 for w in weights)
     shares = [w / sum(weights) for w in weights] if usable else [Decimal(1) / FOUR] * 4  # type: ignore[arg-type]
     method = "seasonal" if usable else "even"
     total = annual if how == "sum" else annual * FOUR
-    quarters = [(total * share).quantize(quantum, ROUND_HALF_UP) for share in shares[:3]]
+    quarters = [f.round_half_up(total * share, places) for share in shares[:3]]
     quarters.append(total - sum(quarters, Decimal(0)))
     return quarters, method
 
