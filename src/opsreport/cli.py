@@ -136,7 +136,8 @@ def metrics(
     analysis = _analyze(workbook, quiet=quiet)
     data = exports.metrics_json(analysis.metrics, what.value)
     if as_json:
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        # allow_nan=False: strict JSON, never Infinity/NaN (the engine makes none).
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
         return
     if as_csv:
         sys.stdout.write(exports.metrics_csv(analysis.metrics, what.value))
