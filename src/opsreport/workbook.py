@@ -866,7 +866,11 @@ class _RowReader:
             value = value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
         elif isinstance(value, dt.date):
             value = value.isoformat()
-        text = clean_text(value)
+        try:
+            text = clean_text(value, multiline=field in _MULTILINE_FIELDS)
+        except ValueProblem as problem:  # longer than a cell holds
+            self._problem(field, problem, cell)
+            return None
         return text or None
 
     def number(self, field: str, unit: str = "") -> Decimal | None:
@@ -898,6 +902,14 @@ class _RowReader:
         except ValueProblem as problem:
             self._problem(field, problem, cell)
             return None
+
+
+# Descriptions that may keep their line breaks; every other text field is one line
+# (names, owners, units …: a line break there becomes a space, see clean_text).
+_MULTILINE_FIELDS = frozenset(
+    {"note", "problem", "subjective", "objective", "impact", "action", "measure",
+     "deliverable", "response"}
+)  # fmt: skip
 
 
 def _rows(sheet: RawSheet, collector: _Collector) -> Iterator[_RowReader]:
