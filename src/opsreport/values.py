@@ -333,11 +333,12 @@ def _magnitude_suffix(body: str) -> tuple[str, Decimal]:
 def _value_scale(unit: UnitInfo) -> tuple[Decimal, str]:
     """The magnitude and base a typed figure is converted to.
 
-    A bare magnitude word as the unit (a KPI counted in 万, or in k) scales like
-    a prefix with no base: 3百万 in a 万 KPI is 300.
+    A bare Chinese magnitude word as the unit (a KPI counted in 万) scales like a
+    prefix with no base: 3百万 in a 万 KPI is 300. (A bare k or M stays a unit
+    name, as in :func:`parse_unit`: only a currency takes an English magnitude.)
     """
-    if unit.magnitude == 1 and unit.text in _MAGNITUDE_WORDS:
-        return _MAGNITUDE_WORDS[unit.text], ""
+    if unit.magnitude == 1 and unit.text in _CHINESE_MAGNITUDES:
+        return _CHINESE_MAGNITUDES[unit.text], ""
     return unit.magnitude, unit.base
 
 
@@ -934,7 +935,10 @@ def _period_year(digits: str | None, raw: object) -> int | None:
         return None
     year = int(digits)
     if not MIN_DATE.year <= year <= MAX_DATE.year:
-        raise ValueProblem(f"a period in the year {year} ({raw!r})", "years run from 1900 to 9999")
+        raise ValueProblem(
+            f"a period in the year {year} ({raw!r}): years run from 1900 to 9999",
+            "write a four-digit year such as 2026",
+        )
     return year
 
 
