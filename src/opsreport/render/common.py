@@ -13,7 +13,6 @@ import functools
 import os
 import posixpath
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from importlib import resources
@@ -36,10 +35,6 @@ __all__ = [
     "template_dirs",
     "unclosed_block",
 ]
-
-
-class OutputError(Exception):
-    """An output could not be written; the message says what to do."""
 
 
 class TemplateProblem(Exception):
@@ -827,64 +822,5 @@ def describe_template_error(
 
 # --------------------------------------------------------------------------- files
 
-
-def atomic_write(path: Path, data: bytes, *, protect: tuple[Path, ...] = ()) -> Path:
-    """Write ``data`` to ``path`` via a temporary file renamed into place.
-
-    Never writes over a protected path (the input workbook). When the target is
-    locked (open in Word on Windows) the old file stays and the new one is kept
-    beside it under another name, and OutputError says so.
-    """
-    path = Path(path)
-    resolved = path.resolve()
-    for protected in protect:
-        if resolved == Path(protected).resolve():
-            raise OutputError(
-                f"{path}: refusing to overwrite the input workbook; choose another output with -o"
-            )
-    directory = resolved.parent
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write in {directory} ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, _default_mode(resolved))
-        try:
-            os.replace(temporary, resolved)
-        except PermissionError:
-            fallback = _free_name(resolved)
-            os.replace(temporary, fallback)
-            raise OutputError(
-                f"{path}: the file is open in another program (Word?) or read-only; it was left as it was "
-                f"and the new version was saved as {fallback.name}"
-            ) from None
-    except OutputError:
-        raise
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-    return path
-
-
-def _default_mode(path: Path) -> int:
-    """The mode a normally created file gets (mkstemp makes private 0600 files)."""
-    if path.exists():
-        return path.stat().st_mode & 0o777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def _free_name(path: Path) -> Path:
-    for number in range(1, 1000):
-        candidate = path.with_name(f"{path.stem} ({number}){path.suffix}")
-        if not candidate.exists():
-            return candidate
-    raise OutputError(f"{path}: no free file name next to it")
+# Writing outputs lives in opsreport.files (atomic, all-or-nothing, symlink-safe).
+from opsreport.files import OutputError, atomic_write  # noqa: E402
