@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from opsreport.formatting import (
@@ -14,26 +13,9 @@ from opsreport.formatting import (
     verdict_text,
 )
 from opsreport.metrics import FigureError, Metrics, _number, figure_problem, kpi_label
+from opsreport.terminal import terminal_text  # one function for every line printed
 
 __all__ = ["metrics_csv", "metrics_json", "neutralize", "print_table", "terminal_text"]
-
-# C0/C1 controls (newlines too), DEL, and the bidi embeddings/overrides/isolates that
-# reorder what a terminal shows: text from a workbook must stay on its own line and
-# read as typed, so that no line of ours can start a CI workflow command (::error …).
-_UNSAFE_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def _escape_char(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return {10: "\\n", 13: "\\r", 9: "\\t"}.get(code) or (
-        f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-    )
-
-
-def terminal_text(value: object) -> str:
-    """Text for one line of terminal output: newlines, control and bidi characters
-    written as escapes (a\\nb), so user text cannot break or fake a line."""
-    return _UNSAFE_CHARS.sub(_escape_char, str(value))
 
 
 def _cell(value: object) -> str:
