@@ -808,9 +808,9 @@ def _from_serial(value: float, epoch: dt.date | None) -> dt.date:
         )
     if 1 <= value < _FIRST_SERIAL_1900:
         raise ValueProblem(
-            f"not a date: serial number {value!r} is before 1900-03-01, where Excel counts "
-            "days wrong (its serial 60 is 1900-02-29, a day that never was)",
-            _RANGE_HINT,
+            f"not a date: serial number {value!r} is before 1900-03-01 "
+            "(Excel's serial 60 is 1900-02-29, a day that never was)",
+            "dates run from 1900-03-01 (serial 61) to 9999-12-31",
         )
     if not _FIRST_SERIAL_1900 <= value < _MAX_SERIAL_1900 + 1:
         raise ValueProblem(
