@@ -174,3 +174,55 @@ def test_english_counts_agree_with_their_noun():
         "2 KPIs",
         "1,250 KPIs",
     ]
+
+
+# --------------------------------------------------------------------------- any finite value
+
+
+def test_rounding_has_the_digits_it_needs():
+    # Decimal's default context keeps 28 digits: 1e28 at 2 places needs 29 + 2 = 31
+    # and quantize raised InvalidOperation. 10**28 + 0.005 rounds half up to …0.01.
+    assert round_half_up(D("1e28"), 2) == D("1e28")
+    assert round_half_up(D("10000000000000000000000000000.005"), 2) == D(
+        "10000000000000000000000000000.01"
+    )
+    assert round_half_up(D("-1e40"), 0) == D("-1e40")
+    assert round_half_up(D("1e-30"), 2) == 0  # tiny rounds to zero as any figure would
+    assert round_half_up(D("Infinity"), 2) == D("Infinity")  # nothing to round
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "text"),
+    [
+        (D("999999999999999.99"), 2, "999,999,999,999,999.99"),  # the loader's largest: exact
+        (D("999999999999999999.99"), 2, "999,999,999,999,999,999.99"),  # 10^18 − 0.01: exact
+        (D("1e18"), 2, "1×10¹⁸"),  # 10^18 and above: a power of ten
+        (D("999999999999999999.996"), 2, "1×10¹⁸"),  # rounds up to 10^18.00
+        (D("1.2345e25"), 2, "1.23×10²⁵"),  # 1.2345 → 1.23 (three significant digits)
+        (D("-9.996e30"), 0, "-1×10³¹"),  # 9.996 → 10.00: the exponent moves up
+        (D("5e19"), 0, "5×10¹⁹"),  # 50,000 KPIs of 10^15 summed
+        (D("1e-10"), 2, "0.00"),
+        (D("-1e-10"), 2, "0.00"),  # no "-0.00"
+        (D("1e-15"), None, "0.00"),  # places default to its own, at most 2
+        (D("1.5"), -3, "2"),  # negative places count as 0
+    ],
+)
+def test_any_finite_number_formats(value, places, text):
+    assert fmt_number(value, places) == text
+
+
+def test_no_figure_formats_as_a_dash():
+    assert fmt_number(D("NaN")) == "–"
+    assert fmt_number(float("inf")) == "–"
+    assert fmt_pct(D("Infinity")) == "–"
+    assert len(fmt_number(D("1.5"), 1000)) == len("1.") + 50  # at most 50 places
+
+
+def test_percent_and_points_of_extreme_figures():
+    # The engine's largest ratio, 10^9 (RATIO_LIMIT): 10^9 × 100 = 100,000,000,000%.
+    assert fmt_pct(D("1e9")) == "100,000,000,000.0%"
+    assert fmt_pct(D("1e20"), signed=True) == "+1×10²²%"  # 10^20 × 100 = 10^22
+    assert fmt_pct(D("-3.456e30")) == "-3.46×10³²%"
+    assert fmt_pp(D("2e15"), signed=True, lang="en") == "+2,000,000,000,000,000.0 pp"
+    assert fmt_amount(D("2e28"), "亿元") == "2×10²⁸亿元"
+    assert fmt_threshold("value", ">", D("1e-15"), "元", "zh") == "> 0.000000000000001元"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal as D
+from pathlib import Path
 
 from opsreport.metrics import check_goal, compute_kpi, evaluate_risk, weighted_score
 from opsreport.model import Goal, Kpi, Risk
@@ -307,3 +308,82 @@ def test_default_aggregation_of_ratios_and_per_unit_amounts():
     assert default_aggregation("minutes", "Average handle time") == "avg"
     assert default_aggregation("%", "复购率") == "last"
     assert default_aggregation("人", "团队人数") == "last"
+
+
+# --------------------------------------------------------------------------- extreme values
+
+
+def test_a_negligible_reference_counts_as_zero():
+    # The loader's extremes: |x| < 10^15, non-zero |x| ≥ 10^-15.
+    # ΔPL% = (5e14 − 1e-10) / 1e-10 ≈ 5e24, beyond RATIO_LIMIT (1e9): no attainment,
+    # no status, like a zero target; the absolute variance stays exact.
+    result = compute_kpi(kpi(name="x", target="1e-10", actual="5e14", prior_year="1e-10"))
+    assert result.var_target == D("5e14") - D("1e-10")
+    assert result.var_target_pct is None and result.attainment is None
+    assert result.reasons["attainment"] == "target_negligible"
+    assert result.reasons["var_prior_pct"] == "prior_negligible"
+    assert result.status is None
+    # At the limit itself the ratio is kept: (1e9 + 1 − 1) / 1 = 1e9, attainment 1e9 + 1.
+    edge = compute_kpi(kpi(name="y", target=1, actual=1_000_000_001))
+    assert edge.var_target_pct == D("1e9") and edge.attainment == D("1000000001")
+    assert edge.status == "met"
+    # Share 5e14 / 1e-10 and growth (9e14 − 1e-15) / 1e-15 are negligible references too.
+    shares = compute_kpi(kpi(name="z", actual="1e-15", next_target="9e14", base="1e-10"))
+    assert shares.share == D("1e-5")  # 1e-15 / 1e-10: tiny is fine
+    assert shares.reasons["next_change_pct"] == "actual_negligible"
+    big = compute_kpi(kpi(name="w", actual="5e14", base="1e-10"))
+    assert big.share is None and big.reasons["share"] == "base_negligible"
+
+
+def test_weighted_score_of_a_negligible_total_weight_is_none():
+    a = compute_kpi(kpi(name="a", target=1, actual=2, weight=1))  # attainment 2, capped 1.2
+    b = compute_kpi(kpi(name="b", target=1, actual=1, weight="-0.9999999999"))  # attainment 1
+    # Σw = 1e-10; Σw·a = 1.2 − 0.9999999999 = 0.2000000001 → 2e9 > 1e9: no score.
+    assert weighted_score([a, b], D("1.2")) is None
+
+
+def test_risk_and_goal_with_negligible_references():
+    tiny = kpi(name="x", target="1e-15", actual=5, prior_year=4)
+    dev = evaluate_risk(
+        Risk(risk="r", likelihood=1, impact=1, threshold=parse_threshold("dev > 8%", "")), tiny
+    )
+    # |5 − 1e-15| / 1e-15 ≈ 5e15 ≫ 1e9: as with a zero target, nothing to compare.
+    assert dev.triggered is None and dev.observed is None and dev.reason == "target_negligible"
+    flat = kpi(name="y", unit="元", actual="1.000000000000001", prior_year=1, source="ERP")
+    check = check_goal(goal(goal="g", kpi="y", target=11, unit="元"), flat, None)
+    # required 11 − 1.000000000000001 ≈ 10; achieved 1e-15; ratio ≈ 1e16 ≫ 1e9: a stretch.
+    verdict = check.letters["A"]
+    assert verdict.passed is False and verdict.code == "stretch"
+    assert verdict.params["ratio"] is None
+    from opsreport.formatting import verdict_text
+
+    assert verdict_text(verdict, "元", "en").endswith("(> 10⁹×)")
+
+
+def test_figures_that_cannot_be_computed_name_their_kpi_and_row():
+    import pytest
+
+    from opsreport.metrics import FigureError, compute
+    from opsreport.model import Location, Meta, Report
+    from opsreport.workbook import WorkbookError
+
+    where = Location("book.xlsx", "kpis", 7)
+    bad = [
+        kpi(id="P01", name="利润", actual="NaN", location=where),
+        kpi(id="P02", name="GMV", target="1e100", location=Location("book.xlsx", "kpis", 8)),
+        kpi(id="P03", name="fine", target="9.99e99", actual=1),  # below 10^100: computed
+    ]
+    report = Report(Path("book.xlsx"), Meta(), bad)
+    with pytest.raises(FigureError) as caught:
+        compute(report)
+    assert isinstance(caught.value, WorkbookError) and isinstance(caught.value, ValueError)
+    assert [str(d) for d in caught.value.errors] == [
+        "book.xlsx › kpis › row 7: KPI P01 (利润) › actual: NaN is not a finite number"
+        " — opsreport computes with finite figures below 10^100 in magnitude",
+        "book.xlsx › kpis › row 8: KPI P02 (GMV) › target: 1.000E+100 is beyond ±10^100"
+        " — opsreport computes with finite figures below 10^100 in magnitude",
+    ]
+    assert {d.code for d in caught.value.errors} == {"figure"}
+    # compute_kpi alone (the library): the arithmetic failure is located too.
+    with pytest.raises(FigureError, match=r"row 7: KPI P01 \(利润\): cannot compute"):
+        compute_kpi(kpi(id="P01", name="利润", actual="NaN", target=1, location=where))

@@ -136,7 +136,7 @@ def fmt_amount(
 
 def fmt_pct(fraction: Decimal | None, places: int = 1, signed: bool = False) -> str:
     """A fraction as a percentage: 1.04625 → 104.6%."""
-    if fraction is None:
+    if fraction is None or not Decimal(fraction).is_finite():
         return DASH
     value = round_half_up(fraction * HUNDRED, places)
     sign = "+" if signed and value > 0 else ""
@@ -145,7 +145,7 @@ def fmt_pct(fraction: Decimal | None, places: int = 1, signed: bool = False) -> 
 
 def fmt_pp(points: Decimal | None, places: int = 1, signed: bool = False, lang: str = "zh") -> str:
     """Percentage points: 3.6个百分点 / +3.6 pp."""
-    if points is None:
+    if points is None or not Decimal(points).is_finite():
         return DASH
     value = round_half_up(points, places)
     sign = "+" if signed and value > 0 else ""
