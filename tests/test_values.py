@@ -388,7 +388,7 @@ def test_numbers_of_ten_to_the_fifteen_or_more_are_refused(value, unit, number_f
         ("1,000,000,000,000,000", "", r"below 10\^15"),  # 10^15
         ("5000万亿", "元", r"= 5.00E\+15 元"),  # 5,000 × 10^12 = 5 × 10^15 in 元
         ("10,000,000亿", "元", r"below 10\^15"),  # 10^7 × 10^8 = 10^15
-        ("1234567890123456", "", "16 significant digits"),  # 16 digits, though < 10^16
+        ("1234567890123456", "", r"below 10\^15"),  # 16 digits: 1.23 × 10^15
         ("123456789012.3456", "", "16 significant digits"),  # 12 + 4 = 16
         ("0.1234567890123456", "", "16 significant digits"),
     ],

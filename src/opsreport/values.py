@@ -29,7 +29,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 __all__ = [
     "MAX_DATE",
@@ -104,6 +104,8 @@ _SINGLE_LINE_RE = re.compile(f"[ \t]*(?:\r\n|[{_BREAKS}\t])+[ \t]*")
 
 def _scrub(text: str) -> str:
     """Text without controls, direction overrides, invisible characters or surrogates."""
+    if text.isprintable():  # no Cc, Cf, Cs, Zl, Zp: nothing to remove (the usual case)
+        return text
     if text.isascii():
         return _CONTROL_RE.sub("", text)
     text = _SURROGATE_RE.sub("\ufffd", text)
@@ -152,6 +154,8 @@ def clean_text(value: object, *, multiline: bool = False) -> str:
             f"a text of {len(text):,} characters; a cell holds at most {MAX_TEXT_CHARS:,}",
             "shorten the text or split it over several rows",
         )
+    if text.isprintable() and "_x000D_" not in text:
+        return text.strip()  # one line, nothing to remove (the usual case)
     text = text.replace("_x000D_", "")
     text = _BREAK_RE.sub("\n", text) if multiline else _SINGLE_LINE_RE.sub(" ", text)
     return _scrub(text).strip()
@@ -193,6 +197,8 @@ def _check_value_text(raw: str, what: str, *, unit_exponents: bool) -> None:
             "it displays in another order than it reads",
             f"retype the {what} without copying it from elsewhere",
         )
+    if unicodedata.is_normalized("NFKC", raw):
+        return  # no character folds into another: nothing can read as a digit
     previous = ""
     for char in raw:
         if char.isascii():
@@ -266,6 +272,10 @@ _MAGNITUDE_WORDS: dict[str, Decimal] = {
 # Longest first, so that 万亿 wins over 亿 and 千万 over 万.
 _MAGNITUDE_ORDER = sorted(_MAGNITUDE_WORDS, key=len, reverse=True)
 _CHINESE_ORDER = sorted(_CHINESE_MAGNITUDES, key=len, reverse=True)
+# Last character -> the magnitude words ending in it, longest first.
+_MAGNITUDE_ENDINGS: dict[str, list[str]] = {}
+for _word in _MAGNITUDE_ORDER:
+    _MAGNITUDE_ENDINGS.setdefault(_word[-1].lower(), []).append(_word)
 
 PERCENT_UNITS = {"%", "％", "percent", "百分比"}
 POINT_UNITS = {"pp", "个百分点", "百分点", "ppt", "pct pt", "pct. pt.", "percentage points"}
@@ -322,8 +332,11 @@ def parse_unit(unit: str | None) -> UnitInfo:
 
 def _magnitude_suffix(body: str) -> tuple[str, Decimal]:
     """``body`` without a trailing magnitude word, and that word's magnitude (else 1)."""
+    candidates = _MAGNITUDE_ENDINGS.get(body[-1:].lower())
+    if not candidates:
+        return body, Decimal(1)
     lowered = body.lower()
-    for word in _MAGNITUDE_ORDER:
+    for word in candidates:
         ends = lowered.endswith(word) if len(word) > 2 else body.endswith(word)
         if ends and len(body) > len(word):
             return body[: -len(word)], _MAGNITUDE_WORDS[word]
@@ -357,6 +370,7 @@ _EXCEL_ERRORS = {
     "#GETTING_DATA",
 }
 _CURRENCY = "¥$€£"
+_DIGIT_SPACE_RE = re.compile(r"(?<=[0-9]) +(?=[0-9])")  # 1 234: a space groups thousands
 _NUMBER_HINT = "type a plain number such as 1234.5, -3.5, (1,200), 14.8%, 8.37亿, 646万 or 1.2k"
 
 
@@ -366,20 +380,6 @@ def is_percent_format(number_format: str | None) -> bool:
         return False
     stripped = re.sub(r'"[^"]*"|\\.', "", number_format)
     return "%" in stripped
-
-
-def _significant(number: Decimal, digits: int = MAX_SIGNIFICANT_DIGITS) -> Decimal:
-    """``number`` rounded to ``digits`` significant digits, without trailing zeros."""
-    if not number.is_finite() or len(number.as_tuple().digits) <= digits:
-        return number
-    rounded = number.quantize(
-        Decimal(1).scaleb(number.adjusted() - digits + 1), rounding=ROUND_HALF_EVEN
-    )
-    sign, kept, exponent = rounded.as_tuple()
-    assert isinstance(exponent, int)
-    while exponent < 0 and len(kept) > 1 and kept[-1] == 0:
-        kept, exponent = kept[:-1], exponent + 1
-    return Decimal((sign, kept, exponent))
 
 
 def to_decimal(value: int | float) -> Decimal:
@@ -400,7 +400,11 @@ def to_decimal(value: int | float) -> Decimal:
                 "spreadsheet's range (figures must stay below 10^15)",
                 "type the figure again",
             )
-        return _significant(Decimal(repr(value)))
+        shortest = repr(value)
+        if len(shortest) <= MAX_SIGNIFICANT_DIGITS + 1:  # a point or exponent and ≤ 15 digits
+            return Decimal(shortest)
+        # the binary value to 15 significant digits, as Excel shows it
+        return Decimal(format(value, f".{MAX_SIGNIFICANT_DIGITS}g"))
     return Decimal(value)
 
 
@@ -455,7 +459,7 @@ def _percent_to_unit(points: Decimal, unit: UnitInfo, shown: str) -> Decimal:
 
 
 def _refuse_huge(number: Decimal, shown: str) -> None:
-    if abs(number) >= MAX_NUMBER:
+    if not number.is_zero() and number.adjusted() >= 15:  # |number| ≥ 10^15
         raise ValueProblem(
             f"a number too large ({shown}): figures must stay below 10^15 "
             "(1,000,000,000,000,000), the most a spreadsheet holds to the unit",
@@ -464,13 +468,17 @@ def _refuse_huge(number: Decimal, shown: str) -> None:
 
 
 def _bounded(number: Decimal, shown: str) -> Decimal:
-    """``number`` if it is below 10^15; a figure closer to zero than 10^-15 is 0.
-
-    Written without a positive exponent (12000, not 1.2E+4, for 1.2万亿 in 亿元).
-    """
+    """``number`` if it is below 10^15; a figure closer to zero than 10^-15 is 0."""
+    if number.is_zero():
+        return number.copy_abs()  # −0 is 0
     _refuse_huge(number, shown)
-    if abs(number) < MIN_NUMBER:
-        return Decimal(0)  # also turns -0 into 0
+    if number.adjusted() < -15:  # |number| < 10^-15
+        return Decimal(0)
+    return number
+
+
+def _plain(number: Decimal) -> Decimal:
+    """``number`` without a positive exponent: 12000, not 1.2E+4 (1.2万亿 in 亿元)."""
     exponent = number.as_tuple().exponent
     if isinstance(exponent, int) and exponent > 0:
         return number.quantize(Decimal(1))
@@ -533,24 +541,29 @@ def _parse_number_text(raw: str, unit: UnitInfo) -> Decimal | None:
         )
     body = text.replace("−", "-").replace("﹣", "-")
     # A space between digits groups thousands like a comma (1 234); others go.
-    body = re.sub(r"(?<=[0-9]) +(?=[0-9])", ",", body).replace(" ", "")
+    if " " in body:
+        body = _DIGIT_SPACE_RE.sub(",", body).replace(" ", "")
     negative, body = _split_sign(body, raw)
-    figure = _split_figure(body, unit)
+    figure = _PLAIN if _NUMBER_RE.match(body) else _split_figure(body, unit)
     if figure is None:
         if "(" in body or ")" in body:
             raise ValueProblem(
                 f"unbalanced parentheses ({raw!r})", "write (5) for a negative 5, or 5"
             )
         raise ValueProblem(f"not a number ({raw!r})", _NUMBER_HINT)
-    number = Decimal(figure.digits.replace(",", ""))
-    digits = len(number.normalize().as_tuple().digits)
+    plain = (body if figure is _PLAIN else figure.digits).replace(",", "")
+    significant = plain.replace(".", "").lstrip("0")
+    if "." in plain:
+        significant = significant.rstrip("0")  # 1.50 has two significant digits
+    digits = len(significant)
+    number = Decimal(plain)
+    _refuse_huge(number, repr(raw))
     if digits > MAX_SIGNIFICANT_DIGITS:
         raise ValueProblem(
             f"a number of {digits} significant digits ({raw!r}): "
             f"a spreadsheet keeps at most {MAX_SIGNIFICANT_DIGITS}",
             f"round it to {MAX_SIGNIFICANT_DIGITS} digits",
         )
-    _refuse_huge(number, repr(raw))
     if negative:
         number = -number
     if figure.percent:
@@ -570,7 +583,7 @@ def _parse_number_text(raw: str, unit: UnitInfo) -> Decimal | None:
             "enter the rate as a percentage",
         )
     converted = number * figure.written / _value_scale(unit)[0]
-    return _bounded(converted, f"{raw!r} = {converted:.2E} {unit.text}".rstrip())
+    return _plain(_bounded(converted, f"{raw!r} = {converted:.2E} {unit.text}".rstrip()))
 
 
 def _split_figure(body: str, unit: UnitInfo) -> _Figure | None:
@@ -595,18 +608,14 @@ def _split_figure(body: str, unit: UnitInfo) -> _Figure | None:
             rest = body[: -len(squashed)]
             if _NUMBER_RE.match(rest):
                 return _Figure(rest, scale, True, False, False)
-    figure: _Figure | None
+    figure: _Figure | None = None
     if body.endswith("%"):
         figure = _Figure(body[:-1], Decimal(1), False, True, False)
     else:
-        figure = next(
-            (
-                _Figure(body[: -len(word)], Decimal(1), False, False, True)
-                for word in ("个百分点", "百分点", "ppt", "pp")
-                if lowered.endswith(word)
-            ),
-            None,
-        )
+        for word in ("个百分点", "百分点", "ppt", "pp"):
+            if lowered.endswith(word):
+                figure = _Figure(body[: -len(word)], Decimal(1), False, False, True)
+                break
     if figure is None:
         rest, written = _magnitude_suffix(body)
         figure = _Figure(rest, written, False, False, False)
@@ -622,6 +631,9 @@ class _Figure:
     typed_unit: bool  # the KPI's unit or its base followed the digits
     percent: bool
     points: bool
+
+
+_PLAIN = _Figure("", Decimal(1), False, False, False)  # digits alone: the body itself
 
 
 # --------------------------------------------------------------------------- enums

@@ -154,7 +154,7 @@ CASES = [
          says=("kpis › E2", "not a finite number")),
     Case("number-text-inf", _kpis(["P01", "GMV", "元", "higher", "inf", "Infinity"]), JSON,
          says=("kpis › E2", "kpis › F2", "not a number")),
-    Case("number-text-16-digits", _kpis(["P01", "GMV", "元", "higher", "1234567890123456", 5]),
+    Case("number-text-16-digits", _kpis(["P01", "GMV", "元", "higher", "123456789012.3456", 5]),
          JSON, says=("kpis › E2", "16 significant digits", "at most 15")),
     Case("magnitude-beyond-the-limit", _kpis(["P01", "GMV", "元", "higher", "5000万亿", 5]),
          JSON, says=("kpis › E2", "5.00E+15 元", "below 10^15")),
