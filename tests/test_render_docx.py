@@ -326,6 +326,180 @@ def test_the_template_cannot_reach_python_internals(tmp_path, zh_context):
         render_docx(zh_context, template_dir=folder)
 
 
+# --------------------------------------------------------------------------- the template package
+# docs/templates.md §8 "What a template cannot do" names these tests.
+
+
+def package_template(tmp_path: Path, data: bytes) -> Path:
+    folder = tmp_path / "t"
+    folder.mkdir(exist_ok=True)
+    (folder / "report.docx").write_bytes(data)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (
+            "not-a-zip",
+            "not a Word document (the file does not start like a .docx) — save it from Word",
+        ),
+        ("old-doc", "an old Word 97–2003 .doc file (or another OLE document), not .docx"),
+        ("truncated", "the file is damaged: not a complete zip package"),
+        ("crc", "the file is damaged (BadZipFile: Bad CRC-32 for file 'word/document.xml')"),
+        ("inflate", "the file is damaged (error: Error -3 while decompressing data"),
+        (
+            "ratio-bomb",
+            "the part word/media/padding.bin expands {ratio}× (8 MB): refused as a zip bomb",
+        ),
+        ("many-parts", "parts (limit 5000); this is not an ordinary Word document"),
+        (
+            "workbook",
+            "not a Word document (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml)",
+        ),
+    ],
+)
+def test_a_damaged_or_bomb_sized_word_template_is_a_template_problem(
+    tmp_path, zh_context, damage, message
+):
+    from .hostile import cases_templates as make
+
+    good = make.word_docx("{{ meta.title }}")
+    data = {
+        "not-a-zip": lambda: b"hello",
+        "old-doc": lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
+        "truncated": lambda: good[: len(good) // 2],
+        "crc": lambda: make.crc_damaged(good),
+        "inflate": lambda: make.inflate_damaged(good),
+        "ratio-bomb": lambda: make.ratio_bomb(good),
+        "many-parts": lambda: make.many_parts(good),
+        "workbook": lambda: ZH_EXAMPLE.read_bytes(),
+    }[damage]()
+    if damage == "ratio-bomb":  # 8 MiB of zeros over their deflated size, as the header says
+        import zipfile
+
+        info = zipfile.ZipFile(BytesIO(data)).getinfo("word/media/padding.bin")
+        assert info.file_size == 8 * 1024 * 1024
+        message = message.format(ratio=f"{info.file_size / info.compress_size:.0f}")
+    folder = package_template(tmp_path, data)
+    with pytest.raises(TemplateProblem) as caught:
+        render_docx(zh_context, template_dir=folder)
+    assert str(caught.value).startswith(f"{folder / 'report.docx'}: ")
+    assert message in str(caught.value)
+    assert caught.value.template == str(folder / "report.docx")
+
+
+def test_a_word_template_larger_than_a_workbook_may_be_is_refused_unread(
+    tmp_path, zh_context, monkeypatch
+):
+    from opsreport import zipbounds
+
+    folder = package_template(tmp_path, bytes(2048))
+    monkeypatch.setattr(
+        "opsreport.render.docx.DEFAULT_BOUNDS", zipbounds.ZipBounds(max_file_bytes=1024)
+    )
+    with pytest.raises(
+        TemplateProblem, match=r"report\.docx: the file is too large \(0 MB; the limit is 0 MB\)"
+    ):
+        render_docx(zh_context, template_dir=folder)
+
+
+def test_links_to_the_web_are_dropped_with_a_warning_and_hyperlinks_kept(tmp_path, zh_context):
+    import warnings
+    import zipfile
+
+    from opsreport.render.common import TemplateNotice
+
+    from .hostile import cases_templates as make
+
+    folder = package_template(
+        tmp_path, make.with_external_links(make.word_docx("{{ meta.title }}"))
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data = render_docx(zh_context, template_dir=folder)
+    notices = [str(w.message) for w in caught if issubclass(w.category, TemplateNotice)]
+    assert notices == [
+        f"{folder / 'report.docx'}: removed the link to {make.ATTACHED} (attachedTemplate, in "
+        "/word/settings.xml) — a report never fetches anything from outside when it is opened"
+    ]
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        settings = archive.read("word/settings.xml").decode()
+        rels = {n: archive.read(n).decode() for n in archive.namelist() if n.endswith(".rels")}
+    assert "attachedTemplate" not in settings and make.ATTACHED not in "".join(rels.values())
+    assert (
+        'Target="https://example.org/help" TargetMode="External"'
+        in rels["word/_rels/document.xml.rels"]
+    )
+    assert Document(BytesIO(data)).paragraphs[0].text == zh_context["meta"]["title"]
+
+
+def test_a_linked_picture_loses_its_link_but_keeps_its_place(tmp_path, zh_context):
+    """An external image (``r:link``, fetched when Word opens the file) is dropped; the
+    blip element stays, without the link, so the document is still valid."""
+    import warnings
+    import zipfile
+
+    from .hostile import cases_templates as make
+
+    good = make.word_docx("{{ meta.title }}")
+    r = make.R
+
+    def change(name: str, body: bytes) -> bytes:
+        if name == "word/_rels/document.xml.rels":
+            return body.replace(
+                b"</Relationships>",
+                f'<Relationship Id="rId77" Type="{r}/image" Target="file:///etc/passwd" TargetMode="External"/></Relationships>'.encode(),
+            )
+        if name == "word/document.xml":
+            return body.replace(
+                b"<w:sectPr",
+                f'<w:p><w:r><w:t>x</w:t></w:r><w:r><w:pict><a:blip xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:r="{r}" r:link="rId77"/></w:pict></w:r></w:p><w:sectPr'.encode(),
+                1,
+            )
+        return body
+
+    folder = package_template(tmp_path, make.rezip(good, change))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data = render_docx(zh_context, template_dir=folder)
+    assert any(
+        "removed the link to file:///etc/passwd (image, in /word/document.xml)" in str(w.message)
+        for w in caught
+    )
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        document = archive.read("word/document.xml").decode()
+        rels = archive.read("word/_rels/document.xml.rels").decode()
+    assert "/etc/passwd" not in rels and "rId77" not in document and "<a:blip" in document  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["report.docx", "plan.docx"])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ meta.__class__ }}",
+        "{{ plan.update({'a': 1}) }}",
+        "{{ meta.title.__init__ }}",
+        "{{ 'x' * 10**9 }}",
+    ],
+)
+def test_hostile_tags_in_report_and_plan_word_templates_name_the_template(tmp_path, name, source):
+    from opsreport.plan import plan_context
+
+    analysis = analyze(ZH_EXAMPLE)
+    context = (
+        context_of(ZH_EXAMPLE) if name == "report.docx" else plan_context(analysis, 1, today=TODAY)
+    )
+    if name == "report.docx":
+        source = source.replace("plan.update", "meta.update")
+    folder = tag_template(tmp_path, source)
+    if name == "plan.docx":
+        (folder / "report.docx").rename(folder / "plan.docx")
+    with pytest.raises(TemplateProblem, match="refused by the template sandbox") as caught:
+        render_docx(context, template_dir=folder, name=name)
+    assert str(caught.value).startswith(f"{folder / name}, paragraph «")
+
+
 def test_committed_templates_match_the_script(monkeypatch):
     spec = importlib.util.spec_from_file_location(
         "make_docx_templates", ROOT / "scripts" / "make_docx_templates.py"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
@@ -716,3 +717,317 @@ def test_tags_with_whitespace_control_are_quoted_as_typed(tmp_path, zh_context):
         TemplateProblem, match=re.escape("the tag {%p if sections.results -%} is never closed")
     ):
         render_docx(zh_context, template_dir=folder)
+
+
+# --------------------------------------------------------------------------- templates reach data only
+#
+# docs/templates.md §8 "What a template cannot do" names these tests.
+
+PLAIN_TYPES = (dict, list, tuple, str, int, float, Decimal, bool, type(None), dt.date, dt.datetime)
+
+
+def not_plain_data(value: object, path: str = "context") -> list[str]:
+    """Every place under ``value`` holding something other than plain data (exact types:
+    a subclass could add methods), as ``path: type``."""
+    from markupsafe import Markup
+
+    kind = type(value)
+    if kind is dict:
+        found = [f"{path}: key {key!r}" for key in value if type(key) not in (str, int)]
+        for key, item in value.items():
+            found += not_plain_data(item, f"{path}[{key!r}]")
+        return found
+    if kind in (list, tuple):
+        return [
+            problem
+            for i, item in enumerate(value)
+            for problem in not_plain_data(item, f"{path}[{i}]")
+        ]
+    return (
+        []
+        if kind in PLAIN_TYPES or kind is Markup
+        else [f"{path}: {kind.__module__}.{kind.__qualname__}"]
+    )
+
+
+def test_the_plain_data_walk_finds_objects_with_methods():
+    from types import SimpleNamespace
+
+    from docxtpl import RichText
+
+    found = not_plain_data(
+        {"a": [1, "x", {"b": RichText("r")}], "c": (SimpleNamespace(),), "d": Path(".")}
+    )
+    assert found == [
+        "context['a'][2]['b']: docxtpl.richtext.RichText",
+        "context['c'][0]: types.SimpleNamespace",
+        "context['d']: pathlib.PosixPath",
+    ]
+    assert not_plain_data({"x": [Decimal("1.5"), dt.date(2026, 1, 1), None, True, 2.5]}) == []
+
+
+def _captured_contexts(monkeypatch) -> list[dict]:
+    """What every template (and every included one) is rendered with, as Jinja gets it."""
+    from jinja2.environment import Template
+
+    seen: list[dict] = []
+    new_context = Template.new_context
+
+    def capture(self, vars=None, shared=False, locals=None):  # Jinja's parameter names
+        own_globals = self.environment.globals  # tested on their own, below
+        seen.append({k: v for k, v in (vars or {}).items() if own_globals.get(k) is not v})
+        return new_context(self, vars, shared, locals)
+
+    monkeypatch.setattr(Template, "new_context", capture)
+    return seen
+
+
+@pytest.mark.parametrize("document", ["report", "plan"])
+@pytest.mark.parametrize("fmt", ["docx", "md", "html"])
+def test_every_value_a_template_receives_is_plain_data(monkeypatch, tmp_path, document, fmt):
+    from opsreport.build import render_formats
+    from opsreport.plan import plan_context
+
+    from .test_render_docx import fake_chart
+
+    analysis = analyze(ZH_EXAMPLE)
+    context = (
+        build_context(analysis.metrics, today=TODAY)
+        if document == "report"
+        else plan_context(analysis, 1, today=TODAY)
+    )
+    keys = ("attainment", "risks") if document == "report" else ("timeline", "risks")
+    drawn = {key: fake_chart(key, f"title {key}") for key in keys}
+    folder = tmp_path / "t"  # includes go through the same door: one template includes another
+    text_template(folder, "part.md.j2", "{{ meta.title }}\n")
+    text_template(folder, f"{document}.md.j2", "{% include 'part.md.j2' %}\n")
+    seen = _captured_contexts(monkeypatch)
+    render_formats(context, drawn, (fmt,), document, folder if fmt == "md" else None)
+    assert len(seen) >= (2 if fmt == "md" else 1)
+    for received in seen:
+        assert not_plain_data(received) == []
+    if fmt == "docx":  # the charts are markers the renderer resolves, not docxtpl's InlineImage
+        images = seen[0]["images"]
+        assert sorted(images) == sorted(keys)
+        assert all(re.fullmatch(r"<!--opsreport-chart:\d+-->", value) for value in images.values())
+
+
+def _filter_samples(context: dict) -> dict[str, tuple[tuple, dict]]:
+    kpi, smart = context["kpis"][0], context["goals"][0]["smart"]
+    return {
+        "num": ((kpi["actual_value"], kpi["unit"]), {"signed": True}),
+        "pct": ((0.4567,), {"signed": True}),
+        "pp": ((1.25,), {}),
+        "delta": ((kpi,), {}),
+        "cn_number": ((12,), {}),
+        "heading_number": ((3,), {}),
+        "good": (("R&D <x>", False), {"bold": True}),
+        "status": (("met", "met"), {}),
+        "alert": (("risk", True, "⚠ "), {}),
+        "smart": ((smart,), {}),
+        "color": (("x", "#1F4E79"), {"bold": True}),
+        "status_mark": (("near",), {}),
+    }  # fmt: skip
+
+
+def test_every_filter_of_ours_returns_a_plain_string(zh_context):
+    from markupsafe import Markup
+
+    from opsreport.render.common import filters
+    from opsreport.render.docx import docx_filters
+    from opsreport.render.markdown import _environment
+
+    ours = {
+        **filters("zh"),
+        **docx_filters("微软雅黑"),
+        **{"status_mark": _environment("zh", ()).filters["status_mark"]},
+    }
+    samples = _filter_samples(zh_context)
+    assert set(samples) == set(ours)  # a new filter needs a sample here
+    for name, (args, kwargs) in samples.items():
+        result = ours[name](*args, **kwargs)
+        assert type(result) in (str, Markup), (name, type(result))
+
+
+def test_the_jinja_globals_are_plain_helpers_and_lipsum_is_gone(tmp_path, zh_context):
+    from opsreport.render.common import SAFE_GLOBALS
+
+    env = make_environment("zh", [], autoescape=True)
+    assert (
+        set(env.globals) == set(SAFE_GLOBALS) == {"range", "dict", "cycler", "joiner", "namespace"}
+    )
+    folder = text_template(tmp_path / "t", "report.md.j2", "{{ lipsum(10**7) }}\n")
+    with pytest.raises(TemplateProblem, match="unknown name «lipsum»"):
+        render_markdown(zh_context, folder)
+    # what the bundled templates use still works
+    source = "{% set ns = namespace(n=0) %}{% for i in range(3) %}{% set ns.n = ns.n + i %}{% endfor %}{{ ns.n }}{{ dict(a=1)['a'] }}"
+    assert env.from_string(source).render() == "31"
+
+
+WORD_METHOD_CALLS = [
+    "{{ images['attainment'].tpl.save('OUT') }}",
+    "{{ images['attainment'].tpl.docx.save('OUT') }}",
+    "{{ images['attainment'].tpl.replace_zipname('word/styles.xml', '/etc/passwd') }}",
+    "{{ images['attainment'].tpl.new_subdoc('/etc/passwd') }}",
+    "{{ images['attainment'].image_descriptor.read() }}",
+    "{{r (kpis[0].name | good(true)).add('x') }}",
+    "{{r (kpis[0].name | status('met')).xml }}",
+]
+
+
+@pytest.mark.parametrize("source", WORD_METHOD_CALLS)
+def test_word_templates_reach_no_document_through_charts_or_filters(tmp_path, zh_context, source):
+    from .test_render_docx import fake_chart
+
+    out = tmp_path / "evil.docx"
+    folder = word_template(tmp_path / "t", source.replace("OUT", str(out)))
+    charts = {"attainment": fake_chart("attainment", "指标完成率")}
+    with pytest.raises(TemplateProblem, match="unknown name") as caught:
+        render_docx(zh_context, charts, template_dir=folder)
+    assert str(folder / "report.docx") in str(caught.value)
+    assert not out.exists()
+
+
+def test_a_chart_is_added_only_where_a_template_prints_it(tmp_path, zh_context):
+    """Charts not printed add no picture part; a marker the template types for a chart
+    that does not exist prints nothing; a chart in the page header is a picture there."""
+    import zipfile
+
+    from .test_render_docx import fake_chart
+
+    folder = tmp_path / "t"
+    folder.mkdir()
+    from .hostile.cases_templates import word_docx
+
+    (folder / "report.docx").write_bytes(
+        word_docx(
+            "{{ images['attainment'] }}",
+            "x<!--opsreport-chart:99-->y",
+            header="{{ images['risks'] }}",
+        )
+    )
+    charts = {key: fake_chart(key, key) for key in ("attainment", "risks", "quarterly:P01")}
+    data = render_docx(zh_context, charts, template_dir=folder)
+    doc = Document(BytesIO(data))
+    assert [s._inline.docPr.get("descr") for s in doc.inline_shapes] == ["alt attainment"]
+    assert doc.paragraphs[1].text == "x<!--opsreport-chart:99-->y"  # typed text is text
+    header = doc.sections[0].header._element
+    assert header.xpath(".//wp:docPr/@descr") == ["alt risks"]
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        xml = "".join(archive.read(n).decode() for n in archive.namelist() if n.endswith(".xml"))
+        media = [n for n in archive.namelist() if n.startswith("word/media/")]
+    assert "opsreport-chart" not in xml.replace("x&lt;!--opsreport-chart:99--&gt;y", "")
+    assert len(media) == 1  # the three fake charts are one 1×1 PNG: python-docx stores it once
+
+
+# --------------------------------------------------------------------------- symbolic links
+
+
+def _linked_folder(tmp_path: Path, files: dict[str, str], links: dict[str, Path | str]) -> Path:
+    folder = tmp_path / "t"
+    for name, text in files.items():
+        text_template(folder / Path(name).parent, Path(name).name, text)
+    folder.mkdir(exist_ok=True)
+    for name, target in links.items():
+        (folder / name).symlink_to(target)
+    return folder
+
+
+@pytest.fixture
+def secret(tmp_path) -> Path:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md.j2").write_text("TOP SECRET", encoding="utf-8")
+    return outside / "secret.md.j2"
+
+
+@pytest.mark.parametrize("render", [render_markdown, render_html])
+def test_an_include_through_a_link_out_of_the_folder_is_refused(
+    tmp_path, zh_context, secret, render
+):
+    name = "report.md.j2" if render is render_markdown else "report.html.j2"
+    folder = _linked_folder(
+        tmp_path, {name: "{% include 'evil.md.j2' %}\n"}, {"evil.md.j2": secret}
+    )
+    with pytest.raises(TemplateProblem) as caught:
+        render(zh_context, folder)
+    message = str(caught.value)
+    assert message.startswith(
+        f"{folder / name}, line 1 «{{% include 'evil.md.j2' %}}»: {folder / 'evil.md.j2'}: leads outside"
+    )
+    assert "TOP SECRET" not in message and caught.value.template == str(folder / name)
+
+
+def test_a_linked_subfolder_out_of_the_folder_is_refused(tmp_path, zh_context, secret):
+    folder = _linked_folder(
+        tmp_path, {"report.md.j2": "{% include 'parts/secret.md.j2' %}\n"}, {"parts": secret.parent}
+    )
+    with pytest.raises(
+        TemplateProblem, match=r"parts/secret\.md\.j2: leads outside the template folder"
+    ):
+        render_markdown(zh_context, folder)
+
+
+def test_a_linked_top_level_template_is_refused_by_name(tmp_path, zh_context, secret):
+    folder = _linked_folder(tmp_path, {}, {"report.md.j2": secret})
+    with pytest.raises(TemplateProblem) as caught:
+        render_markdown(zh_context, folder)
+    assert str(caught.value).startswith(
+        f"{folder / 'report.md.j2'}: leads outside the template folder {folder}"
+    )
+    assert str(secret) in str(caught.value)  # says where the link goes
+
+
+def test_a_linked_word_template_is_refused_by_find_template_and_the_folder_check(
+    tmp_path, zh_context
+):
+    from opsreport.render.common import inspect_template_dir
+
+    outside = word_template(tmp_path / "outside", "TOP SECRET")
+    folder = _linked_folder(tmp_path, {}, {"report.docx": outside / "report.docx"})
+    for attempt in (
+        lambda: find_template("report.docx", "zh", folder),
+        lambda: render_docx(zh_context, template_dir=folder),
+        lambda: inspect_template_dir(folder),
+    ):
+        with pytest.raises(
+            TemplateProblem, match=r"report\.docx: leads outside the template folder"
+        ):
+            attempt()
+
+
+def test_a_dangling_link_out_of_the_folder_is_refused_not_skipped(tmp_path, zh_context):
+    folder = _linked_folder(tmp_path, {}, {"report.md.j2": tmp_path / "nowhere.md.j2"})
+    with pytest.raises(TemplateProblem, match="leads outside"):
+        render_markdown(zh_context, folder)
+
+
+def test_links_that_stay_inside_the_folder_are_followed(tmp_path, zh_context):
+    folder = _linked_folder(
+        tmp_path,
+        {
+            "real/report.md.j2": "{% include 'parts/title.md.j2' %}\n",
+            "real/title.md.j2": "# {{ meta.title }}\n",
+        },
+        {"report.md.j2": Path("real/report.md.j2"), "parts": Path("real")},
+    )
+    word_template(folder / "real", "{{ meta.title }}")
+    (folder / "report.docx").symlink_to(Path("real/report.docx"))
+    assert render_markdown(zh_context, folder) == f"# {zh_context['meta']['title']}\n"
+    assert (
+        Document(BytesIO(render_docx(zh_context, template_dir=folder))).paragraphs[0].text
+        == zh_context["meta"]["title"]
+    )
+    linked = tmp_path / "linked-folder"  # the folder given may itself be a link
+    linked.symlink_to(folder)
+    assert render_markdown(zh_context, linked) == f"# {zh_context['meta']['title']}\n"
+
+
+def test_a_template_that_is_not_utf8_text_says_so(tmp_path, zh_context):
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "report.md.j2").write_bytes(b"# \xff title\n")
+    with pytest.raises(
+        TemplateProblem, match=r"report\.md\.j2: not UTF-8 text \(byte 0xff at position 2\)"
+    ):
+        render_markdown(zh_context, folder)

@@ -46,7 +46,9 @@ class ZipRefused(Exception):
         self.code = code
 
 
-def check_zip(source: bytes | IO[bytes], bounds: ZipBounds = DEFAULT_BOUNDS) -> list[zipfile.ZipInfo]:
+def check_zip(
+    source: bytes | IO[bytes], bounds: ZipBounds = DEFAULT_BOUNDS
+) -> list[zipfile.ZipInfo]:
     """The entries of a package within ``bounds``; ZipRefused otherwise.
 
     Two entries with one name are refused: readers disagree on which one counts.
@@ -70,7 +72,9 @@ def check_zip(source: bytes | IO[bytes], bounds: ZipBounds = DEFAULT_BOUNDS) -> 
         with zipfile.ZipFile(stream) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-        raise ZipRefused(f"the file is damaged: not a complete zip package ({exc})", "corrupt_zip") from None
+        raise ZipRefused(
+            f"the file is damaged: not a complete zip package ({exc})", "corrupt_zip"
+        ) from None
     if len(infos) > bounds.max_entries:
         raise ZipRefused(
             f"the file holds {len(infos)} parts (limit {bounds.max_entries})", "zip_bomb"

@@ -157,7 +157,9 @@ def _folder_loader_class() -> type:
         folder it was found in (Jinja's refuses ``..`` and absolute names but follows
         symbolic links anywhere), and only UTF-8 text of a sane size."""
 
-        def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
+        def get_source(
+            self, environment: Any, template: str
+        ) -> tuple[str, str, Callable[[], bool]]:
             pieces = split_template_path(template)
             for searchpath in self.searchpath:
                 filename = posixpath.join(searchpath, *pieces)  # no drive letters (Jinja's way)

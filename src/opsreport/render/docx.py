@@ -483,7 +483,9 @@ def _open_word_template(tpl: Any, template: Path) -> Any:
     except Exception as exc:  # zipfile, zlib, lxml and python-docx each raise their own
         message = str(exc)
         if "content type is" in message:
-            what = "not a Word document (" + message.split("content type is", 1)[1].strip(" '") + ")"
+            what = (
+                "not a Word document (" + message.split("content type is", 1)[1].strip(" '") + ")"
+            )
             advice = "save it from Word as «Word Document (.docx)»"
         else:
             what = f"the file is damaged ({type(exc).__name__}: {message})"
@@ -556,7 +558,9 @@ def _unreference(source: Any, r_ids: set[str]) -> None:
     if blob_xml is not None:
         from lxml import etree
 
-        source._blob = etree.tostring(blob_xml, xml_declaration=True, encoding="UTF-8", standalone=True)
+        source._blob = etree.tostring(
+            blob_xml, xml_declaration=True, encoding="UTF-8", standalone=True
+        )
 
 
 def _printable(text: str, limit: int = 120) -> str:
