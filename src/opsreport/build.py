@@ -1,8 +1,9 @@
 """``opsreport build``: workbook → context → charts → documents, written atomically.
 
 Everything is rendered in memory first; files are written only when every
-format has rendered, each through a temporary file renamed into place. A
-failure therefore leaves no half-written output and never touches the input.
+format has rendered, as one all-or-nothing set (documents and chart files, see
+:mod:`opsreport.files`): a failure leaves no half-written output and no partial
+set, never writes through a symbolic link and never touches the input.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from opsreport.api import Analysis, analyze
 from opsreport.context import KPIS_PER_GROUP, build_context
-from opsreport.render.common import OutputError, atomic_write
+from opsreport.files import OutputError, check_target, write_files
 
 __all__ = [
     "FORMATS",
@@ -29,8 +30,10 @@ __all__ = [
 FORMATS = ("docx", "md", "html")
 
 
-@dataclass
+@dataclass(frozen=True)
 class BuildResult:
+    """What a build wrote (documents, in format order) and the figures of its summary line."""
+
     workbook: Path
     outputs: list[Path]
     analysis: Analysis
@@ -183,11 +186,18 @@ def build_report(
     analysis: Analysis | None = None,
     chart_jobs: int | None = None,
     kpis_per_group: int | None = KPIS_PER_GROUP,
+    output_root: Path | None = None,
 ) -> BuildResult:
-    """Build the annual report of one workbook in the given formats; returns what was written."""
+    """Build the annual report of one workbook in the given formats; returns what was written.
+
+    Every output (documents, a Markdown report's ``<stem>-charts/`` files) is written
+    as one all-or-nothing set. ``output_root`` is the folder the user named when
+    ``output`` is a folder below it (a batch build mirroring subfolders): the folders
+    between them are opsreport's and must not be symbolic links.
+    """
     workbook = Path(workbook)
     paths = output_paths(workbook, formats, output)
-    check_outputs(workbook, paths)
+    check_outputs(workbook, paths, output_root)
     analysis = analysis or analyze(workbook)
     md_path = paths.get("md")
     asset_dir_name = f"{md_path.stem}-charts" if md_path else "charts"
@@ -202,32 +212,62 @@ def build_report(
         chart_jobs=chart_jobs,
         kpis_per_group=kpis_per_group,
     )
-    written = write_outputs(workbook, paths, documents, assets)
+    written = write_outputs(workbook, paths, documents, assets, output_root)
     return BuildResult(workbook, written, analysis, lang, build_context_summary(analysis))
 
 
-def check_outputs(workbook: Path, paths: dict[str, Path]) -> None:
-    """Refuse, before any work, an output that is the input or has the wrong extension."""
+def check_outputs(workbook: Path, paths: dict[str, Path], output_root: Path | None = None) -> None:
+    """Refuse, before any work, an output that is the input, a symbolic link, or has the
+    wrong extension."""
     for fmt, path in paths.items():
-        if path.resolve() == Path(workbook).resolve():
-            raise OutputError(
-                f"{path}: refusing to overwrite the input workbook; choose another output with -o"
-            )
+        check_target(path, inside=_inside(path, output_root), protect=(workbook,))
         if path.suffix.lower() != f".{fmt}":
             raise OutputError(
                 f"{path}: the name ends in {path.suffix or 'nothing'} but the format is {fmt}; use a .{fmt} name"
             )
 
 
+def _inside(path: Path, output_root: Path | None) -> Path:
+    """The folder the user named for ``path``: ``output_root`` when it holds it, else its folder."""
+    if output_root is not None and Path(output_root) in path.parents:
+        return Path(output_root)
+    return path.parent
+
+
 def write_outputs(
-    workbook: Path, paths: dict[str, Path], documents: dict[str, bytes], assets: dict[str, bytes]
+    workbook: Path,
+    paths: dict[str, Path],
+    documents: dict[str, bytes],
+    assets: dict[str, bytes],
+    output_root: Path | None = None,
 ) -> list[Path]:
-    """Write the chart files, then the documents, each atomically; the input is protected."""
-    md_path = paths.get("md")
-    for relative, data in assets.items():
-        assert md_path is not None
-        atomic_write(md_path.parent / relative, data, protect=(workbook,))
-    return [atomic_write(paths[fmt], data, protect=(workbook,)) for fmt, data in documents.items()]
+    """Write the documents and the chart files beside the Markdown one, all or nothing.
+
+    Returns the documents written, in format order; the input is protected.
+    """
+    files, inside = output_set([(paths, documents, assets)], output_root)
+    return write_files(files, inside=inside, protect=(workbook,))[: len(documents)]
+
+
+def output_set(
+    builds: list[tuple[dict[str, Path], dict[str, bytes], dict[str, bytes]]],
+    output_root: Path | None = None,
+) -> tuple[dict[Path, bytes], Path]:
+    """The files of one or several renders (documents first, then chart files) and the
+    folder the user named for them, for :func:`opsreport.files.write_files`."""
+    files: dict[Path, bytes] = {}
+    charts: dict[Path, bytes] = {}
+    inside: Path | None = None
+    for paths, documents, assets in builds:
+        for fmt, data in documents.items():
+            files[paths[fmt]] = data
+            inside = inside or _inside(paths[fmt], output_root)
+        md_path = paths.get("md")
+        for relative, data in assets.items():
+            assert md_path is not None, "chart files are written only beside a Markdown report"
+            charts[md_path.parent / relative] = data
+    assert inside is not None, "nothing to write"
+    return {**files, **charts}, inside
 
 
 def build_context_summary(analysis: Analysis) -> dict[str, Any]:

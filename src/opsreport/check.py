@@ -3,25 +3,40 @@
 Each workbook is loaded, validated and rendered in every format in memory (and
 its quarterly drafts when ``opsreport.plan`` can draft them); nothing is written
 next to it. Results are plain records the CLI prints as text, JSON or GitHub
-annotations.
+annotations. :func:`check_files` checks many in worker processes: every workbook
+gets its own result, whatever happens to another (see :mod:`opsreport.batch`).
+Text and GitHub output pass user text through
+:func:`opsreport.terminal.terminal_text`, so no line can start with ``::`` from data.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from opsreport.batch import DEFAULT_TIMEOUT, WorkerFailure, run_all
 from opsreport.model import Diagnostic, Location
+from opsreport.terminal import terminal_text
 
-__all__ = ["CheckResult", "check_file", "check_one", "find_workbooks", "format_results"]
+__all__ = [
+    "CheckResult",
+    "check_file",
+    "check_files",
+    "check_one",
+    "find_workbooks",
+    "format_results",
+    "workbook_sources",
+]
 
 _SUFFIXES = {".xlsx", ".xlsm"}
 
 
-@dataclass
+@dataclass(frozen=True)
 class CheckResult:
     path: Path
     errors: list[Diagnostic] = field(default_factory=list)
@@ -43,20 +58,39 @@ class CheckResult:
         }
 
 
-def find_workbooks(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given; folders searched recursively for .xlsx (Excel's ~$ lock files skipped)."""
+def workbook_sources(paths: Iterable[Path]) -> list[tuple[Path, Path | None]]:
+    """Each workbook with the folder argument it was found in (None: named itself).
+
+    Files as given; folders searched recursively for .xlsx/.xlsm (Excel's ``~$``
+    lock files and hidden files skipped, links to folders not followed). A workbook
+    named twice is listed once.
+    """
+    found: list[tuple[Path, Path | None]] = []
+    seen: set[str] = set()
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            for found in sorted(path.rglob("*")):
-                if (
-                    found.suffix.lower() in _SUFFIXES
-                    and found.is_file()
-                    and not found.name.startswith(("~$", "."))
-                ):
-                    yield found
+            entries = [
+                (candidate, path)
+                for candidate in sorted(path.rglob("*"))
+                if candidate.suffix.lower() in _SUFFIXES
+                and candidate.is_file()
+                and not candidate.name.startswith(("~$", "."))
+            ]
         else:
-            yield path
+            entries = [(path, None)]
+        for candidate, root in entries:
+            key = os.path.normcase(os.path.abspath(candidate))
+            if key not in seen:
+                seen.add(key)
+                found.append((candidate, root))
+    return found
+
+
+def find_workbooks(paths: Iterable[Path]) -> Iterator[Path]:
+    """The workbooks of :func:`workbook_sources`, without their folders."""
+    for workbook, _ in workbook_sources(paths):
+        yield workbook
 
 
 def check_file(
@@ -72,33 +106,29 @@ def check_file(
     from opsreport.render.common import TemplateProblem
 
     started = time.perf_counter()
-    result = CheckResult(Path(path))
+    path = Path(path)
+    errors: list[Diagnostic] = []
+    rendered: list[str] = []
     try:
         analysis = analyze(path)
     except WorkbookError as exc:
-        result.errors = exc.errors
-        result.warnings = [d for d in exc.diagnostics if d.severity == "warning"]
-        result.seconds = time.perf_counter() - started
-        return result
-    result.warnings = list(analysis.warnings)
+        warnings = [d for d in exc.diagnostics if d.severity == "warning"]
+        return CheckResult(path, list(exc.errors), warnings, time.perf_counter() - started)
+    except Exception as exc:  # a loader bug must fail this workbook, not the run
+        problem = _error(path, f"cannot be read: {_describe(exc)}", "load")
+        return CheckResult(path, [problem], [], time.perf_counter() - started)
+    warnings = list(analysis.warnings)
     languages = [analysis.report.meta.language or "zh"]
     for lang in languages:
         try:
             render_documents(
                 analysis, formats, lang=lang, template_dir=template_dir, charts=charts, chart_jobs=1
             )  # CI checks many workbooks: --jobs spreads them, one process each
-            result.rendered += [f"report.{fmt}" for fmt in formats]
+            rendered += [f"report.{fmt}" for fmt in formats]
         except TemplateProblem as exc:
-            result.errors.append(_template_diagnostic(exc, path))
+            errors.append(_template_diagnostic(exc, path))
         except Exception as exc:  # a renderer bug must fail the check, not crash the run
-            result.errors.append(
-                Diagnostic(
-                    "error",
-                    f"rendering failed: {type(exc).__name__}: {exc}",
-                    Location(str(path)),
-                    code="render",
-                )
-            )
+            errors.append(_error(path, f"rendering failed: {_describe(exc)}", "render"))
         try:
             from opsreport import plan
         except ImportError:
@@ -109,20 +139,51 @@ def check_file(
                 plan.render_plan_documents(
                     analysis, quarter, formats, lang=lang, template_dir=template_dir, charts=False
                 )
-                result.rendered += [f"plan-Q{quarter}.{fmt}" for fmt in formats]
+                rendered += [f"plan-Q{quarter}.{fmt}" for fmt in formats]
         except TemplateProblem as exc:
-            result.errors.append(_template_diagnostic(exc, path))
+            errors.append(_template_diagnostic(exc, path))
         except Exception as exc:
-            result.errors.append(
-                Diagnostic(
-                    "error",
-                    f"plan rendering failed: {type(exc).__name__}: {exc}",
-                    Location(str(path)),
-                    code="render",
-                )
-            )
-    result.seconds = time.perf_counter() - started
-    return result
+            errors.append(_error(path, f"plan rendering failed: {_describe(exc)}", "render"))
+    return CheckResult(path, errors, warnings, time.perf_counter() - started, rendered)
+
+
+def _error(path: Path, message: str, code: str) -> Diagnostic:
+    return Diagnostic("error", message, Location(str(path)), code=code)
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def check_files(
+    paths: Sequence[Path],
+    *,
+    jobs: int | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    progress: bool | None = None,
+    **options: Any,
+) -> list[CheckResult]:
+    """:func:`check_file` for every workbook in worker processes, results in input order.
+
+    Whatever happens to one workbook (an exception of any kind, ``timeout`` seconds
+    passed — default 300, 0 or None for none — or its
+    worker process dying) is that workbook's error; the others are checked on.
+    """
+    return run_all(
+        check_one,
+        [(Path(path), options) for path in paths],
+        on_failure=_check_failed,
+        jobs=jobs,
+        timeout=timeout,
+        label="checking",
+        progress=progress,
+    )
+
+
+def _check_failed(arguments: tuple[Path, dict[str, Any]], failure: WorkerFailure) -> CheckResult:
+    path = Path(arguments[0])
+    return CheckResult(path, [_error(path, failure.message, f"worker-{failure.kind}")])
 
 
 def _template_diagnostic(problem: Exception, workbook: Path) -> Diagnostic:
@@ -153,7 +214,12 @@ def _github_property(text: str) -> str:
 
 
 def format_results(results: list[CheckResult], fmt: str = "text", strict: bool = False) -> str:
-    """The report of a check run: human text, JSON, or GitHub Actions annotations."""
+    """The report of a check run: human text, JSON, or GitHub Actions annotations.
+
+    JSON holds the data exactly; in text and GitHub output every piece of user text
+    (file names, messages quoting cells) is one line with its control and bidi
+    characters escaped (:func:`opsreport.terminal.terminal_text`).
+    """
     if fmt == "json":
         return json.dumps(
             {
@@ -163,6 +229,7 @@ def format_results(results: list[CheckResult], fmt: str = "text", strict: bool =
             ensure_ascii=False,
             indent=2,
         )
+    show = terminal_text
     lines: list[str] = []
     if fmt == "github":
         for result in results:
@@ -170,26 +237,26 @@ def format_results(results: list[CheckResult], fmt: str = "text", strict: bool =
                 level = "error" if severity == "error" or strict else "warning"
                 for d in items:
                     if d.template:  # mark the template at fault, and say which workbook met it
-                        where = f"file={_github_property(d.template)}"
+                        where = f"file={_github_property(show(d.template))}"
                         if d.template_line:
                             where += f",line={d.template_line}"
                         title = f"template › {Path(d.location.file).name}"
                     else:
-                        where = f"file={_github_property(d.location.file)}"
+                        where = f"file={_github_property(show(d.location.file))}"
                         title = " › ".join(p for p in (d.location.sheet, d.location.cell) if p)
                     if title:
-                        where += f",title={_github_property(title)}"
+                        where += f",title={_github_property(show(title))}"
                     message = d.message + (f" — {d.hint}" if d.hint else "")
-                    lines.append(f"::{level} {where}::{_github_escape(message)}")
+                    lines.append(f"::{level} {where}::{_github_escape(show(message))}")
     else:
         for result in results:
             mark = "ok  " if result.passed(strict) else "FAIL"
             counts = f"{len(result.errors)} error(s), {len(result.warnings)} warning(s)"
-            lines.append(f"{mark} {result.path}  ({counts}, {result.seconds:.2f} s)")
+            lines.append(f"{mark} {show(result.path)}  ({counts}, {result.seconds:.2f} s)")
             for d in result.errors:
-                lines.append(f"     error: {d}")
+                lines.append(f"     error: {show(d)}")
             for d in result.warnings:
-                lines.append(f"     warning: {d}")
+                lines.append(f"     warning: {show(d)}")
     failed = sum(1 for r in results if not r.passed(strict))
     lines.append(f"{len(results) - failed} passed, {failed} failed")
     return "\n".join(lines)

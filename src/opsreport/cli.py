@@ -3,6 +3,9 @@
 Heavy libraries (openpyxl, matplotlib, python-docx) are imported inside the
 commands, never at module level, so ``opsreport --help`` stays instant.
 Exit codes: 0 fine, 1 invalid input (every problem listed), 2 usage.
+Every line printed goes through :func:`opsreport.terminal.terminal_text` (user text
+is data: one line, control and bidi characters escaped); Rich tables get text
+cells, never markup; JSON output is exact.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from opsreport.terminal import terminal_text
 
 app = typer.Typer(
     name="opsreport",
@@ -35,7 +40,13 @@ class What(StrEnum):
 
 
 def _err(text: str) -> None:
-    sys.stderr.write(text + "\n")
+    """One line on stderr; user text in it cannot break the line or fake another."""
+    sys.stderr.write(terminal_text(text) + "\n")
+
+
+def _out(text: str) -> None:
+    """One line on stdout, like :func:`_err`."""
+    sys.stdout.write(terminal_text(text) + "\n")
 
 
 def _template_folder(folder: Path | None) -> Path | None:
@@ -165,6 +176,14 @@ JobsOption = Annotated[
     int | None,
     typer.Option("--jobs", "-j", help="Workbooks built in parallel (default: CPU count).", min=1),
 ]
+TimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--timeout",
+        help="Seconds one workbook may take before it is stopped and reported (0: no limit).",
+        min=0,
+    ),
+]
 
 
 @app.command()
@@ -203,6 +222,7 @@ def build(
         ),
     ] = None,
     jobs: JobsOption = None,
+    timeout: TimeoutOption = 300.0,
     kpis_per_group: Annotated[
         int,
         typer.Option(
@@ -215,8 +235,11 @@ def build(
 ) -> None:
     """Write the year-end summary and next-year plan (Word, Markdown, HTML).
 
-    Several workbooks or a folder are built in parallel; one that fails does not
-    stop the others, and the exit code is 1 if any failed.
+    Several workbooks or a folder are built in parallel; one that fails (or takes
+    longer than --timeout, or crashes its worker) does not stop the others, and the
+    exit code is 1 if any failed. With -o, a folder's subfolders are mirrored
+    (stores/a/x.xlsx -> reports/a/x.docx). Outputs are written whole, never
+    through a symbolic link, never over the input.
 
     Example:
 
@@ -226,9 +249,10 @@ def build(
 
         opsreport build stores/ -o reports/ --jobs 2
     """
-    from opsreport.check import find_workbooks
+    from opsreport.check import workbook_sources
 
-    files = list(find_workbooks(workbooks))
+    sources = workbook_sources(workbooks)
+    files = [path for path, _ in sources]
     if not files:
         _err("error: no .xlsx workbooks found in " + ", ".join(str(p) for p in workbooks))
         raise typer.Exit(1)
@@ -246,12 +270,13 @@ def build(
     if output is not None and output.suffix:
         _err("error: with several workbooks, -o must be a folder")
         raise typer.Exit(2)
-    _build_many(files, output, options, jobs)
+    _build_many(sources, output, options, jobs, timeout)
 
 
 def _build_single(workbook: Path, output: Path | None, options: dict, quiet: bool) -> None:
     from opsreport.build import build_report
-    from opsreport.render.common import OutputError, TemplateProblem
+    from opsreport.files import OutputError
+    from opsreport.render.common import TemplateProblem
 
     charts = None
     if options["charts"] and {"docx", "html"} & set(options["formats"]):
@@ -268,37 +293,44 @@ def _build_single(workbook: Path, output: Path | None, options: dict, quiet: boo
         if charts is not None:
             charts.stop_workers()
     for path in result.outputs:
-        sys.stdout.write(f"wrote {path}\n")
-    sys.stdout.write(result.one_line() + "\n")
+        _out(f"wrote {path}")
+    _out(result.one_line())
 
 
-def _build_many(files: list[Path], output: Path | None, options: dict, jobs: int | None) -> None:
+def _build_many(
+    sources: list[tuple[Path, Path | None]],
+    output: Path | None,
+    options: dict,
+    jobs: int | None,
+    timeout: float,
+) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    from opsreport.batch import build_one, run_all
+    from opsreport.batch import build_many
+    from opsreport.files import OutputError
 
-    outcomes = run_all(
-        build_one,
-        [(path, {**options, "output": output, "chart_jobs": 1}) for path in files],
-        jobs=jobs,
-        label="building",
-    )
-    table = Table(title=f"{len(files)} workbooks")
+    try:
+        outcomes = build_many(sources, output=output, jobs=jobs, timeout=timeout, **options)
+    except OutputError as exc:  # two workbooks, one output name: nothing was written
+        _err(f"error: {exc}")
+        raise typer.Exit(1) from None
+    table = Table(title=f"{len(outcomes)} workbooks")
     for column in ("workbook", "result", "seconds"):
         table.add_column(column, justify="right" if column == "seconds" else "left")
-    for outcome in outcomes:
+    for outcome in outcomes:  # Text cells: a name with [red] in it is a name, not markup
         table.add_row(
-            str(outcome.workbook),
-            outcome.summary if outcome.ok else "[red]failed[/]",
-            f"{outcome.seconds:.2f}",
+            Text(terminal_text(outcome.workbook)),
+            Text(terminal_text(outcome.summary)) if outcome.ok else Text("failed", style="red"),
+            Text(f"{outcome.seconds:.2f}"),
         )
     Console().print(table)
     for outcome in outcomes:
         for message in outcome.errors:
             _err(f"error: {message}")
     failed = sum(1 for o in outcomes if not o.ok)
-    sys.stdout.write(f"{len(outcomes) - failed} built, {failed} failed\n")
+    _out(f"{len(outcomes) - failed} built, {failed} failed")
     if failed:
         raise typer.Exit(1)
 
@@ -328,8 +360,12 @@ def check(
         bool, typer.Option("--no-charts", help="Skip drawing charts (faster).")
     ] = False,
     jobs: JobsOption = None,
+    timeout: TimeoutOption = 300.0,
 ) -> None:
     """Load, validate and render every workbook; exit 1 if any fails (for CI).
+
+    Every workbook gets its own result, in the order given: a damaged one, one that
+    takes longer than --timeout, or one that crashes its worker process fails alone.
 
     Example:
 
@@ -337,20 +373,19 @@ def check(
 
         opsreport check workbooks/ --strict --format github
     """
-    from opsreport.batch import run_all
-    from opsreport.check import check_one, find_workbooks, format_results
+    from opsreport.check import check_files, find_workbooks, format_results
 
     files = list(find_workbooks(paths))
     if not files:
         _err("error: no .xlsx workbooks found in " + ", ".join(str(p) for p in paths))
         raise typer.Exit(1)
-    options = {"template_dir": _template_folder(template), "charts": not no_charts}
-    results = run_all(
-        check_one,
-        [(path, options) for path in files],
+    results = check_files(
+        files,
         jobs=jobs,
-        label="checking",
+        timeout=timeout,
         progress=len(files) > 3 and sys.stderr.isatty() and fmt is CheckFormat.text,
+        template_dir=_template_folder(template),
+        charts=not no_charts,
     )
     sys.stdout.write(format_results(results, fmt.value, strict) + "\n")
     if not all(r.passed(strict) for r in results):
@@ -369,13 +404,15 @@ def init(
 ) -> None:
     """Write a starter workbook with every sheet, headers, guidance and drop-downs.
 
+    A symbolic link at PATH (even one pointing nowhere) is refused, --force or not.
+
     Example:
 
         opsreport init myteam.xlsx
 
         opsreport init myteam.xlsx --lang en
     """
-    from opsreport.render.common import OutputError
+    from opsreport.files import OutputError
     from opsreport.starter import write_starter
 
     try:
@@ -383,7 +420,7 @@ def init(
     except OutputError as exc:
         _err(f"error: {exc}")
         raise typer.Exit(1) from None
-    sys.stdout.write(f"wrote {written}\n")
+    _out(f"wrote {written}")
 
 
 @app.command()
@@ -447,8 +484,9 @@ def _plan(
     no_charts: bool,
     quiet: bool,
 ) -> None:
-    from opsreport.plan import build_plan, parse_quarter
-    from opsreport.render.common import OutputError, TemplateProblem
+    from opsreport.files import OutputError
+    from opsreport.plan import build_plans, parse_quarter
+    from opsreport.render.common import TemplateProblem
 
     analysis = _analyze(workbook, quiet=quiet)
     try:
@@ -463,16 +501,16 @@ def _plan(
     if all_quarters and output is not None and output.suffix:
         _err("error: with --all-quarters, -o must be a folder")
         raise typer.Exit(2)
-    try:
-        for number in quarters:
-            for path in build_plan(
-                workbook, number, output=output, formats=formats, lang=lang.value if lang else None,
-                template_dir=template, charts=not no_charts, analysis=analysis,
-            ):  # fmt: skip
-                sys.stdout.write(f"wrote {path}\n")
+    try:  # the drafts of every quarter asked for are written as one all-or-nothing set
+        written = build_plans(
+            workbook, quarters, output=output, formats=formats, lang=lang.value if lang else None,
+            template_dir=template, charts=not no_charts, analysis=analysis,
+        )  # fmt: skip
     except (OutputError, TemplateProblem) as exc:
         _err(f"error: {exc}")
         raise typer.Exit(1) from None
+    for path in written:
+        _out(f"wrote {path}")
 
 
 @app.command()
@@ -535,30 +573,26 @@ def templates_export(
     """Copy the bundled templates to a folder, as a starting point for your own.
 
     Edit them in Word/WPS or a text editor, then build with --template DIR; any
-    file the folder lacks falls back to the bundled one.
+    file the folder lacks falls back to the bundled one. Files that exist are kept
+    unless --force; a symbolic link there is refused (nothing is written).
 
     Example:
 
         opsreport templates export my-templates --lang zh
     """
-    import shutil
+    from opsreport.files import OutputError
+    from opsreport.starter import export_templates
 
-    from opsreport.render.common import template_dirs
-
-    directory.mkdir(parents=True, exist_ok=True)
-    copied = 0
-    for source_dir in reversed(template_dirs(lang.value)):
-        for source in sorted(source_dir.iterdir()):
-            if source.name.startswith((".", "_")) or not source.is_file():
-                continue
-            target = directory / source.name
-            if target.exists() and not force:
-                _err(f"skipped {target}: it exists (use --force to replace it)")
-                continue
-            shutil.copyfile(source, target)
-            sys.stdout.write(f"wrote {target}\n")
-            copied += 1
-    if not copied:
+    try:
+        done = export_templates(directory, lang.value, force)
+    except OutputError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(1) from None
+    for target in done.skipped:
+        _err(f"skipped {target}: it exists (use --force to replace it)")
+    for target in done.written:
+        _out(f"wrote {target}")
+    if not done.written:
         raise typer.Exit(1)
 
 

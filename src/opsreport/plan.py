@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +27,7 @@ from opsreport.values import convert_unit, parse_unit
 __all__ = [
     "QuarterTarget",
     "build_plan",
+    "build_plans",
     "parse_quarter",
     "plan_context",
     "quarter_bounds",
@@ -480,22 +482,56 @@ def build_plan(
     analysis: Analysis | None = None,
 ) -> list[Path]:
     """Write one quarter's plan draft; returns the files written."""
+    return build_plans(
+        workbook, [quarter], output=output, formats=formats, lang=lang,
+        template_dir=template_dir, charts=charts, today=today, analysis=analysis,
+    )  # fmt: skip
+
+
+def build_plans(
+    workbook: str | Path,
+    quarters: Sequence[int],
+    *,
+    output: Path | None = None,
+    formats: tuple[str, ...] = ("docx",),
+    lang: str | None = None,
+    template_dir: Path | None = None,
+    charts: bool = True,
+    today: dt.date | None = None,
+    analysis: Analysis | None = None,
+) -> list[Path]:
+    """Write the plan drafts of ``quarters`` as one all-or-nothing set (every format,
+    every chart file); returns the documents written, quarter by quarter.
+
+    ``output`` is a folder, or with one quarter a file name too.
+    """
     from opsreport.api import analyze
-    from opsreport.build import check_outputs, output_paths, write_outputs
+    from opsreport.build import check_outputs, output_paths, output_set
+    from opsreport.files import OutputError, write_files
 
     workbook = Path(workbook)
+    if len(quarters) > 1 and output is not None and Path(output).suffix:
+        raise OutputError(f"{output}: with several quarters, -o must be a folder")
     analysis = analysis or analyze(workbook)
     year = analysis.report.meta.plan_year or ""
-    stem = workbook.with_name(f"{workbook.stem}-plan-{year}Q{quarter}.xlsx")
-    paths = (
-        output_paths(stem, formats, output)
-        if output is None or Path(output).suffix == ""
-        else output_paths(workbook, formats, output)
-    )
-    check_outputs(workbook, paths)
-    md_path = paths.get("md")
-    documents, assets, _ = render_plan_documents(
-        analysis, quarter, formats, lang=lang, template_dir=template_dir, charts=charts, today=today,
-        asset_dir_name=f"{md_path.stem}-charts" if md_path else "charts",
-    )  # fmt: skip
-    return write_outputs(workbook, paths, documents, assets)
+    builds = []
+    for quarter in quarters:
+        stem = workbook.with_name(f"{workbook.stem}-plan-{year}Q{quarter}.xlsx")
+        paths = (
+            output_paths(stem, formats, output)
+            if output is None or Path(output).suffix == ""
+            else output_paths(workbook, formats, output)
+        )
+        check_outputs(workbook, paths)
+        builds.append((quarter, paths))
+    rendered = []
+    for quarter, paths in builds:
+        md_path = paths.get("md")
+        documents, assets, _ = render_plan_documents(
+            analysis, quarter, formats, lang=lang, template_dir=template_dir, charts=charts,
+            today=today, asset_dir_name=f"{md_path.stem}-charts" if md_path else "charts",
+        )  # fmt: skip
+        rendered.append((paths, documents, assets))
+    files, inside = output_set(rendered)
+    written = write_files(files, inside=inside, protect=(workbook,))
+    return written[: sum(len(documents) for _, documents, _ in rendered)]

@@ -1,21 +1,26 @@
-"""``opsreport init``: a workbook to fill in, built from the contract in :mod:`schema`.
+"""What a new user starts from: ``opsreport init`` and ``opsreport templates export``.
 
-Every sheet with its headers in the chosen language, a comment on every header
+``init`` writes a workbook to fill in, built from the contract in :mod:`schema`:
+every sheet with its headers in the chosen language, a comment on every header
 saying what belongs there, drop-downs where the values are a closed list, and a
-few example rows that already build a report.
+few example rows that already build a report. ``templates export`` copies the
+bundled templates into a folder. Both write through :mod:`opsreport.files`:
+atomically, and never through a symbolic link (a link, dangling or not, is refused
+even with ``--force``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from opsreport import schema
 from opsreport.exports import neutralize
 
-__all__ = ["starter_workbook", "write_starter"]
+__all__ = ["Export", "export_templates", "starter_workbook", "write_starter"]
 
 _SHEET_TITLES = {
     "zh": {
@@ -368,11 +373,49 @@ def _formats(ws: Any, name: str, columns: list[schema.Column]) -> None:
 
 
 def write_starter(path: Path, lang: str = "zh", force: bool = False) -> Path:
-    from opsreport.render.common import OutputError, atomic_write
+    """Write the starter workbook at ``path``; refuses a link, and a file unless ``force``."""
+    from opsreport.files import OutputError, atomic_write, check_target, exists
 
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise OutputError(f"{path}: a workbook name must end in .xlsx")
-    if path.exists() and not force:
+    check_target(path)  # a link, even dangling, is refused before "exists"
+    if exists(path) and not force:
         raise OutputError(f"{path}: the file exists; use --force to replace it")
     return atomic_write(path, starter_workbook(lang))
+
+
+@dataclass(frozen=True)
+class Export:
+    """What ``templates export`` did: files written, and files left alone (they exist)."""
+
+    written: tuple[Path, ...]
+    skipped: tuple[Path, ...]
+
+
+def export_templates(directory: Path, lang: str = "zh", force: bool = False) -> Export:
+    """Copy the bundled templates (Word ones in ``lang``) into ``directory``, all or nothing.
+
+    Files that exist are skipped unless ``force``; an OutputError (nothing written)
+    when ``directory`` is a file or cannot be written, or a name there is a link.
+    """
+    from opsreport.files import OutputError, check_target, exists, write_files
+    from opsreport.render.common import template_dirs
+
+    directory = Path(directory)
+    if directory.exists() and not directory.is_dir():  # (a link to nothing: check_target)
+        raise OutputError(f"{directory}: is a file, not a folder; choose a folder to export into")
+    copies: dict[Path, bytes] = {}
+    skipped: list[Path] = []
+    for source_dir in reversed(template_dirs(lang)):
+        for source in sorted(source_dir.iterdir()):
+            if source.name.startswith((".", "_")) or not source.is_file():
+                continue
+            target = directory / source.name
+            check_target(target, inside=directory)
+            if exists(target) and not force:
+                skipped.append(target)
+            else:
+                copies[target] = source.read_bytes()
+    written = write_files(copies, inside=directory) if copies else []
+    return Export(tuple(written), tuple(skipped))
