@@ -1031,3 +1031,24 @@ def test_a_template_that_is_not_utf8_text_says_so(tmp_path, zh_context):
         TemplateProblem, match=r"report\.md\.j2: not UTF-8 text \(byte 0xff at position 2\)"
     ):
         render_markdown(zh_context, folder)
+
+
+def test_the_guide_names_tests_and_attacks_that_exist():
+    """docs/templates.md §8.1 puts each promise next to its test: the names cannot drift."""
+    from .hostile.cases_templates import CASES
+
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "templates.md").read_text(
+        encoding="utf-8"
+    )
+    table = guide[guide.index("### 8.1 What a template cannot do") :]
+    sources = "".join(
+        path.read_text(encoding="utf-8") for path in Path(__file__).parent.glob("test_*.py")
+    )
+    tests = set(re.findall(r"`(test_\w+)`", table))
+    assert len(tests) >= 12 and not [t for t in tests if f"def {t}(" not in sources]
+    kept_by = [row.split("|")[-2] for row in table.splitlines() if row.startswith("| ")]
+    attacks = re.findall(r"corpus (.*)", "\n".join(kept_by))
+    attacks = re.findall(r"`([\w*-]+)`", "\n".join(attacks))
+    names = {case.name for case in CASES}
+    missing = [a for a in attacks if not any(re.fullmatch(a.replace("*", ".*"), n) for n in names)]
+    assert attacks and not missing, missing

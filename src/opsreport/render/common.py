@@ -8,12 +8,15 @@ through the installed package, never through a path into the repository.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import difflib
 import functools
 import os
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -31,8 +34,10 @@ __all__ = [
     "find_template",
     "inside_folder",
     "make_environment",
+    "notify",
     "render_text_template",
     "template_dirs",
+    "template_notices",
     "unclosed_block",
 ]
 
@@ -58,6 +63,35 @@ class TemplateNotice(UserWarning):
     record or silence; the CLI prints it as ``warning: …`` and ``opsreport check``
     lists it among the workbook's warnings.
     """
+
+
+_NOTICES: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "opsreport_template_notices", default=None
+)
+
+
+def notify(message: str) -> None:
+    """Tell the user something a template did was changed: into the innermost
+    :func:`template_notices` collector, or else as a :class:`TemplateNotice` warning."""
+    sink = _NOTICES.get()
+    if sink is None:
+        warnings.warn(TemplateNotice(message), stacklevel=3)
+    elif message not in sink:
+        sink.append(message)
+
+
+@contextlib.contextmanager
+def template_notices() -> Iterator[list[str]]:
+    """Collect the notices renderers give inside the block (each once), instead of warning.
+
+    ``opsreport check`` reports them among a workbook's warnings this way.
+    """
+    sink: list[str] = []
+    token = _NOTICES.set(sink)
+    try:
+        yield sink
+    finally:
+        _NOTICES.reset(token)
 
 
 def bundled_templates() -> Path:

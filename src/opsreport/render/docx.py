@@ -30,7 +30,6 @@ import datetime as dt
 import functools
 import os
 import re
-import warnings
 from dataclasses import dataclass
 from html import escape, unescape
 from io import BytesIO
@@ -38,12 +37,12 @@ from pathlib import Path
 from typing import Any
 
 from opsreport.render.common import (
-    TemplateNotice,
     TemplateProblem,
     describe_template_error,
     find_template,
     inside_folder,
     make_environment,
+    notify,
 )
 from opsreport.zipbounds import DEFAULT_BOUNDS, ZipRefused, check_zip
 
@@ -403,7 +402,7 @@ def render_docx(
         tpl = _template_class()(BytesIO(package))
         docx = _open_word_template(tpl, template)
         for notice in _drop_external_relationships(docx, template):
-            warnings.warn(TemplateNotice(notice), stacklevel=2)
+            notify(notice)
         _check_control_tags(docx, template)
         font = _style_east_asian_font(docx, ("TableText", "Normal"))
         env = _environment(lang, template.parent, font)
