@@ -1052,3 +1052,23 @@ def test_the_guide_names_tests_and_attacks_that_exist():
     names = {case.name for case in CASES}
     missing = [a for a in attacks if not any(re.fullmatch(a.replace("*", ".*"), n) for n in names)]
     assert attacks and not missing, missing
+
+
+def test_a_dropped_web_link_reaches_the_user_in_build_and_check(tmp_path):
+    import warnings
+
+    from opsreport.check import check_file
+
+    from .hostile.cases_templates import ATTACHED, with_external_links, word_docx
+
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "report.docx").write_bytes(with_external_links(word_docx("{{ meta.title }}")))
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        result = run("build", ZH_EXAMPLE, "--template", folder, "-o", tmp_path / "r.docx", "--no-charts")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert f"warning: {folder / 'report.docx'}: removed the link to {ATTACHED} (attachedTemplate" in result.output  # fmt: skip
+    checked = check_file(ZH_EXAMPLE, template_dir=folder, charts=False)
+    notices = [d.message for d in checked.warnings if d.code == "template"]
+    assert checked.passed() and len(notices) == 1 and ATTACHED in notices[0]

@@ -103,7 +103,7 @@ def check_file(
     """Load, validate and render one workbook; every failure becomes a diagnostic."""
     from opsreport.api import WorkbookError, analyze
     from opsreport.build import render_documents
-    from opsreport.render.common import TemplateProblem
+    from opsreport.render.common import TemplateProblem, template_notices
 
     started = time.perf_counter()
     path = Path(path)
@@ -119,31 +119,43 @@ def check_file(
         return CheckResult(path, [problem], [], time.perf_counter() - started)
     warnings = list(analysis.warnings)
     languages = [analysis.report.meta.language or "zh"]
-    for lang in languages:
-        try:
-            render_documents(
-                analysis, formats, lang=lang, template_dir=template_dir, charts=charts, chart_jobs=1
-            )  # CI checks many workbooks: --jobs spreads them, one process each
-            rendered += [f"report.{fmt}" for fmt in formats]
-        except TemplateProblem as exc:
-            errors.append(_template_diagnostic(exc, path))
-        except Exception as exc:  # a renderer bug must fail the check, not crash the run
-            errors.append(_error(path, f"rendering failed: {_describe(exc)}", "render"))
-        try:
-            from opsreport import plan
-        except ImportError:
-            continue
-        try:
-            for quarter in plan.quarters_to_draft(analysis):
-                # The plan's charts are the report's chart code, already exercised above.
-                plan.render_plan_documents(
-                    analysis, quarter, formats, lang=lang, template_dir=template_dir, charts=False
-                )
-                rendered += [f"plan-Q{quarter}.{fmt}" for fmt in formats]
-        except TemplateProblem as exc:
-            errors.append(_template_diagnostic(exc, path))
-        except Exception as exc:
-            errors.append(_error(path, f"plan rendering failed: {_describe(exc)}", "render"))
+    with template_notices() as notices:  # a link dropped from a Word template: a warning
+        for lang in languages:
+            try:
+                render_documents(
+                    analysis,
+                    formats,
+                    lang=lang,
+                    template_dir=template_dir,
+                    charts=charts,
+                    chart_jobs=1,
+                )  # CI checks many workbooks: --jobs spreads them, one process each
+                rendered += [f"report.{fmt}" for fmt in formats]
+            except TemplateProblem as exc:
+                errors.append(_template_diagnostic(exc, path))
+            except Exception as exc:  # a renderer bug must fail the check, not crash the run
+                errors.append(_error(path, f"rendering failed: {_describe(exc)}", "render"))
+            try:
+                from opsreport import plan
+            except ImportError:
+                continue
+            try:
+                for quarter in plan.quarters_to_draft(analysis):
+                    # The plan's charts are the report's chart code, already exercised above.
+                    plan.render_plan_documents(
+                        analysis,
+                        quarter,
+                        formats,
+                        lang=lang,
+                        template_dir=template_dir,
+                        charts=False,
+                    )
+                    rendered += [f"plan-Q{quarter}.{fmt}" for fmt in formats]
+            except TemplateProblem as exc:
+                errors.append(_template_diagnostic(exc, path))
+            except Exception as exc:
+                errors.append(_error(path, f"plan rendering failed: {_describe(exc)}", "render"))
+    warnings += [Diagnostic("warning", n, Location(str(path)), code="template") for n in notices]
     return CheckResult(path, errors, warnings, time.perf_counter() - started, rendered)
 
 

@@ -112,6 +112,26 @@ def _root(
 
     Example: opsreport build examples/ecommerce-2026-zh.xlsx
     """
+    _print_template_notices()
+
+
+def _print_template_notices() -> None:
+    """Template notices (a web link dropped from a Word template, issued as Python
+    warnings by the renderers) print as ``warning: …`` lines, like workbook warnings."""
+    import warnings
+
+    previous = warnings.showwarning
+    if getattr(previous, "opsreport_notices", False):
+        return
+
+    def show(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
+        if category.__name__ == "TemplateNotice":
+            _err(f"warning: {message}")
+        else:
+            previous(message, category, filename, lineno, file, line)
+
+    show.opsreport_notices = True  # type: ignore[attr-defined]
+    warnings.showwarning = show
 
 
 WorkbookArg = Annotated[
