@@ -161,3 +161,37 @@ def test_check_passes_on_the_bundled_examples():
     assert result.exit_code == 0, result.output
     assert "2 passed, 0 failed" in result.stdout
     assert result.stdout.count("ok   ") == 2
+
+
+def test_check_and_batch_build_take_a_timeout_per_workbook():
+    for command in ("check", "build"):
+        result = run(command, "--help")
+        assert "--timeout" in result.stdout and "300" in result.stdout, result.stdout
+    assert run("check", EXAMPLES, "--timeout", "-1").exit_code == 2
+
+
+def test_templates_export_into_a_read_only_folder_is_an_error_not_a_traceback(
+    tmp_path, monkeypatch
+):
+    from opsreport import files
+
+    def mkstemp(**_):
+        raise PermissionError(13, "Permission denied", str(tmp_path))
+
+    monkeypatch.setattr(files.tempfile, "mkstemp", mkstemp)
+    result = run("templates", "export", tmp_path / "mine")
+    assert result.exit_code == 1
+    assert "cannot write (Permission denied)" in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "mine").exists()  # the folder it made is gone again
+
+
+def test_plan_all_quarters_writes_four_drafts(tmp_path):
+    result = run(
+        "plan", ZH_EXAMPLE, "--all-quarters", "-f", "md", "-o", tmp_path, "--no-charts", "-q"
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("wrote ") == 4
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        f"ecommerce-2026-zh-plan-2027Q{q}.md" for q in (1, 2, 3, 4)
+    ]

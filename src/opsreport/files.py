@@ -94,7 +94,9 @@ def write_files(
         for path in paths:
             staged[path] = _stage(path, files[path])
         for path in paths:
-            replaced.append((path, _replace(staged.pop(path), path)))
+            backup = _replace(staged[path], path)
+            del staged[path]
+            replaced.append((path, backup))
     except BaseException as exc:
         locked = _undo(replaced, staged, created, exc)
         if isinstance(exc, OutputError) or not isinstance(exc, OSError):
@@ -335,6 +337,8 @@ def _undo(
 ) -> OutputError | None:
     """Put back what a failed set write changed; for a locked file, keep its new version
     under a free name and return the error that says so."""
+    if isinstance(exc, _Locked):
+        staged.pop(exc.path, None)  # its new version is kept, below
     for path, backup in reversed(replaced):
         with contextlib.suppress(OSError):
             if backup is not None:
@@ -344,6 +348,9 @@ def _undo(
     for temporary in staged.values():
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+    for folder in reversed(created):
+        with contextlib.suppress(OSError):
+            os.rmdir(folder)
     locked: OutputError | None = None
     if isinstance(exc, _Locked):
         others = " (no other file of this set was replaced)" if replaced or staged else ""
@@ -362,10 +369,6 @@ def _undo(
                 f"{exc.path}: the file is open in another program (Word?) or read-only; it was "
                 f"left as it was and the new version was saved as {fallback.name}{others}"
             )
-    else:
-        for folder in reversed(created):
-            with contextlib.suppress(OSError):
-                os.rmdir(folder)
     return locked
 
 
