@@ -69,6 +69,7 @@ def workbook_sources(paths: Iterable[Path]) -> list[tuple[Path, Path | None]]:
     seen: set[str] = set()
     for path in paths:
         path = Path(path)
+        entries: list[tuple[Path, Path | None]]
         if path.is_dir():
             entries = [
                 (candidate, path)

@@ -14,11 +14,15 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from types import ModuleType
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from opsreport.terminal import terminal_text
+
+if TYPE_CHECKING:
+    from opsreport.api import Analysis
 
 app = typer.Typer(
     name="opsreport",
@@ -78,7 +82,7 @@ def _fail_with(exc: Exception) -> typer.Exit:
     return typer.Exit(1)
 
 
-def _analyze(workbook: Path, quiet: bool = False):
+def _analyze(workbook: Path, quiet: bool = False) -> Analysis:
     from opsreport.api import WorkbookError, analyze
 
     try:
@@ -293,16 +297,19 @@ def build(
     _build_many(sources, output, options, jobs, timeout)
 
 
-def _build_single(workbook: Path, output: Path | None, options: dict, quiet: bool) -> None:
+def _build_single(
+    workbook: Path, output: Path | None, options: dict[str, Any], quiet: bool
+) -> None:
     from opsreport.build import build_report
     from opsreport.files import OutputError
     from opsreport.render.common import TemplateProblem
 
-    charts = None
+    charts: ModuleType | None = None
     if options["charts"] and {"docx", "html"} & set(options["formats"]):
-        from opsreport import charts
+        from opsreport import charts as chart_code
 
-        charts.prestart_workers()  # they load matplotlib while the workbook is read
+        chart_code.prestart_workers()  # they load matplotlib while the workbook is read
+        charts = chart_code
     try:
         analysis = _analyze(workbook, quiet=quiet)
         result = build_report(workbook, output=output, analysis=analysis, **options)
@@ -320,7 +327,7 @@ def _build_single(workbook: Path, output: Path | None, options: dict, quiet: boo
 def _build_many(
     sources: list[tuple[Path, Path | None]],
     output: Path | None,
-    options: dict,
+    options: dict[str, Any],
     jobs: int | None,
     timeout: float,
 ) -> None:
@@ -481,11 +488,12 @@ def plan(
         raise typer.Exit(2)
     template = _template_folder(template)
     formats = _formats(fmt)
-    chart_module = None
+    chart_module: ModuleType | None = None
     if not no_charts and {"docx", "html"} & set(formats):
-        from opsreport import charts as chart_module
+        from opsreport import charts as chart_code
 
-        chart_module.prestart_workers()  # they load matplotlib while the workbook is read
+        chart_code.prestart_workers()  # they load matplotlib while the workbook is read
+        chart_module = chart_code
     try:
         _plan(workbook, quarter, all_quarters, output, formats, lang, template, no_charts, quiet)
     finally:
