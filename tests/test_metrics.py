@@ -128,6 +128,16 @@ def test_json_keys_and_fractions():
     assert data["attainment"] == 1.04625
     assert data["var_target"] == 0.37
     assert data["target"] == 8 and isinstance(data["target"], int)
+    # Fifteen significant digits, what Excel keeps: a workbook's figure is written exactly.
+    exact = compute_kpi(kpi(name="x", target="99.9999999999999", actual="999999999999999"))
+    assert exact.as_json()["target"] == 99.9999999999999
+    assert exact.as_json()["actual"] == 999999999999999
+    close = compute_kpi(kpi(name="z", target="99.9999999999999", actual="199.999999999999"))
+    # 199.999999999999 − 99.9999999999999 = 99.9999999999991; ÷ 99.9999999999999
+    # = 0.999999999999992 (to 15 digits; 12 would have printed 1.0)
+    assert close.as_json()["var_target_pct"] == 0.999999999999992
+    third = compute_kpi(kpi(name="y", target=3, actual=4)).as_json()
+    assert third["var_target_pct"] == 0.333333333333333  # 1/3 to 15 digits
 
 
 def test_weighted_score_caps_attainment():

@@ -111,6 +111,8 @@ SUB_SIZE = 7.5
 ROW_HEIGHT_IN = 0.26  # one KPI row in the horizontal charts
 HEADER_IN = 0.62  # title + subtitle band
 NAME_LIMIT = 14.0  # width units (a CJK character is one) before a name is cut with "…"
+TITLE_LIMIT = 44.0  # … a chart's title
+SUBTITLE_LIMIT = 90.0  # … its subtitle (at the smaller size)
 
 CJK_FAMILIES = (
     "Microsoft YaHei",
@@ -334,10 +336,13 @@ def _units(ch: str) -> float:
 def _short(text: object, limit: float = NAME_LIMIT) -> str:
     """One line of at most ``limit`` width units (a CJK character is 1), cut with "…"."""
     clean = " ".join(str(text if text is not None else "").split())
-    if sum(_units(ch) for ch in clean) <= limit:
+    # Every character is at least 0.55 units wide, so this many already exceed the
+    # limit: a 32,767-character name costs what a short one does.
+    head = clean[: math.ceil(limit / 0.55) + 1]
+    if len(head) == len(clean) and sum(_units(ch) for ch in clean) <= limit:
         return clean
     used, kept = 0.0, []
-    for ch in clean:
+    for ch in head:
         used += _units(ch)
         if used > limit - 1:
             break
@@ -351,6 +356,9 @@ def _pp(points: Decimal | None) -> str:
 
 
 def _header(fig: Any, width_in: float, height_in: float, title: str, subtitle: str) -> None:
+    """Title and subtitle, each one line cut to the page width: both may hold a KPI's
+    name or unit, which can be 32,767 characters (laying those out took seconds)."""
+    title, subtitle = _short(title, TITLE_LIMIT), _short(subtitle, SUBTITLE_LIMIT)
     x = 0.1 / width_in
     fig.text(x, 1 - 0.1 / height_in, title, ha="left", va="top", size=TITLE_SIZE, weight="bold")
     if subtitle:

@@ -226,7 +226,9 @@ class KpiResult:
 
 
 def _number(value: Decimal | None) -> float | int | None:
-    """JSON number: 12 significant digits, so 1/3 is 0.333333333333 and 0.37 stays 0.37.
+    """JSON number: 15 significant digits, so 1/3 is 0.333333333333333, 0.37 stays 0.37
+    and every figure a workbook holds (at most 15 digits, as Excel keeps them) is
+    written exactly: 999999999999999 is not rounded to 1e15.
 
     Never ``inf`` or ``nan`` (which ``json.dumps`` would write as the non-JSON
     ``Infinity``/``NaN``): such a value raises ValueError. :func:`compute` makes
@@ -234,7 +236,7 @@ def _number(value: Decimal | None) -> float | int | None:
     """
     if value is None:
         return None
-    rounded = float(f"{value:.12g}") if value.is_finite() else math.inf
+    rounded = float(f"{value:.15g}") if value.is_finite() else math.inf
     if not math.isfinite(rounded):
         raise ValueError(f"{value} cannot be written as a JSON number")
     return int(rounded) if value == value.to_integral_value() and abs(rounded) < 2**53 else rounded
