@@ -189,6 +189,10 @@ def test_rounding_has_the_digits_it_needs():
     assert round_half_up(D("-1e40"), 0) == D("-1e40")
     assert round_half_up(D("1e-30"), 2) == 0  # tiny rounds to zero as any figure would
     assert round_half_up(D("Infinity"), 2) == D("Infinity")  # nothing to round
+    # places within ±50: a template's num(places=10**9) would build a billion digits.
+    assert round_half_up(D("123.456"), 10**9) == D("123.456")
+    assert round_half_up(D("123.456"), 10**9).as_tuple().exponent == -50
+    assert round_half_up(D("123456"), -2) == D("123500")  # to hundreds, half up
 
 
 @pytest.mark.parametrize(

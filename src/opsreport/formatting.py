@@ -41,12 +41,15 @@ def round_half_up(value: Decimal | float | int, places: int = 0) -> Decimal:
 
     Any finite value: the rounding runs with as many digits as the result needs
     (Decimal's default 28 would refuse 1e28 at 2 places with InvalidOperation).
-    An infinity or NaN is returned as it is: there is nothing to round.
+    An infinity or NaN is returned as it is: there is nothing to round. ``places``
+    is kept within ±50 (a template's ``num(places=10**9)`` would build a
+    billion-digit number).
     """
     if not isinstance(value, Decimal):
         value = _to_decimal(value)
     if not value.is_finite():
         return value
+    places = min(max(places, -MAX_PLACES), MAX_PLACES)
     quantum = Decimal((0, (1,), -places))
     digits = max(value.adjusted(), 0) + max(places, 0) + 2
     with localcontext() as context:
