@@ -590,3 +590,20 @@ def test_risk_matrix_of_ten_thousand_risks():
     shown = texts(chart.svg)
     assert "… 9,975 more" in shown  # 25 drawn
     assert len({t for t in shown if t[:1] == "R" and t[1:].isdigit()}) == 25  # R1, R8 …
+
+
+def test_every_accepted_value_draws():
+    """Property (few examples: drawing is slow): the charts of reports whose figures
+    span the loader's whole range draw and encode without raising."""
+    from hypothesis import HealthCheck, given, settings
+
+    from .test_context import _kpi_rows, _report
+
+    @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(_kpi_rows())
+    def check(rows: list[tuple]) -> None:
+        drawn = charts.render_charts(compute(_report(rows)), "zh", jobs=1)
+        for chart in drawn.values():
+            assert chart.png.startswith(PNG_SIGNATURE)
+
+    check()
