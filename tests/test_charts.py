@@ -607,3 +607,27 @@ def test_every_accepted_value_draws():
             assert chart.png.startswith(PNG_SIGNATURE)
 
     check()
+
+
+def _fails_on_its_value(series):
+    raise ValueError("Axis limits cannot be NaN or Inf")  # what matplotlib says of an inf
+
+
+def test_a_chart_that_cannot_draw_a_value_names_its_kpi_and_row():
+    import pickle
+
+    from opsreport.metrics import FigureError
+    from opsreport.model import Location
+
+    where = Location("book.xlsx", "指标", 9)
+    series = quarter_series(Kpi("P07", "客单价", id="P07", location=where), [], 2026)
+    with pytest.raises(FigureError) as caught:
+        charts.draw_charts([("quarterly:P07", _fails_on_its_value, (series,))], jobs=1)
+    (problem,) = caught.value.errors
+    assert str(problem) == (
+        "book.xlsx › 指标 › row 9: KPI P07 (客单价): the chart quarterly:P07 could not be drawn"
+        " (ValueError: Axis limits cannot be NaN or Inf)"
+    )
+    # Raised in a chart worker, it comes back whole.
+    again = pickle.loads(pickle.dumps(caught.value))
+    assert type(again) is FigureError and again.errors == caught.value.errors

@@ -1315,12 +1315,40 @@ def draw_charts(
     workers = chart_jobs(len(specs), jobs) if encode else 1
     if workers > 1:
         return _draw_in_processes(specs, encode, workers)
-    charts = {key: function(*args) for key, function, args in specs}
-    for chart in charts.values():
-        for encoding in encode:
-            if chart is not None:
-                getattr(chart, encoding)
+    charts = {spec[0]: _draw_one(spec, encode) for spec in specs}
     return {key: chart for key, chart in charts.items() if chart is not None}
+
+
+def _draw_one(
+    spec: tuple[str, Any, tuple[Any, ...]], encode: Sequence[str], detach: bool = False
+) -> Chart | None:
+    """Draw (and encode) one chart; a failure on a value names its chart and KPI
+    (a FigureError, picklable back from a worker) instead of a bare ValueError."""
+    key, function, args = spec
+    try:
+        chart = function(*args)
+        if chart is not None:
+            for encoding in encode:
+                getattr(chart, encoding)
+        return _detached(chart, encode) if detach else chart
+    except (ArithmeticError, ValueError, TypeError) as exc:
+        raise _chart_failure(key, args, exc) from exc
+
+
+def _chart_failure(key: str, args: tuple[Any, ...], exc: Exception) -> Exception:
+    from opsreport.metrics import FigureError, figure_problem, kpi_label
+
+    if isinstance(exc, FigureError):
+        return exc
+    subject = args[0] if args else None
+    kpi = getattr(subject, "kpi", None)  # a quarterly series or a breakdown table
+    if kpi is not None:
+        what, location = f"{kpi_label(kpi)}: the chart {key}", kpi.location
+    else:
+        what, location = f"the chart {key}", None
+    file = location.file if location else "<report>"
+    message = f"{what} could not be drawn ({type(exc).__name__}: {exc})"
+    return FigureError([figure_problem(message, location, file, hint="")])
 
 
 def chart_jobs(count: int, jobs: int | None = None) -> int:
@@ -1402,8 +1430,8 @@ def stop_workers() -> None:
 
 def _draw_sent(job: tuple[tuple[str, Any, tuple[Any, ...]], tuple[str, ...]]) -> tuple[str, Any]:
     """In a started worker: draw and encode one chart sent with its data."""
-    (key, function, args), encode = job
-    return key, _detached(function(*args), encode)
+    spec, encode = job
+    return spec[0], _draw_one(spec, encode, detach=True)
 
 
 def _draw_in_started_workers(
@@ -1439,8 +1467,8 @@ _PENDING_ENCODE: list[str] = []
 
 def _draw_pending(index: int) -> tuple[str, Chart | None]:
     """In a forked worker: draw and encode one chart; the figure stays behind."""
-    key, function, args = _PENDING[index]
-    return key, _detached(function(*args), _PENDING_ENCODE)
+    spec = _PENDING[index]
+    return spec[0], _draw_one(spec, _PENDING_ENCODE, detach=True)
 
 
 def _draw_in_processes(

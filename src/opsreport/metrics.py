@@ -82,6 +82,9 @@ class FigureError(WorkbookError, ValueError):
     workbook's problems reports these too; a ValueError for callers that catch that.
     """
 
+    def __reduce__(self) -> tuple[type[FigureError], tuple[list[Diagnostic]]]:
+        return (type(self), (self.diagnostics,))  # back from a worker process whole
+
 
 def kpi_label(kpi: Kpi) -> str:
     """How a message names a KPI: its id and name (cut at 60 characters)."""
