@@ -397,3 +397,21 @@ def test_figures_that_cannot_be_computed_name_their_kpi_and_row():
     # compute_kpi alone (the library): the arithmetic failure is located too.
     with pytest.raises(FigureError, match=r"row 7: KPI P01 \(利润\): cannot compute"):
         compute_kpi(kpi(id="P01", name="利润", actual="NaN", target=1, location=where))
+
+
+def test_warnings_write_figures_as_digits():
+    from opsreport.metrics import compute
+    from opsreport.model import Meta, PeriodValue, Report
+    from opsreport.validate import content_warnings
+    from opsreport.values import Period
+
+    rate = kpi(id="R1", name="率", unit="%", target="1E-15", actual="0.5")
+    flow = kpi(id="F1", name="流量", unit="元", actual="4E+1")
+    periods = [PeriodValue("F1", Period(2026, q), D("1E+1") * q) for q in (1, 2, 3, 4)]
+    report = Report(Path("w.xlsx"), Meta(year=2026), [rate, flow], periods)
+    messages = [d.message for d in content_warnings(compute(report))]
+    assert (
+        "率: a % KPI whose values all look like fractions (0.000000000000001, 0.5)" in messages[0]
+    )
+    # 10 + 20 + 30 + 40 = 100 against 40: no "1E+2".
+    assert "流量: the quarters add up to 100, the year says 40" in messages

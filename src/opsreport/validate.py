@@ -15,6 +15,11 @@ __all__ = ["content_warnings"]
 _TOLERANCE = Decimal("0.005")
 
 
+def _plain(value: Decimal | None) -> str:
+    """A figure as digits, never in exponent form (1E-15 → 0.000000000000001)."""
+    return "–" if value is None else f"{value.normalize():f}"
+
+
 def content_warnings(metrics: Metrics) -> list[Diagnostic]:
     report = metrics.report
     file = str(report.source)
@@ -28,7 +33,7 @@ def content_warnings(metrics: Metrics) -> list[Diagnostic]:
         if kpi.unit_info.is_percent and values and all(abs(v) <= 1 for v in values) and any(values):
             warn(
                 f"{kpi.name}: a % KPI whose values all look like fractions "
-                f"({', '.join(str(v) for v in values)}), read as {values[0]}%",
+                f"({', '.join(_plain(v) for v in values)}), read as {_plain(values[0])}%",
                 kpi.location,
                 "format the cells as percentages (0.148 → 14.8%) or type 14.8",
                 "percent_as_fraction",
@@ -49,7 +54,8 @@ def content_warnings(metrics: Metrics) -> list[Diagnostic]:
             and abs(gap) > _TOLERANCE * max(abs(kpi.actual or 1), 1)
         ):
             warn(
-                f"{kpi.name}: the quarters add up to {series.total_actual}, the year says {kpi.actual}",
+                f"{kpi.name}: the quarters add up to {_plain(series.total_actual)}, "
+                f"the year says {_plain(kpi.actual)}",
                 kpi.location,
                 "correct the periods sheet or the annual actual; or set the KPI's aggregation to last/avg",
                 "quarters_do_not_add_up",
@@ -57,8 +63,9 @@ def content_warnings(metrics: Metrics) -> list[Diagnostic]:
     for table in metrics.breakdowns:
         if table.coverage is not None and abs(table.coverage - 1) > _TOLERANCE:
             warn(
-                f"{table.kpi.name} by {table.dimension or 'item'}: the items add up to {table.total_actual}, "
-                f"not to the KPI's actual {table.kpi.actual}; shares are of the items' total",
+                f"{table.kpi.name} by {table.dimension or 'item'}: the items add up to "
+                f"{_plain(table.total_actual)}, not to the KPI's actual {_plain(table.kpi.actual)}; "
+                "shares are of the items' total",
                 None,
                 "add the missing items (e.g. 其他 / other) or correct the figures",
                 "breakdown_does_not_add_up",
