@@ -134,10 +134,16 @@ def inspect_template_dir(folder: Path) -> list[str]:
             f"--template takes a folder, not a file ({folder}): put your {folder.name} in a "
             f"folder and give that folder (see `opsreport templates export`)"
         )
-    for entry in folder.iterdir():
+    try:
+        entries = list(folder.iterdir())
+    except OSError as exc:
+        raise TemplateProblem(
+            f"the template folder {folder} cannot be read ({exc.strerror or exc})"
+        ) from None
+    for entry in entries:
         if entry.name in TEMPLATE_NAMES:
-            inside_folder(entry, folder)
-    present = {p.name for p in folder.iterdir() if p.is_file()}
+            inside_folder(entry, folder)  # a link out of the folder: refused before any work
+    present = {p.name for p in entries if p.is_file()}
     if present & set(TEMPLATE_NAMES):
         return []
     lowered = {name.lower(): name for name in present}
@@ -331,7 +337,7 @@ def filters(lang: str) -> dict[str, Callable[..., Any]]:
                     f"delta({kpi!r}): write kpi | delta (against target) "
                     'or kpi | delta("prior") (against last year)'
                 )
-            return value[key]
+            return str(value[key])
         if not isinstance(kpi, Mapping) or "is_rate" not in kpi:
             raise FilterMisuse(
                 "the delta filter needs the KPI: write {{ kpi.var_prior | delta(kpi) }} "
@@ -341,7 +347,7 @@ def filters(lang: str) -> dict[str, Callable[..., Any]]:
             return f.DASH
         for against, fields in _VARIANCE_FIELDS.items():
             if any(_same(value, kpi.get(field)) for field in fields):
-                return kpi[f"delta_{against}"]
+                return str(kpi[f"delta_{against}"])
         if _is_number(value) and kpi["is_rate"]:
             return f.fmt_pp(_number("delta", value), 1, signed=True, lang=lang)
         raise FilterMisuse(
@@ -489,7 +495,7 @@ def _bounded_filter(function: Callable[..., Any], name: str) -> Callable[..., An
 def _huge_power(base: Any, exponent: Any) -> bool:
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (base, exponent)):
         return False
-    return exponent > 0 and max(abs(base), 2).bit_length() * exponent > MAX_POWER_BITS
+    return bool(exponent > 0 and max(abs(base), 2).bit_length() * exponent > MAX_POWER_BITS)
 
 
 def _huge_repeat(left: Any, right: Any) -> bool:
@@ -816,7 +822,7 @@ def describe_template_error(
         lines = _read_lines(filename)
     kind = kind or ("docx" if paragraphs is not None else "")
     what = _explain(exc, context, kind)
-    if isinstance(exc, TemplateSyntaxError) and exc.message.startswith(
+    if isinstance(exc, TemplateSyntaxError) and (exc.message or "").startswith(
         "Unexpected end of template"
     ):
         opened = unclosed_block(lines)

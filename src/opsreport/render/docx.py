@@ -136,11 +136,12 @@ def _style_east_asian_font(docx: Any, style_ids: tuple[str, ...]) -> str | None:
             element = by_id[style_id]
             fonts = element.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
             if fonts is not None and fonts.get(qn("w:eastAsia")):
-                return fonts.get(qn("w:eastAsia"))
+                return str(fonts.get(qn("w:eastAsia")))
             based = element.find(qn("w:basedOn"))
-            style_id = based.get(qn("w:val")) if based is not None else None
+            style_id = str(based.get(qn("w:val")) or "") if based is not None else ""
     defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")  # fmt: skip
-    return defaults.get(qn("w:eastAsia")) if defaults is not None else None
+    found = defaults.get(qn("w:eastAsia")) if defaults is not None else None
+    return str(found) if found else None
 
 
 def _check_control_tags(docx: Any, template: Path) -> None:
@@ -255,7 +256,7 @@ def _template_class() -> type:
     from docxtpl import DocxTemplate
     from lxml import etree
 
-    class ReportTemplate(DocxTemplate):
+    class ReportTemplate(DocxTemplate):  # type: ignore[misc]  # docxtpl has no type hints
         """docxtpl with two repairs: its output is checked strictly (docxtpl parses
         with ``recover=True``, which silently drops whatever broke the XML), and the
         rendered body is put in place in linear time."""
@@ -303,7 +304,8 @@ def _template_class() -> type:
             # whole document once instead is linear.
             document = self.docx
             if not (hasattr(document, "_element") and hasattr(document, "_Document__body")):
-                return super().map_tree(tree)  # another python-docx: the slow, safe way
+                super().map_tree(tree)  # another python-docx: the slow, safe way
+                return
             text = etree.tostring(document._element, encoding="unicode")
             start, end = text.index("<w:body"), text.rindex("</w:body>") + len("</w:body>")
             root = parse_xml(text[:start] + etree.tostring(tree, encoding="unicode") + text[end:])
