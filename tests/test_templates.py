@@ -787,6 +787,7 @@ def _captured_contexts(monkeypatch) -> list[dict]:
 def test_every_value_a_template_receives_is_plain_data(monkeypatch, tmp_path, document, fmt):
     from opsreport.build import render_formats
     from opsreport.plan import plan_context
+    from opsreport.render.budget import RenderBudget, use_render_budget
 
     from .test_render_docx import fake_chart
 
@@ -802,7 +803,10 @@ def test_every_value_a_template_receives_is_plain_data(monkeypatch, tmp_path, do
     text_template(folder, "part.md.j2", "{{ meta.title }}\n")
     text_template(folder, f"{document}.md.j2", "{% include 'part.md.j2' %}\n")
     seen = _captured_contexts(monkeypatch)
-    render_formats(context, drawn, (fmt,), document, folder if fmt == "md" else None)
+    # In-process: a --template folder renders in a child process (render/budget.py),
+    # where this spy's findings would stay.
+    with use_render_budget(RenderBudget(isolate=False)):
+        render_formats(context, drawn, (fmt,), document, folder if fmt == "md" else None)
     assert len(seen) >= (2 if fmt == "md" else 1)
     for received in seen:
         assert not_plain_data(received) == []
@@ -956,6 +960,20 @@ def test_an_include_through_a_link_out_of_the_folder_is_refused(
         f"{folder / name}, line 1 «{{% include 'evil.md.j2' %}}»: {folder / 'evil.md.j2'}: leads outside"
     )
     assert "TOP SECRET" not in message and caught.value.template == str(folder / name)
+
+
+def test_an_include_in_a_word_template_through_a_link_out_of_the_folder_is_refused(
+    tmp_path, zh_context, secret
+):
+    folder = _linked_folder(tmp_path, {}, {"evil.md.j2": secret})
+    word_template(folder, "{% include 'evil.md.j2' %}")
+    with pytest.raises(TemplateProblem) as caught:
+        render_docx(zh_context, template_dir=folder)
+    message = str(caught.value)
+    assert message.startswith(f"{folder / 'report.docx'}, paragraph «{{% include 'evil.md.j2' %}}»")
+    assert (
+        "evil.md.j2: leads outside the template folder" in message and "TOP SECRET" not in message
+    )
 
 
 def test_a_linked_subfolder_out_of_the_folder_is_refused(tmp_path, zh_context, secret):

@@ -417,6 +417,15 @@ def render_docx(
     except TemplateProblem as problem:
         message = str(problem)
         raise TemplateProblem(
+        if hasattr(problem, "opsreport_paragraphs"):  # raised by a tag: an include refused
+            raise describe_template_error(
+                problem,
+                template,
+                paragraphs=problem.opsreport_paragraphs,
+                written=getattr(problem, "opsreport_written", []),
+                context=context,
+                kind="docx",
+            ) from None
             message if message.startswith(str(template)) else f"{template}: {message}",
             template=str(template),
         ) from None
