@@ -415,8 +415,6 @@ def render_docx(
         out = BytesIO()
         tpl.save(out)
     except TemplateProblem as problem:
-        message = str(problem)
-        raise TemplateProblem(
         if hasattr(problem, "opsreport_paragraphs"):  # raised by a tag: an include refused
             raise describe_template_error(
                 problem,
@@ -426,6 +424,8 @@ def render_docx(
                 context=context,
                 kind="docx",
             ) from None
+        message = str(problem)
+        raise TemplateProblem(
             message if message.startswith(str(template)) else f"{template}: {message}",
             template=str(template),
         ) from None
