@@ -113,11 +113,23 @@ def test_known_refusals():
     assert "Excel 97" in attempt(corpus("dates-1904.xls"))
 
 
+def with_part_replaced(source: Path, target: Path, part: str, old: bytes, new: bytes) -> None:
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            zout.writestr(info, data.replace(old, new) if info.filename == part else data)
+
+
 def test_formulas_without_cached_values_are_named(tmp_path):
+    """LibreOffice 5 wrote C2 as <c t="str"><f>A2 + B2</f></c>: no value at all."""
     renamed = tmp_path / "missing-v.xlsx"
     with_sheet_renamed(corpus("missing-v-node-xlsx.xlsx"), renamed, 0)
+    headed = tmp_path / "missing-v-headed.xlsx"  # headers A, B, A + B become name, target, actual
+    strings = b'<t xml:space="preserve">A</t></si><si><t xml:space="preserve">B</t></si><si><t xml:space="preserve">A + B</t>'
+    contract = b'<t xml:space="preserve">name</t></si><si><t xml:space="preserve">target</t></si><si><t xml:space="preserve">actual</t>'
+    with_part_replaced(renamed, headed, "xl/sharedStrings.xml", strings, contract)
     with pytest.raises(WorkbookError) as info:
-        analyze(renamed)
+        analyze(headed)
     assert any(d.code == "formula_no_value" and d.location.cell == "C2" for d in info.value.errors)
 
 
@@ -141,9 +153,9 @@ def test_a_lying_dimension_is_not_trusted(tmp_path, monkeypatch):
     from opsreport import workbook
 
     rows = []
-    real = workbook._iter_rows
+    real = workbook.scan_sheet
     monkeypatch.setattr(
-        workbook, "_iter_rows", lambda *a, **k: (rows.append(r) or r for r in real(*a, **k))
+        workbook, "scan_sheet", lambda *a, **k: (rows.append(r) or r for r in real(*a, **k))
     )
     attempt(renamed)  # claims A1:XFD1048576; must not iterate a million rows
     assert 0 < len(rows) < 100, len(rows)

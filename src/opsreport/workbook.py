@@ -13,7 +13,9 @@ import functools
 import os
 import re
 import sys
+import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -39,6 +41,7 @@ from opsreport.model import (
 )
 from opsreport.values import (
     ValueProblem,
+    bidi_controls,
     clean_text,
     match_key,
     normalize_text,
@@ -66,6 +69,10 @@ class WorkbookError(Exception):
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == "error"]
 
+    def __reduce__(self) -> tuple[type[WorkbookError], tuple[list[Diagnostic]]]:
+        # Sent back from a worker process whole: the default pickles only the message.
+        return (WorkbookError, (self.diagnostics,))
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -78,6 +85,11 @@ class Limits:
     max_rows: int = 200_000
     max_columns: int = 200
     header_search_rows: int = 10
+    max_merged_ranges: int = 100_000  # per sheet; each fills only the cells read
+    max_style_records: int = 131_072  # of each kind (cell formats, fonts …): 2 × Excel's 65,490
+    max_style_elements: int = 1_000_000  # XML elements of the style table, all kinds
+    max_shared_strings: int = 1_000_000  # texts in the shared-string table
+    max_shared_strings_bytes: int = 100 * 1024 * 1024  # its XML, once expanded
 
 
 DEFAULT_LIMITS = Limits()
@@ -191,6 +203,15 @@ def _sniff(path: Path, limits: Limits) -> list[Diagnostic]:
             "this is not an ordinary workbook; save a clean copy from Excel",
             "zip_bomb",
         )
+    seen: set[str] = set()
+    for info in infos:  # part names are case-insensitive in Office files
+        if info.filename.casefold() in seen:
+            return error(
+                f"the file holds two parts named {info.filename} (a program may read either one)",
+                "this is not an ordinary workbook; save a clean copy from Excel",
+                "duplicate_part",
+            )
+        seen.add(info.filename.casefold())
     total = 0
     for info in infos:
         total += info.file_size
@@ -258,34 +279,349 @@ def _import_openpyxl() -> Any:
     return openpyxl
 
 
-def _open_workbook(path: Path, data_only: bool) -> Any:
-    openpyxl = _import_openpyxl()
+# --------------------------------------------------------------------------- parts
 
+
+class _Refused(Exception):
+    """A part breaks a limit or cannot be read: one diagnostic for the whole file."""
+
+    def __init__(self, message: str, hint: str, code: str) -> None:
+        super().__init__(message)
+        self.message, self.hint, self.code = message, hint, code
+
+
+_DAMAGED_HINT = (
+    "the file is damaged or was written by an unusual program: open it in Excel or "
+    "LibreOffice and save it again as .xlsx"
+)
+_BOMB_HINT = "this is not an ordinary workbook; save a clean copy from Excel"
+_DTD_RE = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
+
+
+def _read_part(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    """A part's bytes, at most ``limit`` of them; zip damage (CRC, inflate) raises as it is."""
+    with archive.open(name) as handle:
+        return handle.read(limit)
+
+
+def _xml_problem(data: bytes) -> str | None:
+    """Why ``data`` is not well-formed XML (lxml's words), None when it is."""
+    from lxml import etree
+
+    if _DTD_RE.search(data):
+        return "it declares a DTD or entities, which no spreadsheet program writes"
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False)  # fmt: skip
+    try:
+        etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        return _xml_error_text(exc)
+    return None
+
+
+_CHAR_REF_RE = re.compile(r"xmlParseCharRef: invalid xmlChar value (\d+)")
+
+
+def _xml_error_text(exc: Exception) -> str:
+    """lxml's message in a user's words (its advice to set XML_PARSE_HUGE is for programmers)."""
+    text = str(getattr(exc, "msg", None) or exc)
+    if "Excessive depth" in text:
+        where = text.rpartition("option")[2].lstrip(", ")
+        return f"elements nested more than {_MAX_XML_DEPTH} deep ({where})"
+    found = _CHAR_REF_RE.match(text)
+    if found:
+        code = int(found.group(1))
+        rest = text[found.end() :].lstrip(", ")
+        return f"a reference to character U+{code:04X}, which no XML file may hold ({rest})"
+    if text.startswith("no element found") or text.startswith("Document is empty"):
+        return "it is empty"
+    return text
+
+
+_MAX_XML_DEPTH = 256  # libxml2's bound without huge_tree; a sheet needs 7 levels
+
+
+def _damaged_part(
+    archive: zipfile.ZipFile, candidates: list[str], limits: Limits
+) -> tuple[str, str] | None:
+    """The first of ``candidates`` that cannot be read or parsed, with the reason."""
+    names = set(archive.namelist())
+    for name in candidates:
+        if name not in names:
+            continue
+        try:
+            data = _read_part(archive, name, limits.max_uncompressed_bytes)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+            return name, _zip_error_text(exc)
+        problem = _xml_problem(data)
+        if problem:
+            return name, problem
+    return None
+
+
+def _zip_error_text(exc: BaseException) -> str:
+    """What zipfile's or zlib's complaint about a part means."""
+    if isinstance(exc, zlib.error):
+        return f"its compressed data is corrupt ({exc})"
+    if "CRC" in str(exc):
+        return "its checksum does not match its content (a bad CRC-32)"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _shared_strings_part(reader: Any) -> str | None:
+    from openpyxl.xml.constants import SHARED_STRINGS
+
+    found = reader.package.find(SHARED_STRINGS)
+    return str(found.PartName[1:]) if found is not None else None
+
+
+_SI_TAG = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}si"
+
+
+def _read_shared_strings(archive: zipfile.ZipFile, part: str, limits: Limits) -> list[str]:
+    """The shared-string table, as openpyxl reads it (plain text of each item), within bounds.
+
+    openpyxl builds an object per item through pure-Python callbacks (a million
+    items took 26 s); lxml reads the same text — ``<t>`` of the item (the last
+    one), then the ``<t>`` of each rich-text run, phonetic runs left out — in a
+    tenth of the time, and stops at the limits on the count and the part's size.
+    """
+    from lxml import etree
+
+    info = archive.getinfo(part)
+    if info.file_size > limits.max_shared_strings_bytes:
+        raise _Refused(
+            f"the shared-string table ({part}) is {info.file_size / 2**20:.0f} MB "
+            f"(limit {limits.max_shared_strings_bytes / 2**20:.0f} MB)",
+            _BOMB_HINT,
+            "too_many_strings",
+        )
+    xml = _read_part(archive, part, limits.max_shared_strings_bytes + 1)
+    if _DTD_RE.search(xml):
+        raise _Refused(
+            f"refused: the shared-string table ({part}) declares a DTD or entities "
+            "(a 'billion laughs' attack); no spreadsheet program writes that",
+            "do not open this file; ask for a copy saved from Excel",
+            "xml_bomb",
+        )
+    strings: list[str] = []
+    for _, item in etree.iterparse(
+        BytesIO(xml), events=("end",), tag=_SI_TAG, resolve_entities=False, no_network=True,
+        load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True,
+    ):  # fmt: skip
+        plain: str | None = None
+        runs: list[str] = []
+        for child in item:
+            name = child.tag.rpartition("}")[2]
+            if name == "t":
+                plain = child.text
+            elif name == "r":
+                run_text = None
+                for grandchild in child:
+                    if grandchild.tag.rpartition("}")[2] == "t":
+                        run_text = grandchild.text
+                if run_text is not None:
+                    runs.append(run_text)
+        text = (plain or "") + "".join(runs)
+        strings.append(text.replace("x005F_", "") if "x005F_" in text else text)
+        if len(strings) > limits.max_shared_strings:
+            raise _Refused(
+                f"the shared-string table ({part}) holds more than "
+                f"{limits.max_shared_strings:,} texts",
+                _BOMB_HINT,
+                "too_many_strings",
+            )
+        item.clear(keep_tail=True)
+        while item.getprevious() is not None:
+            del item.getparent()[0]
+    return strings
+
+
+_STYLE_RECORD_RE = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?(numFmt|font|fill|border|xf|dxf|cellStyle)[\s/>]"
+)
+_STYLE_KINDS = {
+    b"numFmt": "number formats", b"font": "fonts", b"fill": "fills", b"border": "borders",
+    b"xf": "cell formats", b"dxf": "conditional formats", b"cellStyle": "cell styles",
+}  # fmt: skip
+
+
+def _check_styles(archive: zipfile.ZipFile, limits: Limits) -> None:
+    """Refuse a style table openpyxl would spend seconds and gigabytes on.
+
+    openpyxl builds objects for every format, font, fill and border it lists: 1.5
+    million formats took 32 s and 2.7 GB. Counting the records in the bytes first
+    takes milliseconds. Excel itself holds at most 65,490 cell formats.
+    """
+    from openpyxl.xml.constants import ARC_STYLE
+
+    if ARC_STYLE not in archive.namelist():
+        return
+    xml = _read_part(archive, ARC_STYLE, limits.max_uncompressed_bytes)
+    elements = xml.count(b"<") - xml.count(b"</") - xml.count(b"<?") - xml.count(b"<!")
+    if elements > limits.max_style_elements:
+        raise _Refused(
+            f"the style table ({ARC_STYLE}) holds {elements:,} XML elements "
+            f"(limit {limits.max_style_elements:,})",
+            _BOMB_HINT,
+            "too_many_styles",
+        )
+    counts: dict[bytes, int] = {}
+    for match in _STYLE_RECORD_RE.finditer(xml):
+        kind = match.group(1)
+        counts[kind] = counts.get(kind, 0) + 1
+        if counts[kind] > limits.max_style_records:
+            raise _Refused(
+                f"the style table ({ARC_STYLE}) holds more than {limits.max_style_records:,} "
+                f"{_STYLE_KINDS[kind]} (Excel holds at most 65,490 cell formats)",
+                _BOMB_HINT,
+                "too_many_styles",
+            )
+
+
+_RELATIONSHIP_RE = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+_ATTRIBUTE_RE = re.compile(rb'\b(Type|Target)\s*=\s*"([^"]*)"')
+
+
+def _check_root_relationships(archive: zipfile.ZipFile, workbook_part: str, limits: Limits) -> None:
+    """``_rels/.rels`` is well-formed and names the workbook part openpyxl reads.
+
+    Excel finds the workbook through this part, openpyxl through the content
+    types: a file whose two say different things would show Excel's users one
+    workbook and the report another.
+    """
+    name = "_rels/.rels"
+    if name not in archive.namelist():
+        return
+    data = _read_part(archive, name, limits.max_uncompressed_bytes)
+    problem = _xml_problem(data)
+    if problem:
+        raise _Refused(f"the file is damaged: its part {name} cannot be read: {problem}",
+                       _DAMAGED_HINT, "damaged_part")  # fmt: skip
+    for element in _RELATIONSHIP_RE.findall(data):
+        attributes = dict(_ATTRIBUTE_RE.findall(element))
+        if attributes.get(b"Type", b"").endswith(b"/officeDocument"):
+            target = attributes.get(b"Target", b"").decode("utf-8", "replace").lstrip("/")
+            if target and target.casefold() != workbook_part.casefold():
+                raise _Refused(
+                    f"the file names two workbook parts: {target} (in {name}) and "
+                    f"{workbook_part} (in [Content_Types].xml)",
+                    "a program may read either one; save a clean copy from Excel",
+                    "duplicate_part",
+                )
+
+
+def _open_workbook(handle: Any, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """The workbook (read-only, cached values), each workbook-level part read in turn.
+
+    The steps are openpyxl's own (``ExcelReader.read``) so that a failure names
+    the part at fault; the shared strings are read by :func:`_read_shared_strings`
+    and the style table is counted before openpyxl builds it. Document properties,
+    the theme and defined names are not read: the report needs none of them.
+    Raises :class:`_Refused`.
+    """
+    openpyxl = _import_openpyxl()
     if not openpyxl.DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
         raise RuntimeError("openpyxl is not protected by defusedxml; install defusedxml")
     import warnings
 
+    from openpyxl.reader.excel import ExcelReader, _find_workbook_part
+    from openpyxl.styles.stylesheet import apply_stylesheet
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     # A read-only sheet parses its whole XML on opening when the file has no <dimension>
     # (files written by scripts), only to learn a size we never trust: skip that pass.
     original = ReadOnlyWorksheet._get_size
     ReadOnlyWorksheet._get_size = lambda self: None  # type: ignore[method-assign]
+    reader = ExcelReader(handle, read_only=True, keep_vba=False, data_only=True, keep_links=False)
+    archive = reader.archive
+    parts = ["[Content_Types].xml"]
     try:
         with warnings.catch_warnings():
             # openpyxl warns about data validation, conditional formats, unknown extensions.
             warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(
-                path, read_only=True, data_only=data_only, keep_links=False
+            reader.read_manifest()
+            strings = _shared_strings_part(reader)
+            parts = [strings or "xl/sharedStrings.xml"]
+            reader.shared_strings = (
+                _read_shared_strings(archive, strings, limits) if strings else []
             )
+            workbook_part = str(_find_workbook_part(reader.package).PartName[1:])
+            folder, _, base = workbook_part.rpartition("/")
+            parts = [
+                workbook_part,
+                f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels",
+            ]
+            _check_root_relationships(archive, workbook_part, limits)
+            reader.read_workbook()
+            parts = ["xl/styles.xml"]
+            _check_styles(archive, limits)
+            apply_stylesheet(archive, reader.wb)
+            parts = sorted(n for n in archive.namelist() if n.endswith(".rels"))
+            reader.read_worksheets()
+    except _Refused:
+        archive.close()
+        raise
+    except Exception as exc:  # openpyxl raises many kinds on damaged parts
+        archive.close()
+        raise _part_failure(handle, parts, exc, limits) from None
     finally:
         ReadOnlyWorksheet._get_size = original  # type: ignore[method-assign]
+    return reader.wb
+
+
+def _part_failure(handle: Any, parts: list[str], exc: Exception, limits: Limits) -> _Refused:
+    """What to say when openpyxl failed on one of ``parts``: which part, and why."""
+    if (
+        "entit" in str(exc).lower()
+        or "dtd" in type(exc).__name__.lower()
+        or "Entities" in type(exc).__name__
+    ):
+        return _Refused(
+            "refused: the file's XML defines entities (a 'billion laughs' attack); "
+            "no spreadsheet program writes that",
+            "do not open this file; ask for a copy saved from Excel",
+            "xml_bomb",
+        )
+    if isinstance(exc, MemoryError):
+        return _Refused(
+            f"ran out of memory reading the part {parts[0] if parts else 'of the workbook'}",
+            _BOMB_HINT, "out_of_memory",
+        )  # fmt: skip
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            found = _damaged_part(archive, parts, limits)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        found = None
+    if found:
+        name, reason = found
+        return _Refused(f"the file is damaged: its part {name} cannot be read: {reason}",
+                        _DAMAGED_HINT, "damaged_part")  # fmt: skip
+    if isinstance(exc, (zipfile.BadZipFile, zlib.error)):
+        return _Refused(f"the file is damaged: {_zip_error_text(exc)}", _DAMAGED_HINT,
+                        "damaged_part")  # fmt: skip
+    where = f" (in {' or '.join(parts[:3])})" if parts and len(parts) <= 3 else ""
+    return _Refused(
+        f"cannot be read as an Excel workbook{where} ({type(exc).__name__}: {exc})",
+        "open it in Excel or LibreOffice and save it again as .xlsx",
+        "unreadable",
+    )
 
 
 # --------------------------------------------------------------------------- raw sheets
 
 
-@dataclass
+@dataclass(frozen=True)
+class Unreadable:
+    """The value of a damaged cell (a shared-string index outside the table …): an error if read."""
+
+    reason: str
+
+    def __str__(self) -> str:
+        return f"the cell cannot be read: {self.reason}"
+
+
+@dataclass(slots=True)
 class RawCell:
     value: Any
     number_format: str | None
@@ -294,15 +630,23 @@ class RawCell:
     column: str
 
 
+Cells = dict[int, RawCell]  # 0-based column index -> a cell holding something
+
+
 @dataclass
 class RawSheet:
-    """A contract sheet as read: header fields and the non-blank rows below them."""
+    """A contract sheet as read: header fields and the non-blank rows below them.
+
+    Each row holds only the cells of the contract's columns (the header's fields
+    and, in ``periods``, its period columns): columns the contract does not know
+    are never kept, whatever they hold.
+    """
 
     title: str
     name: str
     columns: dict[str, int]  # field -> 0-based column index
     header_row: int
-    rows: list[tuple[int, list[RawCell | None]]] = field(default_factory=list)
+    rows: list[tuple[int, Cells]] = field(default_factory=list)
     wide_periods: dict[int, Any] = field(default_factory=dict)  # column index -> period
     epoch: Any = None  # the workbook's date system, for serial numbers typed in date columns
 
@@ -311,6 +655,7 @@ class _Collector:
     def __init__(self, file: str) -> None:
         self.file = file
         self.items: list[Diagnostic] = []
+        self.warned: set[tuple[str, str | None, int | None, str | None]] = set()
 
     def add(self, severity: str, message: str, sheet: str | None = None, row: int | None = None,
             column: str | None = None, hint: str = "", code: str = "") -> None:  # fmt: skip
@@ -324,16 +669,17 @@ class _Collector:
     def warning(self, *args: Any, **kwargs: Any) -> None:
         self.add("warning", *args, **kwargs)
 
+    def warn_once(self, code: str, message: str, sheet: str, row: int, column: str,
+                  hint: str = "") -> None:  # fmt: skip
+        """A warning about one cell, said once however often the cell is read."""
+        key = (code, sheet, row, column)
+        if key not in self.warned:
+            self.warned.add(key)
+            self.warning(message, sheet, row, column, hint=hint, code=code)
+
     @property
     def has_errors(self) -> bool:
         return any(d.severity == "error" for d in self.items)
-
-
-_FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_ROW_RE = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(/?)>")
-_ROW_NUMBER_RE = re.compile(rb'\br="(\d+)"')
-_VALUE_RE = re.compile(rb"<(?:\w+:)?(?:v|is|f)[\s>/]")
-_MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
 @functools.lru_cache(maxsize=1024)
@@ -346,187 +692,347 @@ def _column_letter(index: int) -> str:
 def _column_index(letters: str) -> int:
     from openpyxl.utils import column_index_from_string
 
-    return column_index_from_string(letters) - 1
+    return int(column_index_from_string(letters)) - 1
 
 
-_CELL_COLUMN_RE = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})\d+"')
+class _SheetDamaged(Exception):
+    """The sheet cannot be read on: an error naming the sheet (and the cell)."""
+
+    def __init__(self, message: str, row: int | None = None, column: str | None = None,
+                 code: str = "unreadable_sheet") -> None:  # fmt: skip
+        super().__init__(message)
+        self.message, self.row, self.column, self.code = message, row, column, code
 
 
-def last_used_column(xml: bytes, cap: int) -> int:
-    """The rightmost column any cell of the sheet sits in, at most ``cap``.
+@dataclass
+class _ScanNotes:
+    """What a pass over a sheet found besides its cells, reported once the header is known."""
 
-    Rows are read only this wide: padding every row to a fixed width would cost
-    more than reading it, and a cell in column XFD must not cost 16,384 cells a row.
-    """
-    widest = 1
-    for letters in set(_CELL_COLUMN_RE.findall(xml)):
-        widest = max(widest, _column_index(letters.decode()) + 1)
-        if widest >= cap:
-            return cap
-    return widest
+    uncomputed: dict[tuple[int, int], str] = field(default_factory=dict)  # formula, no value
+    damaged: list[tuple[int, str | None, str]] = field(default_factory=list)  # row, column, why
+    cut_columns: bool = False  # a cell right of the column limit holds something
+    too_many_rows: bool = False
 
 
-def last_value_row(xml: bytes) -> int | None:
-    """The last row of a sheet's XML that holds a value or a formula.
-
-    Neither the <dimension> a file claims nor its <row> elements can be
-    trusted: some programs write a million empty formatted rows. None when
-    the rows carry no numbers (then every row is read, up to the row limit).
-    """
-    last = 0
-    for match in _ROW_RE.finditer(xml):
-        number = _ROW_NUMBER_RE.search(match.group(1))
-        if number is None:
-            return None
-        if match.group(2):  # <row …/>: no cells
-            continue
-        end = xml.find(b"row>", match.end())
-        body = xml[match.end() : end if end != -1 else len(xml)]
-        if _VALUE_RE.search(body):
-            last = int(number.group(1))
-    return last
-
-
-def _iter_rows(
-    ws: Any,
-    limits: Limits,
-    collector: _Collector,
-    max_row: int | None = None,
-    max_col: int | None = None,
-    xml: bytes = b"",
-) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    ws.reset_dimensions()  # never trust the <dimension> a file claims
-    if max_row == 0:
-        return
-    width = max_col or limits.max_columns
-    fast = xml and len(xml) < limits.max_uncompressed_bytes and not _DTD_RE.search(xml)
-    rows = (
-        sheet_rows(ws, xml, max_row, width)
-        if fast
-        else ws.iter_rows(max_col=width, max_row=max_row)
-    )
-    for index, row in enumerate(rows, start=1):
-        if index > limits.max_rows:
-            collector.error(
-                f"more than {limits.max_rows:,} rows",
-                ws.title,
-                hint="split the sheet or remove empty formatted rows at its end",
-                code="too_many_rows",
-            )
-            return
-        yield index, row
-
-
-_DTD_RE = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
-
-
-def sheet_rows(ws: Any, xml: bytes, max_row: int | None, max_col: int) -> Iterator[tuple[Any, ...]]:
-    """``ws.iter_rows(max_col=max_col, max_row=max_row)`` of a read-only sheet, 40% faster.
-
-    openpyxl parses a read-only sheet through defusedxml's pure-Python expat
-    callbacks and builds an object per inline string; a 10,000-KPI sheet took a
-    second. This reads the sheet XML we already hold with lxml (no DTD, no entities,
-    no network: a part declaring a DTD takes openpyxl's defused path instead) and
-    hands each row to openpyxl's own row parser, so values, types, dates and
-    number formats are exactly openpyxl's (a test compares both on every workbook
-    of the corpus). Plain inline strings, the one costly case, are read directly.
-    """
-    from lxml import etree
-    from openpyxl.cell.read_only import EMPTY_CELL
-
-    parser = _fast_sheet_parser()(ws)
-    empty_row = (EMPTY_CELL,) * max_col
-    counter = 1
-    for _, element in etree.iterparse(
-        BytesIO(xml), events=("end",), tag=_ROW_TAG, resolve_entities=False, no_network=True,
-        load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True,
-    ):  # fmt: skip
-        index, cells = parser.parse_row(element)
-        element.clear(keep_tail=True)
-        while element.getprevious() is not None:  # rows already read: free them
-            del element.getparent()[0]
-        if max_row is not None and index > max_row:
-            while counter <= max_row:  # as openpyxl: empty rows up to the last one asked for
-                counter += 1
-                yield empty_row
-            break
-        while counter < index:  # rows absent from the file are empty rows
-            counter += 1
-            yield empty_row
-        if counter <= index:
-            counter += 1
-            yield ws._get_row(cells, 1, max_col, False)
-
-
-_ROW_TAG = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}row"
-_INLINE_TAG = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}is"
-_TEXT_TAG = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}t"
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ROW_TAG = _NS + "row"
+_CELL_TAG = _NS + "c"
+_VALUE_TAG = _NS + "v"
+_FORMULA_TAG = _NS + "f"
+_INLINE_TAG = _NS + "is"
+_TEXT_TAG = _NS + "t"
+_MAX_DAMAGED_CELLS = 20  # a damaged sheet is named with its first few damaged cells
 
 
 @functools.cache
-def _fast_sheet_parser() -> type:
+def _sheet_parser() -> type:
     from openpyxl.utils import coordinate_to_tuple
-    from openpyxl.worksheet._reader import WorkSheetParser
+    from openpyxl.worksheet._reader import WorkSheetParser, _cast_number
 
-    class FastSheetParser(WorkSheetParser):
-        """openpyxl's row parser, with plain inline strings read without Text objects."""
+    class SheetParser(WorkSheetParser):  # type: ignore[misc]
+        """openpyxl's cell parser; shared strings, inline text and numbers read directly.
+
+        Values, types and dates are openpyxl's (a test compares both on every
+        workbook of the corpus); a shared-string index outside the table is an
+        error naming the cell (openpyxl read -1 as the last string).
+        """
 
         def __init__(self, ws: Any) -> None:
             wb = ws.parent
             super().__init__(
-                None, ws._shared_strings, data_only=wb.data_only, epoch=wb.epoch,
+                None, ws._shared_strings, data_only=True, epoch=wb.epoch,
                 date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats,
             )  # fmt: skip
+            self.string_count = len(ws._shared_strings)
 
-        def parse_cell(self, element: Any) -> dict[str, Any]:
-            if element.get("t") == "inlineStr" and self.data_only and len(element) == 1:
-                inline = element[0]
-                if inline.tag == _INLINE_TAG and len(inline) == 1 and inline[0].tag == _TEXT_TAG:
-                    coordinate = element.get("r")
-                    style_id = int(element.get("s", 0) or 0)
-                    if coordinate:
-                        row, column = coordinate_to_tuple(coordinate)
-                        self.col_counter = column
-                    else:
-                        self.col_counter += 1
-                        row, column = self.row_counter, self.col_counter
-                    value = inline[0].text or ""
-                    return {"row": row, "column": column, "value": value, "data_type": "s",
-                            "style_id": style_id}  # fmt: skip
-            return super().parse_cell(element)
+        def read_cell(self, element: Any) -> tuple[int, int, Any, str, int]:
+            """(row, column, value, data_type, style_id) of a ``<c>`` element."""
+            kind = element.get("t")
+            style = element.get("s")
+            style_id = int(style) if style else 0
+            if (
+                kind == "s"
+                or (kind in (None, "n") and style_id not in self.date_formats)
+                or kind == "inlineStr"
+            ):
+                coordinate = element.get("r")
+                if coordinate:
+                    row, column = coordinate_to_tuple(coordinate)
+                    self.col_counter = column
+                else:
+                    self.col_counter += 1
+                    row, column = self.row_counter, self.col_counter
+                if kind == "inlineStr":
+                    if len(element) == 1:
+                        inline = element[0]
+                        if (
+                            inline.tag == _INLINE_TAG
+                            and len(inline) == 1
+                            and inline[0].tag == _TEXT_TAG
+                        ):
+                            return row, column, inline[0].text or "", "s", style_id
+                    cell = super().parse_cell(element)
+                    return row, column, cell["value"], cell["data_type"], style_id
+                text = element.findtext(_VALUE_TAG)
+                if not text:
+                    return row, column, None, kind or "n", style_id
+                if kind == "s":
+                    try:
+                        index = int(text)
+                    except ValueError:
+                        raise ValueError(f"its shared-string index is {text[:20]!r}") from None
+                    if not 0 <= index < self.string_count:
+                        raise ValueError(
+                            f"its shared-string index {index} is not in the table of "
+                            f"{self.string_count:,} texts"
+                        )
+                    return row, column, self.shared_strings[index], "s", style_id
+                return row, column, _cast_number(text), "n", style_id
+            cell = super().parse_cell(element)
+            return cell["row"], cell["column"], cell["value"], cell["data_type"], style_id
 
-    return FastSheetParser
+    return SheetParser
 
 
-def _cell(raw: Any, row: int, col: int) -> RawCell | None:
-    value = getattr(raw, "value", None)
-    if value is None:
-        return None
-    if isinstance(value, str) and not value.strip():
-        return None
+class _NumberFormats:
+    """A style id's number format, as openpyxl's ReadOnlyCell.number_format gives it."""
+
+    def __init__(self, wb: Any) -> None:
+        from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+        self.styles, self.custom = wb._cell_styles, wb._number_formats
+        self.builtin, self.builtin_size = BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+        self.known: dict[int, str | None] = {}
+
+    def __call__(self, style_id: int) -> str | None:
+        try:
+            return self.known[style_id]
+        except KeyError:
+            pass
+        try:
+            if style_id < 0:
+                raise IndexError(style_id)  # -1 would be the last style
+            number_id = self.styles[style_id].numFmtId
+            if number_id < self.builtin_size:
+                found: str | None = self.builtin.get(number_id, "General")
+            else:
+                found = self.custom[number_id - self.builtin_size]
+        except (AttributeError, IndexError, KeyError, TypeError):
+            found = None  # a style table that does not hold this cell's style id
+        self.known[style_id] = found
+        return found
+
+
+def scan_sheet(
+    ws: Any, xml: bytes, limits: Limits, notes: _ScanNotes
+) -> Iterator[tuple[int, Cells]]:
+    """The rows of a worksheet's XML that hold something, each with its non-blank cells.
+
+    One lxml pass (no DTD, no entities, no network, at most 256 levels deep) over
+    the part: cells are parsed as openpyxl parses them, blank ones are dropped
+    and rows absent from the file cost nothing, so the work is what the file
+    holds, whatever its ``<dimension>`` or its last row number claims. Cells right
+    of ``limits.max_columns`` are dropped (noted), a row below ``limits.max_rows``
+    holding a value ends the pass (noted), a formula without a cached value is
+    noted with its position, a damaged cell (a shared-string index outside the
+    table, a value that is not a number, a cell in another row than its own) is
+    noted and left out. Raises lxml's XMLSyntaxError on damaged XML.
+    """
+    from lxml import etree
+
+    parser = _sheet_parser()(ws)
+    number_format = _NumberFormats(ws.parent)
+    width = limits.max_columns
+    last = 0
+    for _, element in etree.iterparse(
+        BytesIO(xml), events=("end",), tag=_ROW_TAG, resolve_entities=False, no_network=True,
+        load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True,
+    ):  # fmt: skip
+        if len(element):
+            number = _row_number(element.get("r"), last)
+            if number <= last:
+                notes.damaged.append(
+                    (
+                        number,
+                        None,
+                        f"row {number} comes after row {last} (rows out of order or twice)",
+                    )
+                )
+            else:
+                cells = _row_cells(element, number, parser, number_format, width, notes)
+                if cells:
+                    if number > limits.max_rows:
+                        notes.too_many_rows = True
+                        return
+                    last = number
+                    yield number, cells
+        element.clear(keep_tail=True)
+        while element.getprevious() is not None:  # rows already read: free them
+            del element.getparent()[0]
+
+
+def _row_number(text: str | None, last: int) -> int:
+    if text is None:
+        return last + 1
     try:
-        number_format = raw.number_format
-    except (AttributeError, IndexError, KeyError):
-        number_format = None  # a style table that does not hold this cell's style id
-    return RawCell(
-        value=value,
-        number_format=number_format,
-        is_error=getattr(raw, "data_type", None) == "e",
-        row=row,
-        column=_column_letter(col),
-    )
+        number = int(text)
+    except ValueError:
+        raise _SheetDamaged(f"a row numbered {text[:20]!r}", last + 1) from None
+    if number < 1:
+        raise _SheetDamaged(f"a row numbered {number}", last + 1)
+    return number
+
+
+def _row_cells(element: Any, number: int, parser: Any, number_format: _NumberFormats,
+               width: int, notes: _ScanNotes) -> Cells:  # fmt: skip
+    """The non-blank cells of one ``<row>`` element."""
+    cells: Cells = {}
+    parser.row_counter = number
+    parser.col_counter = 0
+    for child in element:
+        if child.tag != _CELL_TAG:
+            continue
+        try:
+            row, column, value, data_type, style_id = parser.read_cell(child)
+        except MemoryError:
+            raise
+        except Exception as exc:  # openpyxl on a value it cannot convert, a bad index …
+            letters = re.match(r"[A-Za-z]{1,3}", child.get("r") or "")
+            index = _column_index(letters.group().upper()) if letters else parser.col_counter - 1
+            if 0 <= index < width:  # an error where it is read: a helper column's is its own
+                cells[index] = RawCell(
+                    Unreadable(str(exc)), None, True, number, _column_letter(index)
+                )
+            continue
+        index = column - 1
+        if row != number:
+            notes.damaged.append((number, _column_letter(index) if 0 <= index < 16384 else None,
+                                  f"the cell {child.get('r')} sits in row {number}"))  # fmt: skip
+            continue
+        if value is None:
+            formula = child.find(_FORMULA_TAG)
+            if formula is not None and index < width and not _has_cached_value(child):
+                text = formula.text
+                notes.uncomputed[(number, index)] = "=" + text if text else "a shared formula"
+            continue
+        if isinstance(value, str) and not value.strip():
+            continue
+        if index >= width or index < 0:
+            notes.cut_columns = notes.cut_columns or index >= width
+            continue
+        if index in cells:
+            notes.damaged.append((number, _column_letter(index), "the cell is written twice"))
+            continue
+        cells[index] = RawCell(value, number_format(style_id), data_type == "e", number,
+                               _column_letter(index))  # fmt: skip
+    return cells
+
+
+def _has_cached_value(cell: Any) -> bool:
+    """Whether a formula cell holding no value holds the value "" or was never calculated.
+
+    LibreOffice and Excel save a formula returning "" (``=IF(F2>E2*1.2,"超额较多","")``)
+    as ``<c t="str"><f>…</f><v></v></c>``: a text result, empty. A program that does
+    not calculate (openpyxl) writes ``<v></v>`` without the text type, or no ``<v>``.
+    """
+    value = cell.find(_VALUE_TAG)
+    return value is not None and cell.get("t") in ("str", "s", "inlineStr")
+
+
+@dataclass(frozen=True)
+class _Merge:
+    top: int
+    left: int
+    bottom: int
+    right: int
+    text: str
+
+
+_MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref\s*=\s*"([^"]*)"')
+_RANGE_RE = re.compile(r"([A-Za-z]{1,3})(\d{1,7}):([A-Za-z]{1,3})(\d{1,7})")
+
+
+def merged_ranges(xml: bytes, limits: Limits) -> list[_Merge]:
+    """The sheet's merged ranges that reach into the columns read, clipped to them.
+
+    At most ``limits.max_merged_ranges`` (raises :class:`_SheetDamaged` beyond,
+    or on a reference that is not a range); a one-cell "range" merges nothing.
+    """
+    merges: list[_Merge] = []
+    for count, match in enumerate(_MERGE_RE.finditer(xml), start=1):
+        if count > limits.max_merged_ranges:
+            raise _SheetDamaged(
+                f"more than {limits.max_merged_ranges:,} merged ranges; no workbook needs that many",
+                code="too_many_merges",
+            )
+        text = match.group(1).decode("utf-8", "replace").replace("$", "")
+        found = _RANGE_RE.fullmatch(text)
+        if not found:
+            if re.fullmatch(r"[A-Za-z]{1,3}\d{1,7}", text):
+                continue
+            raise _SheetDamaged(f"a merged range that is not a range ({text[:30]!r})")
+        c1, r1, c2, r2 = found.groups()
+        left, right = sorted((_column_index(c1.upper()), _column_index(c2.upper())))
+        top, bottom = sorted((int(r1), int(r2)))
+        if left >= limits.max_columns or top < 1 or (top, left) == (bottom, right):
+            continue
+        merges.append(_Merge(top, left, bottom, min(right, limits.max_columns - 1), text.upper()))
+    merges.sort(key=lambda m: (m.top, m.left))
+    return merges
+
+
+def fill_merged(rows: Iterator[tuple[int, Cells]], merges: list[_Merge],
+                filled: dict[_Merge, None]) -> Iterator[tuple[int, Cells]]:  # fmt: skip
+    """``rows`` with each merged range's value repeated in every cell of the range.
+
+    The work is what the rows read hold: a range fills only rows present in the
+    file (a row holding nothing else gains nothing worth reading), within the
+    columns read; overlapping ranges (which Excel never writes) are refused, so no
+    cell is filled twice. ``filled`` collects the ranges that filled something.
+    """
+    pending = 0
+    active: list[tuple[_Merge, RawCell]] = []
+    for number, cells in rows:
+        while pending < len(merges) and merges[pending].top <= number:
+            merge = merges[pending]
+            pending += 1
+            origin = cells.get(merge.left) if merge.top == number else None
+            if origin is not None:  # an origin in a row absent or blank fills nothing
+                active.append((merge, origin))
+        if active:
+            active = [(m, o) for m, o in active if m.bottom >= number]
+            covered: dict[int, _Merge] = {}
+            for merge, origin in active:
+                for column in range(merge.left, merge.right + 1):
+                    if column in covered:
+                        raise _SheetDamaged(
+                            f"the merged ranges {covered[column].text} and {merge.text} overlap",
+                            number,
+                            _column_letter(column),
+                        )
+                    covered[column] = merge
+                    if number == merge.top and column == merge.left:
+                        continue
+                    cells[column] = RawCell(origin.value, origin.number_format, origin.is_error,
+                                            number, _column_letter(column))  # fmt: skip
+                if merge.right > merge.left or number > merge.top:
+                    filled[merge] = None
+        yield number, cells
+
+
+_MAX_HEADER_CHARS = 200  # a header longer than this names no column
 
 
 def _find_header(
-    spec: schema.SheetSpec, rows: list[tuple[int, list[RawCell | None]]], limits: Limits
+    spec: schema.SheetSpec, rows: list[tuple[int, Cells]], limits: Limits
 ) -> tuple[int, dict[int, str]] | None:
     """The first row (of the first few) that names at least one required column."""
     required = {c.field for c in spec.columns if c.required}
     for position, (_, cells) in enumerate(rows[: limits.header_search_rows]):
         fields = {
             index: schema.match_column(spec, cell.value)
-            for index, cell in enumerate(cells)
-            if cell is not None and isinstance(cell.value, str)
+            for index, cell in cells.items()
+            if isinstance(cell.value, str) and len(cell.value) <= _MAX_HEADER_CHARS
         }
         found = {f for f in fields.values() if f}
         if required & found or (not required and len(found) >= 2):
@@ -535,30 +1041,25 @@ def _find_header(
 
 
 def _read_sheet(
-    ws: Any, name: str, archive: zipfile.ZipFile, limits: Limits, collector: _Collector,
-    formulas: dict[str, dict[tuple[int, int], str]] | None,
-) -> RawSheet | None:  # fmt: skip
+    ws: Any, name: str, archive: zipfile.ZipFile, limits: Limits, collector: _Collector
+) -> RawSheet | None:
     spec = schema.SHEETS[name]
     title = ws.title
-    part = getattr(ws, "_worksheet_path", None)
-    xml = b""
-    if part:
-        try:
-            with archive.open(part.lstrip("/")) as handle:
-                xml = handle.read(limits.max_uncompressed_bytes)
-        except KeyError:
-            xml = b""
-    merges: dict[tuple[int, int], tuple[int, int]] = {}
-    merged_ranges = []
-    for match in _MERGE_RE.finditer(xml):
-        c1, r1, c2, r2 = match.groups()
-        top, left = int(r1), _column_index(c1.decode())
-        bottom, right = int(r2), _column_index(c2.decode())
-        merged_ranges.append(f"{c1.decode()}{r1.decode()}:{c2.decode()}{r2.decode()}")
-        for r in range(top, min(bottom, top + limits.max_rows) + 1):
-            for c in range(left, min(right, left + limits.max_columns) + 1):
-                if (r, c) != (top, left):
-                    merges[(r, c)] = (top, left)
+    part = str(getattr(ws, "_worksheet_path", "") or "").lstrip("/")
+    try:
+        xml = _read_part(archive, part, limits.max_uncompressed_bytes)
+    except KeyError:
+        collector.error("the sheet's part is missing from the file", title,
+                        hint=_DAMAGED_HINT, code="unreadable_sheet")  # fmt: skip
+        return None
+    if _DTD_RE.search(xml):
+        collector.error(
+            "refused: the sheet's XML declares a DTD or entities (a 'billion laughs' attack); "
+            "no spreadsheet program writes that",
+            title, hint="do not open this file; ask for a copy saved from Excel", code="xml_bomb",
+        )  # fmt: skip
+        return None
+    merges = merged_ranges(xml, limits) if b"mergeCell" in xml else []
     if getattr(ws, "sheet_state", "visible") != "visible":
         collector.warning(
             "the sheet is hidden; it is read like any other",
@@ -567,77 +1068,73 @@ def _read_sheet(
             code="hidden_sheet",
         )
 
-    rows: list[tuple[int, list[RawCell | None]]] = []
-    top_left: dict[tuple[int, int], RawCell | None] = {}
-    merge_tops = set(merges.values())
-    blank_text: set[tuple[int, int]] = set()  # cells holding only spaces: a value, though blank
-    last_row = last_value_row(xml) if xml else None
-    width = last_used_column(xml, limits.max_columns) if xml else None
-    if width == limits.max_columns:
+    notes = _ScanNotes()
+    filled: dict[_Merge, None] = {}  # an ordered set
+    stream = scan_sheet(ws, xml, limits, notes)
+    if merges:
+        stream = fill_merged(stream, merges, filled)
+    head: list[tuple[int, Cells]] = []
+    for row in stream:
+        head.append(row)
+        if len(head) >= limits.header_search_rows:
+            break
+    sheet = _sheet_from_rows(spec, name, title, head, stream, limits, collector)
+    for _row in stream:  # a sheet without a header: the rest is read for damage only
+        pass
+    _report_notes(notes, sheet, title, limits, collector)
+    if filled:
+        collector.warning(
+            f"merged cells ({', '.join(m.text for m in list(filled)[:5])}{' …' if len(filled) > 5 else ''}) "
+            "are read as the merged value repeated in every cell",
+            title,
+            hint="unmerge them and fill each row if a different reading was meant",
+            code="merged_cells",
+        )
+    return sheet
+
+
+def _report_notes(notes: _ScanNotes, sheet: RawSheet | None, title: str, limits: Limits,
+                  collector: _Collector) -> None:  # fmt: skip
+    for row, column, message in notes.damaged[:_MAX_DAMAGED_CELLS]:
+        collector.error(message, title, row, column, hint=_DAMAGED_HINT, code="damaged_cell")
+    if len(notes.damaged) > _MAX_DAMAGED_CELLS:
+        collector.error(f"{len(notes.damaged) - _MAX_DAMAGED_CELLS:,} more damaged cells", title,
+                        hint=_DAMAGED_HINT, code="damaged_cell")  # fmt: skip
+    if notes.too_many_rows:
+        collector.error(
+            f"more than {limits.max_rows:,} rows",
+            title,
+            hint="split the sheet or remove empty formatted rows at its end",
+            code="too_many_rows",
+        )
+    if notes.cut_columns:
         collector.warning(
             f"only the first {limits.max_columns} columns are read",
             title,
             hint="move the data into the first columns or delete unused ones",
             code="too_many_columns",
         )
-    for row_number, raw_row in _iter_rows(ws, limits, collector, last_row, width, xml):
-        cells = [_cell(raw, row_number, col) for col, raw in enumerate(raw_row)]
-        for col, raw in enumerate(raw_row):
-            if cells[col] is None and isinstance(getattr(raw, "value", None), str):
-                blank_text.add((row_number, col))
-        if merges:
-            for col in range(len(cells)):
-                if (row_number, col) in merge_tops:
-                    top_left[(row_number, col)] = cells[col]
-            for (r, c), origin in merges.items():
-                if r == row_number and origin in top_left and top_left[origin] is not None:
-                    while len(cells) <= c:
-                        cells.append(None)
-                    source = top_left[origin]
-                    cells[c] = RawCell(
-                        source.value, source.number_format, source.is_error, r, _column_letter(c)
-                    )
-        if any(cell is not None for cell in cells):
-            rows.append((row_number, cells))
-    if merged_ranges:
-        collector.warning(
-            f"merged cells ({', '.join(merged_ranges[:5])}{' …' if len(merged_ranges) > 5 else ''}) "
-            "are read as the merged value repeated in every cell",
-            title,
-            hint="unmerge them and fill each row if a different reading was meant",
-            code="merged_cells",
-        )
+    if sheet is None or not notes.uncomputed:
+        return
+    kept = set(sheet.columns.values()) | set(sheet.wide_periods)
+    for (row, column), formula in sorted(notes.uncomputed.items()):
+        if row > sheet.header_row and column in kept:  # a helper column's formulas are its own
+            collector.error(
+                f"a formula without a computed value ({formula})",
+                title,
+                row,
+                _column_letter(column),
+                hint="the file was written by a program that does not calculate: open it in "
+                "Excel or LibreOffice and save it, or replace the formula by its value",
+                code="formula_no_value",
+            )
 
-    if formulas is not None and _FORMULA_RE.search(xml):
-        missing = formulas.get(title, {})
-        for row_number, cells in rows:
-            for col, cell in enumerate(cells):
-                if (
-                    cell is None
-                    and (row_number, col) in missing
-                    and (row_number, col) not in blank_text
-                ):
-                    collector.error(
-                        f"a formula without a computed value ({missing[(row_number, col)]})",
-                        title,
-                        row_number,
-                        _column_letter(col),
-                        hint="the file was written by a program that does not calculate: open it in "
-                        "Excel or LibreOffice and save it, or replace the formula by its value",
-                        code="formula_no_value",
-                    )
-        # Formula cells that are entirely empty rows are not in ``rows``; catch those too.
-        seen = {r for r, _ in rows}
-        for (row_number, col), text in missing.items():
-            if row_number not in seen and (row_number, col) not in blank_text:
-                collector.error(
-                    f"a formula without a computed value ({text})",
-                    title, row_number, _column_letter(col),
-                    hint="open the file in Excel or LibreOffice and save it, or replace the formula by its value",
-                    code="formula_no_value",
-                )  # fmt: skip
 
-    if not rows:
+def _sheet_from_rows(spec: schema.SheetSpec, name: str, title: str, head: list[tuple[int, Cells]],
+                     rest: Iterator[tuple[int, Cells]], limits: Limits,
+                     collector: _Collector) -> RawSheet | None:  # fmt: skip
+    """The sheet's header found in its first rows, and the contract's cells of every row."""
+    if not head:
         if spec.required:
             collector.error(
                 "the sheet is empty",
@@ -652,11 +1149,15 @@ def _read_sheet(
         return None
 
     if name == "meta":
-        return _meta_raw(title, rows)
+        sheet = _meta_raw(title, head)
+        kept = {0, 1}
+        data = head[1:] if sheet.header_row else head
+        sheet.rows = _kept_rows(data, rest, kept)
+        return sheet
 
-    header = _find_header(spec, rows, limits)
+    header = _find_header(spec, head, limits)
     if header is None and name == "periods":
-        header = _find_wide_header(spec, rows, limits)
+        header = _find_wide_header(spec, head, limits)
     if header is None:
         required = [c for c in spec.columns if c.required]
         names = " / ".join(
@@ -665,14 +1166,14 @@ def _read_sheet(
         collector.error(
             f"no header row with the column {names} in the first {limits.header_search_rows} non-empty rows",
             title,
-            rows[0][0],
+            head[0][0],
             hint="put the column names on the first row, e.g. "
             + ", ".join(c.field for c in spec.columns[:6]),
             code="missing_column",
         )
         return None
     position, fields = header
-    header_row, header_cells = rows[position]
+    header_row, header_cells = head[position]
     if position > 0 or header_row != 1:
         collector.warning(
             f"the header is on row {header_row}, not row 1; the rows above it are ignored",
@@ -682,8 +1183,10 @@ def _read_sheet(
         )
     columns: dict[str, int] = {}
     wide: dict[int, Any] = {}
-    for index, cell in enumerate(header_cells):
-        if cell is None:
+    for index, cell in sorted(header_cells.items()):
+        if isinstance(cell.value, Unreadable):
+            collector.error(str(cell.value), title, header_row, cell.column, hint=_DAMAGED_HINT,
+                            code="damaged_cell")  # fmt: skip
             continue
         target = fields.get(index)
         if target is None and name == "periods":
@@ -694,7 +1197,7 @@ def _read_sheet(
                 pass
         if target is None:
             collector.warning(
-                f"unknown column {str(cell.value)!r} is ignored",
+                f"unknown column {str(cell.value)[:_MAX_HEADER_CHARS]!r} is ignored",
                 title,
                 header_row,
                 cell.column,
@@ -742,43 +1245,102 @@ def _read_sheet(
                 hint="use a long table (kpi, period, actual) or one column per period",
                 code="missing_column",
             )
-    data = [(number, cells) for number, cells in rows[position + 1 :]]
-    return RawSheet(title, name, columns, header_row, data, wide if "period" not in columns else {})
+    wide_periods = wide if "period" not in columns else {}
+    kept = set(columns.values()) | set(wide_periods)
+    rows = _kept_rows(head[position + 1 :], rest, kept)
+    return RawSheet(title, name, columns, header_row, rows, wide_periods)
+
+
+def _kept_rows(
+    first: list[tuple[int, Cells]], rest: Iterator[tuple[int, Cells]], kept: set[int]
+) -> list[tuple[int, Cells]]:
+    """The rows with the cells of the ``kept`` columns only; rows holding none of them dropped."""
+    rows: list[tuple[int, Cells]] = []
+    for source in (first, rest):
+        for number, cells in source:
+            mine = {index: cell for index, cell in cells.items() if index in kept}
+            if mine:
+                rows.append((number, mine))
+    return rows
 
 
 def _read_sheet_guarded(
-    ws: Any, name: str, archive: zipfile.ZipFile, limits: Limits, collector: _Collector,
-    formulas: dict[str, dict[tuple[int, int], str]] | None,
-) -> RawSheet | None:  # fmt: skip
-    """Read one sheet; a failure inside openpyxl on a damaged part is an error naming the sheet."""
+    ws: Any, name: str, archive: zipfile.ZipFile, limits: Limits, collector: _Collector
+) -> RawSheet | None:
+    """Read one sheet; any failure on a damaged part is an error naming the sheet.
+
+    lxml's and zipfile's errors are caught here, where the part is read: they
+    cannot even be pickled back from a worker process.
+    """
     import warnings
 
+    from lxml import etree
+
+    code = "unreadable_sheet"
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl: unknown extensions, data validation …
-            return _read_sheet(ws, name, archive, limits, collector, formulas)
-    except (ValueError, KeyError, IndexError, TypeError, AttributeError, OSError, EOFError,
-            zipfile.BadZipFile) as exc:  # fmt: skip
-        collector.error(
-            f"the sheet cannot be read ({type(exc).__name__}: {exc})",
-            ws.title,
-            hint="the file may be damaged or written by an unusual program: open it in Excel or "
-            "LibreOffice and save it again as .xlsx",
-            code="unreadable_sheet",
-        )
-        return None
+            warnings.simplefilter("ignore")  # openpyxl: dates out of range …
+            return _read_sheet(ws, name, archive, limits, collector)
+    except _SheetDamaged as exc:
+        message, row, column, code = exc.message, exc.row, exc.column, exc.code
+    except etree.XMLSyntaxError as exc:
+        message, row, column = _sheet_syntax_error(exc, archive, ws)
+    except (zipfile.BadZipFile, zlib.error) as exc:
+        message, row, column = f"the sheet's part is damaged: {_zip_error_text(exc)}", None, None
+    except MemoryError:
+        message, row, column = "ran out of memory reading the sheet", None, None
+    except Exception as exc:  # openpyxl or lxml on an unusual part: never a traceback
+        message, row, column = f"the sheet cannot be read ({type(exc).__name__}: {exc})", None, None
+    collector.error(message, ws.title, row, column, hint=_DAMAGED_HINT, code=code)
+    return None
+
+
+_CELL_START_RE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Za-z]{1,3})(\d{1,7})"')
+
+
+def _sheet_syntax_error(
+    exc: Any, archive: zipfile.ZipFile, ws: Any
+) -> tuple[str, int | None, str | None]:
+    """lxml's complaint about the sheet's XML, with the cell it sits in when it sits in one."""
+    text = _xml_error_text(exc)
+    line, column = getattr(exc, "position", (None, None))
+    where: tuple[int | None, str | None] = (None, None)
+    try:
+        xml = _read_part(archive, str(ws._worksheet_path).lstrip("/"), 1 << 40)
+        if line and column:  # lxml counts columns in characters
+            lines = xml.split(b"\n", line - 1)
+            before = sum(len(part) + 1 for part in lines[: line - 1])
+            offset = before + len(lines[-1].decode("utf-8", "replace")[: column - 1].encode())
+            start = max(xml.rfind(b"<c ", 0, offset), xml.rfind(b":c ", 0, offset) - 1)
+            segment = xml[start:offset] if start >= 0 else b""
+            tag_end = segment.find(b">")
+            open_cell = (
+                segment
+                and b"</" not in segment.replace(b"</v>", b"").replace(b"</t>", b"")
+                and not (tag_end > 0 and segment[tag_end - 1 : tag_end] == b"/")
+            )
+            found = _CELL_START_RE.match(xml, start) if open_cell else None
+            if found:
+                where = (int(found.group(2)), found.group(1).decode().upper())
+    except Exception:  # the position is a courtesy; the error stands without it
+        where = (None, None)
+    return f"the sheet's XML is damaged: {text}", where[0], where[1]
 
 
 def _find_wide_header(
-    spec: schema.SheetSpec, rows: list[tuple[int, list[RawCell | None]]], limits: Limits
+    spec: schema.SheetSpec, rows: list[tuple[int, Cells]], limits: Limits
 ) -> tuple[int, dict[int, str]] | None:
     for position, (_, cells) in enumerate(rows[: limits.header_search_rows]):
         fields: dict[int, str] = {}
         periods = 0
-        for index, cell in enumerate(cells):
-            if cell is None:
+        for index, cell in cells.items():
+            if isinstance(cell.value, Unreadable):
                 continue
-            found = schema.match_column(spec, cell.value) if isinstance(cell.value, str) else None
+            found = (
+                schema.match_column(spec, cell.value)
+                if isinstance(cell.value, str) and len(cell.value) <= _MAX_HEADER_CHARS
+                else None
+            )
             if found:
                 fields[index] = found
                 continue
@@ -792,18 +1354,17 @@ def _find_wide_header(
     return None
 
 
-def _meta_raw(title: str, rows: list[tuple[int, list[RawCell | None]]]) -> RawSheet:
+def _meta_raw(title: str, rows: list[tuple[int, Cells]]) -> RawSheet:
     spec = schema.SHEETS["meta"]
     first = rows[0][1]
+    key, value = first.get(0), first.get(1)
     has_header = (
-        len(first) >= 2
-        and first[0] is not None
-        and schema.match_column(spec, first[0].value) == "key"
-        and first[1] is not None
-        and schema.match_column(spec, first[1].value) == "value"
+        key is not None
+        and schema.match_column(spec, key.value) == "key"
+        and value is not None
+        and schema.match_column(spec, value.value) == "value"
     )
-    data = rows[1:] if has_header else rows
-    return RawSheet(title, "meta", {"key": 0, "value": 1}, rows[0][0] if has_header else 0, data)
+    return RawSheet(title, "meta", {"key": 0, "value": 1}, rows[0][0] if has_header else 0, [])
 
 
 # --------------------------------------------------------------------------- typed records
@@ -812,19 +1373,16 @@ def _meta_raw(title: str, rows: list[tuple[int, list[RawCell | None]]]) -> RawSh
 class _RowReader:
     """Reads the typed fields of one row, turning parse problems into diagnostics."""
 
-    def __init__(
-        self, sheet: RawSheet, number: int, cells: list[RawCell | None], collector: _Collector
-    ):
+    def __init__(self, sheet: RawSheet, number: int, cells: Cells, collector: _Collector):
         self.sheet = sheet
         self.row_number = number
         self.cells = cells
         self.collector = collector
+        self.refused: set[str] = set()  # fields whose cell was an error (already said)
 
     def cell(self, field: str) -> RawCell | None:
         index = self.sheet.columns.get(field)
-        if index is None or index >= len(self.cells):
-            return None
-        return self.cells[index]
+        return None if index is None else self.cells.get(index)
 
     def location(self, field: str | None = None) -> Location:
         index = self.sheet.columns.get(field) if field else None
@@ -832,6 +1390,7 @@ class _RowReader:
         return Location(self.collector.file, self.sheet.title, self.row_number, column)
 
     def _problem(self, field: str, problem: ValueProblem, cell: RawCell) -> None:
+        self.refused.add(field)
         self.collector.error(
             f"{field}: {problem.message}",
             self.sheet.title,
@@ -843,7 +1402,13 @@ class _RowReader:
 
     def _raw(self, field: str) -> RawCell | None:
         cell = self.cell(field)
+        if cell is not None and isinstance(cell.value, Unreadable):
+            self.refused.add(field)
+            self.collector.error(f"{field}: {cell.value}", self.sheet.title, cell.row, cell.column,
+                                 hint=_DAMAGED_HINT, code="damaged_cell")  # fmt: skip
+            return None
         if cell is not None and cell.is_error:
+            self.refused.add(field)
             self.collector.error(
                 f"{field}: an Excel error value ({cell.value})",
                 self.sheet.title,
@@ -871,7 +1436,34 @@ class _RowReader:
         except ValueProblem as problem:  # longer than a cell holds
             self._problem(field, problem, cell)
             return None
+        if isinstance(value, str) and not value.isascii():
+            self._hidden_characters(field, value, text, cell)
         return text or None
+
+    def _hidden_characters(self, field: str, typed: str, text: str, cell: RawCell) -> None:
+        """Warn about the direction controls and invisible characters clean_text removed.
+
+        A right-to-left override (U+202E) shows ``GMV`` as ``VMG`` in a report or a
+        terminal; a zero-width space makes two equal-looking names differ.
+        """
+        kept = set(text)
+        removed = sorted({c for c in typed if c not in kept and unicodedata.category(c) == "Cf"})
+        if not removed:
+            return
+        names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '')}".rstrip() for c in removed[:3])
+        more = f" and {len(removed) - 3} more" if len(removed) > 3 else ""
+        if bidi_controls(typed):
+            what = f"direction controls ({names}{more}) that make it display in another order than it reads"
+        else:
+            what = f"invisible characters ({names}{more})"
+        self.collector.warn_once(
+            "hidden_characters",
+            f"{field}: the text holds {what}; they are removed",
+            self.sheet.title,
+            cell.row,
+            cell.column,
+            hint="retype the text (copying from a web page or a chat brings such characters along)",
+        )
 
     def number(self, field: str, unit: str = "") -> Decimal | None:
         cell = self._raw(field)
@@ -1033,7 +1625,9 @@ def _read_kpis(sheet: RawSheet, collector: _Collector) -> list[Kpi]:
         name = reader.text("name")
         kpi_id = reader.text("id")
         if not name:
-            if any(reader.cell(f) is not None for f in ("id", *_NUMBER_FIELDS)):
+            if "name" not in reader.refused and any(
+                reader.cell(f) is not None for f in ("name", "id", *_NUMBER_FIELDS)
+            ):
                 collector.error(
                     "a KPI without a name",
                     sheet.title,
@@ -1128,8 +1722,12 @@ def _read_periods(
             continue
         if sheet.wide_periods:
             for column, period in sheet.wide_periods.items():
-                cell = reader.cells[column] if column < len(reader.cells) else None
+                cell = reader.cells.get(column)
                 if cell is None:
+                    continue
+                if isinstance(cell.value, Unreadable):
+                    collector.error(f"{period.label}: {cell.value}", sheet.title, cell.row,
+                                    cell.column, hint=_DAMAGED_HINT, code="damaged_cell")  # fmt: skip
                     continue
                 if cell.is_error:
                     collector.error(
@@ -1431,47 +2029,38 @@ def _read_resources(sheet: RawSheet, collector: _Collector) -> list[Resource]:
 
 
 def load_report(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> Report:
-    """Read, validate and type a KPI workbook; raise :class:`WorkbookError` listing every problem."""
+    """Read, validate and type a KPI workbook; raise :class:`WorkbookError` listing every problem.
+
+    No other exception leaves it for anything in the file: damaged XML, zip or
+    deflate data, a part beyond a limit, memory running out on a part are each a
+    diagnostic naming the file, the sheet (and the cell) where it can.
+    """
     path = Path(path)
     collector = _Collector(str(path))
     problems = _sniff(path, limits)
     if problems:
         raise WorkbookError(problems)
     try:
-        wb = _open_workbook(path, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on damaged files
-        if (
-            "entit" in str(exc).lower()
-            or "dtd" in type(exc).__name__.lower()
-            or "Entities" in type(exc).__name__
-        ):
+        handle = path.open("rb")
+    except OSError as exc:
+        raise WorkbookError([Diagnostic("error", f"cannot be opened ({exc.strerror or exc})",
+                                        Location(str(path)), "check the file's permissions",
+                                        "unreadable")]) from None  # fmt: skip
+    with handle:
+        try:
+            wb = _open_workbook(handle, limits)
+        except _Refused as refused:
             raise WorkbookError(
                 [
                     Diagnostic(
-                        "error",
-                        "refused: the file's XML defines entities (a 'billion laughs' attack); "
-                        "no spreadsheet program writes that",
-                        Location(str(path)),
-                        "do not open this file; ask for a copy saved from Excel",
-                        "xml_bomb",
+                        "error", refused.message, Location(str(path)), refused.hint, refused.code
                     )
                 ]
             ) from None
-        raise WorkbookError(
-            [
-                Diagnostic(
-                    "error",
-                    f"cannot be read as an Excel workbook ({type(exc).__name__}: {exc})",
-                    Location(str(path)),
-                    "open it in Excel or LibreOffice and save it again as .xlsx",
-                    "unreadable",
-                )
-            ]
-        ) from None
-    try:
-        return _load(path, wb, limits, collector)
-    finally:
-        wb.close()
+        try:
+            return _load(path, wb, limits, collector)
+        finally:
+            wb.close()
 
 
 def _load(path: Path, wb: Any, limits: Limits, collector: _Collector) -> Report:
@@ -1511,13 +2100,12 @@ def _load(path: Path, wb: Any, limits: Limits, collector: _Collector) -> Report:
         )
         raise WorkbookError(collector.items)
 
-    formulas = _formulas_without_values(path, wb, chosen, limits)
     raw: dict[str, RawSheet | None] = {}
-    with zipfile.ZipFile(path) as archive:
-        for name, ws in chosen.items():
-            raw[name] = _read_sheet_guarded(ws, name, archive, limits, collector, formulas)
-            if raw[name] is not None:
-                raw[name].epoch = wb.epoch
+    for name, ws in chosen.items():
+        sheet = _read_sheet_guarded(ws, name, wb._archive, limits, collector)
+        if sheet is not None:
+            sheet.epoch = wb.epoch
+        raw[name] = sheet
     meta = _read_meta(raw.get("meta"), collector)
     kpi_sheet = raw.get("kpis")
     kpis = _read_kpis(kpi_sheet, collector) if kpi_sheet else []
@@ -1545,63 +2133,3 @@ def _load(path: Path, wb: Any, limits: Limits, collector: _Collector) -> Report:
         raise WorkbookError(collector.items)
     report.warnings = collector.items
     return report
-
-
-def _formulas_without_values(
-    path: Path, wb: Any, chosen: dict[str, Any], limits: Limits
-) -> dict[str, dict[tuple[int, int], str]] | None:
-    """Formula cells of the contract sheets, by position, when the file has any formula.
-
-    A file written by a script has formulas but no cached values; openpyxl then
-    reads blanks. Only when a sheet's XML holds an ``<f>`` element is the file
-    opened a second time (without ``data_only``) to find them.
-    """
-    with zipfile.ZipFile(path) as archive:
-        parts = {ws.title: getattr(ws, "_worksheet_path", "").lstrip("/") for ws in chosen.values()}
-        has_formula = False
-        for part in parts.values():
-            try:
-                with archive.open(part) as handle:
-                    if _FORMULA_RE.search(handle.read(limits.max_uncompressed_bytes)):
-                        has_formula = True
-                        break
-            except KeyError:
-                continue
-    if not has_formula:
-        return None
-    found: dict[str, dict[tuple[int, int], str]] = {}
-    import warnings
-
-    formula_wb = _open_workbook(path, data_only=False)
-    warnings_context = warnings.catch_warnings()
-    warnings_context.__enter__()
-    warnings.simplefilter("ignore")
-    try:
-        for ws in formula_wb.worksheets:
-            if ws.title not in parts:
-                continue
-            cells: dict[tuple[int, int], str] = {}
-            ws.reset_dimensions()
-            for row_number, row in enumerate(ws.iter_rows(max_col=limits.max_columns), start=1):
-                if row_number > limits.max_rows:
-                    break
-                for col, cell in enumerate(row):
-                    value = getattr(cell, "value", None)
-                    if (
-                        isinstance(value, str)
-                        and value.startswith("=")
-                        and getattr(cell, "data_type", "") == "f"
-                    ):
-                        cells[(row_number, col)] = value
-                    elif value is not None and type(value).__name__ in {
-                        "ArrayFormula",
-                        "DataTableFormula",
-                    }:
-                        cells[(row_number, col)] = str(getattr(value, "text", value))
-            found[ws.title] = cells
-    except (ValueError, KeyError, IndexError, TypeError, AttributeError, OSError, EOFError):
-        return found  # the data pass reports an unreadable sheet with its name
-    finally:
-        warnings_context.__exit__(None, None, None)
-        formula_wb.close()
-    return found
