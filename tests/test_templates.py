@@ -787,6 +787,7 @@ def _captured_contexts(monkeypatch) -> list[dict]:
 def test_every_value_a_template_receives_is_plain_data(monkeypatch, tmp_path, document, fmt):
     from opsreport.build import render_formats
     from opsreport.plan import plan_context
+    from opsreport.render.budget import RenderBudget, use_render_budget
 
     from .test_render_docx import fake_chart
 
@@ -802,7 +803,10 @@ def test_every_value_a_template_receives_is_plain_data(monkeypatch, tmp_path, do
     text_template(folder, "part.md.j2", "{{ meta.title }}\n")
     text_template(folder, f"{document}.md.j2", "{% include 'part.md.j2' %}\n")
     seen = _captured_contexts(monkeypatch)
-    render_formats(context, drawn, (fmt,), document, folder if fmt == "md" else None)
+    # In-process: a --template folder renders in a child process (render/budget.py),
+    # where this spy's findings would stay.
+    with use_render_budget(RenderBudget(isolate=False)):
+        render_formats(context, drawn, (fmt,), document, folder if fmt == "md" else None)
     assert len(seen) >= (2 if fmt == "md" else 1)
     for received in seen:
         assert not_plain_data(received) == []

@@ -535,7 +535,9 @@ def make_environment(
     env.filters.update(filters(lang))
     if extra_filters:
         env.filters.update(extra_filters)
-    return env
+    from opsreport.render.budget import bound_environment
+
+    return bound_environment(env)  # text and lists counted: see render/budget.py
 
 
 # --------------------------------------------------------------------------- errors
@@ -673,6 +675,10 @@ def _explain(exc: BaseException, context: Mapping[str, Any] | None, kind: str) -
     message = getattr(exc, "message", None) or str(exc)
     if isinstance(exc, TemplateProblem):  # raised by our own checks: already in words
         return message
+    from opsreport.render.budget import breach_message
+
+    if (breach := breach_message(exc)) is not None:  # out of time, text or memory
+        return breach
     if isinstance(exc, TemplateNotFound):
         return (
             f"there is no template «{exc.name}» in your template folder or among the bundled "

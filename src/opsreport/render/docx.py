@@ -36,6 +36,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from opsreport.render.budget import budgeted
 from opsreport.render.common import (
     TemplateProblem,
     describe_template_error,
@@ -289,7 +290,7 @@ def _template_class() -> type:
         ) -> str:
             try:
                 xml = super().render_xml_part(src_xml, part, context, jinja_env)
-            except Exception as exc:
+            except BaseException as exc:  # a render budget breach too (render/budget.py)
                 # Kept for the error message: the paragraph the failing tag is in,
                 # and the paragraphs as typed, to quote tags the way the user wrote them.
                 exc.opsreport_paragraphs = _paragraph_texts(src_xml)  # type: ignore[attr-defined]
@@ -386,6 +387,7 @@ def _environment(lang: str, folder: Path, font: str | None) -> Any:
     return env
 
 
+@budgeted("docx")
 def render_docx(
     context: dict[str, Any],
     charts: dict[str, Any] | None = None,

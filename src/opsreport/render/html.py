@@ -6,6 +6,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
+from opsreport.render.budget import budgeted
 from opsreport.render.common import make_environment, render_text_template, template_dirs
 
 __all__ = ["render_html"]
@@ -22,6 +23,7 @@ def _finalize(value: Any) -> Any:
     return "" if value is None else value
 
 
+@budgeted("html")
 def render_html(
     context: dict[str, Any], template_dir: Path | None = None, name: str = "report.html.j2"
 ) -> str:

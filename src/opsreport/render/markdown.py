@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from opsreport.render.budget import budgeted
 from opsreport.render.common import make_environment, render_text_template, template_dirs
 
 __all__ = ["escape_markdown", "render_markdown"]
@@ -45,6 +46,7 @@ def _environment(lang: str, search: tuple[Path, ...]) -> Any:
     )
 
 
+@budgeted("md")
 def render_markdown(
     context: dict[str, Any], template_dir: Path | None = None, name: str = "report.md.j2"
 ) -> str:
