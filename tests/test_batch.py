@@ -285,6 +285,12 @@ def test_build_many_writes_the_mirror_and_refuses_collisions_before_writing(tmp_
     )
     assert [o.outputs for o in outcomes] == [(out / "a" / "x.md",), (out / "b" / "x.md",)]
     assert all(o.ok for o in outcomes)
+    (stores / "v1.2").mkdir()  # a subfolder named like a file is still a folder
+    shutil.copyfile(ZH_EXAMPLE, stores / "v1.2" / "y.xlsx")
+    outcomes = batch.build_many(
+        workbook_sources([stores]), output=out, formats=("md",), charts=False, jobs=1
+    )
+    assert [o.outputs for o in outcomes][-1] == (out / "v1.2" / "y.md",)
 
 
 def test_the_batch_table_shows_names_as_typed(tmp_path):

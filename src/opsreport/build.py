@@ -55,13 +55,18 @@ class BuildResult:
         )
 
 
-def output_paths(workbook: Path, formats: tuple[str, ...], output: Path | None) -> dict[str, Path]:
-    """Where each format goes: next to the workbook by default, or under/at ``output``."""
+def output_paths(
+    workbook: Path, formats: tuple[str, ...], output: Path | None, *, folder: bool = False
+) -> dict[str, Path]:
+    """Where each format goes: next to the workbook by default, or under/at ``output``
+    (a folder when it is one, ends in a slash, has no extension, or ``folder`` says so)."""
     workbook = Path(workbook)
     if output is None:
         return {fmt: workbook.with_suffix(f".{fmt}") for fmt in formats}
+    if folder or str(output).endswith(("/", "\\")):
+        return {fmt: Path(output) / f"{workbook.stem}.{fmt}" for fmt in formats}
     output = Path(output)
-    if output.is_dir() or str(output).endswith(("/", "\\")) or not output.suffix:
+    if output.is_dir() or not output.suffix:
         return {fmt: output / f"{workbook.stem}.{fmt}" for fmt in formats}
     if len(formats) == 1:
         return {formats[0]: output}
@@ -192,11 +197,12 @@ def build_report(
 
     Every output (documents, a Markdown report's ``<stem>-charts/`` files) is written
     as one all-or-nothing set. ``output_root`` is the folder the user named when
-    ``output`` is a folder below it (a batch build mirroring subfolders): the folders
-    between them are opsreport's and must not be symbolic links.
+    ``output`` is a folder below it (a batch build mirroring subfolders, so ``output``
+    is a folder even when named like ``v1.2``): the folders between them are
+    opsreport's and must not be symbolic links.
     """
     workbook = Path(workbook)
-    paths = output_paths(workbook, formats, output)
+    paths = output_paths(workbook, formats, output, folder=output_root is not None)
     check_outputs(workbook, paths, output_root)
     analysis = analysis or analyze(workbook)
     md_path = paths.get("md")

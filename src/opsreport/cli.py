@@ -204,7 +204,8 @@ TimeoutOption = Annotated[
     float,
     typer.Option(
         "--timeout",
-        help="Seconds one workbook may take before it is stopped and reported (0: no limit).",
+        help="Seconds one workbook of a batch (check; build of several) may take before it "
+        "is stopped and reported as failed (0: no limit).",
         min=0,
     ),
 ]
@@ -291,7 +292,7 @@ def build(
     if len(files) == 1 and not any(p.is_dir() for p in workbooks):
         _build_single(files[0], output, options, quiet)
         return
-    if output is not None and output.suffix:
+    if output is not None and output.suffix and not output.is_dir():
         _err("error: with several workbooks, -o must be a folder")
         raise typer.Exit(2)
     _build_many(sources, output, options, jobs, timeout)

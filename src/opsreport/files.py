@@ -297,8 +297,8 @@ def _replace(temporary: Path, path: Path) -> Path | None:
     if exists(path):
         backup = _backup_name(path)
         try:
-            os.link(path, backup, follow_symlinks=False)
-        except OSError:
+            os.link(path, backup)  # (path is no link: check_target made sure)
+        except (OSError, NotImplementedError):
             os.replace(path, backup)
     try:
         os.replace(temporary, path)
