@@ -88,6 +88,8 @@ RENDER_MEMORY_KB_PER_ROW = 16.0
 _KILL_GRACE = 2.0
 # How often the watchdog looks at the clock and the process size.
 _POLL_SECONDS = 0.05
+# Address space a thread reserves (its stack, its malloc arena) beyond what it uses.
+_THREAD_RESERVE = 128 * 2**20
 
 
 @dataclass(frozen=True)
@@ -142,11 +144,8 @@ _ACTIVE: contextvars.ContextVar[RenderLimits | None] = contextvars.ContextVar(
 
 @contextlib.contextmanager
 def use_render_budget(budget: RenderBudget) -> Iterator[RenderBudget]:
-    """Render with other limits inside the block, e.g. for a very large workbook::
-
-    with use_render_budget(RenderBudget(seconds=60)):
-        build_report("big.xlsx")
-    """
+    """Render with other limits inside the block (this thread or task only), e.g.
+    ``with use_render_budget(RenderBudget(seconds=60)): build_report("big.xlsx")``."""
     token = _BUDGET.set(budget)
     try:
         yield budget
@@ -160,7 +159,8 @@ def _current() -> RenderLimits:
 
 def data_rows(context: Mapping[str, Any]) -> int:
     """How many rows of data a context holds: the entries of its lists (KPIs, plan
-    targets, goals, risks …), counted to two levels of mappings, not inside lists."""
+    targets, goals, risks …) in the context, its mappings and theirs; lists inside
+    a list's entries are not counted (a KPI's four quarters are part of its row)."""
     rows = 0
     stack: list[tuple[Any, int]] = [(context, 0)]
     while stack:
@@ -200,8 +200,8 @@ class RenderTooLarge(BudgetExceeded):
 
 
 def _figure(value: float) -> str:
-    """10 → "10", 10.11 → "10.1", 1234.5 → "1,234.5"."""
-    return f"{value:,.1f}".removesuffix(".0")
+    """0.25 → "0.25", 3.176 → "3.18", 10 → "10", 10.11 → "10.1", 1234.5 → "1,234.5"."""
+    return f"{value:.3g}" if value < 10 else f"{value:,.1f}".removesuffix(".0")
 
 
 def timeout_message(limits: RenderLimits) -> str:
@@ -599,14 +599,16 @@ def _address_space() -> int | None:
 
 
 def _cap_address_space(extra: int) -> None:
-    """In the child: the address space may grow by ``extra`` bytes at most."""
+    """In the child: the address space may grow by ``extra`` bytes at most (plus
+    room for the watchdog thread's stack and malloc arena, which reserve address
+    space they hardly use; the watchdog bounds the resident growth itself)."""
     import resource
 
     now = _address_space()
     if now is None:
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    wanted = now + extra
+    wanted = now + extra + _THREAD_RESERVE
     for bound in (soft, hard):
         if bound != resource.RLIM_INFINITY:
             wanted = min(wanted, bound)
@@ -614,14 +616,15 @@ def _cap_address_space(extra: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
 
 
-def _payload(outcome: tuple[str, Any]) -> bytes:
+def _payload(kind: str, value: Any, notices: list[str]) -> bytes:
+    """The child's outcome for the parent: ("ok", result) or ("raised", exception)."""
     import pickle
 
     try:
-        return pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # an exception that cannot be pickled: keep its words
-        value = outcome[1]
-        return pickle.dumps(("raised", RuntimeError(f"{type(value).__name__}: {value}")))
+        return pickle.dumps((kind, value, notices), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # an exception that cannot be pickled (lxml's): keep its words
+        words = RuntimeError(f"{type(value).__name__}: {value}")
+        return pickle.dumps(("raised", words, notices), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -644,7 +647,7 @@ def _child(write_fd: int, limits: RenderLimits, run: Callable[[], Any]) -> None:
             outcome: tuple[str, Any] = ("ok", run())
     except BaseException as exc:
         outcome = ("raised", exc)
-    data = _payload((*outcome, list(notices)))
+    data = _payload(*outcome, list(notices))
     _write_all(write_fd, len(data).to_bytes(8, "big") + data)
 
 
@@ -721,13 +724,16 @@ def _run_forked(limits: RenderLimits, run: Callable[[], T], template: str) -> T:
 R = TypeVar("R")
 
 
-def budgeted(kind: str) -> Callable[[Callable[..., R]], Callable[..., R]]:
+def budgeted(
+    kind: str, prepare: Callable[[], Any] | None = None
+) -> Callable[[Callable[..., R]], Callable[..., R]]:
     """Decorate a renderer (``render_markdown``, ``render_html``, ``render_docx``:
     first argument the context, with ``template_dir`` and ``name`` arguments) so
     that every call runs within the render budget.
 
     A breach becomes a TemplateProblem naming the template (and its line or
-    paragraph when the template was running).
+    paragraph when the template was running). ``prepare`` runs in this process
+    before a render goes to a child (imports it needs, so that no child repeats them).
     """
 
     def decorate(render: Callable[..., R]) -> Callable[..., R]:
@@ -749,6 +755,8 @@ def budgeted(kind: str) -> Callable[[Callable[..., R]], Callable[..., R]]:
 
             isolate = budget.isolate if budget.isolate is not None else users
             if isolate and fork_available():
+                if prepare is not None:
+                    prepare()
                 return _run_forked(limits, run, template)
             return run()
 
@@ -779,7 +787,7 @@ def _converting(kind: str, template: str, render: Callable[[], R]) -> R:
 
     try:
         return render()
-    except BudgetExceeded as breach:
+    except (BudgetExceeded, MemoryError) as breach:  # MemoryError: outside the renderer's own net
         paragraphs = getattr(breach, "opsreport_paragraphs", None) or []
         raise describe_template_error(
             breach,

@@ -387,7 +387,7 @@ def _environment(lang: str, folder: Path, font: str | None) -> Any:
     return env
 
 
-@budgeted("docx")
+@budgeted("docx", prepare=lambda: _template_class())
 def render_docx(
     context: dict[str, Any],
     charts: dict[str, Any] | None = None,
