@@ -223,8 +223,10 @@ def test_no_figure_formats_as_a_dash():
 
 
 def test_percent_and_points_of_extreme_figures():
-    # The engine's largest ratio, 10^9 (RATIO_LIMIT): 10^9 × 100 = 100,000,000,000%.
+    # 10^9 × 100 = 100,000,000,000% (exact); the loader's largest ratio, a target of
+    # 1e-15 beaten by 999999999999999, is 9.99999999999999e29 × 100 → 1×10³²%.
     assert fmt_pct(D("1e9")) == "100,000,000,000.0%"
+    assert fmt_pct(D("9.99999999999999e29")) == "1×10³²%"
     assert fmt_pct(D("1e20"), signed=True) == "+1×10²²%"  # 10^20 × 100 = 10^22
     assert fmt_pct(D("-3.456e30")) == "-3.46×10³²%"
     assert fmt_pp(D("2e15"), signed=True, lang="en") == "+2,000,000,000,000,000.0 pp"

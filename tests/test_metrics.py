@@ -323,51 +323,67 @@ def test_default_aggregation_of_ratios_and_per_unit_amounts():
 # --------------------------------------------------------------------------- extreme values
 
 
-def test_a_negligible_reference_counts_as_zero():
-    # The loader's extremes: |x| < 10^15, non-zero |x| ≥ 10^-15.
-    # ΔPL% = (5e14 − 1e-10) / 1e-10 ≈ 5e24, beyond RATIO_LIMIT (1e9): no attainment,
-    # no status, like a zero target; the absolute variance stays exact.
-    result = compute_kpi(kpi(name="x", target="1e-10", actual="5e14", prior_year="1e-10"))
-    assert result.var_target == D("5e14") - D("1e-10")
-    assert result.var_target_pct is None and result.attainment is None
+def test_the_loaders_extreme_figures_compute_exactly():
+    # The loader's extremes: |x| < 10^15, non-zero |x| ≥ 10^-15. A target of 1e-15 beaten
+    # by 999999999999999: ΔPL = 999999999999998.999999999999999, to Decimal's 28 digits
+    # 999999999999999.0000000000000; ÷ 1e-15 = 9.99999999999999e29; attainment 1 + that.
+    result = compute_kpi(kpi(name="x", target="1e-15", actual="999999999999999"))
+    assert result.var_target == D("999999999999999.0000000000000")
+    assert result.var_target_pct == D("9.99999999999999e29")
+    assert result.attainment == D("9.99999999999999e29")  # + 1 is beyond 28 digits
+    assert result.status == "met" and result.good_vs_target is True
+    assert result.as_json()["attainment"] == 9.99999999999999e29  # finite in JSON
+    missed = compute_kpi(kpi(name="y", target="1e-15", actual="-999999999999999"))
+    assert missed.attainment == D("-9.99999999999999e29") and missed.status == "missed"
+    share = compute_kpi(kpi(name="z", actual="1e-15", base="999999999999999")).share
+    assert share == D("1e-15") / D("999999999999999")  # 1.000000000000001e-30
+
+
+def test_a_reference_beyond_the_ratio_limit_counts_as_zero():
+    # Only records built by hand get here: 1e20 / 1e-90 = 1e110 > RATIO_LIMIT (1e100),
+    # which would overflow floats once weighted, summed and × 100.
+    result = compute_kpi(
+        kpi(name="x", target="1e-90", actual="1e20", prior_year="1e-90", base="1e-90")
+    )
+    assert result.var_target == D("1e20") - D("1e-90")
+    assert result.attainment is None and result.status is None
     assert result.reasons["attainment"] == "target_negligible"
     assert result.reasons["var_prior_pct"] == "prior_negligible"
-    assert result.status is None
-    # At the limit itself the ratio is kept: (1e9 + 1 − 1) / 1 = 1e9, attainment 1e9 + 1.
-    edge = compute_kpi(kpi(name="y", target=1, actual=1_000_000_001))
-    assert edge.var_target_pct == D("1e9") and edge.attainment == D("1000000001")
-    assert edge.status == "met"
-    # Share 5e14 / 1e-10 and growth (9e14 − 1e-15) / 1e-15 are negligible references too.
-    shares = compute_kpi(kpi(name="z", actual="1e-15", next_target="9e14", base="1e-10"))
-    assert shares.share == D("1e-5")  # 1e-15 / 1e-10: tiny is fine
-    assert shares.reasons["next_change_pct"] == "actual_negligible"
-    big = compute_kpi(kpi(name="w", actual="5e14", base="1e-10"))
-    assert big.share is None and big.reasons["share"] == "base_negligible"
+    assert result.reasons["share"] == "base_negligible"
+    # At the limit itself the ratio is kept: (1e99 + 0.1 − 0.1) / 0.1 = 1e100.
+    edge = compute_kpi(kpi(name="y", target="0.1", actual="1e99"))
+    assert edge.var_target_pct == D("1e100") and edge.status == "met"
+    growth = compute_kpi(kpi(name="w", actual="1e-90", next_target="1e20"))
+    assert growth.reasons["next_change_pct"] == "actual_negligible"
 
 
-def test_weighted_score_of_a_negligible_total_weight_is_none():
-    a = compute_kpi(kpi(name="a", target=1, actual=2, weight=1))  # attainment 2, capped 1.2
-    b = compute_kpi(kpi(name="b", target=1, actual=1, weight="-0.9999999999"))  # attainment 1
-    # Σw = 1e-10; Σw·a = 1.2 − 0.9999999999 = 0.2000000001 → 2e9 > 1e9: no score.
-    assert weighted_score([a, b], D("1.2")) is None
-
-
-def test_risk_and_goal_with_negligible_references():
+def test_risk_and_goal_with_extreme_references():
     tiny = kpi(name="x", target="1e-15", actual=5, prior_year=4)
     dev = evaluate_risk(
         Risk(risk="r", likelihood=1, impact=1, threshold=parse_threshold("dev > 8%", "")), tiny
     )
-    # |5 − 1e-15| / 1e-15 ≈ 5e15 ≫ 1e9: as with a zero target, nothing to compare.
-    assert dev.triggered is None and dev.observed is None and dev.reason == "target_negligible"
+    # |5 − 1e-15| / 1e-15 × 100 = 499999999999999900% (28 digits), far above 8%.
+    assert dev.observed == D("499999999999999900") and dev.triggered is True
     flat = kpi(name="y", unit="元", actual="1.000000000000001", prior_year=1, source="ERP")
     check = check_goal(goal(goal="g", kpi="y", target=11, unit="元"), flat, None)
-    # required 11 − 1.000000000000001 ≈ 10; achieved 1e-15; ratio ≈ 1e16 ≫ 1e9: a stretch.
+    # required 11 − 1.000000000000001 = 9.999999999999999; achieved 1e-15; ratio 9999999999999999.
     verdict = check.letters["A"]
     assert verdict.passed is False and verdict.code == "stretch"
-    assert verdict.params["ratio"] is None
+    assert verdict.params["ratio"] == D("9999999999999999")
     from opsreport.formatting import verdict_text
 
-    assert verdict_text(verdict, "元", "en").endswith("(> 10⁹×)")
+    assert verdict_text(verdict, "元", "en").endswith("(9,999,999,999,999,999.0×)")
+    # Built by hand, beyond the limit: 1e10 / 1e-95 = 1e105 → no ratio, still a stretch.
+    hand = kpi(name="z", unit="元", actual="1e-95", prior_year=0, source="ERP")
+    beyond = check_goal(goal(goal="h", kpi="z", target="1e10", unit="元"), hand, None).letters["A"]
+    assert beyond.code == "stretch" and beyond.params["ratio"] is None
+    assert verdict_text(beyond, "元", "zh").endswith("（> 10¹⁰⁰倍）")
+    tiny_target = kpi(name="t", target="1e-95", actual="1e10")
+    hand_dev = evaluate_risk(
+        Risk(risk="r", likelihood=1, impact=1, threshold=parse_threshold("dev > 8%", "")),
+        tiny_target,
+    )
+    assert hand_dev.triggered is None and hand_dev.reason == "target_negligible"
 
 
 def test_figures_that_cannot_be_computed_name_their_kpi_and_row():

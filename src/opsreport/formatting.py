@@ -400,9 +400,10 @@ def verdict_text(verdict, unit: str = "", lang: str = "zh") -> str:
                 else "+" + fmt_amount(value, unit, None, lang)
             )
     if "ratio" in params:
-        # None: this year's change is negligible beside the required one (over 10⁹ times).
+        # None: this year's change is negligible beside the required one (the ratio
+        # exceeds the engine's RATIO_LIMIT, 10^100).
         ratio = params["ratio"]
-        params["ratio"] = fmt_number(ratio, 1) if ratio is not None else "> 10⁹"
+        params["ratio"] = fmt_number(ratio, 1) if ratio is not None else "> 10¹⁰⁰"
     if "deadline" in params and params["deadline"] is not None:
         params["deadline"] = params["deadline"].isoformat()
     return (zh if lang == "zh" else en).format(**params)

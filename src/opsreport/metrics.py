@@ -7,10 +7,12 @@ Decimal so that 8.37 / 20 is exactly 0.4185 and rounds as Excel shows it.
 
 Bounded whatever the input: :func:`compute` refuses a figure that is not a
 finite number below 10¹⁰⁰ in magnitude (:class:`FigureError`, naming the KPI
-and its row), and a ratio (attainment, variance %, share, growth …) whose
-reference is negligible beside the figure compared with it — more than
-``RATIO_LIMIT`` (10⁹) times smaller — is ``None`` like a zero reference, with
-the reason ``*_negligible``. So every figure here converts to a finite float.
+and its row). Ratios (attainment, variance %, share, growth …) are exact for
+every figure a workbook can hold: the loader's |x| < 10¹⁵ and non-zero
+|x| ≥ 10⁻¹⁵ make at most 10³⁰ (a target of 10⁻¹⁵ beaten by 10¹⁵). Only a
+ratio beyond ``RATIO_LIMIT`` (10¹⁰⁰, reached by records built by hand) is
+``None`` like a zero reference, with the reason ``*_negligible``. So every
+figure here converts to a finite float.
 """
 
 from __future__ import annotations
@@ -65,9 +67,9 @@ class Settings:
 DEFAULT_SETTINGS = Settings()
 
 
-# A ratio beyond this (a reference a billion times smaller than the figure) says
-# nothing a reader can use and would overflow floats: it is None, like a zero reference.
-RATIO_LIMIT = Decimal("1e9")
+# A ratio beyond this would overflow floats (with weights, sums and × 100 for
+# percent): it is None, like a zero reference. Workbook figures stay far below it.
+RATIO_LIMIT = Decimal("1e100")
 # Input figures must be finite and below 10**FIGURE_DIGITS in magnitude, so that sums
 # of every row, ratios up to RATIO_LIMIT and products with weights stay finite floats.
 FIGURE_DIGITS = 100

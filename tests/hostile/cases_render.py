@@ -49,7 +49,7 @@ def _extreme_sheets(lang: str) -> dict[str, list[list[Any]]]:
         "meta": _meta(lang),
         "kpis": [
             KPI_HEADER,
-            # ΔPL% = (BIG − 1e-15) / 1e-15 ≈ 10^30: a negligible target (attainment –).
+            # ΔPL% = (BIG − 1e-15) / 1e-15 ≈ 10^30: the largest ratio a workbook can make.
             ["P01", "利润 [/] [red]x", "利润", "元", "higher", TINY, BIG, TINY, BIG - 1, TINY, 1],
             ["P02", "亏损", "利润", "元", "lower", BIG, -BIG, -TINY, 0, BIG, 1],
             ["P03", "转化率", "用户", "%", "higher", 99.9999999999999, TINY, 0, TINY, None, None],
@@ -145,8 +145,8 @@ def _json_rows(check: Callable[[Any], None] | None = None) -> Callable[[Path, st
 
 def _kpis_figures(data: Any) -> None:
     by_id = {row["id"]: row for row in data}
-    # P01: ΔPL% = (BIG − 1e-15) / 1e-15 ≈ 10^30 > 10^9: no attainment, as for a zero target.
-    assert by_id["P01"]["attainment"] is None and by_id["P01"]["status"] is None
+    # P01: ΔPL% = (BIG − 1e-15) / 1e-15 = 9.99999999999999e29 (28 digits); met.
+    assert by_id["P01"]["attainment"] == 9.99999999999999e29 and by_id["P01"]["status"] == "met"
     assert by_id["P01"]["actual"] == BIG
     # P02 (lower is better): 1 − (−BIG − BIG) / BIG = 3 → 300%, met.
     assert by_id["P02"]["attainment"] == 3 and by_id["P02"]["status"] == "met"
@@ -156,7 +156,7 @@ def _kpis_figures(data: Any) -> None:
 
 def _context_figures(data: Any) -> None:
     rows = {row["id"]: row for row in data["kpis"]}
-    assert rows["P01"]["attainment"] == "–"
+    assert rows["P01"]["attainment"] == "1×10³²%"  # 9.99999999999999e29 × 100, 3 digits
     assert rows["P01"]["name"] == "利润 [/] [red]x"
     assert rows["P02"]["attainment"] == "300.0%"
     # BIG + BIG + 1e-15, at the precision of each figure (0 places): 1,999,999,999,999,998.
