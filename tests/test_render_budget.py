@@ -388,3 +388,57 @@ def test_a_word_template_renders_the_same_in_a_child_process(tmp_path, context) 
         texts.append([p.text for p in Document(io.BytesIO(data)).paragraphs])
     assert texts[0] == texts[1]
     assert texts[0][0] == context["meta"]["title"]
+
+
+# --------------------------------------------------------------------------- 50,000 KPIs
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+
+
+def _xpath_less_parser():
+    """A parser whose elements refuse XPath, as libxml2 refuses a ``//`` query on a
+    document of more than 10,000,000 nodes (a 50,000-KPI plan): the limit lowered to 0."""
+    from lxml import etree
+
+    class NoXPath(etree.ElementBase):
+        def xpath(self, *args, **kwargs):  # type: ignore[override]
+            raise etree.XPathEvalError("unknown error")
+
+    parser = etree.XMLParser()
+    parser.set_element_class_lookup(etree.ElementDefaultClassLookup(element=NoXPath))
+    return parser
+
+
+def test_the_rendered_word_document_is_checked_without_xpath(monkeypatch) -> None:
+    from lxml import etree
+
+    from opsreport.render.docx import _template_class
+
+    from .hostile.cases_budget import _word
+
+    tpl = _template_class()(io.BytesIO(_word("x")))
+    tpl.render_init()
+    parser = _xpath_less_parser()
+    real_fromstring = etree.fromstring  # the rendered body is parsed into XPath-less elements
+    monkeypatch.setattr(etree, "fromstring", lambda xml, **_: real_fromstring(xml, parser))
+    body = (
+        f'<w:body xmlns:w="{W}" xmlns:wp="{WP}"><w:p><w:r><w:t>ok</w:t></w:r></w:p>'
+        '<w:p><w:r><w:drawing><wp:docPr id="7"/></w:drawing></w:r></w:p>'
+        '<w:p><w:r><w:drawing><wp:docPr id="7"/></w:drawing></w:r></w:p></w:body>'
+    )
+    tree = tpl.fix_tables(body)  # the strict parse, the run checks, docxtpl's table fixes
+    tpl.fix_docpr_ids(tree)
+    assert [e.get("id") for e in tree.iter(f"{{{WP}}}docPr")] == ["1001", "1002"]  # from 1000
+
+    nested = (
+        f'<w:body xmlns:w="{W}"><w:p><w:r><w:t>a<w:r><w:t>b</w:t></w:r></w:t></w:r></w:p></w:body>'
+    )
+    with pytest.raises(TemplateProblem, match="rich text «ab» printed inside a text run"):
+        tpl.fix_tables(nested)
+    stray = f'<w:body xmlns:w="{W}"><w:p> \n<w:r><w:t>a</w:t></w:r>loose words<w:r/></w:p></w:body>'
+    with pytest.raises(TemplateProblem, match="«loose words» was printed by a"):
+        tpl.fix_tables(stray)
+    spaces = f'<w:body xmlns:w="{W}"><w:p>\u3000<w:r><w:t>a</w:t></w:r></w:p></w:body>'
+    with pytest.raises(TemplateProblem, match="was printed by a"):  # not XML space: stray text
+        tpl.fix_tables(spaces)

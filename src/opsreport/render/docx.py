@@ -55,6 +55,8 @@ _STATUS_COLORS = {"met": COLORS["good"], "near": COLORS["near"], "missed": COLOR
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CONTROL_PARAGRAPH = re.compile(r"\{%(p|tr|tc)\s")
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_XML_SPACE = " \t\r\n"  # what XPath's normalize-space() strips
 _RICH_HINT = (
     "a tag using the good/status/alert/smart/color filters must be written {{r … }}, "
     "and {%p %}/{%tr %} tags must stand alone in their paragraph or table row"
@@ -252,6 +254,28 @@ def _written_paragraphs(part: Any) -> list[str]:
     return [_text_of(paragraph) for paragraph in element.iter(f"{{{_W}}}p")]
 
 
+def _check_rendered_runs(tree: Any) -> None:
+    """Rich text printed by a plain ``{{ }}`` tag lands as runs inside a text
+    element; plain text printed by a ``{{r }}`` tag lands outside any run, where
+    Word would drop it. Both are errors that quote the text.
+
+    Element iteration, not XPath: a ``//`` query builds the node set of the whole
+    document, which libxml2 caps at 10,000,000 nodes (XPathEvalError "unknown
+    error" for a 50,000-KPI plan).
+    """
+    for text in tree.iter(f"{{{_W}}}t"):
+        if len(text):
+            shown = "".join(text.itertext())[:80]
+            raise TemplateProblem(f"rich text «{shown}» printed inside a text run: {_RICH_HINT}")
+    for paragraph in tree.iter(f"{{{_W}}}p"):
+        for loose in (paragraph.text, *(child.tail for child in paragraph)):
+            if loose and loose.strip(_XML_SPACE):
+                raise TemplateProblem(
+                    f"«{loose.strip()[:80]}» was printed by a {{{{r … }}}} tag, which is only "
+                    "for the good/status/alert/smart/color filters: write it {{ … }} without the r"
+                )
+
+
 def _template_class() -> type:
     from docx.oxml import parse_xml
     from docxtpl import DocxTemplate
@@ -269,19 +293,14 @@ def _template_class() -> type:
                 raise TemplateProblem(
                     f"the rendered document is not valid Word XML ({exc.msg}): {_RICH_HINT}"
                 ) from None
-            # Rich text printed by a plain {{ }} tag lands as runs inside a text element.
-            nested = tree.xpath("//w:t[*]", namespaces={"w": _W})
-            if nested:
-                text = "".join(nested[0].itertext())[:80]
-                raise TemplateProblem(f"rich text «{text}» printed inside a text run: {_RICH_HINT}")
-            # Plain text printed by a {{r }} tag lands outside any run: Word would drop it.
-            stray = tree.xpath("//w:p/text()[normalize-space()]", namespaces={"w": _W})
-            if stray:
-                raise TemplateProblem(
-                    f"«{stray[0].strip()[:80]}» was printed by a {{{{r … }}}} tag, which is only "
-                    "for the good/status/alert/smart/color filters: write it {{ … }} without the r"
-                )
+            _check_rendered_runs(tree)
             return super().fix_tables(xml)
+
+        def fix_docpr_ids(self, tree: Any) -> None:
+            # docxtpl's ``//wp:docPr`` XPath fails past libxml2's 10,000,000-node limit.
+            for element in tree.iter(f"{{{_WP}}}docPr"):
+                self.docx_ids_index += 1
+                element.attrib["id"] = str(self.docx_ids_index)
 
         pictures: dict[int, _Picture] = {}  # noqa: RUF012 (set per render, read-only here)
 
