@@ -397,6 +397,12 @@ def _read_shared_strings(archive: zipfile.ZipFile, part: str, limits: Limits) ->
             "too_many_strings",
         )
     xml = _read_part(archive, part, limits.max_shared_strings_bytes + 1)
+    if xml.count(b"<si>") + xml.count(b"<si ") > limits.max_shared_strings:  # before parsing
+        raise _Refused(
+            f"the shared-string table ({part}) holds more than {limits.max_shared_strings:,} texts",
+            _BOMB_HINT,
+            "too_many_strings",
+        )
     if _DTD_RE.search(xml):
         raise _Refused(
             f"refused: the shared-string table ({part}) declares a DTD or entities "
@@ -458,14 +464,6 @@ def _check_styles(archive: zipfile.ZipFile, limits: Limits) -> None:
     if ARC_STYLE not in archive.namelist():
         return
     xml = _read_part(archive, ARC_STYLE, limits.max_uncompressed_bytes)
-    elements = xml.count(b"<") - xml.count(b"</") - xml.count(b"<?") - xml.count(b"<!")
-    if elements > limits.max_style_elements:
-        raise _Refused(
-            f"the style table ({ARC_STYLE}) holds {elements:,} XML elements "
-            f"(limit {limits.max_style_elements:,})",
-            _BOMB_HINT,
-            "too_many_styles",
-        )
     counts: dict[bytes, int] = {}
     for match in _STYLE_RECORD_RE.finditer(xml):
         kind = match.group(1)
@@ -477,6 +475,14 @@ def _check_styles(archive: zipfile.ZipFile, limits: Limits) -> None:
                 _BOMB_HINT,
                 "too_many_styles",
             )
+    elements = xml.count(b"<") - xml.count(b"</") - xml.count(b"<?") - xml.count(b"<!")
+    if elements > limits.max_style_elements:
+        raise _Refused(
+            f"the style table ({ARC_STYLE}) holds {elements:,} XML elements "
+            f"(limit {limits.max_style_elements:,})",
+            _BOMB_HINT,
+            "too_many_styles",
+        )
 
 
 _RELATIONSHIP_RE = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
