@@ -191,3 +191,46 @@ def test_csv_neutralises_formula_injection(make_workbook):
     assert rows[0]["actual"] == "-5"  # a number stays a number
     result = CliRunner().invoke(app, ["metrics", str(path), "--csv", "-q"])
     assert result.exit_code == 0 and "'=1+1" in result.stdout
+
+
+# --------------------------------------------------------------------------- damaged bytes
+# Whatever a byte of a workbook becomes, the loader answers with a reading or a WorkbookError
+# naming the file: never lxml's, zipfile's, zlib's or openpyxl's own exception (issue 11).
+
+from .hostile import cases_workbook as hostile  # noqa: E402
+
+_GOOD = hostile.good_parts()
+_PARTS = sorted(_GOOD)
+
+
+def _only_a_reading_or_a_workbook_error(path: Path) -> None:
+    from opsreport.workbook import load_report
+
+    try:
+        load_report(path)
+    except WorkbookError as exc:
+        assert exc.errors and all(str(path) in str(d) and d.message for d in exc.errors)
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(st.sampled_from(_PARTS), st.integers(min_value=0), st.binary(max_size=8),
+       st.integers(min_value=0, max_value=8))  # fmt: skip
+def test_any_change_to_a_part_ends_in_a_reading_or_a_clear_error(tmp_path_factory, part, where,
+                                                                  new, drop):  # fmt: skip
+    data = _GOOD[part]
+    at = where % (len(data) + 1)
+    path = tmp_path_factory.mktemp("fuzz") / "x.xlsx"
+    hostile.write(path, hostile.replace_part(_GOOD, part, data[:at] + new + data[at + drop :]))
+    _only_a_reading_or_a_workbook_error(path)
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(st.integers(min_value=0), st.integers(min_value=1, max_value=255))
+def test_any_byte_of_the_zip_changed_ends_in_a_reading_or_a_clear_error(
+    tmp_path_factory, where, xor
+):
+    data = bytearray(hostile.zip_bytes(_GOOD))
+    data[where % len(data)] ^= xor
+    path = tmp_path_factory.mktemp("fuzz") / "x.xlsx"
+    path.write_bytes(bytes(data))
+    _only_a_reading_or_a_workbook_error(path)

@@ -474,3 +474,371 @@ def test_the_sheet_reader_reads_exactly_what_openpyxl_reads(tmp_path):
             wb.close()
             expected_wb.close()
     assert compared > 20
+
+
+# --------------------------------------------------------------------------- hostile files (issue 11)
+# The makers are the hostile corpus's (tests/hostile/cases_workbook.py): the corpus runs each
+# attack as a bounded CLI process, these tests check the diagnostics in detail.
+
+from .hostile import cases_workbook as hostile  # noqa: E402
+
+
+def _load(tmp_path, parts, name="x.xlsx", **limits):
+    from opsreport.workbook import Limits
+
+    path = tmp_path / name
+    if isinstance(parts, bytes):
+        path.write_bytes(parts)
+    else:
+        hostile.write(path, parts)
+    return load_report(path, limits=Limits(**limits))
+
+
+def _errors(tmp_path, parts, **limits):
+    with pytest.raises(WorkbookError) as info:
+        _load(tmp_path, parts, **limits)
+    return info.value.errors
+
+
+@pytest.mark.parametrize(
+    ("make", "fragment", "cell"),
+    [
+        (hostile.truncated_sheet, "the sheet's XML is damaged", None),
+        (hostile.nested_sheet, "elements nested more than 256 deep", "E2"),
+        (hostile.empty_sheet_part, "the sheet's XML is damaged: it is empty", None),
+        (lambda: hostile.with_bad_crc(hostile.good_parts(), hostile.SHEET), "a bad CRC-32", None),
+        (
+            lambda: hostile.with_corrupt_deflate(hostile.good_parts(), hostile.SHEET),
+            "its compressed data is corrupt",
+            None,
+        ),
+        (hostile.surrogate_in_cell, "a reference to character U+D800", "B4"),
+    ],
+)
+def test_a_damaged_sheet_is_one_error_naming_file_sheet_and_cell(tmp_path, make, fragment, cell):
+    errors = _errors(tmp_path, make())
+    assert len(errors) == 1, errors
+    (error,) = errors
+    assert error.code == "unreadable_sheet" and fragment in error.message
+    assert (error.location.file, error.location.sheet) == (str(tmp_path / "x.xlsx"), "kpis")
+    assert error.location.cell == cell
+    assert error.hint
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        hostile.STRINGS,
+        hostile.STYLES,
+        hostile.WORKBOOK,
+        hostile.CONTENT_TYPES,
+        hostile.WORKBOOK_RELS,
+        hostile.ROOT_RELS,
+    ],
+)
+def test_a_damaged_workbook_part_is_named(tmp_path, part):
+    (error,) = _errors(tmp_path, hostile.damaged(part)())
+    assert error.code == "damaged_part"
+    assert error.message.startswith(f"the file is damaged: its part {part} cannot be read: ")
+    assert error.location.sheet is None  # a workbook-level part belongs to no sheet
+
+
+def test_zip_damage_in_the_shared_strings_and_a_surrogate_there_are_named(tmp_path):
+    parts = hostile.good_parts()
+    (error,) = _errors(tmp_path, hostile.with_corrupt_deflate(parts, hostile.STRINGS))
+    assert "xl/sharedStrings.xml" in error.message and "compressed data is corrupt" in error.message
+    (error,) = _errors(tmp_path, hostile.surrogate_in_shared_string())
+    assert "xl/sharedStrings.xml" in error.message and "U+D800" in error.message
+
+
+def test_running_out_of_memory_is_a_diagnostic(tmp_path, monkeypatch):
+    from opsreport import workbook
+
+    def exhausted(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(workbook, "scan_sheet", exhausted)
+    (error,) = _errors(tmp_path, hostile.good_parts())
+    assert (error.location.sheet, error.message) == ("kpis", "ran out of memory reading the sheet")
+    monkeypatch.setattr(workbook, "_read_shared_strings", exhausted)
+    (error,) = _errors(tmp_path, hostile.good_parts())
+    assert error.code == "out_of_memory" and "xl/sharedStrings.xml" in error.message
+
+
+def test_a_workbook_error_crosses_a_process_boundary_whole(tmp_path):
+    """check and batch builds get results back from worker processes by pickling."""
+    import pickle
+
+    with pytest.raises(WorkbookError) as info:
+        _load(tmp_path, hostile.nested_sheet())
+    copy = pickle.loads(pickle.dumps(info.value))
+    assert copy.diagnostics == info.value.diagnostics and str(copy) == str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("make", "fragment"),
+    [
+        (hostile.duplicate_part, "two parts named xl/worksheets/sheet1.xml"),
+        (hostile.case_twin_part, "two parts named xl/worksheets/Sheet1.xml"),
+        (hostile.second_workbook_part, "two workbook parts: xl/other.xml (in _rels/.rels)"),
+    ],
+)
+def test_parts_a_reader_could_choose_between_are_refused(tmp_path, make, fragment):
+    (error,) = _errors(tmp_path, make())
+    assert error.code == "duplicate_part" and fragment in error.message
+
+
+def test_a_dtd_in_any_part_read_is_refused(tmp_path):
+    (error,) = _errors(tmp_path, hostile.dtd_in_sheet())
+    assert (error.code, error.location.sheet) == ("xml_bomb", "kpis")
+    (error,) = _errors(tmp_path, hostile.dtd_in_shared_strings())
+    assert error.code == "xml_bomb" and "xl/sharedStrings.xml" in error.message
+
+
+def test_a_merged_range_fills_only_the_rows_the_file_holds(tmp_path, monkeypatch):
+    """A4:GR200000 covers 199,997 × 200 = 39,999,400 cells; with its origin A4 holding a
+    value and rows 4 and 6 in the file, 2 rows × 200 columns = 400 cells are filled at most."""
+    from opsreport import workbook
+
+    rows = [*hostile.KPI_ROWS, ["P09", "NPS", "分", "higher", 50, 52], [], ["P10", "CSAT"]]
+    parts = hostile.workbook_parts(rows, merges=["A4:GR200000"])
+    seen = []
+    real = workbook.fill_merged
+    monkeypatch.setattr(workbook, "fill_merged", lambda *a: (seen.append(r) or r for r in real(*a)))
+    errors = _errors(tmp_path, parts)
+    filled = {number: len(cells) for number, cells in seen}
+    assert filled == {1: 6, 2: 6, 3: 6, 4: 200, 6: 200}  # rows 4 and 6: A…GR, 200 cells each
+    assert any(e.location.cell == "E4" and "not a number ('P09')" in e.message for e in errors)
+
+
+def test_an_empty_merged_bomb_costs_nothing_and_says_nothing(tmp_path):
+    report = _load(tmp_path, hostile.merged_range_of_40_million_cells())
+    assert len(report.kpis) == 2
+    assert not any(w.code == "merged_cells" for w in report.warnings)  # it merged nothing read
+
+
+def test_merged_title_above_the_header(tmp_path):
+    rows = [["2026 指标"], hostile.KPI_ROWS[0], *hostile.KPI_ROWS[1:]]
+    strings = hostile.SharedStrings()
+    xml = hostile.sheet_xml(rows, strings, merges=["A1:F1"])
+    report = _load(tmp_path, hostile.package({"kpis": xml}, strings.xml(), hostile.styles_xml()))
+    assert [k.key for k in report.kpis] == ["P01", "E01"]
+    assert {w.code for w in report.warnings} >= {"header_not_first_row", "merged_cells"}
+
+
+def test_overlapping_or_too_many_merged_ranges_are_refused(tmp_path):
+    (error,) = _errors(tmp_path, hostile.overlapping_merges())
+    assert (error.location.cell, error.message) == (
+        "B3", "the merged ranges A2:B3 and B3:C4 overlap")  # fmt: skip
+    (error,) = _errors(tmp_path, hostile.too_many_merges(4), max_merged_ranges=3)
+    assert error.code == "too_many_merges" and "more than 3 merged ranges" in error.message
+
+
+def test_a_merged_range_that_is_not_a_range_is_refused(tmp_path):
+    (error,) = _errors(tmp_path, hostile.workbook_parts(merges=["A2:B"]))
+    assert (
+        error.location.sheet == "kpis"
+        and "a merged range that is not a range ('A2:B')" in error.message
+    )
+
+
+def test_style_tables_beyond_their_caps_are_refused_before_openpyxl_reads_them(
+    tmp_path, monkeypatch
+):
+    import openpyxl.styles.stylesheet as stylesheet
+
+    def never(*args, **kwargs):
+        raise AssertionError("the style table was built")
+
+    monkeypatch.setattr(stylesheet, "apply_stylesheet", never)
+    (error,) = _errors(tmp_path, hostile.workbook_parts(styles=hostile.styles_xml(6)),
+                       max_style_records=5)  # fmt: skip
+    assert error.code == "too_many_styles" and "more than 5 cell formats" in error.message
+    (error,) = _errors(tmp_path, hostile.style_bomb_number_formats(6), max_style_records=5)
+    assert "more than 5 number formats" in error.message
+    (error,) = _errors(tmp_path, hostile.style_bomb_elements(30), max_style_elements=40)
+    # 30 colours + styleSheet, numFmts, numFmt, fonts, font, sz, name, fills, fill, patternFill,
+    # borders, border, cellStyleXfs, xf, cellXfs, xf, xf = 30 + 17 = 47 elements
+    assert "holds 47 XML elements (limit 40)" in error.message
+
+
+def test_shared_string_tables_beyond_their_caps_are_refused(tmp_path):
+    (error,) = _errors(tmp_path, hostile.good_parts(), max_shared_strings=3)
+    assert error.code == "too_many_strings" and "more than 3 texts" in error.message
+    size = len(hostile.good_parts()[hostile.STRINGS])
+    (error,) = _errors(tmp_path, hostile.good_parts(), max_shared_strings_bytes=size - 1)
+    assert error.code == "too_many_strings" and "(xl/sharedStrings.xml)" in error.message
+
+
+def test_the_shared_string_reader_reads_what_openpyxl_reads(tmp_path):
+    """Rich-text runs after plain text, phonetic runs, empty items, escaped underscores,
+    prefixed namespaces: the lxml reader gives openpyxl's text for each."""
+    import io
+    import zipfile
+
+    from openpyxl.reader.strings import read_string_table
+
+    from opsreport.workbook import DEFAULT_LIMITS, _read_shared_strings
+
+    main = hostile.MAIN
+    table = (
+        f'<sst xmlns="{main}" xmlns:x="{main}"><si><t>plain</t></si><si/><si><t/></si>'
+        "<si><t>a</t><r><rPr><b/></rPr><t>b</t></r><r><t>c</t></r></si>"
+        '<si><r><t xml:space="preserve"> run </t></r><rPh sb="0" eb="1"><t>ヨミ</t></rPh></si>'
+        "<si><t>x005F_x000D_ kept</t></si><x:si><x:t>prefixed</x:t></x:si>"
+        "<si><t>first</t><t>last</t></si><si><r><t>one</t><t>two</t></r></si></sst>"
+    ).encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("s.xml", table)
+    with zipfile.ZipFile(buffer) as archive:
+        ours = _read_shared_strings(archive, "s.xml", DEFAULT_LIMITS)
+    assert ours == read_string_table(io.BytesIO(table))
+    assert ours[3] == "abc" and ours[4] == " run " and ours[7] == "last"
+
+
+@pytest.mark.parametrize(
+    ("index", "fragment"),
+    [
+        ("-1", "its shared-string index -1 is not in the table of {count} texts"),
+        ("99999", "its shared-string index 99999 is not in the table of {count} texts"),
+        ("1.5", "its shared-string index is '1.5'"),
+    ],
+)
+def test_a_shared_string_index_outside_the_table_is_an_error_naming_the_cell(
+    tmp_path, index, fragment
+):
+    parts = hostile.workbook_parts(
+        [*hostile.KPI_ROWS, hostile._kpi_row("P09", hostile.Raw('t="s"', f"<v>{index}</v>"))]
+    )
+    count = parts[hostile.STRINGS].count(b"<si>")  # the header's 6 texts, then P01, GMV …
+    (error,) = _errors(tmp_path, parts)  # one error: no second one for "a KPI without a name"
+    assert (error.code, error.location.cell) == ("damaged_cell", "B4")
+    assert error.message == "name: the cell cannot be read: " + fragment.format(count=count)
+
+
+def test_a_damaged_cell_in_a_helper_column_is_ignored(tmp_path):
+    rows = [
+        hostile.HELPER,
+        [*hostile.KPI_ROWS[1], hostile.Raw('t="s"', "<v>-1</v>")],
+        hostile.KPI_ROWS[2],
+    ]
+    assert len(_load(tmp_path, hostile.workbook_parts(rows)).kpis) == 2
+
+
+def test_formula_results_libreoffice_saves_as_empty_text_read_as_blank(tmp_path):
+    formula = hostile.Formula('IF(F2>E2*1.2,"超额较多","")', "")
+    rows = [[*hostile.KPI_ROWS[0], "note", "prior_year"], [*hostile.KPI_ROWS[1], formula, formula]]
+    (kpi,) = _load(tmp_path, hostile.workbook_parts(rows)).kpis
+    assert (kpi.note, kpi.prior_year, kpi.actual) == (None, None, D("49.6"))
+
+
+def test_formulas_and_errors_of_a_helper_column_are_its_own(tmp_path):
+    rows = [
+        [*hostile.KPI_ROWS[0], "完成率", "flag"],
+        [*hostile.KPI_ROWS[1], hostile.Formula("F2/E2"), hostile.Formula("F2/0", "#DIV/0!", "e")],
+        [
+            *hostile.KPI_ROWS[2],
+            hostile.Formula("F3/E3", "", "n"),
+            hostile.Raw('t="e"', "<v>#N/A</v>"),
+        ],
+    ]
+    report = _load(tmp_path, hostile.workbook_parts(rows))
+    assert [k.actual for k in report.kpis] == [D("49.6"), D("48.5")]
+    assert [w.code for w in report.warnings] == ["unknown_column", "unknown_column"]
+
+
+def test_formulas_without_a_value_in_contract_columns_are_errors(tmp_path):
+    rows = [
+        [*hostile.KPI_ROWS[0], "prior_year"],
+        [*hostile.KPI_ROWS[1][:5], hostile.Formula("E2*0.95"), hostile.Formula("E2*0.9", "", "n")],
+        [hostile.Formula("A2"), *hostile.KPI_ROWS[2][1:]],
+    ]
+    errors = _errors(tmp_path, hostile.workbook_parts(rows))
+    assert sorted((e.code, e.location.cell, e.message) for e in errors) == [
+        ("formula_no_value", "A3", "a formula without a computed value (=A2)"),
+        ("formula_no_value", "F2", "a formula without a computed value (=E2*0.95)"),
+        ("formula_no_value", "G2", "a formula without a computed value (=E2*0.9)"),
+    ]
+
+
+def test_a_formula_above_the_header_is_ignored(tmp_path):
+    rows = [[hostile.Formula("TODAY()")], *hostile.KPI_ROWS]
+    assert len(_load(tmp_path, hostile.workbook_parts(rows)).kpis) == 2
+
+
+def test_rows_and_cells_out_of_place_are_errors(tmp_path):
+    (error,) = _errors(tmp_path, hostile.rows_out_of_order())
+    assert (error.location.cell, error.message) == (
+        "row 2", "row 2 comes after row 2 (rows out of order or twice)")  # fmt: skip
+    wrong_row = [*hostile.KPI_ROWS, hostile._kpi_row("P09", hostile.Raw('r="B7"', "<v>1</v>"))]
+    strings = hostile.SharedStrings()
+    xml = hostile.sheet_xml(wrong_row, strings).replace(b'<c r="B4" r="B7"', b'<c r="B7"')
+    (error,) = _errors(
+        tmp_path, hostile.package({"kpis": xml}, strings.xml(), hostile.styles_xml())
+    )
+    assert (error.location.cell, error.message) == (
+        "B4", "name: the cell cannot be read: the cell B7 sits in row 4")  # fmt: skip
+    twice = hostile.sheet_xml(hostile.KPI_ROWS, strings).replace(
+        b'<c r="F2"><v>49.6</v></c>', b'<c r="F2"><v>49.6</v></c><c r="F2"><v>1</v></c>'
+    )
+    (error,) = _errors(
+        tmp_path, hostile.package({"kpis": twice}, strings.xml(), hostile.styles_xml())
+    )
+    assert (error.location.cell, error.message) == (
+        "F2", "actual: the cell cannot be read: the cell is written twice")  # fmt: skip
+
+
+def test_row_and_column_limits(tmp_path):
+    (error,) = _errors(tmp_path, hostile.value_below_the_row_limit())
+    assert (error.code, error.message) == ("too_many_rows", "more than 200,000 rows")
+    wide = [[*hostile.KPI_ROWS[0][:3]], ["P01", "GMV", "亿元", "higher", 52]]  # E2 is column 5
+    report = _load(tmp_path, hostile.workbook_parts(wide), max_columns=3)
+    assert [w.code for w in report.warnings] == ["too_many_columns"]
+    assert report.kpis[0].target is None  # the fifth column is not read
+
+
+def test_far_cells_cost_only_what_they_hold(tmp_path, monkeypatch):
+    """A cell in GR1 and one in H199990: the reader hands on 3 + 1 rows, not 199,990 × 200 cells."""
+    from opsreport import workbook
+
+    handed = []
+    real = workbook.scan_sheet
+    monkeypatch.setattr(
+        workbook, "scan_sheet", lambda *a: (handed.append(r) or r for r in real(*a))
+    )
+    report = _load(tmp_path, hostile.far_cells_and_rows())
+    assert [number for number, _ in handed] == [1, 2, 3, 199_990]
+    assert sum(len(cells) for _, cells in handed) == 7 + 6 + 6 + 1
+    assert len(report.kpis) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "warned"),
+    [
+        ("\u202eVMG", "direction controls (U+202E RIGHT-TO-LEFT OVERRIDE)"),
+        ("N\u200bPS", "invisible characters (U+200B ZERO WIDTH SPACE)"),
+        (
+            "\u2067GMV\u2069",
+            "direction controls (U+2067 RIGHT-TO-LEFT ISOLATE, U+2069 POP DIRECTIONAL ISOLATE)",
+        ),
+    ],
+)
+def test_hidden_characters_in_a_name_are_removed_with_a_warning_naming_the_cell(
+    tmp_path, name, warned
+):
+    parts = hostile.workbook_parts([*hostile.KPI_ROWS, hostile._kpi_row("P09", name)])
+    report = _load(tmp_path, parts)
+    (warning,) = [w for w in report.warnings if w.code == "hidden_characters"]
+    assert warning.location.cell == "B4" and warned in warning.message
+    assert report.kpis[2].name == name.translate(
+        {0x202E: None, 0x200B: None, 0x2067: None, 0x2069: None}
+    )
+
+
+def test_joiners_that_scripts_need_are_kept_without_a_warning(tmp_path):
+    family = "团队👨\u200d👩\u200d👧"  # zero-width joiners make one emoji
+    parts = hostile.workbook_parts([*hostile.KPI_ROWS, hostile._kpi_row("P09", family)])
+    report = _load(tmp_path, parts)
+    assert report.kpis[2].name == family
+    assert not [w for w in report.warnings if w.code == "hidden_characters"]

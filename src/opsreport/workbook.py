@@ -911,10 +911,8 @@ def _row_cells(element: Any, number: int, parser: Any, number_format: _NumberFor
                 )
             continue
         index = column - 1
-        if row != number:
-            notes.damaged.append((number, _column_letter(index) if 0 <= index < 16384 else None,
-                                  f"the cell {child.get('r')} sits in row {number}"))  # fmt: skip
-            continue
+        if row != number:  # which row it belongs to depends on the reader: a damaged cell
+            value, data_type = Unreadable(f"the cell {child.get('r')} sits in row {number}"), "e"
         if value is None:
             formula = child.find(_FORMULA_TAG)
             if formula is not None and index < width and not _has_cached_value(child):
@@ -926,9 +924,8 @@ def _row_cells(element: Any, number: int, parser: Any, number_format: _NumberFor
         if index >= width or index < 0:
             notes.cut_columns = notes.cut_columns or index >= width
             continue
-        if index in cells:
-            notes.damaged.append((number, _column_letter(index), "the cell is written twice"))
-            continue
+        if index in cells:  # which value counts depends on the reader: a damaged cell
+            value, data_type = Unreadable("the cell is written twice"), "e"
         cells[index] = RawCell(value, number_format(style_id), data_type == "e", number,
                                _column_letter(index))  # fmt: skip
     return cells

@@ -461,7 +461,7 @@ def value_below_the_row_limit() -> dict[str, bytes]:
 def far_cells_and_rows() -> dict[str, bytes]:
     """A cell in column GR and one in row 199,990: the old reader padded 40 million cells (25 s)."""
     strings = SharedStrings()
-    xml = sheet_xml([[*KPI_ROWS[0], *([None] * 194), "far"], *KPI_ROWS[1:]], strings)
+    xml = sheet_xml([[*KPI_ROWS[0], *([None] * 193), "far"], *KPI_ROWS[1:]], strings)  # GR1
     xml = xml.replace(
         b"</sheetData>", b'<row r="199990"><c r="H199990"><v>1</v></c></row></sheetData>'
     )
