@@ -300,7 +300,8 @@ def _style(name: str) -> Iterator[None]:
     import matplotlib
 
     setup_fonts()
-    with matplotlib.rc_context({**_RC, "svg.hashsalt": f"opsreport:{name}"}):
+    settings: Any = {**_RC, "svg.hashsalt": f"opsreport:{name}"}
+    with matplotlib.rc_context(settings):
         yield
 
 

@@ -632,7 +632,7 @@ def _goal(check: GoalCheck, lang: str) -> dict[str, Any]:
         "smart": smart,
         "smart_marks": " ".join(f"{s['letter']}{s['mark']}" for s in smart),
         "is_smart": check.is_smart,
-        "failed": "".join(s["letter"] for s in failed),
+        "failed": "".join(str(s["letter"]) for s in failed),
         "why_not": sep.join(
             f"{s['letter']}（{s['name']}）：{s['reason']}"
             if lang == "zh"
@@ -779,7 +779,9 @@ KPIS_PER_GROUP = 50
 _SEVERITY = {"missed": 3, "near": 2, "met": 1, None: 0}
 
 
-def _listed(results: list[KpiResult], limit: int | None) -> list[KpiResult]:
+def _listed(
+    results: list[KpiResult] | tuple[KpiResult, ...], limit: int | None
+) -> list[KpiResult] | tuple[KpiResult, ...]:
     """The KPIs of a dimension a document lists one by one, in workbook order.
 
     A dimension of hundreds of KPIs makes a report nobody reads (and a Word file

@@ -23,7 +23,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from opsreport.model import Diagnostic, Goal, Kpi, Location, PeriodValue, Report, Risk
+from opsreport.model import (
+    BreakdownRow,
+    Diagnostic,
+    Goal,
+    Kpi,
+    Location,
+    PeriodValue,
+    Report,
+    Risk,
+)
 from opsreport.values import Period, convert_unit
 from opsreport.workbook import WorkbookError
 
@@ -150,7 +159,8 @@ def check_figures(report: Report) -> list[Diagnostic]:
                 and (not value or value.adjusted() < FIGURE_DIGITS)
             ):
                 check(kpi_label(kpi), name, value, kpi.location)
-    for row in (*report.periods, *report.breakdown):
+    rows: list[PeriodValue | BreakdownRow] = [*report.periods, *report.breakdown]
+    for row in rows:
         for name in _ROW_FIGURES:
             check(label(row.kpi), name, getattr(row, name), row.location)
     for goal in report.goals:
@@ -354,7 +364,7 @@ def weighted_score(
 
 
 def _summarise(name: str | None, results: list[KpiResult], settings: Settings) -> GroupSummary:
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     for result in results:
         counts[result.status or "unrated"] += 1
     return GroupSummary(
@@ -610,7 +620,7 @@ def check_goal(
     )
     achieved = kpi_actual - kpi_prior if kpi_actual is not None and kpi_prior is not None else None
     units_differ = kpi is not None and kpi.actual is not None and kpi_actual is None
-    if units_differ and required is not None:
+    if units_differ and required is not None and kpi is not None:
         letters["A"] = Verdict(None, "units_differ", {"goal_unit": goal.unit, "kpi_unit": kpi.unit})
     elif required is None:
         letters["A"] = Verdict(None, "no_baseline" if goal.target is not None else "no_target")

@@ -51,7 +51,7 @@ def content_warnings(metrics: Metrics) -> list[Diagnostic]:
         if (
             gap is not None
             and kpi.aggregation == "sum"
-            and abs(gap) > _TOLERANCE * max(abs(kpi.actual or 1), 1)
+            and abs(gap) > _TOLERANCE * max(abs(kpi.actual or Decimal(1)), Decimal(1))
         ):
             warn(
                 f"{kpi.name}: the quarters add up to {_plain(series.total_actual)}, "
