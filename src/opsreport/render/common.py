@@ -669,8 +669,8 @@ def _misplaced_closing_tag(message: str, opener: str) -> str | None:
 def _explain(exc: BaseException, context: Mapping[str, Any] | None, kind: str) -> str:
     """What went wrong and how to fix it, in words for someone who edits the template."""
     from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
-    from jinja2.defaults import DEFAULT_FILTERS
     from jinja2.exceptions import SecurityError
+    from jinja2.filters import FILTERS as DEFAULT_FILTERS
 
     message = getattr(exc, "message", None) or str(exc)
     if isinstance(exc, TemplateProblem):  # raised by our own checks: already in words
