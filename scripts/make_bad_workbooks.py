@@ -10,6 +10,7 @@ write it somewhere to look at: ``python scripts/make_bad_workbooks.py out/``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 import zipfile
 from collections.abc import Callable
@@ -196,6 +197,59 @@ def breakdown_not_adding_up(path: Path) -> None:
     _workbook(sheets).save(path)
 
 
+def _rewrite_sheet(path: Path, change: Callable[[bytes], bytes]) -> None:
+    """Pass the first sheet's XML of the saved workbook through ``change``."""
+    source = path.with_suffix(".src")
+    path.rename(source)
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = change(data)
+            zout.writestr(info, data)
+    source.unlink()
+
+
+def formula_returning_empty_text(path: Path) -> None:
+    """LibreOffice saves =IF(F2>E2*1.2,"超额较多","") as a text result that is empty."""
+    sheets = _base()
+    sheets["kpis"][0] += ["备注", "提示"]  # note (a contract column) and a helper column
+    for row in (1, 2):
+        formula = f'=IF(F{row + 1}>E{row + 1}*1.2,"超额较多","")'
+        sheets["kpis"][row] += [formula, formula]
+    _workbook(sheets).save(path)
+    _rewrite_sheet(path, lambda xml: re.sub(rb'(<c r="[HI]\d+")(><f>)', rb'\1 t="str"\2', xml))
+
+
+def helper_column_formulas_and_errors(path: Path) -> None:
+    """A helper column (完成率) with never-calculated formulas and an error value: ignored."""
+    wb = _workbook(_base())
+    ws = wb["kpis"]
+    ws["H1"], ws["H2"], ws["H3"] = "完成率", "=F2/E2", "#DIV/0!"
+    ws["H3"].data_type = "e"
+    wb.save(path)
+
+
+def bidi_override_in_name(path: Path) -> None:
+    """U+202E before VMG: Excel shows GMV, a terminal or a report may show it reversed."""
+    sheets = _base()
+    sheets["kpis"].append(["N01", "\u202eVMG", "亿元", "higher", 1, 1, 1])
+    _workbook(sheets).save(path)
+
+
+def negative_shared_string_index(path: Path) -> None:
+    """B3 points at shared string -1 (openpyxl read it as the last string of the table)."""
+    _workbook(_base()).save(path)
+    _rewrite_sheet(
+        path,
+        lambda xml: re.sub(
+            rb'<c r="B3" t="inlineStr"><is><t>[^<]*</t></is></c>',
+            b'<c r="B3" t="s"><v>-1</v></c>',
+            xml,
+        ),
+    )
+
+
 # name → (builder, "loads" or "fails", a fragment the message must contain, the cell it names or "")
 CASES: dict[str, tuple[Callable[[Path], None], str, str, str]] = {
     "unknown-kpi-reference.xlsx": (unknown_kpi_reference, "fails", "unknown KPI 'P99'", "B2"),
@@ -238,6 +292,30 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str, str]] = {
     "zip-bomb.xlsx": (zip_bomb, "fails", "zip bomb", ""),
     "xml-entity-bomb.xlsx": (xml_entity_bomb, "fails", "billion laughs", ""),
     "percent-as-fraction.xlsx": (percent_as_fraction, "loads", "look like fractions", ""),
+    "formula-returning-empty-text.xlsx": (
+        formula_returning_empty_text,
+        "loads",
+        "unknown column '提示'",
+        "",
+    ),
+    "helper-column-formulas-and-errors.xlsx": (
+        helper_column_formulas_and_errors,
+        "loads",
+        "unknown column '完成率' is ignored",
+        "",
+    ),
+    "bidi-override-in-name.xlsx": (
+        bidi_override_in_name,
+        "loads",
+        "U+202E RIGHT-TO-LEFT OVERRIDE",
+        "",
+    ),
+    "negative-shared-string-index.xlsx": (
+        negative_shared_string_index,
+        "fails",
+        "its shared-string index -1 is not in the table",
+        "B3",
+    ),
     "breakdown-not-adding-up.xlsx": (
         breakdown_not_adding_up,
         "loads",
