@@ -842,3 +842,89 @@ def test_joiners_that_scripts_need_are_kept_without_a_warning(tmp_path):
     report = _load(tmp_path, parts)
     assert report.kpis[2].name == family
     assert not [w for w in report.warnings if w.code == "hidden_characters"]
+
+
+# --------------------------------------------------------------------------- limits (docs §6)
+# One row per limit of docs/workbook.md §6: a file just beyond a lowered limit, the code and
+# the message it gets. The real limits are kept by the hostile corpus (see the table).
+
+GOOD_SIZE = len(hostile.zip_bytes(hostile.good_parts()))
+GOOD_EXPANDED = sum(len(data) for data in hostile.good_parts().values())
+
+
+def _title_then_header():
+    return hostile.workbook_parts([["2026 指标"], *hostile.KPI_ROWS])
+
+
+LIMITS = {
+    # limit: (lowered value, the file's parts, severity, code, the message)
+    "max_file_bytes": (1000, hostile.good_parts, "error", "file_too_large",
+                       f"the file is too large ({GOOD_SIZE / 1024:.1f} KB; the limit is 1.0 KB)"),
+    "max_zip_entries": (5, hostile.good_parts, "error", "zip_bomb", "the file holds 7 parts (limit 5)"),
+    "max_uncompressed_bytes": (2048, hostile.good_parts, "error", "zip_bomb",
+                               f"the file expands to {GOOD_EXPANDED / 1024:.1f} KB (limit 2.0 KB)"),
+    "max_rows": (2, hostile.good_parts, "error", "too_many_rows", "more than 2 rows"),
+    "max_columns": (5, hostile.good_parts, "warning", "too_many_columns",
+                    "only the first 5 columns are read"),
+    "header_search_rows": (1, _title_then_header, "error", "missing_column",
+                           "no header row with the column name (指标) in the first 1 non-empty rows"),
+    "max_merged_ranges": (3, lambda: hostile.too_many_merges(4), "error", "too_many_merges",
+                          "more than 3 merged ranges; no workbook needs that many"),
+    "max_style_records": (1, hostile.good_parts, "error", "too_many_styles",
+                          "the style table (xl/styles.xml) holds more than 1 cell formats "
+                          "(Excel holds at most 65,490 cell formats)"),
+    "max_style_elements": (16, hostile.good_parts, "error", "too_many_styles",
+                           "the style table (xl/styles.xml) holds 17 XML elements (limit 16)"),
+    "max_shared_strings": (13, hostile.good_parts, "error", "too_many_strings",
+                           "the shared-string table (xl/sharedStrings.xml) holds more than 13 texts"),
+    "max_shared_strings_bytes": (512, hostile.good_parts, "error", "too_many_strings",
+                                 "the shared-string table (xl/sharedStrings.xml) is "
+                                 f"{len(hostile.good_parts()[hostile.STRINGS]) / 1024:.1f} KB "
+                                 "(limit 0.5 KB)"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("limit", sorted(LIMITS))
+def test_limit(tmp_path, limit):
+    value, make, severity, code, message = LIMITS[limit]
+    try:
+        report = _load(tmp_path, make(), **{limit: value})
+        found = report.warnings
+    except WorkbookError as exc:
+        found = exc.diagnostics
+    assert [(d.severity, d.code, d.message) for d in found if d.code == code] == [
+        (severity, code, message)
+    ]
+
+
+def test_every_limit_is_in_the_docs_with_its_value_and_its_test():
+    """§6 of docs/workbook.md names every field of Limits, its default and the test above."""
+    import dataclasses
+
+    from opsreport.workbook import Limits
+
+    from .conftest import ROOT
+
+    doc = (ROOT / "docs" / "workbook.md").read_text(encoding="utf-8")
+    limits = doc[doc.index("## 6. Limits") :]
+    for field in dataclasses.fields(Limits):
+        assert f"`{field.name}`" in limits, field.name
+        assert f"test_limit[{field.name}]" in limits or field.name == "max_entry_ratio", field.name
+    assert set(LIMITS) | {"max_entry_ratio"} == {f.name for f in dataclasses.fields(Limits)}
+
+
+def test_every_code_the_loader_gives_is_documented():
+    import re
+
+    from .conftest import ROOT
+
+    source = (ROOT / "src" / "opsreport" / "workbook.py").read_text(encoding="utf-8")
+    codes = (
+        set(re.findall(r'code="([a-z_]+)"', source))  # collector.error(…, code="…")
+        | set(re.findall(r'"([a-z]+(?:_[a-z]+)+)",?\s*\)', source))  # _Refused(…, "…"), error(…)
+        | set(re.findall(r'warn_once\(\s*"([a-z_]+)"', source))
+    )
+    doc = (ROOT / "docs" / "workbook.md").read_text(encoding="utf-8")
+    assert codes >= {"damaged_part", "damaged_cell", "too_many_merges", "hidden_characters"}
+    missing = sorted(code for code in codes if f"`{code}`" not in doc)
+    assert not missing, missing

@@ -137,6 +137,13 @@ def default_aggregation(unit: str, name: str = "") -> str:
 # --------------------------------------------------------------------------- file checks
 
 
+def _size(count: int) -> str:
+    """A byte count as messages give it: 105 MB (2**20 bytes a MB), 17.3 KB."""
+    if count >= 2**20:
+        return f"{count / 2**20:,.0f} MB"
+    return f"{count / 1024:,.1f} KB"
+
+
 def _sniff(path: Path, limits: Limits) -> list[Diagnostic]:
     """What the file really is, by magic bytes and zip structure, before parsing it."""
     where = Location(str(path))
@@ -155,7 +162,7 @@ def _sniff(path: Path, limits: Limits) -> list[Diagnostic]:
         )
     if size > limits.max_file_bytes:
         return error(
-            f"the file is too large ({size / 2**20:.0f} MB; the limit is {limits.max_file_bytes / 2**20:.0f} MB)",
+            f"the file is too large ({_size(size)}; the limit is {_size(limits.max_file_bytes)})",
             "remove unused sheets or images",
             "file_too_large",
         )
@@ -199,7 +206,7 @@ def _sniff(path: Path, limits: Limits) -> list[Diagnostic]:
         )
     if len(infos) > limits.max_zip_entries:
         return error(
-            f"the file holds {len(infos)} parts (limit {limits.max_zip_entries})",
+            f"the file holds {len(infos):,} parts (limit {limits.max_zip_entries:,})",
             "this is not an ordinary workbook; save a clean copy from Excel",
             "zip_bomb",
         )
@@ -218,13 +225,13 @@ def _sniff(path: Path, limits: Limits) -> list[Diagnostic]:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > 1024 * 1024 and ratio > limits.max_entry_ratio:
             return error(
-                f"the part {info.filename} expands {ratio:.0f}× ({info.file_size / 2**20:.0f} MB): refused as a zip bomb",
+                f"the part {info.filename} expands {ratio:,.0f}× ({_size(info.file_size)}): refused as a zip bomb",
                 "this is not an ordinary workbook; save a clean copy from Excel",
                 "zip_bomb",
             )
     if total > limits.max_uncompressed_bytes:
         return error(
-            f"the file expands to {total / 2**20:.0f} MB (limit {limits.max_uncompressed_bytes / 2**20:.0f} MB)",
+            f"the file expands to {_size(total)} (limit {_size(limits.max_uncompressed_bytes)})",
             "this is not an ordinary workbook; save a clean copy from Excel",
             "zip_bomb",
         )
@@ -391,8 +398,8 @@ def _read_shared_strings(archive: zipfile.ZipFile, part: str, limits: Limits) ->
     info = archive.getinfo(part)
     if info.file_size > limits.max_shared_strings_bytes:
         raise _Refused(
-            f"the shared-string table ({part}) is {info.file_size / 2**20:.0f} MB "
-            f"(limit {limits.max_shared_strings_bytes / 2**20:.0f} MB)",
+            f"the shared-string table ({part}) is {_size(info.file_size)} "
+            f"(limit {_size(limits.max_shared_strings_bytes)})",
             _BOMB_HINT,
             "too_many_strings",
         )

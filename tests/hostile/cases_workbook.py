@@ -326,6 +326,15 @@ def nested_sheet() -> dict[str, bytes]:
     return _sheet_of(good_parts(), lambda xml: xml.replace(b"<v>52</v>", b"<v>52</v>" + nest))
 
 
+def nested_workbook_part() -> dict[str, bytes]:
+    """140,000 levels of elements in xl/workbook.xml (under 1 MB: below the ratio check)."""
+    parts = good_parts()
+    nest = b"<x>" * 140_000 + b"</x>" * 140_000
+    return replace_part(
+        parts, WORKBOOK, parts[WORKBOOK].replace(b"</workbook>", nest + b"</workbook>")
+    )
+
+
 def empty_sheet_part() -> dict[str, bytes]:
     return replace_part(good_parts(), SHEET, b"")  # ElementTree's ParseError in openpyxl
 
@@ -593,6 +602,8 @@ CASES = [
     _metrics("truncated-sheet-xml", _file(truncated_sheet), "x.xlsx › kpis: the sheet's XML is damaged"),
     _check("truncated-sheet-xml-check", _file(truncated_sheet), "x.xlsx › kpis: the sheet's XML is damaged"),
     _metrics("deeply-nested-sheet-xml", _file(nested_sheet), "x.xlsx › kpis › E2", "nested more than 256 deep"),
+    _metrics("deeply-nested-workbook-xml", _file(nested_workbook_part),
+             "its part xl/workbook.xml cannot be read: elements nested more than 256 deep"),
     _metrics("empty-sheet-part", _file(empty_sheet_part), "x.xlsx › kpis: the sheet's XML is damaged: it is empty"),
     _metrics("bad-crc-in-sheet", _bytes(lambda: with_bad_crc(good_parts(), SHEET)), "x.xlsx › kpis", "checksum"),
     _check("bad-crc-in-sheet-check", _bytes(lambda: with_bad_crc(good_parts(), SHEET)), "x.xlsx › kpis", "checksum"),
