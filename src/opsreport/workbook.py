@@ -545,7 +545,7 @@ def _open_workbook(handle: Any, limits: Limits = DEFAULT_LIMITS) -> Any:
     # A read-only sheet parses its whole XML on opening when the file has no <dimension>
     # (files written by scripts), only to learn a size we never trust: skip that pass.
     original = ReadOnlyWorksheet._get_size
-    ReadOnlyWorksheet._get_size = lambda self: None  # type: ignore[method-assign]
+    ReadOnlyWorksheet._get_size = lambda self: None
     reader = ExcelReader(handle, read_only=True, keep_vba=False, data_only=True, keep_links=False)
     archive = reader.archive
     parts = ["[Content_Types].xml"]
@@ -579,7 +579,7 @@ def _open_workbook(handle: Any, limits: Limits = DEFAULT_LIMITS) -> Any:
         archive.close()
         raise _part_failure(handle, parts, exc, limits) from None
     finally:
-        ReadOnlyWorksheet._get_size = original  # type: ignore[method-assign]
+        ReadOnlyWorksheet._get_size = original
     return reader.wb
 
 
@@ -699,7 +699,7 @@ class _Collector:
 def _column_letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
 
-    return get_column_letter(index + 1)
+    return str(get_column_letter(index + 1))
 
 
 def _column_index(letters: str) -> int:
@@ -1039,12 +1039,13 @@ def _find_header(
     """The first row (of the first few) that names at least one required column."""
     required = {c.field for c in spec.columns if c.required}
     for position, (_, cells) in enumerate(rows[: limits.header_search_rows]):
-        fields = {
-            index: schema.match_column(spec, cell.value)
-            for index, cell in cells.items()
-            if isinstance(cell.value, str) and len(cell.value) <= _MAX_HEADER_CHARS
-        }
-        found = {f for f in fields.values() if f}
+        fields: dict[int, str] = {}
+        for index, cell in cells.items():
+            if isinstance(cell.value, str) and len(cell.value) <= _MAX_HEADER_CHARS:
+                matched = schema.match_column(spec, cell.value)
+                if matched:
+                    fields[index] = matched
+        found = set(fields.values())
         if required & found or (not required and len(found) >= 2):
             return position, fields
     return None
@@ -1127,13 +1128,13 @@ def _report_notes(notes: _ScanNotes, sheet: RawSheet | None, title: str, limits:
     if sheet is None or not notes.uncomputed:
         return
     kept = set(sheet.columns.values()) | set(sheet.wide_periods)
-    for (row, column), formula in sorted(notes.uncomputed.items()):
-        if row > sheet.header_row and column in kept:  # a helper column's formulas are its own
+    for (row, index), formula in sorted(notes.uncomputed.items()):
+        if row > sheet.header_row and index in kept:  # a helper column's formulas are its own
             collector.error(
                 f"a formula without a computed value ({formula})",
                 title,
                 row,
-                _column_letter(column),
+                _column_letter(index),
                 hint="the file was written by a program that does not calculate: open it in "
                 "Excel or LibreOffice and save it, or replace the formula by its value",
                 code="formula_no_value",
@@ -1294,7 +1295,7 @@ def _read_sheet_guarded(
     except _SheetDamaged as exc:
         message, row, column, code = exc.message, exc.row, exc.column, exc.code
     except etree.XMLSyntaxError as exc:
-        message, row, column = _sheet_syntax_error(exc, archive, ws)
+        message, row, column = _sheet_syntax_error(exc, archive, ws, limits)
     except (zipfile.BadZipFile, zlib.error) as exc:
         message, row, column = f"the sheet's part is damaged: {_zip_error_text(exc)}", None, None
     except MemoryError:
@@ -1309,14 +1310,16 @@ _CELL_START_RE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Za-z]{1,3})(\d{1,7})"
 
 
 def _sheet_syntax_error(
-    exc: Any, archive: zipfile.ZipFile, ws: Any
+    exc: Any, archive: zipfile.ZipFile, ws: Any, limits: Limits
 ) -> tuple[str, int | None, str | None]:
     """lxml's complaint about the sheet's XML, with the cell it sits in when it sits in one."""
     text = _xml_error_text(exc)
     line, column = getattr(exc, "position", (None, None))
     where: tuple[int | None, str | None] = (None, None)
     try:
-        xml = _read_part(archive, str(ws._worksheet_path).lstrip("/"), 1 << 40)
+        xml = _read_part(
+            archive, str(ws._worksheet_path).lstrip("/"), limits.max_uncompressed_bytes
+        )
         if line and column:  # lxml counts columns in characters
             lines = xml.split(b"\n", line - 1)
             before = sum(len(part) + 1 for part in lines[: line - 1])
@@ -2123,22 +2126,22 @@ def _load(path: Path, wb: Any, limits: Limits, collector: _Collector) -> Report:
     report = Report(
         source=path, meta=meta, kpis=kpis, sheets=frozenset(n for n, s in raw.items() if s)
     )
-    if raw.get("periods"):
-        report.periods = _read_periods(raw["periods"], index, meta.year, collector)
-    if raw.get("breakdown"):
-        report.breakdown = _read_breakdown(raw["breakdown"], index, collector)
-    if raw.get("problems"):
-        report.problems = _read_problems(raw["problems"], index, collector)
-    if raw.get("goals"):
-        report.goals = _read_goals(raw["goals"], index, meta.plan_year, collector)
-    if raw.get("tasks"):
-        report.tasks = _read_tasks(raw["tasks"], meta.plan_year, collector)
-    if raw.get("risks"):
-        report.risks = _read_risks(raw["risks"], index, collector)
-    if raw.get("resources"):
-        report.resources = _read_resources(raw["resources"], collector)
+    if periods := raw.get("periods"):
+        report.periods = _read_periods(periods, index, meta.year, collector)
+    if breakdown := raw.get("breakdown"):
+        report.breakdown = _read_breakdown(breakdown, index, collector)
+    if problems := raw.get("problems"):
+        report.problems = _read_problems(problems, index, collector)
+    if goals := raw.get("goals"):
+        report.goals = _read_goals(goals, index, meta.plan_year, collector)
+    if tasks := raw.get("tasks"):
+        report.tasks = _read_tasks(tasks, meta.plan_year, collector)
+    if risks := raw.get("risks"):
+        report.risks = _read_risks(risks, index, collector)
+    if resources := raw.get("resources"):
+        report.resources = _read_resources(resources, collector)
     if report.periods:
-        _check_period_grain(report.periods, raw["periods"], collector)
+        _check_period_grain(report.periods, periods, collector)
     if collector.has_errors:
         raise WorkbookError(collector.items)
     report.warnings = collector.items
