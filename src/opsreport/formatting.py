@@ -49,14 +49,25 @@ def round_half_up(value: Decimal | float | int, places: int = 0) -> Decimal:
         value = _to_decimal(value)
     if not value.is_finite():
         return value
-    places = min(max(places, -MAX_PLACES), MAX_PLACES)
-    quantum = Decimal((0, (1,), -places))
-    digits = max(value.adjusted(), 0) + max(places, 0) + 2
+    quantum = _QUANTA.get(places)
+    if quantum is None:
+        places = min(max(places, -MAX_PLACES), MAX_PLACES)
+        quantum = _QUANTA[places]
+    adjusted = value.adjusted()
+    if adjusted + places < _FAST_DIGITS if places > 0 else adjusted < _FAST_DIGITS:
+        # The common case: the result (one more digit if it rounds up) fits the
+        # default context's 28 digits, so no context needs setting up.
+        return value.quantize(quantum, rounding=ROUND_HALF_UP)
+    digits = max(adjusted, 0) + max(places, 0) + 2
     with localcontext() as context:
-        context.prec = max(digits, 28)
+        context.prec = digits
         context.Emax = max(context.Emax, digits + 1)
         context.Emin = min(context.Emin, -digits - 1)
         return value.quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+_QUANTA = {places: Decimal((0, (1,), -places)) for places in range(-MAX_PLACES, MAX_PLACES + 1)}
+_FAST_DIGITS = 25  # result digits ≤ 27 (a carry included): within Decimal's default 28
 
 
 def _decimals(value: Decimal) -> int:
@@ -92,14 +103,18 @@ def fmt_number(
         return DASH
     if places is None:
         places = kpi_places(value)
-    places = min(max(places, 0), MAX_PLACES)
-    if value and value.adjusted() >= SCIENTIFIC_FROM:
+    elif places < 0:
+        places = 0
+    elif places > MAX_PLACES:
+        places = MAX_PLACES
+    adjusted = value.adjusted()
+    if adjusted >= SCIENTIFIC_FROM and value:
         return _scientific(value)
     rounded = round_half_up(value, places)
-    if rounded == 0:
+    if not rounded:
         rounded = abs(rounded)  # no "-0.0"
-    if rounded and rounded.adjusted() >= SCIENTIFIC_FROM:  # 999…9.995 rounded up
-        return _scientific(rounded)
+    elif adjusted == SCIENTIFIC_FROM - 1 and rounded.adjusted() >= SCIENTIFIC_FROM:
+        return _scientific(rounded)  # 999…9.995 rounded up to 10^18
     return f"{rounded:,.{places}f}" if grouping else f"{rounded:.{places}f}"
 
 

@@ -131,49 +131,54 @@ _KPI_FIGURES = ("target", "actual", "prior_year", "next_target", "base", "weight
 _ROW_FIGURES = ("actual", "target", "prior_year")
 
 
+def _fits(value: object) -> bool:
+    """No figure, or a finite Decimal below 10**FIGURE_DIGITS in magnitude."""
+    return value is None or (
+        isinstance(value, Decimal)
+        and value.is_finite()
+        and (not value or value.adjusted() < FIGURE_DIGITS)
+    )
+
+
 def check_figures(report: Report) -> list[Diagnostic]:
     """Every input figure that is not finite or not below 10¹⁰⁰, as located errors.
 
     The loader's own caps are far tighter; this guards the library API, where
-    records may be built by hand.
+    records may be built by hand. (Subjects are named only for a figure that fails:
+    this runs over every figure of every report.)
     """
     file = str(report.source)
     found: list[Diagnostic] = []
     kpis = {kpi.key: kpi for kpi in report.kpis}
 
-    def check(subject: str, field_name: str, value: object, location: Location | None) -> None:
+    def refuse(subject: str, field_name: str, value: object, location: Location | None) -> None:
         why = _unusable(value)  # type: ignore[arg-type]
-        if why is not None:
-            found.append(figure_problem(f"{subject} › {field_name}: {why}", location, file))
-
-    def label(key: str) -> str:
-        kpi = kpis.get(key)
-        return kpi_label(kpi) if kpi is not None else f"KPI {key}"
+        found.append(figure_problem(f"{subject} › {field_name}: {why}", location, file))
 
     for kpi in report.kpis:
         for name in _KPI_FIGURES:
-            value = getattr(kpi, name)
-            if value is not None and not (
-                isinstance(value, Decimal)
-                and value.is_finite()
-                and (not value or value.adjusted() < FIGURE_DIGITS)
-            ):
-                check(kpi_label(kpi), name, value, kpi.location)
+            if not _fits(value := getattr(kpi, name)):
+                refuse(kpi_label(kpi), name, value, kpi.location)
     rows: list[PeriodValue | BreakdownRow] = [*report.periods, *report.breakdown]
     for row in rows:
         for name in _ROW_FIGURES:
-            check(label(row.kpi), name, getattr(row, name), row.location)
+            if not _fits(value := getattr(row, name)):
+                owner = kpis.get(row.kpi)
+                subject = kpi_label(owner) if owner is not None else f"KPI {row.kpi}"
+                refuse(subject, name, value, row.location)
     for goal in report.goals:
-        subject = f"goal {goal.goal[:60]!r}"
-        check(subject, "baseline", goal.baseline, goal.location)
-        check(subject, "target", goal.target, goal.location)
-        for quarter, value in enumerate(goal.quarter_targets, start=1):
-            check(subject, f"q{quarter}", value, goal.location)
+        named = (("baseline", goal.baseline), ("target", goal.target))
+        quarters = tuple((f"q{n}", q) for n, q in enumerate(goal.quarter_targets, start=1))
+        for name, value in named + quarters:
+            if not _fits(value):
+                refuse(f"goal {goal.goal[:60]!r}", name, value, goal.location)
     for resource in report.resources:
-        check(f"resource {resource.category[:60]!r}", "amount", resource.amount, resource.location)
+        if not _fits(resource.amount):
+            subject = f"resource {resource.category[:60]!r}"
+            refuse(subject, "amount", resource.amount, resource.location)
     for risk in report.risks:
-        if risk.threshold is not None:
-            check(f"risk {risk.risk[:60]!r}", "trigger", risk.threshold.limit, risk.location)
+        if risk.threshold is not None and not _fits(risk.threshold.limit):
+            refuse(f"risk {risk.risk[:60]!r}", "trigger", risk.threshold.limit, risk.location)
     return found
 
 
