@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import io
 import os
+import re
 import signal
 import sys
 import time
@@ -37,15 +38,16 @@ from .hostile.cases_budget import BOMBS, ITEMS, MEMORY, RECURSION, SLOW, TEXT, T
 
 TODAY = dt.date(2027, 1, 15)
 LINUX = sys.platform.startswith("linux")
-# Small limits keep the bombs quick: 0.5 s, 2 MB of text, 1,000 list items, 64 MB.
+# Small limits keep the bombs quick: 0.5 s, 2 MB of text, 5,000 list items, 48 MB
+# (5,000 texts of 100 KB would be 500 MB: the memory limit comes first).
 SMALL = RenderBudget(
     seconds=0.5,
     seconds_per_row=0,
     text_mb=2,
     text_kb_per_row=0,
-    list_items=1000,
+    list_items=5000,
     list_items_per_row=0,
-    memory_mb=64,
+    memory_mb=48,
     memory_kb_per_row=0,
 )
 
@@ -442,3 +444,135 @@ def test_the_rendered_word_document_is_checked_without_xpath(monkeypatch) -> Non
     spaces = f'<w:body xmlns:w="{W}"><w:p>\u3000<w:r><w:t>a</w:t></w:r></w:p></w:body>'
     with pytest.raises(TemplateProblem, match="was printed by a"):  # not XML space: stray text
         tpl.fix_tables(spaces)
+
+
+# --------------------------------------------------------------------------- streamed Word bodies
+
+
+def _document_xml(data: bytes) -> bytes:
+    """word/document.xml, canonical: blank text between elements dropped (python-docx's
+    parser drops it on the tree path), namespace declarations in canonical form."""
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        xml = package.read("word/document.xml")
+    tree = etree.fromstring(xml, etree.XMLParser(remove_blank_text=True))
+    return etree.tostring(tree, method="c14n")
+
+
+def _both_ways(monkeypatch, render) -> tuple[bytes, bytes]:
+    """``render()`` on the tree path, then streamed in pieces of about 2,000 characters."""
+    from opsreport.render import wordstream
+
+    monkeypatch.setattr(wordstream, "STREAM_ABOVE", 10**12)
+    tree = render()
+    monkeypatch.setattr(wordstream, "STREAM_ABOVE", 0)
+    monkeypatch.setattr(wordstream, "_PIECE", 2000)
+    return tree, render()
+
+
+@pytest.mark.parametrize("document", ["report", "plan"])
+def test_a_streamed_body_is_the_tree_paths_document(monkeypatch, document) -> None:
+    from opsreport.plan import plan_context
+
+    from .test_render_docx import fake_chart
+
+    analysis = analyze(ZH_EXAMPLE)
+    if document == "report":  # every KPI listed, charts above tables (keepNext), short tables
+        context = build_context(analysis.metrics, "zh", today=TODAY, kpis_per_group=0)
+        keys = ["attainment", "risks"]
+    else:
+        context = plan_context(analysis, 1, "zh", today=TODAY)
+        keys = ["timeline", "risks"]
+    charts = {key: fake_chart(key, f"title {key}") for key in keys}
+    tree, streamed = _both_ways(
+        monkeypatch, lambda: render_docx(context, charts, name=f"{document}.docx")
+    )
+    assert _document_xml(streamed) == _document_xml(tree)
+    assert b"<w:keepNext" in _document_xml(tree) and b'docPr descr="' in _document_xml(tree)
+
+
+def test_a_streamed_body_gets_docxtpls_column_repairs(monkeypatch, tmp_path, context) -> None:
+    from docx import Document
+
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    document = Document()
+    document.add_paragraph("{{ meta.title }}")
+    grows = document.add_table(rows=2, cols=3)  # a {%tc %} loop makes 5 cells of 3 columns
+    for cell, text in zip(
+        grows.rows[0].cells,
+        ("{%tc for x in [1, 2, 3, 4, 5] %}", "{{ x }}", "{%tc endfor %}"),
+        strict=True,
+    ):
+        cell.text = text
+    document.add_paragraph("between")
+    shrinks = document.add_table(rows=1, cols=4)  # 1 cell of 4 columns
+    for cell, text in zip(
+        shrinks.rows[0].cells,
+        ("{%tc for x in [1] %}", "{{ x }}", "{%tc endfor %}", ""),
+        strict=True,
+    ):
+        cell.text = text
+    document.save(str(folder / "report.docx"))
+    tree, streamed = _both_ways(monkeypatch, lambda: render_docx(context, None, folder))
+    assert _document_xml(streamed) == _document_xml(tree)
+    grids = re.findall(rb"<w:tblGrid>.*?</w:tblGrid>", _document_xml(tree))
+    assert [grid.count(b"<w:gridCol") for grid in grids] == [5, 2]  # 5 cells; 1 cell + 1 blank
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "says"),
+    [
+        (["{{r meta.title }}"], "was printed by a {{r … }} tag"),
+        (['{%p set d = meta.title | color("C00000") %}', "{{ d }}"], "printed inside a text run"),
+    ],
+)
+def test_a_streamed_body_is_checked_like_the_tree(
+    monkeypatch, tmp_path, context, paragraphs, says
+) -> None:
+    from opsreport.render import wordstream
+
+    folder = _word_template(tmp_path, "report.docx", *paragraphs)
+    messages = []
+    for above in (10**12, 0):
+        monkeypatch.setattr(wordstream, "STREAM_ABOVE", above)
+        with pytest.raises(TemplateProblem) as caught:
+            render_docx(context, None, folder)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert says in messages[1]
+
+
+def test_a_streamed_body_that_breaks_the_xml_is_refused(monkeypatch, tmp_path, context) -> None:
+    from docx import Document
+
+    from opsreport.render import wordstream
+
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    document = Document()
+    document.add_table(rows=1, cols=1).rows[0].cells[0].text = "{% if false %}"
+    document.add_paragraph("{% endif %}")  # the if drops the end of the table: not XML any more
+    document.save(str(folder / "report.docx"))
+    monkeypatch.setattr(wordstream, "STREAM_ABOVE", 0)
+    with pytest.raises(TemplateProblem, match="the rendered document is not valid Word XML"):
+        render_docx(context, None, folder)
+
+
+def test_a_body_whose_text_does_not_match_its_elements_takes_the_tree_path(
+    monkeypatch, tmp_path, context
+) -> None:
+    from docx import Document
+    from lxml import etree
+
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    document = Document()
+    document.add_paragraph("{{ meta.title }}")
+    document.element.body.insert(0, etree.Comment(" <w:p> in a comment is not a paragraph "))
+    document.save(str(folder / "report.docx"))
+    tree, streamed = _both_ways(monkeypatch, lambda: render_docx(context, None, folder))
+    assert _document_xml(streamed) == _document_xml(tree)

@@ -447,6 +447,14 @@ def _template_class() -> type:
             namespace["str_join"] = _bounded_str_join
             return super()._from_namespace(environment, namespace, globals)
 
+        def generate(self, *args: Any, **kwargs: Any) -> Iterator[str]:
+            context = self.new_context(dict(*args, **kwargs))
+            try:
+                yield from self.root_render_func(context)
+            except BaseException:
+                self.environment.handle_exception()  # the template's line in the traceback
+                raise  # not reached: handle_exception raises
+
         def render(self, *args: Any, **kwargs: Any) -> str:
             context = self.new_context(dict(*args, **kwargs))
             output = self.root_render_func(context)
@@ -459,6 +467,16 @@ def _template_class() -> type:
                 raise  # not reached: handle_exception raises
 
     return BudgetedTemplate
+
+
+def refuse_output(total: int, output: Any) -> None:
+    """For a renderer that gathers a template's output itself (a streamed Word body):
+    refuse it once ``total`` characters pass the text limit, at the printing line."""
+    limits = _current()
+    if total > limits.text_chars:
+        breach = RenderTooLarge(_text_message(limits))
+        _place_in_output(breach, output)
+        raise breach
 
 
 def _place_in_output(breach: BaseException, output: Any) -> bool:

@@ -286,7 +286,18 @@ def _template_class() -> type:
         with ``recover=True``, which silently drops whatever broke the XML), and the
         rendered body is put in place in linear time."""
 
-        def fix_tables(self, xml: str) -> Any:
+        streamed: Any = None  # a large body, rendered as a stream (render/wordstream.py)
+
+        def build_xml(self, context: Any, jinja_env: Any = None) -> Any:
+            from opsreport.render.wordstream import render_body
+
+            return render_body(
+                self, self.patch_xml(self.get_xml()), self.docx._part, context, jinja_env
+            )
+
+        def fix_tables(self, xml: Any) -> Any:
+            if not isinstance(xml, str):  # streamed: checked and measured on the way
+                return xml
             try:
                 tree = etree.fromstring(xml)
             except etree.XMLSyntaxError as exc:
@@ -297,6 +308,10 @@ def _template_class() -> type:
             return super().fix_tables(xml)
 
         def fix_docpr_ids(self, tree: Any) -> None:
+            if not hasattr(tree, "iter"):  # streamed: numbered when saved
+                tree.first_id = self.docx_ids_index + 1
+                self.docx_ids_index += tree.drawings
+                return
             # docxtpl's ``//wp:docPr`` XPath fails past libxml2's 10,000,000-node limit.
             for element in tree.iter(f"{{{_WP}}}docPr"):
                 self.docx_ids_index += 1
@@ -322,6 +337,8 @@ def _template_class() -> type:
             # ``replace``; moving a tree full of xml:space attributes between lxml
             # documents is quadratic (4,000 KPI rows: 0.9 s, 8,000: 3.5 s). Parsing the
             # whole document once instead is linear.
+            if not hasattr(tree, "iter"):  # streamed: an empty body until it is saved
+                self.streamed, tree = tree, etree.fromstring(f'<w:body xmlns:w="{_W}"/>')
             document = self.docx
             if not (hasattr(document, "_element") and hasattr(document, "_Document__body")):
                 super().map_tree(tree)  # another python-docx: the slow, safe way
@@ -331,6 +348,17 @@ def _template_class() -> type:
             root = parse_xml(text[:start] + etree.tostring(tree, encoding="unicode") + text[end:])
             document._element = document.part._element = root
             document._Document__body = None
+
+        def save(self, filename: Any, *args: Any, **kwargs: Any) -> None:
+            if self.streamed is None:
+                super().save(filename, *args, **kwargs)
+                return
+            from opsreport.render.wordstream import save_streamed
+
+            streamed, self.streamed = self.streamed, None
+            package = BytesIO()
+            super().save(package, *args, **kwargs)
+            save_streamed(package.getvalue(), streamed, self.docx.part.partname, filename)
 
     return ReportTemplate
 
