@@ -570,7 +570,10 @@ def _open_workbook(handle: Any, limits: Limits = DEFAULT_LIMITS) -> Any:
             parts = ["xl/styles.xml"]
             _check_styles(archive, limits)
             apply_stylesheet(archive, reader.wb)
-            parts = sorted(n for n in archive.namelist() if n.endswith(".rels"))
+            parts = sorted(  # sheets' relationships, chart sheets, their drawings …
+                n for n in archive.namelist()
+                if n.endswith((".rels", ".xml")) and "/worksheets/sheet" not in n
+            )  # fmt: skip
             reader.read_worksheets()
     except _Refused:
         archive.close()
@@ -890,7 +893,13 @@ def _row_number(text: str | None, last: int) -> int:
     try:
         number = int(text)
     except ValueError:
-        raise _SheetDamaged(f"a row numbered {text[:20]!r}", last + 1) from None
+        try:  # openpyxl accepts r="2.0"
+            as_float = float(text)
+        except ValueError:
+            as_float = 0.5
+        if not as_float.is_integer():
+            raise _SheetDamaged(f"a row numbered {text[:20]!r}", last + 1) from None
+        number = int(as_float)
     if number < 1:
         raise _SheetDamaged(f"a row numbered {number}", last + 1)
     return number
