@@ -271,18 +271,28 @@ def _refuse_result(value: Any) -> Any:
 # --------------------------------------------------------------------------- the environment
 
 
+_BATCH = 4096
+
+
 def _bounded_concat(parts: Iterable[Any]) -> str:
     """``environment.concat``: the output, a ``{% set %}`` block, a macro's text —
     counted while it is gathered, refused before it is joined."""
     limit = _current().text_chars
-    gathered: list[Any] = []
+    joined: list[str] = []  # batches of parts joined: a part costs ~60 bytes more than its text
+    batch: list[Any] = []
     total = 0
     for part in parts:
         total += len(part)
         if total > limit:
             _refuse_text(total)
-        gathered.append(part)
-    return "".join(gathered)
+        batch.append(part)
+        if len(batch) == _BATCH:
+            joined.append("".join(batch))
+            batch = []
+    if not joined:
+        return "".join(batch)
+    joined.append("".join(batch))
+    return "".join(joined)
 
 
 def _bounded_str_join(values: Iterable[Any]) -> str:
