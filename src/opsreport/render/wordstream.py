@@ -52,6 +52,7 @@ _TBLGRID, _GRIDCOL, _TCPR, _GRIDSPAN, _DRAWING = (
 )
 _DOCPR = f"{_WP}docPr"
 _XML_SPACE = " \t\r\n"
+_LISTING = re.compile("[\t\a\n\f]")
 # What the text repairs look for, in the rendered text (prefixes checked against the parser).
 _COUNTED = tuple(
     re.compile(p) for p in (r"<w:p(?=[\s>/])", r"<w:tblGrid(?=[\s>/])", r"<wp:docPr(?=[\s>/])")
@@ -129,7 +130,9 @@ def _finish(tpl: Any, xml: str, part: Any) -> str:
 
     xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
     xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-    return _place_charts(tpl.resolve_listing(xml), part, tpl.pictures)
+    if _LISTING.search(xml):  # resolve_listing only rewrites these characters, in w:t text
+        xml = tpl.resolve_listing(xml)
+    return _place_charts(xml, part, tpl.pictures)
 
 
 def _stream(
