@@ -800,13 +800,11 @@ def _find(context: Mapping[str, Any], template_dir: Path | None, name: str) -> t
     include no other template."""
     from opsreport.render.common import find_template
 
-    if template_dir is None:
-        return name, False
     try:
         found = find_template(name, str(context.get("lang") or "zh"), template_dir)
     except Exception:
-        return name, True
-    return str(found), Path(template_dir) in found.parents
+        return name, template_dir is not None
+    return str(found), template_dir is not None and Path(template_dir) in found.parents
 
 
 def _converting(kind: str, template: str, render: Callable[[], R]) -> R:

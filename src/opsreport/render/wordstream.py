@@ -404,7 +404,7 @@ def _fixed_grid(table: _Table) -> str | None:
     after = etree.tostring(grid)
     if after == before:
         return None
-    text = etree.tostring(grid, encoding="unicode")
+    text = str(etree.tostring(grid, encoding="unicode"))
     start = text.index(">")  # the namespace declarations lxml adds are the body's already
     return _XMLNS.sub("", text[:start]) + text[start:]
 
