@@ -195,3 +195,45 @@ def test_plan_all_quarters_writes_four_drafts(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         f"ecommerce-2026-zh-plan-2027Q{q}.md" for q in (1, 2, 3, 4)
     ]
+
+
+def _figure_error(*_args: object, **_kwargs: object) -> None:
+    from opsreport.metrics import FigureError, figure_problem
+    from opsreport.model import Location
+
+    raise FigureError(
+        [
+            figure_problem(
+                "KPI P01 (直接利润): a figure could not be rendered",
+                Location("wb.xlsx", "kpis", 2),
+                "wb.xlsx",
+            )
+        ]
+    )
+
+
+def test_a_figure_that_cannot_be_rendered_is_an_error_naming_its_kpi(monkeypatch, tmp_path):
+    """build, plan, context and check report a FigureError met while rendering like any
+    workbook error: exit 1, the KPI and row, no traceback."""
+    import shutil
+
+    from opsreport import build, check, context, plan
+
+    workbook = tmp_path / "wb.xlsx"
+    shutil.copyfile(ZH_EXAMPLE, workbook)
+    for module in (build, plan, context):
+        monkeypatch.setattr(module, "build_context", _figure_error, raising=False)
+    monkeypatch.setattr(plan, "plan_context", _figure_error)
+    runner = CliRunner()
+    for argv in (
+        ["build", str(workbook), "--no-charts", "-f", "md"],
+        ["plan", str(workbook), "-Q", "Q1", "--no-charts", "-f", "md"],
+        ["context", str(workbook)],
+    ):
+        result = runner.invoke(app, argv)
+        assert result.exit_code == 1, (argv, result.output)
+        assert "KPI P01 (直接利润)" in result.output and "kpis" in result.output, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+    outcome = check.check_file(workbook, formats=("md",), charts=False)
+    assert [d.code for d in outcome.errors] == ["figure", "figure"]  # the report and the plans
+    assert not list(tmp_path.glob("wb*.md"))

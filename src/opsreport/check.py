@@ -132,6 +132,8 @@ def check_file(
                     chart_jobs=1,
                 )  # CI checks many workbooks: --jobs spreads them, one process each
                 rendered += [f"report.{fmt}" for fmt in formats]
+            except WorkbookError as exc:  # a figure that cannot be rendered: its KPI and row
+                errors += exc.errors
             except TemplateProblem as exc:
                 errors.append(_template_diagnostic(exc, path))
             except Exception as exc:  # a renderer bug must fail the check, not crash the run
@@ -152,6 +154,8 @@ def check_file(
                         charts=False,
                     )
                     rendered += [f"plan-Q{quarter}.{fmt}" for fmt in formats]
+            except WorkbookError as exc:  # a figure that cannot be rendered: its KPI and row
+                errors += exc.errors
             except TemplateProblem as exc:
                 errors.append(_template_diagnostic(exc, path))
             except Exception as exc:
@@ -241,6 +245,7 @@ def format_results(results: list[CheckResult], fmt: str = "text", strict: bool =
             },
             ensure_ascii=False,
             indent=2,
+            allow_nan=False,
         )
     show = terminal_text
     lines: list[str] = []

@@ -301,6 +301,7 @@ def build(
 def _build_single(
     workbook: Path, output: Path | None, options: dict[str, Any], quiet: bool
 ) -> None:
+    from opsreport.api import WorkbookError
     from opsreport.build import build_report
     from opsreport.files import OutputError
     from opsreport.render.common import TemplateProblem
@@ -314,6 +315,8 @@ def _build_single(
     try:
         analysis = _analyze(workbook, quiet=quiet)
         result = build_report(workbook, output=output, analysis=analysis, **options)
+    except WorkbookError as exc:  # a figure that cannot be rendered names its KPI and row
+        raise _fail_with(exc) from None
     except (OutputError, TemplateProblem) as exc:
         _err(f"error: {exc}")
         raise typer.Exit(1) from None
@@ -513,6 +516,7 @@ def _plan(
     no_charts: bool,
     quiet: bool,
 ) -> None:
+    from opsreport.api import WorkbookError
     from opsreport.files import OutputError
     from opsreport.plan import build_plans, parse_quarter
     from opsreport.render.common import TemplateProblem
@@ -535,6 +539,8 @@ def _plan(
             workbook, quarters, output=output, formats=formats, lang=lang.value if lang else None,
             template_dir=template, charts=not no_charts, analysis=analysis,
         )  # fmt: skip
+    except WorkbookError as exc:
+        raise _fail_with(exc) from None
     except (OutputError, TemplateProblem) as exc:
         _err(f"error: {exc}")
         raise typer.Exit(1) from None
@@ -562,6 +568,7 @@ def context(
 
         opsreport context examples/ecommerce-2026-zh.xlsx --json --quarter Q1
     """
+    from opsreport.api import WorkbookError
     from opsreport.context import build_context
     from opsreport.plan import parse_quarter, plan_context
 
@@ -573,12 +580,16 @@ def context(
             if quarter
             else build_context(analysis.metrics, language)
         )
+    except WorkbookError as exc:  # before ValueError: a FigureError is both
+        raise _fail_with(exc) from None
     except ValueError as exc:
         _err(f"error: {exc}")
         raise typer.Exit(2) from None
     data["charts"] = {"<name>": {"title": "…", "alt": "…", "file": "…", "svg": "…"}}
     if as_json:
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+        sys.stdout.write(
+            json.dumps(data, ensure_ascii=False, indent=2, default=str, allow_nan=False) + "\n"
+        )
         return
     from opsreport.exports import print_context_outline
 
