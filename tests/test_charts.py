@@ -631,3 +631,20 @@ def test_a_chart_that_cannot_draw_a_value_names_its_kpi_and_row():
     # Raised in a chart worker, it comes back whole.
     again = pickle.loads(pickle.dumps(caught.value))
     assert type(again) is FigureError and again.errors == caught.value.errors
+
+
+def test_bold_cjk_text_drawn_in_the_regular_face_prints_no_font_notice():
+    # The packaged Noto Sans CJK file has one weight, so matplotlib falls back to it for
+    # bold titles and logs "findfont: Failed to find font weight bold" to stderr each build.
+    code = (
+        "from matplotlib.font_manager import FontProperties, fontManager\n"
+        "from opsreport import charts\n"
+        "family = charts.setup_fonts()\n"
+        "print(fontManager.findfont(FontProperties(family=family, weight='bold')))\n"
+    )
+    env = {**os.environ, "OPSREPORT_IGNORE_SYSTEM_FONTS": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.strip().endswith(charts.PACKAGED_FILE)
+    assert "findfont" not in done.stderr

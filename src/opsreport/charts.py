@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import hashlib
 import io
+import logging
 import math
 import os
 import re
@@ -268,10 +269,21 @@ def setup_fonts() -> str:
 
     family = _FONT_STATE.get("family")
     if family is None:
+        logging.getLogger("matplotlib.font_manager").addFilter(_drop_missing_weight_notice)
         family = _find_cjk_family(font_manager)
         _FONT_STATE["family"] = family
     matplotlib.rcParams["font.family"] = [LATIN_FAMILY, family]
     return family
+
+
+def _drop_missing_weight_notice(record: logging.LogRecord) -> bool:
+    """Keep matplotlib from printing "Failed to find font weight bold" on every build.
+
+    The CJK faces we find (system Noto Sans CJK, the packaged file) often ship one weight;
+    matplotlib then draws bold CJK text in the regular face, which is what we want, and says
+    so on stderr as a warning the user can do nothing about.
+    """
+    return not str(record.msg).startswith("findfont: Failed to find font weight")
 
 
 def _find_cjk_family(font_manager: Any) -> str:
