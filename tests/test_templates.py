@@ -1087,6 +1087,10 @@ def test_a_dropped_web_link_reaches_the_user_in_build_and_check(tmp_path):
         result = run("build", ZH_EXAMPLE, "--template", folder, "-o", tmp_path / "r.docx", "--no-charts")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert f"warning: {folder / 'report.docx'}: removed the link to {ATTACHED} (attachedTemplate" in result.output  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        quiet = run("build", ZH_EXAMPLE, "--template", folder, "-o", tmp_path / "q.docx", "--no-charts", "-q")  # fmt: skip
+    assert quiet.exit_code == 0 and "warning" not in quiet.output, quiet.output
     checked = check_file(ZH_EXAMPLE, template_dir=folder, charts=False)
     notices = [d.message for d in checked.warnings if d.code == "template"]
     assert checked.passed() and len(notices) == 1 and ATTACHED in notices[0]

@@ -89,7 +89,9 @@ def _analyze(workbook: Path, quiet: bool = False) -> Analysis:
         analysis = analyze(workbook)
     except WorkbookError as exc:
         raise _fail_with(exc) from None
-    if not quiet:
+    if quiet:
+        _NOTICES_SHOWN[0] = False  # --quiet hides template notices as it hides workbook warnings
+    else:
         for warning in analysis.warnings:
             _err(f"warning: {warning}")
     return analysis
@@ -119,18 +121,23 @@ def _root(
     _print_template_notices()
 
 
+_NOTICES_SHOWN = [True]
+
+
 def _print_template_notices() -> None:
     """Template notices (a web link dropped from a Word template, issued as Python
     warnings by the renderers) print as ``warning: …`` lines, like workbook warnings."""
     import warnings
 
+    _NOTICES_SHOWN[0] = True  # each invocation starts showing them (until --quiet)
     previous = warnings.showwarning
     if getattr(previous, "opsreport_notices", False):
         return
 
     def show(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
         if category.__name__ == "TemplateNotice":
-            _err(f"warning: {message}")
+            if _NOTICES_SHOWN[0]:
+                _err(f"warning: {message}")
         else:
             previous(message, category, filename, lineno, file, line)
 
