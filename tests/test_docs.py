@@ -1,9 +1,18 @@
-"""docs/workbook.md cannot drift from the contract in schema.py (and the value vocabularies)."""
+"""The guides cannot drift from the code: docs/workbook.md from the contract in schema.py, the
+value vocabularies and the value rules; docs/templates.md from the context, the filters and the
+render budget; both from the tests they name; the README's layout from the package."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import fnmatch
+import functools
 import re
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
@@ -376,3 +385,315 @@ def test_word_examples_render(tmp_path, contexts, heading):
         assert text.splitlines()[:2] == ["风险与应对", "R1 库存积压导致周转恶化: 已触发"]
     else:
         assert len(doc.inline_shapes) == 1 and text.splitlines() == ["", "指标完成率"]
+
+
+# --------------------------------------------------------------------------- promises and tests
+# Both guides state each promise next to the test (and the hostile case) that keeps it. A test
+# renamed or removed, a parametrized id that is no more, a case that is gone: the guide would
+# name a guard that no longer runs. These tests make that fail.
+
+ROOT = DOC_PATH.parents[1]
+GUIDES = {"workbook.md": DOC, "templates.md": TEMPLATES}
+# `test_x`, `test_x[id]`, `tests/test_f.py::test_x`, `test_f.py::test_x[id]` (inside backticks)
+_TEST_REF = re.compile(r"`((?:tests/)?(?:[\w/]+\.py)::)?(test_\w+)(?:\[([^\]`]*)\])?`")
+_PATH_REF = re.compile(r"`((?:tests|scripts|src|docs|examples)/[\w./-]+?)(?:::[^`]*)?`")
+_CASE_REF = re.compile(r"\b(?:corpus|cases?)((?:,?\s+(?:and\s+)?`[^`]+`)+)")
+
+
+@dataclass(frozen=True)
+class TestReference:
+    """A test a guide names: its file (when given), function and parametrized id."""
+
+    file: str | None
+    name: str
+    param: str | None
+
+
+def test_references(text: str) -> list[TestReference]:
+    """Every test named in ``text``; ``[…]`` (any id) counts as no id."""
+    found = []
+    for path, name, param in _TEST_REF.findall(text):
+        file = path.removesuffix("::") or None
+        if file and not file.startswith("tests/"):
+            file = f"tests/{file}"
+        found.append(TestReference(file, name, None if param in ("", "…") else param))
+    return found
+
+
+test_references.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+TestReference.__test__ = False  # type: ignore[attr-defined]
+
+
+def case_references(text: str) -> list[str]:
+    """The hostile cases (and broken-workbook files) a guide names after corpus/case(s)."""
+    names = []
+    for run in _CASE_REF.findall(text):
+        names += [n for n in re.findall(r"`([^`]+)`", run) if "…" not in n and "/" not in n]
+    return names
+
+
+@functools.lru_cache(maxsize=1)
+def defined_tests() -> dict[str, frozenset[str]]:
+    """Test function name -> the test files defining it (module level or in a class)."""
+    found: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        nodes = list(tree.body) + [n for c in tree.body if isinstance(c, ast.ClassDef) for n in c.body]  # fmt: skip
+        for node in nodes:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test_"):  # fmt: skip
+                found.setdefault(node.name, set()).add(str(path.relative_to(ROOT)))
+    return {name: frozenset(files) for name, files in found.items()}
+
+
+@functools.cache
+def collected_ids(tests: tuple[str, ...]) -> frozenset[str]:
+    """The node ids pytest collects for ``tests`` (``file::function``: their parametrized
+    ids), in a subprocess."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-o", "addopts=",
+         "-p", "no:randomly", "-p", "no:cacheprovider", *tests],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    return frozenset(line for line in done.stdout.splitlines() if "::" in line)
+
+
+def missing_tests(text: str) -> list[str]:
+    """The tests ``text`` names that do not exist (function, file or parametrized id)."""
+    defined = defined_tests()
+    missing = []
+    with_ids: list[tuple[TestReference, frozenset[str]]] = []
+    for ref in test_references(text):
+        files = defined.get(ref.name, frozenset())
+        if ref.file is not None:
+            files = files & {ref.file}
+        if not files:
+            missing.append(f"{ref.file + '::' if ref.file else ''}{ref.name}")
+        elif ref.param is not None:
+            with_ids.append((ref, files))
+    if with_ids:
+        wanted_tests = {f"{f}::{ref.name}" for ref, files in with_ids for f in files}
+        ids = collected_ids(tuple(sorted(wanted_tests)))
+        for ref, files in with_ids:
+            wanted = {f"{file}::{ref.name}[{ref.param}]" for file in files}
+            if not wanted & ids:
+                missing.append(f"{ref.name}[{ref.param}]")
+    return missing
+
+
+def _bad_workbooks() -> set[str]:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_bad_workbooks", ROOT / "scripts" / "make_bad_workbooks.py")  # fmt: skip
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return set(module.CASES)
+
+
+def missing_cases(text: str) -> list[str]:
+    """The cases ``text`` names that neither the hostile corpus nor the broken-workbook
+    corpus holds (``*`` matches any part of a case's name)."""
+    from .hostile import all_cases
+
+    hostile = {case.name for case in all_cases()} | {f"{c.area}/{c.name}" for c in all_cases()}
+    files = _bad_workbooks()
+    return [
+        name
+        for name in case_references(text)
+        if not (name in files if name.endswith(".xlsx") else fnmatch.filter(hostile, name))
+    ]
+
+
+@pytest.mark.parametrize("guide", sorted(GUIDES))
+def test_every_test_a_guide_names_exists(guide: str) -> None:
+    text = GUIDES[guide]
+    assert len(test_references(text)) >= 20
+    assert not missing_tests(text), f"docs/{guide} names tests that do not exist"
+
+
+@pytest.mark.parametrize("guide", sorted(GUIDES))
+def test_every_case_and_path_a_guide_names_exists(guide: str) -> None:
+    text = GUIDES[guide]
+    assert len(case_references(text)) >= 10
+    assert not missing_cases(text), f"docs/{guide} names hostile cases that do not exist"
+    paths = [p for p in _PATH_REF.findall(text) if not (ROOT / p).exists()]
+    assert not paths, f"docs/{guide} names files that do not exist: {paths}"
+
+
+def _kept_by_rows(text: str) -> list[tuple[str, str]]:
+    """(first cell, last cell) of every row of the tables whose last column is 'kept by'."""
+    rows, keeping = [], False
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        if not line.startswith("|"):
+            keeping = False
+            continue
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+        following = lines[number + 1] if number + 1 < len(lines) else ""
+        if following.startswith("|---"):
+            keeping = cells[-1] == "kept by"
+        elif keeping and not line.startswith("|---"):
+            rows.append((cells[0], cells[-1]))
+    return rows
+
+
+@pytest.mark.parametrize("guide", sorted(GUIDES))
+def test_every_promise_in_a_kept_by_table_names_its_test(guide: str) -> None:
+    rows = _kept_by_rows(GUIDES[guide])
+    assert len(rows) >= 20
+    untested = [first for first, kept_by in rows if not test_references(kept_by)]
+    assert not untested, f"docs/{guide}: promises without a test: {untested}"
+
+
+def test_the_checks_find_what_does_not_exist() -> None:
+    """The checks above can fail: a test, an id, a file and a case that are not there."""
+    assert missing_tests("`test_limit[max_file_bytes]` `test_docs.py::test_limits_match_the_code`") == []  # fmt: skip
+    assert missing_tests("`test_no_such_promise` `test_limit[no_such_limit]`") == [
+        "test_no_such_promise",
+        "test_limit[no_such_limit]",
+    ]
+    assert missing_tests("`tests/test_values.py::test_limit`") == ["tests/test_values.py::test_limit"]  # fmt: skip
+    assert missing_cases("cases `superscript-digit`, `word-tpl-*`; corpus `zip-bomb.xlsx`") == []
+    assert missing_cases("case `no-such-attack`, corpus `no-such.xlsx`") == [
+        "no-such-attack",
+        "no-such.xlsx",
+    ]
+    assert _kept_by_rows("| a | kept by |\n|---|---|\n| x | nothing |\n") == [("x", "nothing")]
+
+
+# --------------------------------------------------------------------------- docs/workbook.md §6.3
+# Every refusal §6.3 quotes is the parser's, word for word (message — hint); a quote ending in
+# " …" is the start of the message.
+
+
+def _refusal(parse: Callable[[], object]) -> str:
+    with pytest.raises(values.ValueProblem) as caught:
+        parse()
+    return f"{caught.value.message} — {caught.value.hint}"
+
+
+_YUAN, _WAN, _PCT = values.parse_unit("元"), values.parse_unit("万元"), values.parse_unit("%")
+VALUE_RULES: dict[str, tuple[Callable[[], object], str]] = {
+    "infinity": (lambda: values.parse_number(float("inf")), "not a finite number (inf): the cell holds a value beyond any spreadsheet's range (figures must stay below 10^15) — type the figure again"),
+    "inf-typed": (lambda: values.parse_number("inf", unit=_YUAN), "not a number ('inf') — type a plain number such as 1234.5, -3.5, (1,200), 14.8%, 8.37亿, 646万 or 1.2k"),
+    "1e28": (lambda: values.parse_number(1e28), "a number too large (1e+28): figures must stay below 10^15 (1,000,000,000,000,000), the most a spreadsheet holds to the unit — check the figure, or give the KPI a larger unit (万元, 亿元, USD m)"),
+    "converted": (lambda: values.parse_number("5000万亿", unit=_YUAN), "a number too large ('5000万亿' = 5.00E+15 元): figures must stay below 10^15 …"),
+    "16-digits": (lambda: values.parse_number("123456789012.3456"), "a number of 16 significant digits ('123456789012.3456'): a spreadsheet keeps at most 15 — round it to 15 digits"),
+    "101-characters": (lambda: values.parse_number("1" * 101), "not a number (a text of 101 characters) — a number typed as text has at most 100 characters"),
+    "32767": (lambda: values.clean_text("x" * 40_000), "a text of 40,000 characters; a cell holds at most 32,767 — shorten the text or split it over several rows"),
+    "superscript": (lambda: values.parse_number("4⁹", unit=_YUAN), "not a plain number ('4⁹'): ⁹ is a superscript nine, not the digits 9 — type plain digits 0–9 (full-width ０–９ are fine); a power such as 4⁹ must be typed as its value"),
+    "superscript-date": (lambda: values.parse_date("2027-0³-31"), "not a plain date ('2027-0³-31'): ³ is a superscript three …"),
+    "superscript-period": (lambda: values.parse_period("Q¹"), "not a plain period ('Q¹') …"),
+    "arabic-indic": (lambda: values.parse_number("٥", unit=_YUAN), "not a number ('٥') — type a plain number such as 1234.5, -3.5, (1,200), 14.8%, 8.37亿, 646万 or 1.2k"),
+    "bidi": (lambda: values.parse_number("4\u202e21", unit=_YUAN), "a direction control (U+202E) in a number ('4\\u202e21'): it displays in another order than it reads — retype the number without copying it from elsewhere"),
+    "sign-inside": (lambda: values.parse_number("(-5)", unit=_YUAN), "a sign inside parentheses ('(-5)'): parentheses already mean negative — write -5 or (5), not both"),
+    "sign-and": (lambda: values.parse_number("-(5)", unit=_YUAN), "a sign and parentheses ('-(5)'): parentheses already mean negative — write -5 or (5), not both"),
+    "two-signs": (lambda: values.parse_number("+-5", unit=_YUAN), "two signs ('+-5') — write one sign, as in -5"),
+    "unbalanced": (lambda: values.parse_number("(5", unit=_YUAN), "unbalanced parentheses ('(5') — write (5) for a negative 5, or 5"),
+    "trailing-minus": (lambda: values.parse_number("5-", unit=_YUAN), "not a number ('5-') — type a plain number such as 1234.5, -3.5, (1,200), 14.8%, 8.37亿, 646万 or 1.2k"),
+    "not-a-magnitude": (lambda: values.parse_number("3百元", unit=_WAN), "not a number ('3百元') — type a plain number such as 1234.5, -3.5, (1,200), 14.8%, 8.37亿, 646万 or 1.2k"),
+    "percent-in-amount": (lambda: values.parse_number("5%", unit=_YUAN), "a percentage (5%) in a KPI whose unit is 元 — set the KPI's unit to % or enter the value without a percent format"),
+    "points-in-amount": (lambda: values.parse_number("1.2pp", unit=_YUAN), "percentage points (1.2pp) in a KPI whose unit is 元 — set the KPI's unit to % or pp"),
+    "magnitude-in-rate": (lambda: values.parse_number("3亿", unit=_PCT), "an amount with a magnitude (3亿) in a % KPI — enter the rate as a percentage"),
+    "true": (lambda: values.parse_number(True), "a TRUE/FALSE value where a number was expected (True) — type the number itself"),
+    "date-as-number": (lambda: values.parse_number(dt.date(2026, 3, 1)), "a date where a number was expected (2026-03-01) — format the cell as a number (Excel may have turned 3-1 or 3/1 into a date)"),
+    "year-1": (lambda: values.parse_date("0001-01-01"), "a date before 1900-03-01 (0001-01-01) — dates run from 1900-03-01 to 9999-12-31 (Excel's 1900 date system counts the days before 1900-03-01 wrong)"),
+    "year-10000": (lambda: values.parse_date("10000-01-01"), "not a date ('10000-01-01') — enter a date such as 2027-03-31 (or 2027年3月31日, or a week such as W12)"),
+    "serial-60": (lambda: values.parse_date(60), "not a date: serial number 60 is before 1900-03-01 (Excel's serial 60 is 1900-02-29, a day that never was) — dates run from 1900-03-01 (serial 61) to 9999-12-31"),
+    "serial-below-1": (lambda: values.parse_date(0.5), "not a date: serial number 0.5 is a time of day (serials below 1 have no day) — enter a date such as 2027-03-31 (or 2027年3月31日, or a week such as W12)"),
+    "serial-beyond": (lambda: values.parse_date(2958466), "not a date: serial number 2958466 is outside Excel's dates (61 to 2,958,465: 1900-03-01 to 9999-12-31) — enter a date such as 2027-03-31 (or 2027年3月31日, or a week such as W12)"),
+    "time-cell": (lambda: values.parse_date(dt.time(0, 0)), "a time of day where a date was expected (00:00:00) — enter a date such as 2027-03-31 (a date cell below 1 holds only a time)"),
+    "serial-1904": (lambda: values.parse_date(2957004, epoch=dt.date(1904, 1, 1)), "not a date: serial number 2957004 is outside Excel's dates (0 to 2,957,003 in this 1904-system workbook: 1904-01-01 to 9999-12-31) — enter a date such as 2027-03-31 (or 2027年3月31日, or a week such as W12)"),
+    "week-54": (lambda: values.parse_date("2027-W54"), "no such week (2027-W54) — weeks run from 1 to 52 (or 53)"),
+    "week-without-year": (lambda: values.parse_date("W12"), "a week without a year (W12) — write 2027-W12 or set plan_year"),
+    "week-1899": (lambda: values.parse_date("1899-W52"), "a week of the year 1899, outside 1900–9999 (1899-W52) — dates run from 1900-03-01 to 9999-12-31 (Excel's 1900 date system counts the days before 1900-03-01 wrong)"),
+    "week-past-9999": (lambda: values.parse_date("9999-W52", week_end=True), "a week ending after 9999-12-31 (9999-W52) — dates run from 1900-03-01 to 9999-12-31 (Excel's 1900 date system counts the days before 1900-03-01 wrong)"),
+    "hour-25": (lambda: values.parse_date("2027-03-31 25:00"), "no such time of day (2027-03-31 25:00) — write the time as 14:30"),
+    "period-year-0": (lambda: values.parse_period("0000Q1"), "a period in the year 0 ('0000Q1'): years run from 1900 to 9999 — write a four-digit year such as 2026"),
+    "month-13": (lambda: values.parse_period("13月"), "no such month ('13月') — months run from 1 to 12"),
+    "period-year-10000": (lambda: values.parse_period("10000Q1"), "not a period ('10000Q1') — write a quarter (2026Q1, Q1, 一季度) or a month (2026-03, 3月, Mar)"),
+}  # fmt: skip
+
+
+def _values_section() -> str:
+    start = DOC.index("### 6.3 Values")
+    return DOC[start : DOC.index("\n### ", start + 1)]
+
+
+@pytest.mark.parametrize("rule", sorted(VALUE_RULES))
+def test_a_documented_value_rule_is_what_the_parser_says(rule: str) -> None:
+    parse, documented = VALUE_RULES[rule]
+    assert f"`{documented}`" in _values_section(), f"§6.3 does not quote: {documented}"
+    said = _refusal(parse)
+    if documented.endswith(" …"):
+        assert said.startswith(documented.removesuffix(" …")), said
+    else:
+        assert said == documented
+
+
+def test_the_documented_hidden_character_warnings_are_the_loaders(make_workbook) -> None:
+    from opsreport.workbook import load_report
+
+    path = make_workbook({"kpis": [["id", "name", "actual"], ["P01", "\u202eGMV", 1], ["P02", "N\u200bPS", 2]]})  # fmt: skip
+    said = [f"{w.message} — {w.hint}" for w in load_report(path).warnings if w.code == "hidden_characters"]  # fmt: skip
+    assert said[0] == (
+        "name: the text holds direction controls (U+202E RIGHT-TO-LEFT OVERRIDE) that make it "
+        "display in another order than it reads; they are removed — retype the text (copying "
+        "from a web page or a chat brings such characters along)"
+    )
+    assert said[1].startswith("name: the text holds invisible characters (U+200B ZERO WIDTH SPACE); they are removed — ")  # fmt: skip
+    section = _values_section()
+    assert f"`{said[0]}`" in section
+    assert "`name: the text holds invisible characters (U+200B ZERO WIDTH SPACE); they are removed — …`" in section  # fmt: skip
+
+
+# --------------------------------------------------------------------------- docs/templates.md §8.2
+
+
+def test_the_render_budget_documented_is_the_code(contexts) -> None:
+    """The limits §8.2 states are the constants, and its messages are the budget's for the
+    bundled Chinese example (88 rows: 10 s + 88 × 2 ms = 10.176 s, shown 10.2 s;
+    50,000,000 + 88 × 16,000 = 51,408,000 characters, 51.4 MB; 1,000,000 + 88 × 10 =
+    1,000,880 items; 512 MB + 88 × 16 KB = 513.4 MB, shown 513 MB)."""
+    from opsreport.render import budget
+
+    section = _guide_section("8.2 The render budget")
+    rows = {first: row for first, row in re.findall(r"^\| ([^|]+?) \|(.*)$", section, re.M)}
+    assert f"{budget.RENDER_SECONDS:g} s + {budget.RENDER_SECONDS_PER_ROW * 1000:g} ms per row" in rows["time"]  # fmt: skip
+    assert f"{budget.RENDER_TEXT_MB:g} MB + {budget.RENDER_TEXT_KB_PER_ROW:g} KB per row" in rows["text"]  # fmt: skip
+    assert f"{budget.RENDER_LIST_ITEMS:,} + {budget.RENDER_LIST_ITEMS_PER_ROW} per row" in rows["list items"]  # fmt: skip
+    assert f"{budget.RENDER_MEMORY_MB:g} MB + {budget.RENDER_MEMORY_KB_PER_ROW:g} KB per row" in rows["memory"]  # fmt: skip
+    assert budget.data_rows(contexts["zh"]) == 88 and "has 88" in section
+    limits = budget.RenderBudget().limits(88)
+    assert (limits.seconds, limits.text_chars, limits.list_items) == (10 + 88 * 0.002, 51_408_000, 1_000_880)  # fmt: skip
+    assert limits.memory_bytes == (512 * 1024 + 88 * 16) * 1024
+    messages = [
+        budget.timeout_message(limits),
+        budget._text_message(limits),
+        budget._list_message(limits),
+        budget.memory_message(limits),
+        budget.breach_message(RecursionError()),
+    ]
+    assert messages[0].startswith("took longer than 10.2 s") and "513 MB" in messages[3]
+    missing = [m for m in messages if m not in section]
+    assert not missing, missing
+    assert f"it probably needed more than {limits.memory_bytes / 2**20:,.0f} MB of memory`" in section  # fmt: skip
+
+
+# --------------------------------------------------------------------------- README.md layout
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_module_is_in_the_readme_layout() -> None:
+    """The layout table names every module of the package, and only modules that exist."""
+    layout = README[README.index("## Layout") :]
+    layout = layout[: layout.index("\n## ")]
+    listed = set(re.findall(r"^\| `([\w/]+)` \|", layout, re.MULTILINE))
+    package = ROOT / "src" / "opsreport"
+    modules = {
+        str(path.relative_to(package).with_suffix("")).replace("/__init__", "/")
+        for path in package.rglob("*.py")
+        if path.name != "__init__.py" or path.parent != package
+    }
+    assert listed == modules, (sorted(modules - listed), sorted(listed - modules))
