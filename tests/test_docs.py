@@ -697,3 +697,69 @@ def test_every_module_is_in_the_readme_layout() -> None:
         if path.name != "__init__.py" or path.parent != package
     }
     assert listed == modules, (sorted(modules - listed), sorted(listed - modules))
+
+
+# --------------------------------------------------------------------------- docs/templates.md §7
+# Each message of the table "When a template is wrong" is what opsreport says of a template
+# making that mistake: the template for each row, in the table's order ("…" in the page stands
+# for any text; "my-templates/" for the folder).
+
+_MISTAKES: list[tuple[str, list[str]]] = [
+    ("md", ["# {{ meta.title }}", "", "{{ summary.opneing }}"]),
+    ("docx", ["{{ kpis.name }}"]),
+    ("docx", ["{{ k.attainment_value | pcnt }}"]),
+    ("md", ["{{ kpis[0].var_target | good(kpis[0].good_target) }}"]),
+    ("docx", ["{%p for k in kpis %}", "{{ k.actual | num(k.unit) }}", "{%p endfor %}"]),
+    ("md", ["# T", "", "{% for k in kpis %}", "{{ k.name }}"]),
+    ("md", ["{% if true %}", "{% for k in kpis %}", "{% endif %}", "{% endfor %}"]),
+    ("docx", ["{{ labels.results }}", "{%p endif %}"]),
+    ("md", ["# {{ meta.title }"]),
+    ("docx", ["{%p if sections.results %} Results", "{%p endif %}"]),
+    ("docx", ["{%p for k in kpis %}", "ΔPL {{ k.var_target | good(k.good_target) }}", "{%p endfor %}"]),
+    ("docx", ["{{r meta.title }}"]),
+    ("md", ["{{ meta.__class__ }}"]),
+    ("md", ["{% include 'header.md.j2' %}"]),
+]  # fmt: skip
+
+
+def _said_in_order(documented: str, said: str) -> bool:
+    """Whether ``said`` holds the pieces of ``documented`` between its "…", in order."""
+    at = 0
+    for piece in documented.split("…"):
+        found = said.find(piece, at)
+        if found < 0:
+            return False
+        at = found + len(piece)
+    return True
+
+
+def test_the_messages_for_template_mistakes_are_what_opsreport_says(tmp_path, contexts) -> None:
+    from docx import Document
+
+    from opsreport.render.common import TemplateProblem
+    from opsreport.render.docx import render_docx
+    from opsreport.render.markdown import render_markdown
+
+    table = _guide_section("7. When a template is wrong").split("\n\n| message")[1]
+    documented = [m.replace("\\|", "|") for _, m in re.findall(r"^\| (`+)(.+?)\1 \|", table, re.M)]  # fmt: skip
+    assert len(documented) == len(_MISTAKES), "a row of §7 without its template here (or one too many)"  # fmt: skip
+    wrong = []
+    for number, (message, (kind, lines)) in enumerate(zip(documented, _MISTAKES, strict=True)):
+        folder = tmp_path / str(number) / "my-templates"
+        folder.mkdir(parents=True)
+        if kind == "md":
+            (folder / "report.md.j2").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        else:
+            document = Document()
+            for line in lines:
+                document.add_paragraph(line)
+            document.save(str(folder / "report.docx"))
+        with pytest.raises(TemplateProblem) as caught:
+            if kind == "md":
+                render_markdown(contexts["zh"], folder)
+            else:
+                render_docx(contexts["zh"], None, folder)
+        said = str(caught.value)
+        if not _said_in_order(message.replace("my-templates/", f"{folder}/"), said):
+            wrong.append(f"the page: {message}\nopsreport: {said}")
+    assert not wrong, "\n\n".join(wrong)
