@@ -18,12 +18,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from opsreport import batch, check
-from opsreport.batch import WorkerFailure, plan_batch, run_all
+from opsreport import check
+from opsreport.app import batch
+from opsreport.app.batch import WorkerFailure, plan_batch, run_all
 from opsreport.check import CheckResult, check_files, format_results, workbook_sources
 from opsreport.cli import app
-from opsreport.files import OutputError
-from opsreport.model import Diagnostic, Location
+from opsreport.core.records import Diagnostic, Location
+from opsreport.io.files import OutputError
 
 from .conftest import ZH_EXAMPLE
 from .hostile.cases_batch import one_good_five_damaged
@@ -162,13 +163,13 @@ def test_the_check_command_goes_on_past_a_killed_worker_and_a_timeout(tmp_path, 
 
 
 def test_a_loader_exception_of_any_kind_is_the_workbooks_error(tmp_path, monkeypatch):
-    import opsreport.api
-    import opsreport.build  # imported first: it keeps its own name for analyze
+    import opsreport.app.analysis
+    import opsreport.app.build  # imported first: it keeps its own name for analyze
 
     def broken(path, **_):
         raise ValueError("lxml said no")
 
-    monkeypatch.setattr(opsreport.api, "analyze", broken)
+    monkeypatch.setattr(opsreport.app.analysis, "analyze", broken)
     result = check.check_file(tmp_path / "x.xlsx")
     assert [str(d) for d in result.errors] == [
         f"{tmp_path / 'x.xlsx'}: cannot be read: ValueError: lxml said no"

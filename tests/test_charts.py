@@ -14,10 +14,19 @@ from pathlib import Path
 
 import pytest
 
-from opsreport import charts
-from opsreport.metrics import compute, compute_kpi, evaluate_risk, quarter_series
-from opsreport.model import BreakdownRow, Kpi, Meta, PeriodValue, Report, Risk, Task, Threshold
-from opsreport.values import Period
+from opsreport.core.records import (
+    BreakdownRow,
+    Kpi,
+    Meta,
+    PeriodValue,
+    Report,
+    Risk,
+    Task,
+    Threshold,
+)
+from opsreport.core.values import Period
+from opsreport.engine.metrics import compute, compute_kpi, evaluate_risk, quarter_series
+from opsreport.present import charts
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -171,9 +180,9 @@ def test_fallback_font_from_the_package_when_system_fonts_are_ignored(monkeypatc
 import json, warnings
 warnings.simplefilter("error")
 from decimal import Decimal
-from opsreport import charts
-from opsreport.metrics import compute_kpi
-from opsreport.model import Kpi
+from opsreport.present import charts
+from opsreport.engine.metrics import compute_kpi
+from opsreport.core.records import Kpi
 charts._reset_fonts()
 family = charts.setup_fonts()
 import matplotlib
@@ -450,7 +459,7 @@ def test_workers_started_before_the_workbook_is_read_draw_the_same_charts(monkey
 
 def test_a_plan_draft_draws_in_started_workers_too(monkeypatch):
     """The plan's two charts (a quarter's timeline: keyword arguments) reach the workers."""
-    from opsreport.api import analyze
+    from opsreport.app.analysis import analyze
     from opsreport.plan import render_plan_documents
 
     from .conftest import ZH_EXAMPLE
@@ -616,8 +625,8 @@ def _fails_on_its_value(series):
 def test_a_chart_that_cannot_draw_a_value_names_its_kpi_and_row():
     import pickle
 
-    from opsreport.metrics import FigureError
-    from opsreport.model import Location
+    from opsreport.core.records import Location
+    from opsreport.engine.metrics import FigureError
 
     where = Location("book.xlsx", "指标", 9)
     series = quarter_series(Kpi("P07", "客单价", id="P07", location=where), [], 2026)
@@ -638,7 +647,7 @@ def test_bold_cjk_text_drawn_in_the_regular_face_prints_no_font_notice():
     # bold titles and logs "findfont: Failed to find font weight bold" to stderr each build.
     code = (
         "from matplotlib.font_manager import FontProperties, fontManager\n"
-        "from opsreport import charts\n"
+        "from opsreport.present import charts\n"
         "family = charts.setup_fonts()\n"
         "print(fontManager.findfont(FontProperties(family=family, weight='bold')))\n"
     )

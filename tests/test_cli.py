@@ -173,7 +173,7 @@ def test_check_and_batch_build_take_a_timeout_per_workbook():
 def test_templates_export_into_a_read_only_folder_is_an_error_not_a_traceback(
     tmp_path, monkeypatch
 ):
-    from opsreport import files
+    from opsreport.io import files
 
     def mkstemp(**_):
         raise PermissionError(13, "Permission denied", str(tmp_path))
@@ -198,8 +198,8 @@ def test_plan_all_quarters_writes_four_drafts(tmp_path):
 
 
 def _figure_error(*_args: object, **_kwargs: object) -> None:
-    from opsreport.metrics import FigureError, figure_problem
-    from opsreport.model import Location
+    from opsreport.core.records import Location
+    from opsreport.engine.metrics import FigureError, figure_problem
 
     raise FigureError(
         [
@@ -217,7 +217,8 @@ def test_a_figure_that_cannot_be_rendered_is_an_error_naming_its_kpi(monkeypatch
     workbook error: exit 1, the KPI and row, no traceback."""
     import shutil
 
-    from opsreport import build, check, context, plan
+    from opsreport import check, context, plan
+    from opsreport.app import build
 
     workbook = tmp_path / "wb.xlsx"
     shutil.copyfile(ZH_EXAMPLE, workbook)

@@ -6,8 +6,8 @@ import datetime as dt
 
 from docx import Document
 
-from opsreport.api import analyze
-from opsreport.build import build_report
+from opsreport.app.analysis import analyze
+from opsreport.app.build import build_report
 from opsreport.context import build_context
 
 from .conftest import ZH_EXAMPLE
@@ -158,7 +158,7 @@ def _report(rows: list[tuple]) -> object:
     from decimal import Decimal
     from pathlib import Path
 
-    from opsreport.model import (
+    from opsreport.core.records import (
         BreakdownRow,
         Goal,
         Kpi,
@@ -171,7 +171,7 @@ def _report(rows: list[tuple]) -> object:
         Task,
         Threshold,
     )
-    from opsreport.values import Period
+    from opsreport.core.values import Period
 
     kpis, periods, breakdown, goals, risks, resources = [], [], [], [], [], []
     for index, (unit, direction, target, actual, prior, nxt, base, weight) in enumerate(rows):
@@ -229,8 +229,8 @@ def test_every_accepted_value_computes_formats_and_exports():
 
     from hypothesis import HealthCheck, given, settings
 
-    from opsreport import exports
-    from opsreport.metrics import compute
+    from opsreport.engine.metrics import compute
+    from opsreport.present import tables as exports
 
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(_kpi_rows())
@@ -258,9 +258,9 @@ def test_terminal_tables_print_user_text_as_typed_on_one_line(monkeypatch):
     from decimal import Decimal
     from pathlib import Path
 
-    from opsreport import exports
-    from opsreport.metrics import compute
-    from opsreport.model import Kpi, Meta, Report
+    from opsreport.core.records import Kpi, Meta, Report
+    from opsreport.engine.metrics import compute
+    from opsreport.present import tables as exports
 
     monkeypatch.setenv("COLUMNS", "200")
     name = "a [/] b [bold]x\n::error file=x::owned\u202e"
@@ -287,8 +287,8 @@ def test_a_value_the_context_cannot_render_names_its_kpi_and_row():
 
     import pytest
 
-    from opsreport.metrics import FigureError, compute
-    from opsreport.model import Kpi, Location, Meta, Report
+    from opsreport.core.records import Kpi, Location, Meta, Report
+    from opsreport.engine.metrics import FigureError, compute
 
     where = Location("book.xlsx", "指标", 12)
     report = Report(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from opsreport.api import WorkbookError, analyze
+from opsreport.app.analysis import WorkbookError, analyze
 
 from .conftest import CORPUS
 
@@ -150,7 +150,7 @@ def test_a_damaged_style_table_is_an_error_naming_the_sheet(tmp_path):
 def test_a_lying_dimension_is_not_trusted(tmp_path, monkeypatch):
     renamed = tmp_path / "issue174.xlsx"
     with_sheet_renamed(corpus("issue_174.xlsx"), renamed, 0)
-    from opsreport import workbook
+    from opsreport.io import workbook
 
     rows = []
     real = workbook.scan_sheet

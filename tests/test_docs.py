@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from opsreport import schema, values
-from opsreport.workbook import Limits
+from opsreport.core import values
+from opsreport.io import schema
+from opsreport.io.workbook import Limits
 
 DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "workbook.md"
 DOC = DOC_PATH.read_text(encoding="utf-8")
@@ -126,7 +127,7 @@ def _listed(section: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def contexts() -> dict[str, dict]:
-    from opsreport.api import analyze
+    from opsreport.app.analysis import analyze
     from opsreport.context import build_context
     from opsreport.plan import plan_context
 
@@ -149,7 +150,7 @@ def _chart_entry_keys() -> set[str]:
     """The fields of a chart in ``charts``, as build.render_formats makes them."""
     from types import SimpleNamespace
 
-    from opsreport.build import render_formats
+    from opsreport.app.build import render_formats
 
     chart = SimpleNamespace(title="t", alt="a", png=b"", svg="<svg/>", width_cm=10)
     context: dict = {"lang": "zh"}
@@ -632,7 +633,7 @@ def test_a_documented_value_rule_is_what_the_parser_says(rule: str) -> None:
 
 
 def test_the_documented_hidden_character_warnings_are_the_loaders(make_workbook) -> None:
-    from opsreport.workbook import load_report
+    from opsreport.io.workbook import load_report
 
     path = make_workbook({"kpis": [["id", "name", "actual"], ["P01", "\u202eGMV", 1], ["P02", "N\u200bPS", 2]]})  # fmt: skip
     said = [f"{w.message} — {w.hint}" for w in load_report(path).warnings if w.code == "hidden_characters"]  # fmt: skip

@@ -6,7 +6,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from opsreport.formatting import (
+from opsreport.core.records import Kpi
+from opsreport.engine.metrics import compute_kpi
+from opsreport.present.formatting import (
     count_noun,
     fmt_amount,
     fmt_delta,
@@ -17,8 +19,6 @@ from opsreport.formatting import (
     round_half_up,
     sentence,
 )
-from opsreport.metrics import compute_kpi
-from opsreport.model import Kpi
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ import datetime as dt
 from decimal import Decimal as D
 from pathlib import Path
 
-from opsreport.metrics import check_goal, compute_kpi, evaluate_risk, weighted_score
-from opsreport.model import Goal, Kpi, Risk
-from opsreport.workbook import parse_threshold
+from opsreport.core.records import Goal, Kpi, Risk
+from opsreport.engine.metrics import check_goal, compute_kpi, evaluate_risk, weighted_score
+from opsreport.io.workbook import parse_threshold
 
 
 def kpi(**fields) -> Kpi:
@@ -302,7 +302,7 @@ def test_goal_in_another_magnitude_of_the_kpis_unit_is_converted():
 
 
 def test_english_units_that_are_not_magnitudes():
-    from opsreport.values import parse_unit
+    from opsreport.core.values import parse_unit
 
     for unit in ("min", "mm", "ms", "mph"):
         assert parse_unit(unit).magnitude == 1, unit
@@ -310,7 +310,7 @@ def test_english_units_that_are_not_magnitudes():
 
 
 def test_default_aggregation_of_ratios_and_per_unit_amounts():
-    from opsreport.workbook import default_aggregation
+    from opsreport.io.workbook import default_aggregation
 
     assert default_aggregation("亿元", "GMV") == "sum"
     assert default_aggregation("元", "客单价") == "avg"
@@ -370,7 +370,7 @@ def test_risk_and_goal_with_extreme_references():
     verdict = check.letters["A"]
     assert verdict.passed is False and verdict.code == "stretch"
     assert verdict.params["ratio"] == D("9999999999999999")
-    from opsreport.formatting import verdict_text
+    from opsreport.present.formatting import verdict_text
 
     assert verdict_text(verdict, "元", "en").endswith("(9,999,999,999,999,999.0×)")
     # Built by hand, beyond the limit: 1e10 / 1e-95 = 1e105 → no ratio, still a stretch.
@@ -389,9 +389,9 @@ def test_risk_and_goal_with_extreme_references():
 def test_figures_that_cannot_be_computed_name_their_kpi_and_row():
     import pytest
 
-    from opsreport.metrics import FigureError, compute
-    from opsreport.model import Location, Meta, Report
-    from opsreport.workbook import WorkbookError
+    from opsreport.core.records import Location, Meta, Report
+    from opsreport.engine.metrics import FigureError, compute
+    from opsreport.io.workbook import WorkbookError
 
     where = Location("book.xlsx", "kpis", 7)
     bad = [
@@ -416,10 +416,10 @@ def test_figures_that_cannot_be_computed_name_their_kpi_and_row():
 
 
 def test_warnings_write_figures_as_digits():
-    from opsreport.metrics import compute
-    from opsreport.model import Meta, PeriodValue, Report
-    from opsreport.validate import content_warnings
-    from opsreport.values import Period
+    from opsreport.core.records import Meta, PeriodValue, Report
+    from opsreport.core.values import Period
+    from opsreport.engine.content_warnings import content_warnings
+    from opsreport.engine.metrics import compute
 
     rate = kpi(id="R1", name="率", unit="%", target="1E-15", actual="0.5")
     flow = kpi(id="F1", name="流量", unit="元", actual="4E+1")

@@ -1,4 +1,4 @@
-"""Outputs land where they are named, whole (opsreport.files and the commands using it)."""
+"""Outputs land where they are named, whole (opsreport.io.files and the commands using it)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from opsreport import files
-from opsreport.files import OutputError, atomic_write, check_target, clean_stale, write_files
+from opsreport.io import files
+from opsreport.io.files import OutputError, atomic_write, check_target, clean_stale, write_files
 
 from .conftest import ZH_EXAMPLE
 
@@ -279,7 +279,7 @@ def test_clean_stale_of_a_missing_folder_is_nothing(tmp_path):
 
 
 def test_build_report_refuses_a_link_before_any_work(tmp_path, monkeypatch):
-    from opsreport import build
+    from opsreport.app import build
 
     os.symlink(tmp_path / "nowhere.md", tmp_path / "x.md")
     monkeypatch.setattr(build, "analyze", lambda *_: pytest.fail("analysed before the check"))
@@ -288,7 +288,7 @@ def test_build_report_refuses_a_link_before_any_work(tmp_path, monkeypatch):
 
 
 def test_build_report_writes_documents_and_charts_as_one_set(tmp_path, monkeypatch):
-    from opsreport import build
+    from opsreport.app import build
 
     (tmp_path / "x-charts").mkdir()
     os.symlink(tmp_path / "elsewhere.png", tmp_path / "x-charts" / "01-attainment.png")
@@ -318,7 +318,7 @@ def test_plan_drafts_of_all_quarters_are_one_set(tmp_path):
 
 
 def test_init_refuses_a_dangling_link_even_with_force(tmp_path):
-    from opsreport.starter import write_starter
+    from opsreport.app.starter import write_starter
 
     os.symlink(tmp_path / "elsewhere.xlsx", tmp_path / "my.xlsx")
     for force in (False, True):
@@ -331,7 +331,7 @@ def test_init_refuses_a_dangling_link_even_with_force(tmp_path):
 
 
 def test_templates_export_refuses_a_file_a_link_and_skips_what_exists(tmp_path):
-    from opsreport.starter import export_templates
+    from opsreport.app.starter import export_templates
 
     (tmp_path / "file").write_text("x")
     with pytest.raises(OutputError, match="is a file, not a folder"):

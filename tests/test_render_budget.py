@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from opsreport.api import analyze
+from opsreport.app.analysis import analyze
 from opsreport.context import build_context
 from opsreport.render import budget
 from opsreport.render.budget import (

@@ -20,7 +20,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import nsmap, qn
 from docx.shared import RGBColor
 
-from opsreport.api import analyze
+from opsreport.app.analysis import analyze
 from opsreport.context import build_context
 from opsreport.render.common import TemplateProblem
 from opsreport.render.docx import COLORS, docx_filters, render_docx
@@ -392,7 +392,7 @@ def test_a_damaged_or_bomb_sized_word_template_is_a_template_problem(
 def test_a_word_template_larger_than_a_workbook_may_be_is_refused_unread(
     tmp_path, zh_context, monkeypatch
 ):
-    from opsreport import zipbounds
+    from opsreport.io import zipbounds
 
     folder = package_template(tmp_path, bytes(2048))
     monkeypatch.setattr(

@@ -9,7 +9,7 @@ from io import BytesIO
 import pytest
 from docx import Document
 
-from opsreport.api import analyze
+from opsreport.app.analysis import analyze
 from opsreport.plan import render_plan_documents
 
 from .conftest import EN_EXAMPLE, ZH_EXAMPLE

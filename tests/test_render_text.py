@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from opsreport.api import analyze
-from opsreport.build import render_documents
+from opsreport.app.analysis import analyze
+from opsreport.app.build import render_documents
 from opsreport.context import build_context
 from opsreport.render.docx import render_docx
 from opsreport.render.markdown import escape_markdown, render_markdown

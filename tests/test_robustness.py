@@ -15,11 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from opsreport.api import WorkbookError, analyze
+from opsreport.app.analysis import WorkbookError, analyze
 from opsreport.cli import app
-from opsreport.metrics import compute_kpi
-from opsreport.model import Kpi
-from opsreport.values import ValueProblem, parse_number, parse_unit
+from opsreport.core.records import Kpi
+from opsreport.core.values import ValueProblem, parse_number, parse_unit
+from opsreport.engine.metrics import compute_kpi
 
 from .conftest import ROOT
 
@@ -165,7 +165,7 @@ def test_the_engine_never_raises_or_returns_nan(actual, prior, base):
 
 
 def test_csv_neutralises_formula_injection(make_workbook):
-    from opsreport.exports import metrics_csv, neutralize
+    from opsreport.present.tables import metrics_csv, neutralize
 
     assert neutralize('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert (
@@ -204,7 +204,7 @@ _PARTS = sorted(_GOOD)
 
 
 def _only_a_reading_or_a_workbook_error(path: Path) -> None:
-    from opsreport.workbook import load_report
+    from opsreport.io.workbook import load_report
 
     try:
         load_report(path)

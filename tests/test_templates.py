@@ -25,8 +25,8 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from typer.testing import CliRunner
 
-from opsreport.api import analyze
-from opsreport.build import build_report
+from opsreport.app.analysis import analyze
+from opsreport.app.build import build_report
 from opsreport.cli import app
 from opsreport.context import build_context
 from opsreport.render.common import (
@@ -785,7 +785,7 @@ def _captured_contexts(monkeypatch) -> list[dict]:
 @pytest.mark.parametrize("document", ["report", "plan"])
 @pytest.mark.parametrize("fmt", ["docx", "md", "html"])
 def test_every_value_a_template_receives_is_plain_data(monkeypatch, tmp_path, document, fmt):
-    from opsreport.build import render_formats
+    from opsreport.app.build import render_formats
     from opsreport.plan import plan_context
     from opsreport.render.budget import RenderBudget, use_render_budget
 

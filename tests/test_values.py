@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from opsreport.values import (
+from opsreport.core.values import (
     MAX_TEXT_CHARS,
     Period,
     ValueProblem,
@@ -541,7 +541,7 @@ def test_names_compare_without_invisible_characters():
 
 
 def test_a_newline_in_a_name_never_reaches_the_report(make_workbook):
-    from opsreport.workbook import load_report
+    from opsreport.io.workbook import load_report
 
     path = make_workbook(
         {
@@ -560,7 +560,7 @@ def test_a_newline_in_a_name_never_reaches_the_report(make_workbook):
 
 
 def test_a_text_longer_than_a_cell_is_an_error_naming_the_cell(make_workbook):
-    from opsreport.workbook import WorkbookError, load_report
+    from opsreport.io.workbook import WorkbookError, load_report
 
     path = make_workbook(
         {"kpis": [["name", "owner", "actual"], ["GMV", "OWNER", 1]]}, name="long.xlsx"

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from opsreport.workbook import WorkbookError, load_report
+from opsreport.io.workbook import WorkbookError, load_report
 
 from .conftest import KPI_HEADER
 
@@ -435,7 +435,7 @@ def test_the_sheet_reader_reads_exactly_what_openpyxl_reads(tmp_path):
 
     import openpyxl
 
-    from opsreport.workbook import Limits, Unreadable, _open_workbook, _ScanNotes, scan_sheet
+    from opsreport.io.workbook import Limits, Unreadable, _open_workbook, _ScanNotes, scan_sheet
 
     width, height = 30, 2000
     limits = Limits(max_columns=width, max_rows=height)
@@ -484,7 +484,7 @@ from .hostile import cases_workbook as hostile  # noqa: E402
 
 
 def _load(tmp_path, parts, name="x.xlsx", **limits):
-    from opsreport.workbook import Limits
+    from opsreport.io.workbook import Limits
 
     path = tmp_path / name
     if isinstance(parts, bytes):
@@ -552,7 +552,7 @@ def test_zip_damage_in_the_shared_strings_and_a_surrogate_there_are_named(tmp_pa
 
 
 def test_running_out_of_memory_is_a_diagnostic(tmp_path, monkeypatch):
-    from opsreport import workbook
+    from opsreport.io import workbook
 
     def exhausted(*args, **kwargs):
         raise MemoryError
@@ -598,7 +598,7 @@ def test_a_dtd_in_any_part_read_is_refused(tmp_path):
 def test_a_merged_range_fills_only_the_rows_the_file_holds(tmp_path, monkeypatch):
     """A4:GR200000 covers 199,997 × 200 = 39,999,400 cells; with its origin A4 holding a
     value and rows 4 and 6 in the file, 2 rows × 200 columns = 400 cells are filled at most."""
-    from opsreport import workbook
+    from opsreport.io import workbook
 
     rows = [*hostile.KPI_ROWS, ["P09", "NPS", "分", "higher", 50, 52], [], ["P10", "CSAT"]]
     parts = hostile.workbook_parts(rows, merges=["A4:GR200000"])
@@ -678,7 +678,7 @@ def test_the_shared_string_reader_reads_what_openpyxl_reads(tmp_path):
 
     from openpyxl.reader.strings import read_string_table
 
-    from opsreport.workbook import DEFAULT_LIMITS, _read_shared_strings
+    from opsreport.io.workbook import DEFAULT_LIMITS, _read_shared_strings
 
     main = hostile.MAIN
     table = (
@@ -800,7 +800,7 @@ def test_row_and_column_limits(tmp_path):
 
 def test_far_cells_cost_only_what_they_hold(tmp_path, monkeypatch):
     """A cell in GR1 and one in H199990: the reader hands on 3 + 1 rows, not 199,990 × 200 cells."""
-    from opsreport import workbook
+    from opsreport.io import workbook
 
     handed = []
     real = workbook.scan_sheet
@@ -901,7 +901,7 @@ def test_every_limit_is_in_the_docs_with_its_value_and_its_test():
     """§6 of docs/workbook.md names every field of Limits, its default and the test above."""
     import dataclasses
 
-    from opsreport.workbook import Limits
+    from opsreport.io.workbook import Limits
 
     from .conftest import ROOT
 
@@ -918,7 +918,7 @@ def test_every_code_the_loader_gives_is_documented():
 
     from .conftest import ROOT
 
-    source = (ROOT / "src" / "opsreport" / "workbook.py").read_text(encoding="utf-8")
+    source = (ROOT / "src" / "opsreport" / "io" / "workbook.py").read_text(encoding="utf-8")
     codes = (
         set(re.findall(r'code="([a-z_]+)"', source))  # collector.error(…, code="…")
         | set(re.findall(r'"([a-z]+(?:_[a-z]+)+)",?\s*\)', source))  # _Refused(…, "…"), error(…)

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from opsreport.zipbounds import DEFAULT_BOUNDS, ZipBounds, ZipRefused, check_zip
+from opsreport.io.zipbounds import DEFAULT_BOUNDS, ZipBounds, ZipRefused, check_zip
 
 MIB = 1024 * 1024
 

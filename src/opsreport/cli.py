@@ -1,9 +1,9 @@
-"""The ``opsreport`` command line: a thin layer over :mod:`opsreport.api`.
+"""The ``opsreport`` command line: a thin layer over :mod:`opsreport.app.analysis`.
 
 Heavy libraries (openpyxl, matplotlib, python-docx) are imported inside the
 commands, never at module level, so ``opsreport --help`` stays instant.
 Exit codes: 0 fine, 1 invalid input (every problem listed), 2 usage.
-Every line printed goes through :func:`opsreport.terminal.terminal_text` (user text
+Every line printed goes through :func:`opsreport.present.terminal.terminal_text` (user text
 is data: one line, control and bidi characters escaped); Rich tables get text
 cells, never markup; JSON output is exact.
 """
@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from opsreport.terminal import terminal_text
+from opsreport.present.terminal import terminal_text
 
 if TYPE_CHECKING:
-    from opsreport.api import Analysis
+    from opsreport.app.analysis import Analysis
 
 app = typer.Typer(
     name="opsreport",
@@ -83,7 +83,7 @@ def _fail_with(exc: Exception) -> typer.Exit:
 
 
 def _analyze(workbook: Path, quiet: bool = False) -> Analysis:
-    from opsreport.api import WorkbookError, analyze
+    from opsreport.app.analysis import WorkbookError, analyze
 
     try:
         analysis = analyze(workbook)
@@ -173,7 +173,7 @@ def metrics(
 
         opsreport metrics examples/ecommerce-2026-zh.xlsx --csv > kpis.csv
     """
-    from opsreport import exports
+    from opsreport.present import tables as exports
 
     analysis = _analyze(workbook, quiet=quiet)
     data = exports.metrics_json(analysis.metrics, what.value)
@@ -308,14 +308,14 @@ def build(
 def _build_single(
     workbook: Path, output: Path | None, options: dict[str, Any], quiet: bool
 ) -> None:
-    from opsreport.api import WorkbookError
-    from opsreport.build import build_report
-    from opsreport.files import OutputError
+    from opsreport.app.analysis import WorkbookError
+    from opsreport.app.build import build_report
+    from opsreport.io.files import OutputError
     from opsreport.render.common import TemplateProblem
 
     charts: ModuleType | None = None
     if options["charts"] and {"docx", "html"} & set(options["formats"]):
-        from opsreport import charts as chart_code
+        from opsreport.present import charts as chart_code
 
         chart_code.prestart_workers()  # they load matplotlib while the workbook is read
         charts = chart_code
@@ -346,8 +346,8 @@ def _build_many(
     from rich.table import Table
     from rich.text import Text
 
-    from opsreport.batch import build_many
-    from opsreport.files import OutputError
+    from opsreport.app.batch import build_many
+    from opsreport.io.files import OutputError
 
     try:
         outcomes = build_many(sources, output=output, jobs=jobs, timeout=timeout, **options)
@@ -450,8 +450,8 @@ def init(
 
         opsreport init myteam.xlsx --lang en
     """
-    from opsreport.files import OutputError
-    from opsreport.starter import write_starter
+    from opsreport.app.starter import write_starter
+    from opsreport.io.files import OutputError
 
     try:
         written = write_starter(path, lang.value, force)
@@ -501,7 +501,7 @@ def plan(
     formats = _formats(fmt)
     chart_module: ModuleType | None = None
     if not no_charts and {"docx", "html"} & set(formats):
-        from opsreport import charts as chart_code
+        from opsreport.present import charts as chart_code
 
         chart_code.prestart_workers()  # they load matplotlib while the workbook is read
         chart_module = chart_code
@@ -523,8 +523,8 @@ def _plan(
     no_charts: bool,
     quiet: bool,
 ) -> None:
-    from opsreport.api import WorkbookError
-    from opsreport.files import OutputError
+    from opsreport.app.analysis import WorkbookError
+    from opsreport.io.files import OutputError
     from opsreport.plan import build_plans, parse_quarter
     from opsreport.render.common import TemplateProblem
 
@@ -575,7 +575,7 @@ def context(
 
         opsreport context examples/ecommerce-2026-zh.xlsx --json --quarter Q1
     """
-    from opsreport.api import WorkbookError
+    from opsreport.app.analysis import WorkbookError
     from opsreport.context import build_context
     from opsreport.plan import parse_quarter, plan_context
 
@@ -598,7 +598,7 @@ def context(
             json.dumps(data, ensure_ascii=False, indent=2, default=str, allow_nan=False) + "\n"
         )
         return
-    from opsreport.exports import print_context_outline
+    from opsreport.present.tables import print_context_outline
 
     print_context_outline(data)
 
@@ -627,8 +627,8 @@ def templates_export(
 
         opsreport templates export my-templates --lang zh
     """
-    from opsreport.files import OutputError
-    from opsreport.starter import export_templates
+    from opsreport.app.starter import export_templates
+    from opsreport.io.files import OutputError
 
     try:
         done = export_templates(directory, lang.value, force)

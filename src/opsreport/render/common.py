@@ -22,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from opsreport import formatting as f
+from opsreport.present import formatting as f
 
 __all__ = [
     "FilterMisuse",
@@ -870,5 +870,5 @@ def describe_template_error(
 
 # --------------------------------------------------------------------------- files
 
-# Writing outputs lives in opsreport.files (atomic, all-or-nothing, symlink-safe).
-from opsreport.files import OutputError, atomic_write  # noqa: E402
+# Writing outputs lives in opsreport.io.files (atomic, all-or-nothing, symlink-safe).
+from opsreport.io.files import OutputError, atomic_write  # noqa: E402

@@ -36,6 +36,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from opsreport.io.zipbounds import DEFAULT_BOUNDS, ZipRefused, check_zip
 from opsreport.render.budget import budgeted
 from opsreport.render.common import (
     TemplateProblem,
@@ -45,7 +46,6 @@ from opsreport.render.common import (
     make_environment,
     notify,
 )
-from opsreport.zipbounds import DEFAULT_BOUNDS, ZipRefused, check_zip
 
 __all__ = ["COLORS", "docx_filters", "render_docx"]
 
@@ -367,7 +367,7 @@ def _template_class() -> type:
 class _Picture:
     """A chart to put where its marker was printed: drawn on demand, at this width."""
 
-    chart: Any  # opsreport.charts.Chart (png, width_cm, title, alt)
+    chart: Any  # opsreport.present.charts.Chart (png, width_cm, title, alt)
     width: Any  # a python-docx Length
 
 
@@ -444,7 +444,7 @@ def render_docx(
     """Render ``context`` into the Word template ``name``; returns the .docx bytes.
 
     ``charts`` maps the chart keys of ``context["charts"]`` to objects with ``png``,
-    ``width_cm``, ``title`` and ``alt`` (``opsreport.charts.Chart``).
+    ``width_cm``, ``title`` and ``alt`` (``opsreport.present.charts.Chart``).
     """
     lang = context["lang"]
     template = find_template(name, lang, template_dir)

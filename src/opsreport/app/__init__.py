@@ -1,0 +1,1 @@
+"""The pipelines behind build, plan, check and batch runs."""

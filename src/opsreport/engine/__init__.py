@@ -1,0 +1,1 @@
+"""Every figure: metrics, plan targets, content warnings (pure Decimal)."""

@@ -1,0 +1,1 @@
+"""Reading workbooks safely and writing output files atomically."""

@@ -1,0 +1,1 @@
+"""How figures are shown: formatting, per-KPI views, contexts, tables, charts."""

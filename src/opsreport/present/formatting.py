@@ -1,0 +1,430 @@
+"""Numbers and words as a reader sees them, in zh and en.
+
+Rounding is half away from zero, as Excel shows it (Python's ``round`` rounds
+half to even and would print 41.8% for 0.4185). Rates move in percentage
+points (个百分点 / pp), amounts in percent. These functions are also the
+Jinja filters that templates use, so no template formats a number by hand.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+from opsreport.core.values import parse_unit
+
+__all__ = [
+    "attainment_text",
+    "count_noun",
+    "fmt_amount",
+    "fmt_delta",
+    "fmt_number",
+    "fmt_pct",
+    "fmt_pp",
+    "fmt_threshold",
+    "kpi_places",
+    "round_half_up",
+    "sentence",
+]
+
+HUNDRED = Decimal(100)
+DASH = "–"
+MAX_PLACES = 50  # decimal places a figure may be shown with
+SCIENTIFIC_FROM = 18  # figures of 10**18 or more are written 1.23×10²⁵
+
+
+def _to_decimal(value: Decimal | float | int) -> Decimal:
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def round_half_up(value: Decimal | float | int, places: int = 0) -> Decimal:
+    """Round half away from zero: 0.4185 → 0.419 at 3 places, -2.5 → -3.
+
+    Any finite value: the rounding runs with as many digits as the result needs
+    (Decimal's default 28 would refuse 1e28 at 2 places with InvalidOperation).
+    An infinity or NaN is returned as it is: there is nothing to round. ``places``
+    is kept within ±50 (a template's ``num(places=10**9)`` would build a
+    billion-digit number).
+    """
+    if not isinstance(value, Decimal):
+        value = _to_decimal(value)
+    if not value.is_finite():
+        return value
+    quantum = _QUANTA.get(places)
+    if quantum is None:
+        places = min(max(places, -MAX_PLACES), MAX_PLACES)
+        quantum = _QUANTA[places]
+    adjusted = value.adjusted()
+    if adjusted + places < _FAST_DIGITS if places > 0 else adjusted < _FAST_DIGITS:
+        # The common case: the result (one more digit if it rounds up) fits the
+        # default context's 28 digits, so no context needs setting up.
+        return value.quantize(quantum, rounding=ROUND_HALF_UP)
+    digits = max(adjusted, 0) + max(places, 0) + 2
+    with localcontext() as context:
+        context.prec = digits
+        context.Emax = max(context.Emax, digits + 1)
+        context.Emin = min(context.Emin, -digits - 1)
+        return value.quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+_QUANTA = {places: Decimal((0, (1,), -places)) for places in range(-MAX_PLACES, MAX_PLACES + 1)}
+_FAST_DIGITS = 25  # result digits ≤ 27 (a carry included): within Decimal's default 28
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def kpi_places(*values: Decimal | None, cap: int = 2) -> int:
+    """Decimal places a KPI shows: as many as its most precise figure, at most ``cap``."""
+    return min(cap, max((_decimals(v) for v in values if v is not None), default=0))
+
+
+def count_noun(count: int, noun: str) -> str:
+    """English counts: 1 KPI, 2 KPIs, 1,250 tasks."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
+def fmt_number(
+    value: Decimal | float | int | None, places: int | None = None, grouping: bool = True
+) -> str:
+    """1234567.891 → 1,234,567.89; places defaults to the value's own (at most 2).
+
+    Total over finite numbers: from 10¹⁸ on (beyond any figure a workbook may
+    hold, reached only by sums and ratios of extreme ones) the figure is written
+    as a power of ten, 1.23×10²⁵, instead of 26 digits. No figure (None, NaN, an
+    infinity) is "–". ``places`` is kept within 0…50.
+    """
+    if value is None:
+        return DASH
+    if not isinstance(value, Decimal):
+        value = _to_decimal(value)
+    if not value.is_finite():
+        return DASH
+    if places is None:
+        places = kpi_places(value)
+    elif places < 0:
+        places = 0
+    elif places > MAX_PLACES:
+        places = MAX_PLACES
+    adjusted = value.adjusted()
+    if adjusted >= SCIENTIFIC_FROM and value:
+        return _scientific(value)
+    rounded = round_half_up(value, places)
+    if not rounded:
+        rounded = abs(rounded)  # no "-0.0"
+    elif adjusted == SCIENTIFIC_FROM - 1 and rounded.adjusted() >= SCIENTIFIC_FROM:
+        return _scientific(rounded)  # 999…9.995 rounded up to 10^18
+    return f"{rounded:,.{places}f}" if grouping else f"{rounded:.{places}f}"
+
+
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _scientific(value: Decimal) -> str:
+    """-1.23×10²⁵: three significant digits and a power of ten."""
+    exponent = value.adjusted()
+    mantissa = round_half_up(value.scaleb(-exponent), 2)
+    if abs(mantissa) >= 10:  # 9.995 → 10.00
+        exponent += 1
+        mantissa = round_half_up(value.scaleb(-exponent), 2)
+    return f"{mantissa.normalize():f}×10{str(exponent).translate(_SUPERSCRIPTS)}"
+
+
+def fmt_amount(
+    value: Decimal | None, unit: str = "", places: int | None = None, lang: str = "zh"
+) -> str:
+    """A figure with its unit the way the language writes it: 8.37亿元, 14.8%, 8.37 USD m."""
+    if value is None:
+        return DASH
+    text = fmt_number(value, places)
+    info = parse_unit(unit)
+    if not unit:
+        return text
+    if info.is_percent:
+        return f"{text}%"
+    if info.is_points:
+        return f"{text}个百分点" if lang == "zh" else f"{text} pp"
+    if lang == "zh" and not unit.isascii():
+        return f"{text}{unit}"
+    if unit in {"$", "¥", "€", "£"}:
+        return f"{unit}{text}"
+    return f"{text} {unit}"
+
+
+def fmt_pct(fraction: Decimal | None, places: int = 1, signed: bool = False) -> str:
+    """A fraction as a percentage: 1.04625 → 104.6%."""
+    if fraction is None or not Decimal(fraction).is_finite():
+        return DASH
+    value = round_half_up(fraction * HUNDRED, places)
+    sign = "+" if signed and value > 0 else ""
+    return f"{sign}{fmt_number(value, places)}%"
+
+
+def fmt_pp(points: Decimal | None, places: int = 1, signed: bool = False, lang: str = "zh") -> str:
+    """Percentage points: 3.6个百分点 / +3.6 pp."""
+    if points is None or not Decimal(points).is_finite():
+        return DASH
+    value = round_half_up(points, places)
+    sign = "+" if signed and value > 0 else ""
+    number = f"{sign}{fmt_number(value, places)}"
+    return f"{number}个百分点" if lang == "zh" else f"{number} pp"
+
+
+_OPERATORS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥"}
+
+
+def fmt_threshold(
+    kind: str, operator: str, limit: Decimal, unit: str = "", lang: str = "zh"
+) -> str:
+    """A risk trigger with its unit, so it reads against the KPI's figure beside it.
+
+    ``>= 9.5`` on a percent KPI is ``≥ 9.5%``; a deviation trigger ``dev > 8%``
+    reads 偏离目标 > 8% / > 8% off target.
+    """
+    sign = _OPERATORS.get(operator, operator)
+    if kind == "dev":
+        limit_text = f"{fmt_number(limit, _decimals(limit.normalize()))}%"
+        return (
+            f"偏离目标 {sign} {limit_text}" if lang == "zh" else f"{sign} {limit_text} off target"
+        )
+    # The limit as typed (< 0.004 stays 0.004): rounding it could change what it says.
+    return f"{sign} {fmt_amount(limit, unit, _decimals(limit.normalize()), lang)}"
+
+
+def fmt_delta(
+    absolute: Decimal | None, relative: Decimal | None, unit: str, lang: str = "zh", places: int = 1
+) -> str:
+    """The variance a reader expects: pp for rates, percent for amounts; signed.
+
+    ``places`` is the KPI's own precision (``kpi_places``): a rate's points keep it
+    (at least one place, so 3.05% vs 3.20% reads -0.15个百分点 like the table beside
+    it); an amount's percent always has one place.
+    """
+    if parse_unit(unit).is_rate:
+        return fmt_pp(absolute, max(places, 1), signed=True, lang=lang)
+    return fmt_pct(relative, 1, signed=True)
+
+
+def attainment_text(attainment: Decimal | None) -> str:
+    return fmt_pct(attainment, 1)
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def join_words(left: str, right: str) -> str:
+    """Join Chinese text to a figure; a space only where Latin meets a digit (GMV 49.6亿元)."""
+    if left[-1:].isascii() and left[-1:].isalnum() and right[:1].isascii() and right[:1].isalnum():
+        return f"{left} {right}"
+    return f"{left}{right}"
+
+
+STATUS_LABELS = {
+    "zh": {"met": "达成", "near": "接近", "missed": "未达成", None: "无目标"},
+    "en": {"met": "met", "near": "near", "missed": "missed", None: "no target"},
+}
+
+
+def _abs_pct(fraction: Decimal) -> str:
+    return fmt_pct(abs(fraction), 1)
+
+
+def _abs_pp(points: Decimal, lang: str, places: int = 1) -> str:
+    return fmt_pp(abs(points), places, lang=lang)
+
+
+def sentence(result, lang: str = "zh", base_name: str | None = None) -> str:
+    """One analyst's sentence for a KPI result, e.g.
+    直接利润8.37亿元，较目标8亿元超额4.6%，同比增长30.4%，占公司利润增量20亿元的41.9%。
+    """
+    kpi = result.kpi
+    unit = kpi.unit
+    rate = kpi.is_rate
+    lower = kpi.direction == "lower"
+    # Points at the KPI's own precision, like its table row: 3.05% vs 3% is 0.05 pp.
+    pp_places = max(1, kpi_places(kpi.target, kpi.actual, kpi.prior_year, kpi.next_target))
+
+    def amount(value: Decimal | None) -> str:
+        # Sentences write each figure at its own precision, as an analyst would: 较目标8亿元.
+        return fmt_amount(value, unit, None, lang)
+
+    if lang == "zh":
+        parts = [join_words(kpi.name, amount(kpi.actual))]
+    else:
+        parts = [f"{kpi.name} was {amount(kpi.actual)}"]
+    if kpi.actual is None:
+        return (
+            f"{kpi.name}：本年无实际数据。"
+            if lang == "zh"
+            else f"{kpi.name}: no actual figure this year."
+        )
+
+    if result.var_target is not None:
+        var = result.var_target
+        good = result.good_vs_target
+        size = (
+            _abs_pp(var, lang, pp_places)
+            if rate
+            else (
+                _abs_pct(result.var_target_pct)
+                if result.var_target_pct is not None
+                else amount(abs(var))
+            )
+        )
+        target = amount(kpi.target)
+        if lang == "zh":
+            if var == 0:
+                parts.append(f"与目标{target}持平")
+            elif not lower and good and not rate:
+                parts.append(f"较目标{target}超额{size}")
+            else:
+                word = "高" if var > 0 else "低"
+                clause = f"较目标{target}{word}{size}"
+                if lower:
+                    clause += "，优于目标" if good else "，未达目标"
+                elif not good:
+                    clause += "，未达目标"
+                parts.append(clause)
+            if result.attainment is not None and (lower or not good or rate):
+                parts.append(f"完成率{attainment_text(result.attainment)}")
+        else:
+            if var == 0:
+                parts.append(f"on its {target} target")
+            else:
+                word = "above" if var > 0 else "below"
+                verdict = "better than" if good else "short of"
+                clause = f"{size} {word} the {target} target"
+                if lower or not good:
+                    clause += f" ({verdict} target)"
+                parts.append(clause)
+            if result.attainment is not None:
+                parts.append(f"attainment {attainment_text(result.attainment)}")
+
+    if result.var_prior is not None:
+        var = result.var_prior
+        if lang == "zh":
+            if var == 0:
+                parts.append("与上年持平")
+            elif rate:
+                verb = "提升" if var > 0 else "下降"
+                parts.append(f"同比{verb}{_abs_pp(var, lang, pp_places)}")
+            elif result.var_prior_pct is not None:
+                verb = "增长" if var > 0 else "下降"
+                parts.append(f"同比{verb}{_abs_pct(result.var_prior_pct)}")
+            if lower and var != 0:
+                parts[-1] += "，有所改善" if result.good_vs_prior else "，有所恶化"
+        else:
+            if var == 0:
+                parts.append("flat on last year")
+            else:
+                word = "up" if var > 0 else "down"
+                size = (
+                    _abs_pp(var, lang, pp_places)
+                    if rate
+                    else (
+                        _abs_pct(result.var_prior_pct)
+                        if result.var_prior_pct is not None
+                        else amount(abs(var))
+                    )
+                )
+                clause = f"{word} {size} on last year"
+                if lower:
+                    clause += " (an improvement)" if result.good_vs_prior else " (a deterioration)"
+                parts.append(clause)
+
+    if result.share is not None:
+        name = base_name or kpi.base_name
+        base = amount(kpi.base)
+        if lang == "zh":
+            parts.append(f"占{join_words(name or '公司总额', base)}的{fmt_pct(result.share)}")
+        else:
+            parts.append(f"{fmt_pct(result.share)} of {name or 'the company total'} ({base})")
+
+    if lang == "zh":
+        return "，".join(parts) + "。"
+    if len(parts) == 1:
+        return parts[0] + "."
+    if len(parts) == 2:
+        return f"{parts[0]}, {parts[1]}."
+    return f"{parts[0]}, " + ", ".join(parts[1:-1]) + f", and {parts[-1]}."
+
+
+# --------------------------------------------------------------------------- SMART and risks
+
+_VERDICTS = {
+    "kpi_linked": ("对应指标「{kpi}」", "tied to the KPI {kpi}"),
+    "concrete_object": ("目标对象具体", "names a concrete, countable object"),
+    "vague": ("未关联指标，描述笼统", "names no KPI and nothing countable"),
+    "measurable": ("有数值目标，口径：{source}", "numeric target, measured by {source}"),
+    "no_target": ("没有数值目标", "has no numeric target"),
+    "no_source": ("没有衡量口径/数据来源", "has no data source or measure"),
+    "no_baseline": ("缺少基线，无法判断", "no baseline to judge it against"),
+    "holds_level": ("保持或回落，无需额外提升", "holds the current level"),
+    "no_history": ("缺少上年数据，无法判断", "no prior-year figure to judge it against"),
+    "no_improvement_this_year": (
+        "需提升{required}，但本年未见改善（{achieved}）",
+        "needs {required} while this year did not improve ({achieved})",
+    ),
+    "within_reach": (
+        "需提升{required}，为本年改善{achieved}的{ratio}倍",
+        "needs {required}, {ratio}× this year's change of {achieved}",
+    ),
+    "stretch": (
+        "需提升{required}，超过本年改善{achieved}的两倍（{ratio}倍）",
+        "needs {required}, more than twice this year's change of {achieved} ({ratio}×)",
+    ),
+    "units_differ": (
+        "目标单位{goal_unit}与指标单位{kpi_unit}不可比，无法判断",
+        "the goal's unit {goal_unit} cannot be compared with the KPI's {kpi_unit}",
+    ),
+    "aligned": ("对齐：{to}", "serves: {to}"),
+    "not_aligned": ("未说明对齐的公司目标", "does not say which company goal it serves"),
+    "no_deadline": ("没有截止日期", "has no deadline"),
+    "outside_plan_year": (
+        "截止{deadline}不在{plan_year}年内",
+        "deadline {deadline} is outside {plan_year}",
+    ),
+    "dated": ("截止{deadline}", "due {deadline}"),
+}
+
+SMART_NAMES = {
+    "zh": {"S": "具体", "M": "可衡量", "A": "可实现", "R": "相关", "T": "有时限"},
+    "en": {
+        "S": "Specific",
+        "M": "Measurable",
+        "A": "Achievable",
+        "R": "Relevant",
+        "T": "Time-bound",
+    },
+}
+
+
+def verdict_text(verdict, unit: str = "", lang: str = "zh") -> str:
+    """The reason behind one SMART letter, in words."""
+    zh, en = _VERDICTS.get(verdict.code, (verdict.code, verdict.code))
+    params = dict(verdict.params)
+    for key in ("required", "achieved"):
+        if key in params and params[key] is not None:
+            value = params[key]
+            params[key] = (
+                fmt_pp(value, 1, signed=True, lang=lang)
+                if parse_unit(unit).is_rate
+                else fmt_amount(value, unit, None, lang)
+                if value < 0
+                else "+" + fmt_amount(value, unit, None, lang)
+            )
+    if "ratio" in params:
+        # None: this year's change is negligible beside the required one (the ratio
+        # exceeds the engine's RATIO_LIMIT, 10^100).
+        ratio = params["ratio"]
+        params["ratio"] = fmt_number(ratio, 1) if ratio is not None else "> 10¹⁰⁰"
+    if "deadline" in params and params["deadline"] is not None:
+        params["deadline"] = params["deadline"].isoformat()
+    return (zh if lang == "zh" else en).format(**params)
+
+
+RISK_LEVELS = {
+    "zh": {"high": "高", "medium": "中", "low": "低", None: DASH},
+    "en": {"high": "high", "medium": "medium", "low": "low", None: DASH},
+}

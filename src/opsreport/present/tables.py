@@ -1,0 +1,246 @@
+"""Metrics as JSON objects and terminal tables (what ``opsreport metrics`` prints)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from opsreport.engine.metrics import FigureError, Metrics, _number, figure_problem, kpi_label
+from opsreport.present.formatting import (
+    STATUS_LABELS,
+    fmt_amount,
+    fmt_delta,
+    fmt_pct,
+    kpi_places,
+    verdict_text,
+)
+from opsreport.present.terminal import terminal_text  # one function for every line printed
+
+__all__ = ["metrics_csv", "metrics_json", "neutralize", "print_table", "terminal_text"]
+
+
+def _cell(value: object) -> str:
+    """A Rich table cell holding user text: ``[…]`` is text, not markup; one line."""
+    from rich.markup import escape
+
+    return escape(terminal_text(value))
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutralize(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula (=, +, -, @ …) gets a leading ',
+    so a KPI named "=HYPERLINK(…)" stays text; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def metrics_csv(metrics: Metrics, what: str = "kpis") -> str:
+    """The JSON rows as CSV (nested values as JSON text), safe to open in Excel."""
+    import csv
+    import io
+    import json
+
+    rows = metrics_json(metrics, what)
+    stream = io.StringIO()
+    if not rows:
+        return ""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(list(rows[0]))
+    for row in rows:
+        writer.writerow(
+            [
+                neutralize(json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v)
+                if v is not None
+                else ""
+                for v in row.values()
+            ]
+        )
+    return "\ufeff" + stream.getvalue()  # a BOM so that Excel reads UTF-8 (Chinese) correctly
+
+
+def metrics_json(metrics: Metrics, what: str = "kpis") -> list[dict[str, Any]]:
+    """The rows ``metrics --json`` prints; every number finite (strict JSON)."""
+    if what == "kpis":
+        return [_kpi_json(result, str(metrics.report.source)) for result in metrics.results]
+    if what == "goals":
+        return [_goal_json(check) for check in metrics.goals]
+    if what == "risks":
+        return [_risk_json(risk) for risk in metrics.risks]
+    if what == "quarters":
+        return [
+            {
+                "id": series.kpi.id,
+                "name": series.kpi.name,
+                "aggregation": series.kpi.aggregation,
+                "quarters": [
+                    {
+                        "period": point.period.label,
+                        "actual": _number(point.actual),
+                        "target": _number(point.target),
+                        "prior_year": _number(point.prior_year),
+                        "attainment": _number(point.attainment),
+                        "var_prior": _number(point.var_prior),
+                        "var_prior_pct": _number(point.var_prior_pct),
+                        "change": _number(point.change),
+                        "change_pct": _number(point.change_pct),
+                    }
+                    for point in series.points
+                ],
+                "total_actual": _number(series.total_actual),
+                "annual_gap": _number(series.annual_gap),
+            }
+            for series in metrics.quarters
+        ]
+    if what == "breakdown":
+        return [
+            {
+                "dimension": table.dimension,
+                "kpi": table.kpi.id or table.kpi.name,
+                "total_actual": _number(table.total_actual),
+                "total_prior": _number(table.total_prior),
+                "coverage": _number(table.coverage),
+                "items": [
+                    {
+                        "item": item.item,
+                        "actual": _number(item.actual),
+                        "prior_year": _number(item.prior_year),
+                        "target": _number(item.target),
+                        "share": _number(item.share),
+                        "share_prior": _number(item.share_prior),
+                        "share_change_pp": _number(item.share_change_pp),
+                        "var_prior_pct": _number(item.var_prior_pct),
+                        "attainment": _number(item.attainment),
+                        "rank": item.rank,
+                        "rank_prior": item.rank_prior,
+                    }
+                    for item in table.items
+                ],
+            }
+            for table in metrics.breakdowns
+        ]
+    raise ValueError(f"unknown selection {what!r}")
+
+
+def _kpi_json(result: Any, file: str) -> dict[str, Any]:
+    try:
+        return result.as_json()  # type: ignore[no-any-return]
+    except ValueError as exc:  # a figure beyond a float: only from records built by hand
+        kpi = result.kpi
+        message = f"{kpi_label(kpi)}: cannot be written as JSON ({exc})"
+        raise FigureError([figure_problem(message, kpi.location, file)]) from exc
+
+
+def _goal_json(check: Any) -> dict[str, Any]:
+    goal = check.goal
+    return {
+        "goal": goal.goal,
+        "kpi": check.kpi.id or check.kpi.name if check.kpi else None,
+        "baseline": _number(check.baseline),
+        "target": _number(goal.target),
+        "unit": goal.unit or None,
+        "direction": goal.direction,
+        "deadline": goal.deadline.isoformat() if goal.deadline else None,
+        "owner": goal.owner,
+        "measure": goal.measure,
+        "aligns_to": goal.aligns_to,
+        "required_change": _number(check.required_change),
+        "required_change_pct": _number(check.required_change_pct),
+        "achieved_change": _number(check.achieved_change),
+        "smart": {
+            letter: {
+                "passed": verdict.passed,
+                "code": verdict.code,
+                "reason": verdict_text(verdict, goal.unit, "en"),
+            }
+            for letter, verdict in check.letters.items()
+        },
+        "is_smart": check.is_smart,
+        "failed": check.failed,
+    }
+
+
+def _risk_json(result: Any) -> dict[str, Any]:
+    risk = result.risk
+    return {
+        "risk": risk.risk,
+        "category": risk.category,
+        "likelihood": risk.likelihood,
+        "impact": risk.impact,
+        "score": result.score,
+        "level": result.level,
+        "kpi": result.kpi.id or result.kpi.name if result.kpi else None,
+        "threshold": risk.threshold.text if risk.threshold else None,
+        "observed": _number(result.observed),
+        "triggered": result.triggered,
+        "response": risk.response,
+        "owner": risk.owner,
+    }
+
+
+def print_table(metrics: Metrics, what: str = "kpis", lang: str = "zh") -> None:
+    """A terminal table; goals/risks/quarters/breakdown print their JSON rows as a table."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if what != "kpis":
+        rows = metrics_json(metrics, what)
+        if not rows:
+            console.print(f"(no {what})")
+            return
+        table = Table(show_lines=False)
+        keys = [k for k in rows[0] if not isinstance(rows[0][k], (dict, list))]
+        for key in keys:
+            table.add_column(key)
+        for row in rows:
+            table.add_row(*("" if row[k] is None else _cell(row[k]) for k in keys))
+        console.print(table)
+        return
+    table = Table(title=_cell(metrics.report.meta.title or str(metrics.report.source)))
+    for column, justify in [
+        ("KPI", "left"), ("AC", "right"), ("PL", "right"), ("PY", "right"),
+        ("ΔPL", "right"), ("ΔPY", "right"), ("attainment", "right"), ("status", "left"),
+    ]:  # fmt: skip
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    labels = STATUS_LABELS["zh" if lang == "zh" else "en"]
+    for result in metrics.results:
+        kpi = result.kpi
+        places = kpi_places(kpi.target, kpi.actual, kpi.prior_year)
+        colour = {"met": "green", "near": "yellow", "missed": "red"}.get(result.status or "", "")
+        table.add_row(
+            _cell(kpi.name),
+            _cell(fmt_amount(kpi.actual, kpi.unit, places, lang)),  # the unit is user text
+            _cell(fmt_amount(kpi.target, kpi.unit, places, lang)),
+            _cell(fmt_amount(kpi.prior_year, kpi.unit, places, lang)),
+            _cell(fmt_delta(result.var_target, result.var_target_pct, kpi.unit, lang, places)),
+            _cell(fmt_delta(result.var_prior, result.var_prior_pct, kpi.unit, lang, places)),
+            fmt_pct(result.attainment),
+            f"[{colour}]{labels[result.status]}[/]" if colour else labels[result.status],
+        )
+    console.print(table)
+
+
+def print_context_outline(data: Any, prefix: str = "", depth: int = 0) -> None:
+    """Every key a template may use, with an example value, as an indented outline."""
+    import sys
+
+    def show(value: Any) -> str:
+        text = terminal_text(value)
+        return text if len(text) <= 60 else text[:57] + "…"
+
+    if isinstance(data, dict):
+        for key, value in data.items():
+            key = terminal_text(key)  # meta.extra's keys are the workbook's text
+            path = f"{prefix}.{key}" if prefix else key
+            if isinstance(value, (dict, list)) and value:
+                sys.stdout.write(f"{'  ' * depth}{path}\n")
+                print_context_outline(value, path, depth + 1)
+            else:
+                sys.stdout.write(f"{'  ' * depth}{path} = {show(value)}\n")
+    elif isinstance(data, list):
+        sys.stdout.write(
+            f"{'  ' * depth}{prefix}[0 … {len(data) - 1}]  ({len(data)} items; the first:)\n"
+        )
+        print_context_outline(data[0], f"{prefix}[0]", depth + 1)
