@@ -244,7 +244,35 @@ def _date(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def _kpi_row(result: KpiResult, lang: str) -> dict[str, Any]:
+# The formatted figures of a KPI row: the strings of many rows repeat ("104.6%", "+4.6%",
+# "—", a common target), so each build keeps one copy of each (see _shared).
+_FORMATTED = (
+    "actual", "target", "prior_year", "next_target", "base", "actual_number",
+    "target_number", "prior_year_number", "var_target", "var_target_pct", "var_prior",
+    "var_prior_pct", "delta_target", "delta_prior", "attainment", "share", "next_change",
+    "next_change_pct", "weight",
+)  # fmt: skip
+
+
+def _shared(row: dict[str, Any], keys: Iterable[str], texts: dict[str, str]) -> dict[str, Any]:
+    """``row`` with its ``keys`` replaced by the equal string already in ``texts``.
+
+    A row holds ~20 formatted figures; one string costs ~60 bytes, so a 50,000-KPI
+    context spends ~60 MB on them, most of them copies of another row's. Values are
+    equal, so no output changes; the same table serves every row of one build.
+    """
+    for key in keys:
+        value = row[key]
+        row[key] = texts.setdefault(value, value)
+    return row
+
+
+def _kpi_row(result: KpiResult, lang: str, texts: dict[str, str] | None = None) -> dict[str, Any]:
+    row = _kpi_fields(result, lang)
+    return row if texts is None else _shared(row, _FORMATTED, texts)
+
+
+def _kpi_fields(result: KpiResult, lang: str) -> dict[str, Any]:
     kpi = result.kpi
     unit = kpi.unit
     places = f.kpi_places(kpi.target, kpi.actual, kpi.prior_year, kpi.next_target)
@@ -834,9 +862,10 @@ def build_context(
     if lang not in LABELS:
         raise ValueError(f"unknown language {lang!r}: use zh or en")
     file = str(report.source)
+    texts: dict[str, str] = {}
     built = _each(
         metrics.results,
-        lambda r: _kpi_row(r, lang),
+        lambda r: _kpi_row(r, lang, texts),
         lambda r: (kpi_label(r.kpi), r.kpi.location),
         file,
     )
