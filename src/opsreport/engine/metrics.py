@@ -34,7 +34,7 @@ from opsreport.core.records import (
     Risk,
 )
 from opsreport.core.values import Period, convert_unit
-from opsreport.io.workbook import WorkbookError
+from opsreport.errors import FigureError
 
 __all__ = [
     "FIGURE_LIMIT",
@@ -83,18 +83,6 @@ RATIO_LIMIT = Decimal("1e100")
 # of every row, ratios up to RATIO_LIMIT and products with weights stay finite floats.
 FIGURE_DIGITS = 100
 FIGURE_LIMIT = Decimal(10) ** FIGURE_DIGITS
-
-
-class FigureError(WorkbookError, ValueError):
-    """A figure the engine, the context or a chart cannot use, naming its KPI and row.
-
-    A :class:`~opsreport.io.workbook.WorkbookError` (each problem a diagnostic with the
-    code ``figure`` and the record's location), so every caller that reports a
-    workbook's problems reports these too; a ValueError for callers that catch that.
-    """
-
-    def __reduce__(self) -> tuple[type[FigureError], tuple[list[Diagnostic]]]:
-        return (type(self), (self.diagnostics,))  # back from a worker process whole
 
 
 def kpi_label(kpi: Kpi) -> str:

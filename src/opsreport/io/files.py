@@ -42,6 +42,8 @@ import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from opsreport.errors import OutputError
+
 __all__ = ["OutputError", "atomic_write", "check_target", "clean_stale", "write_files"]
 
 TEMP_MARK = "opsreport"
@@ -52,10 +54,6 @@ _NAME_BYTES = 200
 _TEMP_NAME = re.compile(
     rf"^\.(?P<name>.+)\.{TEMP_MARK}-(?P<pid>\d+)-[A-Za-z0-9_]+\.(?P<kind>tmp|old)$"
 )
-
-
-class OutputError(Exception):
-    """An output could not be written; the message says what to do."""
 
 
 def atomic_write(path: Path, data: bytes, *, protect: Iterable[Path] = ()) -> Path:

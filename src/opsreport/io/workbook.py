@@ -52,26 +52,10 @@ from opsreport.core.values import (
     parse_period,
     parse_unit,
 )
+from opsreport.errors import WorkbookError
 from opsreport.io import schema
 
 __all__ = ["Limits", "WorkbookError", "default_aggregation", "load_report"]
-
-
-class WorkbookError(Exception):
-    """The workbook cannot be used; ``diagnostics`` lists every problem found."""
-
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        self.diagnostics = diagnostics
-        errors = [d for d in diagnostics if d.severity == "error"]
-        super().__init__("\n".join(str(d) for d in errors) or "invalid workbook")
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity == "error"]
-
-    def __reduce__(self) -> tuple[type[WorkbookError], tuple[list[Diagnostic]]]:
-        # Sent back from a worker process whole: the default pickles only the message.
-        return (WorkbookError, (self.diagnostics,))
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from opsreport.errors import TemplateProblem
 from opsreport.present import formatting as f
 
 __all__ = [
@@ -40,20 +41,6 @@ __all__ = [
     "template_notices",
     "unclosed_block",
 ]
-
-
-class TemplateProblem(Exception):
-    """A template cannot be rendered; the message names the file, place and tag.
-
-    ``template`` and ``line`` say the same for a program (``opsreport check
-    --format github`` marks that file and line); ``line`` is None for a Word
-    template, whose message quotes the paragraph instead.
-    """
-
-    def __init__(self, message: str, *, template: str | None = None, line: int | None = None):
-        super().__init__(message)
-        self.template = template
-        self.line = line
 
 
 class TemplateNotice(UserWarning):
