@@ -30,6 +30,28 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from opsreport.present.formatting import count_noun, fmt_number, fmt_pct, fmt_pp, kpi_places
+from opsreport.present.theme import (
+    AC_COLOR,
+    ALERT,
+    BACKGROUND,
+    BAD,
+    BASELINE,
+    CJK_FAMILIES,
+    GOOD,
+    GRID,
+    LABEL_ON_DARK,
+    LATIN_FAMILY,
+    MUTED,
+    PACKAGED_FAMILY,
+    PHASE_SHADES,
+    PL_EDGE,
+    PL_FILL,
+    PY_COLOR,
+    RISK_TINTS,
+    STATUS_COLORS,
+    SVG_FALLBACK,
+    TEXT,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -96,19 +118,6 @@ class Chart:
 
 # --------------------------------------------------------------------------- style
 
-AC_COLOR = "#404040"  # actual: solid dark grey
-PY_COLOR = "#A6A6A6"  # prior year: solid light grey
-PL_EDGE = "#404040"  # plan: outlined, white fill
-GOOD = "#2E7D32"
-BAD = "#C62828"
-NEAR = "#F9A825"
-TEXT = "#262626"
-MUTED = "#595959"
-BASELINE = "#404040"
-STATUS_COLORS = {"met": GOOD, "near": NEAR, "missed": BAD}
-PHASE_SHADES = ("#404040", "#A6A6A6", "#6E6E6E", "#C4C4C4", "#575757", "#8C8C8C")
-RISK_TINTS = {"low": "#E3F1E4", "medium": "#FFF3CD", "high": "#F9DEDC"}
-
 DPI = 150
 PAGE_WIDTH_CM = 16.0
 CM_PER_INCH = 2.54
@@ -121,28 +130,7 @@ NAME_LIMIT = 14.0  # width units (a CJK character is one) before a name is cut w
 TITLE_LIMIT = 44.0  # … a chart's title
 SUBTITLE_LIMIT = 90.0  # … its subtitle (at the smaller size)
 
-CJK_FAMILIES = (
-    "Microsoft YaHei",
-    "PingFang SC",
-    "Noto Sans CJK SC",
-    "Source Han Sans SC",
-    "Noto Sans SC",
-    "WenQuanYi Micro Hei",
-    "Hiragino Sans GB",
-)
-PACKAGED_FAMILY = "Noto Sans CJK SC"
 PACKAGED_FILE = "NotoSansCJK-Regular.ttc"
-LATIN_FAMILY = "DejaVu Sans"
-# What browsers get in the SVG: the metrics font first, then any CJK font they may have.
-SVG_FALLBACK = (
-    LATIN_FAMILY,
-    "Noto Sans CJK SC",
-    "Microsoft YaHei",
-    "PingFang SC",
-    "Hiragino Sans GB",
-    "Source Han Sans SC",
-    "WenQuanYi Micro Hei",
-)
 
 _RC: dict[str, Any] = {
     "svg.fonttype": "none",  # text stays text (searchable, selectable, CJK via the browser)
@@ -158,8 +146,8 @@ _RC: dict[str, Any] = {
     "ytick.color": TEXT,
     "xtick.labelsize": FONT_SIZE,
     "ytick.labelsize": FONT_SIZE,
-    "figure.facecolor": "white",
-    "savefig.facecolor": "white",
+    "figure.facecolor": BACKGROUND,
+    "savefig.facecolor": BACKGROUND,
     "path.simplify": True,
 }
 
@@ -515,7 +503,7 @@ def _value_label(
         size=size,
         color=color,
         zorder=6,
-        bbox={"boxstyle": "square,pad=0.08", "facecolor": "white", "edgecolor": "none"},
+        bbox={"boxstyle": "square,pad=0.08", "facecolor": BACKGROUND, "edgecolor": "none"},
     )
 
 
@@ -599,7 +587,7 @@ def _break_mark(ax: Any, value: float, y: float) -> None:
         ax.plot(
             [base + offset, base + offset + step],
             [y + 0.34, y - 0.34],
-            color="white",
+            color=LABEL_ON_DARK,
             linewidth=1.4,
             zorder=3,
             solid_capstyle="butt",
@@ -772,7 +760,7 @@ def quarterly_chart(series: QuarterSeries, lang: str) -> Chart | None:
                     x + shift,
                     pl,
                     width=width,
-                    facecolor="white",
+                    facecolor=PL_FILL,
                     edgecolor=PL_EDGE,
                     linewidth=0.9,
                     zorder=2,
@@ -837,7 +825,7 @@ def _scenario_key(
     if plan:
         handles.append(
             Patch(
-                facecolor="white",
+                facecolor=PL_FILL,
                 edgecolor=PL_EDGE,
                 linewidth=0.9,
                 label=_t(lang, "pl") + (" PL" if lang == "zh" else ""),
@@ -917,7 +905,7 @@ def breakdown_chart(table: BreakdownTable, lang: str, top: int = 25) -> Chart | 
                     [y],
                     marker=tick,
                     markersize=13,
-                    markerfacecolor="white",
+                    markerfacecolor=BACKGROUND,
                     markeredgecolor=AC_COLOR,
                     markeredgewidth=0.8,
                     linestyle="none",
@@ -991,7 +979,7 @@ def risk_matrix_chart(risks: Sequence[RiskResult], lang: str, top: int = 25) -> 
                         1,
                         1,
                         facecolor=_risk_tint(likelihood * impact),
-                        edgecolor="white",
+                        edgecolor=BACKGROUND,
                         linewidth=1.5,
                         zorder=1,
                     )
@@ -1014,12 +1002,14 @@ def risk_matrix_chart(risks: Sequence[RiskResult], lang: str, top: int = 25) -> 
                 if result.triggered:
                     ax.plot(
                         [x], [y], marker="o", markersize=size + 3.5, markerfacecolor="none",
-                        markeredgecolor=BAD, markeredgewidth=1.6, zorder=3,
+                        markeredgecolor=ALERT, markeredgewidth=1.6, zorder=3,
                     )  # fmt: skip
                 ax.plot([x], [y], marker="o", markersize=size, color=AC_COLOR, zorder=4)
                 text = f"R{number}" if cols <= 2 and number < 100 else str(number)
                 font = min(6.0, size * (0.36 if text.startswith("R") else 0.42))
-                ax.text(x, y, text, ha="center", va="center", size=font, color="white", zorder=5)
+                ax.text(
+                    x, y, text, ha="center", va="center", size=font, color=LABEL_ON_DARK, zorder=5
+                )
         ax.set_xlim(0.5, 5.5)
         ax.set_ylim(0.5, 5.5)
         ax.set_xticks(range(1, 6))
@@ -1050,7 +1040,7 @@ def risk_matrix_chart(risks: Sequence[RiskResult], lang: str, top: int = 25) -> 
                 ha="left",
                 va="center",
                 size=FONT_SIZE,
-                color=BAD if result.triggered else TEXT,
+                color=ALERT if result.triggered else TEXT,
             )
         _header(fig, width_in, height_in, title, _t(lang, "risks_sub"))
         _note(fig, width_in, height_in, _more(lang, hidden))
@@ -1214,7 +1204,7 @@ def timeline_chart(
             if bar.milestone:
                 x = bar.end.toordinal() + 1
                 ax.plot(
-                    [x], [row], marker="D", markersize=6.5, markerfacecolor="white",
+                    [x], [row], marker="D", markersize=6.5, markerfacecolor=BACKGROUND,
                     markeredgecolor=TEXT, markeredgewidth=1.0, zorder=4, clip_on=False,
                 )  # fmt: skip
                 ax.annotate(
@@ -1245,7 +1235,7 @@ def timeline_chart(
         grid = _month_starts(first, last, _grid_step(first, last, step))
         ax.vlines(
             [m.toordinal() for m in grid], 0, 1, transform=ax.get_xaxis_transform(),
-            colors="#E6E6E6", linewidth=0.6, zorder=0,
+            colors=GRID, linewidth=0.6, zorder=0,
         )  # fmt: skip
         for spine in ("top", "right", "left"):
             ax.spines[spine].set_visible(False)
