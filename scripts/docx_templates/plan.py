@@ -1,0 +1,184 @@
+"""The quarterly plan draft's body: the sections of opsreport.present.layout.PLAN, in order."""
+
+from __future__ import annotations
+
+from .base import GREY, Lang
+from .report import risk_columns
+from .tables import Body, Col
+
+
+def plan_target_columns(lang: Lang) -> list[Col]:
+    """Goal, baseline, annual target, the four quarters (this quarter's in bold), the split."""
+    zh = lang.code == "zh"
+    amount, quarter = (1.75, 1.75) if zh else (1.95, 1.8)
+    op, cp = lang.open_paren, lang.close_paren
+    return [
+        Col("{{ labels.goal }}", "{{ t.name }}", None),
+        Col("{{ labels.baseline }}", "{{ t.baseline }}", amount, True),
+        Col("{{ plan_labels.annual_target }}", "{{ t.annual }}", amount, True),
+        *(
+            Col(f"Q{n}", f"{{{{r t.quarters[{n - 1}] | color(bold=plan.quarter == {n}) }}}}", quarter, True)
+            for n in (1, 2, 3, 4)
+        ),
+        Col("{{ plan_labels.method }}", "{{ t.method }}" + op + "{{ t.aggregation }}" + cp, 2.4 if zh else 2.6),
+    ]  # fmt: skip
+
+
+def build_plan_body(doc, lang: Lang) -> None:
+    """The quarterly plan draft: the sections of ``common/plan.md.j2``, in its order."""
+    b = Body(doc, lang)
+    zh = lang.code == "zh"
+    op, cp = lang.open_paren, lang.close_paren
+
+    b.p("{{ plan.title }}", "Title")
+    b.p(
+        "{% if meta.org %}{{ labels.org }}{{ labels.colon }}{{ meta.org }} · {% endif %}"
+        "{% if meta.author %}{{ labels.author }}{{ labels.colon }}{{ meta.author }} · {% endif %}"
+        "{{ labels.period }}{{ labels.colon }}{{ plan.start }} – {{ plan.end }} · "
+        "{{ labels.date }}{{ labels.colon }}{{ meta.date }}",
+        "Subtitle",
+    )
+
+    # Background: the year in one paragraph, the quarterly trend in bullets.
+    b.p("{{ plan_labels.background }}", "Heading1")
+    b.p(
+        [
+            b.r("{{ summary.opening }}{% if summary.headline %}{{ labels.gap }}{% endif %}"),
+            b.r("{{ summary.headline }}", bold=True),
+        ]
+    )
+    b.tag("for q in quarters")
+    b.tag("if q.summary")
+    b.p("{{ q.summary }}", "ListBullet")
+    b.tag("endif")
+    b.tag("endfor")
+
+    # Problem definition: the KPIs short of target, then the problems and their actions.
+    b.p("{{ plan_labels.problem }}", "Heading1")
+    b.tag("if plan.gaps")
+    b.table(
+        [
+            Col("{{ labels.kpi }}", "{{ k.name }}", None),
+            Col("{{ labels.ac }}", "{{ k.actual }}", 2.3, True),
+            Col("{{ labels.pl }}", "{{ k.target }}", 2.3, True),
+            Col("{{ labels.dpl }}", "{{r k.delta_target | good(k.good_target) }}", 2.3, True),
+            Col("{{ labels.attainment }}", "{{ k.attainment }}", 1.9 if zh else 2.0, True),
+            Col("{{ labels.status }}", "{{r k.status_label | status(k.status) }}", 1.7),
+        ],
+        "for k in plan.gaps",
+    )
+    b.tag("endif")
+    b.tag("for p in problems")
+    b.p(
+        [
+            b.r("{{ p.problem }}", bold=True),
+            b.r(
+                "{% if p.area %}" + op + "{{ p.area }}" + cp + "{% endif %}"
+                "{% if p.action %}{{ labels.colon }}{{ p.action }}{% endif %}"
+            ),
+        ],
+        "ListBullet",
+        before=4,
+    )
+    b.tag("endfor")
+
+    # Targets of the quarter.
+    b.tag("if sections.plan_targets")
+    b.p("{{ plan_labels.targets }}", "Heading1")
+    b.table(plan_target_columns(lang), "for t in plan.targets", small=True)
+    b.tag("endif")
+
+    # Implementation path: the quarter's tasks by phase.
+    b.p("{{ plan_labels.path }}", "Heading1")
+    b.tag("if plan.phases")
+    b.tag("for phase in plan.phases")
+    b.p("{{ phase.name or labels.phase }}", "Heading2")
+    b.table(
+        [
+            Col("{{ labels.task }}", "{{ t.task }}{% if t.carries_over %} ↔{% endif %}", None),
+            Col("{{ labels.start }}", "{{ t.start }}", 1.95),
+            Col("{{ labels.end }}", "{{ t.end }}", 1.95),
+            Col("{{ labels.owner }}", "{{ t.owner }}", 1.5 if zh else 2.3),
+            Col("{{ labels.deliverable }}", "{{ t.deliverable }}", None),
+        ],
+        "for t in phase.tasks",
+    )
+    b.tag("endfor")
+    b.p("{{ plan_labels.carries_over }}", "TableNote", color=GREY)
+    b.tag("else")
+    b.p("{{ plan_labels.no_tasks }}")
+    b.tag("endif")
+    b.tag("if plan.undated")
+    b.p(
+        [
+            b.r("{{ plan_labels.undated }}{{ labels.colon }}", bold=True),
+            b.r("{{ plan.undated | join(labels.sep) }}"),
+        ]
+    )
+    b.tag("endif")
+
+    # Risk assessment: the matrix, the register, then the quarter's warning lines.
+    b.tag("if sections.risks")
+    b.p("{{ plan_labels.risks }}", "Heading1")
+    b.chart('"risks"')
+    b.table(
+        risk_columns(lang),
+        "for risk in risks",
+        small=True,
+        detail=[
+            b.r("{{ labels.response }}{{ labels.colon }}", bold=True),
+            b.r("{{ risk.response }}"),
+        ],
+    )
+    b.tag("endif")
+    b.tag("if sections.plan_targets")
+    b.p("{{ plan_labels.monitoring }}", "Heading2")
+    b.table(
+        [
+            Col("{{ labels.goal }}", "{{ t.name }}", None, flex=1.4),
+            Col("{{ plan_labels.quarter_target }}", "{{ t.target }}", 2.4, True),
+            Col("{{ plan_labels.warning_line }}", "{{ t.warning_line }}", 2.4, True),
+            Col("{{ plan_labels.rule }}", "{{ t.rule }}", None),
+        ],
+        "for t in plan.targets",
+    )
+    b.tag("endif")
+
+    # Resources for the quarter.
+    b.tag("if sections.plan_resources")
+    b.p("{{ plan_labels.resources }}", "Heading1")
+    b.table(
+        [
+            Col("{{ labels.category }}", "{{ r.category }}", 1.5 if zh else 2.2),
+            Col("{{ labels.item }}", "{{ r.item }}", None, flex=1.2),
+            Col("{{ plan_labels.annual }}", "{{ r.annual }}", 2.2, True),
+            Col("{{ plan_labels.quarter_share }}", "{{ r.quarter }}", 2.2, True),
+            Col(
+                "{{ labels.note }}",
+                "{{ r.basis }}{% if r.note %}{{ labels.sep }}{{ r.note }}{% endif %}",
+                None,
+            ),
+        ],
+        "for r in plan.resources",
+    )
+    b.tag("endif")
+
+    # Timeline and milestones.
+    b.p("{{ plan_labels.timeline }}", "Heading1")
+    b.chart('"timeline"')
+    b.tag("for m in plan.milestones")
+    b.p(
+        [
+            b.r("{{ m.date }} "),
+            b.r("{{ m.milestone }}", bold=True),
+            b.r(
+                "{% if m.deliverable %}" + op + "{{ m.deliverable }}" + cp + "{% endif %}"
+                "{% if m.owner %} · {{ m.owner }}{% endif %}"
+            ),
+        ],
+        "ListBullet",
+    )
+    b.tag("else")
+    b.p("{{ plan_labels.no_tasks }}")
+    b.tag("endfor")
+    b.p("")  # a document ends with a paragraph, not a table
