@@ -217,8 +217,9 @@ def test_a_figure_that_cannot_be_rendered_is_an_error_naming_its_kpi(monkeypatch
     workbook error: exit 1, the KPI and row, no traceback."""
     import shutil
 
-    from opsreport import check, context, plan
+    from opsreport import context, plan
     from opsreport.app import build
+    from opsreport.check import check_file  # (opsreport.check is the facade's function)
 
     workbook = tmp_path / "wb.xlsx"
     shutil.copyfile(ZH_EXAMPLE, workbook)
@@ -235,6 +236,6 @@ def test_a_figure_that_cannot_be_rendered_is_an_error_naming_its_kpi(monkeypatch
         assert result.exit_code == 1, (argv, result.output)
         assert "KPI P01 (直接利润)" in result.output and "kpis" in result.output, result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
-    outcome = check.check_file(workbook, formats=("md",), charts=False)
+    outcome = check_file(workbook, formats=("md",), charts=False)
     assert [d.code for d in outcome.errors] == ["figure", "figure"]  # the report and the plans
     assert not list(tmp_path.glob("wb*.md"))

@@ -1,3 +1,331 @@
-"""opsreport: an operations team's KPI workbook in, its year-end report and plans out."""
+"""opsreport: an operations team's KPI workbook in, its year-end report and plans out.
+
+The public API, which the command line is a thin layer over::
+
+    from opsreport import analyze, build_report, build_plan, check, OpsreportError
+
+    analysis = analyze("year.xlsx")          # WorkbookError: every problem, file › sheet › cell
+    analysis.frame("kpis")                   # a pandas DataFrame: the columns of metrics --json
+    build_report("year.xlsx", formats="all", analysis=analysis)   # -> BuildResult
+    build_plan("year.xlsx", "Q1", analysis=analysis)              # -> the files written
+    check(["workbooks/"])                    # -> a CheckResult per workbook
+
+Everything refused is an :class:`OpsreportError` (see :mod:`opsreport.errors`). Names
+are imported on first use (PEP 562), so ``import opsreport`` (and ``opsreport --help``)
+loads no openpyxl, matplotlib, python-docx or pandas.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from opsreport.errors import (
+    FigureError,
+    OpsreportError,
+    OutputError,
+    TemplateProblem,
+    UsageError,
+    WorkbookError,
+)
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from opsreport.app.analysis import Analysis, analyze
+    from opsreport.app.batch import BuildOutcome
+    from opsreport.app.build import BuildResult, build_report
+    from opsreport.app.starter import Export, export_templates, write_starter
+    from opsreport.check import CheckResult
+    from opsreport.check import format_results as format_check_results
+    from opsreport.core.records import Diagnostic
+    from opsreport.engine.metrics import Settings
+    from opsreport.io.workbook import Limits
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "Analysis",
+    "BuildOutcome",
+    "BuildResult",
+    "CheckResult",
+    "Diagnostic",
+    "Export",
+    "FigureError",
+    "Limits",
+    "OpsreportError",
+    "OutputError",
+    "Settings",
+    "TemplateProblem",
+    "UsageError",
+    "WorkbookError",
+    "__version__",
+    "analyze",
+    "build_plan",
+    "build_report",
+    "build_reports",
+    "check",
+    "export_templates",
+    "format_check_results",
+    "template_context",
+    "workbook_sources",
+    "write_starter",
+]
+
+# plan.py and check.py (and context.py) move into opsreport.app soon: these are the
+# only places the facade names them.
+_PLAN = "opsreport.plan"
+_CHECK = "opsreport.check"
+_CONTEXT = "opsreport.context"
+
+_LAZY: dict[str, tuple[str, str]] = {
+    "Analysis": ("opsreport.app.analysis", "Analysis"),
+    "analyze": ("opsreport.app.analysis", "analyze"),
+    "BuildOutcome": ("opsreport.app.batch", "BuildOutcome"),
+    "BuildResult": ("opsreport.app.build", "BuildResult"),
+    "build_report": ("opsreport.app.build", "build_report"),
+    "Export": ("opsreport.app.starter", "Export"),
+    "export_templates": ("opsreport.app.starter", "export_templates"),
+    "write_starter": ("opsreport.app.starter", "write_starter"),
+    "CheckResult": (_CHECK, "CheckResult"),
+    "format_check_results": (_CHECK, "format_results"),
+    "Diagnostic": ("opsreport.core.records", "Diagnostic"),
+    "Settings": ("opsreport.engine.metrics", "Settings"),
+    "Limits": ("opsreport.io.workbook", "Limits"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """PEP 562: a public name is imported (with its heavy libraries) on first use."""
+    if name in _LAZY:
+        module, attribute = _LAZY[name]
+        value = getattr(importlib.import_module(module), attribute)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+def workbook_sources(paths: Iterable[str | Path]) -> list[tuple[Path, Path | None]]:
+    """Each workbook of ``paths`` with the folder it was found in (None: named itself).
+
+    Files as given; folders searched for .xlsx/.xlsm (lock files, hidden files and
+    links to folders skipped); a workbook named twice is listed once. Paths that hold
+    no workbook at all are an :class:`OpsreportError`: an empty run is never what was meant.
+    """
+    given = [Path(path) for path in paths]
+    found: list[tuple[Path, Path | None]] = importlib.import_module(_CHECK).workbook_sources(given)
+    if not found:
+        raise OpsreportError("no .xlsx workbooks found in " + ", ".join(str(p) for p in given))
+    return found
+
+
+def build_reports(
+    paths: Iterable[str | Path],
+    *,
+    output: str | Path | None = None,
+    jobs: int | None = None,
+    timeout: float | None = 300.0,
+    progress: bool | None = None,
+    **options: Any,
+) -> list[BuildOutcome]:
+    """:func:`build_report` for every workbook of ``paths`` (files or folders), in
+    worker processes: one :class:`BuildOutcome` each, in order; one that fails (or runs
+    past ``timeout`` seconds, or crashes its worker) does not stop the others.
+
+    With ``output`` (a folder) the folders the workbooks were found in are mirrored
+    below it. ``options`` are :func:`build_report`'s (formats, lang, template_dir,
+    charts, kpis_per_group). Raises only before anything is written: no workbook, an
+    unknown format or language, or two workbooks that would write one name.
+    """
+    from opsreport.app.batch import build_many
+    from opsreport.app.build import check_language, format_list
+
+    sources = workbook_sources(paths)
+    if "formats" in options:
+        options["formats"] = format_list(options["formats"])
+    check_language(options.get("lang"))
+    return build_many(
+        sources,
+        output=Path(output) if output is not None else None,
+        jobs=jobs,
+        timeout=timeout,
+        progress=progress,
+        **options,
+    )
+
+
+def build_plan(
+    workbook: str | Path,
+    quarters: int | str | Sequence[int | str] = "all",
+    *,
+    output: str | Path | None = None,
+    formats: str | Sequence[str] = ("docx",),
+    lang: str | None = None,
+    template_dir: str | Path | None = None,
+    charts: bool = True,
+    today: dt.date | None = None,
+    analysis: Analysis | None = None,
+) -> list[Path]:
+    """Write quarterly plan drafts; returns the documents written, quarter by quarter.
+
+    ``quarters``: ``"all"``, one quarter (``1``, ``"Q1"``, ``"2027Q1"``, whose year
+    must be the plan year) or several. ``output`` is a folder (with one quarter, a file
+    name too). Every draft of every quarter is written as one all-or-nothing set.
+    Raises a UsageError for something that is not a quarter, else as :func:`build_report`.
+    """
+    from opsreport.app.analysis import analyze
+    from opsreport.app.build import chart_workers_started, check_language, format_list
+
+    chosen = format_list(formats)
+    language = check_language(lang)
+    if analysis is None:
+        with chart_workers_started(chosen, charts):  # they warm up while the workbook is read
+            analysis = analyze(workbook)
+            return _build_plans(
+                workbook, quarters, analysis, output, chosen, language, template_dir,
+                charts, today,
+            )  # fmt: skip
+    return _build_plans(
+        workbook, quarters, analysis, output, chosen, language, template_dir, charts, today
+    )
+
+
+def _build_plans(
+    workbook: str | Path,
+    quarters: int | str | Sequence[int | str],
+    analysis: Analysis,
+    output: str | Path | None,
+    formats: tuple[str, ...],
+    lang: str | None,
+    template_dir: str | Path | None,
+    charts: bool,
+    today: dt.date | None,
+) -> list[Path]:
+    written: list[Path] = importlib.import_module(_PLAN).build_plans(
+        Path(workbook),
+        _quarter_numbers(quarters, analysis),
+        output=Path(output) if output is not None else None,
+        formats=formats,
+        lang=lang,
+        template_dir=Path(template_dir) if template_dir is not None else None,
+        charts=charts,
+        today=today,
+        analysis=analysis,
+    )
+    return written
+
+
+def _quarter_numbers(quarters: int | str | Sequence[int | str], analysis: Analysis) -> list[int]:
+    """1–4 for each quarter asked for; a UsageError (the parser's message) for another."""
+    if quarters == "all":
+        return [1, 2, 3, 4]
+    asked = [quarters] if isinstance(quarters, (int, str)) else list(quarters)
+    numbers: list[int] = []
+    for quarter in asked:
+        if isinstance(quarter, int) and not isinstance(quarter, bool) and 1 <= quarter <= 4:
+            numbers.append(quarter)
+            continue
+        try:
+            parse_quarter = importlib.import_module(_PLAN).parse_quarter
+            numbers.append(parse_quarter(str(quarter), analysis.report.meta.plan_year))
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    if not numbers:
+        raise UsageError("no quarter: use Q1–Q4, e.g. 2027Q1, or 'all'")
+    return numbers
+
+
+def template_context(
+    analysis: Analysis,
+    *,
+    lang: str | None = None,
+    quarter: int | str | None = None,
+) -> dict[str, Any]:
+    """The data a template receives (what ``opsreport context`` shows): the report's,
+    or with ``quarter`` a plan draft's; without the charts, which a build adds.
+
+    Raises a UsageError for an unknown language or something not a quarter, a
+    FigureError for a figure that cannot be shown.
+    """
+    from opsreport.app.build import check_language
+
+    language = check_language(lang)
+    if quarter is None:
+        context: dict[str, Any] = importlib.import_module(_CONTEXT).build_context(
+            analysis.metrics, language
+        )
+        return context
+    numbers = _quarter_numbers(quarter, analysis)
+    if len(numbers) != 1:
+        raise UsageError(f"one quarter, not {quarter!r}: use Q1–Q4 or e.g. 2027Q1")
+    (number,) = numbers
+    plan_context: dict[str, Any] = importlib.import_module(_PLAN).plan_context(
+        analysis, number, language
+    )
+    return plan_context
+
+
+def check(
+    paths: Iterable[str | Path],
+    *,
+    formats: str | Sequence[str] = ("docx", "md", "html"),
+    template_dir: str | Path | None = None,
+    charts: bool = True,
+    jobs: int | None = None,
+    timeout: float | None = 300.0,
+    progress: bool | None = None,
+) -> list[CheckResult]:
+    """Load, validate and render (in memory) every workbook of ``paths`` (files or
+    folders), each in its own worker process: a :class:`CheckResult` per workbook, in
+    order, whatever happens to another (an error, ``timeout`` seconds passed, a crash).
+
+    Nothing is written. Raises an OpsreportError only when ``paths`` hold no workbook,
+    and a UsageError for an unknown format. ``format_check_results`` prints them.
+    """
+    from opsreport.app.build import format_list
+
+    chosen = format_list(formats)
+    files = [workbook for workbook, _ in workbook_sources(paths)]
+    results: list[CheckResult] = importlib.import_module(_CHECK).check_files(
+        files,
+        jobs=jobs,
+        timeout=timeout,
+        progress=progress,
+        formats=chosen,
+        template_dir=Path(template_dir) if template_dir is not None else None,
+        charts=charts,
+    )
+    return results
+
+
+class _Package(types.ModuleType):
+    """This package, whose attribute ``check`` stays the function above.
+
+    The import system sets a package's attribute to each submodule it imports, so
+    importing ``opsreport/check.py`` would replace the function ``check`` by that
+    module (and ``from opsreport import check`` would then depend on what ran before).
+    Temporary: once check.py has moved to ``opsreport.app.check`` this class goes.
+    The module itself stays ``sys.modules["opsreport.check"]``.
+    """
+
+    @property
+    def check(self) -> Any:
+        return _check_function
+
+    @check.setter
+    def check(self, value: Any) -> None:
+        if not isinstance(value, types.ModuleType):  # a test's monkeypatch, say
+            global _check_function
+            _check_function = value
+
+
+_check_function = check
+sys.modules[__name__].__class__ = _Package

@@ -1,8 +1,11 @@
-"""The ``opsreport`` command line: a thin layer over :mod:`opsreport.app.analysis`.
+"""The ``opsreport`` command line: a thin layer over the public API (:mod:`opsreport`).
 
-Heavy libraries (openpyxl, matplotlib, python-docx) are imported inside the
-commands, never at module level, so ``opsreport --help`` stays instant.
-Exit codes: 0 fine, 1 invalid input (every problem listed), 2 usage.
+Each command parses its options, calls the facade (``opsreport.analyze``,
+``build_report``, ``build_plan``, ``check`` …) and prints. Every refusal is an
+:class:`~opsreport.errors.OpsreportError`, turned into its message and exit code in
+one place (:class:`_Commands`): 0 fine, 1 invalid input (every problem listed), 2 usage.
+Heavy libraries (openpyxl, matplotlib, python-docx, pandas) are imported on first use
+by the facade, never at module level, so ``opsreport --help`` stays instant.
 Every line printed goes through :func:`opsreport.present.terminal.terminal_text` (user text
 is data: one line, control and bidi characters escaped); Rich tables get text
 cells, never markup; JSON output is exact.
@@ -14,18 +17,46 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
+import opsreport
+from opsreport.errors import OpsreportError, UsageError, WorkbookError
 from opsreport.present.terminal import terminal_text
 
 if TYPE_CHECKING:
+    import click
+
     from opsreport.app.analysis import Analysis
+
+
+class _Commands(TyperGroup):
+    """The commands, with the one place where a refusal becomes its message and exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OpsreportError as exc:
+            raise typer.Exit(_report(exc)) from None
+
+
+def _report(exc: OpsreportError) -> int:
+    """Print what was refused, every problem of a workbook on its own line; the exit code."""
+    if isinstance(exc, WorkbookError):
+        errors = exc.errors
+        for diagnostic in errors:
+            _err(f"error: {diagnostic}")
+        _err(f"{len(errors)} error{'s' if len(errors) != 1 else ''}: the workbook was not used.")
+    else:
+        _err(f"error: {exc}")
+    return exc.exit_code
+
 
 app = typer.Typer(
     name="opsreport",
+    cls=_Commands,
     help="Turn an operations KPI workbook into its year-end report and plan drafts.\n\n"
     "Example: opsreport metrics examples/ecommerce-2026-zh.xlsx --json",
     no_args_is_help=True,
@@ -54,7 +85,10 @@ def _out(text: str) -> None:
 
 
 def _template_folder(folder: Path | None) -> Path | None:
-    """A --template folder that exists; a notice when none of its files is a template."""
+    """A --template folder that exists; a notice when none of its files is a template.
+
+    A folder that cannot be used is a mistake in the option: a UsageError (exit 2).
+    """
     if folder is None:
         return None
     from opsreport.render.common import TemplateProblem, inspect_template_dir
@@ -62,33 +96,15 @@ def _template_folder(folder: Path | None) -> Path | None:
     try:
         notices = inspect_template_dir(folder)
     except TemplateProblem as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(2) from None
+        raise UsageError(str(exc)) from None
     for notice in notices:
         _err(f"warning: {notice}")
     return folder
 
 
-def _fail_with(exc: Exception) -> typer.Exit:
-    """Print every problem of a WorkbookError and return the exit to raise."""
-    diagnostics = getattr(exc, "diagnostics", None)
-    if diagnostics is None:
-        _err(f"error: {exc}")
-        return typer.Exit(1)
-    errors = [d for d in diagnostics if d.severity == "error"]
-    for diagnostic in errors:
-        _err(f"error: {diagnostic}")
-    _err(f"{len(errors)} error{'s' if len(errors) != 1 else ''}: the workbook was not used.")
-    return typer.Exit(1)
-
-
 def _analyze(workbook: Path, quiet: bool = False) -> Analysis:
-    from opsreport.app.analysis import WorkbookError, analyze
-
-    try:
-        analysis = analyze(workbook)
-    except WorkbookError as exc:
-        raise _fail_with(exc) from None
+    """The workbook analysed, its warnings printed (unless ``quiet``)."""
+    analysis = opsreport.analyze(workbook)
     if quiet:
         _NOTICES_SHOWN[0] = False  # --quiet hides template notices as it hides workbook warnings
     else:
@@ -176,7 +192,7 @@ def metrics(
     from opsreport.present import tables as exports
 
     analysis = _analyze(workbook, quiet=quiet)
-    data = exports.metrics_json(analysis.metrics, what.value)
+    data = analysis.rows(what.value)
     if as_json:
         # allow_nan=False: strict JSON, never Infinity/NaN (the engine makes none).
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
@@ -200,7 +216,9 @@ class Lang(StrEnum):
 
 
 def _formats(value: Format) -> tuple[str, ...]:
-    return ("docx", "md", "html") if value is Format.all else (value.value,)
+    from opsreport.app.build import format_list
+
+    return format_list(value.value)
 
 
 JobsOption = Annotated[
@@ -281,13 +299,7 @@ def build(
 
         opsreport build stores/ -o reports/ --jobs 2
     """
-    from opsreport.check import workbook_sources
-
-    sources = workbook_sources(workbooks)
-    files = [path for path, _ in sources]
-    if not files:
-        _err("error: no .xlsx workbooks found in " + ", ".join(str(p) for p in workbooks))
-        raise typer.Exit(1)
+    files = [path for path, _ in opsreport.workbook_sources(workbooks)]
     formats = _formats(fmt)
     options = {
         "formats": formats,
@@ -300,43 +312,26 @@ def build(
         _build_single(files[0], output, options, quiet)
         return
     if output is not None and output.suffix and not output.is_dir():
-        _err("error: with several workbooks, -o must be a folder")
-        raise typer.Exit(2)
-    _build_many(sources, output, options, jobs, timeout)
+        raise UsageError("with several workbooks, -o must be a folder")
+    _build_many(workbooks, output, options, jobs, timeout)
 
 
 def _build_single(
     workbook: Path, output: Path | None, options: dict[str, Any], quiet: bool
 ) -> None:
-    from opsreport.app.analysis import WorkbookError
-    from opsreport.app.build import build_report
-    from opsreport.io.files import OutputError
-    from opsreport.render.common import TemplateProblem
+    from opsreport.app.build import chart_workers_started
 
-    charts: ModuleType | None = None
-    if options["charts"] and {"docx", "html"} & set(options["formats"]):
-        from opsreport.present import charts as chart_code
-
-        chart_code.prestart_workers()  # they load matplotlib while the workbook is read
-        charts = chart_code
-    try:
+    with chart_workers_started(options["formats"], options["charts"]):
+        # the chart workers load matplotlib while the workbook is read
         analysis = _analyze(workbook, quiet=quiet)
-        result = build_report(workbook, output=output, analysis=analysis, **options)
-    except WorkbookError as exc:  # a figure that cannot be rendered names its KPI and row
-        raise _fail_with(exc) from None
-    except (OutputError, TemplateProblem) as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(1) from None
-    finally:
-        if charts is not None:
-            charts.stop_workers()
+        result = opsreport.build_report(workbook, output=output, analysis=analysis, **options)
     for path in result.outputs:
         _out(f"wrote {path}")
     _out(result.one_line())
 
 
 def _build_many(
-    sources: list[tuple[Path, Path | None]],
+    workbooks: list[Path],
     output: Path | None,
     options: dict[str, Any],
     jobs: int | None,
@@ -346,14 +341,10 @@ def _build_many(
     from rich.table import Table
     from rich.text import Text
 
-    from opsreport.app.batch import build_many
-    from opsreport.io.files import OutputError
-
-    try:
-        outcomes = build_many(sources, output=output, jobs=jobs, timeout=timeout, **options)
-    except OutputError as exc:  # two workbooks, one output name: nothing was written
-        _err(f"error: {exc}")
-        raise typer.Exit(1) from None
+    # an OutputError for two workbooks with one output name: nothing was written
+    outcomes = opsreport.build_reports(
+        workbooks, output=output, jobs=jobs, timeout=timeout, **options
+    )
     table = Table(title=f"{len(outcomes)} workbooks")
     for column in ("workbook", "result", "seconds"):
         table.add_column(column, justify="right" if column == "seconds" else "left")
@@ -411,13 +402,8 @@ def check(
 
         opsreport check workbooks/ --strict --format github
     """
-    from opsreport.check import check_files, find_workbooks, format_results
-
-    files = list(find_workbooks(paths))
-    if not files:
-        _err("error: no .xlsx workbooks found in " + ", ".join(str(p) for p in paths))
-        raise typer.Exit(1)
-    results = check_files(
+    files = [path for path, _ in opsreport.workbook_sources(paths)]
+    results = opsreport.check(
         files,
         jobs=jobs,
         timeout=timeout,
@@ -425,7 +411,7 @@ def check(
         template_dir=_template_folder(template),
         charts=not no_charts,
     )
-    sys.stdout.write(format_results(results, fmt.value, strict) + "\n")
+    sys.stdout.write(opsreport.format_check_results(results, fmt.value, strict) + "\n")
     if not all(r.passed(strict) for r in results):
         raise typer.Exit(1)
 
@@ -450,15 +436,7 @@ def init(
 
         opsreport init myteam.xlsx --lang en
     """
-    from opsreport.app.starter import write_starter
-    from opsreport.io.files import OutputError
-
-    try:
-        written = write_starter(path, lang.value, force)
-    except OutputError as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(1) from None
-    _out(f"wrote {written}")
+    _out(f"wrote {opsreport.write_starter(path, lang.value, force)}")
 
 
 @app.command()
@@ -494,63 +472,23 @@ def plan(
 
         opsreport plan examples/support-2026-en.xlsx --all-quarters --format md -o plans/
     """
+    from opsreport.app.build import chart_workers_started
+
     if (quarter is None) == (not all_quarters):
-        _err("error: give --quarter Q1…Q4 or --all-quarters")
-        raise typer.Exit(2)
+        raise UsageError("give --quarter Q1…Q4 or --all-quarters")
     template = _template_folder(template)
     formats = _formats(fmt)
-    chart_module: ModuleType | None = None
-    if not no_charts and {"docx", "html"} & set(formats):
-        from opsreport.present import charts as chart_code
-
-        chart_code.prestart_workers()  # they load matplotlib while the workbook is read
-        chart_module = chart_code
-    try:
-        _plan(workbook, quarter, all_quarters, output, formats, lang, template, no_charts, quiet)
-    finally:
-        if chart_module is not None:
-            chart_module.stop_workers()
-
-
-def _plan(
-    workbook: Path,
-    quarter: str | None,
-    all_quarters: bool,
-    output: Path | None,
-    formats: tuple[str, ...],
-    lang: Lang | None,
-    template: Path | None,
-    no_charts: bool,
-    quiet: bool,
-) -> None:
-    from opsreport.app.analysis import WorkbookError
-    from opsreport.io.files import OutputError
-    from opsreport.plan import build_plans, parse_quarter
-    from opsreport.render.common import TemplateProblem
-
-    analysis = _analyze(workbook, quiet=quiet)
-    try:
-        quarters = (
-            [1, 2, 3, 4]
-            if all_quarters
-            else [parse_quarter(quarter or "", analysis.report.meta.plan_year)]
-        )
-    except ValueError as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(2) from None
-    if all_quarters and output is not None and output.suffix:
-        _err("error: with --all-quarters, -o must be a folder")
-        raise typer.Exit(2)
-    try:  # the drafts of every quarter asked for are written as one all-or-nothing set
-        written = build_plans(
-            workbook, quarters, output=output, formats=formats, lang=lang.value if lang else None,
-            template_dir=template, charts=not no_charts, analysis=analysis,
+    with chart_workers_started(formats, not no_charts):
+        # the chart workers load matplotlib while the workbook is read
+        analysis = _analyze(workbook, quiet=quiet)
+        if all_quarters and output is not None and output.suffix:
+            raise UsageError("with --all-quarters, -o must be a folder")
+        # the drafts of every quarter asked for are written as one all-or-nothing set
+        written = opsreport.build_plan(
+            workbook, "all" if all_quarters else quarter or "", output=output, formats=formats,
+            lang=lang.value if lang else None, template_dir=template, charts=not no_charts,
+            analysis=analysis,
         )  # fmt: skip
-    except WorkbookError as exc:
-        raise _fail_with(exc) from None
-    except (OutputError, TemplateProblem) as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(1) from None
     for path in written:
         _out(f"wrote {path}")
 
@@ -575,23 +513,10 @@ def context(
 
         opsreport context examples/ecommerce-2026-zh.xlsx --json --quarter Q1
     """
-    from opsreport.app.analysis import WorkbookError
-    from opsreport.context import build_context
-    from opsreport.plan import parse_quarter, plan_context
-
     analysis = _analyze(workbook, quiet=True)
-    language = lang.value if lang else None
-    try:
-        data = (
-            plan_context(analysis, parse_quarter(quarter, analysis.report.meta.plan_year), language)
-            if quarter
-            else build_context(analysis.metrics, language)
-        )
-    except WorkbookError as exc:  # before ValueError: a FigureError is both
-        raise _fail_with(exc) from None
-    except ValueError as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(2) from None
+    data = opsreport.template_context(
+        analysis, lang=lang.value if lang else None, quarter=quarter or None
+    )
     data["charts"] = {"<name>": {"title": "…", "alt": "…", "file": "…", "svg": "…"}}
     if as_json:
         sys.stdout.write(
@@ -627,14 +552,7 @@ def templates_export(
 
         opsreport templates export my-templates --lang zh
     """
-    from opsreport.app.starter import export_templates
-    from opsreport.io.files import OutputError
-
-    try:
-        done = export_templates(directory, lang.value, force)
-    except OutputError as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(1) from None
+    done = opsreport.export_templates(directory, lang.value, force)
     for target in done.skipped:
         _err(f"skipped {target}: it exists (use --force to replace it)")
     for target in done.written:

@@ -23,7 +23,11 @@ __all__ = [
 
 
 class OpsreportError(Exception):
-    """Something the user can fix: a workbook, a template, an output path, an option."""
+    """Something the user can fix: a workbook, a template, an output path, an option.
+
+    Raised as itself only where no kind below fits (paths that hold no workbook at all);
+    ``str(error)`` is the whole message, ready to print after ``error:``.
+    """
 
     exit_code = 1
 
@@ -74,7 +78,9 @@ class OutputError(OpsreportError):
     """An output could not be written; the message says what to do."""
 
 
-class UsageError(OpsreportError):
-    """Options that do not fit together (the CLI exits 2, as for a usage mistake)."""
+class UsageError(OpsreportError, ValueError):
+    """An option or argument that cannot be used (an unknown format, language or table,
+    not a quarter, options that do not fit together): the CLI exits 2, as for a usage
+    mistake. A ValueError too, which these were before the contract existed."""
 
     exit_code = 2

@@ -332,10 +332,8 @@ class BuildOutcome:
 
 def build_one(arguments: tuple[Path, dict[str, Any]]) -> BuildOutcome:
     """Build one workbook; every failure is caught and reported, never raised."""
-    from opsreport.app.analysis import WorkbookError
     from opsreport.app.build import build_report
-    from opsreport.io.files import OutputError
-    from opsreport.render.common import TemplateProblem
+    from opsreport.errors import OpsreportError, WorkbookError
 
     workbook, options = Path(arguments[0]), arguments[1]
     started = time.perf_counter()
@@ -343,7 +341,7 @@ def build_one(arguments: tuple[Path, dict[str, Any]]) -> BuildOutcome:
         result = build_report(workbook, **options)
     except WorkbookError as exc:
         errors = tuple(str(d) for d in exc.errors)
-    except (OutputError, TemplateProblem) as exc:
+    except OpsreportError as exc:  # a template, an output, an option: its message
         errors = (str(exc),)
     except Exception as exc:  # a bug must not stop the other workbooks
         errors = (f"{workbook}: unexpected {_describe(exc)}",)
@@ -368,7 +366,7 @@ def plan_batch(
     itself). Two workbooks that would still write one name are an OutputError, raised
     before anything is written.
     """
-    from opsreport.io.files import OutputError
+    from opsreport.errors import OutputError
 
     planned: list[tuple[Path, Path | None]] = []
     taken: dict[str, Path] = {}

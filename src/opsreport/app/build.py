@@ -10,24 +10,71 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from opsreport.app.analysis import Analysis, analyze
 from opsreport.context import KPIS_PER_GROUP, build_context
-from opsreport.io.files import OutputError, check_target, write_files
+from opsreport.errors import OutputError, UsageError
+from opsreport.io.files import check_target, write_files
 
 __all__ = [
     "FORMATS",
+    "LANGUAGES",
     "BuildResult",
     "build_report",
+    "chart_workers_started",
+    "check_language",
+    "format_list",
     "output_paths",
     "render_documents",
     "render_formats",
 ]
 
 FORMATS = ("docx", "md", "html")
+LANGUAGES = ("zh", "en")
+
+
+def format_list(formats: str | Sequence[str]) -> tuple[str, ...]:
+    """``formats`` as a tuple in the order given: one name, ``"all"``, or several names;
+    an unknown one is a UsageError (before any work)."""
+    if isinstance(formats, str):
+        formats = FORMATS if formats == "all" else (formats,)
+    chosen = tuple(formats)
+    for fmt in chosen:
+        if fmt not in FORMATS:
+            raise UsageError(f"unknown format {fmt!r}: use docx, md or html")
+    if not chosen:
+        raise UsageError("no format: use docx, md or html")
+    return chosen
+
+
+def check_language(lang: str | None) -> str | None:
+    """``lang`` if it is a document language (None: the workbook's); else a UsageError."""
+    if lang is not None and lang not in LANGUAGES:
+        raise UsageError(f"unknown language {lang!r}: use zh or en")
+    return lang
+
+
+@contextmanager
+def chart_workers_started(
+    formats: Sequence[str], charts: bool, jobs: int | None = None
+) -> Iterator[None]:
+    """Start the chart workers (they import matplotlib) while the body reads the
+    workbook, when ``formats`` embed charts; stop any left unused afterwards."""
+    if not charts or not {"docx", "html"} & set(formats):
+        yield
+        return
+    from opsreport.present import charts as chart_code
+
+    chart_code.prestart_workers(jobs)
+    try:
+        yield
+    finally:
+        chart_code.stop_workers()
 
 
 @dataclass(frozen=True)
@@ -175,17 +222,17 @@ def render_formats(
 
             documents[fmt] = render_docx(context, drawn, template_dir, name=f"{document}.docx")
         else:
-            raise ValueError(f"unknown format {fmt!r}: use docx, md or html")
+            raise UsageError(f"unknown format {fmt!r}: use docx, md or html")
     return documents, assets
 
 
 def build_report(
     workbook: str | Path,
     *,
-    output: Path | None = None,
-    formats: tuple[str, ...] = ("docx",),
+    output: str | Path | None = None,
+    formats: str | Sequence[str] = ("docx",),
     lang: str | None = None,
-    template_dir: Path | None = None,
+    template_dir: str | Path | None = None,
     charts: bool = True,
     today: dt.date | None = None,
     analysis: Analysis | None = None,
@@ -195,16 +242,44 @@ def build_report(
 ) -> BuildResult:
     """Build the annual report of one workbook in the given formats; returns what was written.
 
-    Every output (documents, a Markdown report's ``<stem>-charts/`` files) is written
-    as one all-or-nothing set. ``output_root`` is the folder the user named when
-    ``output`` is a folder below it (a batch build mirroring subfolders, so ``output``
-    is a folder even when named like ``v1.2``): the folders between them are
-    opsreport's and must not be symbolic links.
+    ``formats``: ``"docx"``, ``"md"``, ``"html"``, ``"all"`` or several names; ``lang``
+    ``"zh"`` or ``"en"`` (None: the workbook's meta language, else zh); ``analysis``
+    one already made of this workbook (else it is read here). Every output (documents,
+    a Markdown report's ``<stem>-charts/`` files) is written as one all-or-nothing set.
+    ``output_root`` is the folder the user named when ``output`` is a folder below it
+    (a batch build mirroring subfolders, so ``output`` is a folder even when named like
+    ``v1.2``): the folders between them are opsreport's and must not be symbolic links.
+    Raises an :class:`~opsreport.errors.OpsreportError` (WorkbookError, TemplateProblem,
+    OutputError, UsageError), having written nothing.
     """
     workbook = Path(workbook)
-    paths = output_paths(workbook, formats, output, folder=output_root is not None)
+    chosen = format_list(formats)
+    language = check_language(lang)
+    out = Path(output) if output is not None else None
+    templates = Path(template_dir) if template_dir is not None else None
+    paths = output_paths(workbook, chosen, out, folder=output_root is not None)
     check_outputs(workbook, paths, output_root)
-    analysis = analysis or analyze(workbook)
+    options = (language, templates, charts, today, chart_jobs, kpis_per_group, output_root)
+    if analysis is not None:
+        return _build(workbook, paths, chosen, analysis, *options)
+    with chart_workers_started(chosen, charts and chart_jobs != 1, chart_jobs):
+        # the chart workers import matplotlib while this process reads the workbook
+        return _build(workbook, paths, chosen, analyze(workbook), *options)
+
+
+def _build(
+    workbook: Path,
+    paths: dict[str, Path],
+    formats: tuple[str, ...],
+    analysis: Analysis,
+    lang: str | None,
+    template_dir: Path | None,
+    charts: bool,
+    today: dt.date | None,
+    chart_jobs: int | None,
+    kpis_per_group: int | None,
+    output_root: Path | None,
+) -> BuildResult:
     md_path = paths.get("md")
     asset_dir_name = f"{md_path.stem}-charts" if md_path else "charts"
     documents, assets, lang = render_documents(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from opsreport.errors import OutputError, UsageError
 from opsreport.io import schema
 from opsreport.present.tables import neutralize
 
@@ -313,13 +314,12 @@ def _header(column: schema.Column, lang: str) -> str:
 
 
 def starter_workbook(lang: str = "zh") -> bytes:
+    _check_language(lang)
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    if lang not in _EXAMPLES:
-        raise ValueError(f"unknown language {lang!r}: use zh or en")
     wb = Workbook()
     wb.remove(wb.active)
     bold = Font(bold=True, color="FFFFFF")
@@ -372,10 +372,19 @@ def _formats(ws: Any, name: str, columns: list[schema.Column]) -> None:
                 cell.number_format = "0.0%"
 
 
-def write_starter(path: Path, lang: str = "zh", force: bool = False) -> Path:
-    """Write the starter workbook at ``path``; refuses a link, and a file unless ``force``."""
-    from opsreport.io.files import OutputError, atomic_write, check_target, exists
+def _check_language(lang: str) -> None:
+    if lang not in _EXAMPLES:
+        raise UsageError(f"unknown language {lang!r}: use zh or en")
 
+
+def write_starter(path: str | Path, lang: str = "zh", force: bool = False) -> Path:
+    """Write the starter workbook at ``path``; refuses a link, and a file unless ``force``.
+
+    An OutputError names what is in the way; an unknown ``lang`` is a UsageError.
+    """
+    from opsreport.io.files import atomic_write, check_target, exists
+
+    _check_language(lang)
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise OutputError(f"{path}: a workbook name must end in .xlsx")
@@ -393,15 +402,17 @@ class Export:
     skipped: tuple[Path, ...]
 
 
-def export_templates(directory: Path, lang: str = "zh", force: bool = False) -> Export:
+def export_templates(directory: str | Path, lang: str = "zh", force: bool = False) -> Export:
     """Copy the bundled templates (Word ones in ``lang``) into ``directory``, all or nothing.
 
     Files that exist are skipped unless ``force``; an OutputError (nothing written)
-    when ``directory`` is a file or cannot be written, or a name there is a link.
+    when ``directory`` is a file or cannot be written, or a name there is a link; an
+    unknown ``lang`` is a UsageError.
     """
-    from opsreport.io.files import OutputError, check_target, exists, write_files
+    from opsreport.io.files import check_target, exists, write_files
     from opsreport.render.common import template_dirs
 
+    _check_language(lang)
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():  # (a link to nothing: check_target)
         raise OutputError(f"{directory}: is a file, not a folder; choose a folder to export into")
