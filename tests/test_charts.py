@@ -26,7 +26,8 @@ from opsreport.core.records import (
 )
 from opsreport.core.values import Period
 from opsreport.engine.metrics import compute, compute_kpi, evaluate_risk, quarter_series
-from opsreport.present import charts
+from opsreport.present import charts, theme
+from opsreport.present.charts import pool, timeline, variance
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -181,9 +182,10 @@ import json, warnings
 warnings.simplefilter("error")
 from decimal import Decimal
 from opsreport.present import charts
+from opsreport.present.charts import fonts
 from opsreport.engine.metrics import compute_kpi
 from opsreport.core.records import Kpi
-charts._reset_fonts()
+fonts._reset_fonts()
 family = charts.setup_fonts()
 import matplotlib
 from matplotlib import font_manager
@@ -196,7 +198,7 @@ print(json.dumps({
     "family": family,
     "families": list(matplotlib.rcParams["font.family"]),
     "used": used,
-    "packaged": charts._packaged_font_path(),
+    "packaged": fonts._packaged_font_path(),
     "png": chart.png[:8].hex(),
     "svg_has_name": "直接利润（亿元）" in chart.svg,
 }))
@@ -227,10 +229,10 @@ def test_variance_colour_follows_the_kpi_direction_not_the_sign():
     above = kpi("D2", "履约时效", "小时", 45, 48.5, 40, "lower")  # above target: bad
     higher = kpi("H1", "直接利润", "亿元", 8, 8.37, 6.42)  # above target: good
     rows = results([below, above, higher])
-    assert charts._variance_colors(rows, "target") == [charts.GOOD, charts.BAD, charts.GOOD]
-    assert charts.GOOD == "#2E7D32" and charts.BAD == "#C62828"
+    assert variance._variance_colors(rows, "target") == [theme.GOOD, theme.BAD, theme.GOOD]
+    assert theme.GOOD == "#2E7D32" and theme.BAD == "#C62828"
     # against the prior year: D1 40 < 52 good, D2 48.5 > 40 bad, H1 up good
-    assert charts._variance_colors(rows, "prior") == [charts.GOOD, charts.BAD, charts.GOOD]
+    assert variance._variance_colors(rows, "prior") == [theme.GOOD, theme.BAD, theme.GOOD]
 
 
 def test_rate_kpis_show_their_variance_in_points():
@@ -300,7 +302,7 @@ TASKS = [
 
 def test_timeline_window_clips_to_a_quarter():
     start, end = dt.date(2027, 4, 1), dt.date(2027, 6, 30)
-    bars = charts._timeline_bars(TASKS, start, end)
+    bars = timeline._timeline_bars(TASKS, start, end)
     assert [bar.task.task for bar in bars] == ["系统升级", "团队扩建"]
     assert (bars[0].start, bars[0].end, bars[0].milestone) == (start, dt.date(2027, 5, 20), True)
     # ends after the window: clipped, and its milestone is not in this quarter
@@ -432,7 +434,7 @@ def test_chart_processes_only_where_they_pay(monkeypatch):
     assert charts.chart_jobs(12, 1) == 1
     monkeypatch.setenv("OPSREPORT_CHART_JOBS", "1")
     assert charts.chart_jobs(12) == 1
-    monkeypatch.setattr(charts.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(pool.os, "cpu_count", lambda: 1)
     monkeypatch.delenv("OPSREPORT_CHART_JOBS")
     assert charts.chart_jobs(12) == 1  # one core
 
@@ -441,20 +443,20 @@ def test_workers_started_before_the_workbook_is_read_draw_the_same_charts(monkey
     metrics = compute(tiny_report())
     serial = charts.render_charts(metrics, "zh", encode=("png",), jobs=1)
     monkeypatch.delenv("OPSREPORT_CHART_JOBS", raising=False)
-    monkeypatch.setattr(charts.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(pool.os, "cpu_count", lambda: 2)
     charts.prestart_workers()
-    if not charts._PRESTARTED:
+    if not pool._PRESTARTED:
         pytest.skip("no fork on this platform")
-    started = charts._PRESTARTED[0]
+    started = pool._PRESTARTED[0]
     drawn = charts.render_charts(metrics, "zh", encode=("png",))
-    assert not charts._PRESTARTED  # used once, then ended
+    assert not pool._PRESTARTED  # used once, then ended
     assert started._state != "RUN"
     assert {key: chart.png for key, chart in drawn.items()} == {
         key: chart.png for key, chart in serial.items()
     }
     charts.prestart_workers()
     charts.stop_workers()  # a build that failed before its charts: nothing is left running
-    assert not charts._PRESTARTED
+    assert not pool._PRESTARTED
 
 
 def test_a_plan_draft_draws_in_started_workers_too(monkeypatch):
@@ -468,12 +470,12 @@ def test_a_plan_draft_draws_in_started_workers_too(monkeypatch):
     monkeypatch.setenv("OPSREPORT_CHART_JOBS", "1")
     serial = render_plan_documents(analysis, 1, ("md",), asset_dir_name="c")[1]
     monkeypatch.delenv("OPSREPORT_CHART_JOBS")
-    monkeypatch.setattr(charts.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(pool.os, "cpu_count", lambda: 2)
     charts.prestart_workers()
-    if not charts._PRESTARTED:
+    if not pool._PRESTARTED:
         pytest.skip("no fork on this platform")
     started = render_plan_documents(analysis, 1, ("md",), asset_dir_name="c")[1]
-    assert not charts._PRESTARTED  # used, then ended
+    assert not pool._PRESTARTED  # used, then ended
     assert len(started) == 2 and started == serial  # the chart files, byte for byte
 
 
@@ -506,12 +508,12 @@ def test_english_alt_text_counts_agree_with_their_noun():
     ],
 )
 def test_timeline_ticks_grow_coarser_with_the_span(first, last, step, ticks):
-    assert charts._tick_step(first, last) == step
-    shown = charts._month_starts(first, last, step)
+    assert timeline._tick_step(first, last) == step
+    shown = timeline._month_starts(first, last, step)
     assert len(shown) <= charts.MAX_TICKS
     assert [d.isoformat()[:7] for d in shown[:3]] == ticks
-    grid = charts._month_starts(first, last, charts._grid_step(first, last, step))
-    assert len(grid) <= charts.MAX_GRID_LINES and step % charts._grid_step(first, last, step) == 0
+    grid = timeline._month_starts(first, last, timeline._grid_step(first, last, step))
+    assert len(grid) <= charts.MAX_GRID_LINES and step % timeline._grid_step(first, last, step) == 0
 
 
 def test_timeline_of_any_dates_draws_in_bounded_work():

@@ -1,0 +1,95 @@
+"""The attainment chart: horizontal bars of attainment % per KPI, coloured by status."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from opsreport.present.charts.layout import (
+    _clip,
+    _finish,
+    _header,
+    _more,
+    _note,
+    _row_axes,
+    _row_height_figure,
+    _select,
+    _short,
+    _text_width_in,
+    _value_label,
+)
+from opsreport.present.charts.record import Chart
+from opsreport.present.charts.style import (
+    CM_PER_INCH,
+    FONT_SIZE,
+    PAGE_WIDTH_CM,
+    _new_figure,
+    _style,
+)
+from opsreport.present.charts.texts import _lang, _t
+from opsreport.present.formatting import fmt_pct
+from opsreport.present.theme import LABEL_ON_DARK, STATUS_COLORS, TEXT
+
+if TYPE_CHECKING:
+    from opsreport.engine.metrics import KpiResult
+
+
+def attainment_chart(results: Sequence[KpiResult], lang: str, top: int = 25) -> Chart | None:
+    """Horizontal bars of attainment % per KPI (given order), coloured by status, line at 100%."""
+    lang = _lang(lang)
+    rated = [r for r in results if r.attainment is not None and r.status is not None]
+    if not rated:
+        return None
+    rows, hidden = _select(rated, top, key=lambda r: r.attainment)
+    title = _t(lang, "attainment")
+    counts = {s: sum(1 for r in rated if r.status == s) for s in ("met", "near", "missed")}
+    alt = _t(lang, "attainment_alt", n=len(rated), **counts)
+    with _style("attainment"):
+        width_in = PAGE_WIDTH_CM / CM_PER_INCH
+        footer_in = 0.34 if hidden else 0.12
+        height_in = _row_height_figure(len(rows), footer_in)
+        fig, renderer = _new_figure(width_in, height_in)
+        raw = [float(r.attainment * 100) for r in rows]
+        shown = [_clip(v, -100.0, 300.0) for v in raw]
+        labels = [fmt_pct(r.attainment) for r in rows]
+        widths = [_text_width_in(renderer, [label], FONT_SIZE) for label in labels]
+        ax = _row_axes(
+            fig,
+            renderer,
+            width_in=width_in,
+            height_in=height_in,
+            names=[_short(r.kpi.name) for r in rows],
+            values=[v for v, _ in shown],
+            labels_right=[w for w, (v, _) in zip(widths, shown, strict=True) if v >= 0],
+            labels_left=[w for w, (v, _) in zip(widths, shown, strict=True) if v < 0],
+            reference=100.0,
+            footer_in=footer_in,
+        )
+        for y, (result, (value, clipped), label) in enumerate(
+            zip(rows, shown, labels, strict=True)
+        ):
+            color = STATUS_COLORS[result.status]
+            ax.barh(y, value, height=0.62, color=color, zorder=2)
+            if clipped:
+                _break_mark(ax, value, y)
+            _value_label(ax, label, value, y, value >= 0, offset=3)
+        ax.axvline(100, color=TEXT, linewidth=0.9, linestyle=(0, (3, 2)), zorder=4)
+        _header(fig, width_in, height_in, title, _t(lang, "attainment_sub"))
+        _note(fig, width_in, height_in, _more(lang, hidden))
+        return _finish(fig, "attainment", title, width_in, alt)
+
+
+def _break_mark(ax: Any, value: float, y: float) -> None:
+    """Two white slashes near the end of a bar cut at the display limit."""
+    x0, x1 = ax.get_xlim()
+    step = (x1 - x0) * 0.012
+    base = value - step * 3 if value > 0 else value + step * 2
+    for offset in (0.0, step):
+        ax.plot(
+            [base + offset, base + offset + step],
+            [y + 0.34, y - 0.34],
+            color=LABEL_ON_DARK,
+            linewidth=1.4,
+            zorder=3,
+            solid_capstyle="butt",
+        )

@@ -1,0 +1,207 @@
+"""Shared layout of the charts: text measuring and cutting, headers and notes, the axes
+of the horizontal (one row per KPI) charts, value labels, top-N selection."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from opsreport.present.charts.record import Chart
+from opsreport.present.charts.style import (
+    CM_PER_INCH,
+    FONT_SIZE,
+    HEADER_IN,
+    NAME_LIMIT,
+    PAGE_WIDTH_CM,
+    ROW_HEIGHT_IN,
+    SUB_SIZE,
+    SUBTITLE_LIMIT,
+    TITLE_LIMIT,
+    TITLE_SIZE,
+)
+from opsreport.present.charts.texts import _t
+from opsreport.present.formatting import fmt_pp
+from opsreport.present.theme import BACKGROUND, BASELINE, MUTED, TEXT
+
+
+def _text_width_in(
+    renderer: Any, texts: Sequence[str], size: float, weight: str = "normal"
+) -> float:
+    """Width in inches of the widest text, measured with the fonts in use (CJK fallback too)."""
+    from matplotlib.font_manager import FontProperties
+
+    if not texts:
+        return 0.0
+    prop = FontProperties(size=size, weight=weight)
+    widest = max(
+        renderer.get_text_width_height_descent(text, prop, ismath=False)[0] for text in texts
+    )
+    return widest / renderer.dpi
+
+
+def _units(ch: str) -> float:
+    return 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55
+
+
+def _short(text: object, limit: float = NAME_LIMIT) -> str:
+    """One line of at most ``limit`` width units (a CJK character is 1), cut with "…"."""
+    clean = " ".join(str(text if text is not None else "").split())
+    # Every character is at least 0.55 units wide, so this many already exceed the
+    # limit: a 32,767-character name costs what a short one does.
+    head = clean[: math.ceil(limit / 0.55) + 1]
+    if len(head) == len(clean) and sum(_units(ch) for ch in clean) <= limit:
+        return clean
+    used, kept = 0.0, []
+    for ch in head:
+        used += _units(ch)
+        if used > limit - 1:
+            break
+        kept.append(ch)
+    return "".join(kept).rstrip() + "…"
+
+
+def _pp(points: Decimal | None) -> str:
+    """Compact percentage points for a label: +1.2pp."""
+    return fmt_pp(points, 1, signed=True, lang="en").replace(" ", "")
+
+
+def _header(fig: Any, width_in: float, height_in: float, title: str, subtitle: str) -> None:
+    """Title and subtitle, each one line cut to the page width: both may hold a KPI's
+    name or unit, which can be 32,767 characters (laying those out took seconds)."""
+    title, subtitle = _short(title, TITLE_LIMIT), _short(subtitle, SUBTITLE_LIMIT)
+    x = 0.1 / width_in
+    fig.text(x, 1 - 0.1 / height_in, title, ha="left", va="top", size=TITLE_SIZE, weight="bold")
+    if subtitle:
+        fig.text(x, 1 - 0.36 / height_in, subtitle, ha="left", va="top", size=SUB_SIZE, color=MUTED)
+
+
+def _note(fig: Any, width_in: float, height_in: float, text: str) -> None:
+    if text:
+        fig.text(
+            0.1 / width_in,
+            0.08 / height_in,
+            text,
+            ha="left",
+            va="bottom",
+            size=SUB_SIZE,
+            color=MUTED,
+        )
+
+
+def _more(lang: str, hidden: int) -> str:
+    return _t(lang, "more", n=hidden) if hidden > 0 else ""
+
+
+def _finish(fig: Any, name: str, title: str, width_in: float, alt: str) -> Chart:
+    return Chart(
+        name=name,
+        title=title,
+        width_cm=round(min(PAGE_WIDTH_CM, width_in * CM_PER_INCH), 2),
+        alt=alt,
+        figure=fig,
+    )
+
+
+def _plain_axes(ax: Any) -> None:
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.tick_params(length=0)
+
+
+def _row_axes(
+    fig: Any,
+    renderer: Any,
+    *,
+    width_in: float,
+    height_in: float,
+    names: Sequence[str],
+    values: Sequence[float],
+    labels_right: Sequence[float],
+    labels_left: Sequence[float],
+    reference: float | None = None,
+    footer_in: float = 0.2,
+) -> Any:
+    """Axes for a horizontal chart: one row per name, the left margin fits the longest name,
+    the x range leaves room for the value labels (widths in inches) on either side."""
+    name_w = _text_width_in(renderer, names, FONT_SIZE)
+    left_in = min(name_w + 0.18, width_in * 0.45)
+    right_in = 0.12
+    axes_w = width_in - left_in - right_in
+    fig.subplots_adjust(
+        left=left_in / width_in,
+        right=1 - right_in / width_in,
+        top=1 - HEADER_IN / height_in,
+        bottom=footer_in / height_in,
+    )
+    ax = fig.add_subplot()
+    lo = min([0.0, *values] + ([reference] if reference is not None else []))
+    hi = max([0.0, *values] + ([reference] if reference is not None else []))
+    pad_r = max(labels_right, default=0.0) + 0.06
+    pad_l = max(labels_left, default=0.0) + (0.06 if labels_left else 0.02)
+    share = min((pad_r + pad_l) / axes_w, 0.7)
+    span = (hi - lo) or 1.0
+    total = span / (1 - share)
+    per_in = total / axes_w
+    ax.set_xlim(lo - pad_l * per_in, hi + pad_r * per_in)
+    ax.set_ylim(len(names) - 0.5, -0.5)
+    ax.set_yticks(range(len(names)), labels=list(names))
+    ax.set_xticks([])
+    _plain_axes(ax)
+    ax.axvline(0, color=BASELINE, linewidth=0.8, zorder=3)
+    return ax
+
+
+def _value_label(
+    ax: Any,
+    text: str,
+    x: float,
+    y: float,
+    right: bool,
+    *,
+    offset: float = 3.0,
+    size: float = FONT_SIZE,
+    color: str = TEXT,
+) -> None:
+    """A value label beside a bar end, on a white ground so reference lines pass behind it."""
+    ax.annotate(
+        text,
+        (x, y),
+        xytext=(offset if right else -offset, 0),
+        textcoords="offset points",
+        ha="left" if right else "right",
+        va="center_baseline",
+        size=size,
+        color=color,
+        zorder=6,
+        bbox={"boxstyle": "square,pad=0.08", "facecolor": BACKGROUND, "edgecolor": "none"},
+    )
+
+
+def _select(items: Sequence[Any], top: int, key: Any) -> tuple[list[Any], int]:
+    """The ``top`` items by ``key`` (smallest first), kept in their given order."""
+    items = list(items)
+    if top < 1:
+        top = 1
+    if len(items) <= top:
+        return items, 0
+    chosen = {id(item) for item in sorted(items, key=key)[:top]}
+    return [item for item in items if id(item) in chosen], len(items) - top
+
+
+def _clip(value: float, lo: float, hi: float) -> tuple[float, bool]:
+    if value > hi:
+        return hi, True
+    if value < lo:
+        return lo, True
+    return value, False
+
+
+def _row_height_figure(rows: int, footer_in: float) -> float:
+    return HEADER_IN + rows * ROW_HEIGHT_IN + footer_in + 0.08
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)

@@ -1,0 +1,145 @@
+"""The risk matrix: a 5×5 likelihood × impact grid of numbered risks, triggered ones ringed."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from opsreport.present.charts.layout import (
+    _finish,
+    _header,
+    _more,
+    _note,
+    _plain_axes,
+    _select,
+    _short,
+    _units,
+)
+from opsreport.present.charts.record import Chart
+from opsreport.present.charts.style import (
+    CM_PER_INCH,
+    FONT_SIZE,
+    HEADER_IN,
+    PAGE_WIDTH_CM,
+    _new_figure,
+    _style,
+)
+from opsreport.present.charts.texts import _lang, _t
+from opsreport.present.theme import AC_COLOR, ALERT, BACKGROUND, LABEL_ON_DARK, RISK_TINTS, TEXT
+
+if TYPE_CHECKING:
+    from opsreport.engine.metrics import RiskResult
+
+
+def _risk_tint(score: int) -> str:
+    return RISK_TINTS["high" if score >= 15 else "medium" if score >= 6 else "low"]
+
+
+def risk_matrix_chart(risks: Sequence[RiskResult], lang: str, top: int = 25) -> Chart | None:
+    """5×5 likelihood × impact grid, tinted by score; numbered dots, red ring when triggered."""
+    lang = _lang(lang)
+    placed = [
+        (number, result)
+        for number, result in enumerate(risks, start=1)
+        if result.risk.likelihood and result.risk.impact
+    ]
+    if not placed:
+        return None
+    rows, hidden = _select(
+        placed,
+        top,
+        key=lambda pair: (not pair[1].triggered, -(pair[1].score or 0), pair[0]),
+    )
+    title = _t(lang, "risks")
+    triggered = sum(1 for _, r in placed if r.triggered)
+    alt = _t(lang, "risks_alt", n=len(placed), triggered=triggered)
+    with _style("risks"):
+        width_in = PAGE_WIDTH_CM / CM_PER_INCH
+        line_in = 0.19
+        grid_in = 2.9
+        footer_in = 0.34 if hidden else 0.12
+        height_in = max(
+            HEADER_IN + 0.2 + grid_in + 0.45, HEADER_IN + len(rows) * line_in + footer_in + 0.1
+        )
+        fig, _ = _new_figure(width_in, height_in)
+        left_in, bottom_in = 0.75, height_in - HEADER_IN - 0.2 - grid_in
+        ax = fig.add_axes(
+            (left_in / width_in, bottom_in / height_in, grid_in / width_in, grid_in / height_in)
+        )
+        from matplotlib.patches import Rectangle
+
+        for likelihood in range(1, 6):
+            for impact in range(1, 6):
+                ax.add_patch(
+                    Rectangle(
+                        (likelihood - 0.5, impact - 0.5),
+                        1,
+                        1,
+                        facecolor=_risk_tint(likelihood * impact),
+                        edgecolor=BACKGROUND,
+                        linewidth=1.5,
+                        zorder=1,
+                    )
+                )
+        cells: dict[tuple[int, int], list[tuple[int, RiskResult]]] = {}
+        for number, result in rows:
+            cells.setdefault((result.risk.likelihood, result.risk.impact), []).append(
+                (number, result)
+            )
+        cell_pt = grid_in / 5 * 72
+        for (likelihood, impact), members in cells.items():
+            cols = math.ceil(math.sqrt(len(members)))
+            step = 0.84 / cols
+            size = min(17.0, step * cell_pt * 0.92)
+            used_rows = math.ceil(len(members) / cols)
+            for k, (number, result) in enumerate(members):
+                row, col = divmod(k, cols)
+                x = likelihood - step * cols / 2 + step * (col + 0.5)
+                y = impact + step * used_rows / 2 - step * (row + 0.5)
+                if result.triggered:
+                    ax.plot(
+                        [x], [y], marker="o", markersize=size + 3.5, markerfacecolor="none",
+                        markeredgecolor=ALERT, markeredgewidth=1.6, zorder=3,
+                    )  # fmt: skip
+                ax.plot([x], [y], marker="o", markersize=size, color=AC_COLOR, zorder=4)
+                text = f"R{number}" if cols <= 2 and number < 100 else str(number)
+                font = min(6.0, size * (0.36 if text.startswith("R") else 0.42))
+                ax.text(
+                    x, y, text, ha="center", va="center", size=font, color=LABEL_ON_DARK, zorder=5
+                )
+        ax.set_xlim(0.5, 5.5)
+        ax.set_ylim(0.5, 5.5)
+        ax.set_xticks(range(1, 6))
+        ax.set_yticks(range(1, 6))
+        ax.set_xlabel(_t(lang, "likelihood") + " →", size=FONT_SIZE, labelpad=2)
+        ax.text(
+            -0.03,
+            1.015,
+            _t(lang, "impact") + " ↑",
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            size=FONT_SIZE,
+        )
+        _plain_axes(ax)
+        list_x = (left_in + grid_in + 0.3) / width_in
+        list_w_units = (width_in - left_in - grid_in - 0.45) / (FONT_SIZE / 72) - 3
+        for k, (number, result) in enumerate(rows):
+            y = 1 - (HEADER_IN + 0.2 + (k + 0.5) * line_in) / height_in
+            suffix = _t(lang, "triggered") if result.triggered else ""
+            room = list_w_units - sum(_units(ch) for ch in suffix)
+            label = _short(result.risk.risk, max(6.0, room))
+            fig.text(list_x, y, f"R{number}", ha="left", va="center", size=FONT_SIZE, weight="bold")
+            fig.text(
+                list_x + 0.36 / width_in,
+                y,
+                label + suffix,
+                ha="left",
+                va="center",
+                size=FONT_SIZE,
+                color=ALERT if result.triggered else TEXT,
+            )
+        _header(fig, width_in, height_in, title, _t(lang, "risks_sub"))
+        _note(fig, width_in, height_in, _more(lang, hidden))
+        return _finish(fig, "risks", title, width_in, alt)

@@ -1,0 +1,87 @@
+"""The charts' words in both report languages (titles, subtitles, alt texts, keys, months)."""
+
+from __future__ import annotations
+
+from opsreport.present.formatting import count_noun
+
+TEXTS: dict[str, dict[str, str]] = {
+    "zh": {
+        "attainment": "指标完成率",
+        "attainment_sub": "单位：%；竖线为100%；绿色=达成，黄色=接近，红色=未达成",
+        "attainment_alt": "条形图：{n}项指标的完成率，达成{met}项、接近{near}项、未达成{missed}项。",
+        "variance_target": "与目标差异（ΔPL%）",
+        "variance_prior": "同比差异（ΔPY%）",
+        "variance_sub_target": "单位：金额类指标为相对目标的%，比率类指标为百分点（pp）；绿色=有利，红色=不利",
+        "variance_sub_prior": "单位：金额类指标为相对上年的%，比率类指标为百分点（pp）；绿色=有利，红色=不利",
+        "variance_alt": "针形图：{n}项指标的{what}，有利{good}项、不利{bad}项。",
+        "variance_what_target": "与目标差异",
+        "variance_what_prior": "同比差异",
+        "quarterly": "季度趋势：{name}",
+        "quarterly_sub": "单位：{unit}",
+        "quarterly_alt": "柱形图：{name}各季度实际值，与上年同期和目标对比。",
+        "breakdown": "{dimension}结构：{name}",
+        "breakdown_sub": "单位：占比%；白色细框为上年占比；pp为占比变化",
+        "breakdown_alt": "条形图：{name}按{dimension}的占比，共{n}项。",
+        "risks": "风险矩阵（可能性×影响）",
+        "risks_sub": "横轴可能性、纵轴影响（1–5）；红圈=已触发",
+        "risks_alt": "风险矩阵：{n}项风险按可能性和影响分布，其中{triggered}项已触发。",
+        "likelihood": "可能性",
+        "impact": "影响",
+        "triggered": "（已触发）",
+        "timeline": "任务时间轴",
+        "timeline_sub": "{start}至{end}；菱形=里程碑",
+        "timeline_alt": "甘特图：{n}项任务，{start}至{end}。",
+        "more": "其余{n:,}项未显示",
+        "ac": "实际",
+        "py": "上年",
+        "pl": "目标",
+        "no_phase": "未分阶段",
+    },
+    "en": {
+        "attainment": "Attainment by KPI",
+        "attainment_sub": "Unit: %; line at 100%; green = met, amber = near, red = missed",
+        "attainment_alt": "Bar chart of attainment for {kpis}: {met} met, {near} near, {missed} missed.",
+        "variance_target": "Variance to plan (ΔPL%)",
+        "variance_prior": "Variance to prior year (ΔPY%)",
+        "variance_sub_target": "Unit: % of plan for amounts, percentage points (pp) for rates; green = good, red = bad",
+        "variance_sub_prior": "Unit: % of prior year for amounts, percentage points (pp) for rates; green = good, red = bad",
+        "variance_alt": "Pin chart of the {what} of {kpis}: {good} good, {bad} bad.",
+        "variance_what_target": "variance to plan",
+        "variance_what_prior": "variance to prior year",
+        "quarterly": "Quarterly trend: {name}",
+        "quarterly_sub": "Unit: {unit}",
+        "quarterly_alt": "Column chart of {name} by quarter, actual against prior year and plan.",
+        "breakdown": "{dimension} mix: {name}",
+        "breakdown_sub": "Unit: share in %; white tick = prior-year share; pp = change in share",
+        "breakdown_alt": "Bar chart of the share of {name} by {dimension}, {n} items.",
+        "risks": "Risk matrix (likelihood × impact)",
+        "risks_sub": "Likelihood across, impact up (1–5); red ring = triggered",
+        "risks_alt": "Risk matrix of {risks} by likelihood and impact; {triggered} triggered.",
+        "likelihood": "Likelihood",
+        "impact": "Impact",
+        "triggered": " (triggered)",
+        "timeline": "Task timeline",
+        "timeline_sub": "{start} to {end}; diamond = milestone",
+        "timeline_alt": "Gantt chart of {tasks} from {start} to {end}.",
+        "more": "… {n:,} more",
+        "ac": "AC",
+        "py": "PY",
+        "pl": "PL",
+        "no_phase": "No phase",
+    },
+}
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _lang(lang: str | None) -> str:
+    return "zh" if (lang or "zh").lower().startswith("zh") else "en"
+
+
+def _t(lang: str, key: str, **params: object) -> str:
+    text = TEXTS[_lang(lang)][key]
+    count = params.get("n")
+    if isinstance(count, int):  # English counts agree with their noun: 1 KPI, 2 KPIs
+        params["kpis"] = count_noun(count, "KPI")
+        params["risks"] = count_noun(count, "risk")
+        params["tasks"] = count_noun(count, "task")
+    return text.format(**params) if params else text

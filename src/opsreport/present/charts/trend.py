@@ -1,0 +1,174 @@
+"""The quarterly trend chart: AC / PY / PL columns per quarter, with a scenario key."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from opsreport.present.charts.layout import _finish, _header, _plain_axes, _short
+from opsreport.present.charts.record import Chart
+from opsreport.present.charts.style import (
+    CM_PER_INCH,
+    FONT_SIZE,
+    HEADER_IN,
+    SUB_SIZE,
+    _new_figure,
+    _style,
+)
+from opsreport.present.charts.texts import _lang, _t
+from opsreport.present.formatting import fmt_number, kpi_places
+from opsreport.present.theme import AC_COLOR, BASELINE, PL_EDGE, PL_FILL, PY_COLOR
+
+if TYPE_CHECKING:
+    from opsreport.engine.metrics import QuarterSeries
+
+
+def _plot_exponent(values: Sequence[Decimal | None]) -> int:
+    """The power of ten of the largest figure. A chart without a value axis draws
+    proportions, so its figures are drawn divided by it (1–10): floats then neither
+    overflow (1e300 would make the axis limits infinite) nor lose tiny figures."""
+    return max((v.adjusted() for v in values if v is not None and v.is_finite() and v), default=0)
+
+
+def _scaled(value: Decimal | None, exponent: int) -> float | None:
+    return None if value is None else float(value.scaleb(-exponent))
+
+
+def quarterly_chart(series: QuarterSeries, lang: str) -> Chart | None:
+    """Columns per quarter: PY light grey behind-left, AC dark solid, PL outlined behind-right."""
+    lang = _lang(lang)
+    points = [
+        p
+        for p in series.points
+        if p.actual is not None or p.target is not None or p.prior_year is not None
+    ]
+    if not points:
+        return None
+    kpi = series.kpi
+    title = _t(lang, "quarterly", name=kpi.name)
+    alt = _t(lang, "quarterly_alt", name=kpi.name)
+    places = kpi_places(
+        kpi.target,
+        kpi.actual,
+        kpi.prior_year,
+        *(p.actual for p in points),
+        *(p.target for p in points),
+        *(p.prior_year for p in points),
+    )
+    years = {p.period.year for p in points}
+    ticks = [f"Q{p.period.quarter}" if len(years) == 1 else p.period.label for p in points]
+    name = f"quarterly:{kpi.key}"
+    with _style(name):
+        width_in = 14.0 / CM_PER_INCH
+        height_in = 2.3
+        fig, _ = _new_figure(width_in, height_in)
+        fig.subplots_adjust(
+            left=0.25 / width_in,
+            right=1 - 0.25 / width_in,
+            top=1 - (HEADER_IN + 0.04) / height_in,
+            bottom=0.3 / height_in,
+        )
+        ax = fig.add_subplot()
+        width, shift = 0.46, 0.13
+        tops: list[float] = []
+        bottoms: list[float] = []
+        exponent = _plot_exponent([v for p in points for v in (p.actual, p.target, p.prior_year)])
+        for x, point in enumerate(points):
+            ac, pl, py = (
+                _scaled(point.actual, exponent),
+                _scaled(point.target, exponent),
+                _scaled(point.prior_year, exponent),
+            )
+            if py is not None:
+                ax.bar(x - shift, py, width=width, color=PY_COLOR, zorder=1)
+            if pl is not None:
+                ax.bar(
+                    x + shift,
+                    pl,
+                    width=width,
+                    facecolor=PL_FILL,
+                    edgecolor=PL_EDGE,
+                    linewidth=0.9,
+                    zorder=2,
+                )
+            if ac is not None:
+                ax.bar(x, ac, width=width, color=AC_COLOR, zorder=3)
+            present = [v for v in (ac, pl, py) if v is not None]
+            tops.append(max(present))
+            bottoms.append(min(present))
+        hi = max([0.0, *tops])
+        lo = min([0.0, *bottoms])
+        span = (hi - lo) or 1.0
+        room = span * 0.16
+        ax.set_ylim(lo - (room if lo < 0 else 0), hi + (room if hi > 0 else span * 0.05))
+        for x, point in enumerate(points):
+            if point.actual is None:
+                continue
+            value = point.actual
+            anchor = tops[x] if value >= 0 else bottoms[x]
+            ax.annotate(
+                fmt_number(point.actual, places),
+                (x, anchor),
+                xytext=(0, 3 if value >= 0 else -3),
+                textcoords="offset points",
+                ha="center",
+                va="bottom" if value >= 0 else "top",
+                size=FONT_SIZE,
+                weight="bold",
+                zorder=5,
+            )
+        ax.set_xlim(-0.6, len(points) - 0.4)
+        ax.set_xticks(range(len(points)), labels=ticks)
+        ax.set_yticks([])
+        _plain_axes(ax)
+        ax.axhline(0, color=BASELINE, linewidth=0.8, zorder=4)
+        _scenario_key(
+            fig,
+            lang,
+            width_in,
+            height_in,
+            prior=any(p.prior_year is not None for p in points),
+            plan=any(p.target is not None for p in points),
+        )
+        unit = kpi.unit.strip() if kpi.unit else ""
+        subtitle = _t(lang, "quarterly_sub", unit=unit) if unit else ""
+        _header(fig, width_in, height_in, _short(title, 40), subtitle)
+        return _finish(fig, name, title, width_in, alt)
+
+
+def _scenario_key(
+    fig: Any, lang: str, width_in: float, height_in: float, *, prior: bool, plan: bool
+) -> None:
+    """AC / PY / PL swatches, right-aligned in the subtitle band (the columns overlap, so
+    direct labels would collide); a scenario the chart does not draw has no swatch."""
+    from matplotlib.patches import Patch
+
+    handles = [Patch(facecolor=AC_COLOR, label=_t(lang, "ac") + (" AC" if lang == "zh" else ""))]
+    if prior:
+        handles.append(
+            Patch(facecolor=PY_COLOR, label=_t(lang, "py") + (" PY" if lang == "zh" else ""))
+        )
+    if plan:
+        handles.append(
+            Patch(
+                facecolor=PL_FILL,
+                edgecolor=PL_EDGE,
+                linewidth=0.9,
+                label=_t(lang, "pl") + (" PL" if lang == "zh" else ""),
+            )
+        )
+    fig.legend(
+        handles=handles,
+        loc="upper right",
+        bbox_to_anchor=(1 - 0.1 / width_in, 1 - 0.34 / height_in),
+        ncol=len(handles),
+        frameon=False,
+        fontsize=SUB_SIZE,
+        handlelength=1.0,
+        handleheight=0.8,
+        handletextpad=0.4,
+        columnspacing=1.0,
+        borderaxespad=0.0,
+        borderpad=0.0,
+    )

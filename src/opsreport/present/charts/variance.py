@@ -1,0 +1,129 @@
+"""The variance charts: pins of ΔPL% or ΔPY% per KPI (rates in pp), green good, red bad."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from opsreport.present.charts.layout import (
+    _clip,
+    _finish,
+    _header,
+    _more,
+    _note,
+    _pp,
+    _row_axes,
+    _row_height_figure,
+    _select,
+    _short,
+    _text_width_in,
+    _value_label,
+)
+from opsreport.present.charts.record import Chart
+from opsreport.present.charts.style import (
+    CM_PER_INCH,
+    FONT_SIZE,
+    PAGE_WIDTH_CM,
+    _new_figure,
+    _style,
+)
+from opsreport.present.charts.texts import _lang, _t
+from opsreport.present.formatting import fmt_pct
+from opsreport.present.theme import BAD, GOOD
+
+if TYPE_CHECKING:
+    from opsreport.engine.metrics import KpiResult
+
+
+@dataclass(frozen=True)
+class _VarianceRow:
+    result: KpiResult
+    value: float  # % for amounts, pp for rates
+    label: str
+    color: str
+
+
+def _variance_rows(results: Sequence[KpiResult], against: str) -> list[_VarianceRow]:
+    if against not in {"target", "prior"}:
+        raise ValueError(f"against must be 'target' or 'prior', not {against!r}")
+    rows = []
+    for result in results:
+        if against == "target":
+            absolute, relative, good = (
+                result.var_target,
+                result.var_target_pct,
+                result.good_vs_target,
+            )
+        else:
+            absolute, relative, good = result.var_prior, result.var_prior_pct, result.good_vs_prior
+        if good is None or absolute is None:
+            continue
+        if result.kpi.is_rate:
+            value, label = float(absolute), _pp(absolute)
+        elif relative is not None:
+            value, label = float(relative * 100), fmt_pct(relative, 1, signed=True)
+        else:
+            continue  # a zero reference: no relative variance to draw
+        rows.append(_VarianceRow(result, value, label, GOOD if good else BAD))
+    return rows
+
+
+def _variance_colors(results: Sequence[KpiResult], against: str = "target") -> list[str]:
+    """The pin colour of each KPI that gets a pin (for tests: no image inspection needed)."""
+    return [row.color for row in _variance_rows(results, against)]
+
+
+def variance_chart(
+    results: Sequence[KpiResult], lang: str, against: str = "target", top: int = 25
+) -> Chart | None:
+    """Pins of ΔPL% (or ΔPY%) per KPI; rate KPIs in pp; green good, red bad for the KPI."""
+    lang = _lang(lang)
+    all_rows = _variance_rows(results, against)
+    if not all_rows:
+        return None
+    rows, hidden = _select(all_rows, top, key=lambda row: -abs(row.value))
+    name = "variance_target" if against == "target" else "variance_prior"
+    title = _t(lang, name)
+    good = sum(1 for row in all_rows if row.color == GOOD)
+    alt = _t(
+        lang,
+        "variance_alt",
+        n=len(all_rows),
+        what=_t(lang, f"variance_what_{against}"),
+        good=good,
+        bad=len(all_rows) - good,
+    )
+    with _style(name):
+        width_in = PAGE_WIDTH_CM / CM_PER_INCH
+        footer_in = 0.34 if hidden else 0.12
+        height_in = _row_height_figure(len(rows), footer_in)
+        fig, renderer = _new_figure(width_in, height_in)
+        cap = 200.0
+        shown = [_clip(row.value, -cap, cap) for row in rows]
+        widths = [_text_width_in(renderer, [row.label], FONT_SIZE) + 0.05 for row in rows]
+        ax = _row_axes(
+            fig,
+            renderer,
+            width_in=width_in,
+            height_in=height_in,
+            names=[_short(row.result.kpi.name) for row in rows],
+            values=[v for v, _ in shown],
+            labels_right=[w for w, (v, _) in zip(widths, shown, strict=True) if v >= 0],
+            labels_left=[w for w, (v, _) in zip(widths, shown, strict=True) if v < 0],
+            footer_in=footer_in,
+        )
+        for y, (row, (value, clipped)) in enumerate(zip(rows, shown, strict=True)):
+            ax.plot([0, value], [y, y], color=row.color, linewidth=1.6, zorder=2)
+            ax.plot(
+                [value],
+                [y],
+                marker=">" if clipped and value > 0 else "<" if clipped else "o",
+                markersize=6.5,
+                color=row.color,
+                zorder=3,
+            )
+            _value_label(ax, row.label, value, y, value >= 0, offset=6)
+        _header(fig, width_in, height_in, title, _t(lang, f"variance_sub_{against}"))
+        _note(fig, width_in, height_in, _more(lang, hidden))
+        return _finish(fig, name, title, width_in, alt)
