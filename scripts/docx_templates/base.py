@@ -9,6 +9,8 @@ from xml.sax.saxutils import escape
 
 from docx.oxml.ns import nsdecls
 
+from opsreport.present import theme
+
 TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "opsreport" / "templates"
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 ZIP_TIME = (2026, 1, 1, 0, 0, 0)
@@ -18,12 +20,24 @@ PAGE_W, PAGE_H = 11906, 16838
 MARGIN = 1247
 TEXT_W = PAGE_W - 2 * MARGIN  # 9412 twips = 16.6 cm
 
-DARK = "262626"
-HEADER_FILL = "404040"
-RULE = "BFBFBF"
-GREY = "7F7F7F"
-RED = "C62828"
-RED_FILL = "FDECEA"
+
+def _hex(colour: str) -> str:
+    """A theme colour as WordprocessingML writes it: RRGGBB without the ``#``."""
+    return colour.lstrip("#").upper()
+
+
+# Every colour comes from the one palette, opsreport.present.theme.
+DARK = _hex(theme.TEXT)
+HEADER_FILL = _hex(theme.HEADER_FILL)
+HEADER_TEXT = _hex(theme.HEADER_TEXT)
+RULE = _hex(theme.RULE)
+TABLE_RULE = _hex(theme.TABLE_RULE)
+LEAD_FILL = _hex(theme.LEAD_FILL)
+GREY = _hex(theme.SUBTLE)
+MUTED = _hex(theme.MUTED)
+TAG_TEXT = _hex(theme.TAG_TEXT)
+RED = _hex(theme.ALERT)
+RED_FILL = _hex(theme.ALERT_FILL)
 
 W = nsdecls("w")
 
@@ -73,13 +87,15 @@ def run_fonts(lang: Lang) -> str:
     return f'<w:rFonts w:eastAsia="{lang.east_asian}"{hint}/>'
 
 
-def run(lang: Lang, text: str, *, bold: bool = False, color: str | None = None) -> str:
-    """One run holding ``text`` (tags included) whole: docxtpl needs a tag inside one run."""
-    props = run_fonts(lang)
+def run(lang: Lang, text: str, *, bold: bool = False, style: str | None = None) -> str:
+    """One run holding ``text`` (tags included) whole: docxtpl needs a tag inside one run.
+
+    ``style`` is a character style (Muted, Alert …): colour is never written into a run,
+    so that modifying the style in Word recolours the whole document.
+    """
+    props = (f'<w:rStyle w:val="{style}"/>' if style else "") + run_fonts(lang)
     if bold:
         props += "<w:b/><w:bCs/>"
-    if color:
-        props += f'<w:color w:val="{color}"/>'
     return f'<w:r><w:rPr>{props}</w:rPr><w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
 
 
@@ -90,7 +106,7 @@ def para(
     *,
     jc: str | None = None,
     bold: bool = False,
-    color: str | None = None,
+    char_style: str | None = None,
     keep_next: bool = False,
     before: int | None = None,
 ) -> str:
@@ -110,7 +126,7 @@ def para(
     runs = (
         "".join(content)
         if isinstance(content, list)
-        else (run(lang, content, bold=bold, color=color) if content else "")
+        else (run(lang, content, bold=bold, style=char_style) if content else "")
     )
     return f"<w:p {W}>" + (f"<w:pPr>{ppr}</w:pPr>" if ppr else "") + runs + "</w:p>"
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from .base import GREY, Lang
+from opsreport.present.layout import PLAN
+
+from .base import Lang
 from .report import risk_columns
-from .tables import Body, Col
+from .tables import Body, Col, word_columns
 
 
 def plan_target_columns(lang: Lang) -> list[Col]:
@@ -12,16 +14,15 @@ def plan_target_columns(lang: Lang) -> list[Col]:
     zh = lang.code == "zh"
     amount, quarter = (1.75, 1.75) if zh else (1.95, 1.8)
     op, cp = lang.open_paren, lang.close_paren
-    return [
-        Col("{{ labels.goal }}", "{{ t.name }}", None),
-        Col("{{ labels.baseline }}", "{{ t.baseline }}", amount, True),
-        Col("{{ plan_labels.annual_target }}", "{{ t.annual }}", amount, True),
-        *(
-            Col(f"Q{n}", f"{{{{r t.quarters[{n - 1}] | color(bold=plan.quarter == {n}) }}}}", quarter, True)
-            for n in (1, 2, 3, 4)
-        ),
-        Col("{{ plan_labels.method }}", "{{ t.method }}" + op + "{{ t.aggregation }}" + cp, 2.4 if zh else 2.6),
-    ]  # fmt: skip
+    widths = {"name": None, "baseline": amount, "annual": amount,
+              **{f"quarters[{n}]": quarter for n in range(4)}, "method": 2.4 if zh else 2.6}  # fmt: skip
+    cells = {
+        # This quarter's target in bold; the split's method with its aggregation.
+        **{f"quarters[{n - 1}]": f"{{{{r t.quarters[{n - 1}] | color(bold=plan.quarter == {n}) }}}}"
+           for n in (1, 2, 3, 4)},
+        "method": "{{ t.method }}" + op + "{{ t.aggregation }}" + cp,
+    }  # fmt: skip
+    return word_columns(PLAN.table("targets"), widths, cells=cells)
 
 
 def build_plan_body(doc, lang: Lang) -> None:
@@ -57,14 +58,17 @@ def build_plan_body(doc, lang: Lang) -> None:
     b.p("{{ plan_labels.problem }}", "Heading1")
     b.tag("if plan.gaps")
     b.table(
-        [
-            Col("{{ labels.kpi }}", "{{ k.name }}", None),
-            Col("{{ labels.ac }}", "{{ k.actual }}", 2.3, True),
-            Col("{{ labels.pl }}", "{{ k.target }}", 2.3, True),
-            Col("{{ labels.dpl }}", "{{r k.delta_target | good(k.good_target) }}", 2.3, True),
-            Col("{{ labels.attainment }}", "{{ k.attainment }}", 1.9 if zh else 2.0, True),
-            Col("{{ labels.status }}", "{{r k.status_label | status(k.status) }}", 1.7),
-        ],
+        word_columns(
+            PLAN.table("gaps"),
+            {
+                "name": None,
+                "actual": 2.3,
+                "target": 2.3,
+                "delta_target": 2.3,
+                "attainment": 1.9 if zh else 2.0,
+                "status_label": 1.7,
+            },
+        ),
         "for k in plan.gaps",
     )
     b.tag("endif")
@@ -94,17 +98,21 @@ def build_plan_body(doc, lang: Lang) -> None:
     b.tag("for phase in plan.phases")
     b.p("{{ phase.name or labels.phase }}", "Heading2")
     b.table(
-        [
-            Col("{{ labels.task }}", "{{ t.task }}{% if t.carries_over %} ↔{% endif %}", None),
-            Col("{{ labels.start }}", "{{ t.start }}", 1.95),
-            Col("{{ labels.end }}", "{{ t.end }}", 1.95),
-            Col("{{ labels.owner }}", "{{ t.owner }}", 1.5 if zh else 2.3),
-            Col("{{ labels.deliverable }}", "{{ t.deliverable }}", None),
-        ],
+        word_columns(
+            PLAN.table("tasks"),
+            {
+                "task": None,
+                "start": 1.95,
+                "end": 1.95,
+                "owner": 1.5 if zh else 2.3,
+                "deliverable": None,
+            },
+            cells={"task": "{{ t.task }}{% if t.carries_over %} ↔{% endif %}"},
+        ),
         "for t in phase.tasks",
     )
     b.tag("endfor")
-    b.p("{{ plan_labels.carries_over }}", "TableNote", color=GREY)
+    b.p("{{ plan_labels.carries_over }}", "TableNote", char_style="Muted")
     b.tag("else")
     b.p("{{ plan_labels.no_tasks }}")
     b.tag("endif")
@@ -134,12 +142,11 @@ def build_plan_body(doc, lang: Lang) -> None:
     b.tag("if sections.plan_targets")
     b.p("{{ plan_labels.monitoring }}", "Heading2")
     b.table(
-        [
-            Col("{{ labels.goal }}", "{{ t.name }}", None, flex=1.4),
-            Col("{{ plan_labels.quarter_target }}", "{{ t.target }}", 2.4, True),
-            Col("{{ plan_labels.warning_line }}", "{{ t.warning_line }}", 2.4, True),
-            Col("{{ plan_labels.rule }}", "{{ t.rule }}", None),
-        ],
+        word_columns(
+            PLAN.table("monitoring"),
+            {"name": None, "target": 2.4, "warning_line": 2.4, "rule": None},
+            flex={"name": 1.4},
+        ),
         "for t in plan.targets",
     )
     b.tag("endif")
@@ -148,17 +155,18 @@ def build_plan_body(doc, lang: Lang) -> None:
     b.tag("if sections.plan_resources")
     b.p("{{ plan_labels.resources }}", "Heading1")
     b.table(
-        [
-            Col("{{ labels.category }}", "{{ r.category }}", 1.5 if zh else 2.2),
-            Col("{{ labels.item }}", "{{ r.item }}", None, flex=1.2),
-            Col("{{ plan_labels.annual }}", "{{ r.annual }}", 2.2, True),
-            Col("{{ plan_labels.quarter_share }}", "{{ r.quarter }}", 2.2, True),
-            Col(
-                "{{ labels.note }}",
-                "{{ r.basis }}{% if r.note %}{{ labels.sep }}{{ r.note }}{% endif %}",
-                None,
-            ),
-        ],
+        word_columns(
+            PLAN.table("resources"),
+            {
+                "category": 1.5 if zh else 2.2,
+                "item": None,
+                "annual": 2.2,
+                "quarter": 2.2,
+                "basis": None,
+            },
+            flex={"item": 1.2},
+            cells={"basis": "{{ r.basis }}{% if r.note %}{{ labels.sep }}{{ r.note }}{% endif %}"},
+        ),
         "for r in plan.resources",
     )
     b.tag("endif")

@@ -2,112 +2,80 @@
 
 from __future__ import annotations
 
-from .base import GREY, RED, Lang, cm
-from .tables import Body, Col
+from opsreport.present.layout import REPORT
+
+from .base import Lang, cm
+from .tables import Body, Col, word_columns
 
 
 def quarter_table(b: Body) -> None:
     """The quarters of a KPI, without the plan or prior-year columns it has no figures for.
 
     One table per case under ``{%p if %}``: each stays a plain table to restyle in Word
-    (Word has no conditional column). A table with fewer columns is narrower, so that its
-    figures stay near their period.
+    (Word has no conditional column; the layout's ``when`` says which case shows which).
+    A table with fewer columns is narrower, so that its figures stay near their period.
     """
-    period = Col("{{ labels.period }}", "{{ row.period }}", None)
-    actual = Col("{{ labels.ac }}", "{{ row.actual }}", 2.2, True)
-    target = Col("{{ labels.pl }}", "{{ row.target }}", 2.2, True)
-    prior = Col("{{ labels.py }}", "{{ row.prior_year }}", 2.2, True)
-    attainment = Col("{{ labels.attainment }}", "{{ row.attainment }}", 2.0, True)
-    delta_prior = Col(
-        "{{ labels.dpy }}", "{{r row.delta_prior | good(row.good_prior) }}", 2.4, True
-    )
-    qoq = Col("{{ labels.qoq }}", "{{r row.qoq | good(row.good_qoq) }}", 2.4, True)
+    table = REPORT.table("quarters")
+    widths = {"period": None, "actual": 2.2, "target": 2.2, "prior_year": 2.2,
+              "attainment": 2.0, "delta_prior": 2.4, "qoq": 2.4}  # fmt: skip
     cases = [
-        ("if q.has_target and q.has_prior_year", [target, prior, attainment, delta_prior]),
-        ("elif q.has_target", [target, attainment]),
-        ("elif q.has_prior_year", [prior, delta_prior]),
-        ("else", []),
+        ("if q.has_target and q.has_prior_year", {"q.has_target", "q.has_prior_year"}),
+        ("elif q.has_target", {"q.has_target"}),
+        ("elif q.has_prior_year", {"q.has_prior_year"}),
+        ("else", set()),
     ]
-    for tag, middle in cases:
+    for tag, holds in cases:
         b.tag(tag)
-        numbers = [actual, *middle, qoq]
-        if len(middle) == 4:
-            b.table([period, *numbers], "for row in q.rows")
+        fields = tuple(c.field for c in table.columns if not c.when or c.when in holds)
+        if len(holds) == 2:
+            b.table(word_columns(table, widths, fields=fields), "for row in q.rows")
             continue
-        period_col = Col(period.header, period.cell, 3.0)
-        numbers = [Col(c.header, c.cell, None, True) for c in numbers]
-        b.table([period_col, *numbers], "for row in q.rows", width=cm(3.0 + 3.2 * len(numbers)))
+        narrow = {field: None for field in fields} | {"period": 3.0}
+        numbers = len(fields) - 1
+        b.table(
+            word_columns(table, narrow, fields=fields),
+            "for row in q.rows",
+            width=cm(3.0 + 3.2 * numbers),
+        )
     b.tag("endif")
 
 
 def kpi_columns(lang: Lang) -> list[Col]:
     zh = lang.code == "zh"
     money, delta, pct = (1.9, 2.05, 1.3) if zh else (1.9, 1.9, 1.15)
-    return [
-        Col("{{ labels.kpi }}", "{{ kpi.name }}", None),
-        Col("{{ labels.ac }}", "{{ kpi.actual }}", money, True),
-        Col("{{ labels.pl }}", "{{ kpi.target }}", money, True),
-        Col("{{ labels.py }}", "{{ kpi.prior_year }}", money, True),
-        Col("{{ labels.dpl }}", "{{r kpi.var_target | good(kpi.good_target) }}", delta, True),
-        Col("{{ labels.dpl_pct }}", "{{r kpi.var_target_pct | good(kpi.good_target) }}", pct, True),
-        Col("{{ labels.dpy }}", "{{r kpi.var_prior | good(kpi.good_prior) }}", delta, True),
-        Col("{{ labels.dpy_pct }}", "{{r kpi.var_prior_pct | good(kpi.good_prior) }}", pct, True),
-        Col("{{ labels.attainment }}", "{{ kpi.attainment }}", 1.1 if zh else 1.6, True),
-        Col(
-            "{{ labels.status }}",
-            "{{r kpi.status_label | status(kpi.status) }}",
-            1.0 if zh else 1.15,
-        ),
-    ]
+    widths = {"name": None, "actual": money, "target": money, "prior_year": money,
+              "var_target": delta, "var_target_pct": pct, "var_prior": delta,
+              "var_prior_pct": pct, "attainment": 1.1 if zh else 1.6,
+              "status_label": 1.0 if zh else 1.15}  # fmt: skip
+    return word_columns(REPORT.table("kpis"), widths)
 
 
 def risk_columns(lang: Lang) -> list[Col]:
     """Eleven columns; the response, the longest text, gets the full-width row under each risk."""
     zh = lang.code == "zh"
-    return [
-        Col("#", "{{r risk.no | alert(risk.triggered) }}", 0.75),
-        Col("{{ labels.risk }}", "{{ risk.risk }}", None),
-        Col("{{ labels.category }}", "{{ risk.category }}", 1.2 if zh else 1.65),
-        Col("{{ labels.likelihood }}", "{{ risk.likelihood }}", 1.1 if zh else 1.55, True),
-        Col("{{ labels.severity }}", "{{ risk.impact }}", 1.35 if zh else 1.15, True),
-        Col("{{ labels.score }}", "{{ risk.score }}", 1.1 if zh else 1.05, True),
-        Col("{{ labels.kpi }}", "{{ risk.kpi }}", 1.9 if zh else 1.8),
-        Col("{{ labels.trigger }}", "{{ risk.threshold }}", 1.45),
-        Col("{{ labels.observed }}", "{{ risk.observed }}", 1.75 if zh else 1.6, True),
-        Col("{{ labels.status }}", '{{r risk.status | alert(risk.triggered, "⚠ ") }}', 1.6 if zh else 1.8),
-        Col("{{ labels.owner }}", "{{ risk.owner }}", 1.1 if zh else 1.55),
-    ]  # fmt: skip
+    widths = {"no": 0.75, "risk": None, "category": 1.2 if zh else 1.65,
+              "likelihood": 1.1 if zh else 1.55, "impact": 1.35 if zh else 1.15,
+              "score": 1.1 if zh else 1.05, "kpi": 1.9 if zh else 1.8, "threshold": 1.45,
+              "observed": 1.75 if zh else 1.6, "status": 1.6 if zh else 1.8,
+              "owner": 1.1 if zh else 1.55}  # fmt: skip
+    return word_columns(REPORT.table("risks"), widths)
 
 
 def goal_columns(lang: Lang) -> list[Col]:
     zh = lang.code == "zh"
-    return [
-        Col(
-            "{{ labels.goal }}", '{{r goal.goal | alert(not goal.is_smart, "✗ ") }}', None, flex=1.3
-        ),
-        Col("{{ labels.kpi }}", "{{ goal.kpi }}", 1.6 if zh else 1.8),
-        Col(
-            "{{ labels.baseline }}\n→ {{ labels.target }}",
-            "{{ goal.baseline }}\n→ {{ goal.target }}",
-            1.8 if zh else 1.9,
-            True,
-        ),
-        # The percent on its own line: "-4.5天（-9.3%）" wrapped after its minus sign.
-        Col(
-            "{{ labels.change }}",
-            "{{ goal.required_change_amount }}{% if goal.required_change_pct %}\n"
-            + ("（{{ goal.required_change_pct }}）" if zh else "({{ goal.required_change_pct }})")
-            + "{% endif %}",
-            2.2,
-            True,
-        ),
-        Col("{{ labels.deadline }}", "{{ goal.deadline }}", 1.65),
-        Col("{{ labels.owner }}", "{{ goal.owner }}", 1.1 if zh else 1.4),
-        Col("{{ labels.measure }}", "{{ goal.measure }}", None),
-        Col("{{ labels.aligns_to }}", "{{ goal.aligns_to }}", None),
-        # Two lines, S M A / R T: one line would take 2.6 cm.
-        Col("SMART", "{{r goal.smart | smart }}", 1.65),
-    ]
+    widths = {"goal": None, "kpi": 1.6 if zh else 1.8, "baseline": 1.8 if zh else 1.9,
+              "required_change": 2.2, "deadline": 1.65, "owner": 1.1 if zh else 1.4,
+              "measure": None, "aligns_to": None,
+              "smart": 1.65}  # two lines, S M A / R T: one line would take 2.6 cm  # fmt: skip
+    # The percent on its own line: "-4.5天（-9.3%）" wrapped after its minus sign.
+    change = (
+        "{{ goal.required_change_amount }}{% if goal.required_change_pct %}\n"
+        + ("（{{ goal.required_change_pct }}）" if zh else "({{ goal.required_change_pct }})")
+        + "{% endif %}"
+    )
+    return word_columns(
+        REPORT.table("goals"), widths, cells={"required_change": change}, flex={"goal": 1.3}
+    )
 
 
 def build_body(doc, lang: Lang) -> None:
@@ -144,7 +112,7 @@ def build_body(doc, lang: Lang) -> None:
     b.tag("endfor")
     b.table(kpi_columns(lang), "for kpi in group.kpis", small=True)
     b.tag("if group.more")
-    b.p("{{ group.more.text }}", "TableNote", color=GREY)
+    b.p("{{ group.more.text }}", "TableNote", char_style="Muted")
     b.tag("endif")
     b.tag("endfor")
     b.tag("endif")
@@ -160,6 +128,13 @@ def build_body(doc, lang: Lang) -> None:
     b.chart("q.chart")
     quarter_table(b)
     b.tag("endfor")
+    b.tag("if quarters_more")
+    b.p(
+        "{{ labels.quarters_more.replace('{n}', quarters_more | string) }}",
+        "TableNote",
+        char_style="Muted",
+    )
+    b.tag("endif")
     b.tag("endif")
 
     # Breakdown.
@@ -170,18 +145,19 @@ def build_body(doc, lang: Lang) -> None:
     b.p("{{ table.summary }}", "LeadIn")
     b.chart("table.chart")
     b.table(
-        [
-            Col("{{ labels.rank }}", "{{ row.rank }}", 1.1, True),
-            Col("{{ labels.item }}", "{{ row.item }}", None),
-            Col("{{ labels.ac }}", "{{ row.actual }}", 2.3, True),
-            Col("{{ labels.share }}", "{{ row.share }}", 1.5, True),
-            Col("{{ labels.py }}", "{{ row.prior_year }}", 2.3, True),
-            Col("{{ labels.share_prior }}", "{{ row.share_prior }}", 1.65, True),
-            Col("{{ labels.share_change }}", "{{ row.share_change }}", 2.35, True),
-            Col(
-                "{{ labels.dpy_pct }}", "{{r row.var_prior_pct | good(row.good_prior) }}", 1.6, True
-            ),
-        ],
+        word_columns(
+            REPORT.table("breakdown"),
+            {
+                "rank": 1.1,
+                "item": None,
+                "actual": 2.3,
+                "share": 1.5,
+                "prior_year": 2.3,
+                "share_prior": 1.65,
+                "share_change": 2.35,
+                "var_prior_pct": 1.6,
+            },
+        ),
         "for row in table.rows",
         keep=True,
         total=[
@@ -234,7 +210,7 @@ def build_body(doc, lang: Lang) -> None:
     b.tag("for goal in goals_not_smart")
     b.p(
         [
-            b.r("✗ {{ goal.goal }}", bold=True, color=RED),
+            b.r("✗ {{ goal.goal }}", style="Alert"),
             b.r("{{ labels.colon }}{{ goal.why_not }}"),
         ],
         "ListBullet",
@@ -250,14 +226,17 @@ def build_body(doc, lang: Lang) -> None:
     b.tag("for phase in tasks.phases")
     b.p("{{ phase.name or labels.phase }}", "Heading2")
     b.table(
-        [
-            Col("{{ labels.task }}", "{{ task.task }}", None),
-            Col("{{ labels.start }}", "{{ task.start }}", 1.95),
-            Col("{{ labels.end }}", "{{ task.end }}", 1.95),
-            Col("{{ labels.owner }}", "{{ task.owner }}", 1.5 if zh else 2.2),
-            Col("{{ labels.milestone }}", "{{ task.milestone }}", 2.6 if zh else 2.7),
-            Col("{{ labels.deliverable }}", "{{ task.deliverable }}", None),
-        ],
+        word_columns(
+            REPORT.table("tasks"),
+            {
+                "task": None,
+                "start": 1.95,
+                "end": 1.95,
+                "owner": 1.5 if zh else 2.2,
+                "milestone": 2.6 if zh else 2.7,
+                "deliverable": None,
+            },
+        ),
         "for task in phase.tasks",
     )
     b.tag("endfor")
@@ -290,12 +269,9 @@ def build_body(doc, lang: Lang) -> None:
         "Heading2",
     )
     b.table(
-        [
-            Col("{{ labels.item }}", "{{ item.item }}", 5.0),
-            Col("{{ labels.amount }}", "{{ item.amount }}", 2.6, True),
-            Col("{{ labels.share }}", "{{ item.share }}", 1.8, True),
-            Col("{{ labels.note }}", "{{ item.note }}", None),
-        ],
+        word_columns(
+            REPORT.table("resources"), {"item": 5.0, "amount": 2.6, "share": 1.8, "note": None}
+        ),
         'for item in category["items"]',
         keep=True,
         total=["{{ labels.total }}", "{{ category.total }}", "", ""],
@@ -311,7 +287,7 @@ def build_body(doc, lang: Lang) -> None:
     b.tag("if sections.risks")
     b.p("{{ labels.risks }}", "Heading1")
     b.tag("if risks_triggered")
-    b.p("⚠ {{ labels.triggered_header }}{{ labels.colon }}", "Alert", bold=True)
+    b.p("⚠ {{ labels.triggered_header }}{{ labels.colon }}", "AlertBox", bold=True)
     b.tag("for risk in risks_triggered")
     b.p(
         [
@@ -324,7 +300,7 @@ def build_body(doc, lang: Lang) -> None:
                 + " → {{ risk.response }}"
             ),
         ],
-        "Alert",
+        "AlertBox",
     )
     b.tag("endfor")
     b.tag("endif")

@@ -5,15 +5,22 @@ from __future__ import annotations
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
+from opsreport.render.docx import CHARACTER_STYLES, character_style_xml
+
 from .base import (
     BULLET_NUM_ID,
     DARK,
     GREY,
     HEADER_FILL,
+    HEADER_TEXT,
     HEADING_NUM_ID,
+    LEAD_FILL,
+    MUTED,
     RED,
     RED_FILL,
     RULE,
+    TABLE_RULE,
+    TAG_TEXT,
     Lang,
     W,
     fonts,
@@ -53,7 +60,7 @@ def define_styles(doc, lang: Lang) -> None:
                   rpr=f'{fonts(lang)}<w:color w:val="{GREY}"/>{size(9.5)}'),
         style_xml("Lead", "Lead", next_style="Normal", qformat=True,
                   ppr=f'<w:pBdr><w:left w:val="single" w:sz="24" w:space="6" w:color="{HEADER_FILL}"/></w:pBdr>'
-                  f'<w:shd w:val="clear" w:color="auto" w:fill="F2F2F2"/>{spacing(0, 12, 320)}'
+                  f'<w:shd w:val="clear" w:color="auto" w:fill="{LEAD_FILL}"/>{spacing(0, 12, 320)}'
                   '<w:ind w:left="170" w:right="113"/>',
                   rpr=f"{fonts(lang)}{size(lang.body)}"),
         style_xml("Heading1", "heading 1", next_style="Normal", priority=9, qformat=True,
@@ -78,7 +85,7 @@ def define_styles(doc, lang: Lang) -> None:
                   rpr=f'<w:b/><w:bCs/><w:color w:val="{DARK}"/>'),
         style_xml("ProblemDetail", "Problem Detail", qformat=True,
                   ppr=f'{spacing(0, 3, 300)}<w:ind w:left="420"/><w:jc w:val="left"/>'),
-        style_xml("Alert", "Alert", qformat=True,
+        style_xml("AlertBox", "Alert Box", qformat=True,
                   ppr='<w:pBdr>'
                   + "".join(f'<w:{side} w:val="single" w:sz="8" w:space="4" w:color="{RED}"/>'
                             for side in ("top", "left", "bottom", "right"))
@@ -89,7 +96,7 @@ def define_styles(doc, lang: Lang) -> None:
                   ppr=f'{spacing(6, 8, 240)}<w:jc w:val="center"/>'),
         style_xml("Caption", "caption", next_style="Normal", priority=35, qformat=True,
                   ppr=f'{spacing(2, 10, 240)}<w:jc w:val="center"/>',
-                  rpr=f'<w:color w:val="595959"/>{size(9)}'),
+                  rpr=f'<w:color w:val="{MUTED}"/>{size(9)}'),
         style_xml("TableText", "Table Text", qformat=True,
                   ppr='<w:spacing w:before="0" w:after="0" w:line="250" w:lineRule="exact"/><w:jc w:val="left"/>',
                   rpr=size(9)),
@@ -101,12 +108,12 @@ def define_styles(doc, lang: Lang) -> None:
         style_xml("TableNumberSmall", "Table Number Small", based_on="TableTextSmall", qformat=True,
                   ppr='<w:jc w:val="right"/>'),
         style_xml("TableHeader", "Table Header", based_on="TableText", qformat=True,
-                  ppr="<w:keepNext/>", rpr='<w:b/><w:bCs/><w:color w:val="FFFFFF"/>'),
+                  ppr="<w:keepNext/>", rpr=f'<w:b/><w:bCs/><w:color w:val="{HEADER_TEXT}"/>'),
         style_xml("TableHeaderSmall", "Table Header Small", based_on="TableTextSmall", qformat=True,
-                  ppr="<w:keepNext/>", rpr='<w:b/><w:bCs/><w:color w:val="FFFFFF"/>'),
+                  ppr="<w:keepNext/>", rpr=f'<w:b/><w:bCs/><w:color w:val="{HEADER_TEXT}"/>'),
         style_xml("TemplateTag", "Template Tag",
                   ppr=f'{spacing(0, 0, 240)}<w:jc w:val="left"/>',
-                  rpr=f'<w:color w:val="A6A6A6"/>{size(8)}'),
+                  rpr=f'<w:color w:val="{TAG_TEXT}"/>{size(8)}'),
         style_xml("Header", "header", ppr=f'{spacing(0, 0, 240)}<w:jc w:val="right"/>',
                   rpr=f'<w:color w:val="{GREY}"/>{size(8)}'),
         style_xml("Footer", "footer", ppr=f'{spacing(0, 0, 240)}<w:jc w:val="center"/>',
@@ -116,9 +123,9 @@ def define_styles(doc, lang: Lang) -> None:
                   extra=f'<w:tblPr><w:tblBorders>'
                   f'<w:top w:val="single" w:sz="8" w:space="0" w:color="{HEADER_FILL}"/>'
                   f'<w:bottom w:val="single" w:sz="8" w:space="0" w:color="{HEADER_FILL}"/>'
-                  f'<w:insideH w:val="single" w:sz="4" w:space="0" w:color="D9D9D9"/>'
+                  f'<w:insideH w:val="single" w:sz="4" w:space="0" w:color="{TABLE_RULE}"/>'
                   f"</w:tblBorders>{table_cell_margins}</w:tblPr>"
-                  f'<w:tblStylePr w:type="firstRow"><w:rPr><w:b/><w:bCs/><w:color w:val="FFFFFF"/></w:rPr>'
+                  f'<w:tblStylePr w:type="firstRow"><w:rPr><w:b/><w:bCs/><w:color w:val="{HEADER_TEXT}"/></w:rPr>'
                   f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/></w:tcPr></w:tblStylePr>'),
     ]  # fmt: skip
     # The default template's 140 table styles (Light Shading …) only clutter Word's gallery.
@@ -126,6 +133,9 @@ def define_styles(doc, lang: Lang) -> None:
     for old in styles.findall(qn("w:style")):
         if old.get(qn("w:type")) == "table" and old.get(qn("w:styleId")) not in keep:
             styles.remove(old)
+    # The character styles the colour filters apply (Good, Bad, Near, Alert, Muted):
+    # modifying one in Word recolours every run that carries it.
+    definitions += [character_style_xml(style) for style in CHARACTER_STYLES.values()]
     for xml in definitions:
         element = parse_xml(xml)
         style_id = element.get(qn("w:styleId"))

@@ -8,6 +8,8 @@ from typing import Any
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
+from opsreport.present.layout import Column, Table
+
 from .base import HEADER_FILL, TEXT_W, Lang, W, cm, para, run
 
 
@@ -178,3 +180,63 @@ class Body:
 
     def table(self, cols: list[Col], loop: str, **kw: Any) -> None:
         self.add(table(self.lang, cols, loop, **kw))
+
+
+# --------------------------------------------------------------------------- from the layout
+
+
+def header_tag(column: Column) -> str:
+    """A column's header as a Word template prints it: the label's tag, or literal text."""
+    if column.label.startswith('"'):
+        return column.label.strip('"')
+    header = "{{ " + column.label + " }}"
+    if column.and_label:  # two labels in one column: the second on a line of its own
+        header += "\n→ {{ " + column.and_label + " }}"
+    return header
+
+
+def cell_tag(column: Column, row: str) -> str:
+    """A column's cell: the row's field, coloured through the filter its colour names."""
+    value = f"{row}.{column.field}"
+    flag = column.flag
+    condition = f"not {row}.{flag[4:]}" if flag.startswith("not ") else f"{row}.{flag}"
+    if column.colour == "good":
+        return f"{{{{r {value} | good({condition}) }}}}"
+    if column.colour == "status":
+        return f"{{{{r {value} | status({condition}) }}}}"
+    if column.colour == "alert":
+        mark = f', "{column.mark}"' if column.mark else ""
+        return f"{{{{r {value} | alert({condition}{mark}) }}}}"
+    if column.colour == "smart":
+        return f"{{{{r {value} | smart }}}}"
+    if column.and_field:
+        return "{{ " + value + " }}\n→ {{ " + f"{row}.{column.and_field}" + " }}"
+    return "{{ " + value + " }}"
+
+
+def word_columns(
+    table: Table,
+    widths: dict[str, float | None],
+    *,
+    cells: dict[str, str] | None = None,
+    flex: dict[str, float] | None = None,
+    fields: tuple[str, ...] | None = None,
+) -> list[Col]:
+    """The Word columns of a layout table: header, cell and alignment from the layout,
+    the width (cm; None shares the rest) from ``widths``, keyed by field.
+
+    ``cells`` replaces a cell's tag where Word lays the same content out its own way
+    (a line break, the current quarter in bold); ``fields`` picks some columns only.
+    A ``detail`` column is not a column in Word (see :func:`table`'s ``detail``).
+    """
+    chosen = [c for c in table.columns if not c.detail and (fields is None or c.field in fields)]
+    return [
+        Col(
+            header_tag(c),
+            (cells or {}).get(c.field) or cell_tag(c, table.row),
+            widths[c.field],
+            c.numeric,
+            (flex or {}).get(c.field, 1.0),
+        )
+        for c in chosen
+    ]
