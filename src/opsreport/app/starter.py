@@ -321,7 +321,7 @@ def starter_workbook(lang: str = "zh") -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the blank sheet a new workbook starts with
     bold = Font(bold=True, color="FFFFFF")
     fill = PatternFill("solid", fgColor="404040")
     for name, spec in schema.SHEETS.items():
