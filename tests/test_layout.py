@@ -244,7 +244,12 @@ def test_the_text_templates_spell_out_the_layouts_tables(layout: Layout):
 
     for table in layout.tables:
         columns = [c for c in table.columns]
-        heads = [tag(c.label) + (f" → {tag(c.and_label)}" if c.and_label else "") for c in columns]
+        heads = [
+            tag(c.label)
+            + (f" → {tag(c.and_label)}" if c.and_label else "")
+            + ("{{ op }}{{ " + c.of + " }}{{ cp }}" if c.of else "")
+            for c in columns
+        ]
         if table.key == "quarters":  # optional columns: checked by the rendered parity above
             continue
         md_row = "| " + " | ".join(heads) + " |"
@@ -385,3 +390,19 @@ def test_a_template_without_the_styles_gets_them(tmp_path):
     assert runs[0].style.name == "Alert Text" and runs[0].style.font.bold
     assert _style_colour(doc, "AlertText") == theme.ALERT.lstrip("#")
     assert _style_colour(doc, "Good") == theme.GOOD.lstrip("#")
+
+
+def test_the_html_templates_carry_the_themes_palette(monkeypatch):
+    """Changing a colour in present/theme.py and not running the script fails here."""
+    import sys
+
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))
+    monkeypatch.delitem(sys.modules, "docx_templates.css", raising=False)
+    from docx_templates.css import palette_css
+
+    block = palette_css()
+    assert f"--good: {theme.GOOD};" in block and f"--near: {theme.NEAR_TEXT};" in block
+    for name in ("report.html.j2", "plan.html.j2"):
+        style = (COMMON / name).read_text(encoding="utf-8").split("</style>")[0]
+        assert block in style
+        assert re.findall(r"#[0-9A-Fa-f]{3,6}\b", style.replace(block, "")) == []  # no other colour

@@ -32,6 +32,11 @@ HEADLINE = "直接利润8.37亿元，较目标8亿元超额4.6%，同比增长30
 GREEN, RED = RGBColor.from_string(COLORS["good"]), RGBColor.from_string(COLORS["bad"])
 
 
+def shade(run):
+    """A run's colour: its character style's (Good, Bad …; the filters write none into it)."""
+    return run.font.color.rgb or (run.style.font.color.rgb if run.style is not None else None)
+
+
 def context_of(path: Path, lang: str | None = None) -> dict:
     return build_context(analyze(path).metrics, lang, today=TODAY)
 
@@ -139,7 +144,7 @@ def test_variances_are_coloured_by_good_or_bad_not_by_sign(zh_doc, zh_context):
     def colour(name: str, column: int) -> RGBColor | None:
         _, row = find_row(zh_doc, name)
         runs = [r for r in row.cells[column].paragraphs[0].runs if r.text]
-        return runs[0].font.color.rgb
+        return shade(runs[0])
 
     assert colour(bad["name"], 4) == RED
     assert colour(bad["name"], 5) == RED
@@ -222,15 +227,15 @@ def test_styles_and_tag_runs_carry_the_east_asian_font(zh_doc):
 
 
 def test_triggered_risks_and_goals_that_are_not_smart_are_flagged(zh_doc, zh_context):
-    alert = style_of(zh_doc, "Alert")
+    alert = style_of(zh_doc, "Alert Box")  # the paragraph style; "Alert" is the character style
     triggered = zh_context["risks_triggered"][0]
     assert any(f"{triggered['no']} {triggered['risk']}" in t for t in alert)
     _, row = find_row(zh_doc, triggered["no"])
     status = next(r for r in row.cells[9].paragraphs[0].runs if r.text)
-    assert status.text == f"⚠ {triggered['status']}" and status.font.color.rgb == RED
+    assert status.text == f"⚠ {triggered['status']}" and shade(status) == RED
     not_smart = zh_context["goals_not_smart"][0]
     _, row = find_row(zh_doc, f"✗ {not_smart['goal']}")
-    assert next(r for r in row.cells[0].paragraphs[0].runs if r.text).font.color.rgb == RED
+    assert shade(next(r for r in row.cells[0].paragraphs[0].runs if r.text)) == RED
     assert any(t.startswith(f"✗ {not_smart['goal']}") for t in style_of(zh_doc, "List Bullet"))
 
 
@@ -245,7 +250,7 @@ def test_sections_absent_from_the_workbook_leave_no_heading(make_workbook):
     text = all_text(doc)
     for key in ("quarters", "breakdown", "problems", "goals", "tasks", "resources", "risks"):
         assert context["labels"][key] not in text
-    assert style_of(doc, "Alert") == [] and style_of(doc, "Caption") == []
+    assert style_of(doc, "Alert Box") == [] and style_of(doc, "Caption") == []
 
 
 def test_cell_text_appears_literally(make_workbook):
@@ -263,9 +268,9 @@ def test_rich_text_filters_return_escaped_markup_strings():
     good = docx_filters("Microsoft YaHei")["good"]("R&D <x>", False)
     assert type(good) is Markup  # a plain string: no RichText whose methods a template could call
     assert escape(good) == good  # not escaped twice
-    assert "R&amp;D &lt;x&gt;" in good and 'w:val="C62828"' in good
-    assert 'w:eastAsia="Microsoft YaHei"' in good
-    assert "<w:color" not in docx_filters()["good"]("0", None)
+    assert "R&amp;D &lt;x&gt;" in good and '<w:rStyle w:val="Bad"/>' in good
+    assert 'w:eastAsia="Microsoft YaHei"' in good and "<w:color" not in good
+    assert "<w:rStyle" not in docx_filters()["good"]("0", None)
 
 
 def test_english_example_renders_with_english_labels():
@@ -653,7 +658,7 @@ def test_quarter_on_quarter_changes_are_coloured_for_the_kpi(zh_doc):
     def qoq_colours(table) -> list:
         cells = [row.cells[-1] for row in table.rows[1:]]
         return [
-            next((r.font.color.rgb for r in c.paragraphs[0].runs if r.text), None) for c in cells
+            next((shade(r) for r in c.paragraphs[0].runs if r.text), None) for c in cells
         ]
 
     tables = [t for t in zh_doc.tables if t.rows[0].cells[0].text == "期间"]

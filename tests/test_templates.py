@@ -191,7 +191,7 @@ def test_custom_word_template_keeps_its_order_styles_and_loops(tmp_path, zh_cont
     assert rows[1] == ["直接利润", "8.37亿元", "8.00亿元", "+4.6%", "104.6%", "达成"]
     assert rows[3] == ["毛利率", "24.1%", "23.0%", "+1.1个百分点", "104.8%", "达成"]
     status = next(r for r in table.rows[1].cells[5].paragraphs[0].runs if r.text)
-    assert status.font.color.rgb == RGBColor.from_string("2E7D32")  # met: green
+    assert status.style.font.color.rgb == RGBColor.from_string("2E7D32")  # met: style Good, green
     assert "{{" not in all_text(doc) and "{%" not in all_text(doc)
 
 

@@ -12,17 +12,19 @@ from .tables import Body, Col, word_columns
 def plan_target_columns(lang: Lang) -> list[Col]:
     """Goal, baseline, annual target, the four quarters (this quarter's in bold), the split."""
     zh = lang.code == "zh"
-    amount, quarter = (1.75, 1.75) if zh else (1.95, 1.8)
+    amount, quarter = (1.6, 1.6) if zh else (1.75, 1.55)
     op, cp = lang.open_paren, lang.close_paren
     widths = {"name": None, "baseline": amount, "annual": amount,
-              **{f"quarters[{n}]": quarter for n in range(4)}, "method": 2.4 if zh else 2.6}  # fmt: skip
+              **{f"quarters[{n}]": quarter for n in range(4)},
+        "target": amount, "method": 2.4 if zh else 2.6}  # fmt: skip
     cells = {
         # This quarter's target in bold; the split's method with its aggregation.
         **{f"quarters[{n - 1}]": f"{{{{r t.quarters[{n - 1}] | color(bold=plan.quarter == {n}) }}}}"
            for n in (1, 2, 3, 4)},
+        "target": "{{r t.target | color(bold=True) }}",
         "method": "{{ t.method }}" + op + "{{ t.aggregation }}" + cp,
     }  # fmt: skip
-    return word_columns(PLAN.table("targets"), widths, cells=cells)
+    return word_columns(PLAN.table("targets"), lang, widths, cells=cells)
 
 
 def build_plan_body(doc, lang: Lang) -> None:
@@ -60,6 +62,7 @@ def build_plan_body(doc, lang: Lang) -> None:
     b.table(
         word_columns(
             PLAN.table("gaps"),
+            lang,
             {
                 "name": None,
                 "actual": 2.3,
@@ -100,6 +103,7 @@ def build_plan_body(doc, lang: Lang) -> None:
     b.table(
         word_columns(
             PLAN.table("tasks"),
+            lang,
             {
                 "task": None,
                 "start": 1.95,
@@ -144,6 +148,7 @@ def build_plan_body(doc, lang: Lang) -> None:
     b.table(
         word_columns(
             PLAN.table("monitoring"),
+            lang,
             {"name": None, "target": 2.4, "warning_line": 2.4, "rule": None},
             flex={"name": 1.4},
         ),
@@ -157,6 +162,7 @@ def build_plan_body(doc, lang: Lang) -> None:
     b.table(
         word_columns(
             PLAN.table("resources"),
+            lang,
             {
                 "category": 1.5 if zh else 2.2,
                 "item": None,

@@ -15,7 +15,7 @@ def quarter_table(b: Body) -> None:
     (Word has no conditional column; the layout's ``when`` says which case shows which).
     A table with fewer columns is narrower, so that its figures stay near their period.
     """
-    table = REPORT.table("quarters")
+    table, lang = REPORT.table("quarters"), b.lang
     widths = {"period": None, "actual": 2.2, "target": 2.2, "prior_year": 2.2,
               "attainment": 2.0, "delta_prior": 2.4, "qoq": 2.4}  # fmt: skip
     cases = [
@@ -28,12 +28,12 @@ def quarter_table(b: Body) -> None:
         b.tag(tag)
         fields = tuple(c.field for c in table.columns if not c.when or c.when in holds)
         if len(holds) == 2:
-            b.table(word_columns(table, widths, fields=fields), "for row in q.rows")
+            b.table(word_columns(table, lang, widths, fields=fields), "for row in q.rows")
             continue
         narrow = {field: None for field in fields} | {"period": 3.0}
         numbers = len(fields) - 1
         b.table(
-            word_columns(table, narrow, fields=fields),
+            word_columns(table, lang, narrow, fields=fields),
             "for row in q.rows",
             width=cm(3.0 + 3.2 * numbers),
         )
@@ -47,7 +47,7 @@ def kpi_columns(lang: Lang) -> list[Col]:
               "var_target": delta, "var_target_pct": pct, "var_prior": delta,
               "var_prior_pct": pct, "attainment": 1.1 if zh else 1.6,
               "status_label": 1.0 if zh else 1.15}  # fmt: skip
-    return word_columns(REPORT.table("kpis"), widths)
+    return word_columns(REPORT.table("kpis"), lang, widths)
 
 
 def risk_columns(lang: Lang) -> list[Col]:
@@ -58,7 +58,7 @@ def risk_columns(lang: Lang) -> list[Col]:
               "score": 1.1 if zh else 1.05, "kpi": 1.9 if zh else 1.8, "threshold": 1.45,
               "observed": 1.75 if zh else 1.6, "status": 1.6 if zh else 1.8,
               "owner": 1.1 if zh else 1.55}  # fmt: skip
-    return word_columns(REPORT.table("risks"), widths)
+    return word_columns(REPORT.table("risks"), lang, widths)
 
 
 def goal_columns(lang: Lang) -> list[Col]:
@@ -74,7 +74,7 @@ def goal_columns(lang: Lang) -> list[Col]:
         + "{% endif %}"
     )
     return word_columns(
-        REPORT.table("goals"), widths, cells={"required_change": change}, flex={"goal": 1.3}
+        REPORT.table("goals"), lang, widths, cells={"required_change": change}, flex={"goal": 1.3}
     )
 
 
@@ -147,6 +147,7 @@ def build_body(doc, lang: Lang) -> None:
     b.table(
         word_columns(
             REPORT.table("breakdown"),
+            lang,
             {
                 "rank": 1.1,
                 "item": None,
@@ -228,6 +229,7 @@ def build_body(doc, lang: Lang) -> None:
     b.table(
         word_columns(
             REPORT.table("tasks"),
+            lang,
             {
                 "task": None,
                 "start": 1.95,
@@ -270,7 +272,9 @@ def build_body(doc, lang: Lang) -> None:
     )
     b.table(
         word_columns(
-            REPORT.table("resources"), {"item": 5.0, "amount": 2.6, "share": 1.8, "note": None}
+            REPORT.table("resources"),
+            lang,
+            {"item": 5.0, "amount": 2.6, "share": 1.8, "note": None},
         ),
         'for item in category["items"]',
         keep=True,

@@ -185,11 +185,13 @@ class Body:
 # --------------------------------------------------------------------------- from the layout
 
 
-def header_tag(column: Column) -> str:
+def header_tag(column: Column, lang: Lang) -> str:
     """A column's header as a Word template prints it: the label's tag, or literal text."""
     if column.label.startswith('"'):
         return column.label.strip('"')
     header = "{{ " + column.label + " }}"
+    if column.of:
+        header += lang.open_paren + "{{ " + column.of + " }}" + lang.close_paren
     if column.and_label:  # two labels in one column: the second on a line of its own
         header += "\n→ {{ " + column.and_label + " }}"
     return header
@@ -216,6 +218,7 @@ def cell_tag(column: Column, row: str) -> str:
 
 def word_columns(
     table: Table,
+    lang: Lang,
     widths: dict[str, float | None],
     *,
     cells: dict[str, str] | None = None,
@@ -232,7 +235,7 @@ def word_columns(
     chosen = [c for c in table.columns if not c.detail and (fields is None or c.field in fields)]
     return [
         Col(
-            header_tag(c),
+            header_tag(c, lang),
             (cells or {}).get(c.field) or cell_tag(c, table.row),
             widths[c.field],
             c.numeric,

@@ -45,6 +45,7 @@ class Column:
     detail: bool = False  # Word sets it in a full-width row under each item, not a column
     and_label: str = ""  # a second label and field in the same cell: "baseline → target"
     and_field: str = ""
+    of: str = ""  # a context value the header names in brackets: quarter target (2027Q1)
 
     def header_text(self, labels: dict[str, dict[str, str]]) -> str:
         """The header as printed, from the labels of one language."""
@@ -207,6 +208,7 @@ PLAN = Layout(
             _c("labels.baseline", "baseline", "num"),
             _c("plan_labels.annual_target", "annual", "num"),
             *(_c(f'"Q{n}"', f"quarters[{n - 1}]", "num") for n in (1, 2, 3, 4)),
+            _c("plan_labels.quarter_target", "target", "num", of="plan.label"),
             _c("plan_labels.method", "method"),
         )),
         Table("tasks", "phase.tasks", "t", (

@@ -29,8 +29,11 @@ __all__ = [
     "CJK_FAMILIES",
     "GOOD",
     "GRID",
+    "HEADER_FILL",
+    "HEADER_TEXT",
     "LABEL_ON_DARK",
     "LATIN_FAMILY",
+    "LEAD_FILL",
     "MUTED",
     "NEAR",
     "NEAR_TEXT",
@@ -40,8 +43,12 @@ __all__ = [
     "PL_FILL",
     "PY_COLOR",
     "RISK_TINTS",
+    "RULE",
     "STATUS_COLORS",
+    "SUBTLE",
     "SVG_FALLBACK",
+    "TABLE_RULE",
+    "TAG_TEXT",
     "TEXT",
 ]
 
@@ -108,6 +115,31 @@ variances, so they get no hue (IBCS keeps colour for meaning)."""
 
 RISK_TINTS = {"low": "#E3F1E4", "medium": "#FFF3CD", "high": "#F9DEDC"}
 """Risk-matrix cells by score band (low < 6 <= medium < 15 <= high): pale green, amber, red."""
+
+# --------------------------------------------------------------------------- documents
+# The greys of the Word and HTML documents' furniture (the Word templates and the HTML
+# stylesheet read them; the charts do not).
+
+HEADER_FILL = "#404040"
+"""The dark ground of a table's header row, and the strong rules of tables and titles."""
+
+HEADER_TEXT = "#FFFFFF"
+"""The text on :data:`HEADER_FILL` (Word wants a hex colour, not ``white``)."""
+
+RULE = "#BFBFBF"
+"""The rule under a section heading."""
+
+TABLE_RULE = "#D9D9D9"
+"""The light lines between table rows."""
+
+LEAD_FILL = "#F2F2F2"
+"""The ground of the opening paragraph (the lead)."""
+
+SUBTLE = "#7F7F7F"
+"""Furniture text: the subtitle line, page header and footer, list bullets."""
+
+TAG_TEXT = "#A6A6A6"
+"""The template-only control paragraphs ({%p … %}), removed when the report is rendered."""
 
 # --------------------------------------------------------------------------- fonts
 
