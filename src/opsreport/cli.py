@@ -27,15 +27,13 @@ from opsreport.errors import OpsreportError, UsageError, WorkbookError
 from opsreport.present.terminal import terminal_text
 
 if TYPE_CHECKING:
-    import click
-
     from opsreport.app.analysis import Analysis
 
 
 class _Commands(TyperGroup):
     """The commands, with the one place where a refusal becomes its message and exit code."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # a click Context (typer may vendor click)
         try:
             return super().invoke(ctx)
         except OpsreportError as exc:
