@@ -16,7 +16,7 @@ def plan_target_columns(lang: Lang) -> list[Col]:
     op, cp = lang.open_paren, lang.close_paren
     widths = {"name": None, "baseline": amount, "annual": amount,
               **{f"quarters[{n}]": quarter for n in range(4)},
-        "target": amount, "method": 2.4 if zh else 2.6}  # fmt: skip
+        "target": 1.9 if zh else 1.75, "method": 2.4 if zh else 2.6}  # fmt: skip
     cells = {
         # This quarter's target in bold; the split's method with its aggregation.
         **{f"quarters[{n - 1}]": f"{{{{r t.quarters[{n - 1}] | color(bold=plan.quarter == {n}) }}}}"

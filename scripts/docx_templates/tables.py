@@ -190,8 +190,8 @@ def header_tag(column: Column, lang: Lang) -> str:
     if column.label.startswith('"'):
         return column.label.strip('"')
     header = "{{ " + column.label + " }}"
-    if column.of:
-        header += lang.open_paren + "{{ " + column.of + " }}" + lang.close_paren
+    if column.of:  # on a line of its own: a narrow column would break inside the brackets
+        header += "\n" + lang.open_paren.strip() + "{{ " + column.of + " }}" + lang.close_paren
     if column.and_label:  # two labels in one column: the second on a line of its own
         header += "\n→ {{ " + column.and_label + " }}"
     return header
