@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from opsreport.core.periods import Period
 from opsreport.core.records import (
     BreakdownRow,
     Kpi,
@@ -24,7 +25,6 @@ from opsreport.core.records import (
     Task,
     Threshold,
 )
-from opsreport.core.values import Period
 from opsreport.engine.metrics import compute, compute_kpi, evaluate_risk, quarter_series
 from opsreport.present import charts, theme
 from opsreport.present.charts import pool, timeline, variance

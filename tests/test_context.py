@@ -158,6 +158,7 @@ def _report(rows: list[tuple]) -> object:
     from decimal import Decimal
     from pathlib import Path
 
+    from opsreport.core.periods import Period
     from opsreport.core.records import (
         BreakdownRow,
         Goal,
@@ -171,7 +172,6 @@ def _report(rows: list[tuple]) -> object:
         Task,
         Threshold,
     )
-    from opsreport.core.values import Period
 
     kpis, periods, breakdown, goals, risks, resources = [], [], [], [], [], []
     for index, (unit, direction, target, actual, prior, nxt, base, weight) in enumerate(rows):

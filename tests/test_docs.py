@@ -18,7 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from opsreport.core import values
+from opsreport.core import choices
+from opsreport.core.dates import parse_date
+from opsreport.core.numbers import parse_number
+from opsreport.core.periods import parse_period
+from opsreport.core.text import clean_text
+from opsreport.core.units import parse_unit
+from opsreport.core.value_problem import ValueProblem
 from opsreport.io import schema
 from opsreport.io.workbook import Limits
 
@@ -66,7 +72,7 @@ def test_every_meta_key_is_documented(key: str) -> None:
 
 @pytest.mark.parametrize(
     "vocabulary",
-    [values._DIRECTIONS, values._AGGREGATIONS, values._LEVELS],
+    [choices._DIRECTIONS, choices._AGGREGATIONS, choices._LEVELS],
     ids=["directions", "aggregations", "levels"],
 )
 def test_every_spelling_is_documented(vocabulary: dict[str, object]) -> None:
@@ -83,6 +89,27 @@ def test_limits_match_the_code() -> None:
     assert f"| {limits.max_rows:,} (" in DOC
     assert f"| {limits.max_columns} (" in DOC
     assert f"the first {limits.header_search_rows} non-empty rows" in DOC
+
+
+def test_every_value_setting_the_docs_name_is_the_codes() -> None:
+    """The "setting" cells of §6.3 name constants of opsreport.core modules: each one exists."""
+    import importlib
+
+    section = DOC[DOC.index("### 6.3 Values") :]
+    section = section[: section.index("\n### ")]
+    settings = [
+        cells[3]
+        for cells in (re.split(r"(?<!\\)\|", line) for line in section.splitlines())
+        if len(cells) > 4 and cells[1].strip() not in {"rule", "---"}
+    ]
+    named = [found for cell in settings for found in re.findall(r"`(\w+)\.(\w+)`", cell)]
+    assert len(named) >= 7, named  # MAX_NUMBER, MIN_NUMBER, MAX_TEXT_CHARS, MIN_DATE …
+    missing = [
+        f"{module}.{name}"
+        for module, name in named
+        if not hasattr(importlib.import_module(f"opsreport.core.{module}"), name)
+    ]
+    assert not missing, missing
 
 
 # --------------------------------------------------------------------------- docs/templates.md
@@ -569,51 +596,51 @@ def test_the_checks_find_what_does_not_exist() -> None:
 
 
 def _refusal(parse: Callable[[], object]) -> str:
-    with pytest.raises(values.ValueProblem) as caught:
+    with pytest.raises(ValueProblem) as caught:
         parse()
     return f"{caught.value.message} — {caught.value.hint}"
 
 
-_YUAN, _WAN, _PCT = values.parse_unit("元"), values.parse_unit("万元"), values.parse_unit("%")
+_YUAN, _WAN, _PCT = parse_unit("元"), parse_unit("万元"), parse_unit("%")
 VALUE_RULES: dict[str, tuple[Callable[[], object], str]] = {
-    "infinity": (lambda: values.parse_number(float("inf")), "not a finite number (inf): the cell holds a value beyond any spreadsheet's range (figures must stay below 10^15) — type the figure again"),
-    "inf-typed": (lambda: values.parse_number("inf", unit=_YUAN), "not a number ('inf') — type a plain number such as 1234.5, -3.5, (1,200), 14.8%, 8.37亿, 646万 or 1.2k"),
-    "1e28": (lambda: values.parse_number(1e28), "a number too large (1e+28): figures must stay below 10^15 (1,000,000,000,000,000), the most a spreadsheet holds to the unit — check the figure, or give the KPI a larger unit (万元, 亿元, USD m)"),
-    "converted": (lambda: values.parse_number("5000万亿", unit=_YUAN), "a number too large ('5000万亿' = 5.00E+15 元): figures must stay below 10^15 …"),
-    "16-digits": (lambda: values.parse_number("123456789012.3456"), "a number of 16 significant digits ('123456789012.3456'): a spreadsheet keeps at most 15 — round it to 15 digits"),
-    "101-characters": (lambda: values.parse_number("1" * 101), "not a number (a text of 101 characters) — a number typed as text has at most 100 characters"),
-    "32767": (lambda: values.clean_text("x" * 40_000), "a text of 40,000 characters; a cell holds at most 32,767 — shorten the text or split it over several rows"),
-    "superscript": (lambda: values.parse_number("4⁹", unit=_YUAN), "not a plain number ('4⁹'): ⁹ is a superscript nine, not the digits 9 — type plain digits 0–9 (full-width ０–９ are fine); a power such as 4⁹ must be typed as its value"),
-    "superscript-date": (lambda: values.parse_date("2027-0³-31"), "not a plain date ('2027-0³-31'): ³ is a superscript three …"),
-    "superscript-period": (lambda: values.parse_period("Q¹"), "not a plain period ('Q¹') …"),
-    "arabic-indic": (lambda: values.parse_number("٥", unit=_YUAN), "not a number ('٥') — type a plain number such as 1234.5, -3.5, (1,200), 14.8%, 8.37亿, 646万 or 1.2k"),
-    "bidi": (lambda: values.parse_number("4\u202e21", unit=_YUAN), "a direction control (U+202E) in a number ('4\\u202e21'): it displays in another order than it reads — retype the number without copying it from elsewhere"),
-    "sign-inside": (lambda: values.parse_number("(-5)", unit=_YUAN), "a sign inside parentheses ('(-5)'): parentheses already mean negative — write -5 or (5), not both"),
-    "sign-and": (lambda: values.parse_number("-(5)", unit=_YUAN), "a sign and parentheses ('-(5)'): parentheses already mean negative — write -5 or (5), not both"),
-    "two-signs": (lambda: values.parse_number("+-5", unit=_YUAN), "two signs ('+-5') — write one sign, as in -5"),
-    "unbalanced": (lambda: values.parse_number("(5", unit=_YUAN), "unbalanced parentheses ('(5') — write (5) for a negative 5, or 5"),
-    "trailing-minus": (lambda: values.parse_number("5-", unit=_YUAN), "not a number ('5-') — type a plain number such as 1234.5, -3.5, (1,200), 14.8%, 8.37亿, 646万 or 1.2k"),
-    "not-a-magnitude": (lambda: values.parse_number("3百元", unit=_WAN), "not a number ('3百元') — type a plain number such as 1234.5, -3.5, (1,200), 14.8%, 8.37亿, 646万 or 1.2k"),
-    "percent-in-amount": (lambda: values.parse_number("5%", unit=_YUAN), "a percentage (5%) in a KPI whose unit is 元 — set the KPI's unit to % or enter the value without a percent format"),
-    "points-in-amount": (lambda: values.parse_number("1.2pp", unit=_YUAN), "percentage points (1.2pp) in a KPI whose unit is 元 — set the KPI's unit to % or pp"),
-    "magnitude-in-rate": (lambda: values.parse_number("3亿", unit=_PCT), "an amount with a magnitude (3亿) in a % KPI — enter the rate as a percentage"),
-    "true": (lambda: values.parse_number(True), "a TRUE/FALSE value where a number was expected (True) — type the number itself"),
-    "date-as-number": (lambda: values.parse_number(dt.date(2026, 3, 1)), "a date where a number was expected (2026-03-01) — format the cell as a number (Excel may have turned 3-1 or 3/1 into a date)"),
-    "year-1": (lambda: values.parse_date("0001-01-01"), "a date before 1900-03-01 (0001-01-01) — dates run from 1900-03-01 to 9999-12-31 (Excel's 1900 date system counts the days before 1900-03-01 wrong)"),
-    "year-10000": (lambda: values.parse_date("10000-01-01"), "not a date ('10000-01-01') — enter a date such as 2027-03-31 (or 2027年3月31日, or a week such as W12)"),
-    "serial-60": (lambda: values.parse_date(60), "not a date: serial number 60 is before 1900-03-01 (Excel's serial 60 is 1900-02-29, a day that never was) — dates run from 1900-03-01 (serial 61) to 9999-12-31"),
-    "serial-below-1": (lambda: values.parse_date(0.5), "not a date: serial number 0.5 is a time of day (serials below 1 have no day) — enter a date such as 2027-03-31 (or 2027年3月31日, or a week such as W12)"),
-    "serial-beyond": (lambda: values.parse_date(2958466), "not a date: serial number 2958466 is outside Excel's dates (61 to 2,958,465: 1900-03-01 to 9999-12-31) — enter a date such as 2027-03-31 (or 2027年3月31日, or a week such as W12)"),
-    "time-cell": (lambda: values.parse_date(dt.time(0, 0)), "a time of day where a date was expected (00:00:00) — enter a date such as 2027-03-31 (a date cell below 1 holds only a time)"),
-    "serial-1904": (lambda: values.parse_date(2957004, epoch=dt.date(1904, 1, 1)), "not a date: serial number 2957004 is outside Excel's dates (0 to 2,957,003 in this 1904-system workbook: 1904-01-01 to 9999-12-31) — enter a date such as 2027-03-31 (or 2027年3月31日, or a week such as W12)"),
-    "week-54": (lambda: values.parse_date("2027-W54"), "no such week (2027-W54) — weeks run from 1 to 52 (or 53)"),
-    "week-without-year": (lambda: values.parse_date("W12"), "a week without a year (W12) — write 2027-W12 or set plan_year"),
-    "week-1899": (lambda: values.parse_date("1899-W52"), "a week of the year 1899, outside 1900–9999 (1899-W52) — dates run from 1900-03-01 to 9999-12-31 (Excel's 1900 date system counts the days before 1900-03-01 wrong)"),
-    "week-past-9999": (lambda: values.parse_date("9999-W52", week_end=True), "a week ending after 9999-12-31 (9999-W52) — dates run from 1900-03-01 to 9999-12-31 (Excel's 1900 date system counts the days before 1900-03-01 wrong)"),
-    "hour-25": (lambda: values.parse_date("2027-03-31 25:00"), "no such time of day (2027-03-31 25:00) — write the time as 14:30"),
-    "period-year-0": (lambda: values.parse_period("0000Q1"), "a period in the year 0 ('0000Q1'): years run from 1900 to 9999 — write a four-digit year such as 2026"),
-    "month-13": (lambda: values.parse_period("13月"), "no such month ('13月') — months run from 1 to 12"),
-    "period-year-10000": (lambda: values.parse_period("10000Q1"), "not a period ('10000Q1') — write a quarter (2026Q1, Q1, 一季度) or a month (2026-03, 3月, Mar)"),
+    "infinity": (lambda: parse_number(float("inf")), "not a finite number (inf): the cell holds a value beyond any spreadsheet's range (figures must stay below 10^15) — type the figure again"),
+    "inf-typed": (lambda: parse_number("inf", unit=_YUAN), "not a number ('inf') — type a plain number such as 1234.5, -3.5, (1,200), 14.8%, 8.37亿, 646万 or 1.2k"),
+    "1e28": (lambda: parse_number(1e28), "a number too large (1e+28): figures must stay below 10^15 (1,000,000,000,000,000), the most a spreadsheet holds to the unit — check the figure, or give the KPI a larger unit (万元, 亿元, USD m)"),
+    "converted": (lambda: parse_number("5000万亿", unit=_YUAN), "a number too large ('5000万亿' = 5.00E+15 元): figures must stay below 10^15 …"),
+    "16-digits": (lambda: parse_number("123456789012.3456"), "a number of 16 significant digits ('123456789012.3456'): a spreadsheet keeps at most 15 — round it to 15 digits"),
+    "101-characters": (lambda: parse_number("1" * 101), "not a number (a text of 101 characters) — a number typed as text has at most 100 characters"),
+    "32767": (lambda: clean_text("x" * 40_000), "a text of 40,000 characters; a cell holds at most 32,767 — shorten the text or split it over several rows"),
+    "superscript": (lambda: parse_number("4⁹", unit=_YUAN), "not a plain number ('4⁹'): ⁹ is a superscript nine, not the digits 9 — type plain digits 0–9 (full-width ０–９ are fine); a power such as 4⁹ must be typed as its value"),
+    "superscript-date": (lambda: parse_date("2027-0³-31"), "not a plain date ('2027-0³-31'): ³ is a superscript three …"),
+    "superscript-period": (lambda: parse_period("Q¹"), "not a plain period ('Q¹') …"),
+    "arabic-indic": (lambda: parse_number("٥", unit=_YUAN), "not a number ('٥') — type a plain number such as 1234.5, -3.5, (1,200), 14.8%, 8.37亿, 646万 or 1.2k"),
+    "bidi": (lambda: parse_number("4\u202e21", unit=_YUAN), "a direction control (U+202E) in a number ('4\\u202e21'): it displays in another order than it reads — retype the number without copying it from elsewhere"),
+    "sign-inside": (lambda: parse_number("(-5)", unit=_YUAN), "a sign inside parentheses ('(-5)'): parentheses already mean negative — write -5 or (5), not both"),
+    "sign-and": (lambda: parse_number("-(5)", unit=_YUAN), "a sign and parentheses ('-(5)'): parentheses already mean negative — write -5 or (5), not both"),
+    "two-signs": (lambda: parse_number("+-5", unit=_YUAN), "two signs ('+-5') — write one sign, as in -5"),
+    "unbalanced": (lambda: parse_number("(5", unit=_YUAN), "unbalanced parentheses ('(5') — write (5) for a negative 5, or 5"),
+    "trailing-minus": (lambda: parse_number("5-", unit=_YUAN), "not a number ('5-') — type a plain number such as 1234.5, -3.5, (1,200), 14.8%, 8.37亿, 646万 or 1.2k"),
+    "not-a-magnitude": (lambda: parse_number("3百元", unit=_WAN), "not a number ('3百元') — type a plain number such as 1234.5, -3.5, (1,200), 14.8%, 8.37亿, 646万 or 1.2k"),
+    "percent-in-amount": (lambda: parse_number("5%", unit=_YUAN), "a percentage (5%) in a KPI whose unit is 元 — set the KPI's unit to % or enter the value without a percent format"),
+    "points-in-amount": (lambda: parse_number("1.2pp", unit=_YUAN), "percentage points (1.2pp) in a KPI whose unit is 元 — set the KPI's unit to % or pp"),
+    "magnitude-in-rate": (lambda: parse_number("3亿", unit=_PCT), "an amount with a magnitude (3亿) in a % KPI — enter the rate as a percentage"),
+    "true": (lambda: parse_number(True), "a TRUE/FALSE value where a number was expected (True) — type the number itself"),
+    "date-as-number": (lambda: parse_number(dt.date(2026, 3, 1)), "a date where a number was expected (2026-03-01) — format the cell as a number (Excel may have turned 3-1 or 3/1 into a date)"),
+    "year-1": (lambda: parse_date("0001-01-01"), "a date before 1900-03-01 (0001-01-01) — dates run from 1900-03-01 to 9999-12-31 (Excel's 1900 date system counts the days before 1900-03-01 wrong)"),
+    "year-10000": (lambda: parse_date("10000-01-01"), "not a date ('10000-01-01') — enter a date such as 2027-03-31 (or 2027年3月31日, or a week such as W12)"),
+    "serial-60": (lambda: parse_date(60), "not a date: serial number 60 is before 1900-03-01 (Excel's serial 60 is 1900-02-29, a day that never was) — dates run from 1900-03-01 (serial 61) to 9999-12-31"),
+    "serial-below-1": (lambda: parse_date(0.5), "not a date: serial number 0.5 is a time of day (serials below 1 have no day) — enter a date such as 2027-03-31 (or 2027年3月31日, or a week such as W12)"),
+    "serial-beyond": (lambda: parse_date(2958466), "not a date: serial number 2958466 is outside Excel's dates (61 to 2,958,465: 1900-03-01 to 9999-12-31) — enter a date such as 2027-03-31 (or 2027年3月31日, or a week such as W12)"),
+    "time-cell": (lambda: parse_date(dt.time(0, 0)), "a time of day where a date was expected (00:00:00) — enter a date such as 2027-03-31 (a date cell below 1 holds only a time)"),
+    "serial-1904": (lambda: parse_date(2957004, epoch=dt.date(1904, 1, 1)), "not a date: serial number 2957004 is outside Excel's dates (0 to 2,957,003 in this 1904-system workbook: 1904-01-01 to 9999-12-31) — enter a date such as 2027-03-31 (or 2027年3月31日, or a week such as W12)"),
+    "week-54": (lambda: parse_date("2027-W54"), "no such week (2027-W54) — weeks run from 1 to 52 (or 53)"),
+    "week-without-year": (lambda: parse_date("W12"), "a week without a year (W12) — write 2027-W12 or set plan_year"),
+    "week-1899": (lambda: parse_date("1899-W52"), "a week of the year 1899, outside 1900–9999 (1899-W52) — dates run from 1900-03-01 to 9999-12-31 (Excel's 1900 date system counts the days before 1900-03-01 wrong)"),
+    "week-past-9999": (lambda: parse_date("9999-W52", week_end=True), "a week ending after 9999-12-31 (9999-W52) — dates run from 1900-03-01 to 9999-12-31 (Excel's 1900 date system counts the days before 1900-03-01 wrong)"),
+    "hour-25": (lambda: parse_date("2027-03-31 25:00"), "no such time of day (2027-03-31 25:00) — write the time as 14:30"),
+    "period-year-0": (lambda: parse_period("0000Q1"), "a period in the year 0 ('0000Q1'): years run from 1900 to 9999 — write a four-digit year such as 2026"),
+    "month-13": (lambda: parse_period("13月"), "no such month ('13月') — months run from 1 to 12"),
+    "period-year-10000": (lambda: parse_period("10000Q1"), "not a period ('10000Q1') — write a quarter (2026Q1, Q1, 一季度) or a month (2026-03, 3月, Mar)"),
 }  # fmt: skip
 
 

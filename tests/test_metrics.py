@@ -7,8 +7,8 @@ from decimal import Decimal as D
 from pathlib import Path
 
 from opsreport.core.records import Goal, Kpi, Risk
+from opsreport.core.thresholds import parse_threshold
 from opsreport.engine.metrics import check_goal, compute_kpi, evaluate_risk, weighted_score
-from opsreport.io.workbook import parse_threshold
 
 
 def kpi(**fields) -> Kpi:
@@ -302,7 +302,7 @@ def test_goal_in_another_magnitude_of_the_kpis_unit_is_converted():
 
 
 def test_english_units_that_are_not_magnitudes():
-    from opsreport.core.values import parse_unit
+    from opsreport.core.units import parse_unit
 
     for unit in ("min", "mm", "ms", "mph"):
         assert parse_unit(unit).magnitude == 1, unit
@@ -416,8 +416,8 @@ def test_figures_that_cannot_be_computed_name_their_kpi_and_row():
 
 
 def test_warnings_write_figures_as_digits():
+    from opsreport.core.periods import Period
     from opsreport.core.records import Meta, PeriodValue, Report
-    from opsreport.core.values import Period
     from opsreport.engine.content_warnings import content_warnings
     from opsreport.engine.metrics import compute
 

@@ -17,8 +17,10 @@ from typer.testing import CliRunner
 
 from opsreport.app.analysis import WorkbookError, analyze
 from opsreport.cli import app
+from opsreport.core.numbers import parse_number
 from opsreport.core.records import Kpi
-from opsreport.core.values import ValueProblem, parse_number, parse_unit
+from opsreport.core.units import parse_unit
+from opsreport.core.value_problem import ValueProblem
 from opsreport.engine.metrics import compute_kpi
 
 from .conftest import ROOT

@@ -7,22 +7,13 @@ from decimal import Decimal as D
 
 import pytest
 
-from opsreport.core.values import (
-    MAX_TEXT_CHARS,
-    Period,
-    ValueProblem,
-    bidi_controls,
-    clean_text,
-    match_key,
-    normalize_text,
-    parse_aggregation,
-    parse_date,
-    parse_direction,
-    parse_level,
-    parse_number,
-    parse_period,
-    parse_unit,
-)
+from opsreport.core.choices import parse_aggregation, parse_direction, parse_level
+from opsreport.core.dates import parse_date
+from opsreport.core.numbers import parse_number
+from opsreport.core.periods import Period, parse_period
+from opsreport.core.text import MAX_TEXT_CHARS, bidi_controls, clean_text, match_key, normalize_text
+from opsreport.core.units import parse_unit
+from opsreport.core.value_problem import ValueProblem
 
 YI = parse_unit("亿元")
 WAN = parse_unit("万元")

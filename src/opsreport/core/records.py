@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from opsreport.core.values import Period, UnitInfo, parse_unit
+from opsreport.core.periods import Period
+from opsreport.core.units import UnitInfo, parse_unit
 
 __all__ = [
     "BreakdownRow",

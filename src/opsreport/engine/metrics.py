@@ -23,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from opsreport.core.periods import Period
 from opsreport.core.records import (
     BreakdownRow,
     Diagnostic,
@@ -33,7 +34,7 @@ from opsreport.core.records import (
     Report,
     Risk,
 )
-from opsreport.core.values import Period, convert_unit
+from opsreport.core.units import convert_unit
 from opsreport.errors import FigureError
 
 __all__ = [

@@ -23,6 +23,11 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from opsreport.core.aggregation import default_aggregation
+from opsreport.core.choices import parse_aggregation, parse_direction, parse_level
+from opsreport.core.dates import parse_date
+from opsreport.core.numbers import parse_number
+from opsreport.core.periods import parse_period
 from opsreport.core.records import (
     BreakdownRow,
     Diagnostic,
@@ -36,22 +41,11 @@ from opsreport.core.records import (
     Resource,
     Risk,
     Task,
-    Threshold,
 )
-from opsreport.core.values import (
-    ValueProblem,
-    bidi_controls,
-    clean_text,
-    match_key,
-    normalize_text,
-    parse_aggregation,
-    parse_date,
-    parse_direction,
-    parse_level,
-    parse_number,
-    parse_period,
-    parse_unit,
-)
+from opsreport.core.text import bidi_controls, clean_text, match_key, normalize_text
+from opsreport.core.thresholds import parse_threshold
+from opsreport.core.units import parse_unit
+from opsreport.core.value_problem import ValueProblem
 from opsreport.errors import WorkbookError
 from opsreport.io import schema
 
@@ -77,46 +71,6 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
-
-# Units whose quarters add up to the year (flows); everything else is a level.
-_FLOW_BASES = {
-    "元", "美元", "usd", "$", "eur", "€", "rmb", "cny", "单", "笔", "件", "次", "个", "台",
-    "orders", "order", "tickets", "ticket", "units", "pcs", "visits", "calls", "sessions",
-    "gmv", "revenue",
-}  # fmt: skip
-_AVERAGE_BASES = {"分", "points", "score", "星", "stars", "nps"}
-
-
-_PER_UNIT_WORDS = ("单价", "均", "人效", "每", "average", "avg", "per ", "mean")
-
-
-def name_is_per_unit(name: str) -> bool:
-    lowered = name.lower()
-    return any(word in lowered for word in _PER_UNIT_WORDS)
-
-
-def default_aggregation(unit: str, name: str = "") -> str:
-    """How a KPI's quarters make its year when the workbook does not say.
-
-    Money and counts of events (元, 万元, 单, orders, USD) are flows: ``sum``;
-    ratios (万元/人) and per-unit amounts named so (客单价, 人均, average …) ``avg``.
-    Scores (分, points) are ``avg``. Rates (%, pp), stocks and durations (人,
-    天, hours, inventory) are ``last``: the year ends where Q4 ends.
-    """
-    info = parse_unit(unit)
-    if info.is_rate:
-        return "last"
-    if "/" in info.base or name_is_per_unit(name):
-        return "avg"  # 万元/人, 元/单, 客单价, average handle time: a mean, not a total
-    base = info.base.strip().lower()
-    if base in _AVERAGE_BASES:
-        return "avg"
-    if base in _FLOW_BASES or (info.magnitude != 1 and base in {"", "元"}):
-        return "sum"
-    if not base:
-        return "sum"
-    return "last"
-
 
 # --------------------------------------------------------------------------- file checks
 
@@ -1482,7 +1436,7 @@ class _RowReader:
             return None
 
     def is_percent(self, field: str) -> bool:
-        from opsreport.core.values import is_percent_format
+        from opsreport.core.numbers import is_percent_format
 
         cell = self.cell(field)
         if cell is None or cell.is_error:
@@ -1939,33 +1893,6 @@ def _read_tasks(sheet: RawSheet, plan_year: int | None, collector: _Collector) -
             )
         )
     return tasks
-
-
-_THRESHOLD_RE = re.compile(
-    r"^(?P<dev>dev(?:iation)?|偏差|偏离|偏离度|目标偏差)?\s*(?P<op><=|>=|<|>|≤|≥|＜|＞)\s*(?P<value>.+)$",
-    re.IGNORECASE,
-)
-
-
-def parse_threshold(text: str, unit: str) -> Threshold:
-    """``< 25``, ``>= 3.5`` on the KPI's actual; ``dev > 8%`` on its |ΔPL%|."""
-    match = _THRESHOLD_RE.match(normalize_text(text))
-    if not match:
-        raise ValueProblem(
-            f"not a threshold ({text!r})",
-            "write < 25, <= 25, > 47, >= 3.5, or dev > 8% (deviation from target)",
-        )
-    operator = {"≤": "<=", "≥": ">=", "＜": "<", "＞": ">"}.get(match["op"], match["op"])
-    if match["dev"]:
-        raw = match["value"].strip().rstrip("%").strip()
-        limit = parse_number(raw)
-        if limit is None:
-            raise ValueProblem(f"a deviation without a number ({text!r})", "write dev > 8%")
-        return Threshold("dev", operator, limit, normalize_text(text))
-    limit = parse_number(match["value"], unit=parse_unit(unit))
-    if limit is None:
-        raise ValueProblem(f"a threshold without a number ({text!r})", "write < 25 or > 47")
-    return Threshold("value", operator, limit, normalize_text(text))
 
 
 def _read_risks(sheet: RawSheet, index: _KpiIndex, collector: _Collector) -> list[Risk]:

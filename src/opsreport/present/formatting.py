@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from opsreport.core.values import parse_unit
+from opsreport.core.units import parse_unit
 
 __all__ = [
     "attainment_text",
