@@ -150,12 +150,12 @@ def test_a_damaged_style_table_is_an_error_naming_the_sheet(tmp_path):
 def test_a_lying_dimension_is_not_trusted(tmp_path, monkeypatch):
     renamed = tmp_path / "issue174.xlsx"
     with_sheet_renamed(corpus("issue_174.xlsx"), renamed, 0)
-    from opsreport.io import workbook
+    from opsreport.io import sheets
 
     rows = []
-    real = workbook.scan_sheet
+    real = sheets.scan_sheet
     monkeypatch.setattr(
-        workbook, "scan_sheet", lambda *a, **k: (rows.append(r) or r for r in real(*a, **k))
+        sheets, "scan_sheet", lambda *a, **k: (rows.append(r) or r for r in real(*a, **k))
     )
     attempt(renamed)  # claims A1:XFD1048576; must not iterate a million rows
     assert 0 < len(rows) < 100, len(rows)

@@ -310,7 +310,7 @@ def test_english_units_that_are_not_magnitudes():
 
 
 def test_default_aggregation_of_ratios_and_per_unit_amounts():
-    from opsreport.io.workbook import default_aggregation
+    from opsreport.core.aggregation import default_aggregation
 
     assert default_aggregation("亿元", "GMV") == "sum"
     assert default_aggregation("元", "客单价") == "avg"

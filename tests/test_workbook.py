@@ -435,7 +435,9 @@ def test_the_sheet_reader_reads_exactly_what_openpyxl_reads(tmp_path):
 
     import openpyxl
 
-    from opsreport.io.workbook import Limits, Unreadable, _open_workbook, _ScanNotes, scan_sheet
+    from opsreport.io.limits import Limits
+    from opsreport.io.package import _open_workbook
+    from opsreport.io.sheet_xml import Unreadable, _ScanNotes, scan_sheet
 
     width, height = 30, 2000
     limits = Limits(max_columns=width, max_rows=height)
@@ -484,7 +486,7 @@ from .hostile import cases_workbook as hostile  # noqa: E402
 
 
 def _load(tmp_path, parts, name="x.xlsx", **limits):
-    from opsreport.io.workbook import Limits
+    from opsreport.io.limits import Limits
 
     path = tmp_path / name
     if isinstance(parts, bytes):
@@ -552,15 +554,15 @@ def test_zip_damage_in_the_shared_strings_and_a_surrogate_there_are_named(tmp_pa
 
 
 def test_running_out_of_memory_is_a_diagnostic(tmp_path, monkeypatch):
-    from opsreport.io import workbook
+    from opsreport.io import package, sheets
 
     def exhausted(*args, **kwargs):
         raise MemoryError
 
-    monkeypatch.setattr(workbook, "scan_sheet", exhausted)
+    monkeypatch.setattr(sheets, "scan_sheet", exhausted)
     (error,) = _errors(tmp_path, hostile.good_parts())
     assert (error.location.sheet, error.message) == ("kpis", "ran out of memory reading the sheet")
-    monkeypatch.setattr(workbook, "_read_shared_strings", exhausted)
+    monkeypatch.setattr(package, "_read_shared_strings", exhausted)
     (error,) = _errors(tmp_path, hostile.good_parts())
     assert error.code == "out_of_memory" and "xl/sharedStrings.xml" in error.message
 
@@ -598,13 +600,13 @@ def test_a_dtd_in_any_part_read_is_refused(tmp_path):
 def test_a_merged_range_fills_only_the_rows_the_file_holds(tmp_path, monkeypatch):
     """A4:GR200000 covers 199,997 × 200 = 39,999,400 cells; with its origin A4 holding a
     value and rows 4 and 6 in the file, 2 rows × 200 columns = 400 cells are filled at most."""
-    from opsreport.io import workbook
+    from opsreport.io import sheets
 
     rows = [*hostile.KPI_ROWS, ["P09", "NPS", "分", "higher", 50, 52], [], ["P10", "CSAT"]]
     parts = hostile.workbook_parts(rows, merges=["A4:GR200000"])
     seen = []
-    real = workbook.fill_merged
-    monkeypatch.setattr(workbook, "fill_merged", lambda *a: (seen.append(r) or r for r in real(*a)))
+    real = sheets.fill_merged
+    monkeypatch.setattr(sheets, "fill_merged", lambda *a: (seen.append(r) or r for r in real(*a)))
     errors = _errors(tmp_path, parts)
     filled = {number: len(cells) for number, cells in seen}
     assert filled == {1: 6, 2: 6, 3: 6, 4: 200, 6: 200}  # rows 4 and 6: A…GR, 200 cells each
@@ -678,7 +680,8 @@ def test_the_shared_string_reader_reads_what_openpyxl_reads(tmp_path):
 
     from openpyxl.reader.strings import read_string_table
 
-    from opsreport.io.workbook import DEFAULT_LIMITS, _read_shared_strings
+    from opsreport.io.limits import DEFAULT_LIMITS
+    from opsreport.io.package import _read_shared_strings
 
     main = hostile.MAIN
     table = (
@@ -800,13 +803,11 @@ def test_row_and_column_limits(tmp_path):
 
 def test_far_cells_cost_only_what_they_hold(tmp_path, monkeypatch):
     """A cell in GR1 and one in H199990: the reader hands on 3 + 1 rows, not 199,990 × 200 cells."""
-    from opsreport.io import workbook
+    from opsreport.io import sheets
 
     handed = []
-    real = workbook.scan_sheet
-    monkeypatch.setattr(
-        workbook, "scan_sheet", lambda *a: (handed.append(r) or r for r in real(*a))
-    )
+    real = sheets.scan_sheet
+    monkeypatch.setattr(sheets, "scan_sheet", lambda *a: (handed.append(r) or r for r in real(*a)))
     report = _load(tmp_path, hostile.far_cells_and_rows())
     assert [number for number, _ in handed] == [1, 2, 3, 199_990]
     assert sum(len(cells) for _, cells in handed) == 7 + 6 + 6 + 1
@@ -901,7 +902,7 @@ def test_every_limit_is_in_the_docs_with_its_value_and_its_test():
     """§6 of docs/workbook.md names every field of Limits, its default and the test above."""
     import dataclasses
 
-    from opsreport.io.workbook import Limits
+    from opsreport.io.limits import Limits
 
     from .conftest import ROOT
 
@@ -913,12 +914,24 @@ def test_every_limit_is_in_the_docs_with_its_value_and_its_test():
     assert set(LIMITS) | {"max_entry_ratio"} == {f.name for f in dataclasses.fields(Limits)}
 
 
+# The modules of io/ that read a workbook (schema is the contract; files and zipbounds serve
+# other readers and writers too).
+LOADER_MODULES = ("workbook", "limits", "sniff", "package", "sheet_xml", "merges", "collector",
+                  "sheets", "rows", "records")  # fmt: skip
+
+
 def test_every_code_the_loader_gives_is_documented():
     import re
 
     from .conftest import ROOT
 
-    source = (ROOT / "src" / "opsreport" / "io" / "workbook.py").read_text(encoding="utf-8")
+    others = {"__init__", "schema", "files", "zipbounds"}
+    io_modules = {p.stem for p in (ROOT / "src" / "opsreport" / "io").glob("*.py")} - others
+    assert io_modules == set(LOADER_MODULES), io_modules ^ set(LOADER_MODULES)
+    source = "\n".join(  # the loader's modules (io/workbook.py composes them)
+        (ROOT / "src" / "opsreport" / "io" / f"{module}.py").read_text(encoding="utf-8")
+        for module in LOADER_MODULES
+    )
     codes = (
         set(re.findall(r'code="([a-z_]+)"', source))  # collector.error(…, code="…")
         | set(re.findall(r'"([a-z]+(?:_[a-z]+)+)",?\s*\)', source))  # _Refused(…, "…"), error(…)

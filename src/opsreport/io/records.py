@@ -1,0 +1,485 @@
+"""The rows of each contract sheet turned into the validated records of core/records.py.
+
+One reader a sheet (meta, kpis, periods, breakdown, problems, goals, tasks, risks,
+resources): required values, duplicates, references to unknown KPIs and impossible
+combinations (a task ending before it starts, a quarter given as a quarter and as
+months) are diagnostics naming the row and column.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from opsreport.core.aggregation import default_aggregation
+from opsreport.core.choices import parse_aggregation, parse_direction, parse_level
+from opsreport.core.dates import parse_date
+from opsreport.core.numbers import parse_number
+from opsreport.core.periods import parse_period
+from opsreport.core.records import (
+    BreakdownRow,
+    Goal,
+    Kpi,
+    Meta,
+    PeriodValue,
+    Problem,
+    Resource,
+    Risk,
+    Task,
+)
+from opsreport.core.text import match_key
+from opsreport.core.thresholds import parse_threshold
+from opsreport.core.value_problem import ValueProblem
+from opsreport.io import schema
+from opsreport.io.collector import _Collector
+from opsreport.io.package import _DAMAGED_HINT
+from opsreport.io.rows import _KpiIndex, _RowReader, _rows
+from opsreport.io.sheet_xml import Unreadable
+from opsreport.io.sheets import RawSheet
+
+
+def _read_meta(sheet: RawSheet | None, collector: _Collector) -> Meta:
+    if sheet is None:
+        return Meta()
+    values: dict[str, Any] = {}
+    extra: dict[str, str] = {}
+    for reader in _rows(sheet, collector):
+        key_text = reader.text("key")
+        if not key_text:
+            continue
+        key = schema.match_meta_key(key_text)
+        cell = reader.cell("value")
+        if key is None:
+            value = reader.text("value")
+            if value is not None:
+                extra[key_text] = value
+            continue
+        if key in {"year", "plan_year"}:
+            cell = reader.cell("value")
+            if cell is not None and isinstance(cell.value, str):
+                cell.value = re.sub(r"\s*年度?$", "", cell.value.strip())  # 2026年 is a year
+            number = reader.number("value")
+            if number is not None:
+                if number != number.to_integral_value() or not 1900 <= number <= 2200:
+                    collector.error(
+                        f"{key_text}: not a year ({cell.value if cell else ''})",
+                        sheet.title,
+                        reader.row_number,
+                        "B",
+                        hint="write a four-digit year such as 2026",
+                        code="bad_value",
+                    )
+                else:
+                    values[key] = int(number)
+        elif key == "language":
+            text = (reader.text("value") or "").lower()
+            language = {"zh": "zh", "中文": "zh", "cn": "zh", "chinese": "zh", "zh-cn": "zh",
+                        "en": "en", "english": "en", "英文": "en", "英语": "en"}.get(text)  # fmt: skip
+            if text and language is None:
+                collector.error(
+                    f"{key_text}: unknown language ({text})",
+                    sheet.title,
+                    reader.row_number,
+                    "B",
+                    hint="use zh or en",
+                    code="bad_value",
+                )
+            values["language"] = language
+        elif key == "team_size":
+            extra["team_size"] = reader.text("value") or ""
+        else:
+            values[key] = reader.text("value")
+    year = values.get("year")
+    return Meta(
+        title=values.get("title"),
+        org=values.get("org"),
+        year=year,
+        plan_year=values.get("plan_year") or (year + 1 if year else None),
+        author=values.get("author"),
+        language=values.get("language"),
+        extra=extra,
+    )
+
+
+_NUMBER_FIELDS = ("target", "actual", "prior_year", "next_target", "base")
+
+
+def _read_kpis(sheet: RawSheet, collector: _Collector) -> list[Kpi]:
+    kpis: list[Kpi] = []
+    first_row: dict[str, int] = {}
+    for reader in _rows(sheet, collector):
+        name = reader.text("name")
+        kpi_id = reader.text("id")
+        if not name:
+            if "name" not in reader.refused and any(
+                reader.cell(f) is not None for f in ("name", "id", *_NUMBER_FIELDS)
+            ):
+                collector.error(
+                    "a KPI without a name",
+                    sheet.title,
+                    reader.row_number,
+                    reader.location("name").column,
+                    hint="give every KPI row a name (指标)",
+                    code="missing_name",
+                )
+            continue
+        unit = reader.text("unit") or ""
+        if not unit and any(reader.is_percent(f) for f in ("target", "actual", "prior_year")):
+            unit = "%"  # shown as percentages in Excel: a rate
+        numbers = {f: reader.number(f, unit) for f in _NUMBER_FIELDS}
+        aggregation = reader.parsed("aggregation", parse_aggregation)
+        weight = _weight(reader)
+        key = kpi_id or name
+        folded = match_key(key)
+        if folded in first_row:
+            collector.error(
+                f"duplicate KPI {'id' if kpi_id else 'name'} {key!r} (first on row {first_row[folded]})",
+                sheet.title,
+                reader.row_number,
+                reader.location("id" if kpi_id else "name").column,
+                hint="give each KPI its own id",
+                code="duplicate_kpi",
+            )
+            continue
+        first_row[folded] = reader.row_number
+        kpis.append(
+            Kpi(
+                key=key,
+                name=name,
+                id=kpi_id,
+                group=reader.text("group"),
+                base_name=reader.text("base_name"),
+                unit=unit,
+                direction=reader.parsed("direction", parse_direction) or "higher",
+                aggregation=aggregation or default_aggregation(unit, name),
+                aggregation_inferred=aggregation is None,
+                weight=weight,
+                owner=reader.text("owner"),
+                source=reader.text("source"),
+                note=reader.text("note"),
+                location=reader.location(),
+                **numbers,
+            )
+        )
+    if not kpis and not collector.has_errors:
+        collector.error(
+            "no KPI rows under the header",
+            sheet.title,
+            sheet.header_row,
+            hint="add one row per KPI with at least its name",
+            code="no_kpis",
+        )
+    return kpis
+
+
+def _weight(reader: _RowReader) -> Decimal | None:
+    """Weights are relative: 20%, 0.2 and 20 all mean a fifth when the others match."""
+    cell = reader._raw("weight")
+    if cell is None:
+        return None
+    try:
+        value = parse_number(cell.value, number_format=cell.number_format)
+    except ValueProblem as problem:
+        reader._problem("weight", problem, cell)
+        return None
+    if value is not None and reader.is_percent("weight"):
+        value = value / 100
+    if value is not None and value < 0:
+        reader.collector.error(
+            "weight: a negative weight",
+            reader.sheet.title,
+            cell.row,
+            cell.column,
+            hint="weights are zero or positive",
+            code="bad_value",
+        )
+        return None
+    return value
+
+
+def _read_periods(
+    sheet: RawSheet, index: _KpiIndex, year: int | None, collector: _Collector
+) -> list[PeriodValue]:
+    values: list[PeriodValue] = []
+    seen: dict[tuple[str, Any], int] = {}
+    for reader in _rows(sheet, collector):
+        kpi = index.resolve(reader)
+        if kpi is None:
+            continue
+        if sheet.wide_periods:
+            for column, period in sheet.wide_periods.items():
+                cell = reader.cells.get(column)
+                if cell is None:
+                    continue
+                if isinstance(cell.value, Unreadable):
+                    collector.error(f"{period.label}: {cell.value}", sheet.title, cell.row,
+                                    cell.column, hint=_DAMAGED_HINT, code="damaged_cell")  # fmt: skip
+                    continue
+                if cell.is_error:
+                    collector.error(
+                        f"{period.label}: an Excel error value ({cell.value})",
+                        sheet.title, cell.row, cell.column,
+                        hint="fix the formula or type the figure", code="excel_error",
+                    )  # fmt: skip
+                    continue
+                try:
+                    actual = parse_number(
+                        cell.value, number_format=cell.number_format, unit=kpi.unit_info
+                    )
+                except ValueProblem as problem:
+                    collector.error(f"{period.label}: {problem.message}", sheet.title, cell.row, cell.column,
+                                    hint=problem.hint, code="bad_value")  # fmt: skip
+                    continue
+                full = period if period.year else type(period)(year, period.quarter, period.month)
+                values.append(PeriodValue(kpi.key, full, actual, location=reader.location()))
+            continue
+        period = reader.parsed("period", parse_period)
+        if period is None:
+            if reader.cell("period") is None:
+                collector.error("a row without a period", sheet.title, reader.row_number,
+                                reader.location("period").column, hint="fill in the period (2026Q1, 3月 …)",
+                                code="missing_value")  # fmt: skip
+            continue
+        if period.year is None:
+            period = type(period)(year, period.quarter, period.month)
+        marker = (kpi.key, period)
+        if marker in seen:
+            collector.error(
+                f"{kpi.name} {period.label} appears twice (first on row {seen[marker]})",
+                sheet.title,
+                reader.row_number,
+                reader.location("period").column,
+                hint="keep one row per KPI and period",
+                code="duplicate_period",
+            )
+            continue
+        seen[marker] = reader.row_number
+        values.append(
+            PeriodValue(
+                kpi.key,
+                period,
+                actual=reader.number("actual", kpi.unit),
+                target=reader.number("target", kpi.unit),
+                prior_year=reader.number("prior_year", kpi.unit),
+                location=reader.location(),
+            )
+        )
+    return values
+
+
+def _check_period_grain(
+    values: list[PeriodValue], sheet: RawSheet | None, collector: _Collector
+) -> None:
+    """A quarter given both as a quarter row and as month rows would be counted twice."""
+    grains: dict[tuple[str, int | None, int], set[str]] = {}
+    first: dict[tuple[str, int | None, int], PeriodValue] = {}
+    seen: set[tuple[str, Any]] = set()
+    for value in values:
+        key = (value.kpi, value.period.year, value.period.quarter)
+        grains.setdefault(key, set()).add("month" if value.period.month else "quarter")
+        first.setdefault(key, value)
+        marker = (value.kpi, value.period)
+        if marker in seen and sheet is not None and sheet.wide_periods:
+            where = value.location
+            collector.error(
+                f"{value.kpi} {value.period.label} appears twice",
+                sheet.title, where.row if where else None,
+                hint="keep one row per KPI", code="duplicate_period",
+            )  # fmt: skip
+        seen.add(marker)
+    for key, kinds in grains.items():
+        if len(kinds) > 1 and sheet is not None:
+            where = first[key].location
+            collector.error(
+                f"{key[0]} Q{key[2]}{f' {key[1]}' if key[1] else ''} is given both as a quarter and as months",
+                sheet.title, where.row if where else None,
+                hint="keep either the quarter row or its month rows, not both (they would be counted twice)",
+                code="mixed_period_grain",
+            )  # fmt: skip
+
+
+def _read_breakdown(sheet: RawSheet, index: _KpiIndex, collector: _Collector) -> list[BreakdownRow]:
+    rows: list[BreakdownRow] = []
+    for reader in _rows(sheet, collector):
+        item = reader.text("item")
+        kpi = index.resolve(reader)
+        if item is None:
+            collector.error("a row without an item", sheet.title, reader.row_number,
+                            reader.location("item").column, hint="name the channel or category",
+                            code="missing_value")  # fmt: skip
+            continue
+        if kpi is None:
+            if reader.cell("kpi") is None:
+                collector.error("a row without a KPI", sheet.title, reader.row_number,
+                                reader.location("kpi").column, hint="say which KPI the figures belong to",
+                                code="missing_value")  # fmt: skip
+            continue
+        rows.append(
+            BreakdownRow(
+                dimension=reader.text("dimension") or "",
+                item=item,
+                kpi=kpi.key,
+                actual=reader.number("actual", kpi.unit),
+                prior_year=reader.number("prior_year", kpi.unit),
+                target=reader.number("target", kpi.unit),
+                location=reader.location(),
+            )
+        )
+    return rows
+
+
+def _read_problems(sheet: RawSheet, index: _KpiIndex, collector: _Collector) -> list[Problem]:
+    problems = []
+    for reader in _rows(sheet, collector):
+        text = reader.text("problem")
+        kpi = index.resolve(reader)
+        if text is None:
+            continue
+        problems.append(
+            Problem(
+                area=reader.text("area"),
+                problem=text,
+                kpi=kpi.key if kpi else None,
+                subjective=reader.text("subjective"),
+                objective=reader.text("objective"),
+                impact=reader.text("impact"),
+                action=reader.text("action"),
+                location=reader.location(),
+            )
+        )
+    return problems
+
+
+def _read_goals(
+    sheet: RawSheet, index: _KpiIndex, plan_year: int | None, collector: _Collector
+) -> list[Goal]:
+    goals = []
+    for reader in _rows(sheet, collector):
+        text = reader.text("goal")
+        kpi = index.resolve(reader)
+        if text is None:
+            if any(reader.cell(f) is not None for f in ("target", "baseline", "kpi")):
+                collector.error("a goal row without the goal text", sheet.title, reader.row_number,
+                                reader.location("goal").column, hint="describe the goal in words",
+                                code="missing_value")  # fmt: skip
+            continue
+        unit = reader.text("unit") or (kpi.unit if kpi else "")
+        quarters = tuple(reader.number(f"q{q}", unit) for q in range(1, 5))
+        goals.append(
+            Goal(
+                goal=text,
+                kpi=kpi.key if kpi else None,
+                baseline=reader.number("baseline", unit),
+                target=reader.number("target", unit),
+                unit=unit,
+                direction=reader.parsed("direction", parse_direction)
+                or (kpi.direction if kpi else "higher"),
+                deadline=reader.parsed(
+                    "deadline", parse_date, default_year=plan_year, week_end=True, epoch=sheet.epoch
+                ),
+                owner=reader.text("owner"),
+                measure=reader.text("measure"),
+                aligns_to=reader.text("aligns_to"),
+                quarter_targets=quarters,  # type: ignore[arg-type]
+                location=reader.location(),
+            )
+        )
+    return goals
+
+
+def _read_tasks(sheet: RawSheet, plan_year: int | None, collector: _Collector) -> list[Task]:
+    tasks = []
+    for reader in _rows(sheet, collector):
+        text = reader.text("task")
+        if text is None:
+            continue
+        start = reader.parsed("start", parse_date, default_year=plan_year, epoch=sheet.epoch)
+        end = reader.parsed(
+            "end", parse_date, default_year=plan_year, week_end=True, epoch=sheet.epoch
+        )
+        if start and end and end < start:
+            collector.error(
+                f"the task ends ({end}) before it starts ({start})",
+                sheet.title,
+                reader.row_number,
+                reader.location("end").column,
+                hint="swap the dates or correct one of them",
+                code="bad_dates",
+            )
+        tasks.append(
+            Task(
+                phase=reader.text("phase"),
+                task=text,
+                start=start,
+                end=end,
+                owner=reader.text("owner"),
+                milestone=reader.text("milestone"),
+                deliverable=reader.text("deliverable"),
+                location=reader.location(),
+            )
+        )
+    return tasks
+
+
+def _read_risks(sheet: RawSheet, index: _KpiIndex, collector: _Collector) -> list[Risk]:
+    risks = []
+    for reader in _rows(sheet, collector):
+        text = reader.text("risk")
+        kpi = index.resolve(reader)
+        if text is None:
+            continue
+        threshold = None
+        raw = reader.text("threshold")
+        if raw:
+            cell = reader.cell("threshold")
+            assert cell is not None
+            if kpi is None and reader.cell("kpi") is None:
+                collector.error(
+                    "a threshold without a KPI to watch",
+                    sheet.title,
+                    cell.row,
+                    cell.column,
+                    hint="fill in the KPI (触发指标) the threshold applies to",
+                    code="threshold_without_kpi",
+                )
+            elif kpi is not None:
+                try:
+                    threshold = parse_threshold(raw, kpi.unit)
+                except ValueProblem as problem:
+                    reader._problem("threshold", problem, cell)
+        risks.append(
+            Risk(
+                risk=text,
+                category=reader.text("category"),
+                likelihood=reader.parsed("likelihood", parse_level),
+                impact=reader.parsed("impact", parse_level),
+                kpi=kpi.key if kpi else None,
+                threshold=threshold,
+                response=reader.text("response"),
+                owner=reader.text("owner"),
+                location=reader.location(),
+            )
+        )
+    return risks
+
+
+def _read_resources(sheet: RawSheet, collector: _Collector) -> list[Resource]:
+    resources = []
+    for reader in _rows(sheet, collector):
+        category = reader.text("category")
+        item = reader.text("item")
+        if category is None and item is None:
+            continue
+        unit = reader.text("unit") or ""
+        resources.append(
+            Resource(
+                category=category or item or "",
+                item=item,
+                amount=reader.number("amount", unit),
+                unit=unit,
+                note=reader.text("note"),
+                location=reader.location(),
+            )
+        )
+    return resources
