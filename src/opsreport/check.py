@@ -102,8 +102,8 @@ def check_file(
     charts: bool = True,
 ) -> CheckResult:
     """Load, validate and render one workbook; every failure becomes a diagnostic."""
+    from opsreport import build
     from opsreport.api import WorkbookError, analyze
-    from opsreport.build import render_documents
     from opsreport.render.common import TemplateProblem, template_notices
 
     started = time.perf_counter()
@@ -122,15 +122,12 @@ def check_file(
     languages = [analysis.report.meta.language or "zh"]
     with template_notices() as notices:  # a link dropped from a Word template: a warning
         for lang in languages:
+            base: dict[str, Any] | None = None  # the report's context, shared with the plans
             try:
-                render_documents(
-                    analysis,
-                    formats,
-                    lang=lang,
-                    template_dir=template_dir,
-                    charts=charts,
-                    chart_jobs=1,
-                )  # CI checks many workbooks: --jobs spreads them, one process each
+                drawn = _draw_apart(analysis, lang, formats) if charts else {}
+                base = build.build_context(analysis.metrics, lang)
+                build.render_formats(dict(base), drawn, formats, "report", template_dir)
+                del drawn
                 rendered += [f"report.{fmt}" for fmt in formats]
             except WorkbookError as exc:  # a figure that cannot be rendered: its KPI and row
                 errors += exc.errors
@@ -143,17 +140,25 @@ def check_file(
             except ImportError:
                 continue
             try:
-                for quarter in plan.quarters_to_draft(analysis):
+                quarters = plan.quarters_to_draft(analysis)
+                targets = plan.target_texts(analysis.metrics, lang) if quarters else []
+                word_quarter = _word_quarter(analysis, quarters)
+                for quarter in quarters:
+                    drafted = tuple(
+                        fmt for fmt in formats if fmt != "docx" or word_quarter in (None, quarter)
+                    )
                     # The plan's charts are the report's chart code, already exercised above.
                     plan.render_plan_documents(
                         analysis,
                         quarter,
-                        formats,
+                        drafted,
                         lang=lang,
                         template_dir=template_dir,
                         charts=False,
+                        base=base,
+                        targets=targets,
                     )
-                    rendered += [f"plan-Q{quarter}.{fmt}" for fmt in formats]
+                    rendered += [f"plan-Q{quarter}.{fmt}" for fmt in drafted]
             except WorkbookError as exc:  # a figure that cannot be rendered: its KPI and row
                 errors += exc.errors
             except TemplateProblem as exc:
@@ -162,6 +167,87 @@ def check_file(
                 errors.append(_error(path, f"plan rendering failed: {_describe(exc)}", "render"))
     warnings += [Diagnostic("warning", n, Location(str(path)), code="template") for n in notices]
     return CheckResult(path, errors, warnings, time.perf_counter() - started, rendered)
+
+
+# What the child of _draw_apart draws: (metrics, lang, encodings), set before it forks.
+_TO_DRAW: list[tuple[Any, str, tuple[str, ...]]] = []
+
+
+# Workbooks of more KPIs have their report charts drawn in a child process (_draw_apart).
+DRAW_APART_ABOVE = 1_000
+
+
+def _draw_apart(analysis: Any, lang: str, formats: tuple[str, ...]) -> dict[str, Any]:
+    """The report's charts: for a workbook of more than :data:`DRAW_APART_ABOVE` KPIs
+    drawn in one forked child where fork is safe (Linux, no other thread), else here.
+
+    Matplotlib and the figures of a 50,000-KPI workbook take ~160 MB that drawing in
+    this process would keep while it renders a dozen documents; a child forked before
+    the context is built ends at ~410 MB and gives its memory back. Small workbooks
+    draw here (a child costs more than their charts, and the next workbook of the
+    worker reuses matplotlib). One child only: ``check --jobs`` spreads the workbooks.
+    """
+    import multiprocessing
+    import sys
+    import threading
+
+    from opsreport.build import chart_encodings
+    from opsreport.charts import render_charts
+
+    encode = chart_encodings(formats)
+    if (
+        len(analysis.metrics.results) <= DRAW_APART_ABOVE
+        or not sys.platform.startswith("linux")
+        or "fork" not in multiprocessing.get_all_start_methods()
+        or threading.active_count() > 1
+    ):
+        return render_charts(analysis.metrics, lang, encode=encode, jobs=1)
+    _TO_DRAW[:] = [(analysis.metrics, lang, encode)]
+    try:
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            drawn: dict[str, Any] = pool.apply(_draw_in_child)
+    finally:
+        _TO_DRAW.clear()
+    return drawn
+
+
+def _draw_in_child() -> dict[str, Any]:
+    """In the child of :func:`_draw_apart`: the charts encoded, without their figures
+    (which do not pickle and stay behind)."""
+    import dataclasses
+
+    from opsreport.charts import render_charts
+
+    metrics, lang, encode = _TO_DRAW[0]
+    drawn = render_charts(metrics, lang, encode=encode, jobs=1)
+    sent = {}
+    for key, chart in drawn.items():
+        bare = dataclasses.replace(chart, figure=None)
+        bare.__dict__.update({encoding: getattr(chart, encoding) for encoding in encode})
+        sent[key] = bare
+    return sent
+
+
+# Beyond this many KPIs a Word plan draft takes a minute (50,000 KPIs: ~60 s on one
+# core), so check drafts the plan in Word for one quarter only; the other quarters'
+# figures are all formatted and drafted in Markdown and HTML.
+WORD_PLAN_QUARTERS_UP_TO = 10_000
+
+
+def _word_quarter(analysis: Any, quarters: list[int]) -> int | None:
+    """The one quarter whose plan check drafts in Word (None: every quarter).
+
+    Every quarter of a workbook of up to :data:`WORD_PLAN_QUARTERS_UP_TO` KPIs; beyond,
+    the quarter with the most tasks (the first of those), so the Word template's task
+    tables are rendered too.
+    """
+    from opsreport import plan
+
+    if len(analysis.metrics.results) <= WORD_PLAN_QUARTERS_UP_TO or not quarters:
+        return None
+    year = plan.draft_year(analysis.report)
+    tasks = analysis.report.tasks
+    return max(quarters, key=lambda q: (len(plan.tasks_in_quarter(tasks, year, q)), -q))
 
 
 def _error(path: Path, message: str, code: str) -> Diagnostic:

@@ -21,7 +21,7 @@ from typing import Any
 from opsreport import formatting as f
 from opsreport.api import Analysis
 from opsreport.metrics import Metrics
-from opsreport.model import Goal, Kpi, Task
+from opsreport.model import Goal, Kpi, Report, Task
 from opsreport.values import convert_unit, parse_unit
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "TargetTexts",
     "build_plan",
     "build_plans",
+    "draft_year",
     "parse_quarter",
     "plan_context",
     "quarter_bounds",
@@ -219,6 +220,13 @@ def tasks_in_quarter(tasks: list[Task], year: int, quarter: int) -> list[Task]:
     return found
 
 
+def draft_year(report: Report) -> int:
+    """The year the plan drafts: the workbook's plan year, else the year after its own."""
+    return report.meta.plan_year or (
+        report.meta.year + 1 if report.meta.year else dt.date.today().year
+    )
+
+
 def quarters_to_draft(analysis: Analysis) -> list[int]:
     report = analysis.report
     has_targets = any(g.target is not None for g in report.goals) or any(
@@ -374,9 +382,7 @@ def plan_context(
     base = dict(base if base is not None else build_context(metrics, lang, today=today))
     base["sections"] = dict(base["sections"])
     labels = PLAN_LABELS[lang]
-    year = report.meta.plan_year or (
-        report.meta.year + 1 if report.meta.year else dt.date.today().year
-    )
+    year = draft_year(report)
     start, end = quarter_bounds(year, quarter)
     warning = metrics.settings.deviation_warning
     rule = (
