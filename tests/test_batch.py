@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from opsreport.app import batch
 from opsreport.app.batch import WorkerFailure, plan_batch, run_all
-from opsreport.check import CheckResult, check_files, format_results, workbook_sources
+from opsreport.app.check import CheckResult, check_files, format_results, workbook_sources
 from opsreport.cli import app
 from opsreport.core.records import Diagnostic, Location
 from opsreport.io.files import OutputError
@@ -28,7 +28,7 @@ from opsreport.io.files import OutputError
 from .conftest import ZH_EXAMPLE
 from .hostile.cases_batch import one_good_five_damaged
 
-check = sys.modules["opsreport.check"]  # the module: opsreport.check is the facade's function
+check = sys.modules["opsreport.app.check"]  # the module; opsreport.check is the facade's function
 
 runner = CliRunner()
 forks = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork on Linux")

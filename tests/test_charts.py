@@ -462,7 +462,7 @@ def test_workers_started_before_the_workbook_is_read_draw_the_same_charts(monkey
 def test_a_plan_draft_draws_in_started_workers_too(monkeypatch):
     """The plan's two charts (a quarter's timeline: keyword arguments) reach the workers."""
     from opsreport.app.analysis import analyze
-    from opsreport.plan import render_plan_documents
+    from opsreport.app.plan import render_plan_documents
 
     from .conftest import ZH_EXAMPLE
 

@@ -8,19 +8,21 @@ from typing import Any
 
 import pytest
 
-from opsreport.api import analyze
-from opsreport.build import render_documents
+from opsreport.app.analysis import analyze
+from opsreport.app.build import render_documents
 
 from .conftest import ZH_EXAMPLE
 
-check = importlib.import_module("opsreport.check")  # `from opsreport import check` is the facade
-plan = importlib.import_module("opsreport.plan")
+check = importlib.import_module(
+    "opsreport.app.check"
+)  # `from opsreport import check` is the facade
+plan = importlib.import_module("opsreport.app.plan")
 
 
 def test_check_renders_the_documents_a_build_and_a_plan_render(monkeypatch) -> None:
     """The shared context changes no byte: every document check renders equals the one
     render_documents / render_plan_documents render on their own."""
-    build = importlib.import_module("opsreport.build")
+    build = importlib.import_module("opsreport.app.build")
     seen: list[dict[str, bytes]] = []
     real = build.render_formats
 
@@ -65,7 +67,7 @@ def test_a_big_workbook_is_drafted_in_word_for_the_quarter_with_most_tasks(monke
     "fork" not in __import__("multiprocessing").get_all_start_methods(), reason="no fork"
 )
 def test_charts_drawn_apart_are_the_charts_drawn_here(monkeypatch) -> None:
-    from opsreport.charts import render_charts
+    from opsreport.present.charts import render_charts
 
     analysis = analyze(ZH_EXAMPLE)
     monkeypatch.setattr(check, "DRAW_APART_ABOVE", 0)  # every workbook: in a child

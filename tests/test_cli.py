@@ -217,9 +217,9 @@ def test_a_figure_that_cannot_be_rendered_is_an_error_naming_its_kpi(monkeypatch
     workbook error: exit 1, the KPI and row, no traceback."""
     import shutil
 
-    from opsreport import context, plan
-    from opsreport.app import build
-    from opsreport.check import check_file  # (opsreport.check is the facade's function)
+    from opsreport.app import build, plan
+    from opsreport.app.check import check_file  # (opsreport.check is the facade's function)
+    from opsreport.present import report_context as context
 
     workbook = tmp_path / "wb.xlsx"
     shutil.copyfile(ZH_EXAMPLE, workbook)

@@ -8,7 +8,7 @@ from docx import Document
 
 from opsreport.app.analysis import analyze
 from opsreport.app.build import build_report
-from opsreport.context import build_context
+from opsreport.present.report_context import build_context
 
 from .conftest import ZH_EXAMPLE
 

@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 
 from opsreport.app.analysis import analyze
 from opsreport.app.build import build_report, render_documents
-from opsreport.plan import build_plan, render_plan_documents
+from opsreport.app.plan import build_plan, render_plan_documents
 from opsreport.present import theme
 from opsreport.present.layout import PLAN, REPORT, Layout
 from opsreport.render.docx import CHARACTER_STYLES
@@ -47,8 +47,8 @@ def documents(lang: str, kind: str) -> dict[str, bytes]:
 
 @cache
 def context(lang: str, kind: str) -> dict[str, Any]:
-    from opsreport.context import build_context
-    from opsreport.plan import plan_context
+    from opsreport.app.plan import plan_context
+    from opsreport.present.report_context import build_context
 
     analysis = analyze(EXAMPLES[lang])
     if kind == "report":

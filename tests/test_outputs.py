@@ -302,7 +302,7 @@ def test_build_report_writes_documents_and_charts_as_one_set(tmp_path, monkeypat
 
 
 def test_plan_drafts_of_all_quarters_are_one_set(tmp_path):
-    from opsreport.plan import build_plans
+    from opsreport.app.plan import build_plans
 
     os.symlink(tmp_path / "nowhere", tmp_path / "ecommerce-2026-zh-plan-2027Q4.md")
     with pytest.raises(OutputError, match=r"2027Q4\.md: the output is a symbolic link"):

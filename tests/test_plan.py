@@ -7,9 +7,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from opsreport.api import analyze
-from opsreport.model import Task
-from opsreport.plan import (
+from opsreport.app.analysis import analyze
+from opsreport.app.plan import (
     parse_quarter,
     plan_context,
     quarter_bounds,
@@ -19,6 +18,7 @@ from opsreport.plan import (
     split_annual,
     tasks_in_quarter,
 )
+from opsreport.core.records import Task
 
 from .conftest import EN_EXAMPLE, ZH_EXAMPLE
 

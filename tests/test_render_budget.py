@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from opsreport.app.analysis import analyze
-from opsreport.context import build_context
+from opsreport.present.report_context import build_context
 from opsreport.render import budget
 from opsreport.render.budget import (
     RenderBudget,
@@ -475,7 +475,7 @@ def _both_ways(monkeypatch, render) -> tuple[bytes, bytes]:
 
 @pytest.mark.parametrize("document", ["report", "plan"])
 def test_a_streamed_body_is_the_tree_paths_document(monkeypatch, document) -> None:
-    from opsreport.plan import plan_context
+    from opsreport.app.plan import plan_context
 
     from .test_render_docx import fake_chart
 

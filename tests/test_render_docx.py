@@ -21,7 +21,7 @@ from docx.oxml.ns import nsmap, qn
 from docx.shared import RGBColor
 
 from opsreport.app.analysis import analyze
-from opsreport.context import build_context
+from opsreport.present.report_context import build_context
 from opsreport.render.common import TemplateProblem
 from opsreport.render.docx import COLORS, docx_filters, render_docx
 
@@ -495,7 +495,7 @@ def test_a_linked_picture_loses_its_link_but_keeps_its_place(tmp_path, zh_contex
     ],
 )
 def test_hostile_tags_in_report_and_plan_word_templates_name_the_template(tmp_path, name, source):
-    from opsreport.plan import plan_context
+    from opsreport.app.plan import plan_context
 
     analysis = analyze(ZH_EXAMPLE)
     context = (
@@ -657,9 +657,7 @@ def test_quarter_on_quarter_changes_are_coloured_for_the_kpi(zh_doc):
 
     def qoq_colours(table) -> list:
         cells = [row.cells[-1] for row in table.rows[1:]]
-        return [
-            next((shade(r) for r in c.paragraphs[0].runs if r.text), None) for c in cells
-        ]
+        return [next((shade(r) for r in c.paragraphs[0].runs if r.text), None) for c in cells]
 
     tables = [t for t in zh_doc.tables if t.rows[0].cells[0].text == "期间"]
     new_users = next(t for t in tables if t.rows[1].cells[1].text == "48万人")

@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 
 from opsreport.app.analysis import analyze
-from opsreport.plan import render_plan_documents
+from opsreport.app.plan import render_plan_documents
 
 from .conftest import EN_EXAMPLE, ZH_EXAMPLE
 

@@ -13,7 +13,7 @@ from docx import Document
 
 from opsreport.app.analysis import analyze
 from opsreport.app.build import render_documents
-from opsreport.context import build_context
+from opsreport.present.report_context import build_context
 from opsreport.render.docx import render_docx
 from opsreport.render.markdown import escape_markdown, render_markdown
 

@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 from opsreport.app.analysis import analyze
 from opsreport.app.build import build_report
 from opsreport.cli import app
-from opsreport.context import build_context
+from opsreport.present.report_context import build_context
 from opsreport.render.common import (
     FilterMisuse,
     TemplateProblem,
@@ -786,7 +786,7 @@ def _captured_contexts(monkeypatch) -> list[dict]:
 @pytest.mark.parametrize("fmt", ["docx", "md", "html"])
 def test_every_value_a_template_receives_is_plain_data(monkeypatch, tmp_path, document, fmt):
     from opsreport.app.build import render_formats
-    from opsreport.plan import plan_context
+    from opsreport.app.plan import plan_context
     from opsreport.render.budget import RenderBudget, use_render_budget
 
     from .test_render_docx import fake_chart
@@ -1075,7 +1075,7 @@ def test_the_guide_names_tests_and_attacks_that_exist():
 def test_a_dropped_web_link_reaches_the_user_in_build_and_check(tmp_path):
     import warnings
 
-    from opsreport.check import check_file
+    from opsreport.app.check import check_file
 
     from .hostile.cases_templates import ATTACHED, with_external_links, word_docx
 

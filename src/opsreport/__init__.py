@@ -18,8 +18,6 @@ loads no openpyxl, matplotlib, python-docx or pandas.
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,9 +37,9 @@ if TYPE_CHECKING:
     from opsreport.app.analysis import Analysis, analyze
     from opsreport.app.batch import BuildOutcome
     from opsreport.app.build import BuildResult, build_report
+    from opsreport.app.check import CheckResult
+    from opsreport.app.check import format_results as format_check_results
     from opsreport.app.starter import Export, export_templates, write_starter
-    from opsreport.check import CheckResult
-    from opsreport.check import format_results as format_check_results
     from opsreport.core.records import Diagnostic
     from opsreport.engine.metrics import Settings
     from opsreport.io.workbook import Limits
@@ -76,11 +74,10 @@ __all__ = [
     "write_starter",
 ]
 
-# plan.py and check.py (and context.py) move into opsreport.app soon: these are the
-# only places the facade names them.
-_PLAN = "opsreport.plan"
-_CHECK = "opsreport.check"
-_CONTEXT = "opsreport.context"
+# The modules behind the lazy names (imported on first use, not at CLI start-up).
+_PLAN = "opsreport.app.plan"
+_CHECK = "opsreport.app.check"
+_CONTEXT = "opsreport.present.report_context"
 
 _LAZY: dict[str, tuple[str, str]] = {
     "Analysis": ("opsreport.app.analysis", "Analysis"),
@@ -304,28 +301,3 @@ def check(
         charts=charts,
     )
     return results
-
-
-class _Package(types.ModuleType):
-    """This package, whose attribute ``check`` stays the function above.
-
-    The import system sets a package's attribute to each submodule it imports, so
-    importing ``opsreport/check.py`` would replace the function ``check`` by that
-    module (and ``from opsreport import check`` would then depend on what ran before).
-    Temporary: once check.py has moved to ``opsreport.app.check`` this class goes.
-    The module itself stays ``sys.modules["opsreport.check"]``.
-    """
-
-    @property
-    def check(self) -> Any:
-        return _check_function
-
-    @check.setter
-    def check(self, value: Any) -> None:
-        if not isinstance(value, types.ModuleType):  # a test's monkeypatch, say
-            global _check_function
-            _check_function = value
-
-
-_check_function = check
-sys.modules[__name__].__class__ = _Package

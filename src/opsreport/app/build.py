@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from opsreport.app.analysis import Analysis, analyze
-from opsreport.context import KPIS_PER_GROUP, build_context
 from opsreport.errors import OutputError, UsageError
 from opsreport.io.files import check_target, write_files
+from opsreport.present.report_context import KPIS_PER_GROUP, build_context
 
 __all__ = [
     "FORMATS",

@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from opsreport import formatting as f
-from opsreport.metrics import (
+from opsreport.core.records import Location
+from opsreport.core.units import parse_unit
+from opsreport.engine.metrics import (
     FigureError,
     GoalCheck,
     KpiResult,
@@ -25,8 +26,7 @@ from opsreport.metrics import (
     figure_problem,
     kpi_label,
 )
-from opsreport.model import Location
-from opsreport.values import parse_unit
+from opsreport.present import formatting as f
 
 __all__ = ["LABELS", "build_context"]
 
@@ -403,7 +403,7 @@ def _group_summary(name: str, rows: list[dict[str, Any]], summary: Any, lang: st
 
 
 def _quarters(metrics: Metrics, lang: str) -> list[dict[str, Any]]:
-    from opsreport.metrics import featured_quarters
+    from opsreport.engine.metrics import featured_quarters
 
     return _each(
         featured_quarters(metrics),

@@ -1,12 +1,12 @@
 """``opsreport check``: prove that workbooks (and templates) still load and render.
 
 Each workbook is loaded, validated and rendered in every format in memory (and
-its quarterly drafts when ``opsreport.plan`` can draft them); nothing is written
+its quarterly drafts when ``opsreport.app.plan`` can draft them); nothing is written
 next to it. Results are plain records the CLI prints as text, JSON or GitHub
 annotations. :func:`check_files` checks many in worker processes: every workbook
-gets its own result, whatever happens to another (see :mod:`opsreport.batch`).
+gets its own result, whatever happens to another (see :mod:`opsreport.app.batch`).
 Text and GitHub output pass user text through
-:func:`opsreport.terminal.terminal_text`, so no line can start with ``::`` from data.
+:func:`opsreport.present.terminal.terminal_text`, so no line can start with ``::`` from data.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from opsreport.batch import DEFAULT_TIMEOUT, WorkerFailure, run_all
-from opsreport.model import Diagnostic, Location
-from opsreport.terminal import terminal_text
+from opsreport.app.batch import DEFAULT_TIMEOUT, WorkerFailure, run_all
+from opsreport.core.records import Diagnostic, Location
+from opsreport.present.terminal import terminal_text
 
 __all__ = [
     "CheckResult",
@@ -102,8 +102,8 @@ def check_file(
     charts: bool = True,
 ) -> CheckResult:
     """Load, validate and render one workbook; every failure becomes a diagnostic."""
-    from opsreport import build
-    from opsreport.api import WorkbookError, analyze
+    from opsreport.app import build
+    from opsreport.app.analysis import WorkbookError, analyze
     from opsreport.render.common import TemplateProblem, template_notices
 
     started = time.perf_counter()
@@ -136,7 +136,7 @@ def check_file(
             except Exception as exc:  # a renderer bug must fail the check, not crash the run
                 errors.append(_error(path, f"rendering failed: {_describe(exc)}", "render"))
             try:
-                from opsreport import plan
+                from opsreport.app import plan
             except ImportError:
                 continue
             try:
@@ -191,8 +191,8 @@ def _draw_apart(analysis: Any, lang: str, formats: tuple[str, ...]) -> dict[str,
     import sys
     import threading
 
-    from opsreport.build import chart_encodings
-    from opsreport.charts import render_charts
+    from opsreport.app.build import chart_encodings
+    from opsreport.present.charts import render_charts
 
     encode = chart_encodings(formats)
     if (
@@ -216,7 +216,7 @@ def _draw_in_child() -> dict[str, Any]:
     (which do not pickle and stay behind)."""
     import dataclasses
 
-    from opsreport.charts import render_charts
+    from opsreport.present.charts import render_charts
 
     metrics, lang, encode = _TO_DRAW[0]
     drawn = render_charts(metrics, lang, encode=encode, jobs=1)
@@ -241,7 +241,7 @@ def _word_quarter(analysis: Any, quarters: list[int]) -> int | None:
     the quarter with the most tasks (the first of those), so the Word template's task
     tables are rendered too.
     """
-    from opsreport import plan
+    from opsreport.app import plan
 
     if len(analysis.metrics.results) <= WORD_PLAN_QUARTERS_UP_TO or not quarters:
         return None
@@ -321,7 +321,7 @@ def format_results(results: list[CheckResult], fmt: str = "text", strict: bool =
 
     JSON holds the data exactly; in text and GitHub output every piece of user text
     (file names, messages quoting cells) is one line with its control and bidi
-    characters escaped (:func:`opsreport.terminal.terminal_text`).
+    characters escaped (:func:`opsreport.present.terminal.terminal_text`).
     """
     if fmt == "json":
         return json.dumps(

@@ -18,11 +18,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from opsreport import formatting as f
-from opsreport.api import Analysis
-from opsreport.metrics import Metrics
-from opsreport.model import Goal, Kpi, Report, Task
-from opsreport.values import convert_unit, parse_unit
+from opsreport.app.analysis import Analysis
+from opsreport.core.records import Goal, Kpi, Report, Task
+from opsreport.core.units import convert_unit, parse_unit
+from opsreport.engine.metrics import Metrics
+from opsreport.present import formatting as f
 
 __all__ = [
     "QuarterTarget",
@@ -369,12 +369,12 @@ def plan_context(
 ) -> dict[str, Any]:
     """What a plan template sees: the annual context plus the quarter's own figures.
 
-    ``base`` (the report context :func:`opsreport.context.build_context` gives for
+    ``base`` (the report context :func:`opsreport.present.report_context.build_context` gives for
     this ``lang`` and ``today``) and ``targets`` (:func:`target_texts`) are reused
     instead of built again when given, e.g. for the four quarters of one check; the
     context returned is new, ``base`` is left as it was.
     """
-    from opsreport.context import build_context
+    from opsreport.present.report_context import build_context
 
     metrics = analysis.metrics
     report = analysis.report
@@ -514,8 +514,8 @@ def render_plan_documents(
     if charts:
         from functools import partial
 
-        from opsreport import charts as chart_module
-        from opsreport.build import chart_encodings
+        from opsreport.app.build import chart_encodings
+        from opsreport.present import charts as chart_module
 
         year = context["plan"]["year"]
         start, end = quarter_bounds(year, quarter)
@@ -528,7 +528,7 @@ def render_plan_documents(
             gantt = partial(chart_module.timeline_chart, start=start, end=end, title=title)
             specs.insert(0, ("timeline", gantt, (tasks, lang)))
         drawn = chart_module.draw_charts(specs, encode=chart_encodings(formats))
-    from opsreport.build import render_formats
+    from opsreport.app.build import render_formats
 
     documents, assets = render_formats(
         context, drawn, formats, "plan", template_dir, asset_dir_name
@@ -572,9 +572,9 @@ def build_plans(
 
     ``output`` is a folder, or with one quarter a file name too.
     """
-    from opsreport.api import analyze
-    from opsreport.build import check_outputs, output_paths, output_set
-    from opsreport.files import OutputError, write_files
+    from opsreport.app.analysis import analyze
+    from opsreport.app.build import check_outputs, output_paths, output_set
+    from opsreport.io.files import OutputError, write_files
 
     workbook = Path(workbook)
     if len(quarters) > 1 and output is not None and Path(output).suffix:

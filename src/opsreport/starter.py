@@ -1,5 +1,0 @@
-"""Moved to opsreport.app.starter (temporary alias while the re-layering lands)."""
-import importlib
-import sys
-
-sys.modules[__name__] = importlib.import_module("opsreport.app.starter")

@@ -1,5 +1,0 @@
-"""Moved to opsreport.present.terminal (temporary alias while the re-layering lands)."""
-import importlib
-import sys
-
-sys.modules[__name__] = importlib.import_module("opsreport.present.terminal")
