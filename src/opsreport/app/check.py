@@ -104,7 +104,9 @@ def check_file(
     """Load, validate and render one workbook; every failure becomes a diagnostic."""
     from opsreport.app import build
     from opsreport.app.analysis import WorkbookError, analyze
-    from opsreport.render.common import TemplateProblem, template_notices
+    from opsreport.errors import TemplateProblem
+    from opsreport.present import report_context
+    from opsreport.render.notices import template_notices
 
     started = time.perf_counter()
     path = Path(path)
@@ -125,7 +127,7 @@ def check_file(
             base: dict[str, Any] | None = None  # the report's context, shared with the plans
             try:
                 drawn = _draw_apart(analysis, lang, formats) if charts else {}
-                base = build.build_context(analysis.metrics, lang)
+                base = report_context.build_context(analysis.metrics, lang)
                 build.render_formats(dict(base), drawn, formats, "report", template_dir)
                 del drawn
                 rendered += [f"report.{fmt}" for fmt in formats]

@@ -490,7 +490,7 @@ def _ranks(values: dict[str, Decimal | None]) -> dict[str, int]:
 
 
 def breakdown_tables(report: Report) -> list[BreakdownTable]:
-    grouped: dict[tuple[str, str], list] = defaultdict(list)
+    grouped: dict[tuple[str, str], list[BreakdownRow]] = defaultdict(list)
     for row in report.breakdown:
         grouped[(row.dimension, row.kpi)].append(row)
     tables = []

@@ -39,7 +39,7 @@ def _text_width_in(
     widest = max(
         renderer.get_text_width_height_descent(text, prop, ismath=False)[0] for text in texts
     )
-    return widest / renderer.dpi
+    return float(widest / renderer.dpi)
 
 
 def _units(ch: str) -> float:

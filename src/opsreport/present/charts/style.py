@@ -63,4 +63,4 @@ def _new_figure(width_in: float, height_in: float) -> tuple[Any, Any]:
 
     fig = Figure(figsize=(width_in, height_in), dpi=100)
     canvas = FigureCanvasAgg(fig)
-    return fig, canvas.get_renderer()
+    return fig, canvas.get_renderer()  # type: ignore[no-untyped-call]
