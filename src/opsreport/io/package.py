@@ -287,14 +287,17 @@ def _open_workbook(handle: Any, limits: Limits = DEFAULT_LIMITS) -> Any:
         raise RuntimeError("openpyxl is not protected by defusedxml; install defusedxml")
     import warnings
 
-    from openpyxl.reader.excel import ExcelReader, _find_workbook_part
+    from openpyxl.reader.excel import (  # type: ignore[attr-defined]
+        ExcelReader,
+        _find_workbook_part,
+    )
     from openpyxl.styles.stylesheet import apply_stylesheet
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     # A read-only sheet parses its whole XML on opening when the file has no <dimension>
     # (files written by scripts), only to learn a size we never trust: skip that pass.
-    original = ReadOnlyWorksheet._get_size
-    ReadOnlyWorksheet._get_size = lambda self: None
+    original = ReadOnlyWorksheet._get_size  # type: ignore[attr-defined]
+    ReadOnlyWorksheet._get_size = lambda self: None  # type: ignore[attr-defined]
     reader = ExcelReader(handle, read_only=True, keep_vba=False, data_only=True, keep_links=False)
     archive = reader.archive
     parts = ["[Content_Types].xml"]
@@ -331,7 +334,7 @@ def _open_workbook(handle: Any, limits: Limits = DEFAULT_LIMITS) -> Any:
         archive.close()
         raise _part_failure(handle, parts, exc, limits) from None
     finally:
-        ReadOnlyWorksheet._get_size = original
+        ReadOnlyWorksheet._get_size = original  # type: ignore[attr-defined]
     return reader.wb
 
 

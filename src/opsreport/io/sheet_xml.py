@@ -85,9 +85,12 @@ _TEXT_TAG = _NS + "t"
 @functools.cache
 def _sheet_parser() -> type:
     from openpyxl.utils import coordinate_to_tuple
-    from openpyxl.worksheet._reader import WorkSheetParser, _cast_number
+    from openpyxl.worksheet._reader import (  # type: ignore[attr-defined]
+        WorkSheetParser,
+        _cast_number,
+    )
 
-    class SheetParser(WorkSheetParser):  # type: ignore[misc]
+    class SheetParser(WorkSheetParser):
         """openpyxl's cell parser; shared strings, inline text and numbers read directly.
 
         Values, types and dates are openpyxl's (a test compares both on every
@@ -98,7 +101,8 @@ def _sheet_parser() -> type:
         def __init__(self, ws: Any) -> None:
             wb = ws.parent
             super().__init__(
-                None, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                None, ws._shared_strings,  # type: ignore[arg-type]
+                data_only=True, epoch=wb.epoch,
                 date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats,
             )  # fmt: skip
             self.string_count = len(ws._shared_strings)
