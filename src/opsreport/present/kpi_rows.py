@@ -1,0 +1,153 @@
+"""The KPI rows of the report: every figure of a KPI formatted once, and the
+dimensions that list them (the featured ones one by one, the rest in one line)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from opsreport.engine.metrics import KpiResult
+from opsreport.present import formatting as f
+from opsreport.present.context_values import to_float
+from opsreport.present.labels import LABELS
+
+__all__ = ["KPIS_PER_GROUP", "kpi_row", "listed_results", "more_line"]
+
+# The formatted figures of a KPI row: the strings of many rows repeat ("104.6%", "+4.6%",
+# "—", a common target), so each build keeps one copy of each (see _shared).
+_FORMATTED = (
+    "actual", "target", "prior_year", "next_target", "base", "actual_number",
+    "target_number", "prior_year_number", "var_target", "var_target_pct", "var_prior",
+    "var_prior_pct", "delta_target", "delta_prior", "attainment", "share", "next_change",
+    "next_change_pct", "weight",
+)  # fmt: skip
+
+
+def _shared(row: dict[str, Any], keys: Iterable[str], texts: dict[str, str]) -> dict[str, Any]:
+    """``row`` with its ``keys`` replaced by the equal string already in ``texts``.
+
+    A row holds ~20 formatted figures; one string costs ~60 bytes, so a 50,000-KPI
+    context spends ~60 MB on them, most of them copies of another row's. Values are
+    equal, so no output changes; the same table serves every row of one build.
+    """
+    for key in keys:
+        value = row[key]
+        row[key] = texts.setdefault(value, value)
+    return row
+
+
+def kpi_row(result: KpiResult, lang: str, texts: dict[str, str] | None = None) -> dict[str, Any]:
+    row = _kpi_fields(result, lang)
+    return row if texts is None else _shared(row, _FORMATTED, texts)
+
+
+def _kpi_fields(result: KpiResult, lang: str) -> dict[str, Any]:
+    kpi = result.kpi
+    unit = kpi.unit
+    places = f.kpi_places(kpi.target, kpi.actual, kpi.prior_year, kpi.next_target)
+    rate = kpi.is_rate
+    labels = LABELS[lang]
+
+    def amount(value: Decimal | None) -> str:
+        return f.fmt_amount(value, unit, places, lang)
+
+    def signed(value: Decimal | None) -> str:
+        if value is None:
+            return f.DASH
+        if rate:
+            return f.fmt_pp(value, max(places, 1), signed=True, lang=lang)
+        text = f.fmt_amount(abs(value), unit, places, lang)
+        return ("+" if value > 0 else "-" if value < 0 else "") + text
+
+    return {
+        "key": kpi.key,
+        "id": kpi.id or "",
+        "name": kpi.name,
+        "group": kpi.group or "",
+        "unit": unit,
+        "is_rate": rate,
+        "direction": kpi.direction,
+        "direction_label": labels[f"direction_{kpi.direction}"],
+        "actual": amount(kpi.actual),
+        "target": amount(kpi.target),
+        "prior_year": amount(kpi.prior_year),
+        "next_target": amount(kpi.next_target),
+        "base": amount(kpi.base) if kpi.base is not None else "",
+        "base_name": kpi.base_name or "",
+        "actual_number": f.fmt_number(kpi.actual, places),
+        "target_number": f.fmt_number(kpi.target, places),
+        "prior_year_number": f.fmt_number(kpi.prior_year, places),
+        "var_target": signed(result.var_target),
+        # A percent of a percent confuses readers: rates show their variance in pp only.
+        "var_target_pct": f.DASH if rate else f.fmt_pct(result.var_target_pct, signed=True),
+        "var_prior": signed(result.var_prior),
+        "var_prior_pct": f.DASH if rate else f.fmt_pct(result.var_prior_pct, signed=True),
+        "delta_target": f.fmt_delta(result.var_target, result.var_target_pct, unit, lang, places),
+        "delta_prior": f.fmt_delta(result.var_prior, result.var_prior_pct, unit, lang, places),
+        "attainment": f.fmt_pct(result.attainment),
+        "share": f.fmt_pct(result.share) if result.share is not None else "",
+        "next_change": signed(result.next_change),
+        "next_change_pct": f.fmt_pct(result.next_change_pct, signed=True),
+        "status": result.status,
+        "status_label": f.STATUS_LABELS[lang][result.status],
+        "good_target": result.good_vs_target,
+        "good_prior": result.good_vs_prior,
+        "sentence": f.sentence(result, lang),
+        "owner": kpi.owner or "",
+        "source": kpi.source or "",
+        "note": kpi.note or "",
+        "weight": f.fmt_number(kpi.weight) if kpi.weight is not None else "",
+        "actual_value": to_float(kpi.actual),
+        "target_value": to_float(kpi.target),
+        "prior_year_value": to_float(kpi.prior_year),
+        "next_target_value": to_float(kpi.next_target),
+        "attainment_value": to_float(result.attainment),
+        "var_target_value": to_float(result.var_target),
+        "var_target_pct_value": None if rate else to_float(result.var_target_pct),
+        "var_prior_value": to_float(result.var_prior),
+        "var_prior_pct_value": None if rate else to_float(result.var_prior_pct),
+        "share_value": to_float(result.share),
+    }
+
+
+KPIS_PER_GROUP = 50
+_SEVERITY = {"missed": 3, "near": 2, "met": 1, None: 0}
+
+
+def listed_results(
+    results: list[KpiResult] | tuple[KpiResult, ...], limit: int | None
+) -> list[KpiResult] | tuple[KpiResult, ...]:
+    """The KPIs of a dimension a document lists one by one, in workbook order.
+
+    A dimension of hundreds of KPIs makes a report nobody reads (and a Word file
+    that takes a gigabyte to build). Beyond ``limit`` the document lists the
+    weighted KPIs first, then the missed, near and met ones furthest from
+    target, and summarises the rest in one sentence.
+    """
+    if not limit or len(results) <= limit:
+        return results
+
+    def notability(item: tuple[int, KpiResult]) -> tuple[Decimal, int, Decimal, int]:
+        index, result = item
+        distance = abs(result.attainment - 1) if result.attainment is not None else Decimal(0)
+        return (result.kpi.weight or Decimal(0), _SEVERITY[result.status], distance, -index)
+
+    chosen = sorted(enumerate(results), key=notability, reverse=True)[:limit]
+    return [result for _, result in sorted(chosen, key=lambda item: item[0])]
+
+
+def more_line(hidden: list[KpiResult], lang: str) -> dict[str, Any] | None:
+    if not hidden:
+        return None
+    counts = {status: sum(1 for r in hidden if r.status == status) for status in _SEVERITY}
+    text = LABELS[lang]["kpis_more"].format(
+        n=len(hidden), met=counts["met"], near=counts["near"], missed=counts["missed"]
+    )
+    return {
+        "count": len(hidden),
+        "met": counts["met"],
+        "near": counts["near"],
+        "missed": counts["missed"],
+        "text": text,
+    }
