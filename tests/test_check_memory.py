@@ -17,6 +17,7 @@ check = importlib.import_module(
     "opsreport.app.check"
 )  # `from opsreport import check` is the facade
 plan = importlib.import_module("opsreport.app.plan")
+plan_targets = importlib.import_module("opsreport.engine.plan_targets")
 
 
 def test_check_renders_the_documents_a_build_and_a_plan_render(monkeypatch) -> None:
@@ -46,8 +47,9 @@ def test_check_renders_the_documents_a_build_and_a_plan_render(monkeypatch) -> N
 
 def test_a_big_workbook_is_drafted_in_word_for_the_quarter_with_most_tasks(monkeypatch) -> None:
     analysis = analyze(ZH_EXAMPLE)
-    year = plan.draft_year(analysis.report)
-    counts = {q: len(plan.tasks_in_quarter(analysis.report.tasks, year, q)) for q in (1, 2, 3, 4)}
+    year = plan_targets.draft_year(analysis.report)
+    tasks = analysis.report.tasks
+    counts = {q: len(plan_targets.tasks_in_quarter(tasks, year, q)) for q in (1, 2, 3, 4)}
     busiest = max(counts, key=lambda q: (counts[q], -q))
     assert check._word_quarter(analysis, [1, 2, 3, 4]) is None  # 8 KPIs: every quarter
     monkeypatch.setattr(check, "WORD_PLAN_QUARTERS_UP_TO", len(analysis.metrics.results) - 1)

@@ -155,7 +155,7 @@ def _listed(section: str) -> set[str]:
 @pytest.fixture(scope="module")
 def contexts() -> dict[str, dict]:
     from opsreport.app.analysis import analyze
-    from opsreport.app.plan import plan_context
+    from opsreport.present.plan_context import plan_context
     from opsreport.present.report_context import build_context
 
     zh = analyze(schema_example("zh"))

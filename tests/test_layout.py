@@ -47,7 +47,7 @@ def documents(lang: str, kind: str) -> dict[str, bytes]:
 
 @cache
 def context(lang: str, kind: str) -> dict[str, Any]:
-    from opsreport.app.plan import plan_context
+    from opsreport.present.plan_context import plan_context
     from opsreport.present.report_context import build_context
 
     analysis = analyze(EXAMPLES[lang])

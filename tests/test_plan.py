@@ -8,17 +8,16 @@ from decimal import Decimal as D
 import pytest
 
 from opsreport.app.analysis import analyze
-from opsreport.app.plan import (
-    parse_quarter,
-    plan_context,
+from opsreport.app.plan import parse_quarter, render_plan_documents
+from opsreport.core.records import Task
+from opsreport.engine.plan_targets import (
     quarter_bounds,
     quarter_targets,
-    render_plan_documents,
     resource_kind,
     split_annual,
     tasks_in_quarter,
 )
-from opsreport.core.records import Task
+from opsreport.present.plan_context import plan_context
 
 from .conftest import EN_EXAMPLE, ZH_EXAMPLE
 

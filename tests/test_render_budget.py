@@ -475,7 +475,7 @@ def _both_ways(monkeypatch, render) -> tuple[bytes, bytes]:
 
 @pytest.mark.parametrize("document", ["report", "plan"])
 def test_a_streamed_body_is_the_tree_paths_document(monkeypatch, document) -> None:
-    from opsreport.app.plan import plan_context
+    from opsreport.present.plan_context import plan_context
 
     from .test_render_docx import fake_chart
 

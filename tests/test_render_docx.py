@@ -495,7 +495,7 @@ def test_a_linked_picture_loses_its_link_but_keeps_its_place(tmp_path, zh_contex
     ],
 )
 def test_hostile_tags_in_report_and_plan_word_templates_name_the_template(tmp_path, name, source):
-    from opsreport.app.plan import plan_context
+    from opsreport.present.plan_context import plan_context
 
     analysis = analyze(ZH_EXAMPLE)
     context = (

@@ -76,7 +76,10 @@ __all__ = [
 
 # The modules behind the lazy names (imported on first use, not at CLI start-up).
 _PLAN = "opsreport.app.plan"
+_PLAN_CONTEXT = "opsreport.present.plan_context"
+_PLAN_TARGETS = "opsreport.engine.plan_targets"
 _CHECK = "opsreport.app.check"
+_NO_YEAR_HINT = " (the workbook has no year or plan_year in meta: it plans the current year)"
 _CONTEXT = "opsreport.present.report_context"
 
 _LAZY: dict[str, tuple[str, str]] = {
@@ -208,7 +211,7 @@ def _build_plans(
 ) -> list[Path]:
     written: list[Path] = importlib.import_module(_PLAN).build_plans(
         Path(workbook),
-        _quarter_numbers(quarters, analysis),
+        _quarter_numbers(quarters, analysis, today),
         output=Path(output) if output is not None else None,
         formats=formats,
         lang=lang,
@@ -220,8 +223,11 @@ def _build_plans(
     return written
 
 
-def _quarter_numbers(quarters: int | str | Sequence[int | str], analysis: Analysis) -> list[int]:
-    """1–4 for each quarter asked for; a UsageError (the parser's message) for another."""
+def _quarter_numbers(
+    quarters: int | str | Sequence[int | str], analysis: Analysis, today: dt.date | None = None
+) -> list[int]:
+    """1–4 for each quarter asked for; a UsageError (the parser's message) for another,
+    e.g. ``2027Q1`` when the plan year (``draft_year``, the one rule) is another."""
     if quarters == "all":
         return [1, 2, 3, 4]
     asked = [quarters] if isinstance(quarters, (int, str)) else list(quarters)
@@ -232,7 +238,10 @@ def _quarter_numbers(quarters: int | str | Sequence[int | str], analysis: Analys
             continue
         try:
             parse_quarter = importlib.import_module(_PLAN).parse_quarter
-            numbers.append(parse_quarter(str(quarter), analysis.report.meta.plan_year))
+            year = importlib.import_module(_PLAN_TARGETS).draft_year(analysis.report, today)
+            meta = analysis.report.meta
+            why = "" if meta.plan_year or meta.year else _NO_YEAR_HINT
+            numbers.append(parse_quarter(str(quarter), year, why=why))
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     if not numbers:
@@ -264,7 +273,7 @@ def template_context(
     if len(numbers) != 1:
         raise UsageError(f"one quarter, not {quarter!r}: use Q1–Q4 or e.g. 2027Q1")
     (number,) = numbers
-    plan_context: dict[str, Any] = importlib.import_module(_PLAN).plan_context(
+    plan_context: dict[str, Any] = importlib.import_module(_PLAN_CONTEXT).plan_context(
         analysis, number, language
     )
     return plan_context

@@ -139,11 +139,12 @@ def check_file(
                 errors.append(_error(path, f"rendering failed: {_describe(exc)}", "render"))
             try:
                 from opsreport.app import plan
+                from opsreport.present.plan_context import target_texts
             except ImportError:
                 continue
             try:
                 quarters = plan.quarters_to_draft(analysis)
-                targets = plan.target_texts(analysis.metrics, lang) if quarters else []
+                targets = target_texts(analysis.metrics, lang) if quarters else []
                 word_quarter = _word_quarter(analysis, quarters)
                 for quarter in quarters:
                     drafted = tuple(
@@ -243,13 +244,13 @@ def _word_quarter(analysis: Any, quarters: list[int]) -> int | None:
     the quarter with the most tasks (the first of those), so the Word template's task
     tables are rendered too.
     """
-    from opsreport.app import plan
+    from opsreport.engine.plan_targets import draft_year, tasks_in_quarter
 
     if len(analysis.metrics.results) <= WORD_PLAN_QUARTERS_UP_TO or not quarters:
         return None
-    year = plan.draft_year(analysis.report)
+    year = draft_year(analysis.report)
     tasks = analysis.report.tasks
-    return max(quarters, key=lambda q: (len(plan.tasks_in_quarter(tasks, year, q)), -q))
+    return max(quarters, key=lambda q: (len(tasks_in_quarter(tasks, year, q)), -q))
 
 
 def _error(path: Path, message: str, code: str) -> Diagnostic:

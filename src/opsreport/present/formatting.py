@@ -8,8 +8,15 @@ Jinja filters that templates use, so no template formats a number by hand.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal
 
+from opsreport.core.rounding import (  # re-exported: the filters and every caller use f.*
+    MAX_PLACES,
+    _decimals,
+    _to_decimal,
+    kpi_places,
+    round_half_up,
+)
 from opsreport.core.units import parse_unit
 
 __all__ = [
@@ -28,56 +35,7 @@ __all__ = [
 
 HUNDRED = Decimal(100)
 DASH = "–"
-MAX_PLACES = 50  # decimal places a figure may be shown with
 SCIENTIFIC_FROM = 18  # figures of 10**18 or more are written 1.23×10²⁵
-
-
-def _to_decimal(value: Decimal | float | int) -> Decimal:
-    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-
-
-def round_half_up(value: Decimal | float | int, places: int = 0) -> Decimal:
-    """Round half away from zero: 0.4185 → 0.419 at 3 places, -2.5 → -3.
-
-    Any finite value: the rounding runs with as many digits as the result needs
-    (Decimal's default 28 would refuse 1e28 at 2 places with InvalidOperation).
-    An infinity or NaN is returned as it is: there is nothing to round. ``places``
-    is kept within ±50 (a template's ``num(places=10**9)`` would build a
-    billion-digit number).
-    """
-    if not isinstance(value, Decimal):
-        value = _to_decimal(value)
-    if not value.is_finite():
-        return value
-    quantum = _QUANTA.get(places)
-    if quantum is None:
-        places = min(max(places, -MAX_PLACES), MAX_PLACES)
-        quantum = _QUANTA[places]
-    adjusted = value.adjusted()
-    if adjusted + places < _FAST_DIGITS if places > 0 else adjusted < _FAST_DIGITS:
-        # The common case: the result (one more digit if it rounds up) fits the
-        # default context's 28 digits, so no context needs setting up.
-        return value.quantize(quantum, rounding=ROUND_HALF_UP)
-    digits = max(adjusted, 0) + max(places, 0) + 2
-    with localcontext() as context:
-        context.prec = digits
-        context.Emax = max(context.Emax, digits + 1)
-        context.Emin = min(context.Emin, -digits - 1)
-        return value.quantize(quantum, rounding=ROUND_HALF_UP)
-
-
-_QUANTA = {places: Decimal((0, (1,), -places)) for places in range(-MAX_PLACES, MAX_PLACES + 1)}
-_FAST_DIGITS = 25  # result digits ≤ 27 (a carry included): within Decimal's default 28
-
-
-def _decimals(value: Decimal) -> int:
-    exponent = value.normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
-
-
-def kpi_places(*values: Decimal | None, cap: int = 2) -> int:
-    """Decimal places a KPI shows: as many as its most precise figure, at most ``cap``."""
-    return min(cap, max((_decimals(v) for v in values if v is not None), default=0))
 
 
 def count_noun(count: int, noun: str) -> str:

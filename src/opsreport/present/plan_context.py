@@ -1,0 +1,276 @@
+"""What a plan draft's templates read: the report context plus the quarter's rows and words.
+
+The figures are decided in ``engine.plan_targets`` (quarter targets, warning lines, the
+quarter's tasks and resources, the plan year); here they are formatted, once, as the
+plain data every format of the draft shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Protocol
+
+from opsreport.core.records import Report
+from opsreport.core.units import parse_unit
+from opsreport.engine.metrics import Metrics
+from opsreport.engine.plan_targets import (
+    QuarterTarget,
+    draft_year,
+    quarter_bounds,
+    quarter_share,
+    quarter_targets,
+    resource_kind,
+    tasks_in_quarter,
+    warning_line,
+)
+from opsreport.present import formatting as f
+
+__all__ = ["PLAN_LABELS", "PlanSource", "TargetTexts", "plan_context", "target_texts"]
+
+
+class PlanSource(Protocol):
+    """What a draft is made from: a workbook's records and figures (an ``Analysis``)."""
+
+    @property
+    def report(self) -> Report: ...
+
+    @property
+    def metrics(self) -> Metrics: ...
+
+
+PLAN_LABELS = {
+    "zh": {
+        "title": "{org}{year}年第{quarter}季度运营计划",
+        "background": "背景与现状",
+        "problem": "问题界定",
+        "targets": "本季度目标",
+        "path": "实施路径",
+        "risks": "风险评估",
+        "resources": "资源需求",
+        "timeline": "时间轴与里程碑",
+        "monitoring": "监控预警",
+        "quarter_target": "本季度目标",
+        "annual_target": "全年目标",
+        "method": "拆分方式",
+        "warning_line": "预警线",
+        "rule": "预警规则",
+        "gap": "差距",
+        "undated": "未排期任务",
+        "quarter_share": "本季度",
+        "annual": "全年",
+        "no_tasks": "本季度没有排期的任务。",
+        "carries_over": "↔ 表示跨季度的任务",
+        "resource_basis": {"people": "在岗人数", "money": "全年的四分之一", "other": "按计划交付"},
+        "methods": {
+            "given": "按目标表季度值",
+            "seasonal": "按今年季节性",
+            "even": "平均拆分",
+            "path": "基线到年末目标的路径",
+            "flat": "全年保持",
+        },
+        "aggregations": {"sum": "累计", "last": "期末", "avg": "平均"},
+    },
+    "en": {
+        "title": "{org} Q{quarter} {year} operations plan",
+        "background": "Background",
+        "problem": "Problem definition",
+        "targets": "Targets for the quarter",
+        "path": "Implementation path",
+        "risks": "Risk assessment",
+        "resources": "Resources",
+        "timeline": "Timeline and milestones",
+        "monitoring": "Monitoring",
+        "quarter_target": "Quarter target",
+        "annual_target": "Annual target",
+        "method": "Split",
+        "warning_line": "Warning line",
+        "rule": "Warning rule",
+        "gap": "Gap",
+        "undated": "Tasks without dates",
+        "quarter_share": "This quarter",
+        "annual": "Year",
+        "no_tasks": "No task is scheduled in this quarter.",
+        "carries_over": "↔ marks a task that runs across the quarter boundary",
+        "resource_basis": {
+            "people": "headcount in post",
+            "money": "a quarter of the year",
+            "other": "delivered as planned",
+        },
+        "methods": {
+            "given": "quarter targets from the goals sheet",
+            "seasonal": "by this year's seasonality",
+            "even": "evenly",
+            "path": "path from baseline to year-end target",
+            "flat": "held all year",
+        },
+        "aggregations": {"sum": "cumulative", "last": "end of period", "avg": "average"},
+    },
+}
+
+
+@dataclass(frozen=True)
+class TargetTexts:
+    """One quarter target's figures as every quarter's draft shows them, formatted once
+    (:func:`target_texts`): a 50,000-KPI check drafts four quarters from one list."""
+
+    target: QuarterTarget
+    fields: dict[str, Any]  # name … annual: the row's first keys, in order
+    quarters: tuple[str, str, str, str]
+    is_rate: bool
+
+
+def target_texts(metrics: Metrics, lang: str) -> list[TargetTexts]:
+    """What :func:`plan_context` shows of each quarter target in any quarter."""
+    labels = PLAN_LABELS[lang]
+    texts: dict[str, str] = {}  # equal strings kept once (see context._shared)
+
+    def amount(value: Decimal | None, unit: str, places: int) -> str:
+        text = f.fmt_amount(value, unit, places, lang)
+        return texts.setdefault(text, text)
+
+    found = []
+    for target in quarter_targets(metrics):
+        places, unit = target.places, target.unit
+        fields = {
+            "name": target.name,
+            "kpi": target.kpi.name if target.kpi else "",
+            "unit": unit,
+            "aggregation": labels["aggregations"].get(target.aggregation, target.aggregation),
+            "method": labels["methods"][target.method],
+            "baseline": amount(target.baseline, unit, places),
+            "annual": amount(target.annual, unit, places),
+        }
+        quarters = tuple(amount(q, unit, places) for q in target.quarters)
+        found.append(TargetTexts(target, fields, quarters, parse_unit(unit).is_rate))  # type: ignore[arg-type]
+    return found
+
+
+def plan_context(
+    analysis: PlanSource,
+    quarter: int,
+    lang: str | None = None,
+    *,
+    today: dt.date | None = None,
+    base: dict[str, Any] | None = None,
+    targets: list[TargetTexts] | None = None,
+) -> dict[str, Any]:
+    """What a plan template sees: the annual context plus the quarter's own figures.
+
+    ``base`` (the report context :func:`opsreport.present.report_context.build_context` gives for
+    this ``lang`` and ``today``) and ``targets`` (:func:`target_texts`) are reused
+    instead of built again when given, e.g. for the four quarters of one check; the
+    context returned is new, ``base`` is left as it was.
+    """
+    from opsreport.present.report_context import build_context
+
+    metrics = analysis.metrics
+    report = analysis.report
+    lang = lang or report.meta.language or "zh"
+    base = dict(base if base is not None else build_context(metrics, lang, today=today))
+    base["sections"] = dict(base["sections"])
+    labels = PLAN_LABELS[lang]
+    year = draft_year(report, today)
+    start, end = quarter_bounds(year, quarter)
+    warning = metrics.settings.deviation_warning
+    rule = (
+        f"较目标偏离超过{f.fmt_number(warning)}%即预警"
+        if lang == "zh"
+        else f"alert when more than {f.fmt_number(warning)}% off target"
+    )
+
+    rows = []
+    for texts in targets if targets is not None else target_texts(metrics, lang):
+        target = texts.target
+        value = target.quarters[quarter - 1]
+        line = warning_line(value, target.direction, warning)
+        rows.append(
+            {
+                **texts.fields,
+                "quarters": list(texts.quarters),
+                "target": texts.quarters[quarter - 1],
+                "target_value": float(value),
+                "warning_line": f.fmt_amount(line, target.unit, max(target.places, 1), lang),
+                "rule": rule,
+                "is_rate": texts.is_rate,
+            }
+        )
+
+    quarter_tasks = tasks_in_quarter(report.tasks, year, quarter)
+    phases: dict[str, list[dict[str, str]]] = {}
+    for task in quarter_tasks:
+        phases.setdefault(task.phase or "", []).append(
+            {
+                "task": task.task,
+                "start": task.start.isoformat() if task.start else "",
+                "end": task.end.isoformat() if task.end else "",
+                "owner": task.owner or "",
+                "milestone": task.milestone or "",
+                "deliverable": task.deliverable or "",
+                "carries_over": bool(task.end and task.end > end)
+                or bool(task.start and task.start < start),
+            }
+        )
+    milestones = [
+        {
+            "milestone": t.milestone,
+            "date": (t.end or t.start).isoformat(),
+            "task": t.task,
+            "owner": t.owner or "",
+            "deliverable": t.deliverable or "",
+        }
+        for t in report.tasks
+        if t.milestone and (t.end or t.start) and start <= (t.end or t.start) <= end  # type: ignore[operator]
+    ]
+    milestones.sort(key=lambda m: m["date"])
+    undated = [t.task for t in report.tasks if t.start is None and t.end is None]
+
+    resources = []
+    for resource in report.resources:
+        if resource.amount is None:
+            continue
+        kind = resource_kind(resource.unit)
+        share = quarter_share(resource.amount, kind)
+        resources.append(
+            {
+                "category": resource.category,
+                "item": resource.item or "",
+                "annual": f.fmt_amount(resource.amount, resource.unit, None, lang),
+                "quarter": f.fmt_amount(share.normalize(), resource.unit, None, lang),
+                "basis": labels["resource_basis"][kind],
+                "note": resource.note or "",
+            }
+        )
+
+    gaps = [k for k in base["kpis"] if k["status"] in {"missed", "near"}]
+    title = labels["title"].format(org=report.meta.org or "", year=year, quarter=quarter)
+    base.update(
+        {
+            "plan": {
+                "title": title.strip(),
+                "year": year,
+                "quarter": quarter,
+                "label": f"{year}Q{quarter}",
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "targets": rows,
+                "phases": [{"name": name, "tasks": tasks} for name, tasks in phases.items()],
+                "task_count": len(quarter_tasks),
+                "milestones": milestones,
+                "undated": undated,
+                "gaps": gaps,
+                "resources": resources,
+                "warning_pct": f.fmt_number(warning),
+            },
+            "plan_labels": labels,
+        }
+    )
+    base["sections"].update(
+        {
+            "plan_targets": bool(rows),
+            "plan_tasks": bool(quarter_tasks) or bool(report.tasks),
+            "plan_resources": bool(resources),
+        }
+    )
+    return base
