@@ -138,3 +138,46 @@ def test_the_rendered_draft_carries_the_quarter():
     assert "2027-01-22 **年度目标发布**" in text
     english = render_plan_documents(analyze(EN_EXAMPLE), 4, ("md",), charts=False)[0]["md"].decode()
     assert "Targets for the quarter" in english and "Q4" in english
+
+
+def test_one_plan_year_rule_names_the_file_and_heads_the_draft(
+    basic_sheets, make_workbook, tmp_path
+):
+    """plan_year, else year + 1, else the current year: file name, heading, quarter dates
+    and a ``2027Q1`` asked for all follow draft_year (a workbook without a year wrote
+    ``noyear-plan-Q1.md`` headed with today's year)."""
+    import opsreport
+    from opsreport.engine.plan_targets import draft_year
+    from opsreport.errors import UsageError
+
+    basic_sheets["meta"] = [row for row in basic_sheets["meta"] if row[0] != "year"]
+    workbook = make_workbook(basic_sheets, name="noyear.xlsx")
+    analysis = analyze(workbook)
+    assert analysis.report.meta.year is None and analysis.report.meta.plan_year is None
+    today = dt.date(2031, 12, 1)
+    assert draft_year(analysis.report, today) == 2031  # neither year: the current year
+    out = tmp_path / "plans"
+    (written,) = opsreport.build_plan(
+        workbook, "2031Q2", output=out, formats="md", charts=False, today=today
+    )
+    assert written.name == "noyear-plan-2031Q2.md"
+    text = written.read_text(encoding="utf-8")
+    assert text.startswith("# Q2 2031 operations plan\n\nPeriod: 2031-04-01 – 2031-06-30")
+    context = opsreport.template_context(analysis, quarter="Q2")
+    assert context["plan"]["year"] == draft_year(analysis.report)  # today's real year
+    with pytest.raises(UsageError) as refused:
+        opsreport.build_plan(workbook, "2032Q1", output=out, formats="md", today=today)
+    assert str(refused.value) == (
+        "2032Q1: the workbook plans 2031, not 2032 (the workbook has no year or plan_year"
+        " in meta: it plans the current year)"
+    )
+
+    basic_sheets["meta"].append(["year", 2026])  # year + 1, whatever the day
+    workbook = make_workbook(basic_sheets, name="year.xlsx")
+    (written,) = opsreport.build_plan(
+        workbook, 1, output=out, formats="md", charts=False, today=today
+    )
+    assert written.name == "year-plan-2027Q1.md"
+    assert written.read_text(encoding="utf-8").startswith(
+        "# Q1 2027 operations plan\n\nPeriod: 2027-01-01 – 2027-03-31"
+    )
