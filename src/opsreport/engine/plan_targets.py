@@ -83,9 +83,11 @@ def split_annual(
         step = (annual - baseline) / FOUR
         path = [round_half_up(baseline + step * q, places) for q in (1, 2, 3)]  # any size
         return [*path, annual], "path"
-    usable = weights is not None and len(weights) == 4 and all(w > 0 for w in weights)
-    shares = [w / sum(weights) for w in weights] if usable else [Decimal(1) / FOUR] * 4  # type: ignore[arg-type]
-    method = "seasonal" if usable else "even"
+    if weights is not None and len(weights) == 4 and all(w > 0 for w in weights):
+        weight_sum = sum(weights, Decimal(0))
+        shares, method = [w / weight_sum for w in weights], "seasonal"
+    else:
+        shares, method = [Decimal(1) / FOUR] * 4, "even"
     total = annual if how == "sum" else annual * FOUR
     quarters = [round_half_up(total * share, places) for share in shares[:3]]
     quarters.append(total - sum(quarters, Decimal(0)))
@@ -109,6 +111,11 @@ class QuarterTarget:
     places: int
 
 
+def _four(quarters: list[Decimal]) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    q1, q2, q3, q4 = quarters
+    return q1, q2, q3, q4
+
+
 def _seasonal_weights(
     seasons: dict[str, list[Decimal] | None], kpi: Kpi | None
 ) -> list[Decimal] | None:
@@ -123,9 +130,9 @@ def _seasons(metrics: Metrics) -> dict[str, list[Decimal] | None]:
     for series in metrics.quarters:
         if seasons.get(series.kpi.key) is not None:
             continue
-        values = [p.actual for p in series.points]
-        usable = len(values) == 4 and all(v is not None and v > 0 for v in values)
-        seasons[series.kpi.key] = values if usable else None  # type: ignore[assignment]
+        values = [p.actual for p in series.points if p.actual is not None and p.actual > 0]
+        usable = len(values) == len(series.points) == 4
+        seasons[series.kpi.key] = values if usable else None
     return seasons
 
 
@@ -152,8 +159,9 @@ def quarter_targets(metrics: Metrics) -> list[QuarterTarget]:
         )
         given = goal.quarter_targets
         places = kpi_places(goal.target, baseline, *given)
-        if all(q is not None for q in given):
-            quarters, method = list(given), "given"  # type: ignore[arg-type]
+        known = [q for q in given if q is not None]
+        if len(known) == len(given):
+            quarters, method = known, "given"
         else:
             weights = _seasonal_weights(seasons, kpi) if how != "last" else None
             quarters, method = split_annual(
@@ -169,10 +177,10 @@ def quarter_targets(metrics: Metrics) -> list[QuarterTarget]:
                 how,
                 baseline,
                 goal.target,
-                tuple(quarters),
+                _four(quarters),
                 method,
                 places,
-            )  # type: ignore[arg-type]
+            )
         )
     for kpi in report.kpis:
         if kpi.next_target is None or kpi.key in covered:
@@ -192,10 +200,10 @@ def quarter_targets(metrics: Metrics) -> list[QuarterTarget]:
                 kpi.aggregation,
                 kpi.actual,
                 kpi.next_target,
-                tuple(quarters),
+                _four(quarters),
                 method,
                 places,
-            )  # type: ignore[arg-type]
+            )
         )
     return targets
 

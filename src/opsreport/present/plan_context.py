@@ -40,7 +40,7 @@ class PlanSource(Protocol):
     def metrics(self) -> Metrics: ...
 
 
-PLAN_LABELS = {
+PLAN_LABELS: dict[str, dict[str, Any]] = {
     "zh": {
         "title": "{org}{year}年第{quarter}季度运营计划",
         "background": "背景与现状",
@@ -142,8 +142,8 @@ def target_texts(metrics: Metrics, lang: str) -> list[TargetTexts]:
             "baseline": amount(target.baseline, unit, places),
             "annual": amount(target.annual, unit, places),
         }
-        quarters = tuple(amount(q, unit, places) for q in target.quarters)
-        found.append(TargetTexts(target, fields, quarters, parse_unit(unit).is_rate))  # type: ignore[arg-type]
+        q1, q2, q3, q4 = (amount(q, unit, places) for q in target.quarters)
+        found.append(TargetTexts(target, fields, (q1, q2, q3, q4), parse_unit(unit).is_rate))
     return found
 
 
@@ -198,7 +198,7 @@ def plan_context(
         )
 
     quarter_tasks = tasks_in_quarter(report.tasks, year, quarter)
-    phases: dict[str, list[dict[str, str]]] = {}
+    phases: dict[str, list[dict[str, Any]]] = {}
     for task in quarter_tasks:
         phases.setdefault(task.phase or "", []).append(
             {
@@ -212,17 +212,19 @@ def plan_context(
                 or bool(task.start and task.start < start),
             }
         )
-    milestones = [
-        {
-            "milestone": t.milestone,
-            "date": (t.end or t.start).isoformat(),
-            "task": t.task,
-            "owner": t.owner or "",
-            "deliverable": t.deliverable or "",
-        }
-        for t in report.tasks
-        if t.milestone and (t.end or t.start) and start <= (t.end or t.start) <= end  # type: ignore[operator]
-    ]
+    milestones = []
+    for t in report.tasks:
+        when = t.end or t.start
+        if t.milestone and when is not None and start <= when <= end:
+            milestones.append(
+                {
+                    "milestone": t.milestone,
+                    "date": when.isoformat(),
+                    "task": t.task,
+                    "owner": t.owner or "",
+                    "deliverable": t.deliverable or "",
+                }
+            )
     milestones.sort(key=lambda m: m["date"])
     undated = [t.task for t in report.tasks if t.start is None and t.end is None]
 
