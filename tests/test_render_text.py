@@ -44,7 +44,7 @@ def test_markdown_matches_golden_file(workbook, golden):
 def test_markdown_carries_the_figures_and_sections():
     text = render(ZH_EXAMPLE, "md")
     assert (
-        "直接利润8.37亿元，较目标8亿元超额4.6%，同比增长30.4%，占公司利润增量20亿元的41.9%。"
+        "直接利润8.37亿元，较目标8.00亿元超额4.6%，同比增长30.4%，占公司利润增量20.00亿元的41.9%。"
         in text
     )
     assert (
@@ -119,7 +119,7 @@ def test_html_parses_and_is_balanced():
 def test_english_document_of_the_chinese_workbook():
     text = render(ZH_EXAMPLE, "md", lang="en")
     assert "## 1. Results against target" in text
-    assert "直接利润 was 8.37 亿元, 4.6% above the 8 亿元 target" in text
+    assert "直接利润 was 8.37 亿元, 4.6% above the 8.00 亿元 target" in text
 
 
 def test_context_has_every_section_key():

@@ -22,6 +22,7 @@ from opsreport.core.units import parse_unit
 __all__ = [
     "attainment_text",
     "count_noun",
+    "display_places",
     "fmt_amount",
     "fmt_delta",
     "fmt_number",
@@ -192,7 +193,16 @@ def _abs_pp(points: Decimal, lang: str, places: int = 1) -> str:
     return fmt_pp(abs(points), places, lang=lang)
 
 
-def sentence(result, lang: str = "zh", base_name: str | None = None) -> str:
+def display_places(kpi) -> int:
+    """The one display precision of a KPI: every figure of it (AC, PL, PY, next year's
+    target, base, variances) in the table, the sentence and ``opsreport metrics`` is
+    shown with the places of its most precise figure, at most 2 (9 beside 10.25 is 9.00)."""
+    return kpi_places(kpi.target, kpi.actual, kpi.prior_year, kpi.next_target)
+
+
+def sentence(
+    result, lang: str = "zh", base_name: str | None = None, places: int | None = None
+) -> str:
     """One analyst's sentence for a KPI result, e.g.
     直接利润8.37亿元，较目标8亿元超额4.6%，同比增长30.4%，占公司利润增量20亿元的41.9%。
     """
@@ -200,12 +210,14 @@ def sentence(result, lang: str = "zh", base_name: str | None = None) -> str:
     unit = kpi.unit
     rate = kpi.is_rate
     lower = kpi.direction == "lower"
-    # Points at the KPI's own precision, like its table row: 3.05% vs 3% is 0.05 pp.
-    pp_places = max(1, kpi_places(kpi.target, kpi.actual, kpi.prior_year, kpi.next_target))
+    # Every figure at the KPI's display places, like its table row (``places``, the
+    # KpiView's, else display_places): 较目标8.00亿元 beside 8.37亿元; points too, at
+    # least one place: 3.05% vs 3.00% is 0.05 pp.
+    places = display_places(kpi) if places is None else places
+    pp_places = max(1, places)
 
     def amount(value: Decimal | None) -> str:
-        # Sentences write each figure at its own precision, as an analyst would: 较目标8亿元.
-        return fmt_amount(value, unit, None, lang)
+        return fmt_amount(value, unit, places, lang)
 
     if lang == "zh":
         parts = [join_words(kpi.name, amount(kpi.actual))]

@@ -7,12 +7,16 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from opsreport.engine.metrics import KpiResult
+from opsreport.engine.metrics import KpiResult, Metrics
 from opsreport.present import formatting as f
 from opsreport.present.context_values import to_float
+from opsreport.present.kpi_view import KpiView
 from opsreport.present.labels import LABELS
+from opsreport.present.summary import group_summary
 
-__all__ = ["KPIS_PER_GROUP", "kpi_row", "listed_results", "more_line"]
+__all__ = ["group_items", "kpi_row", "more_line"]
+
+_STATUSES = ("met", "near", "missed")
 
 # The formatted figures of a KPI row: the strings of many rows repeat ("104.6%", "+4.6%",
 # "—", a common target), so each build keeps one copy of each (see _shared).
@@ -37,15 +41,18 @@ def _shared(row: dict[str, Any], keys: Iterable[str], texts: dict[str, str]) -> 
     return row
 
 
-def kpi_row(result: KpiResult, lang: str, texts: dict[str, str] | None = None) -> dict[str, Any]:
-    row = _kpi_fields(result, lang)
+def kpi_row(
+    result: KpiResult, view: KpiView, lang: str, texts: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """One KPI's row: every figure at the view's places, the sentence included."""
+    row = _kpi_fields(result, view, lang)
     return row if texts is None else _shared(row, _FORMATTED, texts)
 
 
-def _kpi_fields(result: KpiResult, lang: str) -> dict[str, Any]:
+def _kpi_fields(result: KpiResult, view: KpiView, lang: str) -> dict[str, Any]:
     kpi = result.kpi
     unit = kpi.unit
-    places = f.kpi_places(kpi.target, kpi.actual, kpi.prior_year, kpi.next_target)
+    places = view.places
     rate = kpi.is_rate
     labels = LABELS[lang]
 
@@ -56,7 +63,7 @@ def _kpi_fields(result: KpiResult, lang: str) -> dict[str, Any]:
         if value is None:
             return f.DASH
         if rate:
-            return f.fmt_pp(value, max(places, 1), signed=True, lang=lang)
+            return f.fmt_pp(value, view.pp_places, signed=True, lang=lang)
         text = f.fmt_amount(abs(value), unit, places, lang)
         return ("+" if value > 0 else "-" if value < 0 else "") + text
 
@@ -89,11 +96,11 @@ def _kpi_fields(result: KpiResult, lang: str) -> dict[str, Any]:
         "share": f.fmt_pct(result.share) if result.share is not None else "",
         "next_change": signed(result.next_change),
         "next_change_pct": f.fmt_pct(result.next_change_pct, signed=True),
-        "status": result.status,
-        "status_label": f.STATUS_LABELS[lang][result.status],
-        "good_target": result.good_vs_target,
-        "good_prior": result.good_vs_prior,
-        "sentence": f.sentence(result, lang),
+        "status": view.status,
+        "status_label": view.status_label,
+        "good_target": view.good_target,
+        "good_prior": view.good_prior,
+        "sentence": f.sentence(result, lang, places=places),
         "owner": kpi.owner or "",
         "source": kpi.source or "",
         "note": kpi.note or "",
@@ -111,36 +118,36 @@ def _kpi_fields(result: KpiResult, lang: str) -> dict[str, Any]:
     }
 
 
-KPIS_PER_GROUP = 50
-_SEVERITY = {"missed": 3, "near": 2, "met": 1, None: 0}
-
-
-def listed_results(
-    results: list[KpiResult] | tuple[KpiResult, ...], limit: int | None
-) -> list[KpiResult] | tuple[KpiResult, ...]:
-    """The KPIs of a dimension a document lists one by one, in workbook order.
-
-    A dimension of hundreds of KPIs makes a report nobody reads (and a Word file
-    that takes a gigabyte to build). Beyond ``limit`` the document lists the
-    weighted KPIs first, then the missed, near and met ones furthest from
-    target, and summarises the rest in one sentence.
-    """
-    if not limit or len(results) <= limit:
-        return results
-
-    def notability(item: tuple[int, KpiResult]) -> tuple[Decimal, int, Decimal, int]:
-        index, result = item
-        distance = abs(result.attainment - 1) if result.attainment is not None else Decimal(0)
-        return (result.kpi.weight or Decimal(0), _SEVERITY[result.status], distance, -index)
-
-    chosen = sorted(enumerate(results), key=notability, reverse=True)[:limit]
-    return [result for _, result in sorted(chosen, key=lambda item: item[0])]
+def group_items(
+    metrics: Metrics, rows: dict[str, dict[str, Any]], views: dict[str, KpiView], lang: str
+) -> list[dict[str, Any]]:
+    """Each dimension: its featured KPI rows (the views' choice), its "more" line, its summary."""
+    groups = []
+    for summary in metrics.groups:
+        members = [rows[r.kpi.key] for r in summary.results]
+        name = summary.name or ("指标" if lang == "zh" else "KPIs")
+        groups.append(
+            {
+                "name": name,
+                "kpis": [rows[r.kpi.key] for r in summary.results if views[r.kpi.key].featured],
+                "more": more_line(
+                    [r for r in summary.results if not views[r.kpi.key].featured], lang
+                ),
+                "met": summary.met,
+                "near": summary.near,
+                "missed": summary.missed,
+                "score": f.fmt_pct(summary.score) if summary.score is not None else "",
+                "summary": group_summary(name, members, summary, lang),
+            }
+        )
+    return groups
 
 
 def more_line(hidden: list[KpiResult], lang: str) -> dict[str, Any] | None:
+    """The sentence that counts a dimension's KPIs not listed one by one, by status."""
     if not hidden:
         return None
-    counts = {status: sum(1 for r in hidden if r.status == status) for status in _SEVERITY}
+    counts = {status: sum(1 for r in hidden if r.status == status) for status in _STATUSES}
     text = LABELS[lang]["kpis_more"].format(
         n=len(hidden), met=counts["met"], near=counts["near"], missed=counts["missed"]
     )

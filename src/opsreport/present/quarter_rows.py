@@ -7,6 +7,7 @@ from typing import Any
 from opsreport.engine.metrics import Metrics, kpi_label
 from opsreport.present import formatting as f
 from opsreport.present.context_values import each_item, to_float
+from opsreport.present.kpi_view import quarter_places
 
 __all__ = ["quarter_items"]
 
@@ -24,9 +25,7 @@ def quarter_items(metrics: Metrics, lang: str) -> list[dict[str, Any]]:
 
 def _quarter_item(series: Any, lang: str) -> dict[str, Any]:
     kpi = series.kpi
-    places = f.kpi_places(
-        kpi.target, kpi.actual, kpi.prior_year, *(p.actual for p in series.points)
-    )
+    places = quarter_places(series)
     rows = []
     for point in series.points:
         rows.append(

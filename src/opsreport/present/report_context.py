@@ -12,17 +12,17 @@ import datetime as dt
 from typing import Any
 
 from opsreport.engine.metrics import Metrics, kpi_label
-from opsreport.present import formatting as f
 from opsreport.present.breakdown_rows import breakdown_items
 from opsreport.present.context_values import RENDER_ERRORS, each_item, render_failure
 from opsreport.present.goal_rows import goal_item
-from opsreport.present.kpi_rows import KPIS_PER_GROUP, kpi_row, listed_results, more_line
+from opsreport.present.kpi_rows import group_items, kpi_row
+from opsreport.present.kpi_view import KPIS_PER_GROUP, KpiView, kpi_views
 from opsreport.present.labels import LABELS
 from opsreport.present.plan_rows import resource_items, task_items
 from opsreport.present.problem_rows import problem_areas, problem_items
 from opsreport.present.quarter_rows import quarter_items
 from opsreport.present.risk_rows import risk_item
-from opsreport.present.summary import group_summary, headline
+from opsreport.present.summary import headline
 
 __all__ = ["KPIS_PER_GROUP", "LABELS", "build_context"]
 
@@ -45,15 +45,16 @@ def build_context(
         raise ValueError(f"unknown language {lang!r}: use zh or en")
     file = str(report.source)
     texts: dict[str, str] = {}
+    views = kpi_views(metrics, lang, kpis_per_group)
     built = each_item(
         metrics.results,
-        lambda r: kpi_row(r, lang, texts),
+        lambda r: kpi_row(r, views[r.kpi.key], lang, texts),
         lambda r: (kpi_label(r.kpi), r.kpi.location),
         file,
     )
     rows = {row["key"]: row for row in built}
     try:
-        return _build_context(metrics, lang, rows, today, kpis_per_group)
+        return _build_context(metrics, lang, rows, views, today)
     except RENDER_ERRORS as exc:
         raise render_failure(exc, "the report's summary", None, file) from exc
 
@@ -62,29 +63,12 @@ def _build_context(
     metrics: Metrics,
     lang: str,
     rows: dict[str, dict[str, Any]],
+    views: dict[str, KpiView],
     today: dt.date | None,
-    kpis_per_group: int | None,
 ) -> dict[str, Any]:
     report = metrics.report
     file = str(report.source)
-    groups = []
-    for summary in metrics.groups:
-        members = [rows[r.kpi.key] for r in summary.results]
-        listed = listed_results(summary.results, kpis_per_group)
-        shown = {id(r) for r in listed}
-        name = summary.name or ("指标" if lang == "zh" else "KPIs")
-        groups.append(
-            {
-                "name": name,
-                "kpis": [rows[r.kpi.key] for r in listed],
-                "more": more_line([r for r in summary.results if id(r) not in shown], lang),
-                "met": summary.met,
-                "near": summary.near,
-                "missed": summary.missed,
-                "score": f.fmt_pct(summary.score) if summary.score is not None else "",
-                "summary": group_summary(name, members, summary, lang),
-            }
-        )
+    groups = group_items(metrics, rows, views, lang)
     risks = each_item(
         enumerate(metrics.risks, start=1),
         lambda item: risk_item(item[0], item[1], rows, lang),

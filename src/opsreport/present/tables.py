@@ -6,13 +6,12 @@ from typing import Any
 
 from opsreport.engine.metrics import FigureError, Metrics, _number, figure_problem, kpi_label
 from opsreport.present.formatting import (
-    STATUS_LABELS,
     fmt_amount,
     fmt_delta,
     fmt_pct,
-    kpi_places,
     verdict_text,
 )
+from opsreport.present.kpi_view import kpi_views
 from opsreport.present.terminal import terminal_text  # one function for every line printed
 
 __all__ = ["metrics_csv", "metrics_json", "neutralize", "print_table", "terminal_text"]
@@ -204,10 +203,11 @@ def print_table(metrics: Metrics, what: str = "kpis", lang: str = "zh") -> None:
         ("ΔPL", "right"), ("ΔPY", "right"), ("attainment", "right"), ("status", "left"),
     ]:  # fmt: skip
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
-    labels = STATUS_LABELS["zh" if lang == "zh" else "en"]
+    views = kpi_views(metrics, lang, None)
     for result in metrics.results:
         kpi = result.kpi
-        places = kpi_places(kpi.target, kpi.actual, kpi.prior_year)
+        view = views[kpi.key]  # the report's places and label: 9.00亿元 in both
+        places = view.places
         colour = {"met": "green", "near": "yellow", "missed": "red"}.get(result.status or "", "")
         table.add_row(
             _cell(kpi.name),
@@ -217,7 +217,7 @@ def print_table(metrics: Metrics, what: str = "kpis", lang: str = "zh") -> None:
             _cell(fmt_delta(result.var_target, result.var_target_pct, kpi.unit, lang, places)),
             _cell(fmt_delta(result.var_prior, result.var_prior_pct, kpi.unit, lang, places)),
             fmt_pct(result.attainment),
-            f"[{colour}]{labels[result.status]}[/]" if colour else labels[result.status],
+            f"[{colour}]{view.status_label}[/]" if colour else view.status_label,
         )
     console.print(table)
 

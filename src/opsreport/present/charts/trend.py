@@ -17,7 +17,8 @@ from opsreport.present.charts.style import (
     _style,
 )
 from opsreport.present.charts.texts import _lang, _t
-from opsreport.present.formatting import fmt_number, kpi_places
+from opsreport.present.formatting import fmt_number
+from opsreport.present.kpi_view import quarter_places
 from opsreport.present.theme import AC_COLOR, BASELINE, PL_EDGE, PL_FILL, PY_COLOR
 
 if TYPE_CHECKING:
@@ -48,14 +49,7 @@ def quarterly_chart(series: QuarterSeries, lang: str) -> Chart | None:
     kpi = series.kpi
     title = _t(lang, "quarterly", name=kpi.name)
     alt = _t(lang, "quarterly_alt", name=kpi.name)
-    places = kpi_places(
-        kpi.target,
-        kpi.actual,
-        kpi.prior_year,
-        *(p.actual for p in points),
-        *(p.target for p in points),
-        *(p.prior_year for p in points),
-    )
+    places = quarter_places(series)  # the trend table's places (points without figures add none)
     years = {p.period.year for p in points}
     ticks = [f"Q{p.period.quarter}" if len(years) == 1 else p.period.label for p in points]
     name = f"quarterly:{kpi.key}"
