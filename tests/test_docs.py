@@ -245,8 +245,8 @@ def test_every_filter_is_documented_and_no_other():
     from jinja2.defaults import DEFAULT_FILTERS
 
     from opsreport.render import html, markdown
-    from opsreport.render.common import filters
     from opsreport.render.docx import docx_filters
+    from opsreport.render.filters import filters
 
     def table_of(heading: str) -> set[str]:
         section = _guide_section(heading)
@@ -291,7 +291,7 @@ def _bound(context: dict, binding: dict[str, str]) -> dict:
 @pytest.mark.parametrize("heading", ["6.1 In every template", "6.3 In Markdown templates only"])
 def test_filter_examples_give_what_the_page_says(contexts, heading):
     from opsreport.render import markdown
-    from opsreport.render.common import make_environment
+    from opsreport.render.sandbox import make_environment
 
     examples = _examples(heading)
     assert len(examples) >= (20 if heading.startswith("6.1") else 1)
@@ -765,7 +765,7 @@ def _said_in_order(documented: str, said: str) -> bool:
 def test_the_messages_for_template_mistakes_are_what_opsreport_says(tmp_path, contexts) -> None:
     from docx import Document
 
-    from opsreport.render.common import TemplateProblem
+    from opsreport.errors import TemplateProblem
     from opsreport.render.docx import render_docx
     from opsreport.render.markdown import render_markdown
 

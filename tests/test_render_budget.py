@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from opsreport.app.analysis import analyze
+from opsreport.errors import TemplateProblem
 from opsreport.present.report_context import build_context
 from opsreport.render import budget
 from opsreport.render.budget import (
@@ -28,10 +29,11 @@ from opsreport.render.budget import (
     data_rows,
     use_render_budget,
 )
-from opsreport.render.common import TemplateProblem, make_environment, notify, template_notices
 from opsreport.render.docx import render_docx
 from opsreport.render.html import render_html
 from opsreport.render.markdown import render_markdown
+from opsreport.render.notices import notify, template_notices
+from opsreport.render.sandbox import make_environment
 
 from .conftest import ZH_EXAMPLE
 from .hostile.cases_budget import BOMBS, ITEMS, MEMORY, RECURSION, SLOW, TEXT, TIME

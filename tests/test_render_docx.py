@@ -21,8 +21,8 @@ from docx.oxml.ns import nsmap, qn
 from docx.shared import RGBColor
 
 from opsreport.app.analysis import analyze
+from opsreport.errors import TemplateProblem
 from opsreport.present.report_context import build_context
-from opsreport.render.common import TemplateProblem
 from opsreport.render.docx import COLORS, docx_filters, render_docx
 
 from .conftest import EN_EXAMPLE, KPI_HEADER, ROOT, ZH_EXAMPLE
@@ -413,7 +413,7 @@ def test_links_to_the_web_are_dropped_with_a_warning_and_hyperlinks_kept(tmp_pat
     import warnings
     import zipfile
 
-    from opsreport.render.common import TemplateNotice, template_notices
+    from opsreport.render.notices import TemplateNotice, template_notices
 
     from .hostile import cases_templates as make
 

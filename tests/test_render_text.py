@@ -140,7 +140,7 @@ def test_context_has_every_section_key():
 def test_atomic_write_keeps_normal_permissions_and_never_half_writes(tmp_path):
     import os
 
-    from opsreport.render.common import OutputError, atomic_write
+    from opsreport.io.files import OutputError, atomic_write
 
     target = tmp_path / "report.md"
     atomic_write(target, b"one")

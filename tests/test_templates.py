@@ -28,18 +28,15 @@ from typer.testing import CliRunner
 from opsreport.app.analysis import analyze
 from opsreport.app.build import build_report
 from opsreport.cli import app
+from opsreport.errors import TemplateProblem
 from opsreport.present.report_context import build_context
-from opsreport.render.common import (
-    FilterMisuse,
-    TemplateProblem,
-    bundled_templates,
-    find_template,
-    make_environment,
-    unclosed_block,
-)
 from opsreport.render.docx import render_docx
+from opsreport.render.explain import unclosed_block
+from opsreport.render.filters import FilterMisuse
 from opsreport.render.html import render_html
+from opsreport.render.lookup import bundled_templates, find_template
 from opsreport.render.markdown import render_markdown
+from opsreport.render.sandbox import make_environment
 
 from .conftest import ZH_EXAMPLE
 
@@ -837,8 +834,8 @@ def _filter_samples(context: dict) -> dict[str, tuple[tuple, dict]]:
 def test_every_filter_of_ours_returns_a_plain_string(zh_context):
     from markupsafe import Markup
 
-    from opsreport.render.common import filters
     from opsreport.render.docx import docx_filters
+    from opsreport.render.filters import filters
     from opsreport.render.markdown import _environment
 
     ours = {
@@ -854,7 +851,7 @@ def test_every_filter_of_ours_returns_a_plain_string(zh_context):
 
 
 def test_the_jinja_globals_are_plain_helpers_and_lipsum_is_gone(tmp_path, zh_context):
-    from opsreport.render.common import SAFE_GLOBALS
+    from opsreport.render.sandbox import SAFE_GLOBALS
 
     env = make_environment("zh", [], autoescape=True)
     assert (
@@ -999,7 +996,7 @@ def test_a_linked_top_level_template_is_refused_by_name(tmp_path, zh_context, se
 def test_a_linked_word_template_is_refused_by_find_template_and_the_folder_check(
     tmp_path, zh_context
 ):
-    from opsreport.render.common import inspect_template_dir
+    from opsreport.render.lookup import inspect_template_dir
 
     outside = word_template(tmp_path / "outside", "TOP SECRET")
     folder = _linked_folder(tmp_path, {}, {"report.docx": outside / "report.docx"})

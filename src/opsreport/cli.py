@@ -89,7 +89,8 @@ def _template_folder(folder: Path | None) -> Path | None:
     """
     if folder is None:
         return None
-    from opsreport.render.common import TemplateProblem, inspect_template_dir
+    from opsreport.errors import TemplateProblem
+    from opsreport.render.lookup import inspect_template_dir
 
     try:
         notices = inspect_template_dir(folder)

@@ -410,7 +410,7 @@ def export_templates(directory: str | Path, lang: str = "zh", force: bool = Fals
     unknown ``lang`` is a UsageError.
     """
     from opsreport.io.files import check_target, exists, write_files
-    from opsreport.render.common import template_dirs
+    from opsreport.render.lookup import template_dirs
 
     _check_language(lang)
     directory = Path(directory)

@@ -1,6 +1,6 @@
 """The render budget: every template render is bounded in time, text and memory.
 
-The template sandbox (``render/common.py``) keeps a template away from Python
+The template sandbox (``render/sandbox.py``) keeps a template away from Python
 internals, but a sandboxed loop can still run for ever and a string doubled
 sixty times needs an exabyte. Every render (Markdown, HTML, Word; report and
 plan drafts; CLI and library alike) therefore runs under a budget, in two layers:
@@ -234,7 +234,7 @@ def memory_message(limits: RenderLimits) -> str:
 
 def breach_message(exc: BaseException) -> str | None:
     """What to tell the user about a render that ran out of budget, or None if
-    ``exc`` is not such a breach (for ``common._explain``)."""
+    ``exc`` is not such a breach (for ``explain._explain``)."""
     if isinstance(exc, BudgetExceeded):
         return str(exc)
     if isinstance(exc, MemoryError):
@@ -338,7 +338,7 @@ def _before_join(value: Any = (), d: Any = "", attribute: Any = None) -> None:
 
 
 def _before_indent(s: Any = "", width: Any = 4, first: Any = False, blank: Any = False) -> None:
-    from opsreport.render.common import MAX_REPEAT
+    from opsreport.render.sandbox import MAX_REPEAT
 
     text = str(s)
     prefix = width if isinstance(width, int) and not isinstance(width, bool) else _length(width)
@@ -414,7 +414,7 @@ def _bounded_sum(left: Any, right: Any) -> None:
 
 def bound_environment(env: Any) -> Any:
     """Count what a template builds in ``env`` (a sandboxed environment with its
-    filters installed): called by ``common.make_environment``."""
+    filters installed): called by ``sandbox.make_environment``."""
     env.template_class = _template_class()
     env.concat = _bounded_concat
     env.intercepted_binops = frozenset(env.intercepted_binops | {"+"})
@@ -667,7 +667,7 @@ def _child(write_fd: int, limits: RenderLimits, run: Callable[[], Any]) -> None:
 
     gc.freeze()  # the parent's objects: not traversed, their pages stay shared
     _cap_address_space(limits.memory_bytes)
-    from opsreport.render.common import template_notices
+    from opsreport.render.notices import template_notices
 
     notices: list[str] = []
     try:
@@ -686,7 +686,8 @@ def _run_forked(limits: RenderLimits, run: Callable[[], T], template: str) -> T:
     import select
     import signal
 
-    from opsreport.render.common import TemplateProblem, notify
+    from opsreport.errors import TemplateProblem
+    from opsreport.render.notices import notify
 
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
@@ -798,7 +799,7 @@ def _find(context: Mapping[str, Any], template_dir: Path | None, name: str) -> t
     and whether it is the user's: found in ``template_dir`` (or not found at all,
     which the renderer will report) rather than among the bundled templates, which
     include no other template."""
-    from opsreport.render.common import find_template
+    from opsreport.render.lookup import find_template
 
     try:
         found = find_template(name, str(context.get("lang") or "zh"), template_dir)
@@ -809,7 +810,7 @@ def _find(context: Mapping[str, Any], template_dir: Path | None, name: str) -> t
 
 def _converting(kind: str, template: str, render: Callable[[], R]) -> R:
     """``render()``, with a breach turned into a TemplateProblem naming the template."""
-    from opsreport.render.common import describe_template_error
+    from opsreport.render.explain import describe_template_error
 
     try:
         return render()

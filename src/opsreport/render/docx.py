@@ -42,17 +42,14 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from opsreport.errors import TemplateProblem
 from opsreport.io.zipbounds import DEFAULT_BOUNDS, ZipRefused, check_zip
 from opsreport.present import theme
 from opsreport.render.budget import budgeted
-from opsreport.render.common import (
-    TemplateProblem,
-    describe_template_error,
-    find_template,
-    inside_folder,
-    make_environment,
-    notify,
-)
+from opsreport.render.explain import describe_template_error
+from opsreport.render.lookup import find_template, inside_folder
+from opsreport.render.notices import notify
+from opsreport.render.sandbox import make_environment
 
 __all__ = ["CHARACTER_STYLES", "COLORS", "character_style_xml", "docx_filters", "render_docx"]
 

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from opsreport.render.budget import budgeted
-from opsreport.render.common import make_environment, render_text_template, template_dirs
+from opsreport.render.explain import render_text_template
+from opsreport.render.lookup import template_dirs
+from opsreport.render.sandbox import make_environment
 
 __all__ = ["escape_markdown", "render_markdown"]
 

@@ -288,7 +288,7 @@ class _Checker:
         tag = element.tag
         if tag == _T:
             if len(element):
-                from opsreport.render.common import TemplateProblem
+                from opsreport.errors import TemplateProblem
                 from opsreport.render.docx import _RICH_HINT
 
                 text = "".join(element.itertext())[:80]
@@ -333,7 +333,7 @@ class _Checker:
 
     @staticmethod
     def _check_loose_text(paragraph: Any) -> None:
-        from opsreport.render.common import TemplateProblem
+        from opsreport.errors import TemplateProblem
 
         for loose in (paragraph.text, *(child.tail for child in paragraph)):
             if loose and loose.strip(_XML_SPACE):
@@ -361,7 +361,7 @@ def _span(cell: Any) -> int:
 
 
 def _invalid(exc: Any) -> Exception:
-    from opsreport.render.common import TemplateProblem
+    from opsreport.errors import TemplateProblem
     from opsreport.render.docx import _RICH_HINT
 
     return TemplateProblem(f"the rendered document is not valid Word XML ({exc.msg}): {_RICH_HINT}")
@@ -373,7 +373,7 @@ def _fixed_grid(table: _Table) -> str | None:
     from lxml import etree
 
     if table.grid is None:
-        from opsreport.render.common import TemplateProblem
+        from opsreport.errors import TemplateProblem
 
         raise TemplateProblem("a table of the rendered document has no column grid (w:tblGrid)")
     grid = table.grid
