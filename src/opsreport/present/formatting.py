@@ -204,7 +204,7 @@ def sentence(
     result, lang: str = "zh", base_name: str | None = None, places: int | None = None
 ) -> str:
     """One analyst's sentence for a KPI result, e.g.
-    直接利润8.37亿元，较目标8亿元超额4.6%，同比增长30.4%，占公司利润增量20亿元的41.9%。
+    直接利润8.37亿元，较目标8.00亿元超额4.6%，同比增长30.4%，占公司利润增量20.00亿元的41.9%。
     """
     kpi = result.kpi
     unit = kpi.unit

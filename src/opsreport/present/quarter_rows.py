@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from opsreport.engine.metrics import Metrics, kpi_label
@@ -65,7 +66,10 @@ def _quarter_sentence(series: Any, places: int, lang: str) -> str:
     best = max(points, key=lambda p: kpi.sign * p.actual)
     worst = min(points, key=lambda p: kpi.sign * p.actual)
     first, last = points[0], points[-1]
-    amount = lambda v: f.fmt_amount(v, kpi.unit, places, lang)  # noqa: E731
+
+    def amount(value: Decimal | None) -> str:
+        return f.fmt_amount(value, kpi.unit, places, lang)
+
     if lang == "zh":
         text = f"{kpi.name}由{first.period.label}的{amount(first.actual)}变为{last.period.label}的{amount(last.actual)}"
         text += f"，表现最好的是{best.period.label}（{amount(best.actual)}），最弱的是{worst.period.label}（{amount(worst.actual)}）"
