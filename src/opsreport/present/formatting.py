@@ -9,6 +9,7 @@ Jinja filters that templates use, so no template formats a number by hand.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from opsreport.core.rounding import (  # re-exported: the filters and every caller use f.*
     MAX_PLACES,
@@ -18,6 +19,10 @@ from opsreport.core.rounding import (  # re-exported: the filters and every call
     round_half_up,
 )
 from opsreport.core.units import parse_unit
+
+if TYPE_CHECKING:
+    from opsreport.core.records import Kpi
+    from opsreport.engine.metrics import KpiResult, Verdict
 
 __all__ = [
     "attainment_text",
@@ -193,7 +198,7 @@ def _abs_pp(points: Decimal, lang: str, places: int = 1) -> str:
     return fmt_pp(abs(points), places, lang=lang)
 
 
-def display_places(kpi) -> int:
+def display_places(kpi: Kpi) -> int:
     """The one display precision of a KPI: every figure of it (AC, PL, PY, next year's
     target, base, variances) in the table, the sentence and ``opsreport metrics`` is
     shown with the places of its most precise figure, at most 2 (9 beside 10.25 is 9.00)."""
@@ -201,7 +206,7 @@ def display_places(kpi) -> int:
 
 
 def sentence(
-    result, lang: str = "zh", base_name: str | None = None, places: int | None = None
+    result: KpiResult, lang: str = "zh", base_name: str | None = None, places: int | None = None
 ) -> str:
     """One analyst's sentence for a KPI result, e.g.
     直接利润8.37亿元，较目标8.00亿元超额4.6%，同比增长30.4%，占公司利润增量20.00亿元的41.9%。
@@ -370,10 +375,10 @@ SMART_NAMES = {
 }
 
 
-def verdict_text(verdict, unit: str = "", lang: str = "zh") -> str:
+def verdict_text(verdict: Verdict, unit: str = "", lang: str = "zh") -> str:
     """The reason behind one SMART letter, in words."""
     zh, en = _VERDICTS.get(verdict.code, (verdict.code, verdict.code))
-    params = dict(verdict.params)
+    params: dict[str, Any] = dict(verdict.params)  # figures, a ratio, a date: by the code
     for key in ("required", "achieved"):
         if key in params and params[key] is not None:
             value = params[key]
@@ -391,7 +396,8 @@ def verdict_text(verdict, unit: str = "", lang: str = "zh") -> str:
         params["ratio"] = fmt_number(ratio, 1) if ratio is not None else "> 10¹⁰⁰"
     if "deadline" in params and params["deadline"] is not None:
         params["deadline"] = params["deadline"].isoformat()
-    return (zh if lang == "zh" else en).format(**params)
+    text: str = (zh if lang == "zh" else en).format(**params)
+    return text
 
 
 RISK_LEVELS = {
