@@ -18,7 +18,7 @@ import pytest
 from opsreport.app.analysis import analyze
 from opsreport.errors import TemplateProblem
 from opsreport.present.report_context import build_context
-from opsreport.render import budget
+from opsreport.render import budget, budget_child
 from opsreport.render.budget import (
     RenderBudget,
     RenderLimits,
@@ -283,10 +283,10 @@ def _no_children_left() -> bool:
 
 @pytestmark_linux
 def test_a_child_stuck_in_c_is_killed_at_the_deadline(monkeypatch) -> None:
-    monkeypatch.setattr(budget, "_KILL_GRACE", 0.2)
+    monkeypatch.setattr(budget_child, "_KILL_GRACE", 0.2)
     limits = RenderBudget(seconds=0.3).limits(0)
     with pytest.raises(TemplateProblem) as caught:
-        budget._run_forked(
+        budget_child.run_forked(
             limits, lambda: time.sleep(60), "tpl/report.md.j2"
         )  # no bytecode: no watchdog
     assert str(caught.value) == (
@@ -301,7 +301,9 @@ def test_a_child_stuck_in_c_is_killed_at_the_deadline(monkeypatch) -> None:
 def test_a_child_that_dies_is_reported() -> None:
     limits = RenderBudget(memory_mb=100, memory_kb_per_row=0).limits(0)
     with pytest.raises(TemplateProblem) as caught:
-        budget._run_forked(limits, lambda: os.kill(os.getpid(), signal.SIGKILL), "tpl/report.docx")
+        budget_child.run_forked(
+            limits, lambda: os.kill(os.getpid(), signal.SIGKILL), "tpl/report.docx"
+        )
     assert str(caught.value) == (
         "tpl/report.docx: the render stopped unexpectedly (signal SIGKILL) — it probably "
         "needed more than 100 MB of memory"
@@ -317,19 +319,19 @@ def test_a_childs_address_space_is_capped() -> None:
         return len(bytes(256 * 2**20))  # one allocation, no time for the watchdog
 
     with pytest.raises(MemoryError):
-        budget._run_forked(limits, allocate, "tpl/report.md.j2")
+        budget_child.run_forked(limits, allocate, "tpl/report.md.j2")
 
 
 @pytestmark_linux
 def test_a_child_returns_results_exceptions_and_notices() -> None:
     limits = RenderBudget().limits(0)
-    assert budget._run_forked(limits, lambda: b"\x00" * 3_000_000, "t") == b"\x00" * 3_000_000
+    assert budget_child.run_forked(limits, lambda: b"\x00" * 3_000_000, "t") == b"\x00" * 3_000_000
 
     def fails() -> None:
         raise TemplateProblem("t.md.j2, line 3: bad", template="t.md.j2", line=3)
 
     with pytest.raises(TemplateProblem) as caught:
-        budget._run_forked(limits, fails, "t")
+        budget_child.run_forked(limits, fails, "t")
     assert (str(caught.value), caught.value.template, caught.value.line) == (
         "t.md.j2, line 3: bad",
         "t.md.j2",
@@ -341,7 +343,7 @@ def test_a_child_returns_results_exceptions_and_notices() -> None:
         return "done"
 
     with template_notices() as notices:
-        assert budget._run_forked(limits, notifies, "t") == "done"
+        assert budget_child.run_forked(limits, notifies, "t") == "done"
     assert notices == ["an external link was dropped"]
 
     class Unpicklable(Exception):
@@ -352,14 +354,14 @@ def test_a_child_returns_results_exceptions_and_notices() -> None:
         raise Unpicklable("lxml says no")
 
     with pytest.raises(RuntimeError, match="Unpicklable: lxml says no"):
-        budget._run_forked(limits, odd, "t")
+        budget_child.run_forked(limits, odd, "t")
     assert _no_children_left()
 
 
 def test_where_fork_is_missing_renders_stay_in_process(monkeypatch, tmp_path, context) -> None:
     monkeypatch.setattr(budget, "fork_available", lambda: False)
     forked = []
-    monkeypatch.setattr(budget, "_run_forked", lambda *a: forked.append(a))
+    monkeypatch.setattr(budget, "run_forked", lambda *a: forked.append(a))
     folder = _text_template(tmp_path, "report.md.j2", "{{ meta.title }}\n")
     assert render_markdown(context, folder).strip() == context["meta"]["title"]
     assert forked == []
@@ -367,16 +369,16 @@ def test_where_fork_is_missing_renders_stay_in_process(monkeypatch, tmp_path, co
 
 def test_only_templates_of_the_users_folder_go_to_a_child(monkeypatch, tmp_path, context) -> None:
     forked: list[str] = []
-    real = budget._run_forked
+    real = budget.run_forked
     monkeypatch.setattr(budget, "fork_available", lambda: True)
     monkeypatch.setattr(
-        budget, "_run_forked", lambda limits, run, template: forked.append(template) or run()
+        budget, "run_forked", lambda limits, run, template: forked.append(template) or run()
     )
     folder = _text_template(tmp_path, "report.md.j2", "{{ meta.title }}\n")
     render_markdown(context, folder)  # the user's report.md.j2
     render_html(context, folder)  # the bundled report.html.j2: in-process
     assert forked == [str(folder / "report.md.j2")]
-    assert real is not budget._run_forked
+    assert real is not budget.run_forked
 
 
 def test_a_word_template_renders_the_same_in_a_child_process(tmp_path, context) -> None:
