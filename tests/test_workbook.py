@@ -142,6 +142,20 @@ def test_duplicate_ids_and_unknown_references(make_workbook):
     assert any("problems › B2: kpi: unknown KPI 'P99'" in m for m in messages)
 
 
+def test_a_reference_when_no_kpi_could_be_read_says_to_fix_the_kpis_sheet(make_workbook):
+    # Every KPI row fails (no name), so no reference can resolve: the hint must not offer
+    # an empty list of examples ("e.g. ") but point at the kpis sheet's own errors.
+    path = make_workbook(
+        {
+            "kpis": [["id", "name", "target"], ["P01", "", 1]],
+            "problems": [["problem", "kpi"], ["流量下滑", "P01"]],
+        }
+    )
+    messages = [m for m in errors_of(path) if "unknown KPI" in m]
+    assert messages and "e.g." not in messages[0]
+    assert "the kpis sheet has no KPI that could be read: fix its errors first" in messages[0]
+
+
 def test_kpi_reference_by_name_or_id(make_workbook, basic_sheets):
     basic_sheets["problems"] = [
         ["area", "problem", "kpi"],

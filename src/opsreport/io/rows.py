@@ -201,7 +201,11 @@ class _KpiIndex:
             reader.sheet.title,
             cell.row,
             cell.column,
-            hint=f"use an id or a name from the kpis sheet (e.g. {self.examples})",
+            hint=(
+                f"use an id or a name from the kpis sheet (e.g. {self.examples})"
+                if self.examples
+                else "the kpis sheet has no KPI that could be read: fix its errors first"
+            ),
             code="unknown_kpi",
         )
         return None
