@@ -245,8 +245,8 @@ def test_every_filter_is_documented_and_no_other():
     from jinja2.defaults import DEFAULT_FILTERS
 
     from opsreport.render import html, markdown
-    from opsreport.render.docx import docx_filters
     from opsreport.render.filters import filters
+    from opsreport.render.word_styles import docx_filters
 
     def table_of(heading: str) -> set[str]:
         section = _guide_section(heading)
@@ -310,7 +310,8 @@ def test_word_colour_examples_give_what_the_page_says(tmp_path, contexts):
     from docx import Document
     from docx.shared import RGBColor
 
-    from opsreport.render.docx import COLORS, render_docx
+    from opsreport.render.docx import render_docx
+    from opsreport.render.word_styles import COLORS
 
     examples = _examples("6.2 In Word templates only")
     doc = Document()

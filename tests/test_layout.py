@@ -23,7 +23,7 @@ from opsreport.app.build import build_report, render_documents
 from opsreport.app.plan import build_plan, render_plan_documents
 from opsreport.present import theme
 from opsreport.present.layout import PLAN, REPORT, Layout
-from opsreport.render.docx import CHARACTER_STYLES
+from opsreport.render.word_styles import CHARACTER_STYLES
 
 from .conftest import EN_EXAMPLE, ZH_EXAMPLE
 

@@ -23,7 +23,8 @@ from docx.shared import RGBColor
 from opsreport.app.analysis import analyze
 from opsreport.errors import TemplateProblem
 from opsreport.present.report_context import build_context
-from opsreport.render.docx import COLORS, docx_filters, render_docx
+from opsreport.render.docx import render_docx
+from opsreport.render.word_styles import COLORS, docx_filters
 
 from .conftest import EN_EXAMPLE, KPI_HEADER, ROOT, ZH_EXAMPLE
 

@@ -834,9 +834,9 @@ def _filter_samples(context: dict) -> dict[str, tuple[tuple, dict]]:
 def test_every_filter_of_ours_returns_a_plain_string(zh_context):
     from markupsafe import Markup
 
-    from opsreport.render.docx import docx_filters
     from opsreport.render.filters import filters
     from opsreport.render.markdown import _environment
+    from opsreport.render.word_styles import docx_filters
 
     ours = {
         **filters("zh"),

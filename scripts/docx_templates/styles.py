@@ -5,7 +5,7 @@ from __future__ import annotations
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
-from opsreport.render.docx import CHARACTER_STYLES, character_style_xml
+from opsreport.render.word_styles import CHARACTER_STYLES, character_style_xml
 
 from .base import (
     BULLET_NUM_ID,

@@ -17,8 +17,9 @@ in ``{{r … }}`` tags::
     {{r text | color("1F4E79", bold=True) }}        any colour, written into the run
 
 The first four colour through the character styles Good, Bad, Near and Alert
-(:data:`CHARACTER_STYLES`), never by a colour written into the run: a user
-recolours them by modifying the style in Word. A template that lacks one of them
+(``CHARACTER_STYLES``, with the filters in :mod:`opsreport.render.word_styles`),
+never by a colour written into the run: a user recolours them by modifying the
+style in Word. A template that lacks one of them
 (a copy exported before they existed) gets it added, in the colours of
 :mod:`opsreport.present.theme`, when it is rendered.
 
@@ -37,53 +38,27 @@ import functools
 import os
 import re
 from dataclasses import dataclass
-from html import escape, unescape
+from html import unescape
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from opsreport.errors import TemplateProblem
 from opsreport.io.zipbounds import DEFAULT_BOUNDS, ZipRefused, check_zip
-from opsreport.present import theme
 from opsreport.render.budget import budgeted
 from opsreport.render.explain import describe_template_error
 from opsreport.render.lookup import find_template, inside_folder
 from opsreport.render.notices import notify
 from opsreport.render.sandbox import make_environment
+from opsreport.render.word_styles import (
+    XML_INVALID,
+    docx_filters,
+    ensure_character_styles,
+    xml_text,
+)
 
-__all__ = ["CHARACTER_STYLES", "COLORS", "character_style_xml", "docx_filters", "render_docx"]
+__all__ = ["render_docx"]
 
-COLORS = {
-    "good": theme.GOOD.lstrip("#"),
-    "bad": theme.BAD.lstrip("#"),
-    "near": theme.NEAR_TEXT.lstrip("#"),
-    "alert": theme.ALERT.lstrip("#"),
-    "muted": theme.MUTED.lstrip("#"),
-}
-
-
-@dataclass(frozen=True)
-class CharacterStyle:
-    """A Word character style the colour filters (and the bundled templates) apply."""
-
-    style_id: str
-    name: str
-    color: str  # RRGGBB, from the theme
-    bold: bool = False
-
-
-# Role → style. The bundled templates define them (scripts/make_docx_templates.py);
-# the renderer adds any a template lacks, so the filters never write a colour.
-CHARACTER_STYLES = {
-    "good": CharacterStyle("Good", "Good", COLORS["good"]),
-    "bad": CharacterStyle("Bad", "Bad", COLORS["bad"]),
-    "near": CharacterStyle("Near", "Near", COLORS["near"]),
-    "alert": CharacterStyle("Alert", "Alert", COLORS["alert"], bold=True),
-    "muted": CharacterStyle("Muted", "Muted", COLORS["muted"]),
-}
-_STATUS_ROLES = {"met": "good", "near": "near", "missed": "bad"}
-# Characters XML 1.0 forbids: a stray one would make Word refuse the whole file.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CONTROL_PARAGRAPH = re.compile(r"\{%(p|tr|tc)\s")
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -94,122 +69,13 @@ _RICH_HINT = (
 )
 
 
-def _xml_text(value: Any) -> str:
-    return "" if value is None else _XML_INVALID.sub("", str(value))
-
-
 def _finalize(value: Any) -> Any:
     """Every ``{{ }}`` output: None prints as nothing, XML-forbidden characters are dropped."""
     if value is None:
         return ""
     if type(value) is str:
-        return _XML_INVALID.sub("", value)
+        return XML_INVALID.sub("", value)
     return value
-
-
-def character_style_xml(style: CharacterStyle, style_id: str = "", name: str = "") -> str:
-    """The ``w:style`` element of a character style (``style_id``/``name`` override its own)."""
-    bold = "<w:b/><w:bCs/>" if style.bold else ""
-    return (
-        f'<w:style xmlns:w="{_W}" w:type="character" w:customStyle="1" '
-        f'w:styleId="{escape(style_id or style.style_id)}"><w:name w:val="{escape(name or style.name)}"/>'
-        '<w:basedOn w:val="DefaultParagraphFont"/><w:uiPriority w:val="1"/><w:qFormat/>'
-        f'<w:rPr>{bold}<w:color w:val="{style.color}"/></w:rPr></w:style>'
-    )
-
-
-def _ensure_character_styles(docx: Any) -> tuple[tuple[str, str], ...]:
-    """The style id each colour role uses in this document, adding the styles it lacks.
-
-    A template's own character style of that id is used as it is (the user's colours).
-    Where the id is taken by a paragraph or table style (the bundled templates had a
-    paragraph style "Alert" before the character styles came), ours is added as
-    ``AlertText`` ("Alert Text") beside it.
-    """
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import qn
-
-    styles = docx.styles.element
-    kinds = {s.get(qn("w:styleId")): s.get(qn("w:type")) for s in styles.findall(qn("w:style"))}
-    names = set()
-    for element in styles.findall(qn("w:style")):
-        name = element.find(qn("w:name"))
-        if name is not None:
-            names.add(str(name.get(qn("w:val")) or "").lower())
-    chosen = []
-    for role, style in CHARACTER_STYLES.items():
-        style_id, name = style.style_id, style.name
-        if kinds.get(style_id, "character") != "character":
-            style_id, name = f"{style_id}Text", f"{name} Text"
-        if style_id not in kinds:
-            while name.lower() in names:  # a name taken by another id: Word wants them unique
-                name += " (opsreport)"
-            styles.append(parse_xml(character_style_xml(style, style_id, name)))
-            kinds[style_id] = "character"
-            names.add(name.lower())
-        chosen.append((role, style_id))
-    return tuple(chosen)
-
-
-_DEFAULT_STYLE_IDS = tuple((role, style.style_id) for role, style in CHARACTER_STYLES.items())
-
-
-def docx_filters(
-    east_asian_font: str | None = None, style_ids: tuple[tuple[str, str], ...] = _DEFAULT_STYLE_IDS
-) -> dict[str, Any]:
-    """The rich-text filters of Word templates: each returns the runs' XML as Markup.
-
-    A plain marked-up string, not docxtpl's ``RichText``, whose methods a template
-    could call: ``{{r }}`` prints it unescaped just the same. A run carries its
-    character style (Good, Bad, Near, Alert; ``style_ids`` maps each role to the
-    style id of this document) and weight, plus the template's East Asian font, so
-    Chinese text keeps it; size and Latin font come from the paragraph style of the
-    cell it lands in. Only ``color`` writes a colour into the run: the one it is given.
-    """
-    from markupsafe import Markup
-
-    fonts = f'<w:rFonts w:eastAsia="{escape(east_asian_font)}"/>' if east_asian_font else ""
-    style_of = dict(style_ids)
-
-    def _run(
-        text: Any, role: str | None = None, bold: bool = False, color: str | None = None
-    ) -> str:
-        props = f'<w:rStyle w:val="{escape(style_of[role])}"/>' if role else ""
-        props += fonts + ("<w:b/><w:bCs/>" if bold else "")
-        if color:
-            props += f'<w:color w:val="{escape(color.lstrip("#"))}"/>'
-        rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
-        return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(_xml_text(text))}</w:t></w:r>'
-
-    def rich(*runs: str) -> Markup:
-        return Markup("".join(runs))  # every piece was escaped by _run
-
-    def color(text: Any, value: str | None = None, bold: bool = False) -> Any:
-        return rich(_run(text, bold=bold, color=value))
-
-    def good(text: Any, is_good: bool | None, bold: bool = False) -> Any:
-        role = None if is_good is None else "good" if is_good else "bad"
-        return rich(_run(text, role, bold))
-
-    def status(text: Any, key: str | None) -> Any:
-        role = _STATUS_ROLES.get(key or "")
-        return rich(_run(text, role, bold=role is not None))
-
-    def alert(text: Any, flag: Any = True, mark: str = "") -> Any:
-        if flag:
-            return rich(_run(f"{mark}{_xml_text(text)}", "alert"))
-        return rich(_run(text))
-
-    def smart(letters: Any) -> Any:
-        runs = []
-        for index, letter in enumerate(letters or ()):
-            passed = letter.get("passed")
-            role = None if passed is None else "good" if passed else "bad"
-            gap = " " if index else ""
-            runs.append(_run(f"{gap}{letter.get('letter', '')}{letter.get('mark', '')}", role))
-        return rich(*runs)
-
-    return {"good": good, "status": status, "alert": alert, "smart": smart, "color": color}
 
 
 def _style_east_asian_font(docx: Any, style_ids: tuple[str, ...]) -> str | None:
@@ -489,7 +355,7 @@ def _place_charts(xml: str, part: Any, pictures: dict[int, _Picture]) -> str:
         inline = new_pic_inline(BytesIO(picture.chart.png), picture.width, None)
         alt = getattr(picture.chart, "alt", "")
         if alt:
-            inline.docPr.set("descr", _xml_text(alt))
+            inline.docPr.set("descr", xml_text(alt))
         return (
             f"</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r>"
             '<w:t xml:space="preserve">'
@@ -548,7 +414,7 @@ def render_docx(
             notify(notice)
         _check_control_tags(docx, template)
         font = _style_east_asian_font(docx, ("TableText", "Normal"))
-        env = _environment(lang, template.parent, font, _ensure_character_styles(docx))
+        env = _environment(lang, template.parent, font, ensure_character_styles(docx))
         data, tpl.pictures = word_context(context, charts)
         tpl.render(data, jinja_env=env, autoescape=True)
         _keep_short_tables_together(tpl.docx)
@@ -771,7 +637,7 @@ def _set_properties(docx: Any, context: dict[str, Any]) -> None:
     """Title and dates of the report itself (plain Python: no escaping involved)."""
     meta = context.get("meta") or {}
     props = docx.core_properties
-    props.title = _xml_text(meta.get("title"))[:255]
+    props.title = xml_text(meta.get("title"))[:255]
     try:
         when = dt.datetime.combine(dt.date.fromisoformat(str(meta.get("date"))), dt.time())
     except ValueError:
