@@ -51,7 +51,10 @@ def test_a_kpi_reads_the_same_in_the_report_table_its_sentence_and_metrics(make_
     )
     assert row["sentence"] == "直接利润9.00亿元，较目标8.00亿元超额12.5%。"
     english = build_context(analysis.metrics, "en")["kpis"][0]["sentence"]
-    assert english == "直接利润 was 9.00 亿元, 12.5% above the 8.00 亿元 target, and attainment 112.5%."
+    assert (
+        english
+        == "直接利润 was 9.00 亿元, 12.5% above the 8.00 亿元 target, and attainment 112.5%."
+    )
 
     documents, _, _ = render_documents(analysis, ("md",), charts=False, today=dt.date(2027, 1, 15))
     markdown = documents["md"].decode("utf-8")

@@ -29,7 +29,9 @@ from opsreport.render.word_styles import COLORS, docx_filters
 from .conftest import EN_EXAMPLE, KPI_HEADER, ROOT, ZH_EXAMPLE
 
 TODAY = dt.date(2027, 1, 15)
-HEADLINE = "直接利润8.37亿元，较目标8.00亿元超额4.6%，同比增长30.4%，占公司利润增量20.00亿元的41.9%。"
+HEADLINE = (
+    "直接利润8.37亿元，较目标8.00亿元超额4.6%，同比增长30.4%，占公司利润增量20.00亿元的41.9%。"
+)
 GREEN, RED = RGBColor.from_string(COLORS["good"]), RGBColor.from_string(COLORS["bad"])
 
 
