@@ -165,6 +165,14 @@ def test_one_plan_year_rule_names_the_file_and_heads_the_draft(
     assert text.startswith("# Q2 2031 operations plan\n\nPeriod: 2031-04-01 – 2031-06-30")
     context = opsreport.template_context(analysis, quarter="Q2")
     assert context["plan"]["year"] == draft_year(analysis.report)  # today's real year
+    # The report's title and meta follow the same rule (the title read "…与年工作计划").
+    report = opsreport.template_context(analysis)
+    assert report["meta"]["plan_year"] == draft_year(analysis.report)
+    basic_sheets["meta"] = [row for row in basic_sheets["meta"] if row[0] != "title"]
+    untitled = analyze(make_workbook(basic_sheets, name="untitled.xlsx"))
+    title = opsreport.template_context(untitled)["meta"]["title"]
+    year = draft_year(untitled.report)
+    assert f"review and {year} plan" in title or f"与{year}年工作计划" in title, title
     with pytest.raises(UsageError) as refused:
         opsreport.build_plan(workbook, "2032Q1", output=out, formats="md", today=today)
     assert str(refused.value) == (

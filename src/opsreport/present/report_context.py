@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from opsreport.engine.metrics import Metrics, kpi_label
+from opsreport.engine.plan_targets import draft_year
 from opsreport.present.breakdown_rows import breakdown_items
 from opsreport.present.context_values import RENDER_ERRORS, each_item, render_failure
 from opsreport.present.goal_rows import goal_item
@@ -76,10 +77,19 @@ def _build_context(
         file,
     )
     meta = report.meta
+    plan_year = draft_year(report, today)  # the plan drafts' rule: a title never says "与年"
     title = meta.title or (
-        f"{meta.org or ''}{meta.year or ''}年度工作总结与{meta.plan_year or ''}年工作计划"
+        f"{meta.org or ''}{meta.year or ''}年度工作总结与{plan_year}年工作计划"
         if lang == "zh"
-        else f"{meta.org or 'Operations'} {meta.year or ''} review and {meta.plan_year or ''} plan"
+        else " ".join(
+            part
+            for part in (
+                meta.org or "Operations",
+                str(meta.year or ""),
+                f"review and {plan_year} plan",
+            )
+            if part
+        )
     )
     goals = each_item(
         metrics.goals,
@@ -95,7 +105,7 @@ def _build_context(
             "title": title,
             "org": meta.org or "",
             "year": meta.year or "",
-            "plan_year": meta.plan_year or "",
+            "plan_year": plan_year,
             "author": meta.author or "",
             "date": (today or dt.date.today()).isoformat(),
             "extra": dict(meta.extra),
