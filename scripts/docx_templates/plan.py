@@ -5,7 +5,7 @@ from __future__ import annotations
 from opsreport.present.layout import PLAN
 
 from .base import Lang
-from .report import risk_columns
+from .report import risk_matrix_and_table
 from .tables import Body, Col, word_columns
 
 
@@ -132,16 +132,7 @@ def build_plan_body(doc, lang: Lang) -> None:
     # Risk assessment: the matrix, the register, then the quarter's warning lines.
     b.tag("if sections.risks")
     b.p("{{ plan_labels.risks }}", "Heading1")
-    b.chart('"risks"')
-    b.table(
-        risk_columns(lang),
-        "for risk in risks",
-        small=True,
-        detail=[
-            b.r("{{ labels.response }}{{ labels.colon }}", bold=True),
-            b.r("{{ risk.response }}"),
-        ],
-    )
+    risk_matrix_and_table(b, lang)
     b.tag("endif")
     b.tag("if sections.plan_targets")
     b.p("{{ plan_labels.monitoring }}", "Heading2")

@@ -50,6 +50,20 @@ def kpi_columns(lang: Lang) -> list[Col]:
     return word_columns(REPORT.table("kpis"), lang, widths)
 
 
+def risk_matrix_and_table(b: Body, lang: Lang) -> None:
+    """The risk matrix and the risk table with each response under its risk (report and plan)."""
+    b.chart('"risks"')
+    b.table(
+        risk_columns(lang),
+        "for risk in risks",
+        small=True,
+        detail=[
+            b.r("{{ labels.response }}{{ labels.colon }}", bold=True),
+            b.r("{{ risk.response }}"),
+        ],
+    )
+
+
 def risk_columns(lang: Lang) -> list[Col]:
     """Eleven columns; the response, the longest text, gets the full-width row under each risk."""
     zh = lang.code == "zh"
@@ -308,15 +322,6 @@ def build_body(doc, lang: Lang) -> None:
     )
     b.tag("endfor")
     b.tag("endif")
-    b.chart('"risks"')
-    b.table(
-        risk_columns(lang),
-        "for risk in risks",
-        small=True,
-        detail=[
-            b.r("{{ labels.response }}{{ labels.colon }}", bold=True),
-            b.r("{{ risk.response }}"),
-        ],
-    )
+    risk_matrix_and_table(b, lang)
     b.tag("endif")
     b.p("")  # a document ends with a paragraph, not a table
