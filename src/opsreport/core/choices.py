@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from opsreport.core.numbers import to_decimal
-from opsreport.core.text import _check_value_text, normalize_text
+from opsreport.core.text import check_value_text, normalize_text
 from opsreport.core.value_problem import ValueProblem
 
 __all__ = ["parse_aggregation", "parse_direction", "parse_level"]
@@ -122,7 +122,7 @@ def parse_level(value: object) -> int | None:
         number = to_decimal(value)
     else:
         raw = str(value)
-        _check_value_text(raw, "level", unit_exponents=False)
+        check_value_text(raw, "level", unit_exponents=False)
         text = normalize_text(raw).lower()
         if not text:
             return None

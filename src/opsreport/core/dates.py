@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import re
 
-from opsreport.core.text import _BLANK_WORDS, _check_value_text, normalize_text
+from opsreport.core.text import BLANK_WORDS, check_value_text, normalize_text
 from opsreport.core.value_problem import ValueProblem
 
 __all__ = ["MAX_DATE", "MIN_DATE", "parse_date"]
@@ -132,9 +132,9 @@ def parse_date(
     if isinstance(value, (int, float)):
         return _from_serial(value, epoch)
     raw = str(value)
-    _check_value_text(raw, "date", unit_exponents=False)
+    check_value_text(raw, "date", unit_exponents=False)
     text = normalize_text(raw)
-    if not text or text.lower() in _BLANK_WORDS:
+    if not text or text.lower() in BLANK_WORDS:
         return None
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)

@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from opsreport.core.text import _BLANK_WORDS, _check_value_text, normalize_text
-from opsreport.core.units import UnitInfo, _magnitude_suffix, _value_scale, parse_unit
+from opsreport.core.text import BLANK_WORDS, check_value_text, normalize_text
+from opsreport.core.units import UnitInfo, parse_unit, split_magnitude, value_scale
 from opsreport.core.value_problem import ValueProblem
 
 __all__ = [
@@ -208,9 +208,9 @@ def _split_sign(body: str, raw: str) -> tuple[bool, str]:
 
 
 def _parse_number_text(raw: str, unit: UnitInfo) -> Decimal | None:
-    _check_value_text(raw, "number", unit_exponents=True)
+    check_value_text(raw, "number", unit_exponents=True)
     text = normalize_text(raw)
-    if text.lower() in _BLANK_WORDS:
+    if text.lower() in BLANK_WORDS:
         return None
     if text.upper() in _EXCEL_ERRORS:
         raise ValueProblem(
@@ -260,7 +260,7 @@ def _parse_number_text(raw: str, unit: UnitInfo) -> Decimal | None:
             f"an amount with a magnitude ({text}) in a {unit.text} KPI",
             "enter the rate as a percentage",
         )
-    converted = number * figure.written / _value_scale(unit)[0]
+    converted = number * figure.written / value_scale(unit)[0]
     return _plain(_bounded(converted, f"{raw!r} = {converted:.2E} {unit.text}".rstrip()))
 
 
@@ -273,12 +273,12 @@ def _split_figure(body: str, unit: UnitInfo) -> _Figure | None:
     word, a % or percentage points alone. The first reading that leaves plain
     digits wins; every reading that does gives the same figure.
     """
-    scale, base = _value_scale(unit)
+    scale, base = value_scale(unit)
     lowered = body.lower()
     if not unit.is_rate:
         squashed_base = base.replace(" ", "").lower()
         if squashed_base and lowered.endswith(squashed_base):
-            rest, written = _magnitude_suffix(body[: -len(squashed_base)])
+            rest, written = split_magnitude(body[: -len(squashed_base)])
             if _NUMBER_RE.match(rest):
                 return _Figure(rest, written, True, False, False)
         squashed = unit.text.replace(" ", "").lower()
@@ -295,7 +295,7 @@ def _split_figure(body: str, unit: UnitInfo) -> _Figure | None:
                 figure = _Figure(body[: -len(word)], Decimal(1), False, False, True)
                 break
     if figure is None:
-        rest, written = _magnitude_suffix(body)
+        rest, written = split_magnitude(body)
         figure = _Figure(rest, written, False, False, False)
     return figure if _NUMBER_RE.match(figure.digits) else None
 

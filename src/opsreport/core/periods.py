@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from opsreport.core.dates import MAX_DATE, MIN_DATE
-from opsreport.core.text import _check_value_text, normalize_text
+from opsreport.core.text import check_value_text, normalize_text
 from opsreport.core.value_problem import ValueProblem
 
 __all__ = ["Period", "parse_period"]
@@ -79,7 +79,7 @@ def parse_period(value: object) -> Period:
     if isinstance(value, (dt.datetime, dt.date)):
         return _month_period(_period_year(f"{value.year:04d}", value), value.month, value)
     raw = "" if value is None else str(value)
-    _check_value_text(raw, "period", unit_exponents=False)
+    check_value_text(raw, "period", unit_exponents=False)
     text = normalize_text(raw).replace(" ", "")
     if not text:
         raise ValueProblem(

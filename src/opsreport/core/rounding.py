@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-__all__ = ["MAX_PLACES", "kpi_places", "round_half_up"]
+__all__ = ["MAX_PLACES", "decimal_places", "kpi_places", "round_half_up", "to_decimal"]
 
 MAX_PLACES = 50  # decimal places a figure may be shown with
 
 
-def _to_decimal(value: Decimal | float | int) -> Decimal:
+def to_decimal(value: Decimal | float | int) -> Decimal:
+    """A figure as a Decimal, a float by its shortest repr (0.1 is 0.1, not 0.1000…0555)."""
     return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
 
 
@@ -28,7 +29,7 @@ def round_half_up(value: Decimal | float | int, places: int = 0) -> Decimal:
     billion-digit number).
     """
     if not isinstance(value, Decimal):
-        value = _to_decimal(value)
+        value = to_decimal(value)
     if not value.is_finite():
         return value
     quantum = _QUANTA.get(places)
@@ -52,11 +53,12 @@ _QUANTA = {places: Decimal((0, (1,), -places)) for places in range(-MAX_PLACES, 
 _FAST_DIGITS = 25  # result digits ≤ 27 (a carry included): within Decimal's default 28
 
 
-def _decimals(value: Decimal) -> int:
+def decimal_places(value: Decimal) -> int:
+    """How many decimal places ``value`` has once trailing zeros go: 8.50 has 1, 12 has 0."""
     exponent = value.normalize().as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def kpi_places(*values: Decimal | None, cap: int = 2) -> int:
     """Decimal places a KPI shows: as many as its most precise figure, at most ``cap``."""
-    return min(cap, max((_decimals(v) for v in values if v is not None), default=0))
+    return min(cap, max((decimal_places(v) for v in values if v is not None), default=0))

@@ -19,9 +19,11 @@ import unicodedata
 from opsreport.core.value_problem import ValueProblem
 
 __all__ = [
+    "BLANK_WORDS",
     "MAX_TEXT_CHARS",
     "MAX_VALUE_TEXT_CHARS",
     "bidi_controls",
+    "check_value_text",
     "clean_text",
     "match_key",
     "normalize_text",
@@ -30,8 +32,8 @@ __all__ = [
 MAX_TEXT_CHARS = 32_767  # the most characters an Excel cell holds
 MAX_VALUE_TEXT_CHARS = 100  # a number, date or period typed as text is never longer
 
-# What a blank number or date cell may be typed as.
-_BLANK_WORDS = {"", "-", "—", "–", "--", "——", "/", "n/a", "na", "无", "暂无"}
+# What a blank number or date cell may be typed as (the number, date and period parsers share it).
+BLANK_WORDS = {"", "-", "—", "–", "--", "——", "/", "n/a", "na", "无", "暂无"}
 
 
 # Unicode category Cc (C0 and C1 controls), except tab and newline.
@@ -131,7 +133,7 @@ def _folds_harmlessly(char: str) -> bool:
     )
 
 
-def _check_value_text(raw: str, what: str, *, unit_exponents: bool) -> None:
+def check_value_text(raw: str, what: str, *, unit_exponents: bool) -> None:
     """Refuse text whose digits would read differently from how they display.
 
     ``unit_exponents``: a superscript right after a letter is a unit's power

@@ -15,7 +15,15 @@ from decimal import Decimal
 
 from opsreport.core.text import normalize_text
 
-__all__ = ["PERCENT_UNITS", "POINT_UNITS", "UnitInfo", "convert_unit", "parse_unit"]
+__all__ = [
+    "PERCENT_UNITS",
+    "POINT_UNITS",
+    "UnitInfo",
+    "convert_unit",
+    "parse_unit",
+    "split_magnitude",
+    "value_scale",
+]
 
 # Magnitude words: the Chinese compounds (千万 is 10^7, 万亿 10^12) and the
 # English abbreviations and words. Single letters are case-sensitive (m is
@@ -105,7 +113,7 @@ def parse_unit(unit: str | None) -> UnitInfo:
     return UnitInfo(text, magnitude, base, False, False)
 
 
-def _magnitude_suffix(body: str) -> tuple[str, Decimal]:
+def split_magnitude(body: str) -> tuple[str, Decimal]:
     """``body`` without a trailing magnitude word, and that word's magnitude (else 1)."""
     candidates = _MAGNITUDE_ENDINGS.get(body[-1:].lower())
     if not candidates:
@@ -118,7 +126,7 @@ def _magnitude_suffix(body: str) -> tuple[str, Decimal]:
     return body, Decimal(1)
 
 
-def _value_scale(unit: UnitInfo) -> tuple[Decimal, str]:
+def value_scale(unit: UnitInfo) -> tuple[Decimal, str]:
     """The magnitude and base a typed figure is converted to.
 
     A bare Chinese magnitude word as the unit (a KPI counted in 万) scales like a

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from opsreport.core.rounding import (  # re-exported: the filters and every caller use f.*
     MAX_PLACES,
-    _decimals,
-    _to_decimal,
+    decimal_places,
     kpi_places,
     round_half_up,
+    to_decimal,
 )
 from opsreport.core.units import parse_unit
 
@@ -62,7 +62,7 @@ def fmt_number(
     if value is None:
         return DASH
     if not isinstance(value, Decimal):
-        value = _to_decimal(value)
+        value = to_decimal(value)
     if not value.is_finite():
         return DASH
     if places is None:
@@ -148,12 +148,12 @@ def fmt_threshold(
     """
     sign = _OPERATORS.get(operator, operator)
     if kind == "dev":
-        limit_text = f"{fmt_number(limit, _decimals(limit.normalize()))}%"
+        limit_text = f"{fmt_number(limit, decimal_places(limit.normalize()))}%"
         return (
             f"偏离目标 {sign} {limit_text}" if lang == "zh" else f"{sign} {limit_text} off target"
         )
     # The limit as typed (< 0.004 stays 0.004): rounding it could change what it says.
-    return f"{sign} {fmt_amount(limit, unit, _decimals(limit.normalize()), lang)}"
+    return f"{sign} {fmt_amount(limit, unit, decimal_places(limit.normalize()), lang)}"
 
 
 def fmt_delta(
