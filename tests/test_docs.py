@@ -241,6 +241,223 @@ def test_the_other_names_mentioned_exist(contexts):
     assert set(re.findall(r"`(\w+)`", totals.group())[1:]) == set(zh["resources"]["categories"][0]["totals"][0])  # fmt: skip
 
 
+# The context's shapes (opsreport.present.context_types) are the names documented and the
+# keys of real contexts, level by level: every dict of every context built from both examples
+# (report and plan draft, every quarter) has exactly its TypedDict's keys, with values of its
+# types, and every table of §5 lists exactly those keys.
+
+
+def shape_problems(value: object, shape: object, where: str) -> list[str]:
+    """How ``value`` differs from the type ``shape`` (a TypedDict, list, dict, union or
+    plain type), each difference named by its path (``plan.targets[0].rule``)."""
+    import types
+    import typing
+
+    if typing.is_typeddict(shape):
+        name = shape.__name__
+        if not isinstance(value, dict):
+            return [f"{where}: a {type(value).__name__}, not a {name}"]
+        required, optional = shape.__required_keys__, shape.__optional_keys__
+        problems = []
+        if missing := required - set(value):
+            problems.append(f"{where}: missing the keys {sorted(missing)} of {name}")
+        if extra := set(value) - required - optional:
+            problems.append(f"{where}: has keys {name} does not define: {sorted(extra)}")
+        hints = typing.get_type_hints(shape)
+        for key in [k for k in value if k in hints]:
+            problems += shape_problems(value[key], hints[key], f"{where}.{key}")
+        return problems
+    origin, args = typing.get_origin(shape), typing.get_args(shape)
+    if origin in (typing.Union, types.UnionType):
+        attempts = [shape_problems(value, option, where) for option in args]
+        if not all(attempts):
+            return []
+        typed = [a for o, a in zip(args, attempts, strict=True) if typing.is_typeddict(o) and isinstance(value, dict)]  # fmt: skip
+        return typed[0] if typed else [f"{where}: {value!r:.60} is not {shape}"]
+    if origin is list:
+        if not isinstance(value, list):
+            return [f"{where}: a {type(value).__name__}, not a list"]
+        return [p for i, item in enumerate(value) for p in shape_problems(item, args[0], f"{where}[{i}]")]  # fmt: skip
+    if origin is dict:
+        if not isinstance(value, dict):
+            return [f"{where}: a {type(value).__name__}, not a dict"]
+        keys = [f"{where}: key {k!r} is not a str" for k in value if not isinstance(k, str)]
+        return keys + [p for k, item in value.items() for p in shape_problems(item, args[1], f"{where}[{k!r}]")]  # fmt: skip
+    if shape is type(None):
+        fits = value is None
+    elif shape in (int, float):  # a bool is an int to Python, never a figure here
+        fits = isinstance(value, int if shape is int else (int, float)) and not isinstance(value, bool)  # fmt: skip
+    else:
+        fits = isinstance(value, shape)
+    return [] if fits else [f"{where}: {value!r:.60} is not a {getattr(shape, '__name__', shape)}"]
+
+
+@pytest.fixture(scope="module")
+def every_context() -> dict[str, tuple[dict, object]]:
+    """Each real context with the shape it must have: both examples, the report (with the
+    chart entries a build adds, and as Word sees it) and each quarter's plan draft."""
+    from types import SimpleNamespace
+
+    from opsreport.app.analysis import analyze
+    from opsreport.app.build import render_formats
+    from opsreport.present.context_types import PlanContext, ReportContext, WordExtras
+    from opsreport.present.plan_context import plan_context
+    from opsreport.present.report_context import build_context
+    from opsreport.render.docx import word_context
+
+    class WordReport(ReportContext, WordExtras):
+        """The report as a Word template sees it."""
+
+    chart = SimpleNamespace(title="t", alt="a", png=b"", svg="<svg/>", width_cm=10)
+    found: dict[str, tuple[dict, object]] = {}
+    for lang in ("zh", "en"):
+        analysis = analyze(schema_example(lang))
+        report = build_context(analysis.metrics, today=TODAY)
+        found[f"{lang} report"] = (report, ReportContext)
+        capped = build_context(analysis.metrics, today=TODAY, kpis_per_group=1)  # group.more
+        found[f"{lang} report, one KPI per dimension"] = (capped, ReportContext)
+        drawn = dict(report)
+        render_formats(drawn, {"risks": chart, "timeline": chart}, (), "report")
+        found[f"{lang} report with charts"] = (drawn, ReportContext)
+        word, _ = word_context(drawn, {"risks": chart})
+        found[f"{lang} report in Word"] = (word, WordReport)
+        for quarter in (1, 2, 3, 4):
+            plan = plan_context(analysis, quarter, today=TODAY)
+            found[f"{lang} plan Q{quarter}"] = (plan, PlanContext)
+    return found
+
+
+def test_every_context_has_the_shape_its_typeddict_says(every_context) -> None:
+    problems = [
+        f"{name}: {problem}"
+        for name, (context, shape) in every_context.items()
+        for problem in shape_problems(context, shape, "context")
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_shape_check_finds_a_missing_or_extra_key_and_a_wrong_type(every_context) -> None:
+    from opsreport.present.context_types import PlanContext
+
+    plan, _ = every_context["zh plan Q1"]
+    wrong = {**plan, "plan": {**plan["plan"], "invented": 1}, "kpis": [dict(plan["kpis"][0], attainment=1.0)]}  # fmt: skip
+    del wrong["plan"]["warning_pct"]
+    assert shape_problems(wrong, PlanContext, "context") == [
+        "context.kpis[0].attainment: 1.0 is not a str",
+        "context.plan: missing the keys ['warning_pct'] of Plan",
+        "context.plan: has keys Plan does not define: ['invented']",
+    ]
+
+
+def _typed_keys(*shapes: type) -> set[str]:
+    return {key for shape in shapes for key in (shape.__required_keys__ | shape.__optional_keys__)}
+
+
+def _keys(shapes: dict) -> dict:
+    return {where: _typed_keys(*kinds) for where, kinds in shapes.items()}
+
+
+def _documented_shapes() -> dict[str, tuple[type, ...]]:
+    """The TypedDicts whose keys each table of docs/templates.md §5 must list."""
+    from opsreport.present import context_types as t
+
+    return {
+        "5.1 Top-level names": (t.ReportContext, t.PlanContext, t.WordExtras),
+        "5.2 `meta`": (t.Meta,),
+        "5.3 `summary`": (t.Summary,),
+        "5.4 `groups`": (t.Group,),
+        "`group.more`": (t.GroupMore,),
+        "5.5 A KPI row": (t.KpiRow,),
+        "5.6 `quarters`": (t.QuarterSeries,),
+        "Each of `q.rows`": (t.QuarterRow,),
+        "5.7 `breakdowns`": (t.Breakdown,),
+        "Each of `table.rows`": (t.BreakdownRow,),
+        "5.8 `problems`": (t.Problem,),
+        "5.9 `goals`": (t.Goal,),
+        "Each of `goal.smart`": (t.SmartCheck,),
+        "5.10 `tasks`": (t.Tasks,),
+        "Each task of `phase.tasks`": (t.TaskRow,),
+        "Each of `tasks.milestones`": (t.Milestone,),
+        "5.11 `resources`": (t.Resources,),
+        "Each of `resources.categories`": (t.ResourceCategory,),
+        'Each of `category["items"]`': (t.ResourceItem,),
+        "5.12 `risks`": (t.RiskItem,),
+        "5.13 `sections`": (t.PlanSections,),
+        "5.14 `charts`": (t.ChartEntry,),
+        "5.16 Plan drafts": (t.Plan,),
+        "Each of `plan.targets`": (t.PlanTarget,),
+        "Each task of `plan.phases`": (t.PlanTask,),
+        "Each of `plan.resources`": (t.PlanResource,),
+    }
+
+
+def _documented_in_a_row() -> dict[tuple[str, str], tuple[type, ...]]:
+    """The kinds §5 describes in one table row (`problem_areas`: each has `area` and
+    `problems`): (section, row name) -> the TypedDict."""
+    from opsreport.present import context_types as t
+
+    return {
+        ("5.1 Top-level names", "problem_areas"): (t.ProblemArea,),
+        ("5.10 `tasks`", "phases"): (t.Phase,),
+        ("Each of `resources.categories`", "totals"): (t.ResourceTotal,),
+        ("5.16 Plan drafts", "phases"): (t.PlanPhase,),
+        ("5.16 Plan drafts", "milestones"): (t.Milestone,),
+    }
+
+
+def shape_documentation_problems(
+    tables: dict[str, set[str]], rows: dict[tuple[str, str], set[str]]
+) -> list[str]:
+    """Where docs/templates.md §5 and the TypedDicts disagree, naming the key and the table."""
+    problems = []
+    found = [
+        (heading, _listed(_guide_section(heading)), typed) for heading, typed in tables.items()
+    ]
+    for (heading, name), typed in rows.items():
+        row = re.search(rf"^\| `{name}` \|.*$", _guide_section(heading), re.MULTILINE)
+        documented = set(re.findall(r"`(\w+)`", row.group())[1:]) if row else set()
+        found.append((f"{heading}, row `{name}`", documented, typed))
+    for where, documented, typed in found:
+        if missing := typed - documented:
+            problems.append(f"docs/templates.md {where}: not documented: {sorted(missing)}")
+        if invented := documented - typed:
+            problems.append(f"docs/templates.md {where}: documented, not in context_types: {sorted(invented)}")  # fmt: skip
+    return problems
+
+
+def test_the_documented_names_are_the_typeddicts_keys() -> None:
+    problems = shape_documentation_problems(
+        _keys(_documented_shapes()), _keys(_documented_in_a_row())
+    )
+    assert not problems, "\n".join(problems)
+
+
+def test_the_documentation_check_names_a_missing_and_an_invented_key() -> None:
+    tables = {"5.2 `meta`": _keys(_documented_shapes())["5.2 `meta`"] - {"org"} | {"invented"}}
+    rows = {("5.10 `tasks`", "phases"): {"name", "tasks", "count"}}
+    assert shape_documentation_problems(tables, rows) == [
+        "docs/templates.md 5.2 `meta`: not documented: ['invented']",
+        "docs/templates.md 5.2 `meta`: documented, not in context_types: ['org']",
+        "docs/templates.md 5.10 `tasks`, row `phases`: not documented: ['count']",
+    ]
+
+
+def test_every_typeddict_is_checked_against_the_documentation() -> None:
+    """A new TypedDict in context_types must get its table (or row) in §5 and its line above."""
+    import typing
+
+    from opsreport.present import context_types as t
+
+    documented = [*_documented_shapes().values(), *_documented_in_a_row().values()]
+    checked = {shape.__name__ for kinds in documented for shape in kinds}
+    shapes = [getattr(t, name) for name in t.__all__ if typing.is_typeddict(getattr(t, name))]
+    # The words are listed by opsreport context, not in a table; a target's first fields
+    # are part of plan.targets, the report's sections part of the plan's.
+    parts = {"PlanLabels", "TargetFields", "Sections"}
+    unchecked = [s.__name__ for s in shapes if s.__name__ not in checked | parts]
+    assert not unchecked, f"context_types defines shapes §5 does not document: {unchecked}"
+
+
 def test_every_filter_is_documented_and_no_other():
     from jinja2.defaults import DEFAULT_FILTERS
 

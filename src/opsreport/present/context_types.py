@@ -1,0 +1,536 @@
+"""The shapes of what templates receive: the report and plan contexts as TypedDicts.
+
+A TypedDict is a plain dict at runtime, so templates still see plain data; the types
+let mypy check every builder and reader against one definition, and
+docs/templates.md §5 is tested against them key by key (tests/test_docs.py). Every
+key is always present: a missing figure is ``"–"`` or ``""`` (formatted) or
+``None`` (``*_value`` numbers, flags), never an absent key.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+__all__ = [
+    "Breakdown",
+    "BreakdownRow",
+    "ChartEntry",
+    "Goal",
+    "Group",
+    "GroupMore",
+    "KpiRow",
+    "Meta",
+    "Milestone",
+    "Phase",
+    "Plan",
+    "PlanContext",
+    "PlanLabels",
+    "PlanPhase",
+    "PlanResource",
+    "PlanSections",
+    "PlanTarget",
+    "PlanTask",
+    "Problem",
+    "ProblemArea",
+    "QuarterRow",
+    "QuarterSeries",
+    "ReportContext",
+    "ResourceCategory",
+    "ResourceItem",
+    "ResourceTotal",
+    "Resources",
+    "RiskItem",
+    "Sections",
+    "SmartCheck",
+    "TargetFields",
+    "TaskRow",
+    "Tasks",
+    "TemplateContext",
+    "WordExtras",
+]
+
+
+class Meta(TypedDict):
+    """The report's title, team, years, author and build date (§5.2)."""
+
+    title: str
+    org: str
+    year: int | str  # "" when the workbook names no year
+    plan_year: int
+    author: str
+    date: str  # ISO
+    extra: dict[str, str]  # the meta sheet's other settings
+
+
+class Summary(TypedDict):
+    """The opening paragraph, the lead KPI's sentence and the overall counts (§5.3)."""
+
+    opening: str
+    headline: str
+    lead_kpi: str | None  # that KPI's key; None without KPIs
+    total: int
+    rated: int
+    met: int
+    near: int
+    missed: int
+    unrated: int
+    score: str
+    score_value: float | None
+    risks_triggered: int
+    goals_not_smart: int
+
+
+class KpiRow(TypedDict):
+    """One KPI with every figure formatted once at its display places (§5.5)."""
+
+    key: str
+    id: str
+    name: str
+    group: str
+    unit: str
+    is_rate: bool
+    direction: str
+    direction_label: str
+    actual: str
+    target: str
+    prior_year: str
+    next_target: str
+    base: str
+    base_name: str
+    actual_number: str
+    target_number: str
+    prior_year_number: str
+    var_target: str
+    var_target_pct: str
+    var_prior: str
+    var_prior_pct: str
+    delta_target: str
+    delta_prior: str
+    attainment: str
+    share: str
+    next_change: str
+    next_change_pct: str
+    status: str | None  # met, near, missed; None without a target
+    status_label: str
+    good_target: bool | None
+    good_prior: bool | None
+    sentence: str
+    owner: str
+    source: str
+    note: str
+    weight: str
+    actual_value: float | None
+    target_value: float | None
+    prior_year_value: float | None
+    next_target_value: float | None
+    attainment_value: float | None
+    var_target_value: float | None
+    var_target_pct_value: float | None
+    var_prior_value: float | None
+    var_prior_pct_value: float | None
+    share_value: float | None
+
+
+class GroupMore(TypedDict):
+    """The KPIs of a dimension not listed one by one, counted by status (§5.4)."""
+
+    count: int
+    met: int
+    near: int
+    missed: int
+    text: str
+
+
+class Group(TypedDict):
+    """One dimension: its featured KPI rows, its "more" line, its summary (§5.4)."""
+
+    name: str
+    kpis: list[KpiRow]
+    more: GroupMore | None
+    met: int
+    near: int
+    missed: int
+    score: str
+    summary: str
+
+
+class QuarterRow(TypedDict):
+    """One quarter of a quarterly series (§5.6)."""
+
+    period: str
+    actual: str
+    target: str
+    prior_year: str
+    attainment: str
+    delta_prior: str
+    good_prior: bool | None
+    qoq: str
+    good_qoq: bool | None
+    actual_value: float | None
+
+
+class QuarterSeries(TypedDict):
+    """A KPI's quarters as rows and one sentence (§5.6)."""
+
+    key: str
+    name: str
+    unit: str
+    aggregation: str
+    rows: list[QuarterRow]
+    has_target: bool
+    has_prior_year: bool
+    chart: str
+    summary: str
+
+
+class BreakdownRow(TypedDict):
+    """One item of a breakdown table (§5.7)."""
+
+    rank: int | str  # "" when the item has no actual
+    item: str
+    actual: str
+    prior_year: str
+    share: str
+    share_prior: str
+    share_change: str
+    var_prior_pct: str
+    good_prior: bool | None
+    attainment: str
+    share_value: float | None
+
+
+class Breakdown(TypedDict):
+    """A KPI by item: totals, rows and one sentence (§5.7)."""
+
+    dimension: str
+    kpi: str
+    kpi_key: str
+    unit: str
+    total: str
+    total_prior: str
+    rows: list[BreakdownRow]
+    chart: str
+    summary: str
+
+
+class Problem(TypedDict):
+    """A problem with its KPI's figures, causes and action (§5.8)."""
+
+    area: str
+    problem: str
+    kpi: str
+    figures: str
+    subjective: str
+    objective: str
+    impact: str
+    action: str
+
+
+class ProblemArea(TypedDict):
+    """The problems of one area, areas in workbook order (§5.1)."""
+
+    area: str
+    problems: list[Problem]
+
+
+class SmartCheck(TypedDict):
+    """One SMART letter of a goal, in words (§5.9)."""
+
+    letter: str
+    name: str
+    passed: bool | None  # None when it cannot be judged
+    mark: str
+    reason: str
+
+
+class Goal(TypedDict):
+    """Next year's goal with its required change and SMART check (§5.9)."""
+
+    goal: str
+    kpi: str
+    baseline: str
+    target: str
+    unit: str
+    direction: str
+    required_change: str
+    required_change_amount: str
+    required_change_pct: str
+    deadline: str
+    owner: str
+    measure: str
+    aligns_to: str
+    smart: list[SmartCheck]
+    smart_marks: str
+    is_smart: bool
+    failed: str
+    why_not: str
+    quarter_targets: list[str]
+
+
+class TaskRow(TypedDict):
+    """One task of the report's plan (§5.10)."""
+
+    phase: str
+    task: str
+    start: str
+    end: str
+    owner: str
+    milestone: str
+    deliverable: str
+
+
+class Phase(TypedDict):
+    """The tasks of one phase, phases in workbook order (§5.10)."""
+
+    name: str
+    tasks: list[TaskRow]
+
+
+class Milestone(TypedDict):
+    """A task's milestone, dated by the task's end (§5.10, §5.16)."""
+
+    milestone: str
+    date: str
+    task: str
+    owner: str
+    deliverable: str
+
+
+class Tasks(TypedDict):
+    """The tasks by phase, in one list, and the milestones by date (§5.10)."""
+
+    phases: list[Phase]
+    all: list[TaskRow]
+    milestones: list[Milestone]
+
+
+class ResourceItem(TypedDict):
+    """One resource and its share of its category, per unit (§5.11)."""
+
+    item: str
+    amount: str
+    share: str
+    note: str
+    amount_value: float | None
+
+
+class ResourceTotal(TypedDict):
+    """A category's total in one unit and its share of all resources in that unit."""
+
+    amount: str
+    share_of_all: str
+
+
+class ResourceCategory(TypedDict):
+    """The resources of one category with a total per unit (§5.11)."""
+
+    name: str
+    items: list[ResourceItem]
+    totals: list[ResourceTotal]
+    total: str
+
+
+class Resources(TypedDict):
+    """The resources by category, and one total per unit (§5.11)."""
+
+    categories: list[ResourceCategory]
+    totals: list[str]
+    total: str
+
+
+class RiskItem(TypedDict):
+    """A risk with its trigger, the KPI's figure now and its status (§5.12)."""
+
+    no: str
+    risk: str
+    category: str
+    likelihood: int | str  # 1–5, "" when not given
+    impact: int | str
+    score: int | str  # likelihood × impact, "" without both
+    level: str | None  # high, medium, low; None without a score
+    level_label: str
+    kpi: str
+    threshold: str
+    observed: str
+    triggered: bool | None  # None without a trigger
+    status: str
+    response: str
+    owner: str
+
+
+class Sections(TypedDict):
+    """Which sections of the report have something to show (§5.13)."""
+
+    results: bool
+    quarters: bool
+    breakdown: bool
+    problems: bool
+    goals: bool
+    tasks: bool
+    resources: bool
+    risks: bool
+
+
+class PlanSections(Sections):
+    """The report's sections plus the plan draft's own (§5.13)."""
+
+    plan_targets: bool
+    plan_tasks: bool
+    plan_resources: bool
+
+
+class ChartEntry(TypedDict):
+    """A chart drawn, as templates refer to it (§5.14); the picture is Word's ``images``."""
+
+    title: str
+    alt: str
+    file: str  # Markdown: the PNG's path relative to the document
+    svg: str  # HTML: the inline SVG ("" in other formats)
+
+
+class _AnnualContext(TypedDict):
+    """What the report and every plan draft share (all but ``sections``, which plan
+    drafts extend)."""
+
+    lang: str
+    labels: dict[str, str]
+    meta: Meta
+    summary: Summary
+    groups: list[Group]
+    kpis: list[KpiRow]
+    quarters: list[QuarterSeries]
+    quarters_more: int
+    breakdowns: list[Breakdown]
+    problems: list[Problem]
+    problem_areas: list[ProblemArea]
+    goals: list[Goal]
+    goals_not_smart: list[Goal]
+    tasks: Tasks
+    resources: Resources
+    risks: list[RiskItem]
+    risks_triggered: list[RiskItem]
+    charts: dict[str, ChartEntry]  # {} until a build draws them
+
+
+class ReportContext(_AnnualContext):
+    """What a report template receives (``opsreport context WORKBOOK``; §5.1)."""
+
+    sections: Sections
+
+
+class TargetFields(TypedDict):
+    """The first fields of a quarter target, the same in every quarter's draft."""
+
+    name: str
+    kpi: str
+    unit: str
+    aggregation: str
+    method: str
+    baseline: str
+    annual: str
+
+
+class PlanTarget(TargetFields):
+    """A target in one quarter: the year split in quarters and the warning line (§5.16)."""
+
+    quarters: list[str]  # Q1–Q4
+    target: str  # this quarter's
+    target_value: float
+    warning_line: str
+    rule: str
+    is_rate: bool
+
+
+class PlanTask(TypedDict):
+    """A task that overlaps the quarter (§5.16)."""
+
+    task: str
+    start: str
+    end: str
+    owner: str
+    milestone: str
+    deliverable: str
+    carries_over: bool  # starts before or ends after the quarter
+
+
+class PlanPhase(TypedDict):
+    """The quarter's tasks of one phase (§5.16)."""
+
+    name: str
+    tasks: list[PlanTask]
+
+
+class PlanResource(TypedDict):
+    """The quarter's share of one resource (§5.16)."""
+
+    category: str
+    item: str
+    annual: str
+    quarter: str
+    basis: str
+    note: str
+
+
+class Plan(TypedDict):
+    """One quarter's figures of a plan draft (§5.16)."""
+
+    title: str
+    year: int
+    quarter: int
+    label: str
+    start: str
+    end: str
+    targets: list[PlanTarget]
+    phases: list[PlanPhase]
+    task_count: int
+    milestones: list[Milestone]
+    undated: list[str]  # names of tasks without dates
+    gaps: list[KpiRow]  # the KPIs near or short of target
+    resources: list[PlanResource]
+    warning_pct: str
+
+
+class PlanLabels(TypedDict):
+    """The words of a plan draft in its language (``plan_labels``, §5.16)."""
+
+    title: str  # a format string: {org}, {year}, {quarter}
+    background: str
+    problem: str
+    targets: str
+    path: str
+    risks: str
+    resources: str
+    timeline: str
+    monitoring: str
+    quarter_target: str
+    annual_target: str
+    method: str
+    warning_line: str
+    rule: str
+    gap: str
+    undated: str
+    quarter_share: str
+    annual: str
+    no_tasks: str
+    carries_over: str
+    resource_basis: dict[str, str]  # by resource kind: people, money, other
+    methods: dict[str, str]  # by split method
+    aggregations: dict[str, str]  # sum, last, avg
+
+
+class PlanContext(_AnnualContext):
+    """What a plan draft's template receives (``opsreport context WORKBOOK --quarter Q1``)."""
+
+    sections: PlanSections
+    plan: Plan
+    plan_labels: PlanLabels
+
+
+class WordExtras(TypedDict):
+    """What a Word template sees besides its context: the charts as pictures (§5.14)."""
+
+    images: dict[str, str]  # by chart key: a marker the picture replaces
+
+
+# What a renderer takes: the report's context or a plan draft's.
+TemplateContext = ReportContext | PlanContext
