@@ -450,8 +450,8 @@ def test_the_sheet_reader_reads_exactly_what_openpyxl_reads(tmp_path):
     import openpyxl
 
     from opsreport.io.limits import Limits
-    from opsreport.io.package import _open_workbook
-    from opsreport.io.sheet_xml import Unreadable, _ScanNotes, scan_sheet
+    from opsreport.io.package import open_workbook
+    from opsreport.io.sheet_xml import ScanNotes, Unreadable, scan_sheet
 
     width, height = 30, 2000
     limits = Limits(max_columns=width, max_rows=height)
@@ -462,13 +462,13 @@ def test_the_sheet_reader_reads_exactly_what_openpyxl_reads(tmp_path):
             try:
                 expected_wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
                 handle = path.open("rb")
-                wb = _open_workbook(handle)
+                wb = open_workbook(handle)
             except Exception:
                 continue  # not a workbook both open: the loader reports it before reading rows
             with handle:
                 for ws, expected_ws in zip(wb.worksheets, expected_wb.worksheets, strict=True):
                     xml = wb._archive.read(ws._worksheet_path.lstrip("/"))
-                    notes = _ScanNotes()
+                    notes = ScanNotes()
                     try:
                         expected = _openpyxl_cells(expected_ws, width, height)
                     except Exception:  # openpyxl fails on this part: so must the reader …
@@ -948,7 +948,9 @@ def test_every_code_the_loader_gives_is_documented():
     )
     codes = (
         set(re.findall(r'code="([a-z_]+)"', source))  # collector.error(…, code="…")
-        | set(re.findall(r'"([a-z]+(?:_[a-z]+)+)",?\s*\)', source))  # _Refused(…, "…"), error(…)
+        | set(
+            re.findall(r'"([a-z]+(?:_[a-z]+)+)",?\s*\)', source)
+        )  # WorkbookRefused(…, "…"), error(…)
         | set(re.findall(r'warn_once\(\s*"([a-z_]+)"', source))
     )
     doc = (ROOT / "docs" / "workbook.md").read_text(encoding="utf-8")

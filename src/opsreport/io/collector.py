@@ -10,8 +10,14 @@ from typing import Any
 
 from opsreport.core.records import Diagnostic, Location
 
+__all__ = [
+    "Collector",
+]
 
-class _Collector:
+
+class Collector:
+    """The one list of a file's diagnostics that every step of the loader adds to."""
+
     def __init__(self, file: str) -> None:
         self.file = file
         self.items: list[Diagnostic] = []

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_LIMITS", "Limits"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "Limits",
+    "size_text",
+]
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,7 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-def _size(count: int) -> str:
+def size_text(count: int) -> str:
     """A byte count as messages give it: 105 MB (2**20 bytes a MB), 17.3 KB."""
     if count >= 2**20:
         return f"{count / 2**20:,.0f} MB"

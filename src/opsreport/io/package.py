@@ -4,7 +4,7 @@ openpyxl's own steps, one part at a time, so that a failure names the part at fa
 The shared strings are read here with lxml (bounded count and size), the style table is
 counted in its bytes before openpyxl builds it, ``_rels/.rels`` must name the workbook
 part the content types name, and a DTD or entity in any part is refused. Every failure
-is a :class:`_Refused`: one diagnostic for the whole file.
+is a :class:`WorkbookRefused`: one diagnostic for the whole file.
 """
 
 from __future__ import annotations
@@ -17,7 +17,17 @@ import zlib
 from io import BytesIO
 from typing import Any
 
-from opsreport.io.limits import DEFAULT_LIMITS, Limits, _size
+from opsreport.io.limits import DEFAULT_LIMITS, Limits, size_text
+
+__all__ = [
+    "DAMAGED_HINT",
+    "DTD_RE",
+    "WorkbookRefused",
+    "open_workbook",
+    "read_part",
+    "xml_error_text",
+    "zip_error_text",
+]
 
 
 def _import_openpyxl() -> Any:
@@ -38,7 +48,7 @@ def _import_openpyxl() -> Any:
     return openpyxl
 
 
-class _Refused(Exception):
+class WorkbookRefused(Exception):
     """A part breaks a limit or cannot be read: one diagnostic for the whole file."""
 
     def __init__(self, message: str, hint: str, code: str) -> None:
@@ -46,15 +56,18 @@ class _Refused(Exception):
         self.message, self.hint, self.code = message, hint, code
 
 
-_DAMAGED_HINT = (
+# The hint of every refusal of a damaged part, the package's and the sheets' alike.
+DAMAGED_HINT = (
     "the file is damaged or was written by an unusual program: open it in Excel or "
     "LibreOffice and save it again as .xlsx"
 )
 _BOMB_HINT = "this is not an ordinary workbook; save a clean copy from Excel"
-_DTD_RE = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
+DTD_RE = re.compile(  # a DTD or entity: refused in workbook parts and sheets alike
+    rb"<!(?:DOCTYPE|ENTITY)"
+)
 
 
-def _read_part(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
+def read_part(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
     """A part's bytes, at most ``limit`` of them; zip damage (CRC, inflate) raises as it is."""
     with archive.open(name) as handle:
         return handle.read(limit)
@@ -64,21 +77,21 @@ def _xml_problem(data: bytes) -> str | None:
     """Why ``data`` is not well-formed XML (lxml's words), None when it is."""
     from lxml import etree
 
-    if _DTD_RE.search(data):
+    if DTD_RE.search(data):
         return "it declares a DTD or entities, which no spreadsheet program writes"
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=False)  # fmt: skip
     try:
         etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        return _xml_error_text(exc)
+        return xml_error_text(exc)
     return None
 
 
 _CHAR_REF_RE = re.compile(r"xmlParseCharRef: invalid xmlChar value (\d+)")
 
 
-def _xml_error_text(exc: Exception) -> str:
+def xml_error_text(exc: Exception) -> str:
     """lxml's message in a user's words (its advice to set XML_PARSE_HUGE is for programmers)."""
     text = str(getattr(exc, "msg", None) or exc)
     if "Excessive depth" in text:
@@ -106,16 +119,16 @@ def _damaged_part(
         if name not in names:
             continue
         try:
-            data = _read_part(archive, name, limits.max_uncompressed_bytes)
+            data = read_part(archive, name, limits.max_uncompressed_bytes)
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
-            return name, _zip_error_text(exc)
+            return name, zip_error_text(exc)
         problem = _xml_problem(data)
         if problem:
             return name, problem
     return None
 
 
-def _zip_error_text(exc: BaseException) -> str:
+def zip_error_text(exc: BaseException) -> str:
     """What zipfile's or zlib's complaint about a part means."""
     if isinstance(exc, zlib.error):
         return f"its compressed data is corrupt ({exc})"
@@ -146,21 +159,21 @@ def _read_shared_strings(archive: zipfile.ZipFile, part: str, limits: Limits) ->
 
     info = archive.getinfo(part)
     if info.file_size > limits.max_shared_strings_bytes:
-        raise _Refused(
-            f"the shared-string table ({part}) is {_size(info.file_size)} "
-            f"(limit {_size(limits.max_shared_strings_bytes)})",
+        raise WorkbookRefused(
+            f"the shared-string table ({part}) is {size_text(info.file_size)} "
+            f"(limit {size_text(limits.max_shared_strings_bytes)})",
             _BOMB_HINT,
             "too_many_strings",
         )
-    xml = _read_part(archive, part, limits.max_shared_strings_bytes + 1)
+    xml = read_part(archive, part, limits.max_shared_strings_bytes + 1)
     if xml.count(b"<si>") + xml.count(b"<si ") > limits.max_shared_strings:  # before parsing
-        raise _Refused(
+        raise WorkbookRefused(
             f"the shared-string table ({part}) holds more than {limits.max_shared_strings:,} texts",
             _BOMB_HINT,
             "too_many_strings",
         )
-    if _DTD_RE.search(xml):
-        raise _Refused(
+    if DTD_RE.search(xml):
+        raise WorkbookRefused(
             f"refused: the shared-string table ({part}) declares a DTD or entities "
             "(a 'billion laughs' attack); no spreadsheet program writes that",
             "do not open this file; ask for a copy saved from Excel",
@@ -187,7 +200,7 @@ def _read_shared_strings(archive: zipfile.ZipFile, part: str, limits: Limits) ->
         text = (plain or "") + "".join(runs)
         strings.append(text.replace("x005F_", "") if "x005F_" in text else text)
         if len(strings) > limits.max_shared_strings:
-            raise _Refused(
+            raise WorkbookRefused(
                 f"the shared-string table ({part}) holds more than "
                 f"{limits.max_shared_strings:,} texts",
                 _BOMB_HINT,
@@ -219,13 +232,13 @@ def _check_styles(archive: zipfile.ZipFile, limits: Limits) -> None:
 
     if ARC_STYLE not in archive.namelist():
         return
-    xml = _read_part(archive, ARC_STYLE, limits.max_uncompressed_bytes)
+    xml = read_part(archive, ARC_STYLE, limits.max_uncompressed_bytes)
     counts: dict[bytes, int] = {}
     for match in _STYLE_RECORD_RE.finditer(xml):
         kind = match.group(1)
         counts[kind] = counts.get(kind, 0) + 1
         if counts[kind] > limits.max_style_records:
-            raise _Refused(
+            raise WorkbookRefused(
                 f"the style table ({ARC_STYLE}) holds more than {limits.max_style_records:,} "
                 f"{_STYLE_KINDS[kind]} (Excel holds at most 65,490 cell formats)",
                 _BOMB_HINT,
@@ -233,7 +246,7 @@ def _check_styles(archive: zipfile.ZipFile, limits: Limits) -> None:
             )
     elements = xml.count(b"<") - xml.count(b"</") - xml.count(b"<?") - xml.count(b"<!")
     if elements > limits.max_style_elements:
-        raise _Refused(
+        raise WorkbookRefused(
             f"the style table ({ARC_STYLE}) holds {elements:,} XML elements "
             f"(limit {limits.max_style_elements:,})",
             _BOMB_HINT,
@@ -255,17 +268,17 @@ def _check_root_relationships(archive: zipfile.ZipFile, workbook_part: str, limi
     name = "_rels/.rels"
     if name not in archive.namelist():
         return
-    data = _read_part(archive, name, limits.max_uncompressed_bytes)
+    data = read_part(archive, name, limits.max_uncompressed_bytes)
     problem = _xml_problem(data)
     if problem:
-        raise _Refused(f"the file is damaged: its part {name} cannot be read: {problem}",
-                       _DAMAGED_HINT, "damaged_part")  # fmt: skip
+        raise WorkbookRefused(f"the file is damaged: its part {name} cannot be read: {problem}",
+                       DAMAGED_HINT, "damaged_part")  # fmt: skip
     for element in _RELATIONSHIP_RE.findall(data):
         attributes = dict(_ATTRIBUTE_RE.findall(element))
         if attributes.get(b"Type", b"").endswith(b"/officeDocument"):
             target = attributes.get(b"Target", b"").decode("utf-8", "replace").lstrip("/")
             if target and target.casefold() != workbook_part.casefold():
-                raise _Refused(
+                raise WorkbookRefused(
                     f"the file names two workbook parts: {target} (in {name}) and "
                     f"{workbook_part} (in [Content_Types].xml)",
                     "a program may read either one; save a clean copy from Excel",
@@ -273,14 +286,14 @@ def _check_root_relationships(archive: zipfile.ZipFile, workbook_part: str, limi
                 )
 
 
-def _open_workbook(handle: Any, limits: Limits = DEFAULT_LIMITS) -> Any:
+def open_workbook(handle: Any, limits: Limits = DEFAULT_LIMITS) -> Any:
     """The workbook (read-only, cached values), each workbook-level part read in turn.
 
     The steps are openpyxl's own (``ExcelReader.read``) so that a failure names
     the part at fault; the shared strings are read by :func:`_read_shared_strings`
     and the style table is counted before openpyxl builds it. Document properties,
     the theme and defined names are not read: the report needs none of them.
-    Raises :class:`_Refused`.
+    Raises :class:`WorkbookRefused`.
     """
     openpyxl = _import_openpyxl()
     if not openpyxl.DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
@@ -327,7 +340,7 @@ def _open_workbook(handle: Any, limits: Limits = DEFAULT_LIMITS) -> Any:
                 if n.endswith((".rels", ".xml")) and "/worksheets/sheet" not in n
             )  # fmt: skip
             reader.read_worksheets()
-    except _Refused:
+    except WorkbookRefused:
         archive.close()
         raise
     except Exception as exc:  # openpyxl raises many kinds on damaged parts
@@ -338,21 +351,21 @@ def _open_workbook(handle: Any, limits: Limits = DEFAULT_LIMITS) -> Any:
     return reader.wb
 
 
-def _part_failure(handle: Any, parts: list[str], exc: Exception, limits: Limits) -> _Refused:
+def _part_failure(handle: Any, parts: list[str], exc: Exception, limits: Limits) -> WorkbookRefused:
     """What to say when openpyxl failed on one of ``parts``: which part, and why."""
     if (
         "entit" in str(exc).lower()
         or "dtd" in type(exc).__name__.lower()
         or "Entities" in type(exc).__name__
     ):
-        return _Refused(
+        return WorkbookRefused(
             "refused: the file's XML defines entities (a 'billion laughs' attack); "
             "no spreadsheet program writes that",
             "do not open this file; ask for a copy saved from Excel",
             "xml_bomb",
         )
     if isinstance(exc, MemoryError):
-        return _Refused(
+        return WorkbookRefused(
             f"ran out of memory reading the part {parts[0] if parts else 'of the workbook'}",
             _BOMB_HINT, "out_of_memory",
         )  # fmt: skip
@@ -363,13 +376,13 @@ def _part_failure(handle: Any, parts: list[str], exc: Exception, limits: Limits)
         found = None
     if found:
         name, reason = found
-        return _Refused(f"the file is damaged: its part {name} cannot be read: {reason}",
-                        _DAMAGED_HINT, "damaged_part")  # fmt: skip
+        return WorkbookRefused(f"the file is damaged: its part {name} cannot be read: {reason}",
+                        DAMAGED_HINT, "damaged_part")  # fmt: skip
     if isinstance(exc, (zipfile.BadZipFile, zlib.error)):
-        return _Refused(f"the file is damaged: {_zip_error_text(exc)}", _DAMAGED_HINT,
+        return WorkbookRefused(f"the file is damaged: {zip_error_text(exc)}", DAMAGED_HINT,
                         "damaged_part")  # fmt: skip
     where = f" (in {' or '.join(parts[:3])})" if parts and len(parts) <= 3 else ""
-    return _Refused(
+    return WorkbookRefused(
         f"cannot be read as an Excel workbook{where} ({type(exc).__name__}: {exc})",
         "open it in Excel or LibreOffice and save it again as .xlsx",
         "unreadable",

@@ -32,19 +32,32 @@ from opsreport.core.text import match_key
 from opsreport.core.thresholds import parse_threshold
 from opsreport.core.value_problem import ValueProblem
 from opsreport.io import schema
-from opsreport.io.collector import _Collector
-from opsreport.io.package import _DAMAGED_HINT
-from opsreport.io.rows import _KpiIndex, _RowReader, _rows
+from opsreport.io.collector import Collector
+from opsreport.io.package import DAMAGED_HINT
+from opsreport.io.rows import KpiIndex, RowReader, row_readers
 from opsreport.io.sheet_xml import Unreadable
 from opsreport.io.sheets import RawSheet
 
+__all__ = [
+    "check_period_grain",
+    "read_breakdown",
+    "read_goals",
+    "read_kpis",
+    "read_meta",
+    "read_periods",
+    "read_problems",
+    "read_resources",
+    "read_risks",
+    "read_tasks",
+]
 
-def _read_meta(sheet: RawSheet | None, collector: _Collector) -> Meta:
+
+def read_meta(sheet: RawSheet | None, collector: Collector) -> Meta:
     if sheet is None:
         return Meta()
     values: dict[str, Any] = {}
     extra: dict[str, str] = {}
-    for reader in _rows(sheet, collector):
+    for reader in row_readers(sheet, collector):
         key_text = reader.text("key")
         if not key_text:
             continue
@@ -105,10 +118,10 @@ def _read_meta(sheet: RawSheet | None, collector: _Collector) -> Meta:
 _NUMBER_FIELDS = ("target", "actual", "prior_year", "next_target", "base")
 
 
-def _read_kpis(sheet: RawSheet, collector: _Collector) -> list[Kpi]:
+def read_kpis(sheet: RawSheet, collector: Collector) -> list[Kpi]:
     kpis: list[Kpi] = []
     first_row: dict[str, int] = {}
-    for reader in _rows(sheet, collector):
+    for reader in row_readers(sheet, collector):
         name = reader.text("name")
         kpi_id = reader.text("id")
         if not name:
@@ -173,7 +186,7 @@ def _read_kpis(sheet: RawSheet, collector: _Collector) -> list[Kpi]:
     return kpis
 
 
-def _weight(reader: _RowReader) -> Decimal | None:
+def _weight(reader: RowReader) -> Decimal | None:
     """Weights are relative: 20%, 0.2 and 20 all mean a fifth when the others match."""
     cell = reader._raw("weight")
     if cell is None:
@@ -198,12 +211,12 @@ def _weight(reader: _RowReader) -> Decimal | None:
     return value
 
 
-def _read_periods(
-    sheet: RawSheet, index: _KpiIndex, year: int | None, collector: _Collector
+def read_periods(
+    sheet: RawSheet, index: KpiIndex, year: int | None, collector: Collector
 ) -> list[PeriodValue]:
     values: list[PeriodValue] = []
     seen: dict[tuple[str, Any], int] = {}
-    for reader in _rows(sheet, collector):
+    for reader in row_readers(sheet, collector):
         kpi = index.resolve(reader)
         if kpi is None:
             continue
@@ -214,7 +227,7 @@ def _read_periods(
                     continue
                 if isinstance(cell.value, Unreadable):
                     collector.error(f"{period.label}: {cell.value}", sheet.title, cell.row,
-                                    cell.column, hint=_DAMAGED_HINT, code="damaged_cell")  # fmt: skip
+                                    cell.column, hint=DAMAGED_HINT, code="damaged_cell")  # fmt: skip
                     continue
                 if cell.is_error:
                     collector.error(
@@ -268,8 +281,8 @@ def _read_periods(
     return values
 
 
-def _check_period_grain(
-    values: list[PeriodValue], sheet: RawSheet | None, collector: _Collector
+def check_period_grain(
+    values: list[PeriodValue], sheet: RawSheet | None, collector: Collector
 ) -> None:
     """A quarter given both as a quarter row and as month rows would be counted twice."""
     grains: dict[tuple[str, int | None, int], set[str]] = {}
@@ -299,9 +312,9 @@ def _check_period_grain(
             )  # fmt: skip
 
 
-def _read_breakdown(sheet: RawSheet, index: _KpiIndex, collector: _Collector) -> list[BreakdownRow]:
+def read_breakdown(sheet: RawSheet, index: KpiIndex, collector: Collector) -> list[BreakdownRow]:
     rows: list[BreakdownRow] = []
-    for reader in _rows(sheet, collector):
+    for reader in row_readers(sheet, collector):
         item = reader.text("item")
         kpi = index.resolve(reader)
         if item is None:
@@ -329,9 +342,9 @@ def _read_breakdown(sheet: RawSheet, index: _KpiIndex, collector: _Collector) ->
     return rows
 
 
-def _read_problems(sheet: RawSheet, index: _KpiIndex, collector: _Collector) -> list[Problem]:
+def read_problems(sheet: RawSheet, index: KpiIndex, collector: Collector) -> list[Problem]:
     problems = []
-    for reader in _rows(sheet, collector):
+    for reader in row_readers(sheet, collector):
         text = reader.text("problem")
         kpi = index.resolve(reader)
         if text is None:
@@ -351,11 +364,11 @@ def _read_problems(sheet: RawSheet, index: _KpiIndex, collector: _Collector) -> 
     return problems
 
 
-def _read_goals(
-    sheet: RawSheet, index: _KpiIndex, plan_year: int | None, collector: _Collector
+def read_goals(
+    sheet: RawSheet, index: KpiIndex, plan_year: int | None, collector: Collector
 ) -> list[Goal]:
     goals = []
-    for reader in _rows(sheet, collector):
+    for reader in row_readers(sheet, collector):
         text = reader.text("goal")
         kpi = index.resolve(reader)
         if text is None:
@@ -388,9 +401,9 @@ def _read_goals(
     return goals
 
 
-def _read_tasks(sheet: RawSheet, plan_year: int | None, collector: _Collector) -> list[Task]:
+def read_tasks(sheet: RawSheet, plan_year: int | None, collector: Collector) -> list[Task]:
     tasks = []
-    for reader in _rows(sheet, collector):
+    for reader in row_readers(sheet, collector):
         text = reader.text("task")
         if text is None:
             continue
@@ -422,9 +435,9 @@ def _read_tasks(sheet: RawSheet, plan_year: int | None, collector: _Collector) -
     return tasks
 
 
-def _read_risks(sheet: RawSheet, index: _KpiIndex, collector: _Collector) -> list[Risk]:
+def read_risks(sheet: RawSheet, index: KpiIndex, collector: Collector) -> list[Risk]:
     risks = []
-    for reader in _rows(sheet, collector):
+    for reader in row_readers(sheet, collector):
         text = reader.text("risk")
         kpi = index.resolve(reader)
         if text is None:
@@ -464,9 +477,9 @@ def _read_risks(sheet: RawSheet, index: _KpiIndex, collector: _Collector) -> lis
     return risks
 
 
-def _read_resources(sheet: RawSheet, collector: _Collector) -> list[Resource]:
+def read_resources(sheet: RawSheet, collector: Collector) -> list[Resource]:
     resources = []
-    for reader in _rows(sheet, collector):
+    for reader in row_readers(sheet, collector):
         category = reader.text("category")
         item = reader.text("item")
         if category is None and item is None:

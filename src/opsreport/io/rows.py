@@ -19,16 +19,22 @@ from opsreport.core.records import Kpi, Location
 from opsreport.core.text import bidi_controls, clean_text, match_key, normalize_text
 from opsreport.core.units import parse_unit
 from opsreport.core.value_problem import ValueProblem
-from opsreport.io.collector import _Collector
-from opsreport.io.package import _DAMAGED_HINT
-from opsreport.io.sheet_xml import Cells, RawCell, Unreadable, _column_letter
+from opsreport.io.collector import Collector
+from opsreport.io.package import DAMAGED_HINT
+from opsreport.io.sheet_xml import Cells, RawCell, Unreadable, column_letter
 from opsreport.io.sheets import RawSheet
 
+__all__ = [
+    "KpiIndex",
+    "RowReader",
+    "row_readers",
+]
 
-class _RowReader:
+
+class RowReader:
     """Reads the typed fields of one row, turning parse problems into diagnostics."""
 
-    def __init__(self, sheet: RawSheet, number: int, cells: Cells, collector: _Collector):
+    def __init__(self, sheet: RawSheet, number: int, cells: Cells, collector: Collector):
         self.sheet = sheet
         self.row_number = number
         self.cells = cells
@@ -41,7 +47,7 @@ class _RowReader:
 
     def location(self, field: str | None = None) -> Location:
         index = self.sheet.columns.get(field) if field else None
-        column = _column_letter(index) if index is not None else None
+        column = column_letter(index) if index is not None else None
         return Location(self.collector.file, self.sheet.title, self.row_number, column)
 
     def _problem(self, field: str, problem: ValueProblem, cell: RawCell) -> None:
@@ -60,7 +66,7 @@ class _RowReader:
         if cell is not None and isinstance(cell.value, Unreadable):
             self.refused.add(field)
             self.collector.error(f"{field}: {cell.value}", self.sheet.title, cell.row, cell.column,
-                                 hint=_DAMAGED_HINT, code="damaged_cell")  # fmt: skip
+                                 hint=DAMAGED_HINT, code="damaged_cell")  # fmt: skip
             return None
         if cell is not None and cell.is_error:
             self.refused.add(field)
@@ -159,12 +165,13 @@ _MULTILINE_FIELDS = frozenset(
 )  # fmt: skip
 
 
-def _rows(sheet: RawSheet, collector: _Collector) -> Iterator[_RowReader]:
+def row_readers(sheet: RawSheet, collector: Collector) -> Iterator[RowReader]:
+    """A reader for each data row of ``sheet``: every record reader loops over these."""
     for number, cells in sheet.rows:
-        yield _RowReader(sheet, number, cells, collector)
+        yield RowReader(sheet, number, cells, collector)
 
 
-class _KpiIndex:
+class KpiIndex:
     """Resolves a KPI reference (id or name) to the KPI's key."""
 
     def __init__(self, kpis: list[Kpi]) -> None:
@@ -174,7 +181,7 @@ class _KpiIndex:
             self.by_name.setdefault(match_key(kpi.name), []).append(kpi)
         self.examples = ", ".join(f"{k.id or k.name}" for k in kpis[:3])
 
-    def resolve(self, reader: _RowReader, field: str = "kpi") -> Kpi | None:
+    def resolve(self, reader: RowReader, field: str = "kpi") -> Kpi | None:
         text = reader.text(field)
         if text is None:
             return None

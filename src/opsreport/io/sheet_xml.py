@@ -18,6 +18,17 @@ from typing import Any
 
 from opsreport.io.limits import Limits
 
+__all__ = [
+    "Cells",
+    "RawCell",
+    "ScanNotes",
+    "SheetDamaged",
+    "Unreadable",
+    "column_index",
+    "column_letter",
+    "scan_sheet",
+]
+
 
 @dataclass(frozen=True)
 class Unreadable:
@@ -42,19 +53,21 @@ Cells = dict[int, RawCell]  # 0-based column index -> a cell holding something
 
 
 @functools.lru_cache(maxsize=1024)
-def _column_letter(index: int) -> str:
+def column_letter(index: int) -> str:
+    """The letters of a 0-based column index (0 → A), as every message names a cell."""
     from openpyxl.utils import get_column_letter
 
     return str(get_column_letter(index + 1))
 
 
-def _column_index(letters: str) -> int:
+def column_index(letters: str) -> int:
+    """The 0-based index of column letters (A → 0), to place a merged range's cells."""
     from openpyxl.utils import column_index_from_string
 
     return int(column_index_from_string(letters)) - 1
 
 
-class _SheetDamaged(Exception):
+class SheetDamaged(Exception):
     """The sheet cannot be read on: an error naming the sheet (and the cell)."""
 
     def __init__(self, message: str, row: int | None = None, column: str | None = None,
@@ -64,7 +77,7 @@ class _SheetDamaged(Exception):
 
 
 @dataclass
-class _ScanNotes:
+class ScanNotes:
     """What a pass over a sheet found besides its cells, reported once the header is known."""
 
     uncomputed: dict[tuple[int, int], str] = field(default_factory=dict)  # formula, no value
@@ -186,7 +199,7 @@ class _NumberFormats:
 
 
 def scan_sheet(
-    ws: Any, xml: bytes, limits: Limits, notes: _ScanNotes
+    ws: Any, xml: bytes, limits: Limits, notes: ScanNotes
 ) -> Iterator[tuple[int, Cells]]:
     """The rows of a worksheet's XML that hold something, each with its non-blank cells.
 
@@ -244,15 +257,15 @@ def _row_number(text: str | None, last: int) -> int:
         except ValueError:
             as_float = 0.5
         if not as_float.is_integer():
-            raise _SheetDamaged(f"a row numbered {text[:20]!r}", last + 1) from None
+            raise SheetDamaged(f"a row numbered {text[:20]!r}", last + 1) from None
         number = int(as_float)
     if number < 1:
-        raise _SheetDamaged(f"a row numbered {number}", last + 1)
+        raise SheetDamaged(f"a row numbered {number}", last + 1)
     return number
 
 
 def _row_cells(element: Any, number: int, parser: Any, number_format: _NumberFormats,
-               width: int, notes: _ScanNotes) -> Cells:  # fmt: skip
+               width: int, notes: ScanNotes) -> Cells:  # fmt: skip
     """The non-blank cells of one ``<row>`` element."""
     cells: Cells = {}
     parser.row_counter = number
@@ -266,10 +279,10 @@ def _row_cells(element: Any, number: int, parser: Any, number_format: _NumberFor
             raise
         except Exception as exc:  # openpyxl on a value it cannot convert, a bad index …
             letters = re.match(r"[A-Za-z]{1,3}", child.get("r") or "")
-            index = _column_index(letters.group().upper()) if letters else parser.col_counter - 1
+            index = column_index(letters.group().upper()) if letters else parser.col_counter - 1
             if 0 <= index < width:  # an error where it is read: a helper column's is its own
                 cells[index] = RawCell(
-                    Unreadable(str(exc)), None, True, number, _column_letter(index)
+                    Unreadable(str(exc)), None, True, number, column_letter(index)
                 )
             continue
         index = column - 1
@@ -289,7 +302,7 @@ def _row_cells(element: Any, number: int, parser: Any, number_format: _NumberFor
         if index in cells:  # which value counts depends on the reader: a damaged cell
             value, data_type = Unreadable("the cell is written twice"), "e"
         cells[index] = RawCell(value, number_format(style_id), data_type == "e", number,
-                               _column_letter(index))  # fmt: skip
+                               column_letter(index))  # fmt: skip
     return cells
 
 

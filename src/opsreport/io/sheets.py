@@ -18,24 +18,29 @@ from typing import Any
 from opsreport.core.periods import parse_period
 from opsreport.core.value_problem import ValueProblem
 from opsreport.io import schema
-from opsreport.io.collector import _Collector
+from opsreport.io.collector import Collector
 from opsreport.io.limits import Limits
-from opsreport.io.merges import _Merge, fill_merged, merged_ranges
+from opsreport.io.merges import MergedRange, fill_merged, merged_ranges
 from opsreport.io.package import (
-    _DAMAGED_HINT,
-    _DTD_RE,
-    _read_part,
-    _xml_error_text,
-    _zip_error_text,
+    DAMAGED_HINT,
+    DTD_RE,
+    read_part,
+    xml_error_text,
+    zip_error_text,
 )
 from opsreport.io.sheet_xml import (
     Cells,
+    ScanNotes,
+    SheetDamaged,
     Unreadable,
-    _column_letter,
-    _ScanNotes,
-    _SheetDamaged,
+    column_letter,
     scan_sheet,
 )
+
+__all__ = [
+    "RawSheet",
+    "read_sheet_guarded",
+]
 
 
 @dataclass
@@ -81,18 +86,18 @@ def _find_header(
 
 
 def _read_sheet(
-    ws: Any, name: str, archive: zipfile.ZipFile, limits: Limits, collector: _Collector
+    ws: Any, name: str, archive: zipfile.ZipFile, limits: Limits, collector: Collector
 ) -> RawSheet | None:
     spec = schema.SHEETS[name]
     title = ws.title
     part = str(getattr(ws, "_worksheet_path", "") or "").lstrip("/")
     try:
-        xml = _read_part(archive, part, limits.max_uncompressed_bytes)
+        xml = read_part(archive, part, limits.max_uncompressed_bytes)
     except KeyError:
         collector.error("the sheet's part is missing from the file", title,
-                        hint=_DAMAGED_HINT, code="unreadable_sheet")  # fmt: skip
+                        hint=DAMAGED_HINT, code="unreadable_sheet")  # fmt: skip
         return None
-    if _DTD_RE.search(xml):
+    if DTD_RE.search(xml):
         collector.error(
             "refused: the sheet's XML declares a DTD or entities (a 'billion laughs' attack); "
             "no spreadsheet program writes that",
@@ -108,8 +113,8 @@ def _read_sheet(
             code="hidden_sheet",
         )
 
-    notes = _ScanNotes()
-    filled: dict[_Merge, None] = {}  # an ordered set
+    notes = ScanNotes()
+    filled: dict[MergedRange, None] = {}  # an ordered set
     stream = scan_sheet(ws, xml, limits, notes)
     if merges:
         stream = fill_merged(stream, merges, filled)
@@ -133,13 +138,13 @@ def _read_sheet(
     return sheet
 
 
-def _report_notes(notes: _ScanNotes, sheet: RawSheet | None, title: str, limits: Limits,
-                  collector: _Collector) -> None:  # fmt: skip
+def _report_notes(notes: ScanNotes, sheet: RawSheet | None, title: str, limits: Limits,
+                  collector: Collector) -> None:  # fmt: skip
     for row, column, message in notes.damaged[:_MAX_DAMAGED_CELLS]:
-        collector.error(message, title, row, column, hint=_DAMAGED_HINT, code="damaged_cell")
+        collector.error(message, title, row, column, hint=DAMAGED_HINT, code="damaged_cell")
     if len(notes.damaged) > _MAX_DAMAGED_CELLS:
         collector.error(f"{len(notes.damaged) - _MAX_DAMAGED_CELLS:,} more damaged cells", title,
-                        hint=_DAMAGED_HINT, code="damaged_cell")  # fmt: skip
+                        hint=DAMAGED_HINT, code="damaged_cell")  # fmt: skip
     if notes.too_many_rows:
         collector.error(
             f"more than {limits.max_rows:,} rows",
@@ -163,7 +168,7 @@ def _report_notes(notes: _ScanNotes, sheet: RawSheet | None, title: str, limits:
                 f"a formula without a computed value ({formula})",
                 title,
                 row,
-                _column_letter(index),
+                column_letter(index),
                 hint="the file was written by a program that does not calculate: open it in "
                 "Excel or LibreOffice and save it, or replace the formula by its value",
                 code="formula_no_value",
@@ -172,7 +177,7 @@ def _report_notes(notes: _ScanNotes, sheet: RawSheet | None, title: str, limits:
 
 def _sheet_from_rows(spec: schema.SheetSpec, name: str, title: str, head: list[tuple[int, Cells]],
                      rest: Iterator[tuple[int, Cells]], limits: Limits,
-                     collector: _Collector) -> RawSheet | None:  # fmt: skip
+                     collector: Collector) -> RawSheet | None:  # fmt: skip
     """The sheet's header found in its first rows, and the contract's cells of every row."""
     if not head:
         if spec.required:
@@ -225,7 +230,7 @@ def _sheet_from_rows(spec: schema.SheetSpec, name: str, title: str, head: list[t
     wide: dict[int, Any] = {}
     for index, cell in sorted(header_cells.items()):
         if isinstance(cell.value, Unreadable):
-            collector.error(str(cell.value), title, header_row, cell.column, hint=_DAMAGED_HINT,
+            collector.error(str(cell.value), title, header_row, cell.column, hint=DAMAGED_HINT,
                             code="damaged_cell")  # fmt: skip
             continue
         target = fields.get(index)
@@ -247,7 +252,7 @@ def _sheet_from_rows(spec: schema.SheetSpec, name: str, title: str, head: list[t
             continue
         if target in columns:
             collector.error(
-                f"two columns mean {target} ({_column_letter(columns[target])} and {cell.column})",
+                f"two columns mean {target} ({column_letter(columns[target])} and {cell.column})",
                 title,
                 header_row,
                 cell.column,
@@ -304,8 +309,8 @@ def _kept_rows(
     return rows
 
 
-def _read_sheet_guarded(
-    ws: Any, name: str, archive: zipfile.ZipFile, limits: Limits, collector: _Collector
+def read_sheet_guarded(
+    ws: Any, name: str, archive: zipfile.ZipFile, limits: Limits, collector: Collector
 ) -> RawSheet | None:
     """Read one sheet; any failure on a damaged part is an error naming the sheet.
 
@@ -321,17 +326,17 @@ def _read_sheet_guarded(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl: dates out of range …
             return _read_sheet(ws, name, archive, limits, collector)
-    except _SheetDamaged as exc:
+    except SheetDamaged as exc:
         message, row, column, code = exc.message, exc.row, exc.column, exc.code
     except etree.XMLSyntaxError as exc:
         message, row, column = _sheet_syntax_error(exc, archive, ws, limits)
     except (zipfile.BadZipFile, zlib.error) as exc:
-        message, row, column = f"the sheet's part is damaged: {_zip_error_text(exc)}", None, None
+        message, row, column = f"the sheet's part is damaged: {zip_error_text(exc)}", None, None
     except MemoryError:
         message, row, column = "ran out of memory reading the sheet", None, None
     except Exception as exc:  # openpyxl or lxml on an unusual part: never a traceback
         message, row, column = f"the sheet cannot be read ({type(exc).__name__}: {exc})", None, None
-    collector.error(message, ws.title, row, column, hint=_DAMAGED_HINT, code=code)
+    collector.error(message, ws.title, row, column, hint=DAMAGED_HINT, code=code)
     return None
 
 
@@ -342,13 +347,11 @@ def _sheet_syntax_error(
     exc: Any, archive: zipfile.ZipFile, ws: Any, limits: Limits
 ) -> tuple[str, int | None, str | None]:
     """lxml's complaint about the sheet's XML, with the cell it sits in when it sits in one."""
-    text = _xml_error_text(exc)
+    text = xml_error_text(exc)
     line, column = getattr(exc, "position", (None, None))
     where: tuple[int | None, str | None] = (None, None)
     try:
-        xml = _read_part(
-            archive, str(ws._worksheet_path).lstrip("/"), limits.max_uncompressed_bytes
-        )
+        xml = read_part(archive, str(ws._worksheet_path).lstrip("/"), limits.max_uncompressed_bytes)
         if line and column:  # lxml counts columns in characters
             lines = xml.split(b"\n", line - 1)
             before = sum(len(part) + 1 for part in lines[: line - 1])

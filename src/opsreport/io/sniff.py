@@ -11,10 +11,14 @@ import zipfile
 from pathlib import Path
 
 from opsreport.core.records import Diagnostic, Location
-from opsreport.io.limits import Limits, _size
+from opsreport.io.limits import Limits, size_text
+
+__all__ = [
+    "sniff_file",
+]
 
 
-def _sniff(path: Path, limits: Limits) -> list[Diagnostic]:
+def sniff_file(path: Path, limits: Limits) -> list[Diagnostic]:
     """What the file really is, by magic bytes and zip structure, before parsing it."""
     where = Location(str(path))
 
@@ -32,7 +36,7 @@ def _sniff(path: Path, limits: Limits) -> list[Diagnostic]:
         )
     if size > limits.max_file_bytes:
         return error(
-            f"the file is too large ({_size(size)}; the limit is {_size(limits.max_file_bytes)})",
+            f"the file is too large ({size_text(size)}; the limit is {size_text(limits.max_file_bytes)})",
             "remove unused sheets or images",
             "file_too_large",
         )
@@ -95,13 +99,13 @@ def _sniff(path: Path, limits: Limits) -> list[Diagnostic]:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > 1024 * 1024 and ratio > limits.max_entry_ratio:
             return error(
-                f"the part {info.filename} expands {ratio:,.0f}× ({_size(info.file_size)}): refused as a zip bomb",
+                f"the part {info.filename} expands {ratio:,.0f}× ({size_text(info.file_size)}): refused as a zip bomb",
                 "this is not an ordinary workbook; save a clean copy from Excel",
                 "zip_bomb",
             )
     if total > limits.max_uncompressed_bytes:
         return error(
-            f"the file expands to {_size(total)} (limit {_size(limits.max_uncompressed_bytes)})",
+            f"the file expands to {size_text(total)} (limit {size_text(limits.max_uncompressed_bytes)})",
             "this is not an ordinary workbook; save a clean copy from Excel",
             "zip_bomb",
         )

@@ -22,24 +22,24 @@ from opsreport.core.aggregation import default_aggregation
 from opsreport.core.records import Diagnostic, Location, Report
 from opsreport.errors import WorkbookError
 from opsreport.io import schema
-from opsreport.io.collector import _Collector
+from opsreport.io.collector import Collector
 from opsreport.io.limits import DEFAULT_LIMITS, Limits
-from opsreport.io.package import _open_workbook, _Refused
+from opsreport.io.package import WorkbookRefused, open_workbook
 from opsreport.io.records import (
-    _check_period_grain,
-    _read_breakdown,
-    _read_goals,
-    _read_kpis,
-    _read_meta,
-    _read_periods,
-    _read_problems,
-    _read_resources,
-    _read_risks,
-    _read_tasks,
+    check_period_grain,
+    read_breakdown,
+    read_goals,
+    read_kpis,
+    read_meta,
+    read_periods,
+    read_problems,
+    read_resources,
+    read_risks,
+    read_tasks,
 )
-from opsreport.io.rows import _KpiIndex
-from opsreport.io.sheets import RawSheet, _read_sheet_guarded
-from opsreport.io.sniff import _sniff
+from opsreport.io.rows import KpiIndex
+from opsreport.io.sheets import RawSheet, read_sheet_guarded
+from opsreport.io.sniff import sniff_file
 
 __all__ = ["DEFAULT_LIMITS", "Limits", "WorkbookError", "default_aggregation", "load_report"]
 
@@ -52,8 +52,8 @@ def load_report(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS
     diagnostic naming the file, the sheet (and the cell) where it can.
     """
     path = Path(path)
-    collector = _Collector(str(path))
-    problems = _sniff(path, limits)
+    collector = Collector(str(path))
+    problems = sniff_file(path, limits)
     if problems:
         raise WorkbookError(problems)
     try:
@@ -64,8 +64,8 @@ def load_report(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS
                                         "unreadable")]) from None  # fmt: skip
     with handle:
         try:
-            wb = _open_workbook(handle, limits)
-        except _Refused as refused:
+            wb = open_workbook(handle, limits)
+        except WorkbookRefused as refused:
             raise WorkbookError(
                 [
                     Diagnostic(
@@ -79,7 +79,7 @@ def load_report(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS
             wb.close()
 
 
-def _load(path: Path, wb: Any, limits: Limits, collector: _Collector) -> Report:
+def _load(path: Path, wb: Any, limits: Limits, collector: Collector) -> Report:
     if not wb.worksheets:
         collector.error(
             "the workbook has no worksheets openpyxl can read (a Strict Open XML file?)",
@@ -118,33 +118,33 @@ def _load(path: Path, wb: Any, limits: Limits, collector: _Collector) -> Report:
 
     raw: dict[str, RawSheet | None] = {}
     for name, ws in chosen.items():
-        sheet = _read_sheet_guarded(ws, name, wb._archive, limits, collector)
+        sheet = read_sheet_guarded(ws, name, wb._archive, limits, collector)
         if sheet is not None:
             sheet.epoch = wb.epoch
         raw[name] = sheet
-    meta = _read_meta(raw.get("meta"), collector)
+    meta = read_meta(raw.get("meta"), collector)
     kpi_sheet = raw.get("kpis")
-    kpis = _read_kpis(kpi_sheet, collector) if kpi_sheet else []
-    index = _KpiIndex(kpis)
+    kpis = read_kpis(kpi_sheet, collector) if kpi_sheet else []
+    index = KpiIndex(kpis)
     report = Report(
         source=path, meta=meta, kpis=kpis, sheets=frozenset(n for n, s in raw.items() if s)
     )
     if periods := raw.get("periods"):
-        report.periods = _read_periods(periods, index, meta.year, collector)
+        report.periods = read_periods(periods, index, meta.year, collector)
     if breakdown := raw.get("breakdown"):
-        report.breakdown = _read_breakdown(breakdown, index, collector)
+        report.breakdown = read_breakdown(breakdown, index, collector)
     if problems := raw.get("problems"):
-        report.problems = _read_problems(problems, index, collector)
+        report.problems = read_problems(problems, index, collector)
     if goals := raw.get("goals"):
-        report.goals = _read_goals(goals, index, meta.plan_year, collector)
+        report.goals = read_goals(goals, index, meta.plan_year, collector)
     if tasks := raw.get("tasks"):
-        report.tasks = _read_tasks(tasks, meta.plan_year, collector)
+        report.tasks = read_tasks(tasks, meta.plan_year, collector)
     if risks := raw.get("risks"):
-        report.risks = _read_risks(risks, index, collector)
+        report.risks = read_risks(risks, index, collector)
     if resources := raw.get("resources"):
-        report.resources = _read_resources(resources, collector)
+        report.resources = read_resources(resources, collector)
     if report.periods:
-        _check_period_grain(report.periods, periods, collector)
+        check_period_grain(report.periods, periods, collector)
     if collector.has_errors:
         raise WorkbookError(collector.items)
     report.warnings = collector.items
