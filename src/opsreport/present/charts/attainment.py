@@ -6,27 +6,27 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from opsreport.present.charts.layout import (
-    _clip,
-    _finish,
-    _header,
-    _more,
-    _note,
-    _row_axes,
-    _row_height_figure,
-    _select,
-    _short,
-    _text_width_in,
-    _value_label,
+    clip,
+    draw_header,
+    draw_note,
+    draw_value_label,
+    finish_chart,
+    more_text,
+    row_axes,
+    row_chart_height,
+    select_top,
+    short_text,
+    text_width_in,
 )
 from opsreport.present.charts.record import Chart
 from opsreport.present.charts.style import (
     CM_PER_INCH,
     FONT_SIZE,
     PAGE_WIDTH_CM,
-    _new_figure,
-    _style,
+    chart_style,
+    new_figure,
 )
-from opsreport.present.charts.texts import _lang, _t
+from opsreport.present.charts.texts import chart_language, chart_text
 from opsreport.present.formatting import fmt_pct
 from opsreport.present.theme import LABEL_ON_DARK, STATUS_COLORS, TEXT
 
@@ -36,29 +36,29 @@ if TYPE_CHECKING:
 
 def attainment_chart(results: Sequence[KpiResult], lang: str, top: int = 25) -> Chart | None:
     """Horizontal bars of attainment % per KPI (given order), coloured by status, line at 100%."""
-    lang = _lang(lang)
+    lang = chart_language(lang)
     rated = [r for r in results if r.attainment is not None and r.status is not None]
     if not rated:
         return None
-    rows, hidden = _select(rated, top, key=lambda r: r.attainment)
-    title = _t(lang, "attainment")
+    rows, hidden = select_top(rated, top, key=lambda r: r.attainment)
+    title = chart_text(lang, "attainment")
     counts = {s: sum(1 for r in rated if r.status == s) for s in ("met", "near", "missed")}
-    alt = _t(lang, "attainment_alt", n=len(rated), **counts)
-    with _style("attainment"):
+    alt = chart_text(lang, "attainment_alt", n=len(rated), **counts)
+    with chart_style("attainment"):
         width_in = PAGE_WIDTH_CM / CM_PER_INCH
         footer_in = 0.34 if hidden else 0.12
-        height_in = _row_height_figure(len(rows), footer_in)
-        fig, renderer = _new_figure(width_in, height_in)
+        height_in = row_chart_height(len(rows), footer_in)
+        fig, renderer = new_figure(width_in, height_in)
         raw = [float(r.attainment * 100) for r in rows]
-        shown = [_clip(v, -100.0, 300.0) for v in raw]
+        shown = [clip(v, -100.0, 300.0) for v in raw]
         labels = [fmt_pct(r.attainment) for r in rows]
-        widths = [_text_width_in(renderer, [label], FONT_SIZE) for label in labels]
-        ax = _row_axes(
+        widths = [text_width_in(renderer, [label], FONT_SIZE) for label in labels]
+        ax = row_axes(
             fig,
             renderer,
             width_in=width_in,
             height_in=height_in,
-            names=[_short(r.kpi.name) for r in rows],
+            names=[short_text(r.kpi.name) for r in rows],
             values=[v for v, _ in shown],
             labels_right=[w for w, (v, _) in zip(widths, shown, strict=True) if v >= 0],
             labels_left=[w for w, (v, _) in zip(widths, shown, strict=True) if v < 0],
@@ -72,11 +72,11 @@ def attainment_chart(results: Sequence[KpiResult], lang: str, top: int = 25) -> 
             ax.barh(y, value, height=0.62, color=color, zorder=2)
             if clipped:
                 _break_mark(ax, value, y)
-            _value_label(ax, label, value, y, value >= 0, offset=3)
+            draw_value_label(ax, label, value, y, value >= 0, offset=3)
         ax.axvline(100, color=TEXT, linewidth=0.9, linestyle=(0, (3, 2)), zorder=4)
-        _header(fig, width_in, height_in, title, _t(lang, "attainment_sub"))
-        _note(fig, width_in, height_in, _more(lang, hidden))
-        return _finish(fig, "attainment", title, width_in, alt)
+        draw_header(fig, width_in, height_in, title, chart_text(lang, "attainment_sub"))
+        draw_note(fig, width_in, height_in, more_text(lang, hidden))
+        return finish_chart(fig, "attainment", title, width_in, alt)
 
 
 def _break_mark(ax: Any, value: float, y: float) -> None:

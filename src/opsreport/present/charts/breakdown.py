@@ -5,18 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from opsreport.present.charts.layout import (
-    _finish,
-    _float,
-    _header,
-    _more,
-    _note,
-    _pp,
-    _row_axes,
-    _row_height_figure,
-    _select,
-    _short,
-    _text_width_in,
-    _value_label,
+    draw_header,
+    draw_note,
+    draw_value_label,
+    finish_chart,
+    float_or_none,
+    more_text,
+    pp_label,
+    row_axes,
+    row_chart_height,
+    select_top,
+    short_text,
+    text_width_in,
 )
 from opsreport.present.charts.record import Chart
 from opsreport.present.charts.style import (
@@ -24,10 +24,10 @@ from opsreport.present.charts.style import (
     FONT_SIZE,
     PAGE_WIDTH_CM,
     SUB_SIZE,
-    _new_figure,
-    _style,
+    chart_style,
+    new_figure,
 )
-from opsreport.present.charts.texts import _lang, _t
+from opsreport.present.charts.texts import chart_language, chart_text
 from opsreport.present.formatting import fmt_pct
 from opsreport.present.theme import AC_COLOR, BACKGROUND, MUTED
 
@@ -37,44 +37,45 @@ if TYPE_CHECKING:
 
 def breakdown_chart(table: BreakdownTable, lang: str, top: int = 25) -> Chart | None:
     """Share (%) per item by rank; prior-year share as a thin outlined tick; change in pp."""
-    lang = _lang(lang)
+    lang = chart_language(lang)
     items = [item for item in table.items if item.share is not None]
     if not items:
         return None
-    rows, hidden = _select(items, top, key=lambda item: (item.rank is None, item.rank or 0))
+    rows, hidden = select_top(items, top, key=lambda item: (item.rank is None, item.rank or 0))
     kpi = table.kpi
     dimension = table.dimension or ""
-    title = _t(lang, "breakdown", dimension=dimension, name=kpi.name).strip()
-    alt = _t(lang, "breakdown_alt", dimension=dimension, name=kpi.name, n=len(items))
+    title = chart_text(lang, "breakdown", dimension=dimension, name=kpi.name).strip()
+    alt = chart_text(lang, "breakdown_alt", dimension=dimension, name=kpi.name, n=len(items))
     name = f"breakdown:{table.dimension}:{kpi.key}"
-    with _style(name):
+    with chart_style(name):
         width_in = PAGE_WIDTH_CM / CM_PER_INCH
         footer_in = 0.34 if hidden else 0.12
-        height_in = _row_height_figure(len(rows), footer_in)
-        fig, renderer = _new_figure(width_in, height_in)
+        height_in = row_chart_height(len(rows), footer_in)
+        fig, renderer = new_figure(width_in, height_in)
         shares = [float(item.share * 100) for item in rows]
         priors = [
-            _float(item.share_prior * 100) if item.share_prior is not None else None
+            float_or_none(item.share_prior * 100) if item.share_prior is not None else None
             for item in rows
         ]
         ends = [max(s, p if p is not None else s) for s, p in zip(shares, priors, strict=True)]
         starts = [min(s, p if p is not None else s) for s, p in zip(shares, priors, strict=True)]
         share_labels = [fmt_pct(item.share) for item in rows]
         change_labels = [
-            _pp(item.share_change_pp) if item.share_change_pp is not None else "" for item in rows
+            pp_label(item.share_change_pp) if item.share_change_pp is not None else ""
+            for item in rows
         ]
-        share_w = [_text_width_in(renderer, [label], FONT_SIZE) for label in share_labels]
+        share_w = [text_width_in(renderer, [label], FONT_SIZE) for label in share_labels]
         change_w = [
-            _text_width_in(renderer, [label], SUB_SIZE) + 0.06 if label else 0.0
+            text_width_in(renderer, [label], SUB_SIZE) + 0.06 if label else 0.0
             for label in change_labels
         ]
         label_w = [a + b + 0.04 for a, b in zip(share_w, change_w, strict=True)]
-        ax = _row_axes(
+        ax = row_axes(
             fig,
             renderer,
             width_in=width_in,
             height_in=height_in,
-            names=[_short(item.item) for item in rows],
+            names=[short_text(item.item) for item in rows],
             values=ends + starts,
             labels_right=[w for w, e in zip(label_w, ends, strict=True) if e >= 0],
             labels_left=[w for w, e in zip(label_w, ends, strict=True) if e < 0],
@@ -98,10 +99,10 @@ def breakdown_chart(table: BreakdownTable, lang: str, top: int = 25) -> Chart | 
                 )
             anchor = ends[y] if ends[y] >= 0 else starts[y]
             right = anchor >= 0
-            _value_label(ax, share_labels[y], anchor, y, right, offset=4)
+            draw_value_label(ax, share_labels[y], anchor, y, right, offset=4)
             if change_labels[y]:
                 offset = (share_w[y] + 0.06) * 72 + 4
-                _value_label(
+                draw_value_label(
                     ax,
                     change_labels[y],
                     anchor,
@@ -111,6 +112,6 @@ def breakdown_chart(table: BreakdownTable, lang: str, top: int = 25) -> Chart | 
                     size=SUB_SIZE,
                     color=MUTED,
                 )
-        _header(fig, width_in, height_in, title, _t(lang, "breakdown_sub"))
-        _note(fig, width_in, height_in, _more(lang, hidden))
-        return _finish(fig, name, title, width_in, alt)
+        draw_header(fig, width_in, height_in, title, chart_text(lang, "breakdown_sub"))
+        draw_note(fig, width_in, height_in, more_text(lang, hidden))
+        return finish_chart(fig, name, title, width_in, alt)

@@ -9,15 +9,22 @@ from typing import Any
 
 from opsreport.present.theme import CJK_FAMILIES, LATIN_FAMILY, PACKAGED_FAMILY
 
+__all__ = [
+    "FONT_STATE",
+    "PACKAGED_FILE",
+    "setup_fonts",
+]
+
 PACKAGED_FILE = "NotoSansCJK-Regular.ttc"
 
 
-_FONT_STATE: dict[str, str] = {}
+# The font family chosen by setup_fonts(), kept for the SVG font list (record.py).
+FONT_STATE: dict[str, str] = {}
 
 
 def _reset_fonts() -> None:
     """Forget the cached font choice (tests; the next setup_fonts() searches again)."""
-    _FONT_STATE.clear()
+    FONT_STATE.clear()
 
 
 def _packaged_font_path() -> str:
@@ -37,11 +44,11 @@ def setup_fonts() -> str:
     import matplotlib
     from matplotlib import font_manager
 
-    family = _FONT_STATE.get("family")
+    family = FONT_STATE.get("family")
     if family is None:
         logging.getLogger("matplotlib.font_manager").addFilter(_drop_missing_weight_notice)
         family = _find_cjk_family(font_manager)
-        _FONT_STATE["family"] = family
+        FONT_STATE["family"] = family
     matplotlib.rcParams["font.family"] = [LATIN_FAMILY, family]
     return family
 
@@ -62,7 +69,7 @@ def _find_cjk_family(font_manager: Any) -> str:
         known = {entry.name for entry in manager.ttflist}
         for family in CJK_FAMILIES:
             if family in known:
-                _FONT_STATE["file"] = ""
+                FONT_STATE["file"] = ""
                 return family
     path = _packaged_font_path()
     if not any(entry.fname == path for entry in manager.ttflist):
@@ -70,5 +77,5 @@ def _find_cjk_family(font_manager: Any) -> str:
     # A system file of the same family name would otherwise win the tie in findfont:
     # put the packaged faces first (a stable sort keeps everything else in place).
     manager.ttflist.sort(key=lambda entry: entry.fname != path)
-    _FONT_STATE["file"] = path
+    FONT_STATE["file"] = path
     return PACKAGED_FAMILY

@@ -22,12 +22,30 @@ from opsreport.present.charts.style import (
     TITLE_LIMIT,
     TITLE_SIZE,
 )
-from opsreport.present.charts.texts import _t
+from opsreport.present.charts.texts import chart_text
 from opsreport.present.formatting import fmt_pp
 from opsreport.present.theme import BACKGROUND, BASELINE, MUTED, TEXT
 
+__all__ = [
+    "char_units",
+    "clip",
+    "draw_header",
+    "draw_note",
+    "draw_value_label",
+    "finish_chart",
+    "float_or_none",
+    "more_text",
+    "plain_axes",
+    "pp_label",
+    "row_axes",
+    "row_chart_height",
+    "select_top",
+    "short_text",
+    "text_width_in",
+]
 
-def _text_width_in(
+
+def text_width_in(
     renderer: Any, texts: Sequence[str], size: float, weight: str = "normal"
 ) -> float:
     """Width in inches of the widest text, measured with the fonts in use (CJK fallback too)."""
@@ -42,43 +60,45 @@ def _text_width_in(
     return float(widest / renderer.dpi)
 
 
-def _units(ch: str) -> float:
+def char_units(ch: str) -> float:
+    """A character's width in name-limit units: 1 for a wide (CJK) character, else 0.55."""
     return 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55
 
 
-def _short(text: object, limit: float = NAME_LIMIT) -> str:
+def short_text(text: object, limit: float = NAME_LIMIT) -> str:
     """One line of at most ``limit`` width units (a CJK character is 1), cut with "…"."""
     clean = " ".join(str(text if text is not None else "").split())
     # Every character is at least 0.55 units wide, so this many already exceed the
     # limit: a 32,767-character name costs what a short one does.
     head = clean[: math.ceil(limit / 0.55) + 1]
-    if len(head) == len(clean) and sum(_units(ch) for ch in clean) <= limit:
+    if len(head) == len(clean) and sum(char_units(ch) for ch in clean) <= limit:
         return clean
     used, kept = 0.0, []
     for ch in head:
-        used += _units(ch)
+        used += char_units(ch)
         if used > limit - 1:
             break
         kept.append(ch)
     return "".join(kept).rstrip() + "…"
 
 
-def _pp(points: Decimal | None) -> str:
+def pp_label(points: Decimal | None) -> str:
     """Compact percentage points for a label: +1.2pp."""
     return fmt_pp(points, 1, signed=True, lang="en").replace(" ", "")
 
 
-def _header(fig: Any, width_in: float, height_in: float, title: str, subtitle: str) -> None:
+def draw_header(fig: Any, width_in: float, height_in: float, title: str, subtitle: str) -> None:
     """Title and subtitle, each one line cut to the page width: both may hold a KPI's
     name or unit, which can be 32,767 characters (laying those out took seconds)."""
-    title, subtitle = _short(title, TITLE_LIMIT), _short(subtitle, SUBTITLE_LIMIT)
+    title, subtitle = short_text(title, TITLE_LIMIT), short_text(subtitle, SUBTITLE_LIMIT)
     x = 0.1 / width_in
     fig.text(x, 1 - 0.1 / height_in, title, ha="left", va="top", size=TITLE_SIZE, weight="bold")
     if subtitle:
         fig.text(x, 1 - 0.36 / height_in, subtitle, ha="left", va="top", size=SUB_SIZE, color=MUTED)
 
 
-def _note(fig: Any, width_in: float, height_in: float, text: str) -> None:
+def draw_note(fig: Any, width_in: float, height_in: float, text: str) -> None:
+    """A chart's footnote (what it leaves out), small and grey at the bottom left; none if empty."""
     if text:
         fig.text(
             0.1 / width_in,
@@ -91,11 +111,13 @@ def _note(fig: Any, width_in: float, height_in: float, text: str) -> None:
         )
 
 
-def _more(lang: str, hidden: int) -> str:
-    return _t(lang, "more", n=hidden) if hidden > 0 else ""
+def more_text(lang: str, hidden: int) -> str:
+    """The footnote for ``hidden`` items a chart leaves out ("+3 more KPIs in the table"), else ""."""
+    return chart_text(lang, "more", n=hidden) if hidden > 0 else ""
 
 
-def _finish(fig: Any, name: str, title: str, width_in: float, alt: str) -> Chart:
+def finish_chart(fig: Any, name: str, title: str, width_in: float, alt: str) -> Chart:
+    """The drawn figure as a Chart, its width on the page at most the page width."""
     return Chart(
         name=name,
         title=title,
@@ -105,13 +127,14 @@ def _finish(fig: Any, name: str, title: str, width_in: float, alt: str) -> Chart
     )
 
 
-def _plain_axes(ax: Any) -> None:
+def plain_axes(ax: Any) -> None:
+    """No frame and no tick marks: the charts draw their own reference lines."""
     for spine in ax.spines.values():
         spine.set_visible(False)
     ax.tick_params(length=0)
 
 
-def _row_axes(
+def row_axes(
     fig: Any,
     renderer: Any,
     *,
@@ -126,7 +149,7 @@ def _row_axes(
 ) -> Any:
     """Axes for a horizontal chart: one row per name, the left margin fits the longest name,
     the x range leaves room for the value labels (widths in inches) on either side."""
-    name_w = _text_width_in(renderer, names, FONT_SIZE)
+    name_w = text_width_in(renderer, names, FONT_SIZE)
     left_in = min(name_w + 0.18, width_in * 0.45)
     right_in = 0.12
     axes_w = width_in - left_in - right_in
@@ -149,12 +172,12 @@ def _row_axes(
     ax.set_ylim(len(names) - 0.5, -0.5)
     ax.set_yticks(range(len(names)), labels=list(names))
     ax.set_xticks([])
-    _plain_axes(ax)
+    plain_axes(ax)
     ax.axvline(0, color=BASELINE, linewidth=0.8, zorder=3)
     return ax
 
 
-def _value_label(
+def draw_value_label(
     ax: Any,
     text: str,
     x: float,
@@ -180,7 +203,7 @@ def _value_label(
     )
 
 
-def _select(items: Sequence[Any], top: int, key: Any) -> tuple[list[Any], int]:
+def select_top(items: Sequence[Any], top: int, key: Any) -> tuple[list[Any], int]:
     """The ``top`` items by ``key`` (smallest first), kept in their given order."""
     items = list(items)
     if top < 1:
@@ -191,7 +214,8 @@ def _select(items: Sequence[Any], top: int, key: Any) -> tuple[list[Any], int]:
     return [item for item in items if id(item) in chosen], len(items) - top
 
 
-def _clip(value: float, lo: float, hi: float) -> tuple[float, bool]:
+def clip(value: float, lo: float, hi: float) -> tuple[float, bool]:
+    """``value`` kept within [lo, hi], and whether it was cut (a clipped bar is marked)."""
     if value > hi:
         return hi, True
     if value < lo:
@@ -199,9 +223,11 @@ def _clip(value: float, lo: float, hi: float) -> tuple[float, bool]:
     return value, False
 
 
-def _row_height_figure(rows: int, footer_in: float) -> float:
+def row_chart_height(rows: int, footer_in: float) -> float:
+    """The figure height in inches of a one-row-per-name chart with ``rows`` rows."""
     return HEADER_IN + rows * ROW_HEIGHT_IN + footer_in + 0.08
 
 
-def _float(value: Decimal | None) -> float | None:
+def float_or_none(value: Decimal | None) -> float | None:
+    """A Decimal figure as matplotlib takes it; None (no figure) stays None."""
     return None if value is None else float(value)

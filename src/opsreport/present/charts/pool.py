@@ -9,7 +9,7 @@ from contextlib import suppress
 from typing import Any
 
 from opsreport.present.charts.record import Chart
-from opsreport.present.charts.style import FONT_SIZE, TITLE_SIZE, _new_figure, _style
+from opsreport.present.charts.style import FONT_SIZE, TITLE_SIZE, chart_style, new_figure
 
 
 def draw_charts(
@@ -104,8 +104,8 @@ def chart_jobs(count: int, jobs: int | None = None) -> int:
 def _warm_up() -> None:
     """Load the font files and glyph caches once, before forking: otherwise every
     worker opens the large CJK font collection itself."""
-    with _style("warm-up"):
-        fig, _ = _new_figure(1.0, 0.5)
+    with chart_style("warm-up"):
+        fig, _ = new_figure(1.0, 0.5)
         fig.text(0.1, 0.5, "年度 Ag 0.9%", fontsize=FONT_SIZE)
         fig.text(0.1, 0.2, "年度 Ag 0.9%", fontsize=TITLE_SIZE, weight="bold")
         fig.canvas.draw()

@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from opsreport.present.charts.layout import (
-    _finish,
-    _header,
-    _more,
-    _note,
-    _plain_axes,
-    _select,
-    _short,
-    _units,
+    char_units,
+    draw_header,
+    draw_note,
+    finish_chart,
+    more_text,
+    plain_axes,
+    select_top,
+    short_text,
 )
 from opsreport.present.charts.record import Chart
 from opsreport.present.charts.style import (
@@ -22,10 +22,10 @@ from opsreport.present.charts.style import (
     FONT_SIZE,
     HEADER_IN,
     PAGE_WIDTH_CM,
-    _new_figure,
-    _style,
+    chart_style,
+    new_figure,
 )
-from opsreport.present.charts.texts import _lang, _t
+from opsreport.present.charts.texts import chart_language, chart_text
 from opsreport.present.theme import AC_COLOR, ALERT, BACKGROUND, LABEL_ON_DARK, RISK_TINTS, TEXT
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def _risk_tint(score: int) -> str:
 
 def risk_matrix_chart(risks: Sequence[RiskResult], lang: str, top: int = 25) -> Chart | None:
     """5×5 likelihood × impact grid, tinted by score; numbered dots, red ring when triggered."""
-    lang = _lang(lang)
+    lang = chart_language(lang)
     placed = [
         (number, result)
         for number, result in enumerate(risks, start=1)
@@ -46,15 +46,15 @@ def risk_matrix_chart(risks: Sequence[RiskResult], lang: str, top: int = 25) -> 
     ]
     if not placed:
         return None
-    rows, hidden = _select(
+    rows, hidden = select_top(
         placed,
         top,
         key=lambda pair: (not pair[1].triggered, -(pair[1].score or 0), pair[0]),
     )
-    title = _t(lang, "risks")
+    title = chart_text(lang, "risks")
     triggered = sum(1 for _, r in placed if r.triggered)
-    alt = _t(lang, "risks_alt", n=len(placed), triggered=triggered)
-    with _style("risks"):
+    alt = chart_text(lang, "risks_alt", n=len(placed), triggered=triggered)
+    with chart_style("risks"):
         width_in = PAGE_WIDTH_CM / CM_PER_INCH
         line_in = 0.19
         grid_in = 2.9
@@ -62,7 +62,7 @@ def risk_matrix_chart(risks: Sequence[RiskResult], lang: str, top: int = 25) -> 
         height_in = max(
             HEADER_IN + 0.2 + grid_in + 0.45, HEADER_IN + len(rows) * line_in + footer_in + 0.1
         )
-        fig, _ = _new_figure(width_in, height_in)
+        fig, _ = new_figure(width_in, height_in)
         left_in, bottom_in = 0.75, height_in - HEADER_IN - 0.2 - grid_in
         ax = fig.add_axes(
             (left_in / width_in, bottom_in / height_in, grid_in / width_in, grid_in / height_in)
@@ -112,24 +112,24 @@ def risk_matrix_chart(risks: Sequence[RiskResult], lang: str, top: int = 25) -> 
         ax.set_ylim(0.5, 5.5)
         ax.set_xticks(range(1, 6))
         ax.set_yticks(range(1, 6))
-        ax.set_xlabel(_t(lang, "likelihood") + " →", size=FONT_SIZE, labelpad=2)
+        ax.set_xlabel(chart_text(lang, "likelihood") + " →", size=FONT_SIZE, labelpad=2)
         ax.text(
             -0.03,
             1.015,
-            _t(lang, "impact") + " ↑",
+            chart_text(lang, "impact") + " ↑",
             transform=ax.transAxes,
             ha="right",
             va="bottom",
             size=FONT_SIZE,
         )
-        _plain_axes(ax)
+        plain_axes(ax)
         list_x = (left_in + grid_in + 0.3) / width_in
         list_w_units = (width_in - left_in - grid_in - 0.45) / (FONT_SIZE / 72) - 3
         for k, (number, result) in enumerate(rows):
             y = 1 - (HEADER_IN + 0.2 + (k + 0.5) * line_in) / height_in
-            suffix = _t(lang, "triggered") if result.triggered else ""
-            room = list_w_units - sum(_units(ch) for ch in suffix)
-            label = _short(result.risk.risk, max(6.0, room))
+            suffix = chart_text(lang, "triggered") if result.triggered else ""
+            room = list_w_units - sum(char_units(ch) for ch in suffix)
+            label = short_text(result.risk.risk, max(6.0, room))
             fig.text(list_x, y, f"R{number}", ha="left", va="center", size=FONT_SIZE, weight="bold")
             fig.text(
                 list_x + 0.36 / width_in,
@@ -140,6 +140,6 @@ def risk_matrix_chart(risks: Sequence[RiskResult], lang: str, top: int = 25) -> 
                 size=FONT_SIZE,
                 color=ALERT if result.triggered else TEXT,
             )
-        _header(fig, width_in, height_in, title, _t(lang, "risks_sub"))
-        _note(fig, width_in, height_in, _more(lang, hidden))
-        return _finish(fig, "risks", title, width_in, alt)
+        draw_header(fig, width_in, height_in, title, chart_text(lang, "risks_sub"))
+        draw_note(fig, width_in, height_in, more_text(lang, hidden))
+        return finish_chart(fig, "risks", title, width_in, alt)

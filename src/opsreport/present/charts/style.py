@@ -12,6 +12,22 @@ from opsreport.present.theme import BACKGROUND, BASELINE, TEXT
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+__all__ = [
+    "CM_PER_INCH",
+    "DPI",
+    "FONT_SIZE",
+    "HEADER_IN",
+    "NAME_LIMIT",
+    "PAGE_WIDTH_CM",
+    "ROW_HEIGHT_IN",
+    "SUBTITLE_LIMIT",
+    "SUB_SIZE",
+    "TITLE_LIMIT",
+    "TITLE_SIZE",
+    "chart_style",
+    "new_figure",
+]
+
 
 DPI = 150
 PAGE_WIDTH_CM = 16.0
@@ -47,7 +63,8 @@ _RC: dict[str, Any] = {
 
 
 @contextmanager
-def _style(name: str) -> Iterator[None]:
+def chart_style(name: str) -> Iterator[None]:
+    """The charts' matplotlib settings while one chart is drawn (fonts, sizes, a stable SVG salt)."""
     import matplotlib
 
     setup_fonts()
@@ -56,7 +73,7 @@ def _style(name: str) -> Iterator[None]:
         yield
 
 
-def _new_figure(width_in: float, height_in: float) -> tuple[Any, Any]:
+def new_figure(width_in: float, height_in: float) -> tuple[Any, Any]:
     """A Figure with an Agg canvas (no pyplot) and its renderer for measuring text."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from opsreport.present.formatting import count_noun
 
+__all__ = [
+    "MONTHS_EN",
+    "TEXTS",
+    "chart_language",
+    "chart_text",
+]
+
 TEXTS: dict[str, dict[str, str]] = {
     "zh": {
         "attainment": "指标完成率",
@@ -73,12 +80,14 @@ TEXTS: dict[str, dict[str, str]] = {
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def _lang(lang: str | None) -> str:
+def chart_language(lang: str | None) -> str:
+    """The language of chart texts: "zh" for any zh* tag (and none), else "en"."""
     return "zh" if (lang or "zh").lower().startswith("zh") else "en"
 
 
-def _t(lang: str, key: str, **params: object) -> str:
-    text = TEXTS[_lang(lang)][key]
+def chart_text(lang: str, key: str, **params: object) -> str:
+    """A chart's text in ``lang`` with its ``params`` filled in; counts agree with their nouns."""
+    text = TEXTS[chart_language(lang)][key]
     count = params.get("n")
     if isinstance(count, int):  # English counts agree with their noun: 1 KPI, 2 KPIs
         params["kpis"] = count_noun(count, "KPI")

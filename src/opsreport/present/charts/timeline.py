@@ -7,7 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from opsreport.present.charts.layout import _finish, _header, _more, _note, _short, _text_width_in
+from opsreport.present.charts.layout import (
+    draw_header,
+    draw_note,
+    finish_chart,
+    more_text,
+    short_text,
+    text_width_in,
+)
 from opsreport.present.charts.record import Chart
 from opsreport.present.charts.style import (
     CM_PER_INCH,
@@ -15,10 +22,10 @@ from opsreport.present.charts.style import (
     HEADER_IN,
     PAGE_WIDTH_CM,
     SUB_SIZE,
-    _new_figure,
-    _style,
+    chart_style,
+    new_figure,
 )
-from opsreport.present.charts.texts import MONTHS_EN, _lang, _t
+from opsreport.present.charts.texts import MONTHS_EN, chart_language, chart_text
 from opsreport.present.theme import BACKGROUND, BASELINE, GRID, MUTED, PHASE_SHADES, TEXT
 
 if TYPE_CHECKING:
@@ -113,7 +120,7 @@ def timeline_chart(
     ticks by month, quarter, year … as the span grows (at most 12, see TICK_STEPS);
     ``start``/``end`` clip the chart to a window such as a quarter. Bounded work for any
     dates from 0001 to 9999: at most ``top`` bars, 12 ticks and 60 grid lines."""
-    lang = _lang(lang)
+    lang = chart_language(lang)
     bars = _timeline_bars(tasks, start, end)
     if not bars:
         return None
@@ -121,8 +128,8 @@ def timeline_chart(
     bars = bars[: len(bars) - hidden]
     first = start or min(bar.start for bar in bars)
     last = end or max(bar.end for bar in bars)
-    title = title or _t(lang, "timeline")
-    alt = _t(
+    title = title or chart_text(lang, "timeline")
+    alt = chart_text(
         lang, "timeline_alt", n=len(bars) + hidden, start=first.isoformat(), end=last.isoformat()
     )
     phases: dict[str, list[_Bar]] = {}
@@ -134,19 +141,19 @@ def timeline_chart(
     for index, (phase, members) in enumerate(phases.items()):
         shade = PHASE_SHADES[index % len(PHASE_SHADES)]
         if show_headers:
-            labels.append((_short(phase or _t(lang, "no_phase"), 16), True))
+            labels.append((short_text(phase or chart_text(lang, "no_phase"), 16), True))
         for bar in members:
             placed.append((len(labels), bar, shade))
-            labels.append((_short(bar.task.task), False))
-    with _style("timeline"):
+            labels.append((short_text(bar.task.task), False))
+    with chart_style("timeline"):
         width_in = PAGE_WIDTH_CM / CM_PER_INCH
         footer_in = 0.5 if hidden else 0.3
         row_in = 0.22
         height_in = HEADER_IN + len(labels) * row_in + footer_in + 0.1
-        fig, renderer = _new_figure(width_in, height_in)
+        fig, renderer = new_figure(width_in, height_in)
         name_w = max(
-            _text_width_in(renderer, [t for t, h in labels if not h], FONT_SIZE),
-            _text_width_in(renderer, [t for t, h in labels if h], FONT_SIZE, "bold"),
+            text_width_in(renderer, [t for t, h in labels if not h], FONT_SIZE),
+            text_width_in(renderer, [t for t, h in labels if h], FONT_SIZE, "bold"),
         )
         left_in = min(name_w + 0.18, width_in * 0.4)
         x0, x1 = first.toordinal(), last.toordinal() + 1
@@ -158,7 +165,7 @@ def timeline_chart(
             if not bar.milestone:
                 continue
             fraction = (bar.end.toordinal() + 1 - x0) / (x1 - x0)
-            needed = _text_width_in(renderer, [_short(bar.task.milestone, 10)], SUB_SIZE) + 0.16
+            needed = text_width_in(renderer, [short_text(bar.task.milestone, 10)], SUB_SIZE) + 0.16
             if fraction > 0:
                 right_in = max(right_in, free_in - (free_in - 0.05 - needed) / fraction)
         right_in = min(right_in, free_in * 0.45)
@@ -183,7 +190,7 @@ def timeline_chart(
                     markeredgecolor=TEXT, markeredgewidth=1.0, zorder=4, clip_on=False,
                 )  # fmt: skip
                 ax.annotate(
-                    _short(bar.task.milestone, 10),
+                    short_text(bar.task.milestone, 10),
                     (x, row),
                     xytext=(6, 0),
                     textcoords="offset points",
@@ -219,7 +226,7 @@ def timeline_chart(
         ax.tick_params(axis="x", length=3, labelsize=SUB_SIZE)
         for label in ax.get_xticklabels():
             label.set_horizontalalignment("left")
-        subtitle = _t(lang, "timeline_sub", start=first.isoformat(), end=last.isoformat())
-        _header(fig, width_in, height_in, _short(title, 44), subtitle)
-        _note(fig, width_in, height_in, _more(lang, hidden))
-        return _finish(fig, "timeline", title, width_in, alt)
+        subtitle = chart_text(lang, "timeline_sub", start=first.isoformat(), end=last.isoformat())
+        draw_header(fig, width_in, height_in, short_text(title, 44), subtitle)
+        draw_note(fig, width_in, height_in, more_text(lang, hidden))
+        return finish_chart(fig, "timeline", title, width_in, alt)

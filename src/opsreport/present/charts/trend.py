@@ -6,17 +6,17 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from opsreport.present.charts.layout import _finish, _header, _plain_axes, _short
+from opsreport.present.charts.layout import draw_header, finish_chart, plain_axes, short_text
 from opsreport.present.charts.record import Chart
 from opsreport.present.charts.style import (
     CM_PER_INCH,
     FONT_SIZE,
     HEADER_IN,
     SUB_SIZE,
-    _new_figure,
-    _style,
+    chart_style,
+    new_figure,
 )
-from opsreport.present.charts.texts import _lang, _t
+from opsreport.present.charts.texts import chart_language, chart_text
 from opsreport.present.formatting import fmt_number
 from opsreport.present.kpi_view import quarter_places
 from opsreport.present.theme import AC_COLOR, BASELINE, PL_EDGE, PL_FILL, PY_COLOR
@@ -38,7 +38,7 @@ def _scaled(value: Decimal | None, exponent: int) -> float | None:
 
 def quarterly_chart(series: QuarterSeries, lang: str) -> Chart | None:
     """Columns per quarter: PY light grey behind-left, AC dark solid, PL outlined behind-right."""
-    lang = _lang(lang)
+    lang = chart_language(lang)
     points = [
         p
         for p in series.points
@@ -47,16 +47,16 @@ def quarterly_chart(series: QuarterSeries, lang: str) -> Chart | None:
     if not points:
         return None
     kpi = series.kpi
-    title = _t(lang, "quarterly", name=kpi.name)
-    alt = _t(lang, "quarterly_alt", name=kpi.name)
+    title = chart_text(lang, "quarterly", name=kpi.name)
+    alt = chart_text(lang, "quarterly_alt", name=kpi.name)
     places = quarter_places(series)  # the trend table's places (points without figures add none)
     years = {p.period.year for p in points}
     ticks = [f"Q{p.period.quarter}" if len(years) == 1 else p.period.label for p in points]
     name = f"quarterly:{kpi.key}"
-    with _style(name):
+    with chart_style(name):
         width_in = 14.0 / CM_PER_INCH
         height_in = 2.3
-        fig, _ = _new_figure(width_in, height_in)
+        fig, _ = new_figure(width_in, height_in)
         fig.subplots_adjust(
             left=0.25 / width_in,
             right=1 - 0.25 / width_in,
@@ -115,7 +115,7 @@ def quarterly_chart(series: QuarterSeries, lang: str) -> Chart | None:
         ax.set_xlim(-0.6, len(points) - 0.4)
         ax.set_xticks(range(len(points)), labels=ticks)
         ax.set_yticks([])
-        _plain_axes(ax)
+        plain_axes(ax)
         ax.axhline(0, color=BASELINE, linewidth=0.8, zorder=4)
         _scenario_key(
             fig,
@@ -126,9 +126,9 @@ def quarterly_chart(series: QuarterSeries, lang: str) -> Chart | None:
             plan=any(p.target is not None for p in points),
         )
         unit = kpi.unit.strip() if kpi.unit else ""
-        subtitle = _t(lang, "quarterly_sub", unit=unit) if unit else ""
-        _header(fig, width_in, height_in, _short(title, 40), subtitle)
-        return _finish(fig, name, title, width_in, alt)
+        subtitle = chart_text(lang, "quarterly_sub", unit=unit) if unit else ""
+        draw_header(fig, width_in, height_in, short_text(title, 40), subtitle)
+        return finish_chart(fig, name, title, width_in, alt)
 
 
 def _scenario_key(
@@ -138,10 +138,14 @@ def _scenario_key(
     direct labels would collide); a scenario the chart does not draw has no swatch."""
     from matplotlib.patches import Patch
 
-    handles = [Patch(facecolor=AC_COLOR, label=_t(lang, "ac") + (" AC" if lang == "zh" else ""))]
+    handles = [
+        Patch(facecolor=AC_COLOR, label=chart_text(lang, "ac") + (" AC" if lang == "zh" else ""))
+    ]
     if prior:
         handles.append(
-            Patch(facecolor=PY_COLOR, label=_t(lang, "py") + (" PY" if lang == "zh" else ""))
+            Patch(
+                facecolor=PY_COLOR, label=chart_text(lang, "py") + (" PY" if lang == "zh" else "")
+            )
         )
     if plan:
         handles.append(
@@ -149,7 +153,7 @@ def _scenario_key(
                 facecolor=PL_FILL,
                 edgecolor=PL_EDGE,
                 linewidth=0.9,
-                label=_t(lang, "pl") + (" PL" if lang == "zh" else ""),
+                label=chart_text(lang, "pl") + (" PL" if lang == "zh" else ""),
             )
         )
     fig.legend(

@@ -7,28 +7,28 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from opsreport.present.charts.layout import (
-    _clip,
-    _finish,
-    _header,
-    _more,
-    _note,
-    _pp,
-    _row_axes,
-    _row_height_figure,
-    _select,
-    _short,
-    _text_width_in,
-    _value_label,
+    clip,
+    draw_header,
+    draw_note,
+    draw_value_label,
+    finish_chart,
+    more_text,
+    pp_label,
+    row_axes,
+    row_chart_height,
+    select_top,
+    short_text,
+    text_width_in,
 )
 from opsreport.present.charts.record import Chart
 from opsreport.present.charts.style import (
     CM_PER_INCH,
     FONT_SIZE,
     PAGE_WIDTH_CM,
-    _new_figure,
-    _style,
+    chart_style,
+    new_figure,
 )
-from opsreport.present.charts.texts import _lang, _t
+from opsreport.present.charts.texts import chart_language, chart_text
 from opsreport.present.formatting import fmt_pct
 from opsreport.present.theme import BAD, GOOD
 
@@ -60,7 +60,7 @@ def _variance_rows(results: Sequence[KpiResult], against: str) -> list[_Variance
         if good is None or absolute is None:
             continue
         if result.kpi.is_rate:
-            value, label = float(absolute), _pp(absolute)
+            value, label = float(absolute), pp_label(absolute)
         elif relative is not None:
             value, label = float(relative * 100), fmt_pct(relative, 1, signed=True)
         else:
@@ -78,36 +78,36 @@ def variance_chart(
     results: Sequence[KpiResult], lang: str, against: str = "target", top: int = 25
 ) -> Chart | None:
     """Pins of ΔPL% (or ΔPY%) per KPI; rate KPIs in pp; green good, red bad for the KPI."""
-    lang = _lang(lang)
+    lang = chart_language(lang)
     all_rows = _variance_rows(results, against)
     if not all_rows:
         return None
-    rows, hidden = _select(all_rows, top, key=lambda row: -abs(row.value))
+    rows, hidden = select_top(all_rows, top, key=lambda row: -abs(row.value))
     name = "variance_target" if against == "target" else "variance_prior"
-    title = _t(lang, name)
+    title = chart_text(lang, name)
     good = sum(1 for row in all_rows if row.color == GOOD)
-    alt = _t(
+    alt = chart_text(
         lang,
         "variance_alt",
         n=len(all_rows),
-        what=_t(lang, f"variance_what_{against}"),
+        what=chart_text(lang, f"variance_what_{against}"),
         good=good,
         bad=len(all_rows) - good,
     )
-    with _style(name):
+    with chart_style(name):
         width_in = PAGE_WIDTH_CM / CM_PER_INCH
         footer_in = 0.34 if hidden else 0.12
-        height_in = _row_height_figure(len(rows), footer_in)
-        fig, renderer = _new_figure(width_in, height_in)
+        height_in = row_chart_height(len(rows), footer_in)
+        fig, renderer = new_figure(width_in, height_in)
         cap = 200.0
-        shown = [_clip(row.value, -cap, cap) for row in rows]
-        widths = [_text_width_in(renderer, [row.label], FONT_SIZE) + 0.05 for row in rows]
-        ax = _row_axes(
+        shown = [clip(row.value, -cap, cap) for row in rows]
+        widths = [text_width_in(renderer, [row.label], FONT_SIZE) + 0.05 for row in rows]
+        ax = row_axes(
             fig,
             renderer,
             width_in=width_in,
             height_in=height_in,
-            names=[_short(row.result.kpi.name) for row in rows],
+            names=[short_text(row.result.kpi.name) for row in rows],
             values=[v for v, _ in shown],
             labels_right=[w for w, (v, _) in zip(widths, shown, strict=True) if v >= 0],
             labels_left=[w for w, (v, _) in zip(widths, shown, strict=True) if v < 0],
@@ -123,7 +123,7 @@ def variance_chart(
                 color=row.color,
                 zorder=3,
             )
-            _value_label(ax, row.label, value, y, value >= 0, offset=6)
-        _header(fig, width_in, height_in, title, _t(lang, f"variance_sub_{against}"))
-        _note(fig, width_in, height_in, _more(lang, hidden))
-        return _finish(fig, name, title, width_in, alt)
+            draw_value_label(ax, row.label, value, y, value >= 0, offset=6)
+        draw_header(fig, width_in, height_in, title, chart_text(lang, f"variance_sub_{against}"))
+        draw_note(fig, width_in, height_in, more_text(lang, hidden))
+        return finish_chart(fig, name, title, width_in, alt)
