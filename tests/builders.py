@@ -241,7 +241,7 @@ def breakdown(
 
 
 def problem(
-    text: str,
+    problem: str,
     *,
     area: str | None = None,
     kpi: KpiRef | None = None,
@@ -252,7 +252,7 @@ def problem(
     location: Location | None = None,
 ) -> Problem:
     """One row of the problems sheet."""
-    clean = _text(text, multiline=True)
+    clean = _text(problem, multiline=True)
     if clean is None:
         raise ValueError("a problem row needs the problem")
     return Problem(
@@ -277,7 +277,7 @@ class _GoalOfNamedKpi(Goal):
 
 
 def goal(
-    text: str,
+    goal: str,
     *,
     kpi: KpiRef | None = None,
     baseline: Number | None = None,
@@ -293,7 +293,7 @@ def goal(
 ) -> Goal:
     """One row of the goals sheet. A blank unit and no direction: the KPI's (the loader's
     rule); ``quarters``: the Q1–Q4 targets, if the row gives them."""
-    clean = _text(text)
+    clean = _text(goal)
     if clean is None:
         raise ValueError("a goal row needs the goal text")
     if len(quarters) != 4:
@@ -321,7 +321,7 @@ def goal(
 
 
 def task(
-    text: str,
+    task: str,
     *,
     phase: str | None = None,
     start: Day | None = None,
@@ -333,7 +333,7 @@ def task(
 ) -> Task:
     """One row of the tasks sheet; dates as dates or ISO text. Refuses an end before the
     start, as the loader does."""
-    clean = _text(text)
+    clean = _text(task)
     if clean is None:
         raise ValueError("a task row needs the task")
     first, last = _day(start), _day(end)
@@ -360,7 +360,7 @@ class _RiskOfNamedKpi(Risk):
 
 
 def risk(
-    text: str,
+    risk: str,
     *,
     category: str | None = None,
     likelihood: int | str | None = None,
@@ -373,7 +373,7 @@ def risk(
 ) -> Risk:
     """One row of the risks sheet: levels 1–5 or 低/中/高; a threshold as typed
     (``> 47``, ``dev > 8%``), read in its KPI's unit."""
-    clean = _text(text)
+    clean = _text(risk)
     if clean is None:
         raise ValueError("a risk row needs the risk")
     if isinstance(threshold, str) and kpi is None:

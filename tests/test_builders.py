@@ -398,7 +398,7 @@ def test_figures_are_converted_exactly() -> None:
     )
     assert built.weight is not None and built.weight.is_nan()
     with pytest.raises(TypeError):
-        b.kpi("x", target=True)  # type: ignore[arg-type]
+        b.kpi("x", target=True)
 
 
 def test_the_shortcuts_compute_and_build_the_context() -> None:

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal as D
-from pathlib import Path
 
-from opsreport.core.records import Goal, Kpi, Risk
 from opsreport.core.thresholds import parse_threshold
 from opsreport.engine.metrics import check_goal, compute_kpi, evaluate_risk, weighted_score
 
-
-def kpi(**fields) -> Kpi:
-    fields.setdefault("key", fields.get("id") or fields["name"])
-    for name in ("target", "actual", "prior_year", "next_target", "base", "weight"):
-        if fields.get(name) is not None:
-            fields[name] = D(str(fields[name]))
-    return Kpi(**fields)
+from .builders import goal, kpi, meta, period, risk
+from .builders import report as built_report
 
 
 def test_higher_is_better_amount_with_share():
@@ -148,13 +141,6 @@ def test_weighted_score_caps_attainment():
     assert score == D("0.975")  # (1×1.2 + 3×0.9) / 4 = 3.9 / 4
 
 
-def goal(**fields) -> Goal:
-    for name in ("baseline", "target"):
-        if fields.get(name) is not None:
-            fields[name] = D(str(fields[name]))
-    return Goal(**fields)
-
-
 def test_smart_goal_passes_every_letter():
     retention = kpi(name="复购率", unit="%", target=30, actual=31.5, prior_year=29.5, source="CRM")
     check = check_goal(
@@ -248,28 +234,20 @@ def test_lower_is_better_goal_direction():
 
 def test_risk_value_and_deviation_thresholds():
     days = kpi(name="库存周转天数", unit="天", direction="lower", target=45, actual=48.5)
-    risk = Risk(
-        risk="库存积压", likelihood=4, impact=4, kpi="x", threshold=parse_threshold("> 47", "天")
-    )
-    result = evaluate_risk(risk, days)
+    stock = risk("库存积压", likelihood=4, impact=4, kpi=days, threshold="> 47")
+    result = evaluate_risk(stock, days)
     assert result.triggered is True and result.observed == D("48.5")
     assert result.score == 16 and result.level == "high"  # 4 × 4
     gmv = kpi(name="GMV", unit="亿元", target=52, actual=49.6)
     dev = evaluate_risk(
-        Risk(
-            risk="GMV",
-            likelihood=2,
-            impact=3,
-            kpi="GMV",
-            threshold=parse_threshold("dev > 8%", "亿元"),
-        ),
+        risk("GMV", likelihood=2, impact=3, kpi=gmv, threshold="dev > 8%"),
         gmv,
     )
     # |49.6 − 52| / 52 = 4.615…% — not above 8%.
     assert round(dev.observed, 3) == D("4.615")
     assert dev.triggered is False
     assert dev.score == 6 and dev.level == "medium"
-    no_kpi = evaluate_risk(Risk(risk="政策变化", likelihood=1, impact=2), None)
+    no_kpi = evaluate_risk(risk("政策变化", likelihood=1, impact=2), None)
     assert no_kpi.triggered is None and no_kpi.level == "low"
 
 
@@ -359,9 +337,7 @@ def test_a_reference_beyond_the_ratio_limit_counts_as_zero():
 
 def test_risk_and_goal_with_extreme_references():
     tiny = kpi(name="x", target="1e-15", actual=5, prior_year=4)
-    dev = evaluate_risk(
-        Risk(risk="r", likelihood=1, impact=1, threshold=parse_threshold("dev > 8%", "")), tiny
-    )
+    dev = evaluate_risk(risk("r", likelihood=1, impact=1, kpi=tiny, threshold="dev > 8%"), tiny)
     # |5 − 1e-15| / 1e-15 × 100 = 499999999999999900% (28 digits), far above 8%.
     assert dev.observed == D("499999999999999900") and dev.triggered is True
     flat = kpi(name="y", unit="元", actual="1.000000000000001", prior_year=1, source="ERP")
@@ -380,7 +356,7 @@ def test_risk_and_goal_with_extreme_references():
     assert verdict_text(beyond, "元", "zh").endswith("（> 10¹⁰⁰倍）")
     tiny_target = kpi(name="t", target="1e-95", actual="1e10")
     hand_dev = evaluate_risk(
-        Risk(risk="r", likelihood=1, impact=1, threshold=parse_threshold("dev > 8%", "")),
+        risk("r", likelihood=1, impact=1, kpi=tiny_target, threshold="dev > 8%"),
         tiny_target,
     )
     assert hand_dev.triggered is None and hand_dev.reason == "target_negligible"
@@ -389,7 +365,7 @@ def test_risk_and_goal_with_extreme_references():
 def test_figures_that_cannot_be_computed_name_their_kpi_and_row():
     import pytest
 
-    from opsreport.core.records import Location, Meta, Report
+    from opsreport.core.records import Location
     from opsreport.engine.metrics import FigureError, compute
     from opsreport.io.workbook import WorkbookError
 
@@ -399,7 +375,7 @@ def test_figures_that_cannot_be_computed_name_their_kpi_and_row():
         kpi(id="P02", name="GMV", target="1e100", location=Location("book.xlsx", "kpis", 8)),
         kpi(id="P03", name="fine", target="9.99e99", actual=1),  # below 10^100: computed
     ]
-    report = Report(Path("book.xlsx"), Meta(), bad)
+    report = built_report(bad, source="book.xlsx")  # P03 at row 4, the others where they say
     with pytest.raises(FigureError) as caught:
         compute(report)
     assert isinstance(caught.value, WorkbookError) and isinstance(caught.value, ValueError)
@@ -417,14 +393,13 @@ def test_figures_that_cannot_be_computed_name_their_kpi_and_row():
 
 def test_warnings_write_figures_as_digits():
     from opsreport.core.periods import Period
-    from opsreport.core.records import Meta, PeriodValue, Report
     from opsreport.engine.content_warnings import content_warnings
     from opsreport.engine.metrics import compute
 
     rate = kpi(id="R1", name="率", unit="%", target="1E-15", actual="0.5")
     flow = kpi(id="F1", name="流量", unit="元", actual="4E+1")
-    periods = [PeriodValue("F1", Period(2026, q), D("1E+1") * q) for q in (1, 2, 3, 4)]
-    report = Report(Path("w.xlsx"), Meta(year=2026), [rate, flow], periods)
+    periods = [period(flow, Period(2026, q), actual=D("1E+1") * q) for q in (1, 2, 3, 4)]
+    report = built_report([rate, flow], meta=meta(year=2026), periods=periods)
     messages = [d.message for d in content_warnings(compute(report))]
     assert (
         "率: a % KPI whose values all look like fractions (0.000000000000001, 0.5)" in messages[0]
