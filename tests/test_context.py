@@ -10,27 +10,28 @@ from opsreport.app.analysis import analyze
 from opsreport.app.build import build_report
 from opsreport.present.report_context import build_context
 
+from . import builders as b
 from .conftest import ZH_EXAMPLE
 
 TODAY = dt.date(2027, 1, 15)
 
 
-def big_dimension(make_workbook):
+def big_dimension():
     """Six KPIs in one dimension (targets 100): one weighted, the others by distance."""
-    header = ["id", "name", "group", "unit", "target", "actual", "weight"]
-    rows = [
-        ["A", "met by far", "G", "万元", 100, 130, None],  # attainment 130%: met, distance 0.30
-        ["B", "met close", "G", "万元", 100, 101, None],  # met, distance 0.01
-        ["C", "near", "G", "万元", 100, 97, None],  # near
-        ["D", "weighted met", "G", "万元", 100, 100, 5],  # weighted: listed first of all
-        ["E", "missed", "G", "万元", 100, 60, None],  # missed, distance 0.40
-        ["F", "missed less", "G", "万元", 100, 80, None],  # missed, distance 0.20
-    ]
-    return make_workbook({"kpis": [header, *rows]})
+    return b.report(
+        [
+            b.kpi("met by far", id="A", group="G", unit="万元", target=100, actual=130),  # attainment 130%: met, distance 0.30
+            b.kpi("met close", id="B", group="G", unit="万元", target=100, actual=101),  # met, distance 0.01
+            b.kpi("near", id="C", group="G", unit="万元", target=100, actual=97),  # near
+            b.kpi("weighted met", id="D", group="G", unit="万元", target=100, actual=100, weight=5),  # weighted: listed first of all
+            b.kpi("missed", id="E", group="G", unit="万元", target=100, actual=60),  # missed, distance 0.40
+            b.kpi("missed less", id="F", group="G", unit="万元", target=100, actual=80),  # missed, distance 0.20
+        ]
+    )  # fmt: skip
 
 
-def test_a_dimension_lists_the_notable_kpis_in_workbook_order(make_workbook):
-    metrics = analyze(big_dimension(make_workbook)).metrics
+def test_a_dimension_lists_the_notable_kpis_in_workbook_order():
+    metrics = b.metrics(big_dimension())
     context = build_context(metrics, "zh", today=TODAY, kpis_per_group=4)
     group = context["groups"][0]
     # Weighted D, then the missed E and F, then the near C; workbook order kept.
@@ -53,17 +54,21 @@ def test_a_dimension_lists_the_notable_kpis_in_workbook_order(make_workbook):
     )
 
 
-def test_no_limit_lists_everything(make_workbook):
-    metrics = analyze(big_dimension(make_workbook)).metrics
+def test_no_limit_lists_everything():
+    metrics = b.metrics(big_dimension())
     for limit in (0, None, 6):
         group = build_context(metrics, "zh", today=TODAY, kpis_per_group=limit)["groups"][0]
         assert len(group["kpis"]) == 6 and group["more"] is None
 
 
-def test_the_summary_sentence_reaches_every_format(make_workbook, tmp_path):
-    workbook = big_dimension(make_workbook)
+def test_the_summary_sentence_reaches_every_format(tmp_path):
+    report = big_dimension()
     result = build_report(
-        workbook, output=tmp_path / "out", formats=("md", "html", "docx"), kpis_per_group=4
+        report.source,
+        analysis=b.analysis(report),
+        output=tmp_path / "out",
+        formats=("md", "html", "docx"),
+        kpis_per_group=4,
     )
     expected = "另有2项指标未逐项列出"
 
@@ -87,37 +92,37 @@ def test_rate_kpis_have_no_relative_variance_value():
     assert rows["直接利润"]["var_target_pct_value"] == 0.04625
 
 
-def quarterly(make_workbook, targets):
+def quarterly(targets):
     """One KPI (万元, sum) with four quarters of actuals 10, 20, 30, 40 and the given targets."""
-    periods = [["kpi", "period", "actual", "target"]]
-    periods += [["K", f"Q{n}", 10 * n, t] for n, t in enumerate(targets, start=1)]
-    kpis = [["id", "name", "unit", "target", "actual"], ["K", "营收", "万元", 100, 100]]
-    metrics = analyze(make_workbook({"kpis": kpis, "periods": periods})).metrics
-    return build_context(metrics, "zh", today=TODAY)["quarters"][0]
+    revenue = b.kpi("营收", id="K", unit="万元", target=100, actual=100)
+    periods = [
+        b.period(revenue, f"Q{n}", actual=10 * n, target=t) for n, t in enumerate(targets, start=1)
+    ]
+    report = b.report([revenue], periods=periods)
+    return b.context(report, "zh", today=TODAY)["quarters"][0]
 
 
-def test_the_quarter_sentence_names_the_quarters_that_missed(make_workbook):
-    some = quarterly(make_workbook, [12, 18, 35, 40])  # Q1 and Q3 missed
+def test_the_quarter_sentence_names_the_quarters_that_missed():
+    some = quarterly([12, 18, 35, 40])  # Q1 and Q3 missed
     assert some["summary"].endswith("；Q1、Q3未达季度目标。")
     assert some["has_target"] and not some["has_prior_year"]
-    every = quarterly(make_workbook, [11, 21, 31, 41])
+    every = quarterly([11, 21, 31, 41])
     assert every["summary"].endswith("；各季度均未达季度目标。")
-    gap = quarterly(make_workbook, [11, 21, 31, None])  # Q4 had no target: not "every"
+    gap = quarterly([11, 21, 31, None])  # Q4 had no target: not "every"
     assert gap["summary"].endswith("；Q1、Q2、Q3未达季度目标。")
-    none = quarterly(make_workbook, [None, None, None, None])
+    none = quarterly([None, None, None, None])
     assert none["summary"].endswith("最弱的是Q1（10万元）。")
     assert not none["has_target"]
 
 
-def test_the_opening_counts_kpis_with_a_target_only_when_some_have_none(make_workbook):
+def test_the_opening_counts_kpis_with_a_target_only_when_some_have_none():
     kpis = [
-        ["id", "name", "unit", "target", "actual"],
-        ["A", "营收", "万元", 100, 104],
-        ["B", "访客", "万人", None, 50],
+        b.kpi("营收", id="A", unit="万元", target=100, actual=104),
+        b.kpi("访客", id="B", unit="万人", actual=50),
     ]
-    some = build_context(analyze(make_workbook({"kpis": kpis})).metrics, "zh", today=TODAY)
+    some = b.context(b.report(kpis), "zh", today=TODAY)
     assert "共跟踪2项指标，其中1项设有目标：1项达成" in some["summary"]["opening"]
-    english = build_context(analyze(make_workbook({"kpis": kpis[:2]})).metrics, "en", today=TODAY)
+    english = b.context(b.report(kpis[:1]), "en", today=TODAY)
     assert "tracked 1 KPI: 1 met" in english["summary"]["opening"]
 
 

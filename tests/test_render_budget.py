@@ -419,11 +419,11 @@ def _xpath_less_parser():
 def test_the_rendered_word_document_is_checked_without_xpath(monkeypatch) -> None:
     from lxml import etree
 
-    from opsreport.render.docx import _template_class
+    from opsreport.render.docx import report_template_class
 
     from .hostile.cases_budget import _word
 
-    tpl = _template_class()(io.BytesIO(_word("x")))
+    tpl = report_template_class()(io.BytesIO(_word("x")))
     tpl.render_init()
     parser = _xpath_less_parser()
     real_fromstring = etree.fromstring  # the rendered body is parsed into XPath-less elements

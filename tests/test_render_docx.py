@@ -555,7 +555,7 @@ def test_moving_the_rendered_body_gives_what_docxtpl_gives():
     from docxtpl import DocxTemplate
     from lxml import etree
 
-    from opsreport.render.docx import _template_class
+    from opsreport.render.docx import report_template_class
 
     body = (
         f'<w:body xmlns:w="{nsmap["w"]}">'
@@ -565,8 +565,8 @@ def test_moving_the_rendered_body_gives_what_docxtpl_gives():
         + "</w:body>"
     )
     documents = []
-    for mover in (_template_class().map_tree, DocxTemplate.map_tree):
-        tpl = _template_class()(str(ROOT / "src/opsreport/templates/zh/report.docx"))
+    for mover in (report_template_class().map_tree, DocxTemplate.map_tree):
+        tpl = report_template_class()(str(ROOT / "src/opsreport/templates/zh/report.docx"))
         tpl.get_docx()
         mover(tpl, etree.fromstring(body))
         documents.append(tpl.docx)

@@ -170,9 +170,9 @@ def chart_encodings(formats: tuple[str, ...]) -> tuple[str, ...]:
 def _load(formats: tuple[str, ...]) -> None:
     """Import the renderers of ``formats`` (python-docx, docxtpl: ~0.1 s) ahead of use."""
     if "docx" in formats:
-        from opsreport.render.docx import _template_class
+        from opsreport.render.docx import report_template_class
 
-        _template_class()
+        report_template_class()
     if "html" in formats:
         import opsreport.render.html  # noqa: F401
 

@@ -57,13 +57,21 @@ from opsreport.render.word_styles import (
     xml_text,
 )
 
-__all__ = ["render_docx"]
+__all__ = [
+    "RICH_HINT",
+    "paragraph_texts",
+    "place_charts",
+    "render_docx",
+    "report_template_class",
+    "written_paragraphs",
+]
 
 _CONTROL_PARAGRAPH = re.compile(r"\{%(p|tr|tc)\s")
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _XML_SPACE = " \t\r\n"  # what XPath's normalize-space() strips
-_RICH_HINT = (
+# The advice of both refusals of rich text in a run, the whole-body and the streamed render.
+RICH_HINT = (
     "a tag using the good/status/alert/smart/color filters must be written {{r … }}, "
     "and {%p %}/{%tr %} tags must stand alone in their paragraph or table row"
 )
@@ -176,7 +184,7 @@ def _check_rich_tags(paragraphs: list[str], template: Path) -> None:
 _TEXT_RUN = re.compile(r"<w:t(?:\s[^>]*)?>(.*?)</w:t>", re.DOTALL)
 
 
-def _paragraph_texts(src_xml: str) -> list[str]:
+def paragraph_texts(src_xml: str) -> list[str]:
     """The text of each line of the XML docxtpl compiles, for error messages.
 
     docxtpl starts a line at every paragraph, so a Jinja line number names a
@@ -198,7 +206,7 @@ def _text_of(element: Any) -> str:
     return "".join(t.text or "" for t in element.iter(f"{{{_W}}}t"))
 
 
-def _written_paragraphs(part: Any) -> list[str]:
+def written_paragraphs(part: Any) -> list[str]:
     """The text of every paragraph of a template part."""
     element = getattr(part, "_element", None)
     if element is None:
@@ -218,7 +226,7 @@ def _check_rendered_runs(tree: Any) -> None:
     for text in tree.iter(f"{{{_W}}}t"):
         if len(text):
             shown = "".join(text.itertext())[:80]
-            raise TemplateProblem(f"rich text «{shown}» printed inside a text run: {_RICH_HINT}")
+            raise TemplateProblem(f"rich text «{shown}» printed inside a text run: {RICH_HINT}")
     for paragraph in tree.iter(f"{{{_W}}}p"):
         for loose in (paragraph.text, *(child.tail for child in paragraph)):
             if loose and loose.strip(_XML_SPACE):
@@ -228,7 +236,8 @@ def _check_rendered_runs(tree: Any) -> None:
                 )
 
 
-def _template_class() -> type:
+def report_template_class() -> type:
+    """docxtpl's DocxTemplate with the repairs below, made on first use (docxtpl loads late)."""
     from docx.oxml import parse_xml
     from docxtpl import DocxTemplate
     from lxml import etree
@@ -254,7 +263,7 @@ def _template_class() -> type:
                 tree = etree.fromstring(xml)
             except etree.XMLSyntaxError as exc:
                 raise TemplateProblem(
-                    f"the rendered document is not valid Word XML ({exc.msg}): {_RICH_HINT}"
+                    f"the rendered document is not valid Word XML ({exc.msg}): {RICH_HINT}"
                 ) from None
             _check_rendered_runs(tree)
             return super().fix_tables(xml)
@@ -279,10 +288,10 @@ def _template_class() -> type:
             except BaseException as exc:  # a render budget breach too (render/budget.py)
                 # Kept for the error message: the paragraph the failing tag is in,
                 # and the paragraphs as typed, to quote tags the way the user wrote them.
-                exc.opsreport_paragraphs = _paragraph_texts(src_xml)  # type: ignore[attr-defined]
-                exc.opsreport_written = _written_paragraphs(part)  # type: ignore[attr-defined]
+                exc.opsreport_paragraphs = paragraph_texts(src_xml)  # type: ignore[attr-defined]
+                exc.opsreport_written = written_paragraphs(part)  # type: ignore[attr-defined]
                 raise
-            return _place_charts(xml, part, self.pictures)
+            return place_charts(xml, part, self.pictures)
 
         def map_tree(self, tree: Any) -> None:
             # docxtpl moves the rendered body into the document with one lxml
@@ -334,7 +343,7 @@ def _chart_marker(number: int) -> Any:
     return Markup(f"<!--opsreport-chart:{number}-->")
 
 
-def _place_charts(xml: str, part: Any, pictures: dict[int, _Picture]) -> str:
+def place_charts(xml: str, part: Any, pictures: dict[int, _Picture]) -> str:
     """Each chart marker in a rendered part becomes the chart's drawing, with its alt text.
 
     Only the charts a template prints are added to the document; a marker the
@@ -392,7 +401,7 @@ def _environment(
     return env
 
 
-@budgeted("docx", prepare=lambda: _template_class())
+@budgeted("docx", prepare=lambda: report_template_class())
 def render_docx(
     context: dict[str, Any],
     charts: dict[str, Any] | None = None,
@@ -408,7 +417,7 @@ def render_docx(
     template = find_template(name, lang, template_dir)
     package = _read_word_template(template)
     try:
-        tpl = _template_class()(BytesIO(package))
+        tpl = report_template_class()(BytesIO(package))
         docx = _open_word_template(tpl, template)
         for notice in _drop_external_relationships(docx, template):
             notify(notice)

@@ -101,7 +101,7 @@ def render_body(
     """The document body rendered like docxtpl's ``render_xml_part`` (plus the chart
     pictures): its text when short, else a :class:`StreamedBody`."""
     from opsreport.render.budget import refuse_output
-    from opsreport.render.docx import _paragraph_texts, _written_paragraphs
+    from opsreport.render.docx import paragraph_texts, written_paragraphs
 
     above = STREAM_ABOVE if stream_above is None else stream_above
     lines = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)  # a line per paragraph, as docxtpl
@@ -119,20 +119,20 @@ def render_body(
         return _finish(tpl, "".join(gathered), part)
     except BaseException as exc:  # for the message: the paragraph the failing tag is in
         if not hasattr(exc, "opsreport_paragraphs"):
-            exc.opsreport_paragraphs = _paragraph_texts(src_xml)  # type: ignore[attr-defined]
-            exc.opsreport_written = _written_paragraphs(part)  # type: ignore[attr-defined]
+            exc.opsreport_paragraphs = paragraph_texts(src_xml)  # type: ignore[attr-defined]
+            exc.opsreport_written = written_paragraphs(part)  # type: ignore[attr-defined]
         raise
 
 
 def _finish(tpl: Any, xml: str, part: Any) -> str:
     """docxtpl 0.20's post-processing of a rendered part, then the chart pictures."""
-    from opsreport.render.docx import _place_charts
+    from opsreport.render.docx import place_charts
 
     xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
     xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
     if _LISTING.search(xml):  # resolve_listing only rewrites these characters, in w:t text
         xml = tpl.resolve_listing(xml)
-    return _place_charts(xml, part, tpl.pictures)
+    return place_charts(xml, part, tpl.pictures)
 
 
 def _stream(
@@ -289,10 +289,10 @@ class _Checker:
         if tag == _T:
             if len(element):
                 from opsreport.errors import TemplateProblem
-                from opsreport.render.docx import _RICH_HINT
+                from opsreport.render.docx import RICH_HINT
 
                 text = "".join(element.itertext())[:80]
-                raise TemplateProblem(f"rich text «{text}» printed inside a text run: {_RICH_HINT}")
+                raise TemplateProblem(f"rich text «{text}» printed inside a text run: {RICH_HINT}")
         elif tag == _P:
             self._check_loose_text(element)
             self._last_paragraph = (element, self._paragraph_index(element))
@@ -362,9 +362,9 @@ def _span(cell: Any) -> int:
 
 def _invalid(exc: Any) -> Exception:
     from opsreport.errors import TemplateProblem
-    from opsreport.render.docx import _RICH_HINT
+    from opsreport.render.docx import RICH_HINT
 
-    return TemplateProblem(f"the rendered document is not valid Word XML ({exc.msg}): {_RICH_HINT}")
+    return TemplateProblem(f"the rendered document is not valid Word XML ({exc.msg}): {RICH_HINT}")
 
 
 def _fixed_grid(table: _Table) -> str | None:
