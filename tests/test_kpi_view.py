@@ -17,8 +17,9 @@ from opsreport.engine.metrics import QuarterPoint, QuarterSeries
 from opsreport.present.kpi_view import kpi_views, quarter_places
 from opsreport.present.report_context import build_context
 
+from . import builders as b
+from .builders import kpi
 from .conftest import KPI_HEADER
-from .test_metrics import kpi
 
 # The KPI of issue 12: target 8, actual 9, next year's target 10.25 (亿元), no prior year.
 NINE = ["P01", "直接利润", "利润", "亿元", "越高越好", 8, 9, None, 10.25, None]
@@ -75,16 +76,18 @@ def test_a_kpi_reads_the_same_in_the_report_table_its_sentence_and_metrics(make_
     assert figures == {"actual": 9, "target": 8, "next_target": 10.25, "attainment": 1.125}
 
 
-def test_the_featured_choice_of_the_views_is_the_one_the_report_lists(make_workbook):
+def test_the_featured_choice_of_the_views_is_the_one_the_report_lists():
     """Three KPIs in one dimension, two listed: missed (82/100, 18% off) and near
     (97/100) before met (101/100), by severity; the met one goes to the "more" line."""
-    path = _workbook(
-        make_workbook,
-        ["A", "met", "g", "", "higher", 100, 101, None, None, None],
-        ["B", "missed", "g", "", "higher", 100, 82, None, None, None],
-        ["C", "near", "g", "", "higher", 100, 97, None, None, None],
+    built = b.report(
+        [
+            b.kpi("met", id="A", group="g", target=100, actual=101),
+            b.kpi("missed", id="B", group="g", target=100, actual=82),
+            b.kpi("near", id="C", group="g", target=100, actual=97),
+        ],
+        meta=b.meta(title="T", year=2026, language="en"),
     )
-    metrics = analyze(path).metrics
+    metrics = b.metrics(built)
     views = kpi_views(metrics, "en", kpis_per_group=2)
     assert {key: view.featured for key, view in views.items()} == {"A": False, "B": True, "C": True}
     group = build_context(metrics, "en", kpis_per_group=2)["groups"][0]
