@@ -9,7 +9,6 @@ import pytest
 
 from opsreport.app.analysis import analyze
 from opsreport.app.plan import parse_quarter, render_plan_documents
-from opsreport.core.records import Task
 from opsreport.engine.plan_targets import (
     quarter_bounds,
     quarter_targets,
@@ -19,6 +18,7 @@ from opsreport.engine.plan_targets import (
 )
 from opsreport.present.plan_context import plan_context
 
+from . import builders as b
 from .conftest import EN_EXAMPLE, ZH_EXAMPLE
 
 
@@ -62,11 +62,22 @@ def test_avg_quarters_average_to_the_annual_target():
 
 
 def test_goal_quarter_targets_are_used_when_given():
-    targets = {t.name: t for t in quarter_targets(analyze(ZH_EXAMPLE).metrics)}
-    profit = targets["直接利润达到9.5亿元"]
-    assert profit.method == "given" and sum(profit.quarters) == profit.annual == D("9.5")
-    members = targets["会员规模突破600万人"]  # a stock: a path from 486 to 600
-    assert members.method == "path" and members.quarters[-1] == 600
+    profit = b.kpi("直接利润", id="P01", unit="亿元", target=8, actual=8.37, next_target=9.5)
+    members = b.kpi("会员数", id="U03", unit="万人", target=480, actual=486, aggregation="last")
+    report = b.report(
+        [profit, members],
+        meta=b.meta(year=2026),
+        goals=[
+            b.goal("直接利润达到9.5亿元", kpi=profit, baseline="8.37", target="9.5",
+                   quarters=("1.85", "2.15", "2.3", "3.2")),
+            b.goal("会员规模突破600万人", kpi=members, baseline=486, target=600),
+        ],
+    )  # fmt: skip
+    targets = {t.name: t for t in quarter_targets(b.metrics(report))}
+    given = targets["直接利润达到9.5亿元"]  # 1.85 + 2.15 + 2.3 + 3.2 = 9.5
+    assert given.method == "given" and sum(given.quarters) == given.annual == D("9.5")
+    path = targets["会员规模突破600万人"]  # a stock: a path from 486 to 600
+    assert path.method == "path" and path.quarters[-1] == 600
 
 
 def test_every_sum_target_of_the_examples_adds_up():
@@ -91,10 +102,10 @@ def test_quarter_bounds_and_parsing():
 
 
 def test_tasks_across_a_quarter_boundary_belong_to_both():
-    across = Task("执行期", "新客旅程", dt.date(2027, 3, 1), dt.date(2027, 4, 15))
-    inside = Task("筹备期", "预算", dt.date(2027, 1, 4), dt.date(2027, 1, 22))
-    later = Task("冲刺期", "双11", dt.date(2027, 10, 1), dt.date(2027, 11, 15))
-    undated = Task(None, "someday")
+    across = b.task("新客旅程", phase="执行期", start="2027-03-01", end="2027-04-15")
+    inside = b.task("预算", phase="筹备期", start="2027-01-04", end="2027-01-22")
+    later = b.task("双11", phase="冲刺期", start="2027-10-01", end="2027-11-15")
+    undated = b.task("someday")
     tasks = [across, inside, later, undated]
     assert tasks_in_quarter(tasks, 2027, 1) == [across, inside]
     assert tasks_in_quarter(tasks, 2027, 2) == [across]
@@ -107,7 +118,16 @@ def test_resources_per_quarter():
         and resource_kind("万元") == "money"
         and resource_kind("套") == "other"
     )
-    context = plan_context(analyze(ZH_EXAMPLE), 1, today=dt.date(2027, 1, 15))
+    report = b.report(
+        [b.kpi("直接利润", unit="亿元", target=8, actual=8.37)],
+        meta=b.meta(year=2026, language="zh"),
+        resources=[
+            b.resource("人力", item="新增运营专员", amount=6, unit="人"),
+            b.resource("预算", item="投放预算", amount=3200, unit="万元"),
+            b.resource("预算", item="系统建设", amount=450, unit="万元"),
+        ],
+    )
+    context = plan_context(b.analysis(report), 1, today=dt.date(2027, 1, 15))
     by_item = {r["item"]: r for r in context["plan"]["resources"]}
     assert by_item["投放预算"]["quarter"] == "800万元"  # 3,200万元 / 4
     assert by_item["系统建设"]["quarter"] == "112.5万元"  # 450 / 4
