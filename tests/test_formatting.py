@@ -6,7 +6,6 @@ from decimal import Decimal as D
 
 import pytest
 
-from opsreport.core.records import Kpi
 from opsreport.engine.metrics import compute_kpi
 from opsreport.present.formatting import (
     count_noun,
@@ -19,6 +18,8 @@ from opsreport.present.formatting import (
     round_half_up,
     sentence,
 )
+
+from .builders import kpi
 
 
 @pytest.mark.parametrize(
@@ -64,14 +65,6 @@ def test_delta_is_pp_for_rates_and_percent_for_amounts():
     assert fmt_delta(D("-0.15"), None, "%", "zh", 2) == "-0.15个百分点"
     assert fmt_delta(D("2"), None, "%", "zh", 0) == "+2.0个百分点"
     assert fmt_delta(D("0.37"), D("0.04625"), "亿元", "zh", 2) == "+4.6%"
-
-
-def kpi(**fields) -> Kpi:
-    fields.setdefault("key", fields["name"])
-    for name in ("target", "actual", "prior_year", "base"):
-        if fields.get(name) is not None:
-            fields[name] = D(str(fields[name]))
-    return Kpi(**fields)
 
 
 def test_the_reference_sentence():
