@@ -58,6 +58,7 @@ __all__ = [
     "evaluate_risk",
     "featured_quarters",
     "figure_problem",
+    "json_number",
     "kpi_label",
 ]
 
@@ -218,23 +219,23 @@ class KpiResult:
             "group": kpi.group,
             "unit": kpi.unit or None,
             "direction": kpi.direction,
-            "target": _number(kpi.target),
-            "actual": _number(kpi.actual),
-            "prior_year": _number(kpi.prior_year),
-            "attainment": _number(self.attainment),
-            "var_target": _number(self.var_target),
-            "var_target_pct": _number(self.var_target_pct),
-            "var_prior": _number(self.var_prior),
-            "var_prior_pct": _number(self.var_prior_pct),
-            "share": _number(self.share),
-            "next_target": _number(kpi.next_target),
-            "next_change": _number(self.next_change),
-            "next_change_pct": _number(self.next_change_pct),
+            "target": json_number(kpi.target),
+            "actual": json_number(kpi.actual),
+            "prior_year": json_number(kpi.prior_year),
+            "attainment": json_number(self.attainment),
+            "var_target": json_number(self.var_target),
+            "var_target_pct": json_number(self.var_target_pct),
+            "var_prior": json_number(self.var_prior),
+            "var_prior_pct": json_number(self.var_prior_pct),
+            "share": json_number(self.share),
+            "next_target": json_number(kpi.next_target),
+            "next_change": json_number(self.next_change),
+            "next_change_pct": json_number(self.next_change_pct),
             "status": self.status,
         }
 
 
-def _number(value: Decimal | None) -> float | int | None:
+def json_number(value: Decimal | None) -> float | int | None:
     """JSON number: 15 significant digits, so 1/3 is 0.333333333333333, 0.37 stays 0.37
     and every figure a workbook holds (at most 15 digits, as Excel keeps them) is
     written exactly: 999999999999999 is not rounded to 1e15.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from opsreport.engine.metrics import FigureError, Metrics, _number, figure_problem, kpi_label
+from opsreport.engine.metrics import FigureError, Metrics, figure_problem, json_number, kpi_label
 from opsreport.present.formatting import (
     fmt_amount,
     fmt_delta,
@@ -76,19 +76,19 @@ def metrics_json(metrics: Metrics, what: str = "kpis") -> list[dict[str, Any]]:
                 "quarters": [
                     {
                         "period": point.period.label,
-                        "actual": _number(point.actual),
-                        "target": _number(point.target),
-                        "prior_year": _number(point.prior_year),
-                        "attainment": _number(point.attainment),
-                        "var_prior": _number(point.var_prior),
-                        "var_prior_pct": _number(point.var_prior_pct),
-                        "change": _number(point.change),
-                        "change_pct": _number(point.change_pct),
+                        "actual": json_number(point.actual),
+                        "target": json_number(point.target),
+                        "prior_year": json_number(point.prior_year),
+                        "attainment": json_number(point.attainment),
+                        "var_prior": json_number(point.var_prior),
+                        "var_prior_pct": json_number(point.var_prior_pct),
+                        "change": json_number(point.change),
+                        "change_pct": json_number(point.change_pct),
                     }
                     for point in series.points
                 ],
-                "total_actual": _number(series.total_actual),
-                "annual_gap": _number(series.annual_gap),
+                "total_actual": json_number(series.total_actual),
+                "annual_gap": json_number(series.annual_gap),
             }
             for series in metrics.quarters
         ]
@@ -97,20 +97,20 @@ def metrics_json(metrics: Metrics, what: str = "kpis") -> list[dict[str, Any]]:
             {
                 "dimension": table.dimension,
                 "kpi": table.kpi.id or table.kpi.name,
-                "total_actual": _number(table.total_actual),
-                "total_prior": _number(table.total_prior),
-                "coverage": _number(table.coverage),
+                "total_actual": json_number(table.total_actual),
+                "total_prior": json_number(table.total_prior),
+                "coverage": json_number(table.coverage),
                 "items": [
                     {
                         "item": item.item,
-                        "actual": _number(item.actual),
-                        "prior_year": _number(item.prior_year),
-                        "target": _number(item.target),
-                        "share": _number(item.share),
-                        "share_prior": _number(item.share_prior),
-                        "share_change_pp": _number(item.share_change_pp),
-                        "var_prior_pct": _number(item.var_prior_pct),
-                        "attainment": _number(item.attainment),
+                        "actual": json_number(item.actual),
+                        "prior_year": json_number(item.prior_year),
+                        "target": json_number(item.target),
+                        "share": json_number(item.share),
+                        "share_prior": json_number(item.share_prior),
+                        "share_change_pp": json_number(item.share_change_pp),
+                        "var_prior_pct": json_number(item.var_prior_pct),
+                        "attainment": json_number(item.attainment),
                         "rank": item.rank,
                         "rank_prior": item.rank_prior,
                     }
@@ -136,17 +136,17 @@ def _goal_json(check: Any) -> dict[str, Any]:
     return {
         "goal": goal.goal,
         "kpi": check.kpi.id or check.kpi.name if check.kpi else None,
-        "baseline": _number(check.baseline),
-        "target": _number(goal.target),
+        "baseline": json_number(check.baseline),
+        "target": json_number(goal.target),
         "unit": goal.unit or None,
         "direction": goal.direction,
         "deadline": goal.deadline.isoformat() if goal.deadline else None,
         "owner": goal.owner,
         "measure": goal.measure,
         "aligns_to": goal.aligns_to,
-        "required_change": _number(check.required_change),
-        "required_change_pct": _number(check.required_change_pct),
-        "achieved_change": _number(check.achieved_change),
+        "required_change": json_number(check.required_change),
+        "required_change_pct": json_number(check.required_change_pct),
+        "achieved_change": json_number(check.achieved_change),
         "smart": {
             letter: {
                 "passed": verdict.passed,
@@ -171,7 +171,7 @@ def _risk_json(result: Any) -> dict[str, Any]:
         "level": result.level,
         "kpi": result.kpi.id or result.kpi.name if result.kpi else None,
         "threshold": risk.threshold.text if risk.threshold else None,
-        "observed": _number(result.observed),
+        "observed": json_number(result.observed),
         "triggered": result.triggered,
         "response": risk.response,
         "owner": risk.owner,
