@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from opsreport.core.records import Diagnostic
     from opsreport.engine.metrics import Settings
     from opsreport.io.workbook import Limits
+    from opsreport.present.context_types import PlanContext, ReportContext
 
 __version__ = "0.1.0"
 
@@ -254,7 +255,7 @@ def template_context(
     *,
     lang: str | None = None,
     quarter: int | str | None = None,
-) -> dict[str, Any]:
+) -> ReportContext | PlanContext:
     """The data a template receives (what ``opsreport context`` shows): the report's,
     or with ``quarter`` a plan draft's; without the charts, which a build adds.
 
@@ -265,7 +266,7 @@ def template_context(
 
     language = check_language(lang)
     if quarter is None:
-        context: dict[str, Any] = importlib.import_module(_CONTEXT).build_context(
+        context: ReportContext = importlib.import_module(_CONTEXT).build_context(
             analysis.metrics, language
         )
         return context
@@ -273,7 +274,7 @@ def template_context(
     if len(numbers) != 1:
         raise UsageError(f"one quarter, not {quarter!r}: use Q1–Q4 or e.g. 2027Q1")
     (number,) = numbers
-    plan_context: dict[str, Any] = importlib.import_module(_PLAN_CONTEXT).plan_context(
+    plan_context: PlanContext = importlib.import_module(_PLAN_CONTEXT).plan_context(
         analysis, number, language
     )
     return plan_context

@@ -19,6 +19,7 @@ from typing import Any
 from opsreport.app.analysis import Analysis, analyze
 from opsreport.errors import OutputError, UsageError
 from opsreport.io.files import check_target, write_files
+from opsreport.present.context_types import ChartEntry, TemplateContext
 from opsreport.present.report_context import KPIS_PER_GROUP, build_context
 
 __all__ = [
@@ -178,7 +179,7 @@ def _load(formats: tuple[str, ...]) -> None:
 
 
 def render_formats(
-    context: dict[str, Any],
+    context: TemplateContext,
     drawn: dict[str, Any],
     formats: tuple[str, ...],
     document: str,
@@ -191,7 +192,7 @@ def render_formats(
     relative path. Charts are encoded only in the form a format needs.
     """
     assets: dict[str, bytes] = {}
-    chart_entries: dict[str, dict[str, str]] = {}
+    chart_entries: dict[str, ChartEntry] = {}
     for index, (key, chart) in enumerate(drawn.items(), start=1):
         file = f"{asset_dir_name}/{_chart_file_name(index, key)}"
         chart_entries[key] = {

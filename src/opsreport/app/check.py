@@ -21,6 +21,7 @@ from typing import Any
 
 from opsreport.app.batch import DEFAULT_TIMEOUT, WorkerFailure, run_all
 from opsreport.core.records import Diagnostic, Location
+from opsreport.present.context_types import ReportContext
 from opsreport.present.terminal import terminal_text
 
 __all__ = [
@@ -124,11 +125,11 @@ def check_file(
     languages = [analysis.report.meta.language or "zh"]
     with template_notices() as notices:  # a link dropped from a Word template: a warning
         for lang in languages:
-            base: dict[str, Any] | None = None  # the report's context, shared with the plans
+            base: ReportContext | None = None  # the report's context, shared with the plans
             try:
                 drawn = _draw_apart(analysis, lang, formats) if charts else {}
                 base = report_context.build_context(analysis.metrics, lang)
-                build.render_formats(dict(base), drawn, formats, "report", template_dir)
+                build.render_formats(base.copy(), drawn, formats, "report", template_dir)
                 del drawn
                 rendered += [f"report.{fmt}" for fmt in formats]
             except WorkbookError as exc:  # a figure that cannot be rendered: its KPI and row

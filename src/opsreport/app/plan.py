@@ -16,6 +16,7 @@ from typing import Any
 
 from opsreport.app.analysis import Analysis
 from opsreport.engine.plan_targets import draft_year, quarter_bounds, tasks_in_quarter
+from opsreport.present.context_types import ReportContext
 from opsreport.present.plan_context import TargetTexts, plan_context
 
 __all__ = [
@@ -62,7 +63,7 @@ def render_plan_documents(
     charts: bool = True,
     today: dt.date | None = None,
     asset_dir_name: str = "charts",
-    base: dict[str, Any] | None = None,
+    base: ReportContext | None = None,
     targets: list[TargetTexts] | None = None,
 ) -> tuple[dict[str, bytes], dict[str, bytes], str]:
     """One quarter's draft in every format, in memory: (documents, chart files, lang).

@@ -6,13 +6,14 @@ from typing import Any
 
 from opsreport.engine.metrics import Metrics, kpi_label
 from opsreport.present import formatting as f
+from opsreport.present.context_types import Breakdown, BreakdownRow
 from opsreport.present.context_values import each_item, to_float
 from opsreport.present.labels import LABELS
 
 __all__ = ["breakdown_items"]
 
 
-def breakdown_items(metrics: Metrics, lang: str) -> list[dict[str, Any]]:
+def breakdown_items(metrics: Metrics, lang: str) -> list[Breakdown]:
     return each_item(
         metrics.breakdowns,
         lambda table: _breakdown_item(table, lang),
@@ -24,12 +25,12 @@ def breakdown_items(metrics: Metrics, lang: str) -> list[dict[str, Any]]:
     )
 
 
-def _breakdown_item(table: Any, lang: str) -> dict[str, Any]:
+def _breakdown_item(table: Any, lang: str) -> Breakdown:
     kpi = table.kpi
     places = f.kpi_places(
         kpi.actual, *(i.actual for i in table.items), *(i.prior_year for i in table.items)
     )
-    rows = [
+    rows: list[BreakdownRow] = [
         {
             "rank": item.rank or "",
             "item": item.item,

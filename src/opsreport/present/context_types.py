@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TypedDict
 
 __all__ = [
+    "AnnualContext",
     "Breakdown",
     "BreakdownRow",
     "ChartEntry",
@@ -33,7 +34,7 @@ __all__ = [
     "Problem",
     "ProblemArea",
     "QuarterRow",
-    "QuarterSeries",
+    "QuarterSeriesItem",
     "ReportContext",
     "ResourceCategory",
     "ResourceItem",
@@ -169,7 +170,7 @@ class QuarterRow(TypedDict):
     actual_value: float | None
 
 
-class QuarterSeries(TypedDict):
+class QuarterSeriesItem(TypedDict):
     """A KPI's quarters as rows and one sentence (§5.6)."""
 
     key: str
@@ -388,9 +389,9 @@ class ChartEntry(TypedDict):
     svg: str  # HTML: the inline SVG ("" in other formats)
 
 
-class _AnnualContext(TypedDict):
-    """What the report and every plan draft share (all but ``sections``, which plan
-    drafts extend)."""
+class AnnualContext(TypedDict):
+    """What the report and every plan draft share: all but ``sections``, which a plan
+    draft extends (so neither context type is the other's subtype: see TemplateContext)."""
 
     lang: str
     labels: dict[str, str]
@@ -398,7 +399,7 @@ class _AnnualContext(TypedDict):
     summary: Summary
     groups: list[Group]
     kpis: list[KpiRow]
-    quarters: list[QuarterSeries]
+    quarters: list[QuarterSeriesItem]
     quarters_more: int
     breakdowns: list[Breakdown]
     problems: list[Problem]
@@ -412,7 +413,7 @@ class _AnnualContext(TypedDict):
     charts: dict[str, ChartEntry]  # {} until a build draws them
 
 
-class ReportContext(_AnnualContext):
+class ReportContext(AnnualContext):
     """What a report template receives (``opsreport context WORKBOOK``; §5.1)."""
 
     sections: Sections
@@ -518,7 +519,7 @@ class PlanLabels(TypedDict):
     aggregations: dict[str, str]  # sum, last, avg
 
 
-class PlanContext(_AnnualContext):
+class PlanContext(AnnualContext):
     """What a plan draft's template receives (``opsreport context WORKBOOK --quarter Q1``)."""
 
     sections: PlanSections

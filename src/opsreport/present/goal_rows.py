@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from opsreport.core.units import parse_unit
 from opsreport.engine.metrics import GoalCheck
 from opsreport.present import formatting as f
+from opsreport.present.context_types import Goal, SmartCheck
 from opsreport.present.context_values import iso_date
 
 __all__ = ["goal_item"]
 
 
-def goal_item(check: GoalCheck, lang: str) -> dict[str, Any]:
+def goal_item(check: GoalCheck, lang: str) -> Goal:
     goal = check.goal
     unit = goal.unit
     places = f.kpi_places(check.baseline, goal.target)
@@ -32,7 +31,7 @@ def goal_item(check: GoalCheck, lang: str) -> dict[str, Any]:
         if check.required_change_pct is not None:
             change_pct = f.fmt_pct(check.required_change_pct, signed=True)
             change += f"（{change_pct}）" if lang == "zh" else f" ({change_pct})"
-    smart = [
+    smart: list[SmartCheck] = [
         {
             "letter": letter,
             "name": names[letter],

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Literal, get_args
 
 from opsreport.engine.metrics import KpiResult, Metrics
 from opsreport.present import formatting as f
+from opsreport.present.context_types import Group, GroupMore, KpiRow
 from opsreport.present.context_values import to_float
 from opsreport.present.kpi_view import KpiView
 from opsreport.present.labels import LABELS
@@ -20,15 +21,16 @@ _STATUSES = ("met", "near", "missed")
 
 # The formatted figures of a KPI row: the strings of many rows repeat ("104.6%", "+4.6%",
 # "—", a common target), so each build keeps one copy of each (see _shared).
-_FORMATTED = (
+_Formatted = Literal[
     "actual", "target", "prior_year", "next_target", "base", "actual_number",
     "target_number", "prior_year_number", "var_target", "var_target_pct", "var_prior",
     "var_prior_pct", "delta_target", "delta_prior", "attainment", "share", "next_change",
     "next_change_pct", "weight",
-)  # fmt: skip
+]  # fmt: skip
+_FORMATTED: tuple[_Formatted, ...] = get_args(_Formatted)
 
 
-def _shared(row: dict[str, Any], keys: Iterable[str], texts: dict[str, str]) -> dict[str, Any]:
+def _shared(row: KpiRow, keys: Iterable[_Formatted], texts: dict[str, str]) -> KpiRow:
     """``row`` with its ``keys`` replaced by the equal string already in ``texts``.
 
     A row holds ~20 formatted figures; one string costs ~60 bytes, so a 50,000-KPI
@@ -43,13 +45,13 @@ def _shared(row: dict[str, Any], keys: Iterable[str], texts: dict[str, str]) -> 
 
 def kpi_row(
     result: KpiResult, view: KpiView, lang: str, texts: dict[str, str] | None = None
-) -> dict[str, Any]:
+) -> KpiRow:
     """One KPI's row: every figure at the view's places, the sentence included."""
     row = _kpi_fields(result, view, lang)
     return row if texts is None else _shared(row, _FORMATTED, texts)
 
 
-def _kpi_fields(result: KpiResult, view: KpiView, lang: str) -> dict[str, Any]:
+def _kpi_fields(result: KpiResult, view: KpiView, lang: str) -> KpiRow:
     kpi = result.kpi
     unit = kpi.unit
     places = view.places
@@ -119,10 +121,10 @@ def _kpi_fields(result: KpiResult, view: KpiView, lang: str) -> dict[str, Any]:
 
 
 def group_items(
-    metrics: Metrics, rows: dict[str, dict[str, Any]], views: dict[str, KpiView], lang: str
-) -> list[dict[str, Any]]:
+    metrics: Metrics, rows: dict[str, KpiRow], views: dict[str, KpiView], lang: str
+) -> list[Group]:
     """Each dimension: its featured KPI rows (the views' choice), its "more" line, its summary."""
-    groups = []
+    groups: list[Group] = []
     for summary in metrics.groups:
         members = [rows[r.kpi.key] for r in summary.results]
         name = summary.name or ("指标" if lang == "zh" else "KPIs")
@@ -143,7 +145,7 @@ def group_items(
     return groups
 
 
-def more_line(hidden: list[KpiResult], lang: str) -> dict[str, Any] | None:
+def more_line(hidden: list[KpiResult], lang: str) -> GroupMore | None:
     """The sentence that counts a dimension's KPIs not listed one by one, by status."""
     if not hidden:
         return None

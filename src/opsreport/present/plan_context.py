@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Protocol
 
 from opsreport.core.records import Report
 from opsreport.core.units import parse_unit
@@ -26,6 +26,17 @@ from opsreport.engine.plan_targets import (
     warning_line,
 )
 from opsreport.present import formatting as f
+from opsreport.present.context_types import (
+    Milestone,
+    PlanContext,
+    PlanLabels,
+    PlanResource,
+    PlanSections,
+    PlanTarget,
+    PlanTask,
+    ReportContext,
+    TargetFields,
+)
 
 __all__ = ["PLAN_LABELS", "PlanSource", "TargetTexts", "plan_context", "target_texts"]
 
@@ -40,7 +51,7 @@ class PlanSource(Protocol):
     def metrics(self) -> Metrics: ...
 
 
-PLAN_LABELS: dict[str, dict[str, Any]] = {
+PLAN_LABELS: dict[str, PlanLabels] = {
     "zh": {
         "title": "{org}{year}年第{quarter}季度运营计划",
         "background": "背景与现状",
@@ -116,7 +127,7 @@ class TargetTexts:
     (:func:`target_texts`): a 50,000-KPI check drafts four quarters from one list."""
 
     target: QuarterTarget
-    fields: dict[str, Any]  # name … annual: the row's first keys, in order
+    fields: TargetFields  # name … annual: the row's first keys, in order
     quarters: tuple[str, str, str, str]
     is_rate: bool
 
@@ -133,7 +144,7 @@ def target_texts(metrics: Metrics, lang: str) -> list[TargetTexts]:
     found = []
     for target in quarter_targets(metrics):
         places, unit = target.places, target.unit
-        fields = {
+        fields: TargetFields = {
             "name": target.name,
             "kpi": target.kpi.name if target.kpi else "",
             "unit": unit,
@@ -153,9 +164,9 @@ def plan_context(
     lang: str | None = None,
     *,
     today: dt.date | None = None,
-    base: dict[str, Any] | None = None,
+    base: ReportContext | None = None,
     targets: list[TargetTexts] | None = None,
-) -> dict[str, Any]:
+) -> PlanContext:
     """What a plan template sees: the annual context plus the quarter's own figures.
 
     ``base`` (the report context :func:`opsreport.present.report_context.build_context` gives for
@@ -168,8 +179,8 @@ def plan_context(
     metrics = analysis.metrics
     report = analysis.report
     lang = lang or report.meta.language or "zh"
-    base = dict(base if base is not None else build_context(metrics, lang, today=today))
-    base["sections"] = dict(base["sections"])
+    if base is None:
+        base = build_context(metrics, lang, today=today)
     labels = PLAN_LABELS[lang]
     year = draft_year(report, today)
     start, end = quarter_bounds(year, quarter)
@@ -180,7 +191,7 @@ def plan_context(
         else f"alert when more than {f.fmt_number(warning)}% off target"
     )
 
-    rows = []
+    rows: list[PlanTarget] = []
     for texts in targets if targets is not None else target_texts(metrics, lang):
         target = texts.target
         value = target.quarters[quarter - 1]
@@ -198,7 +209,7 @@ def plan_context(
         )
 
     quarter_tasks = tasks_in_quarter(report.tasks, year, quarter)
-    phases: dict[str, list[dict[str, Any]]] = {}
+    phases: dict[str, list[PlanTask]] = {}
     for task in quarter_tasks:
         phases.setdefault(task.phase or "", []).append(
             {
@@ -212,7 +223,7 @@ def plan_context(
                 or bool(task.start and task.start < start),
             }
         )
-    milestones = []
+    milestones: list[Milestone] = []
     for t in report.tasks:
         when = t.end or t.start
         if t.milestone and when is not None and start <= when <= end:
@@ -228,7 +239,7 @@ def plan_context(
     milestones.sort(key=lambda m: m["date"])
     undated = [t.task for t in report.tasks if t.start is None and t.end is None]
 
-    resources = []
+    resources: list[PlanResource] = []
     for resource in report.resources:
         if resource.amount is None:
             continue
@@ -247,32 +258,31 @@ def plan_context(
 
     gaps = [k for k in base["kpis"] if k["status"] in {"missed", "near"}]
     title = labels["title"].format(org=report.meta.org or "", year=year, quarter=quarter)
-    base.update(
-        {
-            "plan": {
-                "title": title.strip(),
-                "year": year,
-                "quarter": quarter,
-                "label": f"{year}Q{quarter}",
-                "start": start.isoformat(),
-                "end": end.isoformat(),
-                "targets": rows,
-                "phases": [{"name": name, "tasks": tasks} for name, tasks in phases.items()],
-                "task_count": len(quarter_tasks),
-                "milestones": milestones,
-                "undated": undated,
-                "gaps": gaps,
-                "resources": resources,
-                "warning_pct": f.fmt_number(warning),
-            },
-            "plan_labels": labels,
-        }
-    )
-    base["sections"].update(
-        {
-            "plan_targets": bool(rows),
-            "plan_tasks": bool(quarter_tasks) or bool(report.tasks),
-            "plan_resources": bool(resources),
-        }
-    )
-    return base
+    sections: PlanSections = {
+        **base["sections"],
+        "plan_targets": bool(rows),
+        "plan_tasks": bool(quarter_tasks) or bool(report.tasks),
+        "plan_resources": bool(resources),
+    }
+    context: PlanContext = {
+        **base,  # a new dict: ``base`` is left as it was
+        "sections": sections,
+        "plan": {
+            "title": title.strip(),
+            "year": year,
+            "quarter": quarter,
+            "label": f"{year}Q{quarter}",
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "targets": rows,
+            "phases": [{"name": name, "tasks": tasks} for name, tasks in phases.items()],
+            "task_count": len(quarter_tasks),
+            "milestones": milestones,
+            "undated": undated,
+            "gaps": gaps,
+            "resources": resources,
+            "warning_pct": f.fmt_number(warning),
+        },
+        "plan_labels": labels,
+    }
+    return context

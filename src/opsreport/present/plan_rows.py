@@ -8,16 +8,25 @@ from typing import Any
 
 from opsreport.engine.metrics import Metrics
 from opsreport.present import formatting as f
+from opsreport.present.context_types import (
+    Milestone,
+    ResourceCategory,
+    ResourceItem,
+    Resources,
+    ResourceTotal,
+    TaskRow,
+    Tasks,
+)
 from opsreport.present.context_values import iso_date, to_float
 
 __all__ = ["resource_items", "task_items"]
 
 
-def task_items(metrics: Metrics) -> dict[str, Any]:
-    phases: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
-    milestones = []
+def task_items(metrics: Metrics) -> Tasks:
+    phases: OrderedDict[str, list[TaskRow]] = OrderedDict()
+    milestones: list[Milestone] = []
     for task in metrics.report.tasks:
-        row = {
+        row: TaskRow = {
             "phase": task.phase or "",
             "task": task.task,
             "start": iso_date(task.start),
@@ -45,7 +54,7 @@ def task_items(metrics: Metrics) -> dict[str, Any]:
     }
 
 
-def resource_items(metrics: Metrics, lang: str) -> dict[str, Any]:
+def resource_items(metrics: Metrics, lang: str) -> Resources:
     resources = metrics.report.resources
     unit_totals: dict[str, Decimal] = defaultdict(Decimal)
     for resource in resources:
@@ -54,13 +63,13 @@ def resource_items(metrics: Metrics, lang: str) -> dict[str, Any]:
     categories: OrderedDict[str, list[Any]] = OrderedDict()
     for resource in resources:
         categories.setdefault(resource.category, []).append(resource)
-    result = []
+    result: list[ResourceCategory] = []
     for name, members in categories.items():
         by_unit: dict[str, Decimal] = defaultdict(Decimal)
         for member in members:
             if member.amount is not None:
                 by_unit[member.unit] += member.amount
-        items = []
+        items: list[ResourceItem] = []
         for member in members:
             total = by_unit.get(member.unit)
             items.append(
@@ -74,7 +83,7 @@ def resource_items(metrics: Metrics, lang: str) -> dict[str, Any]:
                     "amount_value": to_float(member.amount),
                 }
             )
-        totals = [
+        totals: list[ResourceTotal] = [
             {
                 "amount": f.fmt_amount(amount, unit, None, lang),
                 "share_of_all": f.fmt_pct(amount / unit_totals[unit]) if unit_totals[unit] else "",

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from opsreport.engine.metrics import Metrics
 from opsreport.present import formatting as f
+from opsreport.present.context_types import KpiRow, Problem, ProblemArea
 from opsreport.present.labels import LABELS
 
 __all__ = ["problem_areas", "problem_items"]
 
 
-def problem_items(
-    metrics: Metrics, rows: dict[str, dict[str, Any]], lang: str
-) -> list[dict[str, Any]]:
+def problem_items(metrics: Metrics, rows: dict[str, KpiRow], lang: str) -> list[Problem]:
     labels = LABELS[lang]
-    items = []
+    items: list[Problem] = []
     for problem in metrics.report.problems:
         row = rows.get(problem.kpi or "")
         figures = ""
@@ -57,10 +54,10 @@ def problem_items(
     return items
 
 
-def problem_areas(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def problem_areas(problems: list[Problem]) -> list[ProblemArea]:
     """Problems by area, areas in the order the workbook first names them (Jinja's
     groupby would sort them alphabetically)."""
-    areas: dict[str, list[dict[str, Any]]] = {}
+    areas: dict[str, list[Problem]] = {}
     for problem in problems:
         areas.setdefault(problem["area"] or "", []).append(problem)
     return [{"area": area, "problems": items} for area, items in areas.items()]

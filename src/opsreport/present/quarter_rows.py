@@ -7,13 +7,14 @@ from typing import Any
 
 from opsreport.engine.metrics import Metrics, kpi_label
 from opsreport.present import formatting as f
+from opsreport.present.context_types import QuarterRow, QuarterSeriesItem
 from opsreport.present.context_values import each_item, to_float
 from opsreport.present.kpi_view import quarter_places
 
 __all__ = ["quarter_items"]
 
 
-def quarter_items(metrics: Metrics, lang: str) -> list[dict[str, Any]]:
+def quarter_items(metrics: Metrics, lang: str) -> list[QuarterSeriesItem]:
     from opsreport.engine.metrics import featured_quarters
 
     return each_item(
@@ -24,10 +25,10 @@ def quarter_items(metrics: Metrics, lang: str) -> list[dict[str, Any]]:
     )
 
 
-def _quarter_item(series: Any, lang: str) -> dict[str, Any]:
+def _quarter_item(series: Any, lang: str) -> QuarterSeriesItem:
     kpi = series.kpi
     places = quarter_places(series)
-    rows = []
+    rows: list[QuarterRow] = []
     for point in series.points:
         rows.append(
             {

@@ -9,11 +9,11 @@ computes a figure; ``opsreport context WORKBOOK --json`` prints this dict.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from opsreport.engine.metrics import Metrics, kpi_label
 from opsreport.engine.plan_targets import draft_year
 from opsreport.present.breakdown_rows import breakdown_items
+from opsreport.present.context_types import AnnualContext, KpiRow, ReportContext, Sections
 from opsreport.present.context_values import RENDER_ERRORS, each_item, render_failure
 from opsreport.present.goal_rows import goal_item
 from opsreport.present.kpi_rows import group_items, kpi_row
@@ -34,7 +34,7 @@ def build_context(
     *,
     today: dt.date | None = None,
     kpis_per_group: int | None = KPIS_PER_GROUP,
-) -> dict[str, Any]:
+) -> ReportContext:
     """Everything a template may use, for one report in one language.
 
     ``kpis_per_group`` caps the KPIs each dimension lists one by one (``None`` or 0:
@@ -63,10 +63,10 @@ def build_context(
 def _build_context(
     metrics: Metrics,
     lang: str,
-    rows: dict[str, dict[str, Any]],
+    rows: dict[str, KpiRow],
     views: dict[str, KpiView],
     today: dt.date | None,
-) -> dict[str, Any]:
+) -> ReportContext:
     report = metrics.report
     file = str(report.source)
     groups = group_items(metrics, rows, views, lang)
@@ -98,7 +98,7 @@ def _build_context(
         file,
     )
     problems = problem_items(metrics, rows, lang)
-    context: dict[str, Any] = {
+    annual: AnnualContext = {
         "lang": lang,
         "labels": LABELS[lang],
         "meta": {
@@ -126,14 +126,14 @@ def _build_context(
         "risks_triggered": [r for r in risks if r["triggered"]],
         "charts": {},
     }
-    context["sections"] = {
+    sections: Sections = {
         "results": bool(rows),
-        "quarters": bool(context["quarters"]),
-        "breakdown": bool(context["breakdowns"]),
-        "problems": bool(context["problems"]),
+        "quarters": bool(annual["quarters"]),
+        "breakdown": bool(annual["breakdowns"]),
+        "problems": bool(annual["problems"]),
         "goals": bool(goals),
         "tasks": bool(report.tasks),
         "resources": bool(report.resources),
         "risks": bool(risks),
     }
-    return context
+    return {**annual, "sections": sections}

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from opsreport.engine.metrics import RiskResult
 from opsreport.present import formatting as f
+from opsreport.present.context_types import KpiRow, RiskItem
 from opsreport.present.labels import LABELS
 
 __all__ = ["risk_item"]
 
 
-def risk_item(
-    number: int, result: RiskResult, rows: dict[str, dict[str, Any]], lang: str
-) -> dict[str, Any]:
+def risk_item(number: int, result: RiskResult, rows: dict[str, KpiRow], lang: str) -> RiskItem:
     risk = result.risk
     labels = LABELS[lang]
     kpi = result.kpi

@@ -6,12 +6,13 @@ from typing import Any
 
 from opsreport.engine.metrics import KpiResult, Metrics
 from opsreport.present import formatting as f
+from opsreport.present.context_types import KpiRow, Summary
 from opsreport.present.context_values import to_float
 
 __all__ = ["group_summary", "headline", "lead_kpi"]
 
 
-def headline(metrics: Metrics, rows: dict[str, dict[str, Any]], lang: str) -> dict[str, Any]:
+def headline(metrics: Metrics, rows: dict[str, KpiRow], lang: str) -> Summary:
     overall = metrics.overall
     total = len(metrics.results)
     rated = total - overall.unrated
@@ -63,7 +64,7 @@ def lead_kpi(metrics: Metrics) -> KpiResult | None:
     return with_target[0] if with_target else (metrics.results[0] if metrics.results else None)
 
 
-def group_summary(name: str, rows: list[dict[str, Any]], summary: Any, lang: str) -> str:
+def group_summary(name: str, rows: list[KpiRow], summary: Any, lang: str) -> str:
     score = f.fmt_pct(summary.score) if summary.score is not None else None
     if lang == "zh":
         text = f"{name}维度共{len(rows)}项指标：{summary.met}项达成、{summary.near}项接近、{summary.missed}项未达成"

@@ -45,6 +45,7 @@ from typing import Any
 
 from opsreport.errors import TemplateProblem
 from opsreport.io.zipbounds import DEFAULT_BOUNDS, ZipRefused, check_zip
+from opsreport.present.context_types import ChartEntry, TemplateContext
 from opsreport.render.budget import budgeted
 from opsreport.render.explain import describe_template_error
 from opsreport.render.lookup import find_template, inside_folder
@@ -403,7 +404,7 @@ def _environment(
 
 @budgeted("docx", prepare=lambda: report_template_class())
 def render_docx(
-    context: dict[str, Any],
+    context: TemplateContext,
     charts: dict[str, Any] | None = None,
     template_dir: Path | None = None,
     name: str = "report.docx",
@@ -458,19 +459,20 @@ def render_docx(
 
 
 def word_context(
-    context: dict[str, Any], charts: dict[str, Any] | None
+    context: TemplateContext, charts: dict[str, Any] | None
 ) -> tuple[dict[str, Any], dict[int, _Picture]]:
     """What a Word template sees (the context, ``charts`` with every drawn chart,
     ``images`` as markers) and the pictures the markers stand for."""
     from docx.shared import Mm
 
-    images: dict[str, Any] = {}
+    images: dict[str, str] = {}
     pictures: dict[int, _Picture] = {}
-    entries = dict(context.get("charts") or {})
+    entries: dict[str, ChartEntry] = dict(context.get("charts") or {})
     for number, (key, chart) in enumerate((charts or {}).items(), start=1):
         images[key] = _chart_marker(number)
         pictures[number] = _Picture(chart, Mm(float(chart.width_cm) * 10))
-        entries.setdefault(key, {"title": str(chart.title), "alt": str(getattr(chart, "alt", ""))})
+        title, alt = str(chart.title), str(getattr(chart, "alt", ""))
+        entries.setdefault(key, {"title": title, "alt": alt, "file": "", "svg": ""})
     return {**context, "charts": entries, "images": images}, pictures
 
 
@@ -642,7 +644,7 @@ def _keep_short_tables_together(docx: Any) -> None:
             above.get_or_add_pPr().get_or_add_keepNext()
 
 
-def _set_properties(docx: Any, context: dict[str, Any]) -> None:
+def _set_properties(docx: Any, context: TemplateContext) -> None:
     """Title and dates of the report itself (plain Python: no escaping involved)."""
     meta = context.get("meta") or {}
     props = docx.core_properties

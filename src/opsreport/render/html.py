@@ -6,6 +6,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
+from opsreport.present.context_types import TemplateContext
 from opsreport.render.budget import budgeted
 from opsreport.render.explain import render_text_template
 from opsreport.render.lookup import template_dirs
@@ -27,7 +28,7 @@ def _finalize(value: Any) -> Any:
 
 @budgeted("html")
 def render_html(
-    context: dict[str, Any], template_dir: Path | None = None, name: str = "report.html.j2"
+    context: TemplateContext, template_dir: Path | None = None, name: str = "report.html.j2"
 ) -> str:
     lang = context["lang"]
     env = _environment(lang, tuple(template_dirs(lang, template_dir)))

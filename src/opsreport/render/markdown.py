@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from opsreport.present.context_types import TemplateContext
 from opsreport.render.budget import budgeted
 from opsreport.render.explain import render_text_template
 from opsreport.render.lookup import template_dirs
@@ -50,7 +51,7 @@ def _environment(lang: str, search: tuple[Path, ...]) -> Any:
 
 @budgeted("md")
 def render_markdown(
-    context: dict[str, Any], template_dir: Path | None = None, name: str = "report.md.j2"
+    context: TemplateContext, template_dir: Path | None = None, name: str = "report.md.j2"
 ) -> str:
     lang = context["lang"]
     env = _environment(lang, tuple(template_dirs(lang, template_dir)))
