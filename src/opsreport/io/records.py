@@ -1,16 +1,20 @@
 """The rows of each contract sheet turned into the validated records of core/records.py.
 
-One reader a sheet (meta, kpis, periods, breakdown, problems, goals, tasks, risks,
-resources): required values, duplicates, references to unknown KPIs and impossible
-combinations (a task ending before it starts, a quarter given as a quarter and as
+A reader each for meta, kpis and periods (a settings table, duplicate KPIs, wide and
+long period layouts); the list sheets (breakdown, problems, goals, tasks, risks,
+resources) share one loop, :func:`read_records`, driven by each sheet's
+:class:`RecordSheet`. Required values, duplicates, references to unknown KPIs and
+impossible combinations (a task ending before it starts, a quarter given as a quarter and as
 months) are diagnostics naming the row and column.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from opsreport.core.aggregation import default_aggregation
 from opsreport.core.choices import parse_aggregation, parse_direction, parse_level
@@ -39,17 +43,22 @@ from opsreport.io.sheet_xml import Unreadable
 from opsreport.io.sheets import RawSheet
 
 __all__ = [
+    "BREAKDOWN",
+    "GOALS",
+    "PROBLEMS",
+    "RESOURCES",
+    "RISKS",
+    "TASKS",
+    "RecordSheet",
+    "Row",
     "check_period_grain",
-    "read_breakdown",
-    "read_goals",
     "read_kpis",
     "read_meta",
     "read_periods",
-    "read_problems",
-    "read_resources",
-    "read_risks",
-    "read_tasks",
+    "read_records",
 ]
+
+R = TypeVar("R")
 
 
 def read_meta(sheet: RawSheet | None, collector: Collector) -> Meta:
@@ -312,187 +321,216 @@ def check_period_grain(
             )  # fmt: skip
 
 
-def read_breakdown(sheet: RawSheet, index: KpiIndex, collector: Collector) -> list[BreakdownRow]:
-    rows: list[BreakdownRow] = []
+# --------------------------------------------------------------------------- list sheets
+# breakdown, problems, goals, tasks, risks and resources share one loop (read_records):
+# each sheet declares which fields make a row a record, whether the row names a KPI, and
+# what a row without them is; its builder turns one row into its record.
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a list sheet as its builder gets it: the key fields' texts, already read."""
+
+    reader: RowReader
+    texts: dict[str, str | None]
+    kpi: Kpi | None
+    plan_year: int | None
+
+
+@dataclass(frozen=True)
+class RecordSheet(Generic[R]):
+    """How the rows of one list sheet become records, read by :func:`read_records`.
+
+    ``keys`` are read first, in order: a row where none holds text is no record. With
+    ``refers_to_kpi`` the row's KPI reference is resolved next, so an unknown KPI is an
+    error on any row. A row without its keys is skipped silently, unless ``missing`` is
+    given: then it is that error (with ``missing_hint``) when one of ``missing_if_any`` is
+    filled, or always if that is empty. ``build`` may still refuse a row (None).
+    """
+
+    keys: tuple[str, ...]
+    build: Callable[[Row], R | None]
+    refers_to_kpi: bool = False
+    missing: str = ""
+    missing_hint: str = ""
+    missing_if_any: tuple[str, ...] = ()
+
+
+def read_records(
+    sheet: RawSheet,
+    spec: RecordSheet[R],
+    index: KpiIndex,
+    plan_year: int | None,
+    collector: Collector,
+) -> list[R]:
+    """The records of a list sheet, each row read as ``spec`` says."""
+    records: list[R] = []
     for reader in row_readers(sheet, collector):
-        item = reader.text("item")
-        kpi = index.resolve(reader)
-        if item is None:
-            collector.error("a row without an item", sheet.title, reader.row_number,
-                            reader.location("item").column, hint="name the channel or category",
-                            code="missing_value")  # fmt: skip
-            continue
-        if kpi is None:
-            if reader.cell("kpi") is None:
-                collector.error("a row without a KPI", sheet.title, reader.row_number,
-                                reader.location("kpi").column, hint="say which KPI the figures belong to",
+        texts = {key: reader.text(key) for key in spec.keys}
+        kpi = index.resolve(reader) if spec.refers_to_kpi else None
+        if all(text is None for text in texts.values()):
+            if spec.missing and (
+                not spec.missing_if_any
+                or any(reader.cell(f) is not None for f in spec.missing_if_any)
+            ):
+                collector.error(spec.missing, sheet.title, reader.row_number,
+                                reader.location(spec.keys[0]).column, hint=spec.missing_hint,
                                 code="missing_value")  # fmt: skip
             continue
-        rows.append(
-            BreakdownRow(
-                dimension=reader.text("dimension") or "",
-                item=item,
-                kpi=kpi.key,
-                actual=reader.number("actual", kpi.unit),
-                prior_year=reader.number("prior_year", kpi.unit),
-                target=reader.number("target", kpi.unit),
-                location=reader.location(),
-            )
+        record = spec.build(Row(reader, texts, kpi, plan_year))
+        if record is not None:
+            records.append(record)
+    return records
+
+
+def _breakdown_row(row: Row) -> BreakdownRow | None:
+    reader, kpi = row.reader, row.kpi
+    if kpi is None:
+        if reader.cell("kpi") is None:
+            reader.collector.error("a row without a KPI", reader.sheet.title, reader.row_number,
+                                   reader.location("kpi").column, hint="say which KPI the figures belong to",
+                                   code="missing_value")  # fmt: skip
+        return None
+    return BreakdownRow(
+        dimension=reader.text("dimension") or "",
+        item=row.texts["item"] or "",
+        kpi=kpi.key,
+        actual=reader.number("actual", kpi.unit),
+        prior_year=reader.number("prior_year", kpi.unit),
+        target=reader.number("target", kpi.unit),
+        location=reader.location(),
+    )
+
+
+def _problem(row: Row) -> Problem:
+    reader = row.reader
+    return Problem(
+        area=reader.text("area"),
+        problem=row.texts["problem"] or "",
+        kpi=row.kpi.key if row.kpi else None,
+        subjective=reader.text("subjective"),
+        objective=reader.text("objective"),
+        impact=reader.text("impact"),
+        action=reader.text("action"),
+        location=reader.location(),
+    )
+
+
+def _goal(row: Row) -> Goal:
+    reader, kpi = row.reader, row.kpi
+    unit = reader.text("unit") or (kpi.unit if kpi else "")
+    quarters = tuple(reader.number(f"q{q}", unit) for q in range(1, 5))
+    return Goal(
+        goal=row.texts["goal"] or "",
+        kpi=kpi.key if kpi else None,
+        baseline=reader.number("baseline", unit),
+        target=reader.number("target", unit),
+        unit=unit,
+        direction=reader.parsed("direction", parse_direction)
+        or (kpi.direction if kpi else "higher"),
+        deadline=reader.parsed(
+            "deadline",
+            parse_date,
+            default_year=row.plan_year,
+            week_end=True,
+            epoch=reader.sheet.epoch,
+        ),
+        owner=reader.text("owner"),
+        measure=reader.text("measure"),
+        aligns_to=reader.text("aligns_to"),
+        quarter_targets=quarters,  # type: ignore[arg-type]
+        location=reader.location(),
+    )
+
+
+def _task(row: Row) -> Task:
+    reader, plan_year, epoch = row.reader, row.plan_year, row.reader.sheet.epoch
+    start = reader.parsed("start", parse_date, default_year=plan_year, epoch=epoch)
+    end = reader.parsed("end", parse_date, default_year=plan_year, week_end=True, epoch=epoch)
+    if start and end and end < start:
+        reader.collector.error(
+            f"the task ends ({end}) before it starts ({start})",
+            reader.sheet.title,
+            reader.row_number,
+            reader.location("end").column,
+            hint="swap the dates or correct one of them",
+            code="bad_dates",
         )
-    return rows
+    return Task(
+        phase=reader.text("phase"),
+        task=row.texts["task"] or "",
+        start=start,
+        end=end,
+        owner=reader.text("owner"),
+        milestone=reader.text("milestone"),
+        deliverable=reader.text("deliverable"),
+        location=reader.location(),
+    )
 
 
-def read_problems(sheet: RawSheet, index: KpiIndex, collector: Collector) -> list[Problem]:
-    problems = []
-    for reader in row_readers(sheet, collector):
-        text = reader.text("problem")
-        kpi = index.resolve(reader)
-        if text is None:
-            continue
-        problems.append(
-            Problem(
-                area=reader.text("area"),
-                problem=text,
-                kpi=kpi.key if kpi else None,
-                subjective=reader.text("subjective"),
-                objective=reader.text("objective"),
-                impact=reader.text("impact"),
-                action=reader.text("action"),
-                location=reader.location(),
+def _risk(row: Row) -> Risk:
+    reader, kpi = row.reader, row.kpi
+    threshold = None
+    raw = reader.text("threshold")
+    if raw:
+        cell = reader.cell("threshold")
+        assert cell is not None
+        if kpi is None and reader.cell("kpi") is None:
+            reader.collector.error(
+                "a threshold without a KPI to watch",
+                reader.sheet.title,
+                cell.row,
+                cell.column,
+                hint="fill in the KPI (触发指标) the threshold applies to",
+                code="threshold_without_kpi",
             )
-        )
-    return problems
+        elif kpi is not None:
+            try:
+                threshold = parse_threshold(raw, kpi.unit)
+            except ValueProblem as problem:
+                reader._problem("threshold", problem, cell)
+    return Risk(
+        risk=row.texts["risk"] or "",
+        category=reader.text("category"),
+        likelihood=reader.parsed("likelihood", parse_level),
+        impact=reader.parsed("impact", parse_level),
+        kpi=kpi.key if kpi else None,
+        threshold=threshold,
+        response=reader.text("response"),
+        owner=reader.text("owner"),
+        location=reader.location(),
+    )
 
 
-def read_goals(
-    sheet: RawSheet, index: KpiIndex, plan_year: int | None, collector: Collector
-) -> list[Goal]:
-    goals = []
-    for reader in row_readers(sheet, collector):
-        text = reader.text("goal")
-        kpi = index.resolve(reader)
-        if text is None:
-            if any(reader.cell(f) is not None for f in ("target", "baseline", "kpi")):
-                collector.error("a goal row without the goal text", sheet.title, reader.row_number,
-                                reader.location("goal").column, hint="describe the goal in words",
-                                code="missing_value")  # fmt: skip
-            continue
-        unit = reader.text("unit") or (kpi.unit if kpi else "")
-        quarters = tuple(reader.number(f"q{q}", unit) for q in range(1, 5))
-        goals.append(
-            Goal(
-                goal=text,
-                kpi=kpi.key if kpi else None,
-                baseline=reader.number("baseline", unit),
-                target=reader.number("target", unit),
-                unit=unit,
-                direction=reader.parsed("direction", parse_direction)
-                or (kpi.direction if kpi else "higher"),
-                deadline=reader.parsed(
-                    "deadline", parse_date, default_year=plan_year, week_end=True, epoch=sheet.epoch
-                ),
-                owner=reader.text("owner"),
-                measure=reader.text("measure"),
-                aligns_to=reader.text("aligns_to"),
-                quarter_targets=quarters,  # type: ignore[arg-type]
-                location=reader.location(),
-            )
-        )
-    return goals
+def _resource(row: Row) -> Resource:
+    reader, category, item = row.reader, row.texts["category"], row.texts["item"]
+    unit = reader.text("unit") or ""
+    return Resource(
+        category=category or item or "",
+        item=item,
+        amount=reader.number("amount", unit),
+        unit=unit,
+        note=reader.text("note"),
+        location=reader.location(),
+    )
 
 
-def read_tasks(sheet: RawSheet, plan_year: int | None, collector: Collector) -> list[Task]:
-    tasks = []
-    for reader in row_readers(sheet, collector):
-        text = reader.text("task")
-        if text is None:
-            continue
-        start = reader.parsed("start", parse_date, default_year=plan_year, epoch=sheet.epoch)
-        end = reader.parsed(
-            "end", parse_date, default_year=plan_year, week_end=True, epoch=sheet.epoch
-        )
-        if start and end and end < start:
-            collector.error(
-                f"the task ends ({end}) before it starts ({start})",
-                sheet.title,
-                reader.row_number,
-                reader.location("end").column,
-                hint="swap the dates or correct one of them",
-                code="bad_dates",
-            )
-        tasks.append(
-            Task(
-                phase=reader.text("phase"),
-                task=text,
-                start=start,
-                end=end,
-                owner=reader.text("owner"),
-                milestone=reader.text("milestone"),
-                deliverable=reader.text("deliverable"),
-                location=reader.location(),
-            )
-        )
-    return tasks
-
-
-def read_risks(sheet: RawSheet, index: KpiIndex, collector: Collector) -> list[Risk]:
-    risks = []
-    for reader in row_readers(sheet, collector):
-        text = reader.text("risk")
-        kpi = index.resolve(reader)
-        if text is None:
-            continue
-        threshold = None
-        raw = reader.text("threshold")
-        if raw:
-            cell = reader.cell("threshold")
-            assert cell is not None
-            if kpi is None and reader.cell("kpi") is None:
-                collector.error(
-                    "a threshold without a KPI to watch",
-                    sheet.title,
-                    cell.row,
-                    cell.column,
-                    hint="fill in the KPI (触发指标) the threshold applies to",
-                    code="threshold_without_kpi",
-                )
-            elif kpi is not None:
-                try:
-                    threshold = parse_threshold(raw, kpi.unit)
-                except ValueProblem as problem:
-                    reader._problem("threshold", problem, cell)
-        risks.append(
-            Risk(
-                risk=text,
-                category=reader.text("category"),
-                likelihood=reader.parsed("likelihood", parse_level),
-                impact=reader.parsed("impact", parse_level),
-                kpi=kpi.key if kpi else None,
-                threshold=threshold,
-                response=reader.text("response"),
-                owner=reader.text("owner"),
-                location=reader.location(),
-            )
-        )
-    return risks
-
-
-def read_resources(sheet: RawSheet, collector: Collector) -> list[Resource]:
-    resources = []
-    for reader in row_readers(sheet, collector):
-        category = reader.text("category")
-        item = reader.text("item")
-        if category is None and item is None:
-            continue
-        unit = reader.text("unit") or ""
-        resources.append(
-            Resource(
-                category=category or item or "",
-                item=item,
-                amount=reader.number("amount", unit),
-                unit=unit,
-                note=reader.text("note"),
-                location=reader.location(),
-            )
-        )
-    return resources
+BREAKDOWN = RecordSheet(
+    ("item",),
+    _breakdown_row,
+    refers_to_kpi=True,
+    missing="a row without an item",
+    missing_hint="name the channel or category",
+)
+PROBLEMS = RecordSheet(("problem",), _problem, refers_to_kpi=True)
+GOALS = RecordSheet(
+    ("goal",),
+    _goal,
+    refers_to_kpi=True,
+    missing="a goal row without the goal text",
+    missing_hint="describe the goal in words",
+    missing_if_any=("target", "baseline", "kpi"),
+)
+TASKS = RecordSheet(("task",), _task)
+RISKS = RecordSheet(("risk",), _risk, refers_to_kpi=True)
+RESOURCES = RecordSheet(("category", "item"), _resource)

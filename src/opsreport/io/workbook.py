@@ -26,16 +26,17 @@ from opsreport.io.collector import Collector
 from opsreport.io.limits import DEFAULT_LIMITS, Limits
 from opsreport.io.package import WorkbookRefused, open_workbook
 from opsreport.io.records import (
+    BREAKDOWN,
+    GOALS,
+    PROBLEMS,
+    RESOURCES,
+    RISKS,
+    TASKS,
     check_period_grain,
-    read_breakdown,
-    read_goals,
     read_kpis,
     read_meta,
     read_periods,
-    read_problems,
-    read_resources,
-    read_risks,
-    read_tasks,
+    read_records,
 )
 from opsreport.io.rows import KpiIndex
 from opsreport.io.sheets import RawSheet, read_sheet_guarded
@@ -132,17 +133,17 @@ def _load(path: Path, wb: Any, limits: Limits, collector: Collector) -> Report:
     if periods := raw.get("periods"):
         report.periods = read_periods(periods, index, meta.year, collector)
     if breakdown := raw.get("breakdown"):
-        report.breakdown = read_breakdown(breakdown, index, collector)
+        report.breakdown = read_records(breakdown, BREAKDOWN, index, meta.plan_year, collector)
     if problems := raw.get("problems"):
-        report.problems = read_problems(problems, index, collector)
+        report.problems = read_records(problems, PROBLEMS, index, meta.plan_year, collector)
     if goals := raw.get("goals"):
-        report.goals = read_goals(goals, index, meta.plan_year, collector)
+        report.goals = read_records(goals, GOALS, index, meta.plan_year, collector)
     if tasks := raw.get("tasks"):
-        report.tasks = read_tasks(tasks, meta.plan_year, collector)
+        report.tasks = read_records(tasks, TASKS, index, meta.plan_year, collector)
     if risks := raw.get("risks"):
-        report.risks = read_risks(risks, index, collector)
+        report.risks = read_records(risks, RISKS, index, meta.plan_year, collector)
     if resources := raw.get("resources"):
-        report.resources = read_resources(resources, collector)
+        report.resources = read_records(resources, RESOURCES, index, meta.plan_year, collector)
     if report.periods:
         check_period_grain(report.periods, periods, collector)
     if collector.has_errors:
