@@ -342,11 +342,10 @@ def starter_workbook(lang: str = "zh") -> bytes:
         ws.freeze_panes = "A2"
         _formats(ws, name, columns)
         for index, column in enumerate(columns, start=1):
-            kind = "level" if column.kind == "level" else column.kind
-            if kind in _CHOICES:
+            if column.kind in _CHOICES:
                 validation = DataValidation(
                     type="list",
-                    formula1=f'"{_CHOICES[kind][lang]}"',
+                    formula1=f'"{_CHOICES[column.kind][lang]}"',
                     allow_blank=True,
                     showErrorMessage=False,
                 )
