@@ -55,6 +55,7 @@ from opsreport.core.thresholds import parse_threshold
 from opsreport.core.value_problem import ValueProblem
 from opsreport.engine.content_warnings import content_warnings
 from opsreport.engine.metrics import DEFAULT_SETTINGS, Metrics, Settings, compute
+from opsreport.present.context_types import ReportContext
 from opsreport.present.report_context import KPIS_PER_GROUP, build_context
 
 __all__ = [
@@ -601,6 +602,6 @@ def context(
     *,
     today: dt.date | None = None,
     kpis_per_group: int | None = KPIS_PER_GROUP,
-) -> dict[str, Any]:
+) -> ReportContext:
     """The report context of a built report (present.report_context.build_context)."""
     return build_context(compute(built), lang, today=today, kpis_per_group=kpis_per_group)
