@@ -179,6 +179,7 @@ def test_frames_of_both_examples_have_rows():
         assert all(len(analysis.frame(table)) > 0 for table in ("kpis", "goals", "risks"))
     assert len(analyze(ZH_EXAMPLE).frame("quarters")) > 0
     assert len(analyze(ZH_EXAMPLE).frame("breakdown")) > 0
+    assert all(len(analyze(ZH_EXAMPLE).frame(table)) > 0 for table in ("resources", "plan"))
 
 
 def test_frame_figures_are_floats_and_the_decimals_stay_exact():
@@ -196,7 +197,7 @@ def test_frame_figures_are_floats_and_the_decimals_stay_exact():
 
 def test_a_table_without_rows_still_has_its_columns(make_workbook, basic_sheets):
     analysis = analyze(make_workbook(basic_sheets))  # no goals, no risks, no periods
-    for table in ("goals", "risks", "quarters", "breakdown"):
+    for table in ("goals", "risks", "quarters", "breakdown", "resources"):  # plan: next_target
         frame = analysis.frame(table)
         assert len(frame) == 0 and list(frame.columns) == list(FRAME_COLUMNS[table][0])
     missing_prior = analysis.frame("kpis")

@@ -14,6 +14,7 @@ from opsreport.app.build import render_documents
 from opsreport.cli import app
 from opsreport.core.periods import Period
 from opsreport.engine.metrics import QuarterPoint, QuarterSeries
+from opsreport.engine.selection import select
 from opsreport.present.kpi_view import kpi_views, quarter_places
 from opsreport.present.report_context import build_context
 
@@ -88,12 +89,15 @@ def test_the_featured_choice_of_the_views_is_the_one_the_report_lists():
         meta=b.meta(title="T", year=2026, language="en"),
     )
     metrics = b.metrics(built)
-    views = kpi_views(metrics, "en", kpis_per_group=2)
+    views = kpi_views(metrics, "en", select(metrics, kpis_per_group=2))
     assert {key: view.featured for key, view in views.items()} == {"A": False, "B": True, "C": True}
     group = build_context(metrics, "en", kpis_per_group=2)["groups"][0]
     assert [row["key"] for row in group["kpis"]] == ["B", "C"]
     assert (group["more"]["count"], group["more"]["met"]) == (1, 1)
-    assert all(view.featured for view in kpi_views(metrics, "en", kpis_per_group=None).values())
+    assert all(
+        view.featured
+        for view in kpi_views(metrics, "en", select(metrics, kpis_per_group=None)).values()
+    )
 
 
 def test_quarterly_figures_keep_the_places_of_their_most_precise_quarter():

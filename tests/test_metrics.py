@@ -406,3 +406,16 @@ def test_warnings_write_figures_as_digits():
     )
     # 10 + 20 + 30 + 40 = 100 against 40: no "1E+2".
     assert "流量: the quarters add up to 100, the year says 40" in messages
+
+
+def test_a_workbook_without_a_year_is_warned_about():
+    """Without year or plan_year the title has no year and the plan year is today's."""
+    from opsreport.engine.content_warnings import content_warnings
+    from opsreport.engine.metrics import compute
+
+    figures = [kpi(id="A", name="A", target=1, actual=1)]
+    no_year = content_warnings(compute(built_report(figures, meta=meta(year=None))))
+    assert [d.code for d in no_year] == ["no_year"]
+    assert "no year" in no_year[0].message and "year | 2026" in (no_year[0].hint or "")
+    for given in (meta(year=2026), meta(year=None, plan_year=2027)):
+        assert content_warnings(compute(built_report(figures, meta=given))) == []

@@ -70,6 +70,8 @@ class What(StrEnum):
     risks = "risks"
     quarters = "quarters"
     breakdown = "breakdown"
+    resources = "resources"
+    plan = "plan"
 
 
 def _err(text: str) -> None:
@@ -174,7 +176,11 @@ def metrics(
         bool, typer.Option("--csv", help="Print CSV (for Excel; formula-like text is neutralised).")
     ] = False,
     what: Annotated[
-        What, typer.Option("--what", help="Which figures: kpis, goals, risks, quarters, breakdown.")
+        What,
+        typer.Option(
+            "--what",
+            help="Which figures: kpis, goals, risks, quarters, breakdown, resources, plan.",
+        ),
     ] = What.kpis,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
 ) -> None:

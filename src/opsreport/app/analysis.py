@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FRAME_COLUMNS", "TABLES", "Analysis", "WorkbookError", "analyze"]
 
-TABLES = ("kpis", "goals", "risks", "quarters", "breakdown")
+TABLES = ("kpis", "goals", "risks", "quarters", "breakdown", "resources", "plan")
 
 # The columns of each table, in the order of ``opsreport metrics --json --what <table>``
 # (its object keys; test_api checks them against the JSON of both examples), so that a
@@ -27,7 +27,7 @@ FRAME_COLUMNS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
     "kpis": (
         ("id", "name", "group", "unit", "direction", "target", "actual", "prior_year",
          "attainment", "var_target", "var_target_pct", "var_prior", "var_prior_pct", "share",
-         "next_target", "next_change", "next_change_pct", "status"),
+         "next_target", "next_change", "next_change_pct", "status", "featured", "lead"),
         frozenset({"target", "actual", "prior_year", "attainment", "var_target",
                    "var_target_pct", "var_prior", "var_prior_pct", "share", "next_target",
                    "next_change", "next_change_pct"}),
@@ -45,12 +45,24 @@ FRAME_COLUMNS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
         frozenset({"observed"}),
     ),
     "quarters": (
-        ("id", "name", "aggregation", "quarters", "total_actual", "annual_gap"),
+        ("id", "name", "aggregation", "quarters", "total_actual", "annual_gap", "featured"),
         frozenset({"total_actual", "annual_gap"}),
     ),
     "breakdown": (
         ("dimension", "kpi", "total_actual", "total_prior", "coverage", "items"),
         frozenset({"total_actual", "total_prior", "coverage"}),
+    ),
+    "resources": (
+        ("category", "item", "amount", "unit", "share", "category_total",
+         "category_share_of_all", "note"),
+        frozenset({"amount", "share", "category_total", "category_share_of_all"}),
+    ),
+    "plan": (
+        ("year", "name", "kpi", "from_goal", "unit", "direction", "aggregation", "baseline",
+         "annual", "q1", "q2", "q3", "q4", "method", "places",
+         "warning_q1", "warning_q2", "warning_q3", "warning_q4"),
+        frozenset({"baseline", "annual", "q1", "q2", "q3", "q4",
+                   "warning_q1", "warning_q2", "warning_q3", "warning_q4"}),
     ),
 }  # fmt: skip
 
@@ -69,7 +81,8 @@ class Analysis:
 
     def rows(self, table: str = "kpis") -> list[dict[str, Any]]:
         """The rows ``opsreport metrics --json --what <table>`` prints (JSON numbers:
-        15 significant digits), for ``kpis``, ``goals``, ``risks``, ``quarters``, ``breakdown``."""
+        15 significant digits), for ``kpis``, ``goals``, ``risks``, ``quarters``, ``breakdown``,
+        ``resources`` and ``plan`` (next year's quarter targets and warning lines)."""
         from opsreport.present.tables import metrics_json
 
         return metrics_json(self.metrics, _table(table))

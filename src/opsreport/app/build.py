@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from opsreport.app.analysis import Analysis, analyze
+from opsreport.engine.selection import KPIS_PER_GROUP
 from opsreport.errors import OutputError, UsageError
 from opsreport.io.files import check_target, write_files
 from opsreport.present.context_types import ChartEntry, TemplateContext
-from opsreport.present.report_context import KPIS_PER_GROUP, build_context
+from opsreport.present.report_context import build_context
 
 __all__ = [
     "FORMATS",

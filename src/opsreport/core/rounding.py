@@ -8,8 +8,19 @@ re-exports it for the templates' filters.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import TYPE_CHECKING
 
-__all__ = ["MAX_PLACES", "decimal_places", "kpi_places", "round_half_up", "to_decimal"]
+if TYPE_CHECKING:
+    from opsreport.core.records import Kpi
+
+__all__ = [
+    "MAX_PLACES",
+    "decimal_places",
+    "display_places",
+    "kpi_places",
+    "round_half_up",
+    "to_decimal",
+]
 
 MAX_PLACES = 50  # decimal places a figure may be shown with
 
@@ -62,3 +73,11 @@ def decimal_places(value: Decimal) -> int:
 def kpi_places(*values: Decimal | None, cap: int = 2) -> int:
     """Decimal places a KPI shows: as many as its most precise figure, at most ``cap``."""
     return min(cap, max((decimal_places(v) for v in values if v is not None), default=0))
+
+
+def display_places(kpi: Kpi) -> int:
+    """The one display precision of a KPI: every figure of it (AC, PL, PY, next year's
+    target and its quarter targets, base, variances) in the table, the sentence, the plan
+    and ``opsreport metrics`` is shown with the places of its most precise figure, at
+    most 2 (9 beside 10.25 is 9.00)."""
+    return kpi_places(kpi.target, kpi.actual, kpi.prior_year, kpi.next_target)

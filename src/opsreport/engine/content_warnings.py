@@ -28,6 +28,14 @@ def content_warnings(metrics: Metrics) -> list[Diagnostic]:
     def warn(message: str, location: Location | None, hint: str, code: str) -> None:
         found.append(Diagnostic("warning", message, location or Location(file), hint, code))
 
+    if report.meta.year is None and report.meta.plan_year is None:
+        warn(
+            "the workbook says no year: the report's title has none, and plan drafts are "
+            "for the year they are made in",
+            Location(file),
+            'add a "year" row (年度) to the meta sheet (概况), e.g. year | 2026',
+            "no_year",
+        )
     for kpi in report.kpis:
         values = [v for v in (kpi.target, kpi.actual, kpi.prior_year) if v is not None]
         if kpi.unit_info.is_percent and values and all(abs(v) <= 1 for v in values) and any(values):

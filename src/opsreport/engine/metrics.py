@@ -35,6 +35,7 @@ from opsreport.core.records import (
     Risk,
 )
 from opsreport.core.units import convert_unit
+from opsreport.engine.resources import ResourcePlan, resource_plan
 from opsreport.errors import FigureError
 
 __all__ = [
@@ -56,7 +57,6 @@ __all__ = [
     "compute",
     "compute_kpi",
     "evaluate_risk",
-    "featured_quarters",
     "figure_problem",
     "json_number",
     "kpi_label",
@@ -704,7 +704,7 @@ class Metrics:
     breakdowns: tuple[BreakdownTable, ...]
     goals: tuple[GoalCheck, ...]
     risks: tuple[RiskResult, ...]
-    resources_total: dict[tuple[str, str], Decimal]  # (category, unit) -> amount
+    resources: ResourcePlan  # the plan's resources by category, with totals and shares
 
     def result(self, key: str) -> KpiResult:
         return next(r for r in self.results if r.kpi.key == key)
@@ -736,24 +736,10 @@ def compute(report: Report, settings: Settings = DEFAULT_SETTINGS) -> Metrics:
         for g in report.goals
     )
     risks = tuple(evaluate_risk(r, kpi_of.get(r.kpi or "")) for r in report.risks)
-    totals: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
-    for resource in report.resources:
-        if resource.amount is not None:
-            totals[(resource.category, resource.unit)] += resource.amount
     return Metrics(
         report, settings, tuple(results), groups, _summarise(None, results, settings), quarters,
-        tuple(breakdown_tables(report)), goals, risks, dict(totals),
+        tuple(breakdown_tables(report)), goals, risks, resource_plan(report.resources),
     )  # fmt: skip
-
-
-def featured_quarters(metrics: Metrics, limit: int = 8) -> list[QuarterSeries]:
-    """The quarterly series a document shows one by one: weighted KPIs first (heaviest
-    first), then the others in sheet order, at most ``limit``; the rest are counted,
-    not drawn, so a workbook with thousands of series stays a readable, fast report."""
-    eligible = [s for s in metrics.quarters if len(s.points) >= 2]
-    order = {kpi.key: index for index, kpi in enumerate(metrics.report.kpis)}
-    eligible.sort(key=lambda s: (-(s.kpi.weight or 0), order.get(s.kpi.key, 0)))
-    return eligible[:limit]
 
 
 def quarter_of(day: dt.date) -> int:

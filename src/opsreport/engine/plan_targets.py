@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from opsreport.core.records import Goal, Kpi, Report, Task
-from opsreport.core.rounding import kpi_places, round_half_up
+from opsreport.core.rounding import display_places, kpi_places, round_half_up
 from opsreport.core.units import convert_unit, parse_unit
 from opsreport.engine.metrics import Metrics
 
@@ -185,7 +185,7 @@ def quarter_targets(metrics: Metrics) -> list[QuarterTarget]:
     for kpi in report.kpis:
         if kpi.next_target is None or kpi.key in covered:
             continue
-        places = kpi_places(kpi.next_target, kpi.actual)
+        places = display_places(kpi)  # the KPI's one precision, as in its table row
         weights = _seasonal_weights(seasons, kpi) if kpi.aggregation != "last" else None
         quarters, method = split_annual(
             kpi.next_target, kpi.aggregation, baseline=kpi.actual, weights=weights, places=places

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from opsreport.core.rounding import (  # re-exported: the filters and every caller use f.*
     MAX_PLACES,
     decimal_places,
+    display_places,
     kpi_places,
     round_half_up,
     to_decimal,
@@ -21,7 +22,6 @@ from opsreport.core.rounding import (  # re-exported: the filters and every call
 from opsreport.core.units import parse_unit
 
 if TYPE_CHECKING:
-    from opsreport.core.records import Kpi
     from opsreport.engine.metrics import KpiResult, Verdict
 
 __all__ = [
@@ -196,13 +196,6 @@ def _abs_pct(fraction: Decimal) -> str:
 
 def _abs_pp(points: Decimal, lang: str, places: int = 1) -> str:
     return fmt_pp(abs(points), places, lang=lang)
-
-
-def display_places(kpi: Kpi) -> int:
-    """The one display precision of a KPI: every figure of it (AC, PL, PY, next year's
-    target, base, variances) in the table, the sentence and ``opsreport metrics`` is
-    shown with the places of its most precise figure, at most 2 (9 beside 10.25 is 9.00)."""
-    return kpi_places(kpi.target, kpi.actual, kpi.prior_year, kpi.next_target)
 
 
 def sentence(

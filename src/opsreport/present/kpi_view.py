@@ -9,24 +9,18 @@ in the sentence). :func:`kpi_views` decides them here, once per KPI.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
 from opsreport.engine.metrics import KpiResult, Metrics, QuarterSeries
+from opsreport.engine.selection import Selection
 from opsreport.present.formatting import STATUS_LABELS, display_places, kpi_places
 
 __all__ = [
-    "KPIS_PER_GROUP",
     "KpiView",
-    "featured_results",
     "kpi_view",
     "kpi_views",
     "quarter_places",
 ]
-
-KPIS_PER_GROUP = 50
-_SEVERITY = {"missed": 3, "near": 2, "met": 1, None: 0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,18 +53,13 @@ def kpi_view(result: KpiResult, lang: str, *, featured: bool = True) -> KpiView:
 
 
 def kpi_views(
-    metrics: Metrics, lang: str, kpis_per_group: int | None = KPIS_PER_GROUP
+    metrics: Metrics, lang: str, selection: Selection | None = None
 ) -> dict[str, KpiView]:
-    """Every KPI's view by key, in workbook order; ``kpis_per_group`` as for
-    :func:`featured_results` (``None`` or 0: every KPI is featured)."""
-    hidden: set[int] = set()
-    for group in metrics.groups:
-        shown = featured_results(group.results, kpis_per_group)
-        if len(shown) < len(group.results):
-            kept = {id(result) for result in shown}
-            hidden.update(id(result) for result in group.results if id(result) not in kept)
+    """Every KPI's view by key, in workbook order; featured as the engine's
+    ``selection`` says (``None``: every KPI is featured)."""
+    featured = selection.featured if selection else {r.kpi.key for r in metrics.results}
     return {
-        result.kpi.key: kpi_view(result, lang, featured=id(result) not in hidden)
+        result.kpi.key: kpi_view(result, lang, featured=result.kpi.key in featured)
         for result in metrics.results
     }
 
@@ -89,23 +78,3 @@ def quarter_places(series: QuarterSeries) -> int:
         *(p.target for p in series.points),
         *(p.prior_year for p in series.points),
     )
-
-
-def featured_results(results: Sequence[KpiResult], limit: int | None) -> Sequence[KpiResult]:
-    """The KPIs of a dimension a document lists one by one, in workbook order.
-
-    A dimension of hundreds of KPIs makes a report nobody reads (and a Word file
-    that takes a gigabyte to build). Beyond ``limit`` the document lists the
-    weighted KPIs first, then the missed, near and met ones furthest from
-    target, and summarises the rest in one sentence.
-    """
-    if not limit or len(results) <= limit:
-        return results
-
-    def notability(item: tuple[int, KpiResult]) -> tuple[Decimal, int, Decimal, int]:
-        index, result = item
-        distance = abs(result.attainment - 1) if result.attainment is not None else Decimal(0)
-        return (result.kpi.weight or Decimal(0), _SEVERITY[result.status], distance, -index)
-
-    chosen = sorted(enumerate(results), key=notability, reverse=True)[:limit]
-    return [result for _, result in sorted(chosen, key=lambda item: item[0])]

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
 from decimal import Decimal
-from typing import Any
 
 from opsreport.engine.metrics import Metrics
 from opsreport.present import formatting as f
 from opsreport.present.context_types import (
     Milestone,
     ResourceCategory,
-    ResourceItem,
     Resources,
     ResourceTotal,
     TaskRow,
@@ -54,55 +52,41 @@ def task_items(metrics: Metrics) -> Tasks:
     }
 
 
+def _share(fraction: Decimal | None) -> str:
+    return f.fmt_pct(fraction) if fraction is not None else ""
+
+
 def resource_items(metrics: Metrics, lang: str) -> Resources:
-    resources = metrics.report.resources
-    unit_totals: dict[str, Decimal] = defaultdict(Decimal)
-    for resource in resources:
-        if resource.amount is not None:
-            unit_totals[resource.unit] += resource.amount
-    categories: OrderedDict[str, list[Any]] = OrderedDict()
-    for resource in resources:
-        categories.setdefault(resource.category, []).append(resource)
-    result: list[ResourceCategory] = []
-    for name, members in categories.items():
-        by_unit: dict[str, Decimal] = defaultdict(Decimal)
-        for member in members:
-            if member.amount is not None:
-                by_unit[member.unit] += member.amount
-        items: list[ResourceItem] = []
-        for member in members:
-            total = by_unit.get(member.unit)
-            items.append(
-                {
-                    "item": member.item or "",
-                    "amount": f.fmt_amount(member.amount, member.unit, None, lang),
-                    "share": f.fmt_pct(member.amount / total)
-                    if member.amount is not None and total
-                    else "",
-                    "note": member.note or "",
-                    "amount_value": to_float(member.amount),
-                }
-            )
+    """The engine's resource plan (categories, shares, totals) in the report's words."""
+    plan = metrics.resources
+    join = "、" if lang == "zh" else ", "
+    categories: list[ResourceCategory] = []
+    for category in plan.categories:
         totals: list[ResourceTotal] = [
             {
-                "amount": f.fmt_amount(amount, unit, None, lang),
-                "share_of_all": f.fmt_pct(amount / unit_totals[unit]) if unit_totals[unit] else "",
+                "amount": f.fmt_amount(total.amount, total.unit, None, lang),
+                "share_of_all": _share(total.share_of_all),
             }
-            for unit, amount in by_unit.items()
+            for total in category.totals
         ]
-        result.append(
+        categories.append(
             {
-                "name": name,
-                "items": items,
+                "name": category.name,
+                "items": [
+                    {
+                        "item": line.resource.item or "",
+                        "amount": f.fmt_amount(
+                            line.resource.amount, line.resource.unit, None, lang
+                        ),
+                        "share": _share(line.share),
+                        "note": line.resource.note or "",
+                        "amount_value": to_float(line.resource.amount),
+                    }
+                    for line in category.lines
+                ],
                 "totals": totals,
-                "total": "、".join(t["amount"] for t in totals)
-                if lang == "zh"
-                else ", ".join(t["amount"] for t in totals),
+                "total": join.join(t["amount"] for t in totals),
             }
         )
-    grand = [f.fmt_amount(amount, unit, None, lang) for unit, amount in unit_totals.items()]
-    return {
-        "categories": result,
-        "totals": grand,
-        "total": ("、" if lang == "zh" else ", ").join(grand),
-    }
+    grand = [f.fmt_amount(total.amount, total.unit, None, lang) for total in plan.totals]
+    return {"categories": categories, "totals": grand, "total": join.join(grand)}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from opsreport.engine.metrics import Metrics, kpi_label
+from opsreport.engine.metrics import Metrics, QuarterSeries, kpi_label
 from opsreport.present import formatting as f
 from opsreport.present.context_types import QuarterRow, QuarterSeriesItem
 from opsreport.present.context_values import each_item, to_float
@@ -14,11 +15,12 @@ from opsreport.present.kpi_view import quarter_places
 __all__ = ["quarter_items"]
 
 
-def quarter_items(metrics: Metrics, lang: str) -> list[QuarterSeriesItem]:
-    from opsreport.engine.metrics import featured_quarters
-
+def quarter_items(
+    metrics: Metrics, featured: Sequence[QuarterSeries], lang: str
+) -> list[QuarterSeriesItem]:
+    """The ``featured`` series (the engine's selection), each as rows and a sentence."""
     return each_item(
-        featured_quarters(metrics),
+        featured,
         lambda series: _quarter_item(series, lang),
         lambda series: (f"{kpi_label(series.kpi)}, quarterly figures", series.kpi.location),
         str(metrics.report.source),

@@ -12,12 +12,13 @@ import datetime as dt
 
 from opsreport.engine.metrics import Metrics, kpi_label
 from opsreport.engine.plan_targets import draft_year
+from opsreport.engine.selection import KPIS_PER_GROUP, Selection, select
 from opsreport.present.breakdown_rows import breakdown_items
 from opsreport.present.context_types import AnnualContext, KpiRow, ReportContext, Sections
 from opsreport.present.context_values import RENDER_ERRORS, each_item, render_failure
 from opsreport.present.goal_rows import goal_item
 from opsreport.present.kpi_rows import group_items, kpi_row
-from opsreport.present.kpi_view import KPIS_PER_GROUP, KpiView, kpi_views
+from opsreport.present.kpi_view import KpiView, kpi_views
 from opsreport.present.labels import LABELS
 from opsreport.present.plan_rows import resource_items, task_items
 from opsreport.present.problem_rows import problem_areas, problem_items
@@ -46,7 +47,8 @@ def build_context(
         raise ValueError(f"unknown language {lang!r}: use zh or en")
     file = str(report.source)
     texts: dict[str, str] = {}
-    views = kpi_views(metrics, lang, kpis_per_group)
+    selection = select(metrics, kpis_per_group)
+    views = kpi_views(metrics, lang, selection)
     built = each_item(
         metrics.results,
         lambda r: kpi_row(r, views[r.kpi.key], lang, texts),
@@ -55,13 +57,14 @@ def build_context(
     )
     rows = {row["key"]: row for row in built}
     try:
-        return _build_context(metrics, lang, rows, views, today)
+        return _build_context(metrics, selection, lang, rows, views, today)
     except RENDER_ERRORS as exc:
         raise render_failure(exc, "the report's summary", None, file) from exc
 
 
 def _build_context(
     metrics: Metrics,
+    selection: Selection,
     lang: str,
     rows: dict[str, KpiRow],
     views: dict[str, KpiView],
@@ -110,11 +113,11 @@ def _build_context(
             "date": (today or dt.date.today()).isoformat(),
             "extra": dict(meta.extra),
         },
-        "summary": headline(metrics, rows, lang),
+        "summary": headline(metrics, rows, selection.lead, lang),
         "groups": groups,
         "kpis": list(rows.values()),
-        "quarters": quarter_items(metrics, lang),
-        "quarters_more": max(0, len([q for q in metrics.quarters if len(q.points) >= 2]) - 8),
+        "quarters": quarter_items(metrics, selection.quarters, lang),
+        "quarters_more": selection.quarters_more,
         "breakdowns": breakdown_items(metrics, lang),
         "problems": problems,
         "problem_areas": problem_areas(problems),

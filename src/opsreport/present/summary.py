@@ -9,14 +9,15 @@ from opsreport.present import formatting as f
 from opsreport.present.context_types import KpiRow, Summary
 from opsreport.present.context_values import to_float
 
-__all__ = ["group_summary", "headline", "lead_kpi"]
+__all__ = ["group_summary", "headline"]
 
 
-def headline(metrics: Metrics, rows: dict[str, KpiRow], lang: str) -> Summary:
+def headline(
+    metrics: Metrics, rows: dict[str, KpiRow], lead: KpiResult | None, lang: str
+) -> Summary:
     overall = metrics.overall
     total = len(metrics.results)
     rated = total - overall.unrated
-    lead = lead_kpi(metrics)
     triggered = [r for r in metrics.risks if r.triggered]
     meta = metrics.report.meta
     score = f.fmt_pct(overall.score) if overall.score is not None else ""
@@ -53,15 +54,6 @@ def headline(metrics: Metrics, rows: dict[str, KpiRow], lang: str) -> Summary:
         "risks_triggered": len(triggered),
         "goals_not_smart": sum(1 for g in metrics.goals if not g.is_smart),
     }
-
-
-def lead_kpi(metrics: Metrics) -> KpiResult | None:
-    """The KPI a reader expects first: the heaviest weight, else the first with a target."""
-    weighted = [r for r in metrics.results if r.kpi.weight is not None and r.attainment is not None]
-    if weighted:
-        return max(weighted, key=lambda r: r.kpi.weight or 0)
-    with_target = [r for r in metrics.results if r.attainment is not None]
-    return with_target[0] if with_target else (metrics.results[0] if metrics.results else None)
 
 
 def group_summary(name: str, rows: list[KpiRow], summary: Any, lang: str) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from opsreport.engine.metrics import FigureError, Metrics, figure_problem, json_number, kpi_label
+from opsreport.engine.plan_targets import draft_year, quarter_targets, warning_line
+from opsreport.engine.selection import featured_quarters, select
 from opsreport.present.formatting import (
     fmt_amount,
     fmt_delta,
@@ -62,12 +64,22 @@ def metrics_csv(metrics: Metrics, what: str = "kpis") -> str:
 def metrics_json(metrics: Metrics, what: str = "kpis") -> list[dict[str, Any]]:
     """The rows ``metrics --json`` prints; every number finite (strict JSON)."""
     if what == "kpis":
-        return [_kpi_json(result, str(metrics.report.source)) for result in metrics.results]
+        selection = select(metrics)
+        lead = selection.lead.kpi.key if selection.lead else None
+        return [
+            {
+                **_kpi_json(result, str(metrics.report.source)),
+                "featured": result.kpi.key in selection.featured,
+                "lead": result.kpi.key == lead,
+            }
+            for result in metrics.results
+        ]
     if what == "goals":
         return [_goal_json(check) for check in metrics.goals]
     if what == "risks":
         return [_risk_json(risk) for risk in metrics.risks]
     if what == "quarters":
+        shown = {id(series) for series in featured_quarters(metrics)}
         return [
             {
                 "id": series.kpi.id,
@@ -89,9 +101,28 @@ def metrics_json(metrics: Metrics, what: str = "kpis") -> list[dict[str, Any]]:
                 ],
                 "total_actual": json_number(series.total_actual),
                 "annual_gap": json_number(series.annual_gap),
+                "featured": id(series) in shown,
             }
             for series in metrics.quarters
         ]
+    if what == "resources":
+        return [
+            {
+                "category": category.name,
+                "item": line.resource.item,
+                "amount": json_number(line.resource.amount),
+                "unit": line.resource.unit or None,
+                "share": json_number(line.share),
+                "category_total": json_number(total.amount) if total else None,
+                "category_share_of_all": json_number(total.share_of_all) if total else None,
+                "note": line.resource.note,
+            }
+            for category in metrics.resources.categories
+            for line in category.lines
+            for total in [next((t for t in category.totals if t.unit == line.resource.unit), None)]
+        ]
+    if what == "plan":
+        return _plan_json(metrics)
     if what == "breakdown":
         return [
             {
@@ -120,6 +151,33 @@ def metrics_json(metrics: Metrics, what: str = "kpis") -> list[dict[str, Any]]:
             for table in metrics.breakdowns
         ]
     raise ValueError(f"unknown selection {what!r}")
+
+
+def _plan_json(metrics: Metrics) -> list[dict[str, Any]]:
+    """Next year's quarter targets and their warning lines, as the plan drafts use them."""
+    year = draft_year(metrics.report)
+    warning = metrics.settings.deviation_warning
+    return [
+        {
+            "year": year,
+            "name": target.name,
+            "kpi": target.kpi.id or target.kpi.name if target.kpi else None,
+            "from_goal": target.goal is not None,
+            "unit": target.unit or None,
+            "direction": target.direction,
+            "aggregation": target.aggregation,
+            "baseline": json_number(target.baseline),
+            "annual": json_number(target.annual),
+            **{f"q{n}": json_number(value) for n, value in enumerate(target.quarters, start=1)},
+            "method": target.method,
+            "places": target.places,
+            **{
+                f"warning_q{n}": json_number(warning_line(value, target.direction, warning))
+                for n, value in enumerate(target.quarters, start=1)
+            },
+        }
+        for target in quarter_targets(metrics)
+    ]
 
 
 def _kpi_json(result: Any, file: str) -> dict[str, Any]:
@@ -178,6 +236,13 @@ def _risk_json(result: Any) -> dict[str, Any]:
     }
 
 
+# The columns a terminal has room for, where a table has more (``--json`` has them all).
+_TERMINAL_COLUMNS = {
+    "plan": ("name", "unit", "baseline", "annual", "q1", "q2", "q3", "q4", "method"),
+    "resources": ("category", "item", "amount", "unit", "share", "note"),
+}
+
+
 def print_table(metrics: Metrics, what: str = "kpis", lang: str = "zh") -> None:
     """A terminal table; goals/risks/quarters/breakdown print their JSON rows as a table."""
     from rich.console import Console
@@ -190,7 +255,9 @@ def print_table(metrics: Metrics, what: str = "kpis", lang: str = "zh") -> None:
             console.print(f"(no {what})")
             return
         table = Table(show_lines=False)
-        keys = [k for k in rows[0] if not isinstance(rows[0][k], (dict, list))]
+        keys = list(_TERMINAL_COLUMNS.get(what, ())) or [
+            k for k in rows[0] if not isinstance(rows[0][k], (dict, list))
+        ]
         for key in keys:
             table.add_column(key)
         for row in rows:

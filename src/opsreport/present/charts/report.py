@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def chart_specs(metrics: Metrics, lang: str) -> list[tuple[str, Any, tuple[Any, ...]]]:
     """What :func:`render_charts` draws, as (key, function, arguments), in document order."""
-    from opsreport.engine.metrics import featured_quarters
+    from opsreport.engine.selection import featured_quarters
 
     specs: list[tuple[str, Any, tuple[Any, ...]]] = [
         ("attainment", attainment_chart, (metrics.results, lang)),
