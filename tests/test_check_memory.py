@@ -23,19 +23,19 @@ plan_targets = importlib.import_module("opsreport.engine.plan_targets")
 def test_check_renders_the_documents_a_build_and_a_plan_render(monkeypatch) -> None:
     """The shared context changes no byte: every document check renders equals the one
     render_documents / render_plan_documents render on their own."""
-    build = importlib.import_module("opsreport.app.build")
+    pipeline = importlib.import_module("opsreport.app.pipeline")
     seen: list[dict[str, bytes]] = []
-    real = build.render_formats
+    real = pipeline.render_formats
 
     def recording(*args: Any, **kwargs: Any) -> Any:
         documents, assets = real(*args, **kwargs)
         seen.append(documents)
         return documents, assets
 
-    monkeypatch.setattr(build, "render_formats", recording)
+    monkeypatch.setattr(pipeline, "render_formats", recording)
     result = check.check_file(ZH_EXAMPLE, formats=("md", "html"), charts=False)
     assert not result.errors
-    monkeypatch.setattr(build, "render_formats", real)
+    monkeypatch.setattr(pipeline, "render_formats", real)
     analysis = analyze(ZH_EXAMPLE)
     expected = [render_documents(analysis, ("md", "html"), charts=False)[0]]
     expected += [

@@ -174,10 +174,10 @@ def schema_example(lang: str) -> Path:
 
 
 def _chart_entry_keys() -> set[str]:
-    """The fields of a chart in ``charts``, as build.render_formats makes them."""
+    """The fields of a chart in ``charts``, as pipeline.render_formats makes them."""
     from types import SimpleNamespace
 
-    from opsreport.app.build import render_formats
+    from opsreport.app.pipeline import render_formats
 
     chart = SimpleNamespace(title="t", alt="a", png=b"", svg="<svg/>", width_cm=10)
     context: dict = {"lang": "zh"}
@@ -299,7 +299,7 @@ def every_context() -> dict[str, tuple[dict, object]]:
     from types import SimpleNamespace
 
     from opsreport.app.analysis import analyze
-    from opsreport.app.build import render_formats
+    from opsreport.app.pipeline import render_formats
     from opsreport.present.context_types import PlanContext, ReportContext, WordExtras
     from opsreport.present.plan_context import plan_context
     from opsreport.present.report_context import build_context

@@ -782,7 +782,7 @@ def _captured_contexts(monkeypatch) -> list[dict]:
 @pytest.mark.parametrize("document", ["report", "plan"])
 @pytest.mark.parametrize("fmt", ["docx", "md", "html"])
 def test_every_value_a_template_receives_is_plain_data(monkeypatch, tmp_path, document, fmt):
-    from opsreport.app.build import render_formats
+    from opsreport.app.pipeline import render_formats
     from opsreport.present.plan_context import plan_context
     from opsreport.render.budget import RenderBudget, use_render_budget
 

@@ -147,7 +147,7 @@ def build_reports(
     unknown format or language, or two workbooks that would write one name.
     """
     from opsreport.app.batch import build_many
-    from opsreport.app.build import check_language, format_list
+    from opsreport.app.pipeline import check_language, format_list
 
     sources = workbook_sources(paths)
     if "formats" in options:
@@ -183,7 +183,7 @@ def build_plan(
     Raises a UsageError for something that is not a quarter, else as :func:`build_report`.
     """
     from opsreport.app.analysis import analyze
-    from opsreport.app.build import chart_workers_started, check_language, format_list
+    from opsreport.app.pipeline import chart_workers_started, check_language, format_list
 
     chosen = format_list(formats)
     language = check_language(lang)
@@ -262,7 +262,7 @@ def template_context(
     Raises a UsageError for an unknown language or something not a quarter, a
     FigureError for a figure that cannot be shown.
     """
-    from opsreport.app.build import check_language
+    from opsreport.app.pipeline import check_language
 
     language = check_language(lang)
     if quarter is None:
@@ -297,7 +297,7 @@ def check(
     Nothing is written. Raises an OpsreportError only when ``paths`` hold no workbook,
     and a UsageError for an unknown format. ``format_check_results`` prints them.
     """
-    from opsreport.app.build import format_list
+    from opsreport.app.pipeline import format_list
 
     chosen = format_list(formats)
     files = [workbook for workbook, _ in workbook_sources(paths)]

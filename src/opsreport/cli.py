@@ -221,7 +221,7 @@ class Lang(StrEnum):
 
 
 def _formats(value: Format) -> tuple[str, ...]:
-    from opsreport.app.build import format_list
+    from opsreport.app.pipeline import format_list
 
     return format_list(value.value)
 
@@ -324,7 +324,7 @@ def build(
 def _build_single(
     workbook: Path, output: Path | None, options: dict[str, Any], quiet: bool
 ) -> None:
-    from opsreport.app.build import chart_workers_started
+    from opsreport.app.pipeline import chart_workers_started
 
     with chart_workers_started(options["formats"], options["charts"]):
         # the chart workers load matplotlib while the workbook is read
@@ -477,7 +477,7 @@ def plan(
 
         opsreport plan examples/support-2026-en.xlsx --all-quarters --format md -o plans/
     """
-    from opsreport.app.build import chart_workers_started
+    from opsreport.app.pipeline import chart_workers_started
 
     if (quarter is None) == (not all_quarters):
         raise UsageError("give --quarter Q1…Q4 or --all-quarters")

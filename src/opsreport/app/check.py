@@ -103,7 +103,7 @@ def check_file(
     charts: bool = True,
 ) -> CheckResult:
     """Load, validate and render one workbook; every failure becomes a diagnostic."""
-    from opsreport.app import build
+    from opsreport.app import pipeline
     from opsreport.app.analysis import WorkbookError, analyze
     from opsreport.errors import TemplateProblem
     from opsreport.present import report_context
@@ -129,7 +129,7 @@ def check_file(
             try:
                 drawn = _draw_apart(analysis, lang, formats) if charts else {}
                 base = report_context.build_context(analysis.metrics, lang)
-                build.render_formats(base.copy(), drawn, formats, "report", template_dir)
+                pipeline.render_formats(base.copy(), drawn, formats, "report", template_dir)
                 del drawn
                 rendered += [f"report.{fmt}" for fmt in formats]
             except WorkbookError as exc:  # a figure that cannot be rendered: its KPI and row
@@ -195,7 +195,7 @@ def _draw_apart(analysis: Any, lang: str, formats: tuple[str, ...]) -> dict[str,
     import sys
     import threading
 
-    from opsreport.app.build import chart_encodings
+    from opsreport.app.pipeline import chart_encodings
     from opsreport.present.charts import render_charts
 
     encode = chart_encodings(formats)

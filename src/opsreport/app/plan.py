@@ -76,7 +76,7 @@ def render_plan_documents(
     if charts:
         from functools import partial
 
-        from opsreport.app.build import chart_encodings
+        from opsreport.app.pipeline import chart_encodings
         from opsreport.present import charts as chart_module
 
         year = context["plan"]["year"]
@@ -90,9 +90,9 @@ def render_plan_documents(
             gantt = partial(chart_module.timeline_chart, start=start, end=end, title=title)
             specs.insert(0, ("timeline", gantt, (tasks, lang)))
         drawn = chart_module.draw_charts(specs, encode=chart_encodings(formats))
-    from opsreport.app.build import render_formats
+    from opsreport.app import pipeline
 
-    documents, assets = render_formats(
+    documents, assets = pipeline.render_formats(
         context, drawn, formats, "plan", template_dir, asset_dir_name
     )
     return documents, assets, lang
@@ -135,7 +135,7 @@ def build_plans(
     ``output`` is a folder, or with one quarter a file name too.
     """
     from opsreport.app.analysis import analyze
-    from opsreport.app.build import check_outputs, output_paths, output_set
+    from opsreport.app.pipeline import check_outputs, output_paths, output_set
     from opsreport.io.files import OutputError, write_files
 
     workbook = Path(workbook)
