@@ -1,0 +1,109 @@
+"""The figures a KPI's sentence builds on beyond its :class:`KpiResult`: the size class
+of its move on last year, its gap to the benchmark and to its growth target, the chains
+of KPIs that drive it and the value rows that say what it was worth.
+
+Pure Decimal, no words: present/narrative chooses them. Computed once per KPI by
+:func:`kpi_stories`, so the sentence never does arithmetic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from opsreport.core.records import Kpi, ValueRow
+from opsreport.engine.metrics import KpiResult, Metrics
+from opsreport.engine.movement import MoveSize, UnitKind, move_size, unit_kind
+
+__all__ = ["CHAIN_DEPTH", "KpiStory", "driver_chains", "kpi_stories", "kpi_story"]
+
+HUNDRED = Decimal(100)
+CHAIN_DEPTH = 4  # links a driver chain tells at most (root → … → the KPI's own driver)
+
+
+@dataclass(frozen=True, slots=True)
+class KpiStory:
+    """One KPI's narrative figures, in its own unit (points for a rate)."""
+
+    key: str
+    kind: UnitKind
+    prior_size: MoveSize | None  # the move on last year; None: no prior year or no actual
+    benchmark_gap: Decimal | None  # actual − benchmark
+    benchmark_gap_pct: Decimal | None  # that gap over |benchmark| (a fraction); rates: None
+    growth: Decimal | None  # the change on last year the growth target is compared with:
+    # percent for amounts (30.4 = +30.4%), points for rates
+    growth_gap: Decimal | None  # growth − target_growth
+    growth_good: bool | None  # the growth gap good for the KPI's direction
+    chains: tuple[tuple[str, ...], ...]  # per direct driver: its chain, root cause first
+    values: tuple[ValueRow, ...]  # the value rows naming this KPI, in workbook order
+
+
+def driver_chains(kpi: Kpi, kpis: Mapping[str, Kpi]) -> tuple[tuple[str, ...], ...]:
+    """Per direct driver of ``kpi``, the chain that ends in it, root cause first.
+
+    A driver with drivers of its own is told after its first one (产能 → 爆款率 →
+    自然流量): the chain follows each link's first driver, at most :data:`CHAIN_DEPTH`
+    links, never a KPI twice (the loader refuses cycles; this guards a built report).
+    """
+    chains: list[tuple[str, ...]] = []
+    for key in kpi.drivers:
+        chain = [key]
+        seen = {kpi.key, key}
+        current = kpis.get(key)
+        while current is not None and current.drivers and len(chain) < CHAIN_DEPTH:
+            upstream = current.drivers[0]
+            if upstream in seen or upstream not in kpis:
+                break
+            seen.add(upstream)
+            chain.append(upstream)
+            current = kpis[upstream]
+        if key in kpis:
+            chains.append(tuple(reversed(chain)))
+    return tuple(chains)
+
+
+def kpi_story(
+    result: KpiResult, kpis: Mapping[str, Kpi], values: tuple[ValueRow, ...] = ()
+) -> KpiStory:
+    """The narrative figures of one KPI; ``kpis`` by key resolves its drivers."""
+    kpi = result.kpi
+    kind = unit_kind(kpi.unit)
+    rate = kind == "rate"
+    prior_size = (
+        move_size(kind, result.var_prior, result.var_prior_pct)
+        if result.var_prior is not None
+        else None
+    )
+    gap = gap_pct = None
+    if kpi.benchmark is not None and kpi.actual is not None:
+        gap = kpi.actual - kpi.benchmark
+        if not rate and kpi.benchmark != 0:
+            gap_pct = gap / abs(kpi.benchmark)
+    growth = growth_gap = None
+    growth_good = None
+    if kpi.target_growth is not None and result.var_prior is not None:
+        growth = (
+            result.var_prior
+            if rate
+            else (result.var_prior_pct * HUNDRED if result.var_prior_pct is not None else None)
+        )
+        if growth is not None:
+            growth_gap = growth - kpi.target_growth
+            growth_good = kpi.sign * growth_gap >= 0
+    return KpiStory(
+        kpi.key, kind, prior_size, gap, gap_pct, growth, growth_gap, growth_good,
+        driver_chains(kpi, kpis), values,
+    )  # fmt: skip
+
+
+def kpi_stories(metrics: Metrics) -> dict[str, KpiStory]:
+    """Every KPI's story by key, in workbook order."""
+    report = metrics.report
+    kpis = {kpi.key: kpi for kpi in report.kpis}
+    by_kpi: dict[str, list[ValueRow]] = {}
+    for row in report.values:
+        by_kpi.setdefault(row.kpi, []).append(row)
+    return {
+        r.kpi.key: kpi_story(r, kpis, tuple(by_kpi.get(r.kpi.key, ()))) for r in metrics.results
+    }
