@@ -34,7 +34,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from opsreport.app.analysis import Analysis
 from opsreport.core.aggregation import default_aggregation
-from opsreport.core.choices import parse_aggregation, parse_direction, parse_level
+from opsreport.core.choices import (
+    parse_aggregation,
+    parse_direction,
+    parse_level,
+    parse_value_kind,
+)
 from opsreport.core.periods import Period, parse_period
 from opsreport.core.records import (
     BreakdownRow,
@@ -49,6 +54,7 @@ from opsreport.core.records import (
     Risk,
     Task,
     Threshold,
+    ValueRow,
 )
 from opsreport.core.text import clean_text, match_key
 from opsreport.core.thresholds import parse_threshold
@@ -73,6 +79,7 @@ __all__ = [
     "resource",
     "risk",
     "task",
+    "value",
 ]
 
 # The file a built report says it was read from (its locations name it).
@@ -130,6 +137,9 @@ def meta(
     plan_year: int | None = None,
     author: str | None = None,
     language: str | None = None,
+    company_goals: str | None = None,
+    mandate: str | None = None,
+    date: Day | None = None,
     extra: Mapping[str, str] | None = None,
 ) -> Meta:
     """The meta sheet's values; ``plan_year`` defaults to ``year + 1`` as in the loader."""
@@ -140,6 +150,9 @@ def meta(
         plan_year=plan_year or (year + 1 if year else None),
         author=_text(author),
         language=language,
+        company_goals=_text(company_goals),
+        mandate=_text(mandate),
+        date=_day(date),
         extra=dict(extra or {}),
     )
 
@@ -163,9 +176,15 @@ def kpi(
     source: str | None = None,
     note: str | None = None,
     location: Location | None = None,
+    benchmark: Number | None = None,
+    benchmark_name: str | None = None,
+    target_growth: Number | None = None,
+    drivers: Sequence[KpiRef] = (),
 ) -> Kpi:
     """A KPI row: key = id or name; ``direction`` and ``aggregation`` in any spelling the
-    sheet accepts (越低越好, 期末 …); no aggregation given: inferred from unit and name."""
+    sheet accepts (越低越好, 期末 …); no aggregation given: inferred from unit and name.
+    ``target_growth``: percent for amounts (30 = +30%), points for rates (3 = +3 pp), as
+    the loader reads it; ``drivers``: KPIs or their ids/names (resolved by :func:`report`)."""
     clean_name = _text(name)
     if clean_name is None:
         raise ValueError("a KPI needs a name")
@@ -192,6 +211,10 @@ def kpi(
         source=_text(source),
         note=_text(note, multiline=True),
         location=location,
+        benchmark=_number(benchmark),
+        benchmark_name=_text(benchmark_name),
+        target_growth=_number(target_growth),
+        drivers=tuple(d.key if isinstance(d, Kpi) else d for d in drivers),
     )
 
 
@@ -291,6 +314,8 @@ def goal(
     aligns_to: str | None = None,
     quarters: Sequence[Number | None] = (None, None, None, None),
     location: Location | None = None,
+    base: Number | None = None,
+    base_name: str | None = None,
 ) -> Goal:
     """One row of the goals sheet. A blank unit and no direction: the KPI's (the loader's
     rule); ``quarters``: the Q1–Q4 targets, if the row gives them."""
@@ -313,6 +338,8 @@ def goal(
         "owner": _text(owner),
         "measure": _text(measure, multiline=True),
         "aligns_to": _text(aligns_to),
+        "base": _number(base),
+        "base_name": _text(base_name),
         "quarter_targets": (q1, q2, q3, q4),
         "location": location,
     }
@@ -424,6 +451,31 @@ def resource(
     )
 
 
+def value(
+    kpi: KpiRef,
+    label: str,
+    amount: Number,
+    kind: str,
+    *,
+    unit: str = "",
+    location: Location | None = None,
+) -> ValueRow:
+    """One row of the value sheet; ``kind`` in any spelling (节省, saving …)."""
+    clean_label = _text(label)
+    parsed_kind = parse_value_kind(kind)
+    number = _number(amount)
+    if clean_label is None or parsed_kind is None or number is None:
+        raise ValueError("a value row needs its label, amount and kind")
+    return ValueRow(
+        kpi=_key(kpi) or "",
+        amount=number,
+        kind=parsed_kind,
+        label=clean_label,
+        unit=_text(unit) or "",
+        location=location,
+    )
+
+
 # --------------------------------------------------------------------------- the report
 
 
@@ -480,6 +532,7 @@ def report(
     tasks: Sequence[Task] | None = None,
     risks: Sequence[Risk] | None = None,
     resources: Sequence[Resource] | None = None,
+    values: Sequence[ValueRow] | None = None,
     source: str | Path = SOURCE,
     titles: Mapping[str, str] | None = None,
 ) -> Report:
@@ -506,6 +559,12 @@ def report(
     built_meta = meta or Meta()
     placed_kpis = _located(kpis, file, title("kpis"))
     index = _Kpis(placed_kpis)
+    placed_kpis = [
+        dataclasses.replace(k, drivers=tuple(_driver_key(index, d) for d in k.drivers))
+        if k.drivers
+        else k
+        for k in placed_kpis
+    ]
 
     def key_of(ref: str | None, sheet: str) -> str | None:
         found = index.resolve(ref, sheet)
@@ -542,6 +601,7 @@ def report(
         dataclasses.replace(row, kpi=key_of(row.kpi, "breakdown") or "") for row in breakdown or ()
     ]
     built_problems = [dataclasses.replace(p, kpi=key_of(p.kpi, "problems")) for p in problems or ()]
+    built_values = [dataclasses.replace(v, kpi=key_of(v.kpi, "value") or "") for v in values or ()]
     given = {
         "meta": meta,
         "periods": periods,
@@ -551,6 +611,7 @@ def report(
         "tasks": tasks,
         "risks": risks,
         "resources": resources,
+        "value": values,
     }
     return Report(
         source=path,
@@ -563,8 +624,16 @@ def report(
         tasks=_located(tasks or (), file, title("tasks")),
         risks=_located(built_risks, file, title("risks")),
         resources=_located(resources or (), file, title("resources")),
+        values=_located(built_values, file, title("value")),
         sheets=frozenset({"kpis"} | {name for name, rows in given.items() if rows is not None}),
     )
+
+
+def _driver_key(index: _Kpis, ref: str) -> str:
+    """A driver reference resolved as the loader does; itself is refused there too."""
+    found = index.resolve(ref, "kpis drivers")
+    assert found is not None
+    return found.key
 
 
 def _check_grain(values: Sequence[PeriodValue]) -> None:

@@ -1,4 +1,4 @@
-"""The closed vocabularies a cell chooses from: direction, aggregation, level (1–5).
+"""The closed vocabularies a cell chooses from: direction, aggregation, level (1–5), value kind.
 
 Each parser takes the English and Chinese spellings docs/workbook.md lists (a test
 checks that every spelling is documented) and refuses any other word.
@@ -12,7 +12,7 @@ from opsreport.core.numbers import to_decimal
 from opsreport.core.text import check_value_text, normalize_text
 from opsreport.core.value_problem import ValueProblem
 
-__all__ = ["parse_aggregation", "parse_direction", "parse_level"]
+__all__ = ["parse_aggregation", "parse_direction", "parse_level", "parse_value_kind"]
 
 
 _DIRECTIONS = {
@@ -137,4 +137,39 @@ def parse_level(value: object) -> int | None:
     raise ValueProblem(
         f"not a level from 1 to 5 ({value!r})",
         "use 1–5, or 低/中/高 (low/medium/high), 极低/极高",
+    )
+
+
+_VALUE_KINDS = {
+    "gain": "gain",
+    "revenue": "gain",
+    "profit": "gain",
+    "收益": "gain",
+    "增收": "gain",
+    "saving": "saving",
+    "savings": "saving",
+    "cost saving": "saving",
+    "节省": "saving",
+    "节约": "saving",
+    "降本": "saving",
+    "cash": "cash",
+    "cash flow": "cash",
+    "现金流": "cash",
+    "现金": "cash",
+    "loss": "loss",
+    "损失": "loss",
+    "亏损": "loss",
+}
+
+
+def parse_value_kind(value: object) -> str | None:
+    """The kind of a value row: gain, saving, cash or loss (收益/节省/现金流/损失)."""
+    text = normalize_text(value).lower()
+    if not text:
+        return None
+    if text in _VALUE_KINDS:
+        return _VALUE_KINDS[text]
+    raise ValueProblem(
+        f"unknown value kind ({value!r})",
+        "use gain, saving, cash or loss (收益/节省/现金流/损失)",
     )

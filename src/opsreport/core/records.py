@@ -15,6 +15,7 @@ from opsreport.core.periods import Period
 from opsreport.core.units import UnitInfo, parse_unit
 
 __all__ = [
+    "VALUE_KINDS",
     "BreakdownRow",
     "Diagnostic",
     "Goal",
@@ -28,7 +29,11 @@ __all__ = [
     "Risk",
     "Task",
     "Threshold",
+    "ValueRow",
 ]
+
+# The kinds of a value row (the value sheet's 类型): what the KPI's result was worth.
+VALUE_KINDS = ("gain", "saving", "cash", "loss")
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,9 @@ class Meta:
     plan_year: int | None = None
     author: str | None = None
     language: str | None = None
+    company_goals: str | None = None  # 公司目标: the company's goals the opening starts from
+    mandate: str | None = None  # 部门目标: what the unit was asked to deliver
+    date: dt.date | None = None  # 报告日期; None: the presentation uses the build date
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -123,6 +131,12 @@ class Kpi:
     source: str | None = None
     note: str | None = None
     location: Location | None = None
+    benchmark: Decimal | None = None  # 行业基准, in the KPI's unit
+    benchmark_name: str | None = None  # 基准口径; None: presented as 行业均值 / industry average
+    # 目标增幅 against the prior year: percent for amounts (30 = +30%, target = prior × 1.3),
+    # percentage points for rates (3 = +3 pp, target = prior + 3).
+    target_growth: Decimal | None = None
+    drivers: tuple[str, ...] = ()  # keys of the KPIs that explain this one (驱动指标), in order
 
     @property
     def unit_info(self) -> UnitInfo:
@@ -183,6 +197,8 @@ class Goal:
     owner: str | None = None
     measure: str | None = None
     aligns_to: str | None = None
+    base: Decimal | None = None  # 占比基数: the total the target is a share of, in the goal's unit
+    base_name: str | None = None  # 基数名称, e.g. 公司新增利润
     quarter_targets: tuple[Decimal | None, Decimal | None, Decimal | None, Decimal | None] = (
         None,
         None,
@@ -249,6 +265,21 @@ class Resource:
     location: Location | None = None
 
 
+@dataclass(frozen=True)
+class ValueRow:
+    """One row of the value sheet: what a KPI's result was worth (释放费用空间3.1亿元).
+
+    ``kind`` is one of :data:`VALUE_KINDS`; losses are kept apart from the rest in totals.
+    """
+
+    kpi: str  # the KPI's key
+    amount: Decimal
+    kind: str  # "gain" | "saving" | "cash" | "loss"
+    label: str | None = None
+    unit: str = ""
+    location: Location | None = None
+
+
 @dataclass
 class Report:
     """A validated workbook. ``sheets`` names the optional sheets that were present."""
@@ -263,6 +294,7 @@ class Report:
     tasks: list[Task] = field(default_factory=list)
     risks: list[Risk] = field(default_factory=list)
     resources: list[Resource] = field(default_factory=list)
+    values: list[ValueRow] = field(default_factory=list)
     sheets: frozenset[str] = frozenset()
     warnings: list[Diagnostic] = field(default_factory=list)
 

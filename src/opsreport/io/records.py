@@ -10,6 +10,7 @@ months) are diagnostics naming the row and column.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,9 +18,14 @@ from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from opsreport.core.aggregation import default_aggregation
-from opsreport.core.choices import parse_aggregation, parse_direction, parse_level
+from opsreport.core.choices import (
+    parse_aggregation,
+    parse_direction,
+    parse_level,
+    parse_value_kind,
+)
 from opsreport.core.dates import parse_date
-from opsreport.core.numbers import parse_number
+from opsreport.core.numbers import is_percent_format, parse_number
 from opsreport.core.periods import parse_period
 from opsreport.core.records import (
     BreakdownRow,
@@ -31,12 +37,15 @@ from opsreport.core.records import (
     Resource,
     Risk,
     Task,
+    ValueRow,
 )
-from opsreport.core.text import match_key
+from opsreport.core.text import match_key, normalize_text
 from opsreport.core.thresholds import parse_threshold
+from opsreport.core.units import parse_unit
 from opsreport.core.value_problem import ValueProblem
 from opsreport.io import schema
 from opsreport.io.collector import Collector
+from opsreport.io.drivers import DriverCell, read_driver_cell, resolve_drivers
 from opsreport.io.package import DAMAGED_HINT
 from opsreport.io.rows import KpiIndex, RowReader, row_readers
 from opsreport.io.sheet_xml import Unreadable
@@ -49,6 +58,7 @@ __all__ = [
     "RESOURCES",
     "RISKS",
     "TASKS",
+    "VALUES",
     "RecordSheet",
     "Row",
     "check_period_grain",
@@ -110,6 +120,8 @@ def read_meta(sheet: RawSheet | None, collector: Collector) -> Meta:
             values["language"] = language
         elif key == "team_size":
             extra["team_size"] = reader.text("value") or ""
+        elif key == "date":
+            values["date"] = _meta_date(reader, key_text)
         else:
             values[key] = reader.text("value")
     year = values.get("year")
@@ -120,16 +132,33 @@ def read_meta(sheet: RawSheet | None, collector: Collector) -> Meta:
         plan_year=values.get("plan_year") or (year + 1 if year else None),
         author=values.get("author"),
         language=values.get("language"),
+        company_goals=values.get("company_goals"),
+        mandate=values.get("mandate"),
+        date=values.get("date"),
         extra=extra,
     )
 
 
-_NUMBER_FIELDS = ("target", "actual", "prior_year", "next_target", "base")
+def _meta_date(reader: RowReader, key_text: str) -> dt.date | None:
+    """The report's date (日期): a date cell or text such as 2027-01-15 or 2027年1月15日."""
+    cell = reader._raw("value")
+    if cell is None:
+        return None
+    try:
+        return parse_date(cell.value, epoch=reader.sheet.epoch)
+    except ValueProblem as problem:
+        reader.collector.error(f"{key_text}: {problem.message}", reader.sheet.title, cell.row,
+                               cell.column, hint=problem.hint, code="bad_value")  # fmt: skip
+        return None
+
+
+_NUMBER_FIELDS = ("target", "actual", "prior_year", "next_target", "base", "benchmark")
 
 
 def read_kpis(sheet: RawSheet, collector: Collector) -> list[Kpi]:
     kpis: list[Kpi] = []
     first_row: dict[str, int] = {}
+    driver_cells: dict[int, DriverCell] = {}
     for reader in row_readers(sheet, collector):
         name = reader.text("name")
         kpi_id = reader.text("id")
@@ -165,6 +194,8 @@ def read_kpis(sheet: RawSheet, collector: Collector) -> list[Kpi]:
             )
             continue
         first_row[folded] = reader.row_number
+        if (drivers := read_driver_cell(reader)) is not None:
+            driver_cells[len(kpis)] = drivers
         kpis.append(
             Kpi(
                 key=key,
@@ -181,9 +212,18 @@ def read_kpis(sheet: RawSheet, collector: Collector) -> list[Kpi]:
                 source=reader.text("source"),
                 note=reader.text("note"),
                 location=reader.location(),
-                **numbers,
+                benchmark_name=reader.text("benchmark_name"),
+                target_growth=_target_growth(reader, unit, numbers["prior_year"]),
+                target=numbers["target"],
+                actual=numbers["actual"],
+                prior_year=numbers["prior_year"],
+                next_target=numbers["next_target"],
+                base=numbers["base"],
+                benchmark=numbers["benchmark"],
             )
         )
+    if driver_cells:
+        kpis = resolve_drivers(kpis, driver_cells, collector)
     if not kpis and not collector.has_errors:
         collector.error(
             "no KPI rows under the header",
@@ -193,6 +233,81 @@ def read_kpis(sheet: RawSheet, collector: Collector) -> list[Kpi]:
             code="no_kpis",
         )
     return kpis
+
+
+_POINT_WORDS = ("pp", "ppt", "百分点", "pct")
+
+
+def _target_growth(reader: RowReader, unit: str, prior: Decimal | None) -> Decimal | None:
+    """目标增幅: percent for amounts (30%, or 0.3 in a %-formatted cell, is 30), points for
+    rates (+3, 3个百分点 or 3pp is 3). A percent on a rate KPI (3 points or 3% of last
+    year?) and points on an amount KPI are refused; a plain number on an amount is
+    percent (30 is +30%), and one below 1 is said back (0.3 reads as +0.3%)."""
+    cell = reader._raw("target_growth")
+    if cell is None:
+        return None
+    rate = _is_rate(unit)
+    if isinstance(cell.value, str):
+        typed = normalize_text(cell.value).lower()
+        percent = typed.endswith(("%", "％"))
+        points = any(word in typed for word in _POINT_WORDS)
+    else:
+        typed = ""
+        percent, points = is_percent_format(cell.number_format), False
+    where = (reader.sheet.title, cell.row, cell.column)
+    if rate and percent:
+        reader.refused.add("target_growth")
+        reader.collector.error(
+            f"target_growth: a percent ({cell.value!r}) on a rate KPI: percentage points, "
+            "or percent of last year's rate?",
+            *where,
+            hint="a rate's growth target is in percentage points: write +3 or 3个百分点",
+            code="bad_value",
+        )
+        return None
+    if not rate and points:
+        reader.refused.add("target_growth")
+        reader.collector.error(
+            f"target_growth: percentage points ({cell.value!r}) on a KPI in {unit or 'no unit'}",
+            *where,
+            hint="an amount's growth target is a percent of last year: write 30%",
+            code="bad_value",
+        )
+        return None
+    try:
+        growth = parse_number(cell.value, number_format=cell.number_format, unit=parse_unit("%"))
+    except ValueProblem as problem:
+        reader._problem("target_growth", problem, cell)
+        return None
+    if growth is None:
+        return None
+    if not rate and not percent and 0 < abs(growth) < 1:
+        reader.collector.warning(
+            f"target_growth: {typed or cell.value} is read as {growth:+}% (a plain number is "
+            "a percent)",
+            *where,
+            hint="write 30% (or format the cell as a percentage) if you mean thirty percent",
+            code="growth_plain_fraction",
+        )
+    if prior is None:
+        reader.collector.warning(
+            "target_growth: the KPI has no prior year, so the growth target makes no target",
+            *where,
+            hint="fill in the prior year (上年), or give the target itself (目标)",
+            code="growth_without_prior",
+        )
+    elif not rate and prior < 0:
+        reader.collector.warning(
+            "target_growth: the prior year is negative, so a percent growth on it makes no target",
+            *where,
+            hint="give the target itself (目标)",
+            code="growth_negative_prior",
+        )
+    return growth
+
+
+def _is_rate(unit: str) -> bool:
+    return parse_unit(unit).is_rate
 
 
 def _weight(reader: RowReader) -> Decimal | None:
@@ -438,6 +553,8 @@ def _goal(row: Row) -> Goal:
         owner=reader.text("owner"),
         measure=reader.text("measure"),
         aligns_to=reader.text("aligns_to"),
+        base=reader.number("base", unit),
+        base_name=reader.text("base_name"),
         quarter_targets=quarters,  # type: ignore[arg-type]
         location=reader.location(),
     )
@@ -515,6 +632,51 @@ def _resource(row: Row) -> Resource:
     )
 
 
+def _value_row(row: Row) -> ValueRow | None:
+    """A value row needs its label, KPI, a positive amount and its kind; the unit should be
+    given (a value without one cannot be added to the others)."""
+    reader, kpi = row.reader, row.kpi
+    title, collector = reader.sheet.title, reader.collector
+    unit = reader.text("unit") or ""
+    amount = reader.number("amount", unit)
+    kind = reader.parsed("kind", parse_value_kind)
+    if kpi is None and reader.cell("kpi") is None:
+        collector.error("a value row without its KPI", title, reader.row_number,
+                        reader.location("kpi").column,
+                        hint="say which KPI's result was worth this (关联指标)",
+                        code="missing_value")  # fmt: skip
+    if amount is None and "amount" not in reader.refused:
+        collector.error("a value row without an amount", title, reader.row_number,
+                        reader.location("amount").column, hint="fill in the amount (金额)",
+                        code="missing_value")  # fmt: skip
+    elif amount is not None and amount < 0:
+        collector.error(f"amount: a negative amount ({amount})", title, reader.row_number,
+                        reader.location("amount").column,
+                        hint="type the amount as a positive figure; the kind (类型) says "
+                        "whether it is a loss (损失)", code="bad_value")  # fmt: skip
+        amount = None
+    if kind is None and "kind" not in reader.refused:
+        collector.error("a value row without its kind", title, reader.row_number,
+                        reader.location("kind").column,
+                        hint="use gain, saving, cash or loss (收益/节省/现金流/损失)",
+                        code="missing_value")  # fmt: skip
+    if kpi is None or amount is None or kind is None:
+        return None
+    if not unit:
+        collector.warning("a value without a unit: it is left out of the totals",
+                          title, reader.row_number, reader.location("unit").column,
+                          hint="give its unit (亿元, 万元, 元, USD m …)",
+                          code="value_without_unit")  # fmt: skip
+    return ValueRow(
+        kpi=kpi.key,
+        amount=amount,
+        kind=kind,
+        label=row.texts["label"],
+        unit=unit,
+        location=reader.location(),
+    )
+
+
 BREAKDOWN = RecordSheet(
     ("item",),
     _breakdown_row,
@@ -534,3 +696,11 @@ GOALS = RecordSheet(
 TASKS = RecordSheet(("task",), _task)
 RISKS = RecordSheet(("risk",), _risk, refers_to_kpi=True)
 RESOURCES = RecordSheet(("category", "item"), _resource)
+VALUES = RecordSheet(
+    ("label",),
+    _value_row,
+    refers_to_kpi=True,
+    missing="a value row without its label",
+    missing_hint="say what the result was worth in words (价值), e.g. 释放费用空间",
+    missing_if_any=("kpi", "amount", "kind", "unit"),
+)

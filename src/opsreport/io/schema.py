@@ -18,7 +18,8 @@ __all__ = ["SHEETS", "Column", "SheetSpec", "match_column", "match_sheet", "norm
 class Column:
     field: str
     aliases: tuple[str, ...]
-    kind: str = "text"  # text | number | kpi | date | level | direction | aggregation | unit
+    # text | number | growth | kpi | kpis | date | level | direction | aggregation | unit | value_kind
+    kind: str = "text"
     required: bool = False
     help_en: str = ""
     help_zh: str = ""
@@ -177,6 +178,38 @@ SHEETS: dict[str, SheetSpec] = {
                 _c("owner", "负责人", "责任人", en="owner", zh="负责人"),
                 _c("source", "数据来源", "来源", en="data source", zh="数据来源"),
                 _c("note", "备注", "说明", "notes", "comment", en="note", zh="备注"),
+                _c(
+                    "benchmark",
+                    "行业基准",
+                    "行业均值",
+                    "基准值",
+                    kind="number",
+                    en="benchmark figure in the KPI's unit, e.g. the industry average",
+                    zh="行业基准（与指标同单位）",
+                ),
+                _c(
+                    "benchmark_name",
+                    "基准口径",
+                    "基准名称",
+                    en="what the benchmark is (default: industry average)",
+                    zh="基准口径（默认 行业均值）",
+                ),
+                _c(
+                    "target_growth",
+                    "目标增幅",
+                    "增长目标",
+                    kind="growth",
+                    en="target as growth on last year: 30% for amounts, +3 (pp) for rates",
+                    zh="目标增幅：金额类写 30%，比率类写 +3（个百分点）",
+                ),
+                _c(
+                    "drivers",
+                    "驱动指标",
+                    "主要驱动",
+                    kind="kpis",
+                    en="ids or names of the KPIs that explain this one, separated by , or 、",
+                    zh="驱动本指标的指标编号或名称，用 , 或 、 分隔",
+                ),
             ),
             required=True,
         ),
@@ -401,6 +434,22 @@ SHEETS: dict[str, SheetSpec] = {
                     zh="对齐的公司目标",
                 ),
                 _c(
+                    "base",
+                    "占比基数",
+                    "基数",
+                    "公司总额",
+                    kind="number",
+                    en="company total the target is a share of (goal's unit)",
+                    zh="占比基数（公司总额，与目标同单位）",
+                ),
+                _c(
+                    "base_name",
+                    "基数名称",
+                    "占比口径",
+                    en="what the base is, e.g. company profit growth",
+                    zh="基数名称，如 公司新增利润",
+                ),
+                _c(
                     "q1",
                     "一季度",
                     "第一季度",
@@ -551,6 +600,58 @@ SHEETS: dict[str, SheetSpec] = {
                 _c("note", "备注", "说明", en="note", zh="备注"),
             ),
         ),
+        SheetSpec(
+            "value",
+            ("value", "价值", "价值贡献", "values"),
+            (
+                _c(
+                    "kpi",
+                    "关联指标",
+                    "指标",
+                    "指标编号",
+                    "kpi_id",
+                    kind="kpi",
+                    required=True,
+                    en="KPI id or name whose result was worth this",
+                    zh="关联指标编号或名称",
+                ),
+                _c(
+                    "label",
+                    "价值",
+                    "内容",
+                    "价值内容",
+                    required=True,
+                    en="what it was worth, e.g. cost headroom released",
+                    zh="价值内容，如 释放费用空间",
+                ),
+                _c(
+                    "amount",
+                    "金额",
+                    "数额",
+                    kind="number",
+                    required=True,
+                    en="amount",
+                    zh="金额",
+                ),
+                _c(
+                    "unit",
+                    "单位",
+                    kind="unit",
+                    en="unit: 亿元, 万元, USD m …",
+                    zh="单位：亿元、万元、元",
+                ),
+                _c(
+                    "kind",
+                    "类型",
+                    "价值类型",
+                    "type",
+                    kind="value_kind",
+                    required=True,
+                    en="gain, saving, cash or loss",
+                    zh="收益/节省/现金流/损失",
+                ),
+            ),
+        ),
     )
 }
 
@@ -562,6 +663,9 @@ META_KEYS: dict[str, tuple[str, ...]] = {
     "author": ("author", "汇报人", "作者", "报告人", "负责人"),
     "language": ("language", "语言", "lang"),
     "team_size": ("team_size", "团队人数", "人数", "headcount"),
+    "company_goals": ("company_goals", "公司目标", "公司年度目标"),
+    "mandate": ("mandate", "部门目标", "考核目标", "部门使命"),
+    "date": ("date", "日期", "报告日期"),
 }
 
 _SHEET_INDEX = {

@@ -32,6 +32,7 @@ from opsreport.io.records import (
     RESOURCES,
     RISKS,
     TASKS,
+    VALUES,
     check_period_grain,
     read_kpis,
     read_meta,
@@ -144,6 +145,8 @@ def _load(path: Path, wb: Any, limits: Limits, collector: Collector) -> Report:
         report.risks = read_records(risks, RISKS, index, meta.plan_year, collector)
     if resources := raw.get("resources"):
         report.resources = read_records(resources, RESOURCES, index, meta.plan_year, collector)
+    if values := raw.get("value"):
+        report.values = read_records(values, VALUES, index, meta.plan_year, collector)
     if report.periods:
         check_period_grain(report.periods, periods, collector)
     if collector.has_errors:
