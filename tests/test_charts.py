@@ -400,6 +400,7 @@ def test_render_charts_keys():
         "variance_prior",
         "quarterly:P01",
         "breakdown:渠道:P01",
+        "bridge:渠道:P01",
         "risks",
         "timeline",
     ]

@@ -49,8 +49,9 @@ FRAME_COLUMNS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
         frozenset({"total_actual", "annual_gap"}),
     ),
     "breakdown": (
-        ("dimension", "kpi", "total_actual", "total_prior", "coverage", "items"),
-        frozenset({"total_actual", "total_prior", "coverage"}),
+        ("dimension", "kpi", "total_actual", "total_prior", "coverage", "change", "target_gap",
+         "adds_up", "items"),
+        frozenset({"total_actual", "total_prior", "coverage", "change", "target_gap"}),
     ),
     "resources": (
         ("category", "item", "amount", "unit", "share", "category_total",

@@ -1,16 +1,20 @@
-"""The breakdown section: a KPI by item, shares and movers, in rows and one sentence."""
+"""The breakdown section: a KPI by item, shares and movers, in rows and one sentence;
+the change from prior year (and the gap to target) split by item in a second one."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from opsreport.engine.metrics import Metrics, kpi_label
+from opsreport.core.rounding import display_places
+from opsreport.engine.contribution import Contribution, ItemContribution, contribution
+from opsreport.engine.metrics import BreakdownTable, Metrics, kpi_label
 from opsreport.present import formatting as f
 from opsreport.present.context_types import Breakdown, BreakdownRow
 from opsreport.present.context_values import each_item, to_float
 from opsreport.present.labels import LABELS
 
-__all__ = ["breakdown_items"]
+__all__ = ["breakdown_items", "breakdown_places", "contribution_sentence"]
 
 
 def breakdown_items(metrics: Metrics, lang: str) -> list[Breakdown]:
@@ -25,11 +29,23 @@ def breakdown_items(metrics: Metrics, lang: str) -> list[Breakdown]:
     )
 
 
-def _breakdown_item(table: Any, lang: str) -> Breakdown:
+def breakdown_places(table: BreakdownTable) -> int:
+    """Decimal places of a breakdown's figures (table, sentences, charts): the KPI's own
+    display places, or more if an item's actual or prior year has more (at most 2)."""
     kpi = table.kpi
-    places = f.kpi_places(
-        kpi.actual, *(i.actual for i in table.items), *(i.prior_year for i in table.items)
+    return max(
+        display_places(kpi),
+        f.kpi_places(
+            kpi.actual, *(i.actual for i in table.items), *(i.prior_year for i in table.items)
+        ),
     )
+
+
+def _breakdown_item(table: BreakdownTable, lang: str) -> Breakdown:
+    kpi = table.kpi
+    places = breakdown_places(table)
+    share = contribution(table)
+    parts = {c.item: c for c in share.items}
     rows: list[BreakdownRow] = [
         {
             "rank": item.rank or "",
@@ -45,6 +61,11 @@ def _breakdown_item(table: Any, lang: str) -> Breakdown:
             else kpi.sign * item.var_prior_pct >= 0,
             "attainment": f.fmt_pct(item.attainment),
             "share_value": to_float(item.share),
+            "change": _signed(parts[item.item].change, kpi, places, lang),
+            "change_share": f.fmt_pct(parts[item.item].change_share),
+            "good_change": parts[item.item].good_change,
+            "target_gap": _signed(parts[item.item].target_gap, kpi, places, lang),
+            "good_gap": parts[item.item].good_gap,
         }
         for item in table.items
     ]
@@ -82,4 +103,174 @@ def _breakdown_item(table: Any, lang: str) -> Breakdown:
         "rows": rows,
         "chart": f"breakdown:{table.dimension}:{kpi.key}",
         "summary": summary,
+        "change": _signed(share.change, kpi, places, lang),
+        "target_gap": _signed(share.target_gap, kpi, places, lang),
+        "contribution": contribution_sentence(table, share, places, lang),
+        "bridge_chart": f"bridge:{table.dimension}:{kpi.key}",
     }
+
+
+# --------------------------------------------------------------------------- contribution
+
+_DRIVERS = 3  # items named as driving the change
+_OFFSETS = 2  # items named as moving against it
+
+
+def _signed(value: Decimal | None, kpi: Any, places: int, lang: str) -> str:
+    """A change in the KPI's unit, signed: +5.1亿元, -0.4亿元; a rate's in points."""
+    if value is None:
+        return ""
+    if kpi.is_rate:
+        return f.fmt_pp(value, max(places, 1), signed=True, lang=lang)
+    text = f.fmt_amount(value, kpi.unit, places, lang)
+    return (
+        "+" + text if value > 0 and f.fmt_number(value, places) != f.fmt_number(0, places) else text
+    )
+
+
+def _size(value: Decimal, kpi: Any, places: int, lang: str) -> str:
+    """A change's size without its sign (the verb carries the direction): 8.3亿元."""
+    if kpi.is_rate:
+        return f.fmt_pp(abs(value), max(places, 1), lang=lang)
+    return f.fmt_amount(abs(value), kpi.unit, places, lang)
+
+
+def _moved(
+    items: tuple[ItemContribution, ...], up: bool, gap: bool = False
+) -> list[ItemContribution]:
+    """The items that moved up (or down), largest move first."""
+    chosen = [
+        c
+        for c in items
+        if (value := c.target_gap if gap else c.change) is not None
+        and (value > 0) == up
+        and value != 0
+    ]
+    return sorted(chosen, key=lambda c: -abs((c.target_gap if gap else c.change) or Decimal(0)))
+
+
+def contribution_sentence(
+    table: BreakdownTable, share: Contribution, places: int, lang: str
+) -> str:
+    """Which items drove the change from prior year and which held it back, and where the
+    gap to target sits: 「GMV同比增加8.3亿元，其中抖音贡献+4.2亿元（占增量50.6%）…」.
+
+    "贡献"/"contributed" only for a rise of a higher-is-better KPI; a fall, or any move
+    of a lower-is-better one, is told with its verb. When the items' totals are not the
+    KPI's own figures the subject is the items' total. A rate's items do not add up:
+    the items that moved most are named instead. "" when no item has both figures.
+    """
+    kpi = table.kpi
+    zh = lang == "zh"
+    dimension = table.dimension or LABELS[lang]["item"]
+    if not share.additive:
+        return _rate_sentence(table, share, places, lang)
+    if share.change is None:
+        return ""
+    change = share.change
+    if share.adds_up:
+        subject = kpi.name
+    else:
+        subject = (
+            f"{kpi.name}各{dimension}合计" if zh else f"The {dimension} items' total of {kpi.name}"
+        )
+    up = change > 0
+    size = _size(change, kpi, places, lang)
+    if change == 0:
+        text = f"{subject}与上年持平" if zh else f"{subject} is level with the prior year"
+    elif zh:
+        text = f"{f.join_words(subject, '同比' + ('增加' if up else '减少'))}{size}"
+    else:
+        text = f"{subject} {'rose' if up else 'fell'} {size} from the prior year"
+    drivers = _moved(share.items, up)[:_DRIVERS] if change else []
+    offsets = _moved(share.items, not up)[:_OFFSETS] if change else []
+    if drivers:
+        praise = up and kpi.sign > 0
+        first = drivers[0]
+        first_share = ""
+        if first.change_share is not None and 0 < first.change_share <= 1 and len(drivers) > 1:
+            first_share = (
+                f"（占{'增量' if up else '降幅'}{f.fmt_pct(first.change_share)}）"
+                if zh
+                else f" ({f.fmt_pct(first.change_share)} of the change)"
+            )
+        if praise:
+            named = [
+                f"{c.item}{'贡献' if n == 0 else ''}{_signed(c.change, kpi, places, lang)}"
+                if zh
+                else f"{c.item} {'contributed ' if n == 0 else ''}{_signed(c.change, kpi, places, lang)}"
+                for n, c in enumerate(drivers)
+            ]
+        else:
+            verb_zh = "增加" if up else "减少"
+            verb_en = "rose" if up else "fell"
+            named = [
+                f"{c.item}{verb_zh}{_size(c.change or Decimal(0), kpi, places, lang)}"
+                if zh
+                else f"{c.item} {verb_en} {_size(c.change or Decimal(0), kpi, places, lang)}"
+                for c in drivers
+            ]
+        named[0] += first_share
+        if zh:
+            text += ("，其中" if share.good_change else "，主要因") + "、".join(named)
+        else:
+            text += (", of which " if share.good_change else ", mainly as ") + ", ".join(named)
+    if offsets:
+        listed = [
+            f"{c.item}{'增加' if (c.change or 0) > 0 else '减少'}{_size(c.change or Decimal(0), kpi, places, lang)}"
+            if zh
+            else f"{c.item} {'rose' if (c.change or 0) > 0 else 'fell'} {_size(c.change or Decimal(0), kpi, places, lang)}"
+            for c in offsets
+        ]
+        text += ("；" if zh else "; ") + ("、" if zh else ", ").join(listed)
+    if not share.adds_up:
+        text += "（各项之和）" if zh else " (the items' sum)"
+    text += "。" if zh else "."
+    return text + _target_clause(share, kpi, places, lang)
+
+
+def _target_clause(share: Contribution, kpi: Any, places: int, lang: str) -> str:
+    """Where the gap to target sits: 「较目标合计低3.4亿元，缺口主要在抖音（-1.2亿元）」."""
+    gap = share.target_gap
+    if gap is None:
+        return ""
+    zh = lang == "zh"
+    if gap == 0:
+        return "各项合计与目标持平。" if zh else " The items together are on target."
+    above = gap > 0
+    size = _size(gap, kpi, places, lang)
+    where = _moved(share.items, above, gap=True)[:_OFFSETS]
+    listed = [
+        f"{c.item}（{_signed(c.target_gap, kpi, places, lang)}）"
+        if zh
+        else f"{c.item} ({_signed(c.target_gap, kpi, places, lang)})"
+        for c in where
+    ]
+    if zh:
+        text = f"与目标相比，各项合计{'高于' if above else '低于'}目标{size}"
+        if listed:
+            text += ("，主要来自" if share.good_gap else "，缺口主要在") + "、".join(listed)
+        return text + "。"
+    text = f" Against target, the items together are {size} {'above' if above else 'below'}"
+    if listed:
+        text += (", mostly from " if share.good_gap else ", the shortfall mostly in ") + ", ".join(
+            listed
+        )
+    return text + "."
+
+
+def _rate_sentence(table: BreakdownTable, share: Contribution, places: int, lang: str) -> str:
+    """A rate's items do not add up: name the items whose rate moved most."""
+    moved = sorted(
+        (c for c in share.items if c.change is not None and c.change != 0),
+        key=lambda c: -abs(c.change or Decimal(0)),
+    )[:_DRIVERS]
+    if not moved:
+        return ""
+    kpi = table.kpi
+    dimension = table.dimension or LABELS[lang]["item"]
+    if lang == "zh":
+        named = "、".join(f"{c.item}（{_signed(c.change, kpi, places, lang)}）" for c in moved)
+        return f"按{dimension}看，{kpi.name}同比变化最大的是{named}。"
+    named = ", ".join(f"{c.item} ({_signed(c.change, kpi, places, lang)})" for c in moved)
+    return f"By {dimension}, {kpi.name} moved most in {named}."

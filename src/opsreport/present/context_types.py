@@ -64,11 +64,15 @@ class Meta(TypedDict):
 
 
 class Summary(TypedDict):
-    """The opening paragraph, the lead KPI's sentence and the overall counts (§5.3)."""
+    """The opening (headline, counts, score, next year's first goals), the close and the
+    overall counts (§5.3)."""
 
-    opening: str
     headline: str
+    opening: str
+    commitment: str
+    closing: str
     lead_kpi: str | None  # that KPI's key; None without KPIs
+    headline_kpis: list[str]  # the keys of the KPIs the headline names, lead first
     total: int
     rated: int
     met: int
@@ -77,6 +81,7 @@ class Summary(TypedDict):
     unrated: int
     score: str
     score_value: float | None
+    scored: int
     risks_triggered: int
     goals_not_smart: int
 
@@ -198,6 +203,11 @@ class BreakdownRow(TypedDict):
     good_prior: bool | None
     attainment: str
     share_value: float | None
+    change: str  # actual − prior year, signed, in the KPI's unit ("" without both)
+    change_share: str  # of the items' total change
+    good_change: bool | None
+    target_gap: str  # actual − target, signed ("" without both)
+    good_gap: bool | None
 
 
 class Breakdown(TypedDict):
@@ -212,6 +222,10 @@ class Breakdown(TypedDict):
     rows: list[BreakdownRow]
     chart: str
     summary: str
+    change: str  # the items' total change from prior year, signed ("" for a rate)
+    target_gap: str  # the items' total gap to target, signed
+    contribution: str  # which items drove the change and where the gap sits
+    bridge_chart: str  # its variance bridge's chart key
 
 
 class Problem(TypedDict):

@@ -124,6 +124,8 @@ def metrics_json(metrics: Metrics, what: str = "kpis") -> list[dict[str, Any]]:
     if what == "plan":
         return _plan_json(metrics)
     if what == "breakdown":
+        from opsreport.engine.contribution import contribution
+
         return [
             {
                 "dimension": table.dimension,
@@ -131,6 +133,9 @@ def metrics_json(metrics: Metrics, what: str = "kpis") -> list[dict[str, Any]]:
                 "total_actual": json_number(table.total_actual),
                 "total_prior": json_number(table.total_prior),
                 "coverage": json_number(table.coverage),
+                "change": json_number(share.change),
+                "target_gap": json_number(share.target_gap),
+                "adds_up": share.adds_up,
                 "items": [
                     {
                         "item": item.item,
@@ -144,11 +149,18 @@ def metrics_json(metrics: Metrics, what: str = "kpis") -> list[dict[str, Any]]:
                         "attainment": json_number(item.attainment),
                         "rank": item.rank,
                         "rank_prior": item.rank_prior,
+                        "change": json_number(part.change),
+                        "change_share": json_number(part.change_share),
+                        "good_change": part.good_change,
+                        "target_gap": json_number(part.target_gap),
+                        "gap_share": json_number(part.gap_share),
+                        "good_gap": part.good_gap,
                     }
-                    for item in table.items
+                    for item, part in zip(table.items, share.items, strict=True)
                 ],
             }
             for table in metrics.breakdowns
+            for share in [contribution(table)]
         ]
     raise ValueError(f"unknown selection {what!r}")
 

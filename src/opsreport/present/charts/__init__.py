@@ -15,7 +15,7 @@ This module only gathers the public names; one concept per module:
 ``fonts`` (CJK font discovery), ``texts`` (the words, zh/en), ``style`` (sizes, rc settings,
 figures), ``record`` (the :class:`Chart` record, PNG/SVG encoding), ``layout`` (text
 measuring, headers, row axes, labels), one module per chart (``attainment``, ``variance``,
-``trend``, ``breakdown``, ``risk_matrix``, ``timeline``), ``pool`` (drawing in worker
+``trend``, ``breakdown``, ``bridge``, ``risk_matrix``, ``timeline``), ``pool`` (drawing in worker
 processes) and ``report`` (the annual report's charts).
 """
 
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from opsreport.present.charts.attainment import attainment_chart
 from opsreport.present.charts.breakdown import breakdown_chart
+from opsreport.present.charts.bridge import bridge_chart
 from opsreport.present.charts.fonts import PACKAGED_FILE, setup_fonts
 from opsreport.present.charts.pool import (
     PRESTARTED_KPI_LIMIT,
@@ -31,7 +32,7 @@ from opsreport.present.charts.pool import (
     prestart_workers,
     stop_workers,
 )
-from opsreport.present.charts.record import Chart
+from opsreport.present.charts.record import Chart, Mark
 from opsreport.present.charts.report import chart_specs, render_charts
 from opsreport.present.charts.risk_matrix import risk_matrix_chart
 from opsreport.present.charts.timeline import MAX_GRID_LINES, MAX_TICKS, TICK_STEPS, timeline_chart
@@ -45,8 +46,10 @@ __all__ = [
     "PRESTARTED_KPI_LIMIT",
     "TICK_STEPS",
     "Chart",
+    "Mark",
     "attainment_chart",
     "breakdown_chart",
+    "bridge_chart",
     "chart_jobs",
     "chart_specs",
     "draw_charts",

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from opsreport.present.charts.record import Chart
+from opsreport.present.charts.record import Chart, Mark
 from opsreport.present.charts.style import (
     CM_PER_INCH,
     FONT_SIZE,
@@ -116,7 +116,9 @@ def more_text(lang: str, hidden: int) -> str:
     return chart_text(lang, "more", n=hidden) if hidden > 0 else ""
 
 
-def finish_chart(fig: Any, name: str, title: str, width_in: float, alt: str) -> Chart:
+def finish_chart(
+    fig: Any, name: str, title: str, width_in: float, alt: str, marks: Sequence[Mark] = ()
+) -> Chart:
     """The drawn figure as a Chart, its width on the page at most the page width."""
     return Chart(
         name=name,
@@ -124,6 +126,7 @@ def finish_chart(fig: Any, name: str, title: str, width_in: float, alt: str) -> 
         width_cm=round(min(PAGE_WIDTH_CM, width_in * CM_PER_INCH), 2),
         alt=alt,
         figure=fig,
+        marks=tuple(marks),
     )
 
 

@@ -175,7 +175,13 @@ def _detached(chart: Chart | None, encode: Sequence[str]) -> Chart | None:
     if chart is None:
         return None
     encoded = {encoding: getattr(chart, encoding) for encoding in encode}
-    detached = Chart(name=chart.name, title=chart.title, width_cm=chart.width_cm, alt=chart.alt)
+    detached = Chart(
+        name=chart.name,
+        title=chart.title,
+        width_cm=chart.width_cm,
+        alt=chart.alt,
+        marks=chart.marks,
+    )
     detached.__dict__.update(encoded)  # what cached_property would have stored
     return detached
 

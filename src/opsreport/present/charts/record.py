@@ -17,6 +17,19 @@ from opsreport.present.theme import LATIN_FAMILY, PACKAGED_FAMILY, SVG_FALLBACK
 
 
 @dataclass(frozen=True)
+class Mark:
+    """One thing a chart draws from data (a bar, a pin, a step), as it is drawn: its row
+    name, value, label and colour, and the panel it sits in ("" for one-panel charts).
+    Tests read these instead of the pixels."""
+
+    panel: str
+    name: str
+    value: float  # where the mark ends on its axis (a step: its change)
+    label: str  # the value label printed beside it
+    color: str
+
+
+@dataclass(frozen=True)
 class Chart:
     """One drawn chart: the same picture as PNG bytes and as inline-able SVG text.
 
@@ -29,6 +42,7 @@ class Chart:
     width_cm: float  # suggested width in a Word page (<= 16 cm)
     alt: str  # short alt text in the report language
     figure: Any = field(repr=False, compare=False, default=None)
+    marks: tuple[Mark, ...] = field(repr=False, compare=False, default=())  # only some charts
 
     @functools.cached_property
     def png(self) -> bytes:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from opsreport.present.charts.attainment import attainment_chart
 from opsreport.present.charts.breakdown import breakdown_chart
+from opsreport.present.charts.bridge import bridge_chart
 from opsreport.present.charts.pool import PRESTARTED_KPI_LIMIT, draw_charts
 from opsreport.present.charts.record import Chart
 from opsreport.present.charts.risk_matrix import risk_matrix_chart
@@ -32,6 +33,7 @@ def chart_specs(metrics: Metrics, lang: str) -> list[tuple[str, Any, tuple[Any, 
         specs.append(
             (f"breakdown:{table.dimension}:{table.kpi.key}", breakdown_chart, (table, lang))
         )
+        specs.append((f"bridge:{table.dimension}:{table.kpi.key}", bridge_chart, (table, lang)))
     specs.append(("risks", risk_matrix_chart, (metrics.risks, lang)))
     specs.append(("timeline", timeline_chart, (metrics.report.tasks, lang)))
     return specs
@@ -48,7 +50,8 @@ def render_charts(
     """Every chart the annual report shows, by key; a chart without data is left out.
 
     Keys: ``attainment``, ``variance_target``, ``variance_prior``, ``quarterly:<kpi key>``
-    (series of two or more quarters), ``breakdown:<dimension>:<kpi key>``, ``risks``,
+    (series of two or more quarters), ``breakdown:<dimension>:<kpi key>``,
+    ``bridge:<dimension>:<kpi key>`` (the variance bridge of that breakdown), ``risks``,
     ``timeline``.
 
     With ``encode`` (``"png"``, ``"svg"``) the charts are drawn and encoded at once,
