@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from opsreport.core.periods import Period
@@ -36,6 +36,7 @@ from opsreport.core.records import (
 )
 from opsreport.core.units import convert_unit
 from opsreport.engine.resources import ResourcePlan, resource_plan
+from opsreport.engine.targets import effective_target
 from opsreport.errors import FigureError
 
 __all__ = [
@@ -117,7 +118,9 @@ def _unusable(value: Decimal | None) -> str | None:
     return None
 
 
-_KPI_FIGURES = ("target", "actual", "prior_year", "next_target", "base", "weight")
+_KPI_FIGURES = (
+    "target", "actual", "prior_year", "next_target", "base", "weight", "benchmark", "target_growth",
+)  # fmt: skip
 _ROW_FIGURES = ("actual", "target", "prior_year")
 
 
@@ -166,6 +169,12 @@ def check_figures(report: Report) -> list[Diagnostic]:
         if not _fits(resource.amount):
             subject = f"resource {resource.category[:60]!r}"
             refuse(subject, "amount", resource.amount, resource.location)
+    for goal in report.goals:
+        if not _fits(goal.base):
+            refuse(f"goal {goal.goal[:60]!r}", "base", goal.base, goal.location)
+    for worth in report.values:
+        if not _fits(worth.amount):
+            refuse(f"value {(worth.label or '')[:60]!r}", "amount", worth.amount, worth.location)
     for risk in report.risks:
         if risk.threshold is not None and not _fits(risk.threshold.limit):
             refuse(f"risk {risk.risk[:60]!r}", "trigger", risk.threshold.limit, risk.location)
@@ -200,6 +209,9 @@ class KpiResult:
     next_change_pct: Decimal | None
     status: str | None
     reasons: dict[str, str] = field(default_factory=dict)
+    # Where ``kpi.target`` came from: "given" (typed), "growth" (made from target_growth:
+    # ``kpi`` is then the record with that target filled in), None (no target).
+    target_source: str | None = None
 
     @property
     def good_vs_target(self) -> bool | None:
@@ -270,6 +282,9 @@ def compute_kpi(kpi: Kpi, settings: Settings = DEFAULT_SETTINGS) -> KpiResult:
 
 def _compute_kpi(kpi: Kpi, settings: Settings) -> KpiResult:
     reasons: dict[str, str] = {}
+    effective = effective_target(kpi)
+    if effective.source == "growth":  # the target the growth target makes (engine/targets)
+        kpi = replace(kpi, target=effective.target)
     actual, target, prior = kpi.actual, kpi.target, kpi.prior_year
 
     var_target = var_target_pct = attainment = None
@@ -325,7 +340,7 @@ def _compute_kpi(kpi: Kpi, settings: Settings) -> KpiResult:
             status = "missed"
     return KpiResult(
         kpi, attainment, var_target, var_target_pct, var_prior, var_prior_pct, share,
-        next_change, next_change_pct, status, reasons,
+        next_change, next_change_pct, status, reasons, effective.source,
     )  # fmt: skip
 
 
