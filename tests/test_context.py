@@ -41,7 +41,7 @@ def test_a_dimension_lists_the_notable_kpis_in_workbook_order():
         "met": 2,
         "near": 0,
         "missed": 0,
-        "text": "另有2项指标未逐项列出（2项达成、0项接近、0项未达成）；完整清单见 opsreport metrics --csv。",
+        "text": "另有2项指标未逐项列出（2项均已达成）；完整清单见 opsreport metrics --csv。",  # no zero counts
     }
     assert group["summary"].startswith("G维度共6项指标")  # the summary counts every KPI
     assert len(context["kpis"]) == 6  # the flat list always has all of them
@@ -49,7 +49,7 @@ def test_a_dimension_lists_the_notable_kpis_in_workbook_order():
     english = build_context(metrics, "en", today=TODAY, kpis_per_group=5)["groups"][0]
     assert "met close" not in [k["name"] for k in english["kpis"]]  # the least notable
     assert english["more"]["text"] == (
-        "Further KPIs not listed one by one: 1 (1 met, 0 near, 0 missed); "
+        "Further KPIs not listed one by one: 1 (1 met); "
         "for the full list run opsreport metrics --csv."
     )
 
@@ -121,9 +121,36 @@ def test_the_opening_counts_kpis_with_a_target_only_when_some_have_none():
         b.kpi("访客", id="B", unit="万人", actual=50),
     ]
     some = b.context(b.report(kpis), "zh", today=TODAY)
-    assert "共跟踪2项指标，其中1项设有目标：1项达成" in some["summary"]["opening"]
+    assert some["summary"]["opening"] == "全年跟踪2项指标，其中1项设有目标：1项达成。"
     english = b.context(b.report(kpis[:1]), "en", today=TODAY)
-    assert "tracked 1 KPI: 1 met" in english["summary"]["opening"]
+    assert english["summary"]["opening"] == "It tracked 1 KPI: 1 met."
+    none = b.context(b.report(kpis[1:]), "zh", today=TODAY)["summary"]
+    assert none["opening"] == "全年跟踪1项指标，均未设目标。" and none["headline_kpis"] == []
+
+
+def test_the_opening_leads_with_the_heaviest_kpis_and_says_what_the_score_weighs():
+    """Weights 0.5, 0.3, 0.3, 0.2 (ties in sheet order): the headline names A, B, C.
+    Score: (0.5 × 1.04 + 0.3 × 0.9 + 0.3 × 1.2 + 0.2 × 1.0) / 1.3 — C's 1.5 capped at 1.2 —
+    = (0.52 + 0.27 + 0.36 + 0.2) / 1.3 = 1.35 / 1.3 = 1.03846… → 103.8%; four weighted KPIs."""
+    kpis = [
+        b.kpi("营收", id="A", unit="万元", target=100, actual=104, weight="0.5"),
+        b.kpi("毛利率", id="B", unit="%", target=30, actual=27, weight="0.3"),
+        b.kpi("新客", id="C", unit="万人", target=10, actual=15, weight="0.3"),
+        b.kpi("留存率", id="D", unit="%", target=40, actual=40, weight="0.2"),
+        b.kpi("访客", id="E", unit="万人", actual=50),
+    ]
+    report = b.report(kpis, meta=b.meta(year=2026, org="增长部"))
+    summary = b.context(report, "zh", today=TODAY)["summary"]
+    assert summary["headline_kpis"] == ["A", "B", "C"]
+    assert summary["headline"] == (
+        "2026年，增长部以营收104万元（完成率104.0%）、毛利率27%（完成率90.0%）、"
+        "新客15万人（完成率150.0%）收官。"
+    )
+    assert summary["opening"] == (
+        "全年跟踪5项指标，其中4项设有目标：3项达成、1项未达成；"
+        "综合完成率103.8%（按4项指标的权重加权，单项完成率最高计120%）。"
+    )
+    assert summary["scored"] == 4 and summary["commitment"] == "" and summary["closing"] == ""
 
 
 # --------------------------------------------------------------------------- every value

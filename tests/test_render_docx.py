@@ -30,7 +30,8 @@ from .conftest import EN_EXAMPLE, KPI_HEADER, ROOT, ZH_EXAMPLE
 
 TODAY = dt.date(2027, 1, 15)
 HEADLINE = (
-    "直接利润8.37亿元，较目标8.00亿元超额4.6%，同比增长30.4%，占公司利润增量20.00亿元的41.9%。"
+    "2026年，电商运营中心（团队36人）以直接利润8.37亿元（完成率104.6%）、GMV 49.6亿元"
+    "（完成率95.4%）、毛利率24.1%（完成率104.8%）收官。"
 )
 GREEN, RED = RGBColor.from_string(COLORS["good"]), RGBColor.from_string(COLORS["bad"])
 
@@ -114,7 +115,8 @@ def minimal_workbook(make_workbook, name: str = "直接利润") -> Path:
 def test_headline_sentence_is_a_bold_run_of_the_opening_paragraph(zh_doc, zh_context):
     assert zh_context["summary"]["headline"] == HEADLINE
     opening = next(p for p in zh_doc.paragraphs if HEADLINE in p.text)
-    assert opening.text.startswith(zh_context["summary"]["opening"])
+    summary = zh_context["summary"]
+    assert opening.text == HEADLINE + summary["opening"] + summary["commitment"]
     assert any(run.text == HEADLINE and run.bold for run in opening.runs)
     assert style_of(zh_doc, "Title") == [zh_context["meta"]["title"]]
 
@@ -215,7 +217,7 @@ def test_heading_1_is_numbered_by_word_not_by_typed_text(zh_doc, zh_context):
     assert heading_numbering(zh_doc) == ("chineseCounting", "%1、")
     headings = style_of(zh_doc, "Heading 1")
     labels = zh_context["labels"]
-    assert headings == [labels[k] for k in ("results", "quarters", "breakdown", "problems", "goals", "tasks", "resources", "risks")]  # fmt: skip
+    assert headings == [labels[k] for k in ("results", "quarters", "breakdown", "problems", "goals", "tasks", "resources", "risks", "outlook")]  # fmt: skip
     assert not any(h.startswith(("一", "二", "1")) for h in headings)
 
 

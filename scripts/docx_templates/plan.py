@@ -46,8 +46,8 @@ def build_plan_body(doc, lang: Lang) -> None:
     b.p("{{ plan_labels.background }}", "Heading1")
     b.p(
         [
-            b.r("{{ summary.opening }}{% if summary.headline %}{{ labels.gap }}{% endif %}"),
             b.r("{{ summary.headline }}", bold=True),
+            b.r("{% if summary.headline %}{{ labels.gap }}{% endif %}{{ summary.opening }}"),
         ]
     )
     b.tag("for q in quarters")

@@ -20,6 +20,7 @@ __all__ = [
     "Selection",
     "featured_quarters",
     "featured_results",
+    "headline_kpis",
     "lead_kpi",
     "notability",
     "select",
@@ -27,6 +28,7 @@ __all__ = [
 
 KPIS_PER_GROUP = 50  # KPIs a dimension lists one by one by default
 QUARTERS_SHOWN = 8  # quarterly series a document shows one by one
+HEADLINE_KPIS = 3  # KPIs the opening's headline names
 _SEVERITY = {"missed": 3, "near": 2, "met": 1, None: 0}
 
 
@@ -35,6 +37,7 @@ class Selection:
     """The engine's choice of what a document shows one by one."""
 
     lead: KpiResult | None  # the KPI the opening leads with
+    headline: tuple[KpiResult, ...]  # the KPIs the headline names, lead first (at most 3)
     featured: frozenset[str]  # keys of the KPIs listed one by one in their dimension
     quarters: tuple[QuarterSeries, ...]  # the quarterly series shown one by one
     quarters_more: int  # series with two or more quarters that are not shown
@@ -47,6 +50,16 @@ def lead_kpi(metrics: Metrics) -> KpiResult | None:
         return max(weighted, key=lambda r: r.kpi.weight or 0)
     with_target = [r for r in metrics.results if r.attainment is not None]
     return with_target[0] if with_target else (metrics.results[0] if metrics.results else None)
+
+
+def headline_kpis(metrics: Metrics, limit: int = HEADLINE_KPIS) -> tuple[KpiResult, ...]:
+    """The KPIs the opening's headline names: the heaviest weighted ones with a result
+    (ties in sheet order), else the first with a target; at most ``limit``."""
+    rated = [r for r in metrics.results if r.attainment is not None]
+    weighted = [r for r in rated if r.kpi.weight]
+    if weighted:
+        return tuple(sorted(weighted, key=lambda r: -(r.kpi.weight or 0))[:limit])
+    return tuple(rated[:limit])
 
 
 def notability(result: KpiResult, index: int) -> tuple[Decimal, int, Decimal, int]:
@@ -88,6 +101,7 @@ def select(metrics: Metrics, kpis_per_group: int | None = KPIS_PER_GROUP) -> Sel
     eligible = sum(1 for s in metrics.quarters if len(s.points) >= 2)
     return Selection(
         lead=lead_kpi(metrics),
+        headline=headline_kpis(metrics),
         featured=frozenset(featured),
         quarters=tuple(quarters),
         quarters_more=eligible - len(quarters),

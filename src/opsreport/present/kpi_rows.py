@@ -13,7 +13,7 @@ from opsreport.present.context_types import Group, GroupMore, KpiRow
 from opsreport.present.context_values import to_float
 from opsreport.present.kpi_view import KpiView
 from opsreport.present.labels import LABELS
-from opsreport.present.summary import group_summary
+from opsreport.present.summary import count_phrase, group_summary
 
 __all__ = ["group_items", "kpi_row", "more_line"]
 
@@ -125,6 +125,7 @@ def group_items(
 ) -> list[Group]:
     """Each dimension: its featured KPI rows (the views' choice), its "more" line, its summary."""
     groups: list[Group] = []
+    cap = f.fmt_pct(metrics.settings.attainment_cap, 0)
     for summary in metrics.groups:
         members = [rows[r.kpi.key] for r in summary.results]
         name = summary.name or ("指标" if lang == "zh" else "KPIs")
@@ -139,7 +140,7 @@ def group_items(
                 "near": summary.near,
                 "missed": summary.missed,
                 "score": f.fmt_pct(summary.score) if summary.score is not None else "",
-                "summary": group_summary(name, members, summary, lang),
+                "summary": group_summary(name, members, summary, cap, lang),
             }
         )
     return groups
@@ -150,8 +151,10 @@ def more_line(hidden: list[KpiResult], lang: str) -> GroupMore | None:
     if not hidden:
         return None
     counts = {status: sum(1 for r in hidden if r.status == status) for status in _STATUSES}
+    phrase = count_phrase(counts["met"], counts["near"], counts["missed"], lang)
+    brackets = ("（", "）") if lang == "zh" else (" (", ")")
     text = LABELS[lang]["kpis_more"].format(
-        n=len(hidden), met=counts["met"], near=counts["near"], missed=counts["missed"]
+        n=len(hidden), counts=phrase.join(brackets) if phrase else ""
     )
     return {
         "count": len(hidden),

@@ -121,6 +121,7 @@ REPORT = Layout(
         Section("tasks", "labels.tasks", "sections.tasks", ("tasks",)),
         Section("resources", "labels.resources", "sections.resources", ("resources",)),
         Section("risks", "labels.risks", "sections.risks", ("risks",)),
+        Section("outlook", "labels.outlook", "summary.closing"),
     ),
     tables=(
         Table("kpis", "group.kpis", "kpi", (

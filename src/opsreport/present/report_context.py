@@ -113,7 +113,7 @@ def _build_context(
             "date": (today or dt.date.today()).isoformat(),
             "extra": dict(meta.extra),
         },
-        "summary": headline(metrics, rows, selection.lead, lang),
+        "summary": headline(metrics, rows, selection, plan_year, lang),
         "groups": groups,
         "kpis": list(rows.values()),
         "quarters": quarter_items(metrics, selection.quarters, lang),
