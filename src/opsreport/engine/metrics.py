@@ -356,6 +356,7 @@ class GroupSummary:
     missed: int
     unrated: int
     score: Decimal | None  # weighted, capped attainment of the group's weighted KPIs
+    scored: int = 0  # the KPIs the score counts: a weight and an attainment
 
 
 def weighted_score(
@@ -380,6 +381,7 @@ def _summarise(name: str | None, results: list[KpiResult], settings: Settings) -
     return GroupSummary(
         name, tuple(results), counts["met"], counts["near"], counts["missed"], counts["unrated"],
         weighted_score(results, settings.attainment_cap),
+        sum(1 for r in results if r.kpi.weight and r.attainment is not None),
     )  # fmt: skip
 
 
