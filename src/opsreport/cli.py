@@ -72,6 +72,7 @@ class What(StrEnum):
     breakdown = "breakdown"
     resources = "resources"
     plan = "plan"
+    value = "value"
 
 
 def _err(text: str) -> None:
@@ -179,7 +180,7 @@ def metrics(
         What,
         typer.Option(
             "--what",
-            help="Which figures: kpis, goals, risks, quarters, breakdown, resources, plan.",
+            help="Which figures: kpis, goals, risks, quarters, breakdown, resources, plan, value.",
         ),
     ] = What.kpis,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,

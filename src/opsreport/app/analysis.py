@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FRAME_COLUMNS", "TABLES", "Analysis", "WorkbookError", "analyze"]
 
-TABLES = ("kpis", "goals", "risks", "quarters", "breakdown", "resources", "plan")
+TABLES = ("kpis", "goals", "risks", "quarters", "breakdown", "resources", "plan", "value")
 
 # The columns of each table, in the order of ``opsreport metrics --json --what <table>``
 # (its object keys; test_api checks them against the JSON of both examples), so that a
@@ -27,10 +27,13 @@ FRAME_COLUMNS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
     "kpis": (
         ("id", "name", "group", "unit", "direction", "target", "actual", "prior_year",
          "attainment", "var_target", "var_target_pct", "var_prior", "var_prior_pct", "share",
-         "next_target", "next_change", "next_change_pct", "status", "featured", "lead"),
+         "next_target", "next_change", "next_change_pct", "status", "featured", "lead",
+         "target_source", "target_growth", "growth", "growth_vs_target_pp", "benchmark",
+         "benchmark_name", "benchmark_gap", "benchmark_gap_pct", "drivers", "chain", "note"),
         frozenset({"target", "actual", "prior_year", "attainment", "var_target",
                    "var_target_pct", "var_prior", "var_prior_pct", "share", "next_target",
-                   "next_change", "next_change_pct"}),
+                   "next_change", "next_change_pct", "target_growth", "growth",
+                   "growth_vs_target_pp", "benchmark", "benchmark_gap", "benchmark_gap_pct"}),
     ),
     "goals": (
         ("goal", "kpi", "baseline", "target", "unit", "direction", "deadline", "owner",
@@ -65,6 +68,10 @@ FRAME_COLUMNS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
         frozenset({"baseline", "annual", "q1", "q2", "q3", "q4",
                    "warning_q1", "warning_q2", "warning_q3", "warning_q4"}),
     ),
+    "value": (
+        ("kpi", "label", "kind", "amount", "unit", "kind_total", "kind_total_unit"),
+        frozenset({"amount", "kind_total"}),
+    ),
 }  # fmt: skip
 
 
@@ -83,7 +90,8 @@ class Analysis:
     def rows(self, table: str = "kpis") -> list[dict[str, Any]]:
         """The rows ``opsreport metrics --json --what <table>`` prints (JSON numbers:
         15 significant digits), for ``kpis``, ``goals``, ``risks``, ``quarters``, ``breakdown``,
-        ``resources`` and ``plan`` (next year's quarter targets and warning lines)."""
+        ``resources``, ``plan`` (next year's quarter targets and warning lines) and ``value``
+        (the value rows with the totals of their kind)."""
         from opsreport.present.tables import metrics_json
 
         return metrics_json(self.metrics, _table(table))

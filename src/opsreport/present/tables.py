@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from opsreport.engine.metrics import FigureError, Metrics, figure_problem, json_number, kpi_label
+from opsreport.engine.narrative_figures import KpiNarrative, narrative_figures
 from opsreport.engine.plan_targets import draft_year, quarter_targets, warning_line
 from opsreport.engine.selection import featured_quarters, select
 from opsreport.present.formatting import (
@@ -61,19 +62,70 @@ def metrics_csv(metrics: Metrics, what: str = "kpis") -> str:
     return "\ufeff" + stream.getvalue()  # a BOM so that Excel reads UTF-8 (Chinese) correctly
 
 
+def _narrative_json(story: KpiNarrative) -> dict[str, Any]:
+    """The kpis row's narrative fields (engine/narrative_figures): benchmark, growth target."""
+    kpi, growth = story.result.kpi, story.growth
+    return {
+        "target_source": story.result.target_source,
+        "target_growth": json_number(kpi.target_growth),
+        "growth": json_number(growth.achieved if growth else None),
+        "growth_vs_target_pp": json_number(growth.difference_pp if growth else None),
+        "benchmark": json_number(kpi.benchmark),
+        "benchmark_name": kpi.benchmark_name,
+        "benchmark_gap": json_number(story.benchmark_gap),
+        "benchmark_gap_pct": json_number(story.benchmark_gap_pct),
+        "drivers": [r.kpi.id or r.kpi.name for r in story.drivers],
+        "chain": [r.kpi.id or r.kpi.name for r in story.chain],
+        "note": kpi.note,
+    }
+
+
+def _value_json(metrics: Metrics) -> list[dict[str, Any]]:
+    """One row per value row (its KPI, kind, amount) and the totals of its kind and unit."""
+    totals = narrative_figures(metrics).value_totals
+    rows: list[dict[str, Any]] = []
+    for worth in metrics.report.values:
+        kpi = metrics.report.kpi(worth.kpi)
+        base = worth.unit and next(
+            (t for t in totals if t.kind == worth.kind and _same_base(t.unit, worth.unit)), None
+        )
+        rows.append(
+            {
+                "kpi": kpi.id or kpi.name,
+                "label": worth.label,
+                "kind": worth.kind,
+                "amount": json_number(worth.amount),
+                "unit": worth.unit or None,
+                "kind_total": json_number(base.amount) if base else None,
+                "kind_total_unit": base.unit if base else None,
+            }
+        )
+    return rows
+
+
+def _same_base(a: str, b: str) -> bool:
+    from opsreport.core.units import parse_unit
+
+    return parse_unit(a).base.lower() == parse_unit(b).base.lower()
+
+
 def metrics_json(metrics: Metrics, what: str = "kpis") -> list[dict[str, Any]]:
     """The rows ``metrics --json`` prints; every number finite (strict JSON)."""
     if what == "kpis":
         selection = select(metrics)
         lead = selection.lead.kpi.key if selection.lead else None
+        story = narrative_figures(metrics).kpis
         return [
             {
                 **_kpi_json(result, str(metrics.report.source)),
                 "featured": result.kpi.key in selection.featured,
                 "lead": result.kpi.key == lead,
+                **_narrative_json(story[result.kpi.key]),
             }
             for result in metrics.results
         ]
+    if what == "value":
+        return _value_json(metrics)
     if what == "goals":
         return [_goal_json(check) for check in metrics.goals]
     if what == "risks":
