@@ -107,11 +107,8 @@ def build_body(doc, lang: Lang) -> None:
     )
     b.p(
         [
+            b.r("{{ summary.opening }}{% if summary.headline %}{{ labels.gap }}{% endif %}"),
             b.r("{{ summary.headline }}", bold=True),
-            b.r(
-                "{% if summary.headline %}{{ labels.gap }}{% endif %}{{ summary.opening }}"
-                "{% if summary.commitment %}{{ labels.gap }}{{ summary.commitment }}{% endif %}"
-            ),
         ],
         "Lead",
     )
@@ -330,11 +327,5 @@ def build_body(doc, lang: Lang) -> None:
     b.tag("endfor")
     b.tag("endif")
     risk_matrix_and_table(b, lang)
-    b.tag("endif")
-
-    # Looking ahead: next year's commitment.
-    b.tag("if summary.closing")
-    b.p("{{ labels.outlook }}", "Heading1")
-    b.p("{{ summary.closing }}")
     b.tag("endif")
     b.p("")  # a document ends with a paragraph, not a table
