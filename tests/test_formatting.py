@@ -1,4 +1,4 @@
-"""Numbers as a reader sees them: half away from zero, %, pp, zh/en sentences."""
+"""Numbers as a reader sees them: half away from zero, %, pp (the sentences: test_narrative)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from decimal import Decimal as D
 
 import pytest
 
-from opsreport.engine.metrics import compute_kpi
 from opsreport.present.formatting import (
     count_noun,
     fmt_amount,
@@ -16,10 +15,7 @@ from opsreport.present.formatting import (
     fmt_pp,
     fmt_threshold,
     round_half_up,
-    sentence,
 )
-
-from .builders import kpi
 
 
 @pytest.mark.parametrize(
@@ -65,79 +61,6 @@ def test_delta_is_pp_for_rates_and_percent_for_amounts():
     assert fmt_delta(D("-0.15"), None, "%", "zh", 2) == "-0.15个百分点"
     assert fmt_delta(D("2"), None, "%", "zh", 0) == "+2.0个百分点"
     assert fmt_delta(D("0.37"), D("0.04625"), "亿元", "zh", 2) == "+4.6%"
-
-
-def test_the_reference_sentence():
-    result = compute_kpi(
-        kpi(
-            name="直接利润",
-            unit="亿元",
-            target=8,
-            actual=8.37,
-            prior_year=6.42,
-            base=20,
-            base_name="公司利润增量",
-        )
-    )
-    # 0.37/8 = 4.625% → 4.6%; 1.95/6.42 = 30.37% → 30.4%; 8.37/20 = 41.85% → 41.9%;
-    # every figure at the KPI's places, 2 (8.37), like its table row: 8.00, 20.00
-    assert (
-        sentence(result)
-        == "直接利润8.37亿元，较目标8.00亿元超额4.6%，同比增长30.4%，占公司利润增量20.00亿元的41.9%。"
-    )
-    assert sentence(result, "en") == (
-        "直接利润 was 8.37 亿元, 4.6% above the 8.00 亿元 target, attainment 104.6%, "
-        "up 30.4% on last year, and 41.9% of 公司利润增量 (20.00 亿元)."
-    )
-
-
-def test_lower_is_better_reads_falls_as_improvements():
-    result = compute_kpi(
-        kpi(name="营销费用率", unit="%", direction="lower", target=12, actual=11.2, prior_year=13.5)
-    )
-    # −0.8 pp to target (good), attainment 1 + 0.8/12 = 106.7%; −2.3 pp on last year (good)
-    assert (
-        sentence(result)
-        == "营销费用率11.2%，较目标12.0%低0.8个百分点，优于目标，完成率106.7%，同比下降2.3个百分点，有所改善。"
-    )
-    worse = compute_kpi(
-        kpi(
-            name="库存周转天数", unit="天", direction="lower", target=45, actual=48.5, prior_year=52
-        )
-    )
-    # +3.5/45 = 7.8% above target (bad), attainment 1 − 3.5/45 = 92.2%; −3.5/52 = −6.7% on last year (good)
-    assert (
-        sentence(worse)
-        == "库存周转天数48.5天，较目标45.0天高7.8%，未达目标，完成率92.2%，同比下降6.7%，有所改善。"
-    )
-    assert "(short of target)" in sentence(worse, "en") and "(an improvement)" in sentence(
-        worse, "en"
-    )
-
-
-def test_missed_amount_and_latin_name_spacing():
-    result = compute_kpi(kpi(name="GMV", unit="亿元", target=52, actual=49.6, prior_year=41.3))
-    # −2.4/52 = −4.615% → 4.6%; attainment 95.4%; +8.3/41.3 = 20.10% → 20.1%
-    assert (
-        sentence(result)
-        == "GMV 49.6亿元，较目标52.0亿元低4.6%，未达目标，完成率95.4%，同比增长20.1%。"
-    )
-
-
-def test_no_actual():
-    assert sentence(compute_kpi(kpi(name="x", target=1))) == "x：本年无实际数据。"
-
-
-def test_points_in_a_sentence_keep_the_kpis_precision():
-    # 3.05 - 3.00 = 0.05 pp and 3.05 - 2.90 = 0.15 pp: rounded to one place they
-    # would read 0.1 and 0.2, disagreeing with the table row beside the sentence.
-    result = compute_kpi(kpi(name="转化率", unit="%", target=3, actual=3.05, prior_year=2.9))
-    assert (
-        sentence(result)
-        == "转化率3.05%，较目标3.00%高0.05个百分点，完成率101.7%，同比提升0.15个百分点。"
-    )
-    whole = compute_kpi(kpi(name="复购率", unit="%", target=33, actual=31.5, prior_year=29.5))
-    assert "低1.5个百分点" in sentence(whole) and "提升2.0个百分点" in sentence(whole)
 
 
 @pytest.mark.parametrize(

@@ -43,9 +43,10 @@ def test_markdown_matches_golden_file(workbook, golden):
 
 def test_markdown_carries_the_figures_and_sections():
     text = render(ZH_EXAMPLE, "md")
+    # 6.42 → 8.37: +1.95/6.42 = +30.4% (≥ 30%: 大幅); 0.37/8 = 4.6%; 8.37/20 = 41.9%
     assert (
-        "直接利润8.37亿元，较目标8.00亿元超额4.6%，同比增长30.4%，占公司利润增量20.00亿元的41.9%。"
-        in text
+        "直接利润由6.42亿元大幅增长至8.37亿元（+30.4%），较目标8.00亿元超额4.6%，"
+        "占公司利润增量20.00亿元的41.9%。" in text
     )
     assert (
         "| 直接利润 | 8.37亿元 | 8.00亿元 | 6.42亿元 | +0.37亿元 | +4.6% | +1.95亿元 | +30.4% | 104.6% | 🟢 达成 |"
@@ -119,7 +120,10 @@ def test_html_parses_and_is_balanced():
 def test_english_document_of_the_chinese_workbook():
     text = render(ZH_EXAMPLE, "md", lang="en")
     assert "## 1. Results against target" in text
-    assert "直接利润 was 8.37 亿元, 4.6% above the 8.00 亿元 target" in text
+    assert (
+        "直接利润 rose sharply from 6.42 亿元 to 8.37 亿元 (+30.4%), 4.6% above the 8.00 亿元 target"
+        in text
+    )
 
 
 def test_context_has_every_section_key():

@@ -15,10 +15,10 @@ from decimal import Decimal
 from opsreport.core.records import Kpi, ValueRow
 from opsreport.engine.metrics import KpiResult, Metrics
 from opsreport.engine.movement import MoveSize, UnitKind, move_size, unit_kind
+from opsreport.engine.targets import growth_comparison
 
 __all__ = ["CHAIN_DEPTH", "KpiStory", "driver_chains", "kpi_stories", "kpi_story"]
 
-HUNDRED = Decimal(100)
 CHAIN_DEPTH = 4  # links a driver chain tells at most (root → … → the KPI's own driver)
 
 
@@ -82,15 +82,13 @@ def kpi_story(
             gap_pct = gap / abs(kpi.benchmark)
     growth = growth_gap = None
     growth_good = None
-    if kpi.target_growth is not None and result.var_prior is not None:
-        growth = (
-            result.var_prior
-            if rate
-            else (result.var_prior_pct * HUNDRED if result.var_prior_pct is not None else None)
+    comparison = growth_comparison(kpi)  # engine/targets: the growth achieved and its gap
+    if comparison is not None and comparison.difference_pp is not None:
+        growth, growth_gap, growth_good = (
+            comparison.achieved,
+            comparison.difference_pp,
+            comparison.good,
         )
-        if growth is not None:
-            growth_gap = growth - kpi.target_growth
-            growth_good = kpi.sign * growth_gap >= 0
     return KpiStory(
         kpi.key, kind, prior_size, gap, gap_pct, growth, growth_gap, growth_good,
         driver_chains(kpi, kpis), values,

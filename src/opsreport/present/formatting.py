@@ -22,7 +22,7 @@ from opsreport.core.rounding import (  # re-exported: the filters and every call
 from opsreport.core.units import parse_unit
 
 if TYPE_CHECKING:
-    from opsreport.engine.metrics import KpiResult, Verdict
+    from opsreport.engine.metrics import Verdict
 
 __all__ = [
     "attainment_text",
@@ -36,7 +36,6 @@ __all__ = [
     "fmt_threshold",
     "kpi_places",
     "round_half_up",
-    "sentence",
 ]
 
 HUNDRED = Decimal(100)
@@ -174,7 +173,7 @@ def attainment_text(attainment: Decimal | None) -> str:
     return fmt_pct(attainment, 1)
 
 
-# --------------------------------------------------------------------------- sentences
+# --------------------------------------------------------------------------- words
 
 
 def join_words(left: str, right: str) -> str:
@@ -190,134 +189,6 @@ STATUS_LABELS = {
 }
 
 
-def _abs_pct(fraction: Decimal) -> str:
-    return fmt_pct(abs(fraction), 1)
-
-
-def _abs_pp(points: Decimal, lang: str, places: int = 1) -> str:
-    return fmt_pp(abs(points), places, lang=lang)
-
-
-def sentence(
-    result: KpiResult, lang: str = "zh", base_name: str | None = None, places: int | None = None
-) -> str:
-    """One analyst's sentence for a KPI result, e.g.
-    直接利润8.37亿元，较目标8.00亿元超额4.6%，同比增长30.4%，占公司利润增量20.00亿元的41.9%。
-    """
-    kpi = result.kpi
-    unit = kpi.unit
-    rate = kpi.is_rate
-    lower = kpi.direction == "lower"
-    # Every figure at the KPI's display places, like its table row (``places``, the
-    # KpiView's, else display_places): 较目标8.00亿元 beside 8.37亿元; points too, at
-    # least one place: 3.05% vs 3.00% is 0.05 pp.
-    places = display_places(kpi) if places is None else places
-    pp_places = max(1, places)
-
-    def amount(value: Decimal | None) -> str:
-        return fmt_amount(value, unit, places, lang)
-
-    if lang == "zh":
-        parts = [join_words(kpi.name, amount(kpi.actual))]
-    else:
-        parts = [f"{kpi.name} was {amount(kpi.actual)}"]
-    if kpi.actual is None:
-        return (
-            f"{kpi.name}：本年无实际数据。"
-            if lang == "zh"
-            else f"{kpi.name}: no actual figure this year."
-        )
-
-    if result.var_target is not None:
-        var = result.var_target
-        good = result.good_vs_target
-        size = (
-            _abs_pp(var, lang, pp_places)
-            if rate
-            else (
-                _abs_pct(result.var_target_pct)
-                if result.var_target_pct is not None
-                else amount(abs(var))
-            )
-        )
-        target = amount(kpi.target)
-        if lang == "zh":
-            if var == 0:
-                parts.append(f"与目标{target}持平")
-            elif not lower and good and not rate:
-                parts.append(f"较目标{target}超额{size}")
-            else:
-                word = "高" if var > 0 else "低"
-                clause = f"较目标{target}{word}{size}"
-                if lower:
-                    clause += "，优于目标" if good else "，未达目标"
-                elif not good:
-                    clause += "，未达目标"
-                parts.append(clause)
-            if result.attainment is not None and (lower or not good or rate):
-                parts.append(f"完成率{attainment_text(result.attainment)}")
-        else:
-            if var == 0:
-                parts.append(f"on its {target} target")
-            else:
-                word = "above" if var > 0 else "below"
-                verdict = "better than" if good else "short of"
-                clause = f"{size} {word} the {target} target"
-                if lower or not good:
-                    clause += f" ({verdict} target)"
-                parts.append(clause)
-            if result.attainment is not None:
-                parts.append(f"attainment {attainment_text(result.attainment)}")
-
-    if result.var_prior is not None:
-        var = result.var_prior
-        if lang == "zh":
-            if var == 0:
-                parts.append("与上年持平")
-            elif rate:
-                verb = "提升" if var > 0 else "下降"
-                parts.append(f"同比{verb}{_abs_pp(var, lang, pp_places)}")
-            elif result.var_prior_pct is not None:
-                verb = "增长" if var > 0 else "下降"
-                parts.append(f"同比{verb}{_abs_pct(result.var_prior_pct)}")
-            if lower and var != 0:
-                parts[-1] += "，有所改善" if result.good_vs_prior else "，有所恶化"
-        else:
-            if var == 0:
-                parts.append("flat on last year")
-            else:
-                word = "up" if var > 0 else "down"
-                size = (
-                    _abs_pp(var, lang, pp_places)
-                    if rate
-                    else (
-                        _abs_pct(result.var_prior_pct)
-                        if result.var_prior_pct is not None
-                        else amount(abs(var))
-                    )
-                )
-                clause = f"{word} {size} on last year"
-                if lower:
-                    clause += " (an improvement)" if result.good_vs_prior else " (a deterioration)"
-                parts.append(clause)
-
-    if result.share is not None:
-        name = base_name or kpi.base_name
-        base = amount(kpi.base)
-        if lang == "zh":
-            parts.append(f"占{join_words(name or '公司总额', base)}的{fmt_pct(result.share)}")
-        else:
-            parts.append(f"{fmt_pct(result.share)} of {name or 'the company total'} ({base})")
-
-    if lang == "zh":
-        return "，".join(parts) + "。"
-    if len(parts) == 1:
-        return parts[0] + "."
-    if len(parts) == 2:
-        return f"{parts[0]}, {parts[1]}."
-    return f"{parts[0]}, " + ", ".join(parts[1:-1]) + f", and {parts[-1]}."
-
-
 # --------------------------------------------------------------------------- SMART and risks
 
 _VERDICTS = {
@@ -331,15 +202,15 @@ _VERDICTS = {
     "holds_level": ("保持或回落，无需额外提升", "holds the current level"),
     "no_history": ("缺少上年数据，无法判断", "no prior-year figure to judge it against"),
     "no_improvement_this_year": (
-        "需提升{required}，但本年未见改善（{achieved}）",
+        "{need}{required}，但本年未见改善（{achieved}）",
         "needs {required} while this year did not improve ({achieved})",
     ),
     "within_reach": (
-        "需提升{required}，为本年改善{achieved}的{ratio}倍",
+        "{need}{required}，为本年改善{achieved}的{ratio}倍",
         "needs {required}, {ratio}× this year's change of {achieved}",
     ),
     "stretch": (
-        "需提升{required}，超过本年改善{achieved}的两倍（{ratio}倍）",
+        "{need}{required}，超过本年改善{achieved}的两倍（{ratio}倍）",
         "needs {required}, more than twice this year's change of {achieved} ({ratio}×)",
     ),
     "units_differ": (
@@ -372,14 +243,22 @@ def verdict_text(verdict: Verdict, unit: str = "", lang: str = "zh") -> str:
     """The reason behind one SMART letter, in words."""
     zh, en = _VERDICTS.get(verdict.code, (verdict.code, verdict.code))
     params: dict[str, Any] = dict(verdict.params)  # figures, a ratio, a date: by the code
+    # zh says the way of the change in its verb (需降低4.5天, never 需提升 -4.5天), so
+    # its required change is unsigned; en and this year's change keep their sign.
+    required = params.get("required")
+    params["need"] = "需降低" if required is not None and required < 0 else "需提升"
+    rate = parse_unit(unit).is_rate
     for key in ("required", "achieved"):
         if key in params and params[key] is not None:
             value = params[key]
+            signed = not (lang == "zh" and key == "required")
+            if not signed:
+                value = abs(value)
             params[key] = (
-                fmt_pp(value, 1, signed=True, lang=lang)
-                if parse_unit(unit).is_rate
+                fmt_pp(value, 1, signed=signed, lang=lang)
+                if rate
                 else fmt_amount(value, unit, None, lang)
-                if value < 0
+                if value < 0 or not signed
                 else "+" + fmt_amount(value, unit, None, lang)
             )
     if "ratio" in params:

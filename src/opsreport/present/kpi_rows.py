@@ -13,6 +13,7 @@ from opsreport.present.context_types import Group, GroupMore, KpiRow
 from opsreport.present.context_values import to_float
 from opsreport.present.kpi_view import KpiView
 from opsreport.present.labels import LABELS
+from opsreport.present.narrative import Narrative, kpi_sentence
 from opsreport.present.summary import count_phrase, group_summary
 
 __all__ = ["group_items", "kpi_row", "more_line"]
@@ -44,14 +45,21 @@ def _shared(row: KpiRow, keys: Iterable[_Formatted], texts: dict[str, str]) -> K
 
 
 def kpi_row(
-    result: KpiResult, view: KpiView, lang: str, texts: dict[str, str] | None = None
+    result: KpiResult,
+    view: KpiView,
+    lang: str,
+    texts: dict[str, str] | None = None,
+    narrative: Narrative | None = None,
 ) -> KpiRow:
-    """One KPI's row: every figure at the view's places, the sentence included."""
-    row = _kpi_fields(result, view, lang)
+    """One KPI's row: every figure at the view's places, the sentence included (told by
+    ``narrative`` when given, which knows the report's other KPIs: the drivers)."""
+    row = _kpi_fields(result, view, lang, narrative)
     return row if texts is None else _shared(row, _FORMATTED, texts)
 
 
-def _kpi_fields(result: KpiResult, view: KpiView, lang: str) -> KpiRow:
+def _kpi_fields(
+    result: KpiResult, view: KpiView, lang: str, narrative: Narrative | None
+) -> KpiRow:
     kpi = result.kpi
     unit = kpi.unit
     places = view.places
@@ -102,7 +110,7 @@ def _kpi_fields(result: KpiResult, view: KpiView, lang: str) -> KpiRow:
         "status_label": view.status_label,
         "good_target": view.good_target,
         "good_prior": view.good_prior,
-        "sentence": f.sentence(result, lang, places=places),
+        "sentence": narrative.sentence(result) if narrative else kpi_sentence(result, lang, view),
         "owner": kpi.owner or "",
         "source": kpi.source or "",
         "note": kpi.note or "",

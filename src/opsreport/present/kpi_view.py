@@ -9,7 +9,7 @@ in the sentence). :func:`kpi_views` decides them here, once per KPI.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from opsreport.engine.metrics import KpiResult, Metrics, QuarterSeries
 from opsreport.engine.selection import Selection
@@ -39,7 +39,10 @@ class KpiView:
 
 def kpi_view(result: KpiResult, lang: str, *, featured: bool = True) -> KpiView:
     """The view of one KPI in ``lang`` (zh or en)."""
-    places = display_places(result.kpi)
+    kpi = result.kpi
+    # A target made from the growth target (2,006 × 1.3 = 2,607.8) is no typed figure: the
+    # precision is the typed figures', as in the plan and the breakdown.
+    places = display_places(replace(kpi, target=None) if result.target_source == "growth" else kpi)
     return KpiView(
         key=result.kpi.key,
         places=places,

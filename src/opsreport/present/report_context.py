@@ -20,6 +20,7 @@ from opsreport.present.goal_rows import goal_item
 from opsreport.present.kpi_rows import group_items, kpi_row
 from opsreport.present.kpi_view import KpiView, kpi_views
 from opsreport.present.labels import LABELS
+from opsreport.present.narrative import Narrative
 from opsreport.present.plan_rows import resource_items, task_items
 from opsreport.present.problem_rows import problem_areas, problem_items
 from opsreport.present.quarter_rows import quarter_items
@@ -49,9 +50,10 @@ def build_context(
     texts: dict[str, str] = {}
     selection = select(metrics, kpis_per_group)
     views = kpi_views(metrics, lang, selection)
+    narrative = Narrative.of(metrics, views, lang)
     built = each_item(
         metrics.results,
-        lambda r: kpi_row(r, views[r.kpi.key], lang, texts),
+        lambda r: kpi_row(r, views[r.kpi.key], lang, texts, narrative),
         lambda r: (kpi_label(r.kpi), r.kpi.location),
         file,
     )

@@ -116,7 +116,8 @@ def _sentence(
     parts = [move_phrase(kpi, result, story.kind, story.prior_size, figures)]
     optional = [growth_clause(kpi, story, figures)]
     parts.extend(clause for clause in optional if clause)
-    parts.extend(target_clauses(result, story.kind, figures))
+    if result.target_source != "growth":  # a target made from the growth target: said by it
+        parts.extend(target_clauses(result, story.kind, figures))
     later = [
         benchmark_clause(kpi, story, figures),
         share_clause(result, figures, base_name),

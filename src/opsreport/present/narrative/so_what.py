@@ -50,9 +50,10 @@ def growth_clause(kpi: Kpi, story: KpiStory, figures: Figures) -> str | None:
         goal_text = f"{number}%" if zh else f"{'+' if goal >= 0 else '-'}{number}%"
     gap = story.growth_gap
     if not zh:
+        noun = "growth target" if goal > 0 and kpi.direction != "lower" else "target"
         if gap == 0:
-            return f"in line with the {goal_text} growth target"
-        return f"{'beating' if story.growth_good else 'short of'} the {goal_text} growth target"
+            return f"in line with the {goal_text} {noun}"
+        return f"{'beating' if story.growth_good else 'short of'} the {goal_text} {noun}"
     noun = "提升目标" if rate else "增长目标"
     if kpi.direction != "lower" and goal > 0:
         if gap == 0:
@@ -123,7 +124,7 @@ def _value_amount(row: ValueRow, lang: str) -> str:
 
 
 def value_clause(story: KpiStory, lang: str) -> str | None:
-    """释放费用空间3.1亿元、节省投放费1.1亿元 / "a saving of 1.2 M USD (overtime)"."""
+    """释放费用空间3.1亿元、节省投放费1.1亿元 / "freed cash 0.5 M USD and a saving of 1.2 M USD"."""
     if not story.values:
         return None
     labels = VALUE_LABELS["zh" if lang == "zh" else "en"]
@@ -132,11 +133,9 @@ def value_clause(story: KpiStory, lang: str) -> str | None:
         amount = _value_amount(row, lang)
         if lang == "zh":
             parts.append(f.join_words(row.label or labels.get(row.kind, ""), amount))
-        elif row.label:
-            parts.append(f"{row.label}: {amount}")
-        else:
-            parts.append(f"{labels.get(row.kind, '')} {amount}".strip())
-    return "、".join(parts) if lang == "zh" else "; ".join(parts)
+        else:  # a label typed as a verb phrase: "freed cash 0.5 M USD"
+            parts.append(f"{row.label or labels.get(row.kind, '')} {amount}".strip())
+    return "、".join(parts) if lang == "zh" else " and ".join(parts)
 
 
 def note_text(note: str | None, lang: str) -> str:
