@@ -34,6 +34,7 @@ _SHEET_TITLES = {
         "tasks": "任务",
         "risks": "风险",
         "resources": "资源",
+        "value": "价值",
     },
     "en": {name: name for name in schema.SHEETS},
 }
@@ -47,6 +48,8 @@ _EXAMPLES: dict[str, dict[str, list[list[Any]]]] = {
             ["计划年度", 2027],
             ["汇报人", "（姓名）"],
             ["语言", "zh"],
+            ["公司目标", "全年新增利润12亿元"],
+            ["部门目标", "直接利润8亿元"],
         ],
         "kpis": [
             [
@@ -66,6 +69,10 @@ _EXAMPLES: dict[str, dict[str, list[list[Any]]]] = {
                 "（负责人）",
                 "财务系统",
                 "",
+                None,
+                None,
+                None,
+                "U01",
             ],
             [
                 "U01",
@@ -84,6 +91,10 @@ _EXAMPLES: dict[str, dict[str, list[list[Any]]]] = {
                 "（负责人）",
                 "CRM",
                 "",
+                0.3,
+                "行业均值",
+                None,
+                None,
             ],
             [
                 "E01",
@@ -102,6 +113,10 @@ _EXAMPLES: dict[str, dict[str, list[list[Any]]]] = {
                 "（负责人）",
                 "WMS",
                 "",
+                None,
+                None,
+                None,
+                None,
             ],
         ],
         "periods": [
@@ -160,6 +175,7 @@ _EXAMPLES: dict[str, dict[str, list[list[Any]]]] = {
             ["人力", "新增运营专员", 4, "人", ""],
             ["预算", "投放预算", 3200, "万元", ""],
         ],
+        "value": [["E01", "释放现金流", 2.9, "亿元", "现金流"]],
     },
     "en": {
         "meta": [
@@ -169,6 +185,8 @@ _EXAMPLES: dict[str, dict[str, list[list[Any]]]] = {
             ["plan_year", 2027],
             ["author", "(name)"],
             ["language", "en"],
+            ["company_goals", "Grow revenue 10% at a lower cost to serve"],
+            ["mandate", "Revenue of 18.5M USD"],
         ],
         "kpis": [
             [
@@ -188,6 +206,10 @@ _EXAMPLES: dict[str, dict[str, list[list[Any]]]] = {
                 "(owner)",
                 "ERP",
                 "",
+                None,
+                None,
+                "10%",
+                "C01",
             ],
             [
                 "C01",
@@ -206,6 +228,10 @@ _EXAMPLES: dict[str, dict[str, list[list[Any]]]] = {
                 "(owner)",
                 "Survey",
                 "",
+                0.85,
+                "industry average",
+                None,
+                None,
             ],
             [
                 "S01",
@@ -224,6 +250,10 @@ _EXAMPLES: dict[str, dict[str, list[list[Any]]]] = {
                 "(owner)",
                 "Ticketing",
                 "",
+                None,
+                None,
+                None,
+                None,
             ],
         ],
         "periods": [
@@ -292,6 +322,7 @@ _EXAMPLES: dict[str, dict[str, list[list[Any]]]] = {
             ["People", "Support agents", 4, "FTE", ""],
             ["Budget", "Tooling", 120, "k USD", ""],
         ],
+        "value": [["F01", "Cost to serve saved", 310, "k USD", "saving"]],
     },
 }
 
