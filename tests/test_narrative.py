@@ -12,8 +12,9 @@ from opsreport.engine.movement import SIZE_THRESHOLDS, move_size, unit_kind
 from opsreport.engine.story import driver_chains
 from opsreport.present.kpi_view import kpi_views
 from opsreport.present.narrative import Narrative, kpi_sentence
+from opsreport.present.problem_rows import repeats_title
 
-from .builders import kpi, metrics, report, value
+from .builders import context, kpi, meta, metrics, problem, report, value
 
 
 def say(lang: str = "zh", **fields: object) -> str:
@@ -313,4 +314,50 @@ def test_value_rows_follow_in_workbook_order():
     )
     assert told(CHAIN, "en", VALUES)["营销费用率"] == (
         "营销费用率 fell from 15.6% to 11.4% (-4.2 pp), 释放费用空间 3.1 亿元 and freed cash 0.5 M USD."
+    )
+
+
+# --------------------------------------------------------------------------- problems, SMART
+
+
+def test_a_problems_figure_line_is_neutral_and_never_repeats_its_title():
+    roi = kpi("ROI", unit="倍", target=3, actual=3.4, prior_year=2.1)
+    retention = kpi("用户留存率", unit="%", target=45, actual=41.2, prior_year=42)
+    built = report(
+        [roi, retention],
+        meta=meta(year=2026),
+        problems=[
+            problem("抖音渠道ROI跌破2.0", kpi="ROI"),  # 2.0 is not the KPI's 3.4
+            problem("用户留存率41.2%，低于目标3.8个百分点", kpi="用户留存率"),  # says 41.2
+        ],
+    )
+    zh = context(built, "zh")["problems"]
+    # the KPI's figure with its period, no 同比+61.9% beside a problem that says it fell
+    assert zh[0]["figures"] == "ROI，2026年实际：3.4倍"
+    assert zh[1]["figures"] == ""
+    assert context(built, "en")["problems"][0]["figures"] == "ROI, 2026 actual: 3.4 倍"
+    # 72.0 in a title is the KPI's 72 all the same
+    assert repeats_title("Technician utilisation 72.0%, below target", [D(72)])
+    assert not repeats_title("Backlog 1,580 at Q1", [D(1310)])
+    assert repeats_title("Backlog ended at 1,310 tickets", [D(1310)])
+
+
+def test_a_goal_that_must_fall_says_需降低():
+    from opsreport.engine.metrics import Verdict
+    from opsreport.present.formatting import verdict_text
+
+    # 44 − 48.5 = −4.5 days to go; this year −3.5: 4.5/3.5 = 1.3 times
+    falls = Verdict(
+        True, "within_reach", {"required": D("-4.5"), "achieved": D("-3.5"), "ratio": D("1.29")}
+    )
+    assert verdict_text(falls, "天", "zh") == "需降低4.5天，为本年改善-3.5天的1.3倍"
+    rises = Verdict(
+        False, "stretch", {"required": D("13.5"), "achieved": D("2"), "ratio": D("6.75")}
+    )
+    assert (
+        verdict_text(rises, "%", "zh")
+        == "需提升13.5个百分点，超过本年改善+2.0个百分点的两倍（6.8倍）"
+    )
+    assert (
+        verdict_text(falls, "days", "en") == "needs -4.5 days, 1.3× this year's change of -3.5 days"
     )
