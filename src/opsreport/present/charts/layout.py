@@ -149,20 +149,35 @@ def row_axes(
     labels_left: Sequence[float],
     reference: float | None = None,
     footer_in: float = 0.2,
+    band: tuple[float, float] | None = None,
+    left_in: float | None = None,
 ) -> Any:
-    """Axes for a horizontal chart: one row per name, the left margin fits the longest name,
-    the x range leaves room for the value labels (widths in inches) on either side."""
-    name_w = text_width_in(renderer, names, FONT_SIZE)
-    left_in = min(name_w + 0.18, width_in * 0.45)
+    """Axes for a horizontal chart: one row per name, the left margin fits the longest name
+    (or is ``left_in``), the x range leaves room for the value labels (widths in inches) on
+    either side. ``band`` (top, height in inches from the figure's top) places the axes
+    in one panel of a chart of several; else they fill the figure below its header."""
+    if left_in is None:
+        left_in = min(text_width_in(renderer, names, FONT_SIZE) + 0.18, width_in * 0.45)
     right_in = 0.12
     axes_w = width_in - left_in - right_in
-    fig.subplots_adjust(
-        left=left_in / width_in,
-        right=1 - right_in / width_in,
-        top=1 - HEADER_IN / height_in,
-        bottom=footer_in / height_in,
-    )
-    ax = fig.add_subplot()
+    if band is None:
+        fig.subplots_adjust(
+            left=left_in / width_in,
+            right=1 - right_in / width_in,
+            top=1 - HEADER_IN / height_in,
+            bottom=footer_in / height_in,
+        )
+        ax = fig.add_subplot()
+    else:
+        top_in, band_in = band
+        ax = fig.add_axes(
+            (
+                left_in / width_in,
+                1 - (top_in + band_in) / height_in,
+                axes_w / width_in,
+                band_in / height_in,
+            )
+        )
     lo = min([0.0, *values] + ([reference] if reference is not None else []))
     hi = max([0.0, *values] + ([reference] if reference is not None else []))
     pad_r = max(labels_right, default=0.0) + 0.06
