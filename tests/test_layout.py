@@ -250,7 +250,7 @@ def test_the_text_templates_spell_out_the_layouts_tables(layout: Layout):
             + ("{{ op }}{{ " + c.of + " }}{{ cp }}" if c.of else "")
             for c in columns
         ]
-        if table.key == "quarters":  # optional columns: checked by the rendered parity above
+        if any(c.when for c in columns):  # optional columns: checked rendered (parity, below)
             continue
         md_row = "| " + " | ".join(heads) + " |"
         align = "|" + "|".join("--:" if c.numeric else "---" for c in columns) + "|"
@@ -406,3 +406,43 @@ def test_the_html_templates_carry_the_themes_palette(monkeypatch):
         style = (COMMON / name).read_text(encoding="utf-8").split("</style>")[0]
         assert block in style
         assert re.findall(r"#[0-9A-Fa-f]{3,6}\b", style.replace(block, "")) == []  # no other colour
+
+
+def test_a_dimension_without_targets_has_no_plan_columns_in_any_format():
+    """No column of 「无目标」: a dimension whose KPIs have no target shows KPI, AC, PY, ΔPY,
+    ΔPY% in Word, Markdown and HTML; one with a target keeps every column."""
+    from . import builders as b
+
+    kpis = [
+        b.kpi("营收", id="A", group="经营", unit="万元", target=100, actual=104, prior_year=90),
+        b.kpi("访客", id="B", group="流量", unit="万人", actual=50, prior_year=40),
+        b.kpi("停留时长", id="C", group="流量", unit="分钟", actual=3, prior_year=4),
+    ]
+    analysis = b.analysis(b.report(kpis, meta=b.meta(year=2026, language="zh")))
+    documents, _, _ = render_documents(analysis, ("docx", "md", "html"), charts=False)
+    headers = {
+        "经营": [
+            "指标",
+            "实际",
+            "目标",
+            "上年",
+            "较目标",
+            "较目标%",
+            "同比",
+            "同比%",
+            "完成率",
+            "状态",
+        ],
+        "流量": ["指标", "实际", "上年", "同比", "同比%"],
+    }
+    md = documents["md"].decode()
+    for group, header in headers.items():
+        section = md.split(f"### {group}")[1].split("###")[0]
+        assert "| " + " | ".join(header) + " |" in section, group
+    assert "无目标" not in md.split("### 流量")[1]
+    page = documents["html"].decode()
+    flow = page.split("流量</h3>")[1]
+    assert re.findall(r"<th[^>]*>([^<]+)</th>", flow.split("</thead>")[0]) == headers["流量"]
+    word = Document(BytesIO(documents["docx"]))
+    tables = [[cell.text for cell in t.rows[0].cells] for t in word.tables]
+    assert headers["经营"] in tables and headers["流量"] in tables

@@ -40,14 +40,26 @@ def quarter_table(b: Body) -> None:
     b.tag("endif")
 
 
-def kpi_columns(lang: Lang) -> list[Col]:
+def kpi_columns(lang: Lang, fields: tuple[str, ...] | None = None) -> list[Col]:
     zh = lang.code == "zh"
     money, delta, pct = (1.9, 2.05, 1.3) if zh else (1.9, 1.9, 1.15)
     widths = {"name": None, "actual": money, "target": money, "prior_year": money,
               "var_target": delta, "var_target_pct": pct, "var_prior": delta,
               "var_prior_pct": pct, "attainment": 1.1 if zh else 1.6,
               "status_label": 1.0 if zh else 1.15}  # fmt: skip
-    return word_columns(REPORT.table("kpis"), lang, widths)
+    return word_columns(REPORT.table("kpis"), lang, widths, fields=fields)
+
+
+def kpi_table(b: Body, lang: Lang) -> None:
+    """A dimension's KPI table; one without any target leaves out the plan columns
+    (PL, ΔPL, ΔPL%, attainment, status) instead of a column of 「无目标」."""
+    table = REPORT.table("kpis")
+    b.tag("if group.has_target")
+    b.table(kpi_columns(lang), "for kpi in group.kpis", small=True)
+    b.tag("else")
+    fields = tuple(c.field for c in table.columns if not c.when)
+    b.table(kpi_columns(lang, fields), "for kpi in group.kpis", small=True)
+    b.tag("endif")
 
 
 def risk_matrix_and_table(b: Body, lang: Lang) -> None:
@@ -107,8 +119,11 @@ def build_body(doc, lang: Lang) -> None:
     )
     b.p(
         [
-            b.r("{{ summary.opening }}{% if summary.headline %}{{ labels.gap }}{% endif %}"),
             b.r("{{ summary.headline }}", bold=True),
+            b.r(
+                "{% if summary.headline %}{{ labels.gap }}{% endif %}{{ summary.opening }}"
+                "{% if summary.commitment %}{{ labels.gap }}{{ summary.commitment }}{% endif %}"
+            ),
         ],
         "Lead",
     )
@@ -124,7 +139,7 @@ def build_body(doc, lang: Lang) -> None:
     b.tag("for kpi in group.kpis")
     b.p("{{ kpi.sentence }}", "ListBullet")
     b.tag("endfor")
-    b.table(kpi_columns(lang), "for kpi in group.kpis", small=True)
+    kpi_table(b, lang)
     b.tag("if group.more")
     b.p("{{ group.more.text }}", "TableNote", char_style="Muted")
     b.tag("endif")
@@ -327,5 +342,11 @@ def build_body(doc, lang: Lang) -> None:
     b.tag("endfor")
     b.tag("endif")
     risk_matrix_and_table(b, lang)
+    b.tag("endif")
+
+    # Looking ahead: next year's commitment.
+    b.tag("if summary.closing")
+    b.p("{{ labels.outlook }}", "Heading1")
+    b.p("{{ summary.closing }}")
     b.tag("endif")
     b.p("")  # a document ends with a paragraph, not a table

@@ -153,6 +153,7 @@ class Group(TypedDict):
     name: str
     kpis: list[KpiRow]
     more: GroupMore | None
+    has_target: bool  # any KPI of the dimension has a target: else its table has no PL columns
     met: int
     near: int
     missed: int

@@ -57,9 +57,7 @@ def kpi_row(
     return row if texts is None else _shared(row, _FORMATTED, texts)
 
 
-def _kpi_fields(
-    result: KpiResult, view: KpiView, lang: str, narrative: Narrative | None
-) -> KpiRow:
+def _kpi_fields(result: KpiResult, view: KpiView, lang: str, narrative: Narrative | None) -> KpiRow:
     kpi = result.kpi
     unit = kpi.unit
     places = view.places
@@ -144,6 +142,7 @@ def group_items(
                 "more": more_line(
                     [r for r in summary.results if not views[r.kpi.key].featured], lang
                 ),
+                "has_target": any(r.kpi.target is not None for r in summary.results),
                 "met": summary.met,
                 "near": summary.near,
                 "missed": summary.missed,
