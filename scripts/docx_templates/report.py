@@ -119,6 +119,7 @@ def build_body(doc, lang: Lang) -> None:
     )
     b.p(
         [
+            b.r("{% if summary.context %}{{ summary.context }}{{ labels.gap }}{% endif %}"),
             b.r("{{ summary.headline }}", bold=True),
             b.r(
                 "{% if summary.headline %}{{ labels.gap }}{% endif %}{{ summary.opening }}"
@@ -147,6 +148,21 @@ def build_body(doc, lang: Lang) -> None:
     b.tag("endif")
 
     # Quarterly trend.
+    # What the results were worth.
+    b.tag("if sections.value")
+    b.p("{{ labels.value }}", "Heading1")
+    b.p("{{ value.total }}", "LeadIn")
+    b.table(
+        word_columns(
+            REPORT.table("value"),
+            lang,
+            {"kind_label": 1.6 if zh else 1.8, "kpi": 3.2, "label": None, "amount": 2.6},
+        ),
+        "for row in value.rows",
+        small=True,
+    )
+    b.tag("endif")
+
     b.tag("if sections.quarters")
     b.p("{{ labels.quarters }}", "Heading1")
     b.tag("for q in quarters")

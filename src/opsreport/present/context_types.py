@@ -67,6 +67,7 @@ class Summary(TypedDict):
     """The opening (headline, counts, score, next year's first goals), the close and the
     overall counts (§5.3)."""
 
+    context: str  # the company's goals and the unit's mandate ("" without them)
     headline: str
     opening: str
     commitment: str
@@ -374,10 +375,30 @@ class RiskItem(TypedDict):
     owner: str
 
 
+class ValueItem(TypedDict):
+    """One row of the value sheet, said (§5.17)."""
+
+    kind: str  # gain | saving | cash | loss
+    kind_label: str  # the kind in the report's language (节省, saving)
+    kpi: str  # the KPI's name
+    label: str  # what the value is (释放费用空间)
+    amount: str
+    amount_value: float | None
+    loss: bool
+
+
+class ValueSection(TypedDict):
+    """What the year's results were worth (§5.17)."""
+
+    rows: list[ValueItem]  # by kind (gains, savings, cash, losses), in workbook order
+    total: str  # the totals in one sentence ("" without values)
+
+
 class Sections(TypedDict):
     """Which sections of the report have something to show (§5.13)."""
 
     results: bool
+    value: bool
     quarters: bool
     breakdown: bool
     problems: bool
@@ -425,6 +446,7 @@ class AnnualContext(TypedDict):
     resources: Resources
     risks: list[RiskItem]
     risks_triggered: list[RiskItem]
+    value: ValueSection
     charts: dict[str, ChartEntry]  # {} until a build draws them
 
 

@@ -114,6 +114,7 @@ _RISK_COLUMNS = (
 REPORT = Layout(
     sections=(
         Section("results", "labels.results", "sections.results", ("kpis",)),
+        Section("value", "labels.value", "sections.value", ("value",)),
         Section("quarters", "labels.quarters", "sections.quarters", ("quarters",)),
         Section("breakdown", "labels.breakdown", "sections.breakdown", ("breakdown",)),
         Section("problems", "labels.problems", "sections.problems"),
@@ -177,6 +178,12 @@ REPORT = Layout(
             _c("labels.owner", "owner"),
             _c("labels.milestone", "milestone"),
             _c("labels.deliverable", "deliverable"),
+        )),
+        Table("value", "value.rows", "row", (
+            _c("labels.value_kind", "kind_label"),
+            _c("labels.kpi", "kpi"),
+            _c("labels.value_item", "label"),
+            _c("labels.amount", "amount", "num"),
         )),
         Table("resources", 'category["items"]', "item", (
             _c("labels.item", "item"),

@@ -26,6 +26,7 @@ from opsreport.present.problem_rows import problem_areas, problem_items
 from opsreport.present.quarter_rows import quarter_items
 from opsreport.present.risk_rows import risk_item
 from opsreport.present.summary import headline
+from opsreport.present.value_rows import value_items
 
 __all__ = ["KPIS_PER_GROUP", "LABELS", "build_context"]
 
@@ -129,10 +130,12 @@ def _build_context(
         "resources": resource_items(metrics, lang),
         "risks": risks,
         "risks_triggered": [r for r in risks if r["triggered"]],
+        "value": value_items(metrics, lang),
         "charts": {},
     }
     sections: Sections = {
         "results": bool(rows),
+        "value": bool(report.values),
         "quarters": bool(annual["quarters"]),
         "breakdown": bool(annual["breakdowns"]),
         "problems": bool(annual["problems"]),

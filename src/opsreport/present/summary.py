@@ -15,6 +15,7 @@ from opsreport.engine.selection import Selection
 from opsreport.present import formatting as f
 from opsreport.present.context_types import KpiRow, Summary
 from opsreport.present.context_values import to_float
+from opsreport.present.value_rows import value_line
 
 __all__ = ["closing", "count_phrase", "group_summary", "headline"]
 
@@ -88,6 +89,15 @@ def _series(items: Sequence[str], lang: str) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _context(company_goals: str | None, mandate: str | None, lang: str) -> str:
+    """The company's goals and the unit's mandate, as the manager wrote them (a sentence
+    each, closed with a full stop if it has none)."""
+    stop = "。" if lang == "zh" else "."
+    texts = [t.strip() for t in (company_goals, mandate) if t and t.strip()]
+    closed = [t if t.endswith(("。", ".", "！", "!", "；", ";")) else t + stop for t in texts]
+    return ("" if lang == "zh" else " ").join(closed)
+
+
 def _goal_names(metrics: Metrics, limit: int) -> tuple[list[str], int]:
     """The first ``limit`` goals' texts (their sheet order) and how many goals there are."""
     goals = [check.goal.goal.rstrip("。.") for check in metrics.goals]
@@ -120,6 +130,8 @@ def headline(
             opening = f"全年跟踪{total}项指标：{counts}"
         if rated:
             opening += f"；{score}。" if score else "。"
+        opening += value_line(metrics, lang)
+        context = _context(meta.company_goals, meta.mandate, lang)
         commitment = (
             f"{plan_year}年，{who}将以{_series(goals, lang)}"
             + ("为首要目标。" if goal_count > len(goals) else "为目标。")
@@ -138,10 +150,14 @@ def headline(
             opening = f"It tracked {f.count_noun(total, 'KPI')}: {counts}"
         if rated:
             opening += f"; {score}." if score else "."
+        value = value_line(metrics, lang)
+        opening += f" {value}" if value else ""
+        context = _context(meta.company_goals, meta.mandate, lang)
         lead_in = "Its first goals" if goal_count > len(goals) else "Its goals"
         commitment = f"{lead_in} for {plan_year}: {'; '.join(goals)}." if goals else ""
     lead = selection.lead
     return {
+        "context": context,
         "headline": line,
         "opening": opening,
         "commitment": commitment,
@@ -195,7 +211,7 @@ def closing(metrics: Metrics, plan_year: int, lang: str) -> str:
         return text + "。"
     text = f"In {plan_year}, {who}"
     if goals:
-        count = f"{goal_count} goals, the first" if goal_count > len(goals) else "these goals"
+        count = f"{goal_count} goals, among them" if goal_count > len(goals) else "these goals"
         text += f" works towards {count}: " + "; ".join(goals) + "."
         text += " It plans" if tasks else ""
     else:
@@ -205,8 +221,8 @@ def closing(metrics: Metrics, plan_year: int, lang: str) -> str:
         text += f" in {phases} phases" if phases > 1 else ""
         text += f" with {f.count_noun(milestones, 'milestone')}" if milestones else ""
     if needs:
-        text += (" and needs " if tasks else (" It needs " if goals else " needs ")) + ", ".join(
-            needs
+        text += (" and needs " if tasks else (" It needs " if goals else " needs ")) + _series(
+            needs, lang
         )
     return text if text.endswith(".") else text + "."
 
