@@ -87,17 +87,23 @@ def variance_chart(
     """Pins of ΔPL% (or ΔPY%) per KPI, green good, red bad for the KPI; rate KPIs (in
     percentage points) and amounts (in percent) in two panels, each with its own scale and
     unit, a panel only when it has KPIs: +3.6pp of margin and +176% of followers are
-    different quantities and never share an axis. ``top`` is per panel."""
+    different quantities and never share an axis. ``top`` pins in all."""
     lang = chart_language(lang)
     all_rows = _variance_rows(results, against)
     if not all_rows:
         return None
     panels: list[tuple[str, list[_VarianceRow]]] = []
     hidden = 0
-    for panel in ("rate", "amount"):
-        members = [row for row in all_rows if row.result.kpi.is_rate == (panel == "rate")]
+    rates = [row for row in all_rows if row.result.kpi.is_rate]
+    amounts = [row for row in all_rows if not row.result.kpi.is_rate]
+    # ``top`` pins in all, shared by the panels in proportion (each at least one).
+    rate_top = min(len(rates), max(1, round(top * len(rates) / len(all_rows))))
+    budgets = {"rate": rate_top, "amount": max(1, top - rate_top)}
+    for panel, members in (("rate", rates), ("amount", amounts)):
         if members:
-            shown_rows, left_out = select_top(members, top, key=lambda row: -abs(row.value))
+            shown_rows, left_out = select_top(
+                members, budgets[panel], key=lambda row: -abs(row.value)
+            )
             panels.append((panel, shown_rows))
             hidden += left_out
     name = "variance_target" if against == "target" else "variance_prior"
