@@ -132,6 +132,7 @@ def build_body(doc, lang: Lang) -> None:
     # Results against target.
     b.tag("if sections.results")
     b.p("{{ labels.results }}", "Heading1")
+    b.p("{{ labels.key }}", "TableNote", char_style="Muted")
     for key in ('"attainment"', '"variance_target"', '"variance_prior"'):
         b.chart(key)
     b.tag("for group in groups")
