@@ -419,3 +419,27 @@ def test_a_workbook_without_a_year_is_warned_about():
     assert "no year" in no_year[0].message and "year | 2026" in (no_year[0].hint or "")
     for given in (meta(year=2026), meta(year=None, plan_year=2027)):
         assert content_warnings(compute(built_report(figures, meta=given))) == []
+
+
+def test_a_target_made_from_a_growth_target_is_the_one_risks_and_warnings_judge():
+    """Prior 100, growth target +10% → target 100 × 1.1 = 110; actual 100 is
+    (100 − 110) / 110 = −9.1% off target, past the line 偏离 > 5%: triggered. The weight
+    counts (no weight_without_target warning) because the KPI has a (made) target."""
+    from opsreport.engine.content_warnings import content_warnings
+    from opsreport.engine.metrics import compute
+
+    sales = kpi(
+        id="S", name="销售额", unit="万元", prior_year=100, actual=100, target_growth=10, weight=1
+    )
+    report = built_report(
+        [sales],
+        meta=meta(year=2026),
+        risks=[risk("销售额偏离", kpi=sales, threshold="偏离 > 5%")],
+    )
+    metrics = compute(report)
+    assert (
+        metrics.results[0].kpi.target == D("110") and metrics.results[0].target_source == "growth"
+    )
+    (judged,) = metrics.risks
+    assert judged.triggered is True
+    assert "weight_without_target" not in [d.code for d in content_warnings(metrics)]

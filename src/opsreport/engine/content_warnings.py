@@ -36,6 +36,7 @@ def content_warnings(metrics: Metrics) -> list[Diagnostic]:
             'add a "year" row (年度) to the meta sheet (概况), e.g. year | 2026',
             "no_year",
         )
+    judged = {result.kpi.key: result.kpi for result in metrics.results}  # made targets too
     for kpi in report.kpis:
         values = [v for v in (kpi.target, kpi.actual, kpi.prior_year) if v is not None]
         if kpi.unit_info.is_percent and values and all(abs(v) <= 1 for v in values) and any(values):
@@ -46,7 +47,7 @@ def content_warnings(metrics: Metrics) -> list[Diagnostic]:
                 "format the cells as percentages (0.148 → 14.8%) or type 14.8",
                 "percent_as_fraction",
             )
-        if kpi.weight is not None and kpi.target is None:
+        if kpi.weight is not None and judged[kpi.key].target is None:
             warn(
                 f"{kpi.name}: a weight without a target does not count in the score",
                 kpi.location,

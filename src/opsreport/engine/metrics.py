@@ -747,7 +747,9 @@ def compute(report: Report, settings: Settings = DEFAULT_SETTINGS) -> Metrics:
         for kpi in report.kpis
         if kpi.key in periods_by_kpi
     )
-    kpi_of = {kpi.key: kpi for kpi in report.kpis}
+    # A KPI as judged: with the target a growth target made (result.kpi), so that a risk
+    # "偏离目标 > 5%" reads the same target as the KPI's attainment.
+    kpi_of = {result.kpi.key: result.kpi for result in results}
     goals = tuple(
         check_goal(g, kpi_of.get(g.kpi or ""), report.meta.plan_year, settings)
         for g in report.goals
