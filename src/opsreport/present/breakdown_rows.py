@@ -45,7 +45,6 @@ def _breakdown_item(table: BreakdownTable, lang: str) -> Breakdown:
     kpi = table.kpi
     places = breakdown_places(table)
     share = contribution(table)
-    parts = {c.item: c for c in share.items}
     rows: list[BreakdownRow] = [
         {
             "rank": item.rank or "",
@@ -61,13 +60,13 @@ def _breakdown_item(table: BreakdownTable, lang: str) -> Breakdown:
             else kpi.sign * item.var_prior_pct >= 0,
             "attainment": f.fmt_pct(item.attainment),
             "share_value": to_float(item.share),
-            "change": _signed(parts[item.item].change, kpi, places, lang),
-            "change_share": f.fmt_pct(parts[item.item].change_share),
-            "good_change": parts[item.item].good_change,
-            "target_gap": _signed(parts[item.item].target_gap, kpi, places, lang),
-            "good_gap": parts[item.item].good_gap,
+            "change": _signed(part.change, kpi, places, lang),
+            "change_share": f.fmt_pct(part.change_share),
+            "good_change": part.good_change,
+            "target_gap": _signed(part.target_gap, kpi, places, lang),
+            "good_gap": part.good_gap,
         }
-        for item in table.items
+        for item, part in zip(table.items, share.items, strict=True)  # one part per item
     ]
     top = table.items[0] if table.items else None
     movers = sorted(
