@@ -40,7 +40,7 @@ LABELS: dict[str, dict[str, str]] = {
         "goal": "目标",
         "baseline": "基线",
         "target": "目标值",
-        "change": "需提升",
+        "change": "所需变化",
         "deadline": "截止",
         "owner": "负责人",
         "measure": "衡量口径",
