@@ -172,6 +172,38 @@ def test_frame_cells_are_the_metrics_json(workbook, table):
         assert str(frame[column].dtype) == "float64", column
 
 
+@pytest.mark.parametrize("workbook", [ZH_EXAMPLE, EN_EXAMPLE], ids=["zh", "en"])
+def test_metrics_json_says_the_figures_the_sentences_tell(workbook):
+    """``metrics --json`` and the KPI sentences read one story per KPI (engine/story):
+    the benchmark gap, the growth against its target, the drivers and the chain."""
+    from opsreport.engine.metrics import json_number
+    from opsreport.present.narrative.sentence import Narrative
+
+    metrics = analyze(workbook).metrics
+    stories = Narrative.of(metrics, {}, metrics.report.meta.language or "zh").stories
+
+    def label(key: str) -> str:
+        kpi = metrics.report.kpi(key)
+        return kpi.id or kpi.name
+
+    rows = _metrics_json(workbook, "kpis")
+    assert len(rows) == len(stories)
+    for row, (key, story) in zip(rows, stories.items(), strict=True):
+        assert (row["id"] or row["name"]) == label(key)
+        pct = story.benchmark_gap_pct
+        assert row["benchmark_gap"] == json_number(story.benchmark_gap), key
+        assert row["benchmark_gap_pct"] == json_number(pct * 100 if pct is not None else None)
+        assert row["growth"] == json_number(story.growth), key
+        assert row["growth_vs_target_pp"] == json_number(story.growth_gap), key
+        assert row["drivers"] == [label(k) for k in story.drivers], key
+        first = [label(k) for k in story.chains[0]] + [label(key)] if story.chains else []
+        assert row["chain"] == first, key
+    # the comparison is of real figures: each example has all three
+    assert any(row["benchmark_gap"] is not None for row in rows)
+    assert any(row["growth"] is not None for row in rows)
+    assert any(row["chain"] for row in rows)
+
+
 def test_frames_of_both_examples_have_rows():
     """Guard for the test above: it compares real rows, not empty tables."""
     for workbook in (ZH_EXAMPLE, EN_EXAMPLE):

@@ -1,10 +1,12 @@
-"""What the year's results were worth: the value rows by KPI and their totals.
+"""What the year's results were worth: the value rows by KPI and their totals, and each
+goal's share of the company total it is part of.
 
 Totals add rows of one kind whose units convert into one another (亿元, 万元, 元: 3.1亿元
 + 2,000万元 = 3.3亿元, expressed in the largest unit among them); ``benefit`` adds gains,
 savings and cash; losses are totalled apart and never netted. A row without a unit, or in
 a unit nothing else shares, stays a total of its own — nothing is added across units.
-Pure Decimal.
+A goal's share of its base (占比基数) is target ÷ base (a fraction), when the base is
+positive: 直接利润10亿元 of 公司新增利润12亿元 is 0.8333… (83%). Pure Decimal.
 """
 
 from __future__ import annotations
@@ -13,10 +15,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from opsreport.core.records import VALUE_KINDS, ValueRow
+from opsreport.core.records import VALUE_KINDS, Goal, ValueRow
 from opsreport.core.units import convert_unit, parse_unit
 
-__all__ = ["BENEFIT_KINDS", "ValueTotal", "value_totals", "values_by_kpi"]
+__all__ = [
+    "BENEFIT_KINDS",
+    "GoalShare",
+    "ValueTotal",
+    "goal_shares",
+    "value_totals",
+    "values_by_kpi",
+]
 
 BENEFIT_KINDS = ("gain", "saving", "cash")  # what adds up to the year's benefit
 
@@ -62,3 +71,21 @@ def value_totals(rows: Iterable[ValueRow]) -> tuple[ValueTotal, ...]:
         totals += _totals(kind, [r for r in listed if r.kind == kind])
     totals += _totals("benefit", [r for r in listed if r.kind in BENEFIT_KINDS])
     return tuple(totals)
+
+
+@dataclass(frozen=True)
+class GoalShare:
+    """A goal and its target's share of its base."""
+
+    goal: Goal
+    share: Decimal | None  # target / base; None when either is missing or base ≤ 0
+
+
+def goal_shares(goals: Iterable[Goal]) -> tuple[GoalShare, ...]:
+    """Each goal's share of its base, in workbook order."""
+    return tuple(
+        GoalShare(goal, None)
+        if goal.target is None or goal.base is None or goal.base <= 0
+        else GoalShare(goal, goal.target / goal.base)
+        for goal in goals
+    )

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from opsreport.engine.metrics import FigureError, Metrics, figure_problem, json_number, kpi_label
-from opsreport.engine.narrative_figures import KpiNarrative, narrative_figures
+from opsreport.engine.metrics import (
+    FigureError,
+    KpiResult,
+    Metrics,
+    figure_problem,
+    json_number,
+    kpi_label,
+)
 from opsreport.engine.plan_targets import draft_year, quarter_targets, warning_line
 from opsreport.engine.selection import featured_quarters, select
+from opsreport.engine.story import KpiStory, kpi_stories
+from opsreport.engine.value import value_totals
 from opsreport.present.formatting import (
     fmt_amount,
     fmt_delta,
@@ -62,27 +70,35 @@ def metrics_csv(metrics: Metrics, what: str = "kpis") -> str:
     return "\ufeff" + stream.getvalue()  # a BOM so that Excel reads UTF-8 (Chinese) correctly
 
 
-def _narrative_json(story: KpiNarrative) -> dict[str, Any]:
-    """The kpis row's narrative fields (engine/narrative_figures): benchmark, growth target."""
-    kpi, growth = story.result.kpi, story.growth
+def _narrative_json(metrics: Metrics, result: KpiResult, story: KpiStory) -> dict[str, Any]:
+    """The kpis row's narrative fields, from the story the KPI's sentence tells
+    (engine/story): benchmark, growth target, drivers and the first driver's chain."""
+    kpi = result.kpi
+
+    def label(key: str) -> str:
+        named = metrics.report.kpi(key)
+        return named.id or named.name
+
+    gap_pct = story.benchmark_gap_pct
     return {
-        "target_source": story.result.target_source,
+        "target_source": result.target_source,
         "target_growth": json_number(kpi.target_growth),
-        "growth": json_number(growth.achieved if growth else None),
-        "growth_vs_target_pp": json_number(growth.difference_pp if growth else None),
+        "growth": json_number(story.growth),
+        "growth_vs_target_pp": json_number(story.growth_gap),
         "benchmark": json_number(kpi.benchmark),
         "benchmark_name": kpi.benchmark_name,
         "benchmark_gap": json_number(story.benchmark_gap),
-        "benchmark_gap_pct": json_number(story.benchmark_gap_pct),
-        "drivers": [r.kpi.id or r.kpi.name for r in story.drivers],
-        "chain": [r.kpi.id or r.kpi.name for r in story.chain],
+        "benchmark_gap_pct": json_number(gap_pct * 100 if gap_pct is not None else None),
+        "drivers": [label(key) for key in story.drivers],
+        # the sentence's first chain, then the KPI it explains: root cause first
+        "chain": [label(key) for key in story.chains[0]] + [label(kpi.key)] if story.chains else [],
         "note": kpi.note,
     }
 
 
 def _value_json(metrics: Metrics) -> list[dict[str, Any]]:
     """One row per value row (its KPI, kind, amount) and the totals of its kind and unit."""
-    totals = narrative_figures(metrics).value_totals
+    totals = value_totals(metrics.report.values)
     rows: list[dict[str, Any]] = []
     for worth in metrics.report.values:
         kpi = metrics.report.kpi(worth.kpi)
@@ -114,13 +130,13 @@ def metrics_json(metrics: Metrics, what: str = "kpis") -> list[dict[str, Any]]:
     if what == "kpis":
         selection = select(metrics)
         lead = selection.lead.kpi.key if selection.lead else None
-        story = narrative_figures(metrics).kpis
+        stories = kpi_stories(metrics)  # the sentences' figures (present/narrative)
         return [
             {
                 **_kpi_json(result, str(metrics.report.source)),
                 "featured": result.kpi.key in selection.featured,
                 "lead": result.kpi.key == lead,
-                **_narrative_json(story[result.kpi.key]),
+                **_narrative_json(metrics, result, stories[result.kpi.key]),
             }
             for result in metrics.results
         ]

@@ -1,5 +1,6 @@
-"""The engine's narrative figures: effective targets from growth targets, the growth
-comparison, benchmark gaps, drivers and chains, value totals and goal shares."""
+"""The engine's narrative figures (engine/story, engine/targets, engine/value): effective
+targets from growth targets, the growth comparison, benchmark gaps, drivers and chains,
+value totals and goal shares."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from opsreport.engine.narrative_figures import CHAIN_LINKS, narrative_figures
+from opsreport.engine.story import CHAIN_DEPTH, kpi_stories
 from opsreport.engine.targets import effective_target, growth_comparison
-from opsreport.engine.value import value_totals
+from opsreport.engine.value import goal_shares, value_totals
 from opsreport.errors import FigureError
 from tests import builders as b
 
@@ -59,16 +60,25 @@ def test_benchmark_gaps_by_direction() -> None:
     renewal = b.kpi("续费率", unit="%", actual=41, benchmark=55)
     lifetime = b.kpi("素材生命周期", unit="天", actual=7, benchmark=14)
     stock = b.kpi("库存周转天数", unit="天", direction="lower", actual=41, benchmark=50)
-    figures = narrative_figures(b.metrics(b.report([renewal, lifetime, stock]))).kpis
-    assert figures["续费率"].benchmark_gap == D(-14)  # 41 − 55 points
-    assert figures["续费率"].benchmark_gap_pct is None  # a rate: points only
-    assert figures["续费率"].benchmark_good is False
-    assert figures["素材生命周期"].benchmark_gap == D(-7)  # 7 − 14 days
-    assert figures["素材生命周期"].benchmark_gap_pct == D(-50)  # −7 / 14 × 100
-    assert figures["库存周转天数"].benchmark_good is True  # 41 below 50, lower is better
+    stories = kpi_stories(b.metrics(b.report([renewal, lifetime, stock])))
+    assert stories["续费率"].benchmark_gap == D(-14)  # 41 − 55 points
+    assert stories["续费率"].benchmark_gap_pct is None  # a rate: points only
+    assert stories["续费率"].benchmark_good is False
+    assert stories["素材生命周期"].benchmark_gap == D(-7)  # 7 − 14 days
+    assert stories["素材生命周期"].benchmark_gap_pct == D("-0.5")  # −7 / 14
+    assert stories["库存周转天数"].benchmark_good is True  # 41 below 50, lower is better
 
 
-def test_drivers_and_the_chain_root_first() -> None:
+def test_growth_against_its_target_in_the_story() -> None:
+    # 人效 (134.6 − 100) / 100 × 100 = +34.6% against +30%: +4.6 points of growth, good
+    efficiency = b.kpi("人效", unit="万元", actual="134.6", prior_year=100, target_growth=30)
+    story = kpi_stories(b.metrics(b.report([efficiency])))["人效"]
+    assert (story.growth, story.growth_gap, story.growth_good) == (D("34.6"), D("4.6"), True)
+    plain = kpi_stories(b.metrics(b.report([b.kpi("GMV", actual=8, prior_year=6)])))["GMV"]
+    assert plain.growth is None and plain.growth_gap is None  # no growth target
+
+
+def test_drivers_and_their_chains_root_first() -> None:
     output = b.kpi("短视频月产量", id="C01", unit="条", actual=1150, prior_year=420)
     hits = b.kpi("爆款率", id="C02", unit="%", actual=13, prior_year=4, drivers=["C01"])
     organic = b.kpi("自然流量占比", id="C03", unit="%", actual=36, prior_year=21,
@@ -76,18 +86,18 @@ def test_drivers_and_the_chain_root_first() -> None:
     brand = b.kpi("自有品牌占比", id="B01", unit="%", actual=41, prior_year=28)
     margin = b.kpi("利润率", id="P02", unit="%", actual="14.8", prior_year="11.2",
                    drivers=["B01", "C03"])  # fmt: skip
-    figures = narrative_figures(b.metrics(b.report([output, hits, organic, brand, margin]))).kpis
-    assert [r.kpi.key for r in figures["P02"].drivers] == ["B01", "C03"]
-    assert [r.kpi.key for r in figures["C03"].chain] == ["C01", "C02", "C03"]
-    assert [r.kpi.key for r in figures["P02"].chain] == ["B01", "P02"]  # the first driver's
-    assert figures["C01"].chain == () and figures["C01"].drivers == ()
+    stories = kpi_stories(b.metrics(b.report([output, hits, organic, brand, margin])))
+    assert stories["P02"].drivers == ("B01", "C03")
+    assert stories["C03"].chains == (("C01", "C02"),)  # C01 → C02, which drives C03
+    assert stories["P02"].chains == (("B01",), ("C01", "C02", "C03"))  # one per driver
+    assert stories["C01"].chains == () and stories["C01"].drivers == ()
 
 
 def test_a_long_chain_is_told_up_to_its_limit() -> None:
     kpis = [b.kpi(f"K{n}", drivers=[f"K{n + 1}"] if n < 999 else []) for n in range(1000)]
-    figures = narrative_figures(b.metrics(b.report(kpis))).kpis
-    assert len(figures["K0"].chain) == CHAIN_LINKS
-    assert figures["K0"].chain[-1].kpi.key == "K0"
+    stories = kpi_stories(b.metrics(b.report(kpis)))
+    assert stories["K0"].chains == (("K4", "K3", "K2", "K1"),)  # CHAIN_DEPTH KPIs, root first
+    assert len(stories["K0"].chains[0]) == CHAIN_DEPTH == 4
 
 
 def test_value_totals_convert_units_and_keep_losses_apart() -> None:
@@ -113,10 +123,11 @@ def test_values_by_kpi_and_goal_shares() -> None:
         values=[b.value("P01", "新增利润", "8.37", "收益", unit="亿元")],
         goals=[b.goal("直接利润10亿元", kpi="P01", target=10, base=12, base_name="公司新增利润")],
     )
-    figures = narrative_figures(b.metrics(built))
-    assert [v.label for v in figures.kpis["P01"].values] == ["新增利润"]
-    share = figures.goal_shares[0].share
+    assert [v.label for v in kpi_stories(b.metrics(built))["P01"].values] == ["新增利润"]
+    share = goal_shares(built.goals)[0].share
     assert share == D(10) / D(12)  # 0.8333…: 占公司新增利润12亿元的83%
+    no_base = [b.goal("利润10亿元", target=10, base=0), b.goal("利润10亿元", target=10)]
+    assert [s.share for s in goal_shares(no_base)] == [None, None]  # base 0, no base
 
 
 def test_huge_or_nan_value_amounts_are_refused() -> None:
