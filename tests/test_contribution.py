@@ -190,3 +190,16 @@ def test_variance_charts_draw_rates_and_amounts_in_panels_of_their_own():
     ]
     only_amounts = variance_chart(metrics(report([friends])).results, "en", "prior")
     assert only_amounts is not None and {m.panel for m in only_amounts.marks} == {"amount"}
+
+
+def test_a_bridge_without_a_dimension_name_reads_whole():
+    plain = [
+        breakdown("P02", "甲", actual=2, prior_year=1),  # +1
+        breakdown("P02", "乙", actual=1, prior_year=1),  # 0
+    ]
+    table = gmv_metrics(*plain).breakdowns[0]
+    zh, en = bridge_chart(table, "zh"), bridge_chart(table, "en")
+    assert zh is not None and en is not None
+    assert (zh.title, en.title) == ("变动桥：GMV", "GMV bridge")
+    # PY 1 + 1 = 2, AC 2 + 1 = 3, in GMV's one decimal (43.3)
+    assert zh.alt == "瀑布图：GMV由上年2.0到实际3.0，按项目分为2步变化。"

@@ -79,8 +79,9 @@ def bridge_chart(table: BreakdownTable, lang: str) -> Chart | None:
     places = breakdown_places(table)
     marks = [_mark(step, places, lang) for step in steps]
     kpi = table.kpi
-    dimension = table.dimension or ""
-    title = chart_text(lang, "bridge", dimension=dimension, name=kpi.name).strip()
+    title = chart_text(lang, "bridge", dimension=table.dimension or "", name=kpi.name)
+    title = title.strip().removeprefix("：").removesuffix(" by").strip()
+    dimension = table.dimension or chart_text(lang, "bridge_items")
     sub_key = "bridge_sub" if share.adds_up else "bridge_sub_items"
     subtitle = chart_text(lang, sub_key, unit=kpi.unit or "–", dimension=dimension)
     alt = chart_text(
