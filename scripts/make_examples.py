@@ -62,6 +62,7 @@ UNIT_FORMATS = {
     "万人": INT_FMT,
     "万元/人": INT_FMT,
     "天": ONE_DEC_FMT,
+    "条": INT_FMT,
     "小时": ONE_DEC_FMT,
     "分": "0",
     "人": "0",
@@ -197,16 +198,25 @@ def save_reproducible(wb: Workbook, path: Path) -> int:
     return len(out.getvalue())
 
 
-def _goal_row(g: tuple) -> list[object]:
-    """goal, kpi, baseline, target, unit, ..., aligns_to, [q1..q4] -> typed sheet row."""
+def _goal_row(g: tuple, bases: dict[str, tuple[float, str]]) -> list[object]:
+    """goal, kpi, baseline, target, unit, ..., aligns_to, [q1..q4] -> typed sheet row.
+
+    ``bases`` maps a goal's text to its 占比基数 and 基数名称 (the last two columns).
+    """
     *fields, quarters = g
-    values = typed([fields[2], fields[3], *(quarters or [None] * 4)], fields[4])
-    return [*fields[:2], *values[:2], *fields[4:], *values[2:]]
+    base, base_name = bases.get(fields[0], (None, None))
+    values = typed([fields[2], fields[3], *(quarters or [None] * 4), base], fields[4])
+    return [*fields[:2], *values[:2], *fields[4:], *values[2:], base_name]
 
 
 def _resource_row(r: tuple) -> list[object]:
     category, item, amount, unit, note = r
     return [category, item, *typed([amount], unit), unit, note]
+
+
+def _value_row(v: tuple) -> list[object]:
+    kpi, label, amount, unit, kind = v
+    return [kpi, label, *typed([amount], unit), unit, kind]
 
 
 # --------------------------------------------------------------------------------------
@@ -224,15 +234,31 @@ ZH_META = [
     ("汇报人", "王敏"),
     ("语言", "zh"),
     ("团队人数", 36),
+    ("公司目标", "公司2026年的目标是线上GMV同比增长20%、公司利润增量20亿元，"
+     "同时把营销费用率和库存周转天数降下来"),
+    ("部门目标", "电商运营中心今年背的是直接利润8亿元、GMV 52亿元两个硬指标，"
+     "另外要把会员和内容两块做起来，给明年的增长打底"),
+    ("日期", date(2027, 1, 15)),
 ]
 
 ZH_KPI_HEADER = [
     "编号", "指标", "维度", "单位", "方向", "目标", "实际", "上年", "明年目标",
     "占比基数", "汇总方式", "权重", "负责人", "数据来源", "备注", "基数名称",
+    "行业基准", "基准口径", "目标增幅", "驱动指标",
 ]
 
 # What each 占比基数 is (the 基数名称 column), so that a sentence can say 占公司利润增量20亿元的41.9%.
 ZH_BASE_NAMES = {"P01": "公司利润增量", "P02": "集团线上GMV"}
+
+# The narrative columns (issue 13), by KPI id: 行业基准 (in the KPI's unit, "%" in percent),
+# 基准口径 (blank: the documents say 行业均值), 目标增幅 (a Fmt or text as a user types it:
+# percent for amounts, points for rates) and 驱动指标 (ids or names, separated by 、).
+ZH_BENCHMARKS = {"U09": (55.0, None), "C04": (14, "抖音同类目均值")}
+ZH_GROWTH_TARGETS = {
+    "E05": Fmt(0.1, "0%"),  # 公司要求人效增长10%; the typed target 2,220 implies +10.7%
+    "P07": "+10个百分点",  # no typed target: 28% + 10 points = 38%
+}
+ZH_DRIVERS = {"P06": "自有品牌占比", "C02": "C01", "C03": "C02"}
 
 # 编号, 指标, 维度, 单位, 方向, 目标, 实际, 上年, 明年目标, 占比基数, 汇总方式, 权重,
 # 负责人, 数据来源, 备注.  "%" values in percent; a string is a rate typed as text.
@@ -247,6 +273,10 @@ ZH_KPIS = [
      "刘洋", "财务系统", "营销费用÷GMV"),
     ("P05", "毛利率提升", "利润", "pp", ZH_HI, 1.2, 2.3, 0.6, 0.9, None, "avg", None,
      "李强", "由毛利率计算", "毛利率同比变动（百分点）"),
+    ("P06", "利润率", "利润", "%", ZH_HI, 14.0, 14.8, 11.2, 15.5, None, "avg", None,
+     "李强", "财务系统", "净利润÷GMV，已扣除分摊的公司费用（直接利润率为16.9%）"),
+    ("P07", "自有品牌占比", "利润", "%", ZH_HI, None, 41.0, 28.0, 45.0, None, "avg", None,
+     "李强", "BI看板", "自有品牌GMV÷GMV"),
     ("U01", "新增用户", "用户", "万人", ZH_HI, 230, 236, 205, 260, None, "sum", 0.1,
      "孙丽", "CRM", "当年首次下单的用户"),
     ("U02", "复购率", "用户", "%", ZH_HI, 33.0, 31.5, 29.5, 45.0, None, "avg", 0.1,
@@ -263,6 +293,8 @@ ZH_KPIS = [
      "刘洋", "BI看板", "下单用户÷访客"),
     ("U08", "客服满意度", "用户", "%", ZH_HI, 92.0, 93.4, "91.0%", 94.0, None, "avg", None,
      "赵磊", "客服系统", None),
+    ("U09", "续费率", "用户", "%", ZH_HI, 45.0, 41.0, 38.0, 48.0, None, "avg", None,
+     "孙丽", "CRM", "付费会员到期后续费的占比"),
     ("E01", "库存周转天数", "效率", "天", ZH_LO, 45, 48.5, 52, 44, None, "avg", 0.1,
      "周涛", "ERP", "平均库存÷日均销售成本"),
     ("E02", "缺货率", "效率", "%", ZH_LO, 3.0, "2.6%", 3.8, 2.5, None, "avg", None,
@@ -276,6 +308,25 @@ ZH_KPIS = [
      "直接利润÷年末人数（2026年36人，2025年32人）；明年目标按2027年编制44人测算"),
     ("E06", "退货损失", "效率", "万元", ZH_LO, 1800, 1860, 2050, 1700, None, "sum", None,
      "赵磊", "财务系统", None),
+    ("C01", "短视频月产量", "内容", "条", ZH_HI, 1000, 1150, 420, 1400, None, "avg", None,
+     "刘洋", "内容中台", "全年月均发布条数"),
+    ("C02", "爆款率", "内容", "%", ZH_HI, None, 13.0, 4.0, 15.0, None, "avg", None,
+     "刘洋", "内容中台", "播放量超过10万的短视频占比"),
+    ("C03", "自然流量占比", "内容", "%", ZH_HI, 30.0, 36.0, 21.0, 40.0, None, "avg", None,
+     "刘洋", "BI看板", "非付费流量访客÷总访客"),
+    ("C04", "素材生命周期", "内容", "天", ZH_HI, None, 7, 9, 10, None, "avg", None,
+     "刘洋", "内容中台", "素材从上线到投放效果衰减一半的天数"),
+]
+
+# 关联指标, 价值, 金额, 单位, 类型 (the 价值 sheet). Amounts follow from the example's own
+# figures where they can: 营销费用率 13.5% → 11.2% on 49.6亿元 of GMV frees
+# (13.5% − 11.2%) × 49.6 = 1.14亿元; 库存周转天数 52 → 48.5 days at about 1,030万元 of cost
+# of sales a day frees 3.5 × 1,030 = 3,605 ≈ 3,600万元 of cash.
+ZH_VALUES = [
+    ("P04", "释放费用空间", 1.14, "亿元", "节省"),
+    ("E01", "释放现金流", 3600, "万元", "现金流"),
+    ("C03", "节省投放费", 1.1, "亿元", "节省"),
+    ("U04", "直接损失销售额", 1.2, "亿元", "损失"),
 ]
 
 # 指标 -> quarters 2026Q1..Q4 of (实际, 目标, 上年).
@@ -347,8 +398,12 @@ ZH_PROBLEMS = [
 
 ZH_GOAL_HEADER = [
     "目标", "关联指标", "基线", "目标值", "单位", "方向", "截止", "负责人", "衡量口径", "对齐",
-    "Q1", "Q2", "Q3", "Q4",
+    "Q1", "Q2", "Q3", "Q4", "占比基数", "基数名称",
 ]
+
+# 目标 -> (占比基数, 基数名称): 9.5 ÷ 22 = 43.2% of next year's company profit growth
+# (this year 8.37 ÷ 20 = 41.9%).
+ZH_GOAL_BASES = {"直接利润达到9.5亿元": (22, "公司利润增量")}
 
 # 目标, 关联指标, 基线, 目标值, 单位, 方向, 截止, 负责人, 衡量口径, 对齐, Q1..Q4 (or None).
 ZH_GOALS = [
@@ -441,7 +496,19 @@ def make_zh(path: Path) -> int:
     for k in ZH_KPIS:
         unit = k[3]
         values = typed(list(k[5:10]), unit)  # 目标, 实际, 上年, 明年目标, 占比基数
-        kpi_rows.append([*k[:5], *values, *k[10:], ZH_BASE_NAMES.get(k[0])])
+        benchmark, benchmark_name = ZH_BENCHMARKS.get(k[0], (None, None))
+        kpi_rows.append(
+            [
+                *k[:5],
+                *values,
+                *k[10:],
+                ZH_BASE_NAMES.get(k[0]),
+                *typed([benchmark], unit),
+                benchmark_name,
+                ZH_GROWTH_TARGETS.get(k[0]),
+                ZH_DRIVERS.get(k[0]),
+            ]
+        )
     write_sheet(wb, "指标", ZH_KPI_HEADER, kpi_rows, {"权重": "0.00"})
     period_rows = []
     for name, (actual, target, prior) in ZH_PERIODS.items():
@@ -453,7 +520,7 @@ def make_zh(path: Path) -> int:
     write_sheet(wb, "结构", ["维度", "项目", "指标", "实际", "上年", "目标"], breakdown_rows)
     header = list(ZH_PROBLEMS[0])
     write_sheet(wb, "问题", header, [[p[h] for h in header] for p in ZH_PROBLEMS])
-    write_sheet(wb, "目标", ZH_GOAL_HEADER, [_goal_row(g) for g in ZH_GOALS])
+    write_sheet(wb, "目标", ZH_GOAL_HEADER, [_goal_row(g, ZH_GOAL_BASES) for g in ZH_GOALS])
     write_sheet(
         wb, "任务", ["阶段", "任务", "开始", "结束", "负责人", "里程碑", "交付物"], ZH_TASKS
     )
@@ -468,6 +535,12 @@ def make_zh(path: Path) -> int:
         "资源",
         ["类别", "项目", "金额", "单位", "备注"],
         [_resource_row(r) for r in ZH_RESOURCES],
+    )
+    write_sheet(
+        wb,
+        "价值",
+        ["关联指标", "价值", "金额", "单位", "类型"],
+        [_value_row(v) for v in ZH_VALUES],
     )
     return save_reproducible(wb, path)
 
@@ -487,14 +560,28 @@ EN_META = [
     ("author", "Dana Whitfield"),
     ("language", "en"),
     ("team_size", 58),
+    ("company_goals", "The company wants recurring services revenue up 10% this year and "
+     "contract churn kept under 7%"),
+    ("mandate", "We owe 18.5 M USD of service contract revenue, SLA compliance of 95% and a "
+     "cost per ticket of 14.50 USD, and we have to get customers solving more on their own"),
+    ("date", date(2027, 1, 15)),
 ]
 
 EN_KPI_HEADER = [
     "id", "name", "group", "unit", "direction", "target", "actual", "prior_year", "next_target",
     "base", "aggregation", "weight", "owner", "source", "note", "base_name",
+    "benchmark", "benchmark_name", "target_growth", "drivers",
 ]
 
 EN_BASE_NAMES = {"F01": "company revenue"}
+
+# The narrative columns (issue 13), by KPI id, as in the Chinese example.
+EN_BENCHMARKS = {"C01": (74.0, None), "C04": (8.5, "TSIA's services average")}
+EN_GROWTH_TARGETS = {
+    "F01": Fmt(0.1, "0%"),  # the company goal: +10%; the typed 18,500 target implies +9.7%
+    "C06": "+5pp",  # no typed target: 22% + 5 points = 27%
+}
+EN_DRIVERS = {"C06": "C05", "F02": "C06, S01"}
 
 # Same column order as EN_KPI_HEADER; "%" values in percent; a string is a rate typed as text.
 EN_KPIS = [
@@ -526,6 +613,21 @@ EN_KPIS = [
      "avg", 0.1, "Dana Whitfield", "Finance cost report", None),
     ("F03", "Margin improvement", "Financial", "pp", HI, 1.5, 1.8, 0.9, 1.5, None,
      "avg", 0.1, "Dana Whitfield", "Finance", "Service gross margin change vs prior year"),
+    ("C05", "Knowledge base coverage", "Self-service", "%", HI, None, 78.0, 52.0, 85.0, None,
+     "avg", None, "Priya Nair", "Zendesk Guide", "Top 200 contact reasons with a published "
+     "article"),
+    ("C06", "Self-service resolution", "Self-service", "%", HI, None, 31.0, 22.0, 36.0, None,
+     "avg", None, "Priya Nair", "Zendesk", "Contacts solved in the help centre or chatbot "
+     "without an agent"),
+]
+
+# kpi, label, amount, unit, kind (the value sheet). Cost per ticket fell 15.20 → 13.85 USD,
+# 1.35 USD on about 312,000 tickets: 1.35 × 312,000 = 421,200 ≈ 420 k USD saved.
+EN_VALUES = [
+    ("F02", "agent cost saved by self-service and shorter handling", 420, "k USD", "saving"),
+    ("F01", "upsell revenue from Premium renewals", 640, "k USD", "gain"),
+    ("S04", "cash released by invoicing repairs sooner", 210, "k USD", "cash"),
+    ("S03", "service credits paid for SLA breaches", 185, "k USD", "loss"),
 ]
 
 # Wide periods table: kpi -> 2026 quarterly actuals Q1..Q4.
@@ -602,8 +704,12 @@ EN_PROBLEMS = [
 
 EN_GOAL_HEADER = [
     "goal", "kpi", "baseline", "target", "unit", "direction", "deadline", "owner", "measure",
-    "aligns_to", "q1", "q2", "q3", "q4",
+    "aligns_to", "q1", "q2", "q3", "q4", "base", "base_name",
 ]
+
+# goal -> (base, base_name): 21,000 ÷ 155,000 = 13.5% of next year's company revenue plan
+# (this year 19,240 ÷ 142,000 = 13.5%).
+EN_GOAL_BASES = {"Grow service contract revenue to 21.0 M USD": (155000, "company revenue plan")}
 
 EN_GOALS = [
     ("Grow service contract revenue to 21.0 M USD", "F01", 19240, 21000, "k USD", HI,
@@ -692,7 +798,17 @@ def make_en(path: Path) -> int:
     )
     write_sheet(wb, "meta", ["key", "value"], EN_META)
     kpi_rows = [
-        [*k[:5], *typed(list(k[5:10]), k[3]), *k[10:], EN_BASE_NAMES.get(k[0])] for k in EN_KPIS
+        [
+            *k[:5],
+            *typed(list(k[5:10]), k[3]),
+            *k[10:],
+            EN_BASE_NAMES.get(k[0]),
+            *typed([EN_BENCHMARKS.get(k[0], (None, None))[0]], k[3]),
+            EN_BENCHMARKS.get(k[0], (None, None))[1],
+            EN_GROWTH_TARGETS.get(k[0]),
+            EN_DRIVERS.get(k[0]),
+        ]
+        for k in EN_KPIS
     ]
     write_sheet(wb, "kpis", EN_KPI_HEADER, kpi_rows, {"weight": "0.00"})
     period_rows = [[name, *typed(qs, kpi_units[name])] for name, qs in EN_PERIODS.items()]
@@ -706,7 +822,7 @@ def make_en(path: Path) -> int:
     )
     header = list(EN_PROBLEMS[0])
     write_sheet(wb, "problems", header, [[p[h] for h in header] for p in EN_PROBLEMS])
-    write_sheet(wb, "goals", EN_GOAL_HEADER, [_goal_row(g) for g in EN_GOALS])
+    write_sheet(wb, "goals", EN_GOAL_HEADER, [_goal_row(g, EN_GOAL_BASES) for g in EN_GOALS])
     write_sheet(
         wb,
         "tasks",
@@ -724,6 +840,12 @@ def make_en(path: Path) -> int:
         "resources",
         ["category", "item", "amount", "unit", "note"],
         [_resource_row(r) for r in EN_RESOURCES],
+    )
+    write_sheet(
+        wb,
+        "value",
+        ["kpi", "label", "amount", "unit", "kind"],
+        [_value_row(v) for v in EN_VALUES],
     )
     return save_reproducible(wb, path)
 
@@ -775,6 +897,17 @@ def _check_goals(kpis: dict, goals: list[tuple]) -> None:
             raise ValueError(f"goal {goal[0]!r}: quarters {sum(goal[10])} != {goal[3]}")
 
 
+def _check_narrative(
+    kpis: dict, drivers: dict[str, str], values: list[tuple], by_id: tuple[dict, ...]
+) -> None:
+    """Every KPI a narrative column or value row names exists (the loader would refuse it)."""
+    named = [ref.strip() for refs in drivers.values() for ref in refs.replace("、", ",").split(",")]
+    named += [v[0] for v in values] + list(drivers) + [key for d in by_id for key in d]
+    unknown = sorted(set(named) - set(kpis))
+    if unknown:
+        raise ValueError(f"unknown KPIs named: {unknown}")
+
+
 def check_data() -> None:
     zh = {k[1]: k for k in ZH_KPIS} | {k[0]: k for k in ZH_KPIS}
     for name, (actual, target, prior) in ZH_PERIODS.items():
@@ -787,6 +920,8 @@ def check_data() -> None:
         _check_quarters(en[name], "actual", quarters, en[name][6])
     _check_breakdown(en, EN_BREAKDOWN)
     _check_goals(en, EN_GOALS)
+    _check_narrative(zh, ZH_DRIVERS, ZH_VALUES, (ZH_BENCHMARKS, ZH_GROWTH_TARGETS))
+    _check_narrative(en, EN_DRIVERS, EN_VALUES, (EN_BENCHMARKS, EN_GROWTH_TARGETS))
     for kpis in (ZH_KPIS, EN_KPIS):
         weights = [k[11] for k in kpis if k[11] is not None]
         if not _close(sum(weights), 1.0):

@@ -24,7 +24,9 @@ def test_metrics_json_of_the_chinese_example():
     result = run("metrics", ZH_EXAMPLE, "--json", "-q")
     assert result.exit_code == 0, result.output
     rows = {row["id"]: row for row in json.loads(result.stdout)}
-    assert len(rows) == 19
+    # 19 KPIs + the narrative ones of issue 13: 利润率, 自有品牌占比 (利润), 续费率 (用户) and
+    # 短视频月产量, 爆款率, 自然流量占比, 素材生命周期 (内容): 19 + 2 + 1 + 4 = 26
+    assert len(rows) == 26
     profit = rows["P01"]
     assert profit["attainment"] == 1.04625  # 8.37 / 8
     assert profit["var_target"] == 0.37 and profit["var_target_pct"] == 0.04625
@@ -36,7 +38,12 @@ def test_metrics_json_of_the_chinese_example():
     margin = rows["P03"]  # 毛利率 24.1% against 23.0%: +1.1 pp
     assert margin["unit"] == "%" and margin["var_target"] == 1.1
     statuses = [r["status"] for r in rows.values()]
-    assert (statuses.count("met"), statuses.count("near"), statuses.count("missed")) == (12, 3, 4)
+    # 12 met, 3 near, 4 missed before issue 13; then 利润率, 自有品牌占比 (its target 28 + 10 = 38
+    # made from the growth target), 短视频月产量 and 自然流量占比 met, 续费率 41/45 = 91.1% missed
+    assert (statuses.count("met"), statuses.count("near"), statuses.count("missed")) == (16, 3, 5)
+    assert statuses.count(None) == 2  # 爆款率 and 素材生命周期 have no target
+    brand = rows["P07"]
+    assert brand["target"] == 38 and brand["target_source"] == "growth"
 
 
 def test_metrics_json_goals_and_risks():
@@ -109,7 +116,10 @@ def test_build_markdown_and_html(tmp_path):
     result = run("build", ZH_EXAMPLE, "--format", "md", "-o", tmp_path, "--no-charts", "-q")
     assert result.exit_code == 0, result.output
     assert f"wrote {tmp_path / 'ecommerce-2026-zh.md'}" in result.stdout
-    assert "19项指标：12项达成、3项接近、4项未达成；风险触发1项" in result.stdout
+    # 26 KPIs, 24 with a target (爆款率 and 素材生命周期 have none): the 19 of before (12 met,
+    # 3 near, 4 missed) + 利润率 105.7%, 自有品牌占比 107.9%, 短视频月产量 115.0%, 自然流量占比
+    # 120.0% met and 续费率 41/45 = 91.1% missed: 12 + 4 = 16 met, 3 near, 4 + 1 = 5 missed
+    assert "26项指标：16项达成、3项接近、5项未达成；风险触发1项" in result.stdout
     result = run(
         "build", EN_EXAMPLE, "--format", "html", "-o", tmp_path / "report.html", "--no-charts", "-q"
     )

@@ -52,8 +52,9 @@ def test_markdown_carries_the_figures_and_sections():
         "| 直接利润 | 8.37亿元 | 8.00亿元 | 6.42亿元 | +0.37亿元 | +4.6% | +1.95亿元 | +30.4% | 104.6% | 🟢 达成 |"
         in text
     )
-    for heading in ("## 一、经营成果与目标达成", "## 二、季度趋势", "## 三、结构分析", "## 四、问题与原因分析",
-                    "## 五、明年目标（SMART）", "## 六、重点任务与里程碑", "## 七、资源需求", "## 八、风险与应对"):  # fmt: skip
+    for heading in ("## 一、经营成果与目标达成", "## 二、价值贡献", "## 三、季度趋势", "## 四、结构分析",
+                    "## 五、问题与原因分析", "## 六、明年目标（SMART）", "## 七、重点任务与里程碑", "## 八、资源需求",
+                    "## 九、风险与应对", "## 十、展望"):  # fmt: skip
         assert heading in text
     assert (
         "⚠ R1 库存积压导致周转恶化" in text
@@ -130,7 +131,8 @@ def test_context_has_every_section_key():
     context = build_context(analyze(ZH_EXAMPLE).metrics, today=TODAY)
     assert set(context) >= {"lang", "labels", "meta", "summary", "groups", "kpis", "quarters", "breakdowns",
                             "problems", "goals", "tasks", "resources", "risks", "risks_triggered", "charts", "sections"}  # fmt: skip
-    assert context["summary"]["met"] == 12 and context["summary"]["risks_triggered"] == 1
+    # 12 met before issue 13 + 利润率, 自有品牌占比, 短视频月产量, 自然流量占比 = 16
+    assert context["summary"]["met"] == 16 and context["summary"]["risks_triggered"] == 1
     profit = next(k for k in context["kpis"] if k["id"] == "P01")
     assert (
         profit["attainment"] == "104.6%"

@@ -126,7 +126,8 @@ def test_plan_uses_the_plan_template_of_the_folder(tmp_path):
     out = tmp_path / "q1.md"
     result = run("plan", ZH_EXAMPLE, "--quarter", "Q1", "--template", folder, "-f", "md", "-o", out, "--no-charts", "-q")  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert out.read_text(encoding="utf-8") == "电商运营中心2027年第1季度运营计划: 19 targets\n"
+    # every one of the 26 KPIs has a 明年目标 (19 + the 7 narrative KPIs of issue 13)
+    assert out.read_text(encoding="utf-8") == "电商运营中心2027年第1季度运营计划: 26 targets\n"
 
 
 # --------------------------------------------------------------------------- a custom Word template
@@ -260,7 +261,10 @@ def test_custom_markdown_template_with_filters(tmp_path):
         "- GMV: 49.6亿元, 同比+20.1%, 完成率95.4%\n"  # 8.3 / 41.3 = 20.10%; 1 - 2.4 / 52
         "- 毛利率: 24.1%, 同比+2.3个百分点, 完成率104.8%\n"  # a rate: 24.1 - 21.8 points
         "- 营销费用率: 11.2%, 同比-2.3个百分点, 完成率106.7%\n"  # lower is better: 1 + 0.8 / 12
-        "- 毛利率提升: 2.3个百分点, 同比+1.7个百分点, 完成率191.7%\n\n"
+        "- 毛利率提升: 2.3个百分点, 同比+1.7个百分点, 完成率191.7%\n"
+        "- 利润率: 14.8%, 同比+3.6个百分点, 完成率105.7%\n"  # 14.8 − 11.2 points; 1 + 0.8 / 14
+        # no typed target: 28 + 10 points of growth target = 38; 1 + 3 / 38 = 107.9%
+        "- 自有品牌占比: 41%, 同比+13.0个百分点, 完成率107.9%\n\n"
         "## 二、风险与应对\n"
     )
 
