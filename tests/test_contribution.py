@@ -60,11 +60,12 @@ def test_zh_sentence_names_contributors_and_detractors():
 
 def test_en_sentence_says_the_same():
     (table,) = breakdown_items(gmv_metrics(), "en")
+    # English writes 亿元 as 100 M CNY: 6.7亿元 = 670 M CNY, 5.1亿元 = 510 M CNY …
     assert table["contribution"].startswith(
-        "GMV rose 6.7 亿元 from the prior year, of which 抖音 contributed +5.1 亿元 "
-        "(76.1% of the change), 天猫 +2.0 亿元; 京东 fell 0.4 亿元."
+        "GMV rose 670 M CNY from the prior year, of which 抖音 contributed +510 M CNY "
+        "(76.1% of the change), 天猫 +200 M CNY; 京东 fell 40 M CNY."
     )
-    assert "the shortfall mostly in 天猫 (-0.8 亿元), 京东 (-0.5 亿元)." in table["contribution"]
+    assert "the shortfall mostly in 天猫 (-80 M CNY), 京东 (-50 M CNY)." in table["contribution"]
 
 
 def test_a_lower_is_better_kpi_never_credits_a_rise():
@@ -102,7 +103,7 @@ def test_items_that_do_not_add_up_to_the_kpi_are_called_the_items_total():
     assert zh["contribution"].startswith("GMV各渠道合计同比增加7.1亿元，其中抖音贡献+5.1亿元")
     assert "（各项之和）。" in zh["contribution"]
     (en,) = breakdown_items(gmv_metrics(*partial), "en")
-    assert en["contribution"].startswith("The 渠道 items' total of GMV rose 7.1 亿元")
+    assert en["contribution"].startswith("The 渠道 items' total of GMV rose 710 M CNY")
     assert "(the items' sum)." in en["contribution"]
 
 

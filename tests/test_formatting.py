@@ -149,3 +149,23 @@ def test_percent_and_points_of_extreme_figures():
     assert fmt_pp(D("2e15"), signed=True, lang="en") == "+2,000,000,000,000,000.0 pp"
     assert fmt_amount(D("2e28"), "亿元") == "2×10²⁸亿元"
     assert fmt_threshold("value", ">", D("1e-15"), "元", "zh") == "> 0.000000000000001元"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "places", "expected"),
+    [
+        ("8.37", "亿元", 2, "837 M CNY"),  # 8.37 × 100 M; 2 places − 2 = 0
+        ("49.6", "亿元", 1, "4,960 M CNY"),  # 49.6 × 100; 1 − 2 → 0 places
+        ("0.375", "亿元", 3, "37.5 M CNY"),  # 3 − 2 = 1 place
+        ("646", "万元", 0, "6,460 k CNY"),  # 646 × 10 k
+        ("236", "万人", 0, "2,360 k people"),
+        ("2325", "万元/人", 0, "23,250 k CNY/person"),
+        ("1.2", "十亿元", 1, "1.2 bn CNY"),
+        ("537", "元", 0, "537 CNY"),
+        ("36", "分", 0, "36 分"),  # not a magnitude unit: as typed
+        ("14.8", "%", 1, "14.8%"),
+    ],
+)
+def test_english_writes_a_chinese_magnitude_in_english(value, unit, places, expected):
+    assert fmt_amount(D(value), unit, places, "en") == expected
+    assert fmt_amount(D(value), unit, places, "zh").endswith(unit)  # zh: the unit as typed

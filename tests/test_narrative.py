@@ -85,8 +85,8 @@ def test_the_reference_sentence():
         "占公司利润增量20.00亿元的41.9%。"
     )
     assert say("en", **fields) == (
-        "直接利润 rose sharply from 6.42 亿元 to 8.37 亿元 (+30.4%), 4.6% above the 8.00 亿元 "
-        "target, attainment 104.6%, and 41.9% of 公司利润增量 (20.00 亿元)."
+        "直接利润 rose sharply from 642 M CNY to 837 M CNY (+30.4%), 4.6% above the 800 M CNY "
+        "target, attainment 104.6%, and 41.9% of 公司利润增量 (2,000 M CNY)."
     )
 
 
@@ -176,7 +176,7 @@ def test_missing_prior_target_or_actual_and_a_zero_prior():
         "GMV 49.6亿元，较目标52.0亿元低4.6%，未达目标，完成率95.4%。"
     )
     assert say("en", name="GMV", unit="亿元", target=52, actual=49.6) == (
-        "GMV was 49.6 亿元, 4.6% below the 52.0 亿元 target (short of target), and attainment 95.4%."
+        "GMV was 4,960 M CNY, 4.6% below the 5,200 M CNY target (short of target), and attainment 95.4%."
     )
     assert say(name="GMV", unit="亿元", actual=49.6) == "GMV 49.6亿元。"
     # a prior of zero: no percent, the change in the unit (+236万人)
@@ -217,7 +217,7 @@ def test_growth_target_clause():
         say(**fields) == "人效由1,727万元/人大幅增长至2,325万元/人（+34.6%），高于30%的增长目标。"
     )
     assert say("en", **fields) == (
-        "人效 rose sharply from 1,727 万元/人 to 2,325 万元/人 (+34.6%), beating the +30% growth target."
+        "人效 rose sharply from 17,270 k CNY/person to 23,250 k CNY/person (+34.6%), beating the +30% growth target."
     )
     # 319/2,006 = 15.9% < 30%
     short = dict(name="人效", unit="万元/人", actual=2325, prior_year=2006, target_growth=30)
@@ -303,7 +303,7 @@ def test_drivers_are_told_as_one_chain_root_first():
     assert english["自然流量占比"] == (
         "自然流量占比 rose sharply from 21% to 36% (+15.0 pp), mainly driven by 短视频月产量 "
         "rising sharply from 420 条 to 1,150 条 (+173.8%), lifting 爆款率 from 4% to 13% "
-        "(+9.0 pp), and 节省投放费 1.1 亿元."
+        "(+9.0 pp), and 节省投放费 110 M CNY."
     )
 
 
@@ -313,7 +313,7 @@ def test_value_rows_follow_in_workbook_order():
         "营销费用率由15.6%降至11.4%（-4.2个百分点），释放费用空间3.1亿元、freed cash 0.5 M USD。"
     )
     assert told(CHAIN, "en", VALUES)["营销费用率"] == (
-        "营销费用率 fell from 15.6% to 11.4% (-4.2 pp), 释放费用空间 3.1 亿元 and freed cash 0.5 M USD."
+        "营销费用率 fell from 15.6% to 11.4% (-4.2 pp), 释放费用空间 310 M CNY and freed cash 0.5 M USD."
     )
 
 

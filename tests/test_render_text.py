@@ -122,7 +122,8 @@ def test_english_document_of_the_chinese_workbook():
     text = render(ZH_EXAMPLE, "md", lang="en")
     assert "## 1. Results against target" in text
     assert (
-        "直接利润 rose sharply from 6.42 亿元 to 8.37 亿元 (+30.4%), 4.6% above the 8.00 亿元 target"
+        # 亿元 in English: 100 M CNY, so 6.42亿元 = 642 M CNY, 8.37亿元 = 837 M CNY, 8.00亿元 = 800 M CNY
+        "直接利润 rose sharply from 642 M CNY to 837 M CNY (+30.4%), 4.6% above the 800 M CNY target"
         in text
     )
 

@@ -100,6 +100,13 @@ def fmt_amount(
     """A figure with its unit the way the language writes it: 8.37亿元, 14.8%, 8.37 USD m."""
     if value is None:
         return DASH
+    if lang == "en" and unit and not unit.isascii():
+        english = english_unit(unit)
+        if english is not None:  # 8.37亿元 → 837 M CNY: the figure scaled, its places too
+            factor, unit = english
+            shift = factor.adjusted()
+            value = value * factor
+            places = None if places is None else max(0, places - shift)
     text = fmt_number(value, places)
     info = parse_unit(unit)
     if not unit:
@@ -113,6 +120,35 @@ def fmt_amount(
     if unit in {"$", "¥", "€", "£"}:
         return f"{unit}{text}"
     return f"{text} {unit}"
+
+
+# A Chinese magnitude in English: 亿 is 100 M, 万 is 10 k (docs/templates.md, §6.1).
+_ENGLISH_SCALES = {
+    Decimal("1e12"): ("bn", Decimal(1000)), Decimal("1e11"): ("bn", Decimal(100)),
+    Decimal("1e10"): ("bn", Decimal(10)), Decimal("1e9"): ("bn", Decimal(1)),
+    Decimal("1e8"): ("M", Decimal(100)), Decimal("1e7"): ("M", Decimal(10)),
+    Decimal("1e6"): ("M", Decimal(1)), Decimal("1e5"): ("k", Decimal(100)),
+    Decimal("1e4"): ("k", Decimal(10)), Decimal("1e3"): ("k", Decimal(1)),
+}  # fmt: skip
+_ENGLISH_BASES = {"元": "CNY", "人民币": "CNY", "人": "people"}
+
+
+def english_unit(unit: str) -> tuple[Decimal, str] | None:
+    """How an English document writes a unit with a Chinese magnitude: the factor the
+    figure is multiplied by and the unit (亿元 → ×100, "M CNY"; 万人 → ×10, "k people";
+    万元/人 → ×10, "k CNY/person"); None for any other unit, which is written as typed."""
+    info = parse_unit(unit)
+    scale = _ENGLISH_SCALES.get(info.magnitude)
+    head, slash, tail = info.base.partition("/")
+    if info.magnitude == 1 and head in _ENGLISH_BASES:
+        scale = ("", Decimal(1))  # 537元 → 537 CNY
+    if scale is None or info.is_rate or unit.isascii():
+        return None
+    word, factor = scale
+    base = _ENGLISH_BASES.get(head, head)
+    if slash:
+        base += "/" + {"人": "person", "月": "month", "年": "year", "天": "day"}.get(tail, tail)
+    return factor, f"{word} {base}".strip()
 
 
 def fmt_pct(fraction: Decimal | None, places: int = 1, signed: bool = False) -> str:
