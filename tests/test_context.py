@@ -337,3 +337,12 @@ def test_a_value_the_context_cannot_render_names_its_kpi_and_row():
     assert str(problem.location) == "book.xlsx › 指标 › row 12"
     assert problem.message.startswith("KPI P07 (客单价): a figure could not be rendered")
     assert problem.code == "figure"
+
+
+def test_the_report_date_is_the_meta_sheets_when_given():
+    """meta 日期 2026-12-31 wins over the build date; without it the build date is used."""
+    kpis = [b.kpi("营收", id="A", unit="万元", target=100, actual=104)]
+    dated = b.report(kpis, meta=b.meta(year=2026, date=dt.date(2026, 12, 31)))
+    assert b.context(dated, "zh", today=TODAY)["meta"]["date"] == "2026-12-31"
+    undated = b.report(kpis, meta=b.meta(year=2026))
+    assert b.context(undated, "zh", today=TODAY)["meta"]["date"] == TODAY.isoformat()

@@ -290,9 +290,10 @@ def test_drivers_are_told_as_one_chain_root_first():
     assert driver_chains(kpis["自然流量占比"], kpis) == (("短视频月产量", "爆款率"),)
     said = told(CHAIN, values=VALUES)
     # 36 − 21 = +15.0 pp (large); 1,150 − 420 = 730, 730/420 = 173.8% (large); 13 − 4 = +9.0 pp
+    # the KPI's own value before its causes, so that it never reads as the last driver's
     assert said["自然流量占比"] == (
-        "自然流量占比由21%大幅提升至36%（+15.0个百分点），主要来自短视频月产量由420条大幅增长至"
-        "1,150条（+173.8%），带动爆款率由4%大幅提升至13%（+9.0个百分点），节省投放费1.1亿元。"
+        "自然流量占比由21%大幅提升至36%（+15.0个百分点），节省投放费1.1亿元，主要来自短视频月产量"
+        "由420条大幅增长至1,150条（+173.8%），带动爆款率由4%大幅提升至13%（+9.0个百分点）。"
     )
     # two drivers, two chains: 41 − 28 = +13.0 pp (large); 11.4 − 15.6 = −4.2 pp
     assert said["利润率"] == (
@@ -301,9 +302,9 @@ def test_drivers_are_told_as_one_chain_root_first():
     )
     english = told(CHAIN, "en", VALUES)
     assert english["自然流量占比"] == (
-        "自然流量占比 rose sharply from 21% to 36% (+15.0 pp), mainly driven by 短视频月产量 "
-        "rising sharply from 420 条 to 1,150 条 (+173.8%), lifting 爆款率 from 4% to 13% "
-        "(+9.0 pp), and 节省投放费 110 M CNY."
+        "自然流量占比 rose sharply from 21% to 36% (+15.0 pp), 节省投放费 110 M CNY, and mainly "
+        "driven by 短视频月产量 rising sharply from 420 条 to 1,150 条 (+173.8%), lifting 爆款率 "
+        "from 4% to 13% (+9.0 pp)."
     )
 
 

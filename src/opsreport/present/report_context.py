@@ -113,7 +113,7 @@ def _build_context(
             "year": meta.year or "",
             "plan_year": plan_year,
             "author": meta.author or "",
-            "date": (today or dt.date.today()).isoformat(),
+            "date": (meta.date or today or dt.date.today()).isoformat(),  # 报告日期 if given
             "extra": dict(meta.extra),
         },
         "summary": headline(metrics, rows, selection, plan_year, lang),

@@ -121,8 +121,10 @@ def _sentence(
     later = [
         benchmark_clause(kpi, story, figures),
         share_clause(result, figures, base_name),
-        drivers_clause(story, narrative.driver_phrase, lang) if narrative else None,
+        # the KPI's own value before its causes: 「…节省投放费1.1亿元，主要来自…」, never
+        # after a chain, where it would read as the last driver's
         value_clause(story, lang),
+        drivers_clause(story, narrative.driver_phrase, lang) if narrative else None,
     ]
     parts.extend(clause for clause in later if clause)
     text = join_clauses(parts, lang)

@@ -133,6 +133,8 @@ def value_clause(story: KpiStory, lang: str) -> str | None:
         amount = _value_amount(row, lang)
         if lang == "zh":
             parts.append(f.join_words(row.label or labels.get(row.kind, ""), amount))
+        elif row.kind == "loss":  # never read as a benefit: "a loss of 185 k USD (…)"
+            parts.append(f"a loss of {amount}" + (f" ({row.label})" if row.label else ""))
         else:  # a label typed as a verb phrase: "freed cash 0.5 M USD"
             parts.append(f"{row.label or labels.get(row.kind, '')} {amount}".strip())
     return "、".join(parts) if lang == "zh" else " and ".join(parts)
