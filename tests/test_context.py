@@ -36,13 +36,16 @@ def test_a_dimension_lists_the_notable_kpis_in_workbook_order():
     group = context["groups"][0]
     # Weighted D, then the missed E and F, then the near C; workbook order kept.
     assert [k["name"] for k in group["kpis"]] == ["near", "weighted met", "missed", "missed less"]
-    assert group["more"] == {
-        "count": 2,
-        "met": 2,
-        "near": 0,
-        "missed": 0,
-        "text": "另有2项指标未逐项列出（2项均已达成）；完整清单见 opsreport metrics --csv。",  # no zero counts
-    }
+    assert (
+        group["more"]
+        == {
+            "count": 2,
+            "met": 2,
+            "near": 0,
+            "missed": 0,
+            "text": "另有2项指标未逐项列出（2项均已达成）；完整清单见 opsreport metrics --csv。",  # no zero counts
+        }
+    )
     assert group["summary"].startswith("G维度共6项指标")  # the summary counts every KPI
     assert len(context["kpis"]) == 6  # the flat list always has all of them
 

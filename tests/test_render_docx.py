@@ -116,7 +116,9 @@ def test_headline_sentence_is_a_bold_run_of_the_opening_paragraph(zh_doc, zh_con
     assert zh_context["summary"]["headline"] == HEADLINE
     opening = next(p for p in zh_doc.paragraphs if HEADLINE in p.text)
     summary = zh_context["summary"]
-    assert opening.text == summary["context"] + HEADLINE + summary["opening"] + summary["commitment"]
+    assert (
+        opening.text == summary["context"] + HEADLINE + summary["opening"] + summary["commitment"]
+    )
     assert any(run.text == HEADLINE and run.bold for run in opening.runs)
     assert style_of(zh_doc, "Title") == [zh_context["meta"]["title"]]
 
