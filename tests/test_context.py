@@ -349,3 +349,19 @@ def test_the_report_date_is_the_meta_sheets_when_given():
     assert b.context(dated, "zh", today=TODAY)["meta"]["date"] == "2026-12-31"
     undated = b.report(kpis, meta=b.meta(year=2026))
     assert b.context(undated, "zh", today=TODAY)["meta"]["date"] == TODAY.isoformat()
+
+
+def test_a_goal_with_a_base_says_its_share_of_it():
+    """Target 9.5 of a base of 22: 9.5 / 22 = 0.43181… → 43.2%, after the company goal."""
+    goal = b.goal(
+        "直接利润达到9.5亿元", target="9.5", unit="亿元", base="22", base_name="公司利润增量",
+        aligns_to="公司利润目标",
+    )  # fmt: skip
+    report = b.report([b.kpi("直接利润", id="P", unit="亿元", actual=8)], goals=[goal])
+    (item,) = b.context(report, "zh", today=TODAY)["goals"]
+    assert item["share"] == "占公司利润增量22亿元的43.2%"
+    assert item["aligns_to"] == "公司利润目标；占公司利润增量22亿元的43.2%"
+    (english,) = b.context(report, "en", today=TODAY)["goals"]
+    assert english["share"] == "43.2% of 公司利润增量 (2,200 M CNY)"  # 22亿元 = 2,200 M CNY
+    (plain,) = b.context(b.report(report.kpis, goals=[b.goal("G", target="1")]), "zh")["goals"]
+    assert plain["share"] == "" and plain["aligns_to"] == ""

@@ -275,7 +275,8 @@ class Goal(TypedDict):
     deadline: str
     owner: str
     measure: str
-    aligns_to: str
+    aligns_to: str  # the company goal it serves, then its share of its base
+    share: str  # 占公司利润增量22亿元的43.2%: the target over the goal's base ("" without)
     smart: list[SmartCheck]
     smart_marks: str
     is_smart: bool

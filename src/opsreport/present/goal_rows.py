@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from opsreport.core.records import Goal as GoalRecord
 from opsreport.core.units import parse_unit
 from opsreport.engine.metrics import GoalCheck
+from opsreport.engine.value import goal_shares
 from opsreport.present import formatting as f
 from opsreport.present.context_types import Goal, SmartCheck
 from opsreport.present.context_values import iso_date
 
 __all__ = ["goal_item"]
+
+
+def _share_text(goal: GoalRecord, unit: str, lang: str) -> str:
+    """「占公司新增利润12亿元的83.3%」: the goal's target as a share of its base."""
+    (share,) = goal_shares([goal])
+    if share.share is None or goal.base is None:
+        return ""
+    base = f.fmt_amount(goal.base, unit, None, lang)
+    pct = f.fmt_pct(share.share)
+    if lang == "zh":
+        return f"占{goal.base_name or '基数'}{base}的{pct}"
+    return f"{pct} of {goal.base_name or 'the base'} ({base})"
 
 
 def goal_item(check: GoalCheck, lang: str) -> Goal:
@@ -43,6 +57,8 @@ def goal_item(check: GoalCheck, lang: str) -> Goal:
     ]
     failed = [s for s in smart if s["passed"] is False]
     sep = "；" if lang == "zh" else "; "
+    share = _share_text(goal, unit, lang)
+    aligns = sep.join(text for text in (goal.aligns_to or "", share) if text)
     return {
         "goal": goal.goal,
         "kpi": check.kpi.name if check.kpi else "",
@@ -56,7 +72,8 @@ def goal_item(check: GoalCheck, lang: str) -> Goal:
         "deadline": iso_date(goal.deadline),
         "owner": goal.owner or "",
         "measure": goal.measure or (check.kpi.source if check.kpi and check.kpi.source else ""),
-        "aligns_to": goal.aligns_to or "",
+        "aligns_to": aligns,
+        "share": share,
         "smart": smart,
         "smart_marks": " ".join(f"{s['letter']}{s['mark']}" for s in smart),
         "is_smart": check.is_smart,
