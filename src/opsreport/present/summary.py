@@ -118,6 +118,8 @@ def headline(
     counts = count_phrase(overall.met, overall.near, overall.missed, lang)
     score = _score_phrase(overall, cap, lang, overall=True)
     goals, goal_count = _goal_names(metrics, COMMITMENT_GOALS)
+    value = value_line(metrics, lang)
+    context = _context(meta.company_goals, meta.mandate, lang)
     if lang == "zh":
         who = meta.org or "团队"
         line = f"{meta.year or ''}年，{who}" + (f"（团队{size}人）" if size else "")
@@ -130,8 +132,7 @@ def headline(
             opening = f"全年跟踪{total}项指标：{counts}"
         if rated:
             opening += f"；{score}。" if score else "。"
-        opening += value_line(metrics, lang)
-        context = _context(meta.company_goals, meta.mandate, lang)
+        opening += value
         commitment = (
             f"{plan_year}年，{who}将以{_series(goals, lang)}"
             + ("为首要目标。" if goal_count > len(goals) else "为目标。")
@@ -150,9 +151,7 @@ def headline(
             opening = f"It tracked {f.count_noun(total, 'KPI')}: {counts}"
         if rated:
             opening += f"; {score}." if score else "."
-        value = value_line(metrics, lang)
         opening += f" {value}" if value else ""
-        context = _context(meta.company_goals, meta.mandate, lang)
         lead_in = "Its first goals" if goal_count > len(goals) else "Its goals"
         commitment = f"{lead_in} for {plan_year}: {'; '.join(goals)}." if goals else ""
     lead = selection.lead
