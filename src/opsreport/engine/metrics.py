@@ -53,6 +53,7 @@ __all__ = [
     "RiskResult",
     "Settings",
     "Verdict",
+    "attainment_of",
     "check_figures",
     "check_goal",
     "compute",
@@ -187,6 +188,15 @@ def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     if not denominator or abs(numerator) > RATIO_LIMIT * abs(denominator):
         return None
     return numerator / denominator
+
+
+def attainment_of(actual: Decimal | None, target: Decimal | None, sign: int) -> Decimal | None:
+    """1 + sign × (actual − target) ÷ |target|, the attainment of a quarter, a year to date or a
+    landing forecast as of a KPI; None without both figures or with a zero (negligible) target."""
+    if actual is None or target is None:
+        return None
+    relative = _ratio(actual - target, abs(target))
+    return None if relative is None else ONE + sign * relative
 
 
 def _why_not(denominator: Decimal, zero: str) -> str:
@@ -437,10 +447,7 @@ def quarter_series(kpi: Kpi, values: list[PeriodValue], year: int | None) -> Qua
         actual = _aggregate([v.actual for v in members], how)
         target = _aggregate([v.target for v in members], how)
         prior = _aggregate([v.prior_year for v in members], how)
-        attainment = None
-        if actual is not None and target is not None:
-            relative = _ratio(actual - target, abs(target))
-            attainment = None if relative is None else ONE + kpi.sign * relative
+        attainment = attainment_of(actual, target, kpi.sign)
         var_prior = actual - prior if actual is not None and prior is not None else None
         var_prior_pct = _ratio(var_prior, abs(prior)) if var_prior is not None and prior else None
         change = actual - previous if actual is not None and previous is not None else None
