@@ -362,7 +362,8 @@ def test_breakdown_and_quarterly_charts():
     trend = charts.quarterly_chart(series, "en")
     shown = texts(trend.svg)
     assert trend.title == "Quarterly trend: 直接利润"
-    assert {"Q1", "Q2", "Q3", "1.80", "2.10", "Unit: 亿元"} <= set(shown)
+    # en writes 亿元 as the text does: 1.80亿元 = 180 M CNY (×100, 2 places − 2 = 0)
+    assert {"Q1", "Q2", "Q3", "180", "210", "Unit: M CNY"} <= set(shown)
     assert trend.width_cm <= 16
 
 

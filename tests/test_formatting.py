@@ -163,6 +163,9 @@ def test_percent_and_points_of_extreme_figures():
         ("1.2", "十亿元", 1, "1.2 bn CNY"),
         ("537", "元", 0, "537 CNY"),
         ("36", "分", 0, "36 分"),  # not a magnitude unit: as typed
+        ("48.5", "天", 1, "48.5 days"),  # a unit of time in English, the figure as it is
+        ("1", "天", 0, "1 day"),
+        ("22.5", "小时", 1, "22.5 hours"),
         ("14.8", "%", 1, "14.8%"),
     ],
 )

@@ -30,12 +30,15 @@ __all__ = [
     "display_places",
     "fmt_amount",
     "fmt_delta",
+    "fmt_figure",
     "fmt_number",
     "fmt_pct",
     "fmt_pp",
     "fmt_threshold",
+    "in_language",
     "kpi_places",
     "round_half_up",
+    "unit_text",
 ]
 
 HUNDRED = Decimal(100)
@@ -100,17 +103,13 @@ def fmt_amount(
     """A figure with its unit the way the language writes it: 8.37亿元, 14.8%, 8.37 USD m."""
     if value is None:
         return DASH
-    if lang == "en" and unit and not unit.isascii():
-        english = english_unit(unit)
-        if english is not None:  # 8.37亿元 → 837 M CNY: the figure scaled, its places too
-            factor, unit = english
-            shift = factor.adjusted()
-            value = value * factor
-            places = None if places is None else max(0, places - shift)
+    value, unit, places = in_language(value, unit, places, lang)
     text = fmt_number(value, places)
     info = parse_unit(unit)
     if not unit:
         return text
+    if text in {"1", "-1"} and unit in _SINGULAR:  # en: 1 day, 2 days
+        unit = _SINGULAR[unit]
     if info.is_percent:
         return f"{text}%"
     if info.is_points:
@@ -122,6 +121,48 @@ def fmt_amount(
     return f"{text} {unit}"
 
 
+def in_language(
+    value: Decimal, unit: str, places: int | None, lang: str
+) -> tuple[Decimal, str, int | None]:
+    """The figure, its unit and its places as ``lang`` writes them: the one decision that
+    sentences, tables and charts share (en: 8.37亿元 → 837, "M CNY", places 2 → 0); any
+    other unit and every zh figure as typed."""
+    if lang == "en" and unit and not unit.isascii():
+        english = english_unit(unit)
+        if english is not None:  # 8.37亿元 → 837 M CNY: the figure scaled, its places too
+            factor, unit = english
+            value = value * factor
+            places = None if places is None else max(0, places - factor.adjusted())
+    return value, unit, places
+
+
+def unit_text(unit: str | None, lang: str) -> str:
+    """A unit as ``lang`` writes it beside a figure or in a chart's 单位/Unit line
+    (en: 亿元 → "M CNY"), the same decision as :func:`fmt_amount`'s."""
+    unit = (unit or "").strip()
+    return in_language(Decimal(0), unit, None, lang)[1]
+
+
+def fmt_figure(
+    value: Decimal | None,
+    unit: str,
+    places: int | None,
+    lang: str,
+    *,
+    signed: bool = False,
+) -> str:
+    """A figure without its unit, scaled and rounded as :func:`fmt_amount` writes it
+    (a chart's value label beside a "Unit: M CNY" line: 837, +420); ``signed`` puts
+    "+" before a figure that is not zero at these places."""
+    if value is None:
+        return DASH
+    value, _, places = in_language(value, unit, places, lang)
+    text = fmt_number(value, places)
+    if signed and not text.startswith("-") and text != fmt_number(0, places):
+        return "+" + text
+    return text
+
+
 # A Chinese magnitude in English: 亿 is 100 M, 万 is 10 k (docs/templates.md, §6.1).
 _ENGLISH_SCALES = {
     Decimal("1e12"): ("bn", Decimal(1000)), Decimal("1e11"): ("bn", Decimal(100)),
@@ -130,13 +171,18 @@ _ENGLISH_SCALES = {
     Decimal("1e6"): ("M", Decimal(1)), Decimal("1e5"): ("k", Decimal(100)),
     Decimal("1e4"): ("k", Decimal(10)), Decimal("1e3"): ("k", Decimal(1)),
 }  # fmt: skip
-_ENGLISH_BASES = {"元": "CNY", "人民币": "CNY", "人": "people"}
+_ENGLISH_BASES = {
+    "元": "CNY", "人民币": "CNY", "人": "people",
+    "天": "days", "日": "days", "小时": "hours", "分钟": "minutes", "周": "weeks",
+}  # fmt: skip
+_SINGULAR = {"days": "day", "hours": "hour", "minutes": "minute", "weeks": "week"}
 
 
 def english_unit(unit: str) -> tuple[Decimal, str] | None:
     """How an English document writes a unit with a Chinese magnitude: the factor the
     figure is multiplied by and the unit (亿元 → ×100, "M CNY"; 万人 → ×10, "k people";
-    万元/人 → ×10, "k CNY/person"); None for any other unit, which is written as typed."""
+    万元/人 → ×10, "k CNY/person"; 天 → ×1, "days"); None for any other unit, which is
+    written as typed."""
     info = parse_unit(unit)
     scale = _ENGLISH_SCALES.get(info.magnitude)
     head, slash, tail = info.base.partition("/")

@@ -5,7 +5,6 @@ which IBCS draws horizontally, and long item names fit in the left margin."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from opsreport.engine.contribution import bridge_steps, contribution
@@ -28,7 +27,7 @@ from opsreport.present.charts.style import (
     new_figure,
 )
 from opsreport.present.charts.texts import chart_language, chart_text
-from opsreport.present.formatting import fmt_number
+from opsreport.present.formatting import fmt_figure, unit_text
 from opsreport.present.theme import AC_COLOR, BAD, BASELINE, GOOD, PY_COLOR
 
 if TYPE_CHECKING:
@@ -38,11 +37,6 @@ if TYPE_CHECKING:
 __all__ = ["bridge_chart", "bridge_marks"]
 
 
-def _signed(value: Decimal, places: int) -> str:
-    text = fmt_number(value, places)
-    return text if text.startswith("-") or text == fmt_number(0, places) else "+" + text
-
-
 def bridge_marks(table: BreakdownTable, lang: str) -> list[Mark]:
     """What the bridge draws, step by step: name, where the bar ends (a step: its change),
     label and colour. Empty when there is no bridge (a rate KPI, no item with both years)."""
@@ -50,22 +44,19 @@ def bridge_marks(table: BreakdownTable, lang: str) -> list[Mark]:
     share = contribution(table)
     steps = bridge_steps(share, table.kpi.sign)
     places = breakdown_places(table)
-    return [_mark(step, places, lang) for step in steps]
+    return [_mark(step, table.kpi.unit, places, lang) for step in steps]
 
 
-def _mark(step: BridgeStep, places: int, lang: str) -> Mark:
-    if step.kind == "prior":
-        return Mark(
-            "", chart_text(lang, "py"), float(step.end), fmt_number(step.end, places), PY_COLOR
-        )
-    if step.kind == "actual":
-        return Mark(
-            "", chart_text(lang, "ac"), float(step.end), fmt_number(step.end, places), AC_COLOR
-        )
+def _mark(step: BridgeStep, unit: str, places: int, lang: str) -> Mark:
+    """A step's bar and label, the figure as the document's text writes it (en: 837 for
+    8.37亿元, under "Unit: M CNY")."""
+    if step.kind in {"prior", "actual"}:
+        name, color = ("py", PY_COLOR) if step.kind == "prior" else ("ac", AC_COLOR)
+        label = fmt_figure(step.end, unit, places, lang)
+        return Mark("", chart_text(lang, name), float(step.end), label, color)
     name = step.item if step.kind == "item" else chart_text(lang, "bridge_others", n=step.grouped)
-    return Mark(
-        "", name, float(step.delta), _signed(step.delta, places), GOOD if step.good else BAD
-    )
+    label = fmt_figure(step.delta, unit, places, lang, signed=True)
+    return Mark("", name, float(step.delta), label, GOOD if step.good else BAD)
 
 
 def bridge_chart(table: BreakdownTable, lang: str) -> Chart | None:
@@ -77,13 +68,13 @@ def bridge_chart(table: BreakdownTable, lang: str) -> Chart | None:
     if not steps:
         return None
     places = breakdown_places(table)
-    marks = [_mark(step, places, lang) for step in steps]
+    marks = [_mark(step, table.kpi.unit, places, lang) for step in steps]
     kpi = table.kpi
     title = chart_text(lang, "bridge", dimension=table.dimension or "", name=kpi.name)
     title = title.strip().removeprefix("：").removesuffix(" by").strip()
     dimension = table.dimension or chart_text(lang, "bridge_items")
     sub_key = "bridge_sub" if share.adds_up else "bridge_sub_items"
-    subtitle = chart_text(lang, sub_key, unit=kpi.unit or "–", dimension=dimension)
+    subtitle = chart_text(lang, sub_key, unit=unit_text(kpi.unit, lang) or "–", dimension=dimension)
     alt = chart_text(
         lang,
         "bridge_alt",

@@ -17,7 +17,7 @@ from opsreport.present.charts.style import (
     new_figure,
 )
 from opsreport.present.charts.texts import chart_language, chart_text
-from opsreport.present.formatting import fmt_number
+from opsreport.present.formatting import fmt_figure, unit_text
 from opsreport.present.kpi_view import quarter_places
 from opsreport.present.theme import AC_COLOR, BASELINE, PL_EDGE, PL_FILL, PY_COLOR
 
@@ -102,7 +102,7 @@ def quarterly_chart(series: QuarterSeries, lang: str) -> Chart | None:
             value = point.actual
             anchor = tops[x] if value >= 0 else bottoms[x]
             ax.annotate(
-                fmt_number(point.actual, places),
+                fmt_figure(point.actual, kpi.unit, places, lang),
                 (x, anchor),
                 xytext=(0, 3 if value >= 0 else -3),
                 textcoords="offset points",
@@ -125,7 +125,7 @@ def quarterly_chart(series: QuarterSeries, lang: str) -> Chart | None:
             prior=any(p.prior_year is not None for p in points),
             plan=any(p.target is not None for p in points),
         )
-        unit = kpi.unit.strip() if kpi.unit else ""
+        unit = unit_text(kpi.unit, lang)  # as the text writes it: en 亿元 → M CNY
         subtitle = chart_text(lang, "quarterly_sub", unit=unit) if unit else ""
         draw_header(fig, width_in, height_in, short_text(title, 40), subtitle)
         return finish_chart(fig, name, title, width_in, alt)
