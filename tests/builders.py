@@ -436,11 +436,19 @@ def resource(
     unit: str = "",
     note: str | None = None,
     location: Location | None = None,
+    start: Day | None = None,
+    end: Day | None = None,
+    task: str | None = None,
 ) -> Resource:
-    """One row of the resources sheet; a blank category takes the item, as in the loader."""
+    """One row of the resources sheet; a blank category takes the item, as in the loader,
+    and an end before the start is refused, as the loader does (the task name is not
+    checked here: that needs the tasks sheet)."""
     clean_category, clean_item = _text(category), _text(item)
     if clean_category is None and clean_item is None:
         raise ValueError("a resource row needs a category or an item")
+    first, last = _day(start), _day(end)
+    if first and last and last < first:
+        raise ValueError(f"the resource ends ({last}) before it starts ({first})")
     return Resource(
         category=clean_category or clean_item or "",
         item=clean_item,
@@ -448,6 +456,9 @@ def resource(
         unit=_text(unit) or "",
         note=_text(note, multiline=True),
         location=location,
+        start=first,
+        end=last,
+        task=_text(task),
     )
 
 

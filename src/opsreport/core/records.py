@@ -106,6 +106,8 @@ class Meta:
     mandate: str | None = None  # 部门目标: what the unit was asked to deliver
     date: dt.date | None = None  # 报告日期; None: the presentation uses the build date
     extra: dict[str, str] = field(default_factory=dict)
+    warning_tolerance: Decimal | None = None  # 预警容差: percent of an amount target
+    warning_tolerance_pp: Decimal | None = None  # 预警容差（百分点）: points of a rate target
 
 
 @dataclass(frozen=True)
@@ -230,8 +232,9 @@ class Threshold:
 
     kind: str  # "value" | "dev"
     operator: str  # "<", "<=", ">", ">="
-    limit: Decimal  # in the KPI's unit, or in percent for "dev"
+    limit: Decimal  # in the KPI's unit, or for "dev" in percent (points when in_points)
     text: str
+    in_points: bool = False  # a "dev" in percentage points: |actual − target| of a rate KPI
 
     def holds(self, observed: Decimal) -> bool:
         return {
@@ -257,12 +260,19 @@ class Risk:
 
 @dataclass(frozen=True)
 class Resource:
+    """One row of the resources sheet. ``start``/``end`` date it (a delivery is its end);
+    ``task`` names a row of the tasks sheet whose dates it takes when it has none of its
+    own (see ``engine.quarter_resources``)."""
+
     category: str
     item: str | None = None
     amount: Decimal | None = None
     unit: str = ""
     note: str | None = None
     location: Location | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    task: str | None = None
 
 
 @dataclass(frozen=True)

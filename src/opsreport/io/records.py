@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
@@ -48,7 +48,7 @@ from opsreport.io.collector import Collector
 from opsreport.io.drivers import DriverCell, read_driver_cell, resolve_drivers
 from opsreport.io.package import DAMAGED_HINT
 from opsreport.io.rows import KpiIndex, RowReader, row_readers
-from opsreport.io.sheet_xml import Unreadable
+from opsreport.io.sheet_xml import Unreadable, column_letter
 from opsreport.io.sheets import RawSheet
 
 __all__ = [
@@ -62,6 +62,7 @@ __all__ = [
     "RecordSheet",
     "Row",
     "check_period_grain",
+    "link_resource_tasks",
     "read_kpis",
     "read_meta",
     "read_periods",
@@ -122,6 +123,8 @@ def read_meta(sheet: RawSheet | None, collector: Collector) -> Meta:
             extra["team_size"] = reader.text("value") or ""
         elif key == "date":
             values["date"] = _meta_date(reader, key_text)
+        elif key in {"warning_tolerance", "warning_tolerance_pp"}:
+            values[key] = _meta_tolerance(reader, key_text, points=key.endswith("_pp"))
         else:
             values[key] = reader.text("value")
     year = values.get("year")
@@ -136,6 +139,8 @@ def read_meta(sheet: RawSheet | None, collector: Collector) -> Meta:
         mandate=values.get("mandate"),
         date=values.get("date"),
         extra=extra,
+        warning_tolerance=values.get("warning_tolerance"),
+        warning_tolerance_pp=values.get("warning_tolerance_pp"),
     )
 
 
@@ -150,6 +155,25 @@ def _meta_date(reader: RowReader, key_text: str) -> dt.date | None:
         reader.collector.error(f"{key_text}: {problem.message}", reader.sheet.title, cell.row,
                                cell.column, hint=problem.hint, code="bad_value")  # fmt: skip
         return None
+
+
+def _meta_tolerance(reader: RowReader, key_text: str, *, points: bool) -> Decimal | None:
+    """A plan's warning tolerance (预警容差): percent of an amount's target (``5%``), or
+    for rates percentage points (``2个百分点``); from 0 to 100."""
+    number = reader.number("value", "pp" if points else "%")
+    if number is None or 0 <= number <= 100:
+        return number
+    cell = reader.cell("value")
+    example = "2个百分点 (2pp)" if points else "5%"
+    reader.collector.error(
+        f"{key_text}: not a warning tolerance ({cell.value if cell else number})",
+        reader.sheet.title,
+        reader.row_number,
+        "B",
+        hint=f"write a tolerance from 0 to 100, e.g. {example}",
+        code="bad_value",
+    )
+    return None
 
 
 _NUMBER_FIELDS = ("target", "actual", "prior_year", "next_target", "base", "benchmark")
@@ -621,7 +645,19 @@ def _risk(row: Row) -> Risk:
 
 def _resource(row: Row) -> Resource:
     reader, category, item = row.reader, row.texts["category"], row.texts["item"]
+    plan_year, epoch = row.plan_year, reader.sheet.epoch
     unit = reader.text("unit") or ""
+    start = reader.parsed("start", parse_date, default_year=plan_year, epoch=epoch)
+    end = reader.parsed("end", parse_date, default_year=plan_year, week_end=True, epoch=epoch)
+    if start and end and end < start:
+        reader.collector.error(
+            f"the resource ends ({end}) before it starts ({start})",
+            reader.sheet.title,
+            reader.row_number,
+            reader.location("end").column,
+            hint="swap the dates or correct one of them",
+            code="bad_dates",
+        )
     return Resource(
         category=category or item or "",
         item=item,
@@ -629,7 +665,53 @@ def _resource(row: Row) -> Resource:
         unit=unit,
         note=reader.text("note"),
         location=reader.location(),
+        start=start,
+        end=end,
+        task=reader.text("task"),
     )
+
+
+def link_resource_tasks(
+    resources: list[Resource], tasks: list[Task], sheet: RawSheet, collector: Collector
+) -> list[Resource]:
+    """Each resource's ``task`` as the tasks sheet spells it; a name no task has, or two
+    tasks share, is an error on the resource's task cell of ``sheet`` (like an unknown KPI).
+
+    Run after both sheets are read: a resource may name a task of any row."""
+    index = sheet.columns.get("task")
+    column = column_letter(index) if index is not None else None
+    names: dict[str, list[str]] = {}
+    for task in tasks:
+        names.setdefault(match_key(task.task), []).append(task.task)
+    linked = []
+    for resource in resources:
+        if resource.task is None:
+            linked.append(resource)
+            continue
+        found = names.get(match_key(resource.task), [])
+        row = resource.location.row if resource.location else None
+        if len(found) == 1:
+            linked.append(replace(resource, task=found[0]))
+            continue
+        if found:
+            collector.error(
+                f"task: the name {resource.task!r} fits {len(found)} tasks",
+                sheet.title, row, column,
+                hint="give the tasks different names in the tasks sheet",
+                code="ambiguous_task",
+            )  # fmt: skip
+        else:
+            examples = ", ".join(repr(t.task) for t in tasks[:3])
+            collector.error(
+                f"task: unknown task {resource.task!r}",
+                sheet.title, row, column,
+                hint=f"use the name of a row of the tasks sheet (e.g. {examples})"
+                if tasks
+                else "the workbook has no tasks sheet with a task of that name: add it there",
+                code="unknown_task",
+            )  # fmt: skip
+        linked.append(replace(resource, task=None))
+    return linked
 
 
 def _value_row(row: Row) -> ValueRow | None:

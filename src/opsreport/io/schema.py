@@ -598,6 +598,30 @@ SHEETS: dict[str, SheetSpec] = {
                 ),
                 _c("unit", "单位", kind="unit", en="unit: 万元, 人, USD …", zh="单位：万元、人…"),
                 _c("note", "备注", "说明", en="note", zh="备注"),
+                _c(
+                    "start",
+                    "开始",
+                    "开始日期",
+                    kind="date",
+                    en="spend from / in post from",
+                    zh="开始日期：支出起始、到岗日期",
+                ),
+                _c(
+                    "end",
+                    "结束",
+                    "结束日期",
+                    "交付日期",
+                    kind="date",
+                    en="spend until / delivered on",
+                    zh="结束日期：支出截止、交付日期",
+                ),
+                _c(
+                    "task",
+                    "关联任务",
+                    "任务",
+                    en="a task of the tasks sheet whose dates it takes",
+                    zh="关联任务：取该任务的日期",
+                ),
             ),
         ),
         SheetSpec(
@@ -666,6 +690,8 @@ META_KEYS: dict[str, tuple[str, ...]] = {
     "company_goals": ("company_goals", "公司目标", "公司年度目标"),
     "mandate": ("mandate", "部门目标", "考核目标", "部门使命"),
     "date": ("date", "日期", "报告日期"),
+    "warning_tolerance": ("warning_tolerance", "预警容差", "预警容差(%)"),
+    "warning_tolerance_pp": ("warning_tolerance_pp", "预警容差(百分点)", "预警容差(pp)"),
 }
 
 _SHEET_INDEX = {

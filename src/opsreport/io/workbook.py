@@ -34,6 +34,7 @@ from opsreport.io.records import (
     TASKS,
     VALUES,
     check_period_grain,
+    link_resource_tasks,
     read_kpis,
     read_meta,
     read_periods,
@@ -144,7 +145,8 @@ def _load(path: Path, wb: Any, limits: Limits, collector: Collector) -> Report:
     if risks := raw.get("risks"):
         report.risks = read_records(risks, RISKS, index, meta.plan_year, collector)
     if resources := raw.get("resources"):
-        report.resources = read_records(resources, RESOURCES, index, meta.plan_year, collector)
+        read = read_records(resources, RESOURCES, index, meta.plan_year, collector)
+        report.resources = link_resource_tasks(read, report.tasks, resources, collector)
     if values := raw.get("value"):
         report.values = read_records(values, VALUES, index, meta.plan_year, collector)
     if report.periods:
