@@ -134,12 +134,12 @@ def test_durations_move_in_their_unit():
     # 41 − 67 = −26 days, −26/67 = −38.8%: large; said 缩短26天, never −38.8% or 有所改善
     fields = dict(name="库存周转天数", unit="天", direction="lower", actual=41, prior_year=67)
     assert say(**fields) == "库存周转天数由67天降至41天，大幅缩短26天。"
-    assert say("en", name="Days", unit="days", actual=41, prior_year=67) == (
+    assert say("en", name="Days", unit="days", direction="lower", actual=41, prior_year=67) == (
         "Days fell sharply from 67 days to 41 days (26 days shorter)."
     )
-    # 59 − 42 = +17 days (+40.5%): 延长17天, not 增长40.5%
+    # 59 − 42 = +17 days (+40.5%): 延长17天, not 增长40.5%; longer is worse here: said so
     assert say(name="新品上市周期", unit="天", direction="lower", actual=59, prior_year=42) == (
-        "新品上市周期由42天升至59天，大幅延长17天。"
+        "新品上市周期由42天升至59天，大幅延长17天，较上年恶化。"
     )
     # 48.5 − 52 = −3.5 (−6.7%, normal); to target +3.5 days, attainment 1 − 3.5/45 = 92.2%
     target = dict(
@@ -245,19 +245,64 @@ def test_growth_target_clause():
 
 
 def test_benchmark_clause():
-    # 41 − 55 = −14 pp (points at one place at least)
+    # 41 − 55 = −14 pp (points at one place at least): below, with the gap
     fields = dict(name="续费率", unit="%", actual=41, prior_year=44, benchmark=55)
-    assert say(**fields) == "续费率由44%降至41%（-3.0个百分点），较行业均值55%低14.0个百分点。"
+    assert say(**fields) == (
+        "续费率由44%降至41%（-3.0个百分点），低于行业均值55%（相差14.0个百分点）。"
+    )
     assert say("en", **fields) == (
         "续费率 fell from 44% to 41% (-3.0 pp), 14.0 pp below the industry average of 55%."
     )
-    # a duration against a named benchmark: 7 − 14 = 7 days fewer
+    # a duration against a named benchmark: 7 − 14 = −7 days: below it, 7 days apart
     days = dict(name="素材生命周期", unit="天", actual=7, benchmark=14, benchmark_name="行业水平")
-    assert say(**days) == "素材生命周期7天，较行业水平14天少7天。"
-    # an amount: (537 − 480)/480 = 11.875% → 11.9%
+    assert say(**days) == "素材生命周期7天，低于行业水平14天（相差7天）。"
+    # an amount: (537 − 480)/480 = 11.875% → 11.9% above
     assert (
         say(name="客单价", unit="元", actual=537, benchmark=480)
-        == "客单价537元，较行业均值480元高11.9%。"
+        == "客单价537元，高于行业均值480元（相差11.9%）。"
+    )
+    # a multiple: above or below alone (a difference in 倍 reads as a percent)
+    assert say(name="ROI", unit="倍", actual=3.4, benchmark=3) == "ROI 3.4倍，高于行业均值3.0倍。"
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        (None, "the industry average"),  # the default, with its article
+        ("Gartner median", "the Gartner median"),
+        ("industry average", "the industry average"),
+        ("TSIA's services average", "TSIA's services average"),  # a possessive: as typed
+        ("the peer median", "the peer median"),  # its own article: not twice
+        ("Our 2025 plan", "Our 2025 plan"),
+    ],
+)
+def test_an_english_benchmark_name_reads_as_a_noun_phrase(name, said):
+    # 41 − 55 = −14 pp
+    sentence = say("en", name="FCR", unit="%", actual=41, benchmark=55, benchmark_name=name)
+    assert sentence == f"FCR was 41%, 14.0 pp below {said} of 55%."
+
+
+def test_a_duration_says_whether_its_move_was_good():
+    # longer is better (素材生命周期): 7 − 9 = −2 days (−22.2%: normal) is a deterioration;
+    # 7 − 14 = −7 days below the benchmark
+    life = dict(
+        name="素材生命周期", unit="天", actual=7, prior_year=9, benchmark=14,
+        benchmark_name="抖音同类目均值",
+    )  # fmt: skip
+    assert say(**life) == (
+        "素材生命周期由9天降至7天，缩短2天，较上年恶化，低于抖音同类目均值14天（相差7天）。"
+    )
+    assert say("en", **life) == (
+        "素材生命周期 fell from 9 days to 7 days (2 days shorter, worse than last year), "
+        "7 days below the 抖音同类目均值 of 14 days."
+    )
+    # longer is better and it lengthened: 11 − 9 = +2 days, said good too
+    assert say(name="素材生命周期", unit="天", actual=11, prior_year=9) == (
+        "素材生命周期由9天升至11天，延长2天，较上年改善。"
+    )
+    # shorter is better and it shortened: 缩短 says it, no verdict (48.5 − 52 = −3.5)
+    assert say(name="库存周转天数", unit="天", direction="lower", actual=48.5, prior_year=52) == (
+        "库存周转天数由52.0天降至48.5天，缩短3.5天。"
     )
 
 

@@ -26,6 +26,18 @@ Form = Literal["subject", "driver", "link"]
 (zh 带动…, en "lifting …")."""
 
 
+def _duration_verdict(result: KpiResult, zh: bool) -> str | None:
+    """Whether a duration's move was good, where 缩短/延长 alone would not say it: shorter
+    reads as better (delivery time), so a KPI where longer is better (素材生命周期) says
+    both ways, and any move against the KPI's direction says it worsened."""
+    good = result.good_vs_prior
+    if good is None or (good and result.kpi.direction != "higher"):
+        return None
+    if zh:
+        return "较上年改善" if good else "较上年恶化"
+    return "better than last year" if good else "worse than last year"
+
+
 def _tail(kind: UnitKind, result: KpiResult, size: MoveSize, figures: Figures, form: Form) -> str:
     """What follows the from→to: the change, in points, percent or the unit."""
     var = result.var_prior
@@ -39,10 +51,13 @@ def _tail(kind: UnitKind, result: KpiResult, size: MoveSize, figures: Figures, f
     if kind == "duration":
         way: Way = "up" if var > 0 else "down"
         size_text = figures.amount(abs(var))
+        verdict = _duration_verdict(result, zh)
         if zh:
             words = f"{SIZE_PREFIX[size]}{DURATION_WORDS['zh'][way]}{size_text}"
-            return f"，{words}" if form == "subject" else f"（{words}）"
-        return f" ({size_text} {DURATION_WORDS['en'][way]})"
+            if form == "subject":
+                return f"，{words}" + (f"，{verdict}" if verdict else "")
+            return f"（{words}" + (f"，{verdict}" if verdict else "") + "）"
+        return f" ({size_text} {DURATION_WORDS['en'][way]}" + (f", {verdict})" if verdict else ")")
     pct = result.var_prior_pct
     if pct is not None and f.round_half_up(abs(pct) * 100, 1) != 0:
         return f"{open_}{figures.pct(pct, signed=True)}{close}"

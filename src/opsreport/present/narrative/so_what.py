@@ -1,5 +1,5 @@
 """The clauses that say why a result matters: its growth target (高于30%的增长目标), its
-benchmark (较行业均值55%低14.0个百分点), the KPIs that drove it, told root cause first
+benchmark (低于行业均值55%（相差14.0个百分点）), the KPIs that drove it, told root cause first
 (主要来自…，带动…), and what it was worth (释放费用空间3.1亿元). Every gap comes from the
 engine's :class:`~opsreport.engine.story.KpiStory`; these functions only choose words."""
 
@@ -20,6 +20,7 @@ __all__ = [
     "growth_clause",
     "note_text",
     "value_clause",
+    "with_article",
 ]
 
 # A value row without its own label is said by its kind.
@@ -67,13 +68,13 @@ def growth_clause(kpi: Kpi, story: KpiStory, figures: Figures) -> str | None:
 
 
 def benchmark_clause(kpi: Kpi, story: KpiStory, figures: Figures) -> str | None:
-    """The KPI against its benchmark: 较行业均值55%低14.0个百分点 / "14.0 pp below the
-    industry average of 55%"."""
+    """The KPI against its benchmark: 低于行业均值55%（相差14.0个百分点）/ "14.0 pp below
+    the industry average of 55%"; a multiple above or below alone (低于行业均值3.0倍)."""
     gap = story.benchmark_gap
     if gap is None:
         return None
     zh = figures.lang == "zh"
-    name = kpi.benchmark_name or ("行业均值" if zh else "the industry average")
+    name = kpi.benchmark_name or ("行业均值" if zh else "industry average")
     benchmark = figures.amount(kpi.benchmark)
     kind = story.kind
     if kind == "rate":
@@ -86,16 +87,30 @@ def benchmark_clause(kpi: Kpi, story: KpiStory, figures: Figures) -> str | None:
         subject = f.join_words(name, benchmark)
         if gap == 0:
             return f"与{subject}持平"
-        if kind == "multiple":
-            return f"{'高于' if gap > 0 else '低于'}{subject}"
-        word = ("多" if gap > 0 else "少") if kind == "duration" else ("高" if gap > 0 else "低")
-        return f"较{subject}{word}{size}"
+        word = "高于" if gap > 0 else "低于"
+        if kind == "multiple":  # a difference in 倍 reads as a percent
+            return f"{word}{subject}"
+        return f"{word}{subject}（相差{size}）"
+    name = with_article(name)
     if gap == 0:
         return f"level with {name} of {benchmark}"
     word = "above" if gap > 0 else "below"
     if kind == "multiple":
         return f"{word} {name} of {benchmark}"
     return f"{size} {word} {name} of {benchmark}"
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "our", "its", "their", "this", "my"})
+
+
+def with_article(name: str) -> str:
+    """An English benchmark name as a noun phrase: "the Gartner median", "the industry
+    average"; a name that has its own determiner or possessive ("TSIA's services
+    average", "our 2025 plan") as typed."""
+    first = name.split(maxsplit=1)[0] if name.split() else ""
+    if first.lower() in _DETERMINERS or first.endswith(("'s", "’s", "s'")):
+        return name
+    return f"the {name}"
 
 
 def drivers_clause(
