@@ -116,6 +116,39 @@ def test_value_totals_convert_units_and_keep_losses_apart() -> None:
     assert ("gain", "") not in totals  # no unit: never added
 
 
+def test_a_value_total_has_the_places_of_its_most_precise_member() -> None:
+    from opsreport.present.value_rows import value_line
+
+    rows = [  # the zh example's value sheet
+        b.value("M01", "释放费用空间", "1.14", "节省", unit="亿元"),
+        b.value("C03", "节省投放费", "1.1", "节省", unit="亿元"),
+        b.value("E01", "释放现金流", 3600, "现金流", unit="万元"),
+        b.value("U04", "直接损失销售额", "1.2", "损失", unit="亿元"),
+    ]
+    totals = {(t.kind, t.unit): (t.amount, t.places) for t in value_totals(rows)}
+    assert totals[("saving", "亿元")] == (D("2.24"), 2)  # 1.14 + 1.1: 1.14's two places
+    assert totals[("cash", "万元")] == (D(3600), 0)
+    # 1.14 + 1.1 + 0.36 (3,600万元 in 亿元: two places) = 2.60, never 2.6 beside 2.24
+    assert totals[("benefit", "亿元")] == (D("2.60"), 2)
+    assert totals[("loss", "亿元")] == (D("1.2"), 1)
+    kpis = [b.kpi(key, id=key, unit="%", actual=1) for key in ("M01", "C03", "E01", "U04")]
+    built = b.metrics(b.report(kpis, values=rows))
+    assert value_line(built, "zh") == (
+        "全年价值贡献合计2.60亿元（节省2.24亿元、释放现金流3,600万元）；造成损失1.2亿元。"
+    )
+    # en: 2.60亿元 = 260 M CNY (2 places − 2 = 0), 3,600万元 = 36,000 k CNY
+    assert value_line(built, "en") == (
+        "The year's results were worth 260 M CNY (savings 224 M CNY; cash freed 36,000 k CNY); "
+        "cost 120 M CNY in losses."
+    )
+    # places at most 2, as a KPI's: 0.125亿元 + 1亿元 = 1.125 → 1.13 (half up)
+    fine = [
+        b.value("A", "x", "0.125", "收益", unit="亿元"),
+        b.value("B", "y", 1, "收益", unit="亿元"),
+    ]
+    assert value_totals(fine)[0].places == 2
+
+
 def test_values_by_kpi_and_goal_shares() -> None:
     profit = b.kpi("直接利润", id="P01", unit="亿元", actual="8.37")
     built = b.report(

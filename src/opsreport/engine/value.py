@@ -5,6 +5,8 @@ Totals add rows of one kind whose units convert into one another (亿元, 万元
 + 2,000万元 = 3.3亿元, expressed in the largest unit among them); ``benefit`` adds gains,
 savings and cash; losses are totalled apart and never netted. A row without a unit, or in
 a unit nothing else shares, stays a total of its own — nothing is added across units.
+A total is shown with the places of its most precise member in its unit (at most 2, as a
+KPI's figures): 1.14亿元 + 1.1亿元 + 3,600万元 (0.36亿元) = 2.60亿元.
 A goal's share of its base (占比基数) is target ÷ base (a fraction), when the base is
 positive: 直接利润10亿元 of 公司新增利润12亿元 is 0.8333… (83%). Pure Decimal.
 """
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from opsreport.core.records import VALUE_KINDS, Goal, ValueRow
+from opsreport.core.rounding import kpi_places
 from opsreport.core.units import convert_unit, parse_unit
 
 __all__ = [
@@ -39,6 +42,8 @@ class ValueTotal:
     unit: str
     amount: Decimal
     rows: int
+    places: int  # the places of its most precise member in ``unit`` (at most 2): a total
+    # never says less than what it adds (1.14亿元 + 1.1亿元 + 3,600万元 = 2.60亿元, not 2.6)
 
 
 def values_by_kpi(rows: Iterable[ValueRow]) -> dict[str, tuple[ValueRow, ...]]:
@@ -58,8 +63,9 @@ def _totals(kind: str, rows: list[ValueRow]) -> list[ValueTotal]:
     for members in by_base.values():
         unit = max(members, key=lambda r: parse_unit(r.unit).magnitude).unit
         converted = [convert_unit(r.amount, r.unit, unit) for r in members]
-        amount = sum((c for c in converted if c is not None), Decimal(0))
-        totals.append(ValueTotal(kind, unit, amount, sum(c is not None for c in converted)))
+        added = [c for c in converted if c is not None]
+        amount = sum(added, Decimal(0))
+        totals.append(ValueTotal(kind, unit, amount, len(added), kpi_places(*added)))
     return totals
 
 

@@ -29,7 +29,7 @@ _LINE_WORDS = {
 
 def _amounts(totals: list[ValueTotal], lang: str) -> str:
     return ("、" if lang == "zh" else ", ").join(
-        f.fmt_amount(t.amount, t.unit, None, lang) for t in totals
+        f.fmt_amount(t.amount, t.unit, t.places, lang) for t in totals
     )
 
 
