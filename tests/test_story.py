@@ -170,3 +170,22 @@ def test_huge_or_nan_value_amounts_are_refused() -> None:
         with pytest.raises(FigureError) as exc:
             b.metrics(built)
         assert "value '新增利润' › amount" in str(exc.value.diagnostics[0])
+
+
+def test_metrics_json_goals_carry_their_base_and_share() -> None:
+    from opsreport.present.tables import metrics_json
+
+    profit = b.kpi("直接利润", id="P01", unit="亿元", actual="8.37")
+    built = b.report(
+        [profit],
+        goals=[
+            b.goal(
+                "直接利润达到9.5亿元", kpi="P01", target="9.5", base=22, base_name="公司利润增量"
+            ),
+            b.goal("利润10亿元", kpi="P01", target=10),
+        ],
+    )
+    shared, bare = metrics_json(b.metrics(built), "goals")
+    assert (shared["base"], shared["base_name"]) == (22, "公司利润增量")
+    assert abs(shared["share"] - 9.5 / 22) < 1e-12  # 0.4318…: 占公司利润增量22亿元的43.2%
+    assert (bare["base"], bare["base_name"], bare["share"]) == (None, None, None)
