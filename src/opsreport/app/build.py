@@ -44,18 +44,19 @@ class BuildResult:
     summary: dict[str, Any] = field(default_factory=dict)
 
     def one_line(self) -> str:
-        s = self.summary
-        if self.lang == "zh":
-            return (
-                f"{s['total']}项指标：{s['met']}项达成、{s['near']}项接近、{s['missed']}项未达成；"
-                f"风险触发{s['risks_triggered']}项"
-            )
+        """The line the CLI prints after a build, counted as the opening counts (the one
+        rule of present.summary.count_phrase): no zero counts, no 「风险触发0项」."""
         from opsreport.present.formatting import count_noun
+        from opsreport.present.summary import count_phrase
 
-        return (
-            f"{count_noun(s['total'], 'KPI')}: {s['met']} met, {s['near']} near, {s['missed']} missed; "
-            f"{count_noun(s['risks_triggered'], 'risk')} triggered"
-        )
+        s = self.summary
+        counts = count_phrase(s["met"], s["near"], s["missed"], self.lang)
+        triggered = s["risks_triggered"]
+        if self.lang == "zh":
+            line = f"{s['total']}项指标" + (f"：{counts}" if counts else "")
+            return line + (f"；风险触发{triggered}项" if triggered else "")
+        line = count_noun(s["total"], "KPI") + (f": {counts}" if counts else "")
+        return line + (f"; {count_noun(triggered, 'risk')} triggered" if triggered else "")
 
 
 def render_documents(
