@@ -37,10 +37,10 @@ FRAME_COLUMNS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
     ),
     "goals": (
         ("goal", "kpi", "baseline", "target", "unit", "direction", "deadline", "owner",
-         "measure", "aligns_to", "base", "base_name", "share", "required_change",
-         "required_change_pct", "achieved_change", "smart", "is_smart", "failed"),
-        frozenset({"baseline", "target", "base", "share", "required_change",
-                   "required_change_pct", "achieved_change"}),
+         "measure", "aligns_to", "required_change", "required_change_pct", "achieved_change",
+         "smart", "is_smart", "failed"),
+        frozenset({"baseline", "target", "required_change", "required_change_pct",
+                   "achieved_change"}),
     ),
     "risks": (
         ("risk", "category", "likelihood", "impact", "score", "level", "kpi", "threshold",
@@ -63,7 +63,7 @@ FRAME_COLUMNS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
     ),
     "plan": (
         ("year", "name", "kpi", "from_goal", "unit", "direction", "aggregation", "baseline",
-         "annual", "q1", "q2", "q3", "q4", "method", "places",
+         "annual", "q1", "q2", "q3", "q4", "method", "season_year", "places",
          "warning_q1", "warning_q2", "warning_q3", "warning_q4"),
         frozenset({"baseline", "annual", "q1", "q2", "q3", "q4",
                    "warning_q1", "warning_q2", "warning_q3", "warning_q4"}),

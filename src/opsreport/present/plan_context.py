@@ -76,10 +76,12 @@ PLAN_LABELS: dict[str, PlanLabels] = {
         "resource_basis": {"people": "在岗人数", "money": "全年的四分之一", "other": "按计划交付"},
         "methods": {
             "given": "按目标表季度值",
-            "seasonal": "按今年季节性",
-            "even": "平均拆分",
+            "seasonal": "按季节性",
+            "seasonal_year": "按{year}年季节性",
+            "even": "平均拆分（暂无季节性数据，待补充）",
             "path": "基线到年末目标的路径",
             "flat": "全年保持",
+            "unreachable": "全年保持（从基线出发的直线路径无法使平均值达标）",
         },
         "aggregations": {"sum": "累计", "last": "期末", "avg": "平均"},
     },
@@ -111,10 +113,12 @@ PLAN_LABELS: dict[str, PlanLabels] = {
         },
         "methods": {
             "given": "quarter targets from the goals sheet",
-            "seasonal": "by this year's seasonality",
-            "even": "evenly",
+            "seasonal": "by seasonality",
+            "seasonal_year": "by {year} seasonality",
+            "even": "even split (placeholder: no seasonality data)",
             "path": "path from baseline to year-end target",
             "flat": "held all year",
+            "unreachable": "held all year (no straight path from the baseline averages to it)",
         },
         "aggregations": {"sum": "cumulative", "last": "end of period", "avg": "average"},
     },
@@ -130,6 +134,14 @@ class TargetTexts:
     fields: TargetFields  # name … annual: the row's first keys, in order
     quarters: tuple[str, str, str, str]
     is_rate: bool
+
+
+def _method_label(target: QuarterTarget, labels: PlanLabels) -> str:
+    """How a row was split; a seasonal split names the year whose quarters shaped it."""
+    methods = labels["methods"]
+    if target.season_year is not None and target.method == "seasonal":
+        return methods["seasonal_year"].format(year=target.season_year)
+    return methods[target.method]
 
 
 def target_texts(metrics: Metrics, lang: str) -> list[TargetTexts]:
@@ -149,7 +161,7 @@ def target_texts(metrics: Metrics, lang: str) -> list[TargetTexts]:
             "kpi": target.kpi.name if target.kpi else "",
             "unit": unit,
             "aggregation": labels["aggregations"].get(target.aggregation, target.aggregation),
-            "method": labels["methods"][target.method],
+            "method": _method_label(target, labels),
             "baseline": amount(target.baseline, unit, places),
             "annual": amount(target.annual, unit, places),
         }

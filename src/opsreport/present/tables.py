@@ -15,7 +15,7 @@ from opsreport.engine.metrics import (
 from opsreport.engine.plan_targets import draft_year, quarter_targets, warning_line
 from opsreport.engine.selection import featured_quarters, select
 from opsreport.engine.story import KpiStory, kpi_stories
-from opsreport.engine.value import goal_shares, value_totals
+from opsreport.engine.value import value_totals
 from opsreport.present.formatting import (
     fmt_amount,
     fmt_delta,
@@ -250,6 +250,7 @@ def _plan_json(metrics: Metrics) -> list[dict[str, Any]]:
             "annual": json_number(target.annual),
             **{f"q{n}": json_number(value) for n, value in enumerate(target.quarters, start=1)},
             "method": target.method,
+            "season_year": target.season_year,
             "places": target.places,
             **{
                 f"warning_q{n}": json_number(warning_line(value, target.direction, warning))
@@ -282,10 +283,6 @@ def _goal_json(check: Any) -> dict[str, Any]:
         "owner": goal.owner,
         "measure": goal.measure,
         "aligns_to": goal.aligns_to,
-        "base": json_number(goal.base),
-        "base_name": goal.base_name,
-        # target ÷ base, a fraction as a KPI's share (engine.value: the 43.2% the goals table says)
-        "share": json_number(goal_shares((goal,))[0].share),
         "required_change": json_number(check.required_change),
         "required_change_pct": json_number(check.required_change_pct),
         "achieved_change": json_number(check.achieved_change),
