@@ -210,8 +210,8 @@ def _goal_row(g: tuple, bases: dict[str, tuple[float, str]]) -> list[object]:
 
 
 def _resource_row(r: tuple) -> list[object]:
-    category, item, amount, unit, note = r
-    return [category, item, *typed([amount], unit), unit, note]
+    category, item, amount, unit, note, start, end, task = r
+    return [category, item, *typed([amount], unit), unit, note, start, end, task]
 
 
 def _value_row(v: tuple) -> list[object]:
@@ -473,16 +473,23 @@ ZH_RISKS = [
      "分散渠道投放，提升私域与小程序占比", "刘洋"),
 ]
 
-# 类别, 项目, 金额, 单位, 备注.
+# 类别, 项目, 金额, 单位, 备注, 开始, 结束, 关联任务: dated spend (by days), a hire from
+# mid-year (in post from 05-01), a system with its own delivery date, one that is delivered
+# with its task (BI平台升级上线 ends 09-30), and an undated row (培训: spread evenly).
 ZH_RESOURCES = [
-    ("人力", "新增运营专员", 6, "人", "流量组4人、用户组2人"),
-    ("人力", "新增数据分析师", 2, "人", "支撑BI看板与补货模型"),
-    ("预算", "投放预算", 3200, "万元", "较2026年增加；重点投向抖音与小程序"),
-    ("预算", "会员运营", 800, "万元", "会员日、权益与召回"),
-    ("预算", "系统建设", 450, "万元", "含BI平台升级、智能补货模型"),
-    ("预算", "培训", 60, "万元", "新人培训与数据分析能力"),
-    ("技术", "BI平台升级（实时经营看板）", 1, "套", "费用已计入系统建设预算"),
-    ("技术", "智能补货模型", 1, "套", "费用已计入系统建设预算"),
+    ("人力", "新增运营专员", 6, "人", "流量组4人、用户组2人", date(2027, 5, 1), None, None),
+    ("人力", "新增数据分析师", 2, "人", "支撑BI看板与补货模型", date(2027, 7, 1), None, None),
+    ("预算", "投放预算", 3200, "万元", "较2026年增加；重点投向抖音与小程序",
+     date(2027, 1, 1), date(2027, 12, 31), None),
+    ("预算", "会员运营", 800, "万元", "会员日、权益与召回", date(2027, 3, 1),
+     date(2027, 12, 31), None),
+    ("预算", "系统建设", 450, "万元", "含BI平台升级、智能补货模型", None, None,
+     "BI平台升级上线"),
+    ("预算", "培训", 60, "万元", "新人培训与数据分析能力", None, None, None),
+    ("技术", "BI平台升级（实时经营看板）", 1, "套", "费用已计入系统建设预算", None, None,
+     "BI平台升级上线"),
+    ("技术", "智能补货模型", 1, "套", "费用已计入系统建设预算", None, date(2027, 6, 30),
+     None),
 ]
 
 # fmt: on
@@ -533,7 +540,7 @@ def make_zh(path: Path) -> int:
     write_sheet(
         wb,
         "资源",
-        ["类别", "项目", "金额", "单位", "备注"],
+        ["类别", "项目", "金额", "单位", "备注", "开始", "结束", "关联任务"],
         [_resource_row(r) for r in ZH_RESOURCES],
     )
     write_sheet(
@@ -774,16 +781,25 @@ EN_RISKS = [
      "Second source for the top 20 parts; safety stock in two depots", "Tom Becker"),
 ]
 
+# category, item, amount, unit, note, start, end, task (see ZH_RESOURCES).
 EN_RESOURCES = [
-    ("People", "Field technicians", 4, "FTE", "North and East regions"),
-    ("People", "Support agents", 3, "FTE", "Tier 1, to absorb launch peaks"),
-    ("People", "Workforce analyst", 1, "FTE", "Forecasting and scheduling"),
-    ("Budget", "Contractor cover for peak season", 240, "k USD", "Q4"),
-    ("Budget", "Customer retention campaign", 150, "k USD", "Renewals and win-back"),
-    ("Budget", "Training and certification", 95, "k USD", "Technician certification"),
-    ("Technology", "Route optimisation software", 180, "k USD", "Licence and rollout"),
-    ("Technology", "Skills-based routing module", 120, "k USD", "Zendesk add-on"),
-    ("Technology", "Customer health score dashboard", 45, "k USD", "BI development"),
+    ("People", "Field technicians", 4, "FTE", "North and East regions", date(2027, 5, 3),
+     None, None),
+    ("People", "Support agents", 3, "FTE", "Tier 1, to absorb launch peaks",
+     date(2027, 3, 1), None, None),
+    ("People", "Workforce analyst", 1, "FTE", "Forecasting and scheduling", None, None, None),
+    ("Budget", "Contractor cover for peak season", 240, "k USD", "Q4", date(2027, 10, 1),
+     date(2027, 12, 31), None),
+    ("Budget", "Customer retention campaign", 150, "k USD", "Renewals and win-back", None,
+     None, "Service contract renewal campaign"),
+    ("Budget", "Training and certification", 95, "k USD", "Technician certification", None,
+     None, None),
+    ("Technology", "Route optimisation software", 180, "k USD", "Licence and rollout", None,
+     None, "Route optimisation pilot (North and East)"),
+    ("Technology", "Skills-based routing module", 120, "k USD", "Zendesk add-on", None, None,
+     "Skills-based routing go-live"),
+    ("Technology", "Customer health score dashboard", 45, "k USD", "BI development", None,
+     None, "Customer health score and churn alerts"),
 ]
 
 # fmt: on
@@ -838,7 +854,7 @@ def make_en(path: Path) -> int:
     write_sheet(
         wb,
         "resources",
-        ["category", "item", "amount", "unit", "note"],
+        ["category", "item", "amount", "unit", "note", "start", "end", "task"],
         [_resource_row(r) for r in EN_RESOURCES],
     )
     write_sheet(
