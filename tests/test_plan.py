@@ -180,6 +180,11 @@ def test_the_draft_labels_the_even_placeholder_and_the_season_year():
     rows = [b.period("P02", f"2026Q{q}", actual=a) for q, a in zip(range(1, 5), (10, 12, 11, 16), strict=True)]  # fmt: skip
     seasonal = target_texts(b.metrics(_gmv_report(rows)), "en")
     assert seasonal[0].fields["method"] == "by 2026 seasonality"
+    renewal = b.kpi("续费率", unit="%", target=45, actual=41, next_target=48, aggregation="avg")
+    [avg] = target_texts(b.metrics(b.report([renewal], meta=b.meta(year=2026))), "zh")
+    # an avg path ends past the target (41 → 48: Q4 52.2%): its label says the quarters average it
+    assert avg.fields["method"] == "自基线起的直线路径（四季平均为全年目标）"
+    assert avg.quarters == ("43.8%", "46.6%", "49.4%", "52.2%")
 
 
 def test_goal_quarter_targets_are_used_when_given():

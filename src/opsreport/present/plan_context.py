@@ -80,6 +80,7 @@ PLAN_LABELS: dict[str, PlanLabels] = {
             "seasonal_year": "按{year}年季节性",
             "even": "平均拆分（暂无季节性数据，待补充）",
             "path": "基线到年末目标的路径",
+            "path_avg": "自基线起的直线路径（四季平均为全年目标）",
             "flat": "全年保持",
             "unreachable": "全年保持（从基线出发的直线路径无法使平均值达标）",
         },
@@ -117,6 +118,7 @@ PLAN_LABELS: dict[str, PlanLabels] = {
             "seasonal_year": "by {year} seasonality",
             "even": "even split (placeholder: no seasonality data)",
             "path": "path from baseline to year-end target",
+            "path_avg": "path from baseline (the quarters average the annual target)",
             "flat": "held all year",
             "unreachable": "held all year (no straight path from the baseline averages to it)",
         },
@@ -141,6 +143,8 @@ def _method_label(target: QuarterTarget, labels: PlanLabels) -> str:
     methods = labels["methods"]
     if target.season_year is not None and target.method == "seasonal":
         return methods["seasonal_year"].format(year=target.season_year)
+    if target.method == "path" and target.aggregation == "avg":  # it ends past the target
+        return methods["path_avg"]
     return methods[target.method]
 
 
