@@ -98,7 +98,13 @@ def test_triggered_risks_and_the_warning_line_come_from_the_actuals(zh_q1):
 
 def test_resources_show_the_quarters_share(zh_q1):
     resources = next(table_with_header(zh_q1, "类别"))
-    assert row_of(resources, "预算")[1:4] == ["投放预算", "3,200万元", "800万元"]
+    # 投放预算 3,200万元 over 2027-01-01–12-31: Q1 has 90 of 365 days → 3200 × 90/365
+    # = 789.041… → 789.04 (docs/plans.md §4); the hires start 05-01 and 07-01 and the
+    # systems are delivered 06-30 and 09-30: no 人力 or 技术 row in Q1
+    row = row_of(resources, "预算")
+    assert row[1:4] == ["投放预算", "3,200万元", "789.04万元"]
+    assert row[4].startswith("按天数分摊 2027-01-01–2027-12-31（本季度90/365天）")
+    assert {r.cells[0].text for r in resources.rows[1:]} == {"预算"}
 
 
 def test_charts_are_embedded_with_their_descriptions(zh_q1):

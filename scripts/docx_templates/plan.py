@@ -166,6 +166,7 @@ def build_plan_body(doc, lang: Lang) -> None:
         ),
         "for r in plan.resources",
     )
+    b.p("{{ plan.resources_total }}")  # the quarter's totals per unit
     b.tag("endif")
 
     # Timeline and milestones.

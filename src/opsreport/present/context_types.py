@@ -500,7 +500,7 @@ class PlanPhase(TypedDict):
 
 
 class PlanResource(TypedDict):
-    """The quarter's share of one resource (§5.16)."""
+    """The quarter's amount of one resource, by its dates, and the rule used (§5.16)."""
 
     category: str
     item: str
@@ -525,7 +525,8 @@ class Plan(TypedDict):
     milestones: list[Milestone]
     undated: list[str]  # names of tasks without dates
     gaps: list[KpiRow]  # the KPIs near or short of target
-    resources: list[PlanResource]
+    resources: list[PlanResource]  # those that fall in the quarter by their dates
+    resources_total: str  # 本季度合计：8人、1,611.53万元、1套 (empty without resources)
     warning_pct: str
 
 
@@ -552,7 +553,7 @@ class PlanLabels(TypedDict):
     annual: str
     no_tasks: str
     carries_over: str
-    resource_basis: dict[str, str]  # by resource kind: people, money, other
+    resource_basis: dict[str, str]  # by rule: days, delivery, in_post … (present.plan_resources)
     methods: dict[str, str]  # by split method
     aggregations: dict[str, str]  # sum, last, avg
 

@@ -19,9 +19,7 @@ from opsreport.engine.plan_targets import (
     QuarterTarget,
     draft_year,
     quarter_bounds,
-    quarter_share,
     quarter_targets,
-    resource_kind,
     tasks_in_quarter,
     warning_line,
 )
@@ -30,13 +28,13 @@ from opsreport.present.context_types import (
     Milestone,
     PlanContext,
     PlanLabels,
-    PlanResource,
     PlanSections,
     PlanTarget,
     PlanTask,
     ReportContext,
     TargetFields,
 )
+from opsreport.present.plan_resources import BASIS_WORDS, plan_resource_rows
 
 __all__ = ["PLAN_LABELS", "PlanSource", "TargetTexts", "plan_context", "target_texts"]
 
@@ -73,14 +71,13 @@ PLAN_LABELS: dict[str, PlanLabels] = {
         "annual": "全年",
         "no_tasks": "本季度没有排期的任务。",
         "carries_over": "↔ 表示跨季度的任务",
-        "resource_basis": {"people": "在岗人数", "money": "全年的四分之一", "other": "按计划交付"},
+        "resource_basis": BASIS_WORDS["zh"],
         "methods": {
             "given": "按目标表季度值",
             "seasonal": "按季节性",
             "seasonal_year": "按{year}年季节性",
             "even": "平均拆分（暂无季节性数据，待补充）",
             "path": "基线到年末目标的路径",
-            "path_avg": "自基线起的直线路径（四季平均为全年目标）",
             "flat": "全年保持",
             "unreachable": "全年保持（从基线出发的直线路径无法使平均值达标）",
         },
@@ -107,18 +104,13 @@ PLAN_LABELS: dict[str, PlanLabels] = {
         "annual": "Year",
         "no_tasks": "No task is scheduled in this quarter.",
         "carries_over": "↔ marks a task that runs across the quarter boundary",
-        "resource_basis": {
-            "people": "headcount in post",
-            "money": "a quarter of the year",
-            "other": "delivered as planned",
-        },
+        "resource_basis": BASIS_WORDS["en"],
         "methods": {
             "given": "quarter targets from the goals sheet",
             "seasonal": "by seasonality",
             "seasonal_year": "by {year} seasonality",
             "even": "even split (placeholder: no seasonality data)",
             "path": "path from baseline to year-end target",
-            "path_avg": "path from baseline (the quarters average the annual target)",
             "flat": "held all year",
             "unreachable": "held all year (no straight path from the baseline averages to it)",
         },
@@ -143,8 +135,6 @@ def _method_label(target: QuarterTarget, labels: PlanLabels) -> str:
     methods = labels["methods"]
     if target.season_year is not None and target.method == "seasonal":
         return methods["seasonal_year"].format(year=target.season_year)
-    if target.method == "path" and target.aggregation == "avg":  # it ends past the target
-        return methods["path_avg"]
     return methods[target.method]
 
 
@@ -255,22 +245,8 @@ def plan_context(
     milestones.sort(key=lambda m: m["date"])
     undated = [t.task for t in report.tasks if t.start is None and t.end is None]
 
-    resources: list[PlanResource] = []
-    for resource in report.resources:
-        if resource.amount is None:
-            continue
-        kind = resource_kind(resource.unit)
-        share = quarter_share(resource.amount, kind)
-        resources.append(
-            {
-                "category": resource.category,
-                "item": resource.item or "",
-                "annual": f.fmt_amount(resource.amount, resource.unit, None, lang),
-                "quarter": f.fmt_amount(share.normalize(), resource.unit, None, lang),
-                "basis": labels["resource_basis"][kind],
-                "note": resource.note or "",
-            }
-        )
+    # What falls in the quarter by its dates (engine.quarter_resources), with the rule used.
+    resources, resources_total = plan_resource_rows(report, year, quarter, lang)
 
     gaps = [k for k in base["kpis"] if k["status"] in {"missed", "near"}]
     title = labels["title"].format(org=report.meta.org or "", year=year, quarter=quarter)
@@ -297,6 +273,7 @@ def plan_context(
             "undated": undated,
             "gaps": gaps,
             "resources": resources,
+            "resources_total": resources_total,
             "warning_pct": f.fmt_number(warning),
         },
         "plan_labels": labels,
