@@ -96,8 +96,15 @@ def table(
     rows = []
     # Numeric headers right-aligned like their column.
     header_cells = []
+    # The header's cells are ruled in their own fill: a PDF viewer otherwise shows the
+    # hairline where two filled cells meet as a white border (after 类型 in the value
+    # table); the bottom rule too, so the sides' ends do not tick the first row's rule.
+    seams = "".join(
+        f'<w:{side} w:val="single" w:sz="{sz}" w:space="0" w:color="{HEADER_FILL}"/>'
+        for side, sz in (("left", 4), ("bottom", 8), ("right", 4))
+    )
     for c, w in zip(cols, sizes, strict=True):
-        xml = cell(lang, w, c.header, header_style, fill=HEADER_FILL)
+        xml = cell(lang, w, c.header, header_style, fill=HEADER_FILL, borders=seams)
         if c.number:
             xml = xml.replace("</w:pPr>", '<w:jc w:val="right"/></w:pPr>', 1)
         header_cells.append(xml)
