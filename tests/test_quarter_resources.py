@@ -268,10 +268,16 @@ def test_an_unknown_task_is_an_error_naming_the_cell(make_workbook, basic_sheets
 
 
 def test_a_task_name_two_tasks_share_is_an_error(make_workbook, basic_sheets):
-    path = make_workbook(_sheets(basic_sheets, [
-        ["category", "amount", "unit", "task"],
-        ["Tech", 1, "套", "复盘"],
-    ], tasks=[["task", "end"], ["复盘", dt.date(2027, 3, 31)], ["复盘", dt.date(2027, 6, 30)]]))
+    path = make_workbook(
+        _sheets(
+            basic_sheets,
+            [
+                ["category", "amount", "unit", "task"],
+                ["Tech", 1, "套", "复盘"],
+            ],
+            tasks=[["task", "end"], ["复盘", dt.date(2027, 3, 31)], ["复盘", dt.date(2027, 6, 30)]],
+        )
+    )
     with pytest.raises(WorkbookError) as info:
         load_report(path)
     assert "task: the name '复盘' fits 2 tasks" in str(info.value.errors[0])
@@ -295,3 +301,137 @@ def test_a_resource_ending_before_it_starts_is_an_error(make_workbook, basic_she
         load_report(path)
     text = str(info.value.errors[0])
     assert "the resource ends (2027-04-01) before it starts (2027-05-01)" in text and "E2" in text
+
+
+# -- the plan draft's rows -----------------------------------------------------------------
+
+
+def _draft(quarter, resources, tasks=(), lang="zh"):
+    from opsreport.present.plan_context import plan_context
+
+    report = b.report(
+        [b.kpi("直接利润", unit="亿元", target=8, actual=8.37)],
+        meta=b.meta(year=2026, language=lang),
+        resources=resources,
+        tasks=list(tasks),
+    )
+    return plan_context(b.analysis(report), quarter, today=dt.date(2027, 1, 15))["plan"]
+
+
+_RESOURCES = [
+    b.resource("人力", item="新增运营专员", amount=6, unit="人", start="2027-05-01"),
+    b.resource("预算", item="投放预算", amount=1200, unit="万元", start="2027-02-15",
+               end="2027-08-14"),
+    b.resource("预算", item="培训", amount=60, unit="万元"),
+    b.resource("技术", item="BI平台", amount=1, unit="套", task="BI平台升级上线"),
+    b.resource("技术", item="补货模型", amount=1, unit="套", end="2027-06-30"),
+]  # fmt: skip
+_TASKS = [b.task("BI平台升级上线", start="2027-04-01", end="2027-09-30")]
+
+
+def test_each_quarter_shows_what_falls_in_it_and_says_by_which_rule():
+    q1, q2, q3, q4 = (_draft(q, _RESOURCES, _TASKS)["resources"] for q in (1, 2, 3, 4))
+    # Q1: 投放预算 45 of 181 days = 298.34万元 (see the first test), 培训 60 ÷ 4 = 15万元;
+    #     the hire (05-01) and both systems (09-30, 06-30) fall later: not listed
+    assert [(r["item"], r["quarter"], r["basis"]) for r in q1] == [
+        ("投放预算", "298.34万元", "按天数分摊 2027-02-15–2027-08-14（本季度45/181天）"),
+        ("培训", "15万元", "全年平均（未排期）"),
+    ]
+    # Q2: the hire in post from 05-01 (6人), 603.32万元 (91 days), 15万元, 补货模型 delivered
+    assert [(r["item"], r["quarter"], r["basis"]) for r in q2] == [
+        ("新增运营专员", "6人", "自 2027-05-01 起在岗"),
+        ("投放预算", "603.32万元", "按天数分摊 2027-02-15–2027-08-14（本季度91/181天）"),
+        ("培训", "15万元", "全年平均（未排期）"),
+        ("补货模型", "1套", "交付于 2027-06-30"),
+    ]
+    # Q3: BI平台 at its task's end, 09-30
+    assert ("BI平台", "1套", "交付于 2027-09-30，按任务「BI平台升级上线」") in [
+        (r["item"], r["quarter"], r["basis"]) for r in q3
+    ]
+    assert [r["item"] for r in q4] == ["新增运营专员", "培训"]
+
+
+def test_the_quarter_total_adds_up_per_unit():
+    plan = _draft(2, _RESOURCES, _TASKS)
+    # 6人; 603.32 + 15 = 618.32万元; 1套
+    assert plan["resources_total"] == "本季度合计：6人、618.32万元、1套"
+    en = _draft(1, _RESOURCES[1:3], lang="en")
+    # 298.34 + 15 = 313.34万元 → en writes 万元 as k CNY × 10: 3,133.4 k CNY
+    assert en["resources_total"] == "Quarter total: 3,133.4 k CNY"
+    assert [r["basis"] for r in en["resources"]] == [
+        "by days, 2027-02-15–2027-08-14 (45 of 181 days)",
+        "spread evenly, no dates",
+    ]
+    assert _draft(1, [])["resources_total"] == ""
+
+
+def test_the_year_sums_to_the_amount_over_the_four_drafts():
+    # 投放预算: 298.34 + 603.32 + 298.34 + 0 = 1200; 培训: 15 × 4 = 60
+    rows = [r for q in (1, 2, 3, 4) for r in _draft(q, _RESOURCES[1:3])["resources"]]
+    spend = sum(D(r["quarter"].removesuffix("万元")) for r in rows if r["item"] == "投放预算")
+    training = sum(D(r["quarter"].removesuffix("万元")) for r in rows if r["item"] == "培训")
+    assert (spend, training) == (1200, 60)
+
+
+# -- metrics --json --what resources ---------------------------------------------------------
+
+
+def test_metrics_json_gives_the_dates_and_the_four_quarters():
+    from opsreport.app.analysis import FRAME_COLUMNS, analyze
+
+    from .conftest import ZH_EXAMPLE
+
+    rows = {r["item"]: r for r in analyze(ZH_EXAMPLE).rows("resources")}
+    assert list(next(iter(rows.values()))) == list(FRAME_COLUMNS["resources"][0])
+    spend = rows["投放预算"]
+    # 3,200万元 2027-01-01–12-31: 789.04 / 797.81 / 806.58 / 806.57 (see above)
+    assert (spend["start"], spend["end"], spend["basis"]) == ("2027-01-01", "2027-12-31", "days")
+    assert [spend[f"q{q}"] for q in range(1, 5)] == [789.04, 797.81, 806.58, 806.57]
+    system = rows["系统建设"]
+    # by the task BI平台升级上线, 2027-04-01–09-30 = 91 + 92 = 183 days:
+    #   450 × 91/183 = 223.770… → 223.77; 450 × 92/183 = 226.229… → 226.22, +0.01 (the
+    #   larger remainder, 0.0095 vs 0.0049) → 226.23
+    assert system["task"] == "BI平台升级上线" and system["start"] is None
+    assert [system[f"q{q}"] for q in range(1, 5)] == [0, 223.77, 226.23, 0]
+    assert [rows["培训"][f"q{q}"] for q in range(1, 5)] == [15, 15, 15, 15]
+    assert [rows["智能补货模型"][f"q{q}"] for q in range(1, 5)] == [0, 1, 0, 0]
+
+
+# -- tasks by date ---------------------------------------------------------------------
+
+
+def test_a_task_with_only_an_end_is_in_the_quarter_of_its_end_and_its_milestone_too():
+    from opsreport.engine.plan_targets import tasks_in_quarter
+
+    deadline = b.task("合同续签", end="2027-06-30", milestone="续签完成")
+    assert [tasks_in_quarter([deadline], 2027, q) for q in (1, 2, 3, 4)] == [
+        [], [deadline], [], [],
+    ]  # fmt: skip
+    plan = _draft(2, [], [deadline])
+    (task,) = [t for phase in plan["phases"] for t in phase["tasks"]]
+    assert (task["start"], task["end"], task["carries_over"]) == ("", "2027-06-30", False)
+    assert [m["date"] for m in plan["milestones"]] == ["2027-06-30"]
+    assert plan["undated"] == [] and _draft(1, [], [deadline])["milestones"] == []
+
+
+def test_a_task_across_the_year_boundary_is_in_the_plan_years_quarter_it_reaches():
+    from opsreport.engine.plan_targets import tasks_in_quarter
+
+    # 2026-11-01–2027-02-28 reaches Q1 2027 (carried over from 2026) and its milestone,
+    # reached 02-28, is Q1's; 2027-11-15–2028-01-31 is in Q4 2027, carried into 2028, and
+    # its milestone falls in 2028: in no quarter of the 2027 draft
+    before = b.task("年货节", start="2026-11-01", end="2027-02-28", milestone="年货节复盘")
+    after = b.task("双12", start="2027-11-15", end="2028-01-31", milestone="年末复盘")
+    tasks = [before, after]
+    assert [tasks_in_quarter(tasks, 2027, q) for q in (1, 2, 3, 4)] == [
+        [before], [], [], [after],
+    ]  # fmt: skip
+    q1, q4 = _draft(1, [], tasks), _draft(4, [], tasks)
+    assert [t["carries_over"] for p in q1["phases"] for t in p["tasks"]] == [True]
+    assert [m["milestone"] for m in q1["milestones"]] == ["年货节复盘"]
+    assert [t["carries_over"] for p in q4["phases"] for t in p["tasks"]] == [True]
+    assert q4["milestones"] == []
+    # the resources by such a task count only 2027's days: 120万元 over 2026-11-01–2027-02-28
+    #   = 30 + 31 + 31 + 28 = 120 days (1万元 a day); 2027 holds 59 of them → 59万元 in Q1
+    spend = _one(b.resource("预算", amount=120, unit="万元", task="年货节"), tasks)
+    assert spend.total_days == 120 and spend.quarters[0] == D("59.00")

@@ -58,8 +58,10 @@ FRAME_COLUMNS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
     ),
     "resources": (
         ("category", "item", "amount", "unit", "share", "category_total",
-         "category_share_of_all", "note"),
-        frozenset({"amount", "share", "category_total", "category_share_of_all"}),
+         "category_share_of_all", "note", "start", "end", "task", "basis",
+         "q1", "q2", "q3", "q4"),
+        frozenset({"amount", "share", "category_total", "category_share_of_all",
+                   "q1", "q2", "q3", "q4"}),
     ),
     "plan": (
         ("year", "name", "kpi", "from_goal", "unit", "direction", "aggregation", "baseline",

@@ -13,6 +13,7 @@ from opsreport.engine.metrics import (
     kpi_label,
 )
 from opsreport.engine.plan_targets import draft_year, quarter_targets, warning_line
+from opsreport.engine.quarter_resources import resource_schedules
 from opsreport.engine.selection import featured_quarters, select
 from opsreport.engine.story import KpiStory, kpi_stories
 from opsreport.engine.value import value_totals
@@ -174,21 +175,7 @@ def metrics_json(metrics: Metrics, what: str = "kpis") -> list[dict[str, Any]]:
             for series in metrics.quarters
         ]
     if what == "resources":
-        return [
-            {
-                "category": category.name,
-                "item": line.resource.item,
-                "amount": json_number(line.resource.amount),
-                "unit": line.resource.unit or None,
-                "share": json_number(line.share),
-                "category_total": json_number(total.amount) if total else None,
-                "category_share_of_all": json_number(total.share_of_all) if total else None,
-                "note": line.resource.note,
-            }
-            for category in metrics.resources.categories
-            for line in category.lines
-            for total in [next((t for t in category.totals if t.unit == line.resource.unit), None)]
-        ]
+        return _resources_json(metrics)
     if what == "plan":
         return _plan_json(metrics)
     if what == "breakdown":
@@ -231,6 +218,39 @@ def metrics_json(metrics: Metrics, what: str = "kpis") -> list[dict[str, Any]]:
             for share in [contribution(table)]
         ]
     raise ValueError(f"unknown selection {what!r}")
+
+
+def _resources_json(metrics: Metrics) -> list[dict[str, Any]]:
+    """Each resource by category with its totals, its dates and its amount in each quarter
+    of the plan year (engine.quarter_resources: the amounts the plan drafts show)."""
+    report = metrics.report
+    schedules = resource_schedules(report.resources, report.tasks, draft_year(report))
+    by_resource = {id(s.resource): s for s in schedules}
+    rows = []
+    for category in metrics.resources.categories:
+        for line in category.lines:
+            resource = line.resource
+            total = next((t for t in category.totals if t.unit == resource.unit), None)
+            schedule = by_resource.get(id(resource))
+            quarters = schedule.quarters if schedule else (None, None, None, None)
+            rows.append(
+                {
+                    "category": category.name,
+                    "item": resource.item,
+                    "amount": json_number(resource.amount),
+                    "unit": resource.unit or None,
+                    "share": json_number(line.share),
+                    "category_total": json_number(total.amount) if total else None,
+                    "category_share_of_all": json_number(total.share_of_all) if total else None,
+                    "note": resource.note,
+                    "start": resource.start.isoformat() if resource.start else None,
+                    "end": resource.end.isoformat() if resource.end else None,
+                    "task": resource.task,
+                    "basis": schedule.basis if schedule else None,
+                    **{f"q{q}": json_number(quarters[q - 1]) for q in range(1, 5)},
+                }
+            )
+    return rows
 
 
 def _plan_json(metrics: Metrics) -> list[dict[str, Any]]:
