@@ -153,13 +153,18 @@ def _listed(section: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def contexts() -> dict[str, dict]:
+def contexts(tmp_path_factory) -> dict[str, dict]:
     from opsreport.app.analysis import analyze
     from opsreport.present.plan_context import plan_context
     from opsreport.present.report_context import build_context
 
+    from .conftest import write_workbook
+    from .in_year_sheets import IN_YEAR_SHEETS
+
     zh = analyze(schema_example("zh"))
+    midyear = write_workbook(tmp_path_factory.mktemp("in_year") / "h1.xlsx", IN_YEAR_SHEETS, None)
     return {
+        "in_year": plan_context(analyze(midyear), 3, today=TODAY, year=2026),
         "zh": build_context(zh.metrics, today=TODAY),
         "en": build_context(analyze(schema_example("en")).metrics, today=TODAY),
         "plan": plan_context(zh, 1, today=TODAY),
@@ -215,6 +220,10 @@ def _structures(c: dict[str, dict]) -> dict[str, set[str]]:
         "Each of `plan.targets`": set(plan["plan"]["targets"][0]),
         "Each task of `plan.phases`": set(plan["plan"]["phases"][0]["tasks"][0]),
         "Each of `plan.resources`": set(plan["plan"]["resources"][0]),
+        "5.18 In-year drafts": set(c["in_year"]["in_year"]),
+        "Each of `in_year.review`": set(c["in_year"]["in_year"]["review"][0]),
+        "Each of `in_year.quarters`": set(c["in_year"]["in_year"]["quarters"][0]),
+        "Each of `in_year.catch_up`": set(c["in_year"]["in_year"]["catch_up"][0]),
     }  # fmt: skip
 
 
@@ -293,7 +302,7 @@ def shape_problems(value: object, shape: object, where: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def every_context() -> dict[str, tuple[dict, object]]:
+def every_context(tmp_path_factory) -> dict[str, tuple[dict, object]]:
     """Each real context with the shape it must have: both examples, the report (with the
     chart entries a build adds, and as Word sees it) and each quarter's plan draft."""
     from types import SimpleNamespace
@@ -304,6 +313,9 @@ def every_context() -> dict[str, tuple[dict, object]]:
     from opsreport.present.plan_context import plan_context
     from opsreport.present.report_context import build_context
     from opsreport.render.docx import word_context
+
+    from .conftest import write_workbook
+    from .in_year_sheets import IN_YEAR_SHEETS
 
     class WordReport(ReportContext, WordExtras):
         """The report as a Word template sees it."""
@@ -324,6 +336,13 @@ def every_context() -> dict[str, tuple[dict, object]]:
         for quarter in (1, 2, 3, 4):
             plan = plan_context(analysis, quarter, today=TODAY)
             found[f"{lang} plan Q{quarter}"] = (plan, PlanContext)
+    midyear = analyze(
+        write_workbook(tmp_path_factory.mktemp("h1") / "h1.xlsx", IN_YEAR_SHEETS, None)
+    )
+    for lang in ("zh", "en"):
+        for quarter in (3, 4):  # in-year drafts of 2026 from its Q1–Q2
+            plan = plan_context(midyear, quarter, lang, today=TODAY, year=2026)
+            found[f"{lang} in-year plan Q{quarter}"] = (plan, PlanContext)
     return found
 
 
@@ -388,6 +407,10 @@ def _documented_shapes() -> dict[str, tuple[type, ...]]:
         "Each of `plan.targets`": (t.PlanTarget,),
         "Each task of `plan.phases`": (t.PlanTask,),
         "Each of `plan.resources`": (t.PlanResource,),
+        "5.18 In-year drafts": (t.InYear,),
+        "Each of `in_year.review`": (t.ReviewRow,),
+        "Each of `in_year.quarters`": (t.ReviewQuarterRow,),
+        "Each of `in_year.catch_up`": (t.CatchUpRow,),
     }
 
 
@@ -454,7 +477,7 @@ def test_every_typeddict_is_checked_against_the_documentation() -> None:
     # The shared part of both contexts is in 5.1; the words are listed by opsreport context,
     # not in a table; a target's first fields are part of plan.targets, the report's
     # sections part of the plan's.
-    parts = {"AnnualContext", "PlanLabels", "TargetFields", "Sections"}
+    parts = {"AnnualContext", "PlanLabels", "InYearLabels", "TargetFields", "Sections"}
     unchecked = [s.__name__ for s in shapes if s.__name__ not in checked | parts]
     assert not unchecked, f"context_types defines shapes §5 does not document: {unchecked}"
 

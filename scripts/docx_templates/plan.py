@@ -42,8 +42,50 @@ def build_plan_body(doc, lang: Lang) -> None:
         "Subtitle",
     )
 
-    # Background: the year in one paragraph, the quarterly trend in bullets.
+    # Background: in a year in progress, the quarters so far, the landing and the review
+    # tables; else the year in one paragraph and the quarterly trend in bullets.
     b.p("{{ plan_labels.background }}", "Heading1")
+    b.tag("if in_year.active")
+    b.p("{{ in_year.lead }}")
+    b.tag("for sentence in in_year.sentences")
+    b.p("{{ sentence }}", "ListBullet")
+    b.tag("endfor")
+    b.p("{{ plan_labels.review }}", "Heading2")
+    b.table(
+        word_columns(
+            PLAN.table("review"),
+            lang,
+            {
+                "name": None,
+                "annual": 2.0,
+                "ytd": 2.0,
+                "ytd_attainment": 1.9,
+                "year_share": 1.7,
+                "landing": 2.0,
+                "landing_attainment": 1.9,
+            },
+        ),
+        "for r in in_year.review",
+        small=True,
+    )
+    b.p("{{ plan_labels.by_quarter }}", "Heading2")
+    b.table(
+        word_columns(
+            PLAN.table("review_quarters"),
+            lang,
+            {
+                "name": None,
+                "quarter": 1.7 if zh else 1.3,
+                "actual": 2.3,
+                "target": 2.3,
+                "attainment": 1.9,
+                "source": 2.6,
+            },
+        ),
+        "for q in in_year.quarters",
+        small=True,
+    )
+    b.tag("else")
     b.p(
         [
             b.r("{{ summary.headline }}", bold=True),
@@ -55,6 +97,7 @@ def build_plan_body(doc, lang: Lang) -> None:
     b.p("{{ q.summary }}", "ListBullet")
     b.tag("endif")
     b.tag("endfor")
+    b.tag("endif")
 
     # Problem definition: the KPIs short of target, then the problems and their actions.
     b.p("{{ plan_labels.problem }}", "Heading1")
@@ -92,7 +135,29 @@ def build_plan_body(doc, lang: Lang) -> None:
     # Targets of the quarter.
     b.tag("if sections.plan_targets")
     b.p("{{ plan_labels.targets }}", "Heading1")
+    b.tag("if in_year.active")
+    b.table(
+        word_columns(
+            PLAN.table("catch_up"),
+            lang,
+            {
+                "name": None,
+                "remaining": 1.9,
+                "target": 2.0,
+                "original": 1.9,
+                "change": 1.7,
+                "later": 2.2,
+                "method": 2.6,
+                "flag": 2.2,
+            },
+            cells={"target": "{{r c.target | color(bold=True) }}"},
+        ),
+        "for c in in_year.catch_up",
+        small=True,
+    )
+    b.tag("else")
     b.table(plan_target_columns(lang), "for t in plan.targets", small=True)
+    b.tag("endif")
     b.tag("endif")
 
     # Implementation path: the quarter's tasks by phase.

@@ -210,9 +210,11 @@ def _build_plans(
     charts: bool,
     today: dt.date | None,
 ) -> list[Path]:
+    year, numbers = _quarter_numbers(quarters, analysis, today)
     written: list[Path] = importlib.import_module(_PLAN).build_plans(
         Path(workbook),
-        _quarter_numbers(quarters, analysis, today),
+        numbers,
+        year=year,
         output=Path(output) if output is not None else None,
         formats=formats,
         lang=lang,
@@ -226,28 +228,24 @@ def _build_plans(
 
 def _quarter_numbers(
     quarters: int | str | Sequence[int | str], analysis: Analysis, today: dt.date | None = None
-) -> list[int]:
-    """1–4 for each quarter asked for; a UsageError (the parser's message) for another,
-    e.g. ``2027Q1`` when the plan year (``draft_year``, the one rule) is another."""
+) -> tuple[int, list[int]]:
+    """The year and the quarters (1–4) of the drafts asked for; a UsageError (the parser's
+    message) for another, e.g. ``2027Q1`` when the plan year (``draft_year``) is another
+    and the workbook's own year is not in progress (docs/plans.md §1)."""
+    plan = importlib.import_module(_PLAN)
+    meta = analysis.report.meta
     if quarters == "all":
-        return [1, 2, 3, 4]
+        year = importlib.import_module(_PLAN_TARGETS).draft_year(analysis.report, today)
+        return year, [1, 2, 3, 4]
     asked = [quarters] if isinstance(quarters, (int, str)) else list(quarters)
-    numbers: list[int] = []
-    for quarter in asked:
-        if isinstance(quarter, int) and not isinstance(quarter, bool) and 1 <= quarter <= 4:
-            numbers.append(quarter)
-            continue
-        try:
-            parse_quarter = importlib.import_module(_PLAN).parse_quarter
-            year = importlib.import_module(_PLAN_TARGETS).draft_year(analysis.report, today)
-            meta = analysis.report.meta
-            why = "" if meta.plan_year or meta.year else _NO_YEAR_HINT
-            numbers.append(parse_quarter(str(quarter), year, why=why))
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
-    if not numbers:
+    if not asked:
         raise UsageError("no quarter: use Q1–Q4, e.g. 2027Q1, or 'all'")
-    return numbers
+    why = "" if meta.plan_year or meta.year else _NO_YEAR_HINT
+    try:
+        year, numbers = plan.resolve_quarters(analysis, asked, today, why=why)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return year, numbers
 
 
 def template_context(
@@ -270,12 +268,12 @@ def template_context(
             analysis.metrics, language
         )
         return context
-    numbers = _quarter_numbers(quarter, analysis)
+    year, numbers = _quarter_numbers(quarter, analysis)
     if len(numbers) != 1:
         raise UsageError(f"one quarter, not {quarter!r}: use Q1–Q4 or e.g. 2027Q1")
     (number,) = numbers
     plan_context: PlanContext = importlib.import_module(_PLAN_CONTEXT).plan_context(
-        analysis, number, language
+        analysis, number, language, year=year
     )
     return plan_context
 

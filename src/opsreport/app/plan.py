@@ -25,20 +25,58 @@ __all__ = [
     "parse_quarter",
     "quarters_to_draft",
     "render_plan_documents",
+    "resolve_quarters",
+    "split_quarter",
 ]
+
+
+def split_quarter(text: str) -> tuple[int | None, int]:
+    """``Q3`` → (None, 3), ``2026Q3`` (or ``2026-Q3``) → (2026, 3); ValueError otherwise."""
+    match = re.fullmatch(r"(?:(\d{4})[-\s]?)?[Qq]([1-4])", text.strip())
+    if not match:
+        raise ValueError(f"not a quarter: {text!r} (use Q1–Q4 or e.g. 2027Q1)")
+    return (int(match.group(1)) if match.group(1) else None), int(match.group(2))
 
 
 def parse_quarter(text: str, plan_year: int | None, *, why: str = "") -> int:
     """``Q1``–``Q4`` or ``2027Q1`` (whose year must be the plan year, see
     :func:`~opsreport.engine.plan_targets.draft_year`); ``why`` ends the message
     when it is not (how the plan year was chosen)."""
-    match = re.fullmatch(r"(?:(\d{4})[-\s]?)?[Qq]([1-4])", text.strip())
-    if not match:
-        raise ValueError(f"not a quarter: {text!r} (use Q1–Q4 or e.g. 2027Q1)")
-    year = int(match.group(1)) if match.group(1) else None
+    year, quarter = split_quarter(text)
     if year is not None and plan_year is not None and year != plan_year:
         raise ValueError(f"{text}: the workbook plans {plan_year}, not {year}{why}")
-    return int(match.group(2))
+    return quarter
+
+
+def resolve_quarters(
+    analysis: Analysis, asked: Sequence[int | str], today: dt.date | None = None, *, why: str = ""
+) -> tuple[int, list[int]]:
+    """The year and quarters of the drafts asked for (docs/plans.md §1): a bare ``Q3`` in a
+    workbook whose year is in progress is that year's when Q3 is still to come, else the
+    plan year's (:func:`~opsreport.engine.in_year.draft_quarter_year`). One year per call;
+    ValueError with the reason otherwise."""
+    from opsreport.engine.in_year import draft_quarter_year
+
+    report = analysis.report
+    plan_year = draft_year(report, today)
+    found: list[tuple[int, int]] = []
+    for item in asked:
+        if isinstance(item, int) and not isinstance(item, bool) and 1 <= item <= 4:
+            typed, quarter = None, item
+        else:
+            typed, quarter = split_quarter(str(item))
+        try:
+            year = draft_quarter_year(report, quarter, typed, plan_year)
+        except ValueError as exc:
+            raise ValueError(f"{exc}{why}") from None
+        found.append((year, quarter))
+    years = sorted({year for year, _ in found})
+    if len(years) > 1:
+        raise ValueError(
+            "one year per run: " + ", ".join(f"{y}Q{q}" for y, q in found) + " span "
+            + " and ".join(map(str, years))
+        )  # fmt: skip
+    return (years[0] if years else plan_year), [quarter for _, quarter in found]
 
 
 def quarters_to_draft(analysis: Analysis) -> list[int]:
@@ -65,26 +103,31 @@ def render_plan_documents(
     asset_dir_name: str = "charts",
     base: ReportContext | None = None,
     targets: list[TargetTexts] | None = None,
+    year: int | None = None,
 ) -> tuple[dict[str, bytes], dict[str, bytes], str]:
     """One quarter's draft in every format, in memory: (documents, chart files, lang).
 
-    ``base`` and ``targets``: see :func:`plan_context`.
+    ``base``, ``targets`` and ``year``: see :func:`plan_context`.
     """
     lang = lang or analysis.report.meta.language or "zh"
-    context = plan_context(analysis, quarter, lang, today=today, base=base, targets=targets)
+    context = plan_context(
+        analysis, quarter, lang, today=today, base=base, targets=targets, year=year
+    )
     drawn: dict[str, Any] = {}
     if charts:
         from functools import partial
 
         from opsreport.app.pipeline import chart_encodings
+        from opsreport.engine.risk_judgement import plan_risks
         from opsreport.present import charts as chart_module
 
         year = context["plan"]["year"]
         start, end = quarter_bounds(year, quarter)
         tasks = tasks_in_quarter(analysis.report.tasks, year, quarter)
         title = context["plan_labels"]["timeline"]
+        judged = plan_risks(analysis.metrics, year, quarter)  # as the draft's risk table
         specs: list[tuple[str, Any, tuple[Any, ...]]] = [
-            ("risks", chart_module.risk_matrix_chart, (list(analysis.metrics.risks), lang))
+            ("risks", chart_module.risk_matrix_chart, (judged, lang))
         ]
         if tasks:
             gantt = partial(chart_module.timeline_chart, start=start, end=end, title=title)
@@ -109,11 +152,12 @@ def build_plan(
     charts: bool = True,
     today: dt.date | None = None,
     analysis: Analysis | None = None,
+    year: int | None = None,
 ) -> list[Path]:
     """Write one quarter's plan draft; returns the files written."""
     return build_plans(
         workbook, [quarter], output=output, formats=formats, lang=lang,
-        template_dir=template_dir, charts=charts, today=today, analysis=analysis,
+        template_dir=template_dir, charts=charts, today=today, analysis=analysis, year=year,
     )  # fmt: skip
 
 
@@ -128,11 +172,13 @@ def build_plans(
     charts: bool = True,
     today: dt.date | None = None,
     analysis: Analysis | None = None,
+    year: int | None = None,
 ) -> list[Path]:
     """Write the plan drafts of ``quarters`` as one all-or-nothing set (every format,
     every chart file); returns the documents written, quarter by quarter.
 
-    ``output`` is a folder, or with one quarter a file name too.
+    ``output`` is a folder, or with one quarter a file name too. ``year``: the drafts'
+    year (:func:`resolve_quarters`); by default the plan year.
     """
     from opsreport.app.analysis import analyze
     from opsreport.app.pipeline import check_outputs, output_paths, output_set
@@ -142,7 +188,7 @@ def build_plans(
     if len(quarters) > 1 and output is not None and Path(output).suffix:
         raise OutputError(f"{output}: with several quarters, -o must be a folder")
     analysis = analysis or analyze(workbook)
-    year = draft_year(analysis.report, today)
+    year = year or draft_year(analysis.report, today)
     builds = []
     for quarter in quarters:
         stem = workbook.with_name(f"{workbook.stem}-plan-{year}Q{quarter}.xlsx")
@@ -159,6 +205,7 @@ def build_plans(
         documents, assets, _ = render_plan_documents(
             analysis, quarter, formats, lang=lang, template_dir=template_dir, charts=charts,
             today=today, asset_dir_name=f"{md_path.stem}-charts" if md_path else "charts",
+            year=year,
         )  # fmt: skip
         rendered.append((paths, documents, assets))
     files, inside = output_set(rendered)

@@ -15,10 +15,13 @@ __all__ = [
     "AnnualContext",
     "Breakdown",
     "BreakdownRow",
+    "CatchUpRow",
     "ChartEntry",
     "Goal",
     "Group",
     "GroupMore",
+    "InYear",
+    "InYearLabels",
     "KpiRow",
     "Meta",
     "Milestone",
@@ -40,6 +43,8 @@ __all__ = [
     "ResourceItem",
     "ResourceTotal",
     "Resources",
+    "ReviewQuarterRow",
+    "ReviewRow",
     "RiskItem",
     "Sections",
     "SmartCheck",
@@ -530,7 +535,93 @@ class Plan(TypedDict):
     warning_pct: str
 
 
-class PlanLabels(TypedDict):
+class InYearLabels(TypedDict):
+    """The words of an in-year draft's review and catch-up, part of ``plan_labels`` (§5.18)."""
+
+    review: str
+    by_quarter: str
+    catch_up: str
+    ytd: str
+    ytd_target: str
+    ytd_attainment: str
+    year_share: str
+    landing: str
+    landing_attainment: str
+    review_quarter: str
+    review_actual: str
+    review_target: str
+    review_attainment: str
+    review_source: str
+    remaining: str
+    this_quarter: str
+    original: str
+    change: str
+    later: str
+    flag: str
+    landing_methods: dict[str, str]  # seasonal, run_rate, average, latest
+    catch_up_methods: dict[str, str]  # seasonal, even, path, average, ahead, overrun
+    sources: dict[str, str]  # periods, split
+    beyond_best: str  # a format string: {best}
+
+
+class ReviewRow(TypedDict):
+    """One KPI's year so far and its landing forecast (§5.18)."""
+
+    name: str
+    annual: str
+    ytd: str
+    ytd_target: str
+    ytd_attainment: str
+    year_share: str  # sum KPIs: YTD as a share of the annual target
+    landing: str
+    landing_attainment: str
+    landing_method: str
+    on_track: bool | None
+
+
+class ReviewQuarterRow(TypedDict):
+    """One elapsed quarter of one KPI against its quarter target (§5.18)."""
+
+    name: str
+    quarter: str
+    actual: str
+    target: str
+    attainment: str
+    source: str  # where the quarter target came from
+
+
+class CatchUpRow(TypedDict):
+    """What the drafted quarter (and the ones after it) must deliver (§5.18)."""
+
+    name: str
+    annual: str
+    ytd: str
+    remaining: str  # sum KPIs: annual − YTD
+    target: str  # the drafted quarter's catch-up target
+    target_value: float
+    original: str
+    change: str  # target − original, signed
+    later: str  # the quarters after the drafted one, with their targets
+    method: str
+    beyond_best: bool
+    flag: str
+
+
+class InYear(TypedDict):
+    """An in-year draft's starting point (§5.18); ``active`` is False in next-year drafts."""
+
+    active: bool
+    year: int
+    elapsed: int  # quarters with actuals
+    span: str  # 第1–2季度 / Q1–Q2
+    lead: str
+    sentences: list[str]  # one per KPI: year to date, landing, what the quarter must do
+    review: list[ReviewRow]
+    quarters: list[ReviewQuarterRow]
+    catch_up: list[CatchUpRow]
+
+
+class PlanLabels(InYearLabels):
     """The words of a plan draft in its language (``plan_labels``, §5.16)."""
 
     title: str  # a format string: {org}, {year}, {quarter}
@@ -564,6 +655,7 @@ class PlanContext(AnnualContext):
     sections: PlanSections
     plan: Plan
     plan_labels: PlanLabels
+    in_year: InYear
 
 
 class WordExtras(TypedDict):

@@ -197,15 +197,44 @@ REPORT = Layout(
 
 PLAN = Layout(
     sections=(
-        Section("background", "plan_labels.background", ""),
+        Section("background", "plan_labels.background", "", ("review", "review_quarters")),
         Section("problem", "plan_labels.problem", "", ("gaps",)),
-        Section("targets", "plan_labels.targets", "sections.plan_targets", ("targets",)),
+        Section(
+            "targets", "plan_labels.targets", "sections.plan_targets", ("targets", "catch_up")
+        ),
         Section("path", "plan_labels.path", "", ("tasks",)),
         Section("risks", "plan_labels.risks", "sections.risks", ("risks", "monitoring")),
         Section("resources", "plan_labels.resources", "sections.plan_resources", ("resources",)),
         Section("timeline", "plan_labels.timeline", ""),
     ),
     tables=(
+        Table("review", "in_year.review", "r", (
+            _c("labels.kpi", "name"),
+            _c("plan_labels.annual_target", "annual", "num"),
+            _c("plan_labels.ytd", "ytd", "num"),
+            _c("plan_labels.ytd_attainment", "ytd_attainment", "num"),
+            _c("plan_labels.year_share", "year_share", "num"),
+            _c("plan_labels.landing", "landing", "num"),
+            _c("plan_labels.landing_attainment", "landing_attainment", "num"),
+        )),
+        Table("review_quarters", "in_year.quarters", "q", (
+            _c("labels.kpi", "name"),
+            _c("plan_labels.review_quarter", "quarter"),
+            _c("plan_labels.review_actual", "actual", "num"),
+            _c("plan_labels.review_target", "target", "num"),
+            _c("plan_labels.review_attainment", "attainment", "num"),
+            _c("plan_labels.review_source", "source"),
+        )),
+        Table("catch_up", "in_year.catch_up", "c", (
+            _c("labels.kpi", "name"),
+            _c("plan_labels.remaining", "remaining", "num"),
+            _c("plan_labels.this_quarter", "target", "num", of="plan.label"),
+            _c("plan_labels.original", "original", "num"),
+            _c("plan_labels.change", "change", "num"),
+            _c("plan_labels.later", "later"),
+            _c("plan_labels.method", "method"),
+            _c("plan_labels.flag", "flag"),
+        )),
         Table("gaps", "plan.gaps", "k", (
             _c("labels.kpi", "name"),
             _c("labels.ac", "actual", "num"),

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from opsreport.core.records import Report
 from opsreport.core.units import parse_unit
+from opsreport.engine.in_year import catch_up_targets, replan
 from opsreport.engine.metrics import Metrics
 from opsreport.engine.plan_targets import (
     QuarterTarget,
@@ -34,6 +35,7 @@ from opsreport.present.context_types import (
     ReportContext,
     TargetFields,
 )
+from opsreport.present.in_year_rows import IN_YEAR_LABELS, in_year_items, no_in_year
 from opsreport.present.plan_resources import BASIS_WORDS, plan_resource_rows
 
 __all__ = ["PLAN_LABELS", "PlanSource", "TargetTexts", "plan_context", "target_texts"]
@@ -51,6 +53,7 @@ class PlanSource(Protocol):
 
 PLAN_LABELS: dict[str, PlanLabels] = {
     "zh": {
+        **IN_YEAR_LABELS["zh"],  # the in-year review's and catch-up's words
         "title": "{org}{year}年第{quarter}季度运营计划",
         "background": "背景与现状",
         "problem": "问题界定",
@@ -79,11 +82,13 @@ PLAN_LABELS: dict[str, PlanLabels] = {
             "even": "平均拆分（暂无季节性数据，待补充）",
             "path": "基线到年末目标的路径",
             "flat": "全年保持",
+            "catch_up": "追赶目标（按前期实际重排）",
             "unreachable": "全年保持（从基线出发的直线路径无法使平均值达标）",
         },
         "aggregations": {"sum": "累计", "last": "期末", "avg": "平均"},
     },
     "en": {
+        **IN_YEAR_LABELS["en"],
         "title": "{org} Q{quarter} {year} operations plan",
         "background": "Background",
         "problem": "Problem definition",
@@ -112,6 +117,7 @@ PLAN_LABELS: dict[str, PlanLabels] = {
             "even": "even split (placeholder: no seasonality data)",
             "path": "path from baseline to year-end target",
             "flat": "held all year",
+            "catch_up": "catch-up (re-planned from the actuals so far)",
             "unreachable": "held all year (no straight path from the baseline averages to it)",
         },
         "aggregations": {"sum": "cumulative", "last": "end of period", "avg": "average"},
@@ -138,8 +144,12 @@ def _method_label(target: QuarterTarget, labels: PlanLabels) -> str:
     return methods[target.method]
 
 
-def target_texts(metrics: Metrics, lang: str) -> list[TargetTexts]:
-    """What :func:`plan_context` shows of each quarter target in any quarter."""
+def target_texts(
+    metrics: Metrics, lang: str, targets: list[QuarterTarget] | None = None
+) -> list[TargetTexts]:
+    """What :func:`plan_context` shows of each quarter target in any quarter: next year's
+    (:func:`~opsreport.engine.plan_targets.quarter_targets`) or the ``targets`` given
+    (an in-year draft's catch-up targets)."""
     labels = PLAN_LABELS[lang]
     texts: dict[str, str] = {}  # equal strings kept once (see context._shared)
 
@@ -148,7 +158,7 @@ def target_texts(metrics: Metrics, lang: str) -> list[TargetTexts]:
         return texts.setdefault(text, text)
 
     found = []
-    for target in quarter_targets(metrics):
+    for target in quarter_targets(metrics) if targets is None else targets:
         places, unit = target.places, target.unit
         fields: TargetFields = {
             "name": target.name,
@@ -172,13 +182,16 @@ def plan_context(
     today: dt.date | None = None,
     base: ReportContext | None = None,
     targets: list[TargetTexts] | None = None,
+    year: int | None = None,
 ) -> PlanContext:
     """What a plan template sees: the annual context plus the quarter's own figures.
 
     ``base`` (the report context :func:`opsreport.present.report_context.build_context` gives for
     this ``lang`` and ``today``) and ``targets`` (:func:`target_texts`) are reused
     instead of built again when given, e.g. for the four quarters of one check; the
-    context returned is new, ``base`` is left as it was.
+    context returned is new, ``base`` is left as it was. ``year``: the draft's year
+    (``app.plan.resolve_quarters``), by default the plan year; the workbook's own year
+    in progress makes an in-year draft (``in_year``: review, landing, catch-up targets).
     """
     from opsreport.present.report_context import build_context
 
@@ -188,8 +201,14 @@ def plan_context(
     if base is None:
         base = build_context(metrics, lang, today=today)
     labels = PLAN_LABELS[lang]
-    year = draft_year(report, today)
+    year = year or draft_year(report, today)
     start, end = quarter_bounds(year, quarter)
+    replanned = replan(metrics) if year == report.meta.year else None
+    if replanned is not None and quarter > replanned.elapsed:
+        in_year = in_year_items(replanned, quarter, lang)
+        targets = target_texts(metrics, lang, catch_up_targets(replanned))
+    else:
+        in_year = no_in_year()
     warning = metrics.settings.deviation_warning
     rule = (
         f"较目标偏离超过{f.fmt_number(warning)}%即预警"
@@ -248,7 +267,10 @@ def plan_context(
     # What falls in the quarter by its dates (engine.quarter_resources), with the rule used.
     resources, resources_total = plan_resource_rows(report, year, quarter, lang)
 
-    gaps = [k for k in base["kpis"] if k["status"] in {"missed", "near"}]
+    # the KPIs short of target; in a year in progress the review says who is behind
+    gaps = (
+        [] if in_year["active"] else [k for k in base["kpis"] if k["status"] in {"missed", "near"}]
+    )
     title = labels["title"].format(org=report.meta.org or "", year=year, quarter=quarter)
     sections: PlanSections = {
         **base["sections"],
@@ -277,5 +299,6 @@ def plan_context(
             "warning_pct": f.fmt_number(warning),
         },
         "plan_labels": labels,
+        "in_year": in_year,
     }
     return context
