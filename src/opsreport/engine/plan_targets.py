@@ -1,4 +1,5 @@
-"""Next year's quarter targets, warning lines and the quarter's tasks and resources.
+"""Next year's quarter targets and the quarter's tasks and resources (warning lines:
+``engine.warning_lines``).
 
 The quarter targets come from next year's goals (and KPIs with a next_target): the
 goal's own q1–q4 when given; otherwise the annual target split by how the KPI
@@ -30,6 +31,7 @@ from opsreport.core.records import Goal, Kpi, PeriodValue, Report, Task
 from opsreport.core.rounding import display_places, kpi_places
 from opsreport.core.units import convert_unit, parse_unit
 from opsreport.engine.metrics import Metrics, quarter_series
+from opsreport.engine.quarter_resources import resource_kind  # where resources are dated now
 from opsreport.engine.splits import average_split, path, split_places, spread
 
 __all__ = [
@@ -38,13 +40,11 @@ __all__ = [
     "average_path_end",
     "draft_year",
     "quarter_bounds",
-    "quarter_share",
     "quarter_targets",
     "resource_kind",
     "season",
     "split_annual",
     "tasks_in_quarter",
-    "warning_line",
 ]
 
 FOUR = Decimal(4)
@@ -331,31 +331,3 @@ def tasks_in_quarter(tasks: list[Task], year: int, quarter: int) -> list[Task]:
         if first <= end and last >= start:
             found.append(task)
     return found
-
-
-def warning_line(value: Decimal, direction: str, warning_pct: Decimal) -> Decimal:
-    """The figure past which a quarter target alerts: ``warning_pct`` % below it when
-    higher is better, above it otherwise."""
-    tolerance = value * warning_pct / 100
-    return value - tolerance if direction == "higher" else value + tolerance
-
-
-_PEOPLE_UNITS = {"人", "名", "人员", "fte", "people", "heads", "headcount", "person", "persons"}
-_MONEY_UNITS = {"元", "rmb", "cny", "usd", "$", "eur", "€", "gbp", "£", "美元", "欧元"}
-
-
-def resource_kind(unit: str) -> str:
-    """People are a stock (in post all quarter); money is spent a quarter at a time; other
-    resources (a system, a licence) are delivered as planned, not split."""
-    base = parse_unit(unit).base.strip().lower()
-    if base in _PEOPLE_UNITS:
-        return "people"
-    if base in _MONEY_UNITS:
-        return "money"
-    return "other"
-
-
-def quarter_share(amount: Decimal, kind: str) -> Decimal:
-    """A resource's amount for one quarter: a quarter of money, people and other
-    resources as they are (see :func:`resource_kind`)."""
-    return amount / FOUR if kind == "money" else amount
