@@ -435,3 +435,14 @@ def test_a_task_across_the_year_boundary_is_in_the_plan_years_quarter_it_reaches
     #   = 30 + 31 + 31 + 28 = 120 days (1万元 a day); 2027 holds 59 of them → 59万元 in Q1
     spend = _one(b.resource("预算", amount=120, unit="万元", task="年货节"), tasks)
     assert spend.total_days == 120 and spend.quarters[0] == D("59.00")
+
+
+def test_the_english_rule_names_the_task_whose_dates_it_took():
+    # 183 k USD by the task 2027-04-01–09-30 (91 + 92 = 183 days): 91 in Q2
+    plan = _draft(2, [b.resource("Tech", item="BI", amount=183, unit="k USD",
+                                 task="BI平台升级上线")], _TASKS, lang="en")  # fmt: skip
+    (row,) = plan["resources"]
+    assert row["quarter"] == "91 k USD"
+    assert row["basis"] == (
+        "by days, 2027-04-01–2027-09-30 (91 of 183 days), dates of the task BI平台升级上线"
+    )

@@ -40,7 +40,7 @@ BASIS_WORDS: dict[str, dict[str, str]] = {
         "even_money": "spread evenly, no dates",
         "even_people": "in post all year, no dates",
         "even_other": "all year, no dates",
-        "from_task": ", task {task}",
+        "from_task": ", dates of the task {task}",
         "total": "Quarter total: {amounts}",
         "separator": ", ",
     },
