@@ -22,8 +22,8 @@ from opsreport.engine.plan_targets import (
     quarter_bounds,
     quarter_targets,
     tasks_in_quarter,
-    warning_line,
 )
+from opsreport.engine.warning_lines import warning_rules
 from opsreport.present import formatting as f
 from opsreport.present.context_types import (
     Milestone,
@@ -37,6 +37,8 @@ from opsreport.present.context_types import (
 )
 from opsreport.present.in_year_rows import IN_YEAR_LABELS, in_year_items, no_in_year
 from opsreport.present.plan_resources import BASIS_WORDS, plan_resource_rows
+from opsreport.present.risk_rows import plan_risk_items
+from opsreport.present.warning_rows import warning_texts
 
 __all__ = ["PLAN_LABELS", "PlanSource", "TargetTexts", "plan_context", "target_texts"]
 
@@ -81,6 +83,7 @@ PLAN_LABELS: dict[str, PlanLabels] = {
             "seasonal_year": "按{year}年季节性",
             "even": "平均拆分（暂无季节性数据，待补充）",
             "path": "基线到年末目标的路径",
+            "path_avg": "自基线起的直线路径（四季平均为全年目标）",
             "flat": "全年保持",
             "catch_up": "追赶目标（按前期实际重排）",
             "unreachable": "全年保持（从基线出发的直线路径无法使平均值达标）",
@@ -116,6 +119,7 @@ PLAN_LABELS: dict[str, PlanLabels] = {
             "seasonal_year": "by {year} seasonality",
             "even": "even split (placeholder: no seasonality data)",
             "path": "path from baseline to year-end target",
+            "path_avg": "path from baseline (the quarters average the annual target)",
             "flat": "held all year",
             "catch_up": "catch-up (re-planned from the actuals so far)",
             "unreachable": "held all year (no straight path from the baseline averages to it)",
@@ -141,6 +145,8 @@ def _method_label(target: QuarterTarget, labels: PlanLabels) -> str:
     methods = labels["methods"]
     if target.season_year is not None and target.method == "seasonal":
         return methods["seasonal_year"].format(year=target.season_year)
+    if target.method == "path" and target.aggregation == "avg":  # it ends past the target
+        return methods["path_avg"]
     return methods[target.method]
 
 
@@ -210,24 +216,20 @@ def plan_context(
     else:
         in_year = no_in_year()
     warning = metrics.settings.deviation_warning
-    rule = (
-        f"较目标偏离超过{f.fmt_number(warning)}%即预警"
-        if lang == "zh"
-        else f"alert when more than {f.fmt_number(warning)}% off target"
-    )
+    rules = warning_rules(report, metrics.settings)  # 偏离目标 > 2个百分点, meta, default
 
     rows: list[PlanTarget] = []
     for texts in targets if targets is not None else target_texts(metrics, lang):
         target = texts.target
         value = target.quarters[quarter - 1]
-        line = warning_line(value, target.direction, warning)
+        line, rule = warning_texts(rules, target, quarter, lang)
         rows.append(
             {
                 **texts.fields,
                 "quarters": list(texts.quarters),
                 "target": texts.quarters[quarter - 1],
                 "target_value": float(value),
-                "warning_line": f.fmt_amount(line, target.unit, max(target.places, 1), lang),
+                "warning_line": line,
                 "rule": rule,
                 "is_rate": texts.is_rate,
             }
@@ -278,8 +280,13 @@ def plan_context(
         "plan_tasks": bool(quarter_tasks) or bool(report.tasks),
         "plan_resources": bool(resources),
     }
+    # Risks judged on the plan's period: the latest quarter in the year, else watched.
+    risks = plan_risk_items(metrics, year, quarter, lang)
     context: PlanContext = {
         **base,  # a new dict: ``base`` is left as it was
+        "risks": risks,
+        "risks_triggered": [r for r in risks if r["triggered"]],
+        "risks_crossed": [r for r in risks if r["crossed"]],
         "sections": sections,
         "plan": {
             "title": title.strip(),
