@@ -185,6 +185,8 @@ def _original_split(
         baseline=kpi.prior_year,
         weights=weights if usable else None,
         places=places,
+        direction=kpi.direction,
+        unit=kpi.unit,
     )
     return quarters
 
