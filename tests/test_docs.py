@@ -213,7 +213,7 @@ def _structures(c: dict[str, dict]) -> dict[str, set[str]]:
         "5.11 `resources`": set(zh["resources"]),
         "Each of `resources.categories`": set(zh["resources"]["categories"][0]),
         'Each of `category["items"]`': set(zh["resources"]["categories"][0]["items"][0]),
-        "5.12 `risks`": set(zh["risks"][0]) | set(zh["risks_triggered"][0]),
+        "5.12 `risks`": set(zh["risks"][0]) | set(zh["risks_crossed"][0]),
         "5.13 `sections`": set(plan["sections"]),
         "5.14 `charts`": _chart_entry_keys(),
         "5.16 Plan drafts": set(plan["plan"]),
@@ -589,7 +589,11 @@ def test_markdown_and_html_examples_render(contexts):
     assert len(blocks) == 3
     outputs = [markdown._environment("zh", ()).from_string(b).render(_chart_context(contexts["zh"])) for b in blocks]  # fmt: skip
     assert "| 直接利润 | 8.37亿元 | 8.00亿元 | +4.6% | 104.6% | 🟢 达成 |" in outputs[0]
-    assert "## 八、风险与应对" in outputs[1] and "- R1 库存积压导致周转恶化: 已触发" in outputs[1]
+    assert (
+        "## 八、风险与应对" in outputs[1]
+        and "- R1 库存积压导致周转恶化: 今年实际48.5天已越过触发线（库存周转天数 &gt; 47天）"
+        in outputs[1]
+    )
     assert outputs[2].strip() == "![指标完成率](charts/01-attainment.png)"
     (page,) = _code_blocks(section, "html+jinja")
     got = html._environment("zh", ()).from_string(page).render(_chart_context(contexts["zh"]))
@@ -653,7 +657,10 @@ def test_word_examples_render(tmp_path, contexts, heading):
         assert rows[: len(expected)] == expected
         assert [p.text for p in doc.paragraphs[:1]] == ["利润"]
     elif heading.startswith("3.3"):
-        assert text.splitlines()[:2] == ["风险与应对", "R1 库存积压导致周转恶化: 已触发"]
+        assert text.splitlines()[:2] == [
+            "风险与应对",
+            "R1 库存积压导致周转恶化: 今年实际48.5天已越过触发线（库存周转天数 > 47天）",
+        ]
     else:
         assert len(doc.inline_shapes) == 1 and text.splitlines() == ["", "指标完成率"]
 

@@ -56,9 +56,15 @@ def test_markdown_carries_the_figures_and_sections():
                     "## 五、问题与原因分析", "## 六、明年目标（SMART）", "## 七、重点任务与里程碑", "## 八、资源需求",
                     "## 九、风险与应对", "## 十、展望"):  # fmt: skip
         assert heading in text
-    assert (
-        "⚠ R1 库存积压导致周转恶化" in text
-    )  # the triggered risk is flagged at the top of its section
+    # The risk whose line this year's actual crossed (48.5 > 47 days) is listed first, as a
+    # fact about the year, not as a live alarm: no ⚠, no 已触发 in the annual report.
+    assert "- R1 库存积压导致周转恶化：今年实际48.5天已越过触发线（库存周转天数 &gt; 47天）" in text
+    risks = text[text.index("## 九、风险与应对") : text.index("## 十、展望")]
+    assert "⚠" not in risks and "已触发" not in risks
+    # 8.37 − 7.5 = 0.87亿元 from the line; 24.1 − 22 = 2.1 points; 8 − 4.6 = 3.4 points
+    assert "今年实际8.37亿元，距触发线0.87亿元" in risks
+    assert "今年实际24.1%，距触发线2.1个百分点" in risks
+    assert "今年实际偏离目标4.6%，距触发线3.4个百分点" in risks
     assert "✗ 提升品牌影响力" in text  # a goal that is not SMART is marked with the reason
 
 

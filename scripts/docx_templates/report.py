@@ -337,24 +337,19 @@ def build_body(doc, lang: Lang) -> None:
     )
     b.tag("endif")
 
-    # Risks: the triggered ones first, in a red box.
+    # Risks: those whose line this year's actual already crossed first, said as a fact
+    # about the year (no alarm box: the report judges the year it reports on).
     b.tag("if sections.risks")
     b.p("{{ labels.risks }}", "Heading1")
-    b.tag("if risks_triggered")
-    b.p("⚠ {{ labels.triggered_header }}{{ labels.colon }}", "AlertBox", bold=True)
-    b.tag("for risk in risks_triggered")
+    b.tag("if risks_crossed")
+    b.p("{{ labels.crossed_header }}{{ labels.colon }}", "LeadIn", bold=True)
+    b.tag("for risk in risks_crossed")
     b.p(
         [
             b.r("{{ risk.no }} {{ risk.risk }}", bold=True),
-            b.r(
-                "{{ labels.colon }}{{ risk.kpi }} {{ risk.observed }}"
-                + op
-                + "{{ labels.trigger }} {{ risk.threshold }}"
-                + cp
-                + " → {{ risk.response }}"
-            ),
+            b.r("{{ labels.colon }}{{ risk.status }} → {{ risk.response }}"),
         ],
-        "AlertBox",
+        "ListBullet",
     )
     b.tag("endfor")
     b.tag("endif")

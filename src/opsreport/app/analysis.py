@@ -44,8 +44,9 @@ FRAME_COLUMNS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
     ),
     "risks": (
         ("risk", "category", "likelihood", "impact", "score", "level", "kpi", "threshold",
-         "observed", "triggered", "response", "owner"),
-        frozenset({"observed"}),
+         "judged_on", "figure", "observed", "margin", "crossed", "triggered", "reason",
+         "response", "owner"),
+        frozenset({"observed", "margin"}),
     ),
     "quarters": (
         ("id", "name", "aggregation", "quarters", "total_actual", "annual_gap", "featured"),
@@ -66,9 +67,10 @@ FRAME_COLUMNS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
     "plan": (
         ("year", "name", "kpi", "from_goal", "unit", "direction", "aggregation", "baseline",
          "annual", "q1", "q2", "q3", "q4", "method", "season_year", "places",
-         "warning_q1", "warning_q2", "warning_q3", "warning_q4"),
+         "warning_q1", "warning_q2", "warning_q3", "warning_q4", "warning_tolerance",
+         "warning_tolerance_in", "warning_tolerance_source"),
         frozenset({"baseline", "annual", "q1", "q2", "q3", "q4",
-                   "warning_q1", "warning_q2", "warning_q3", "warning_q4"}),
+                   "warning_q1", "warning_q2", "warning_q3", "warning_q4", "warning_tolerance"}),
     ),
     "value": (
         ("kpi", "label", "kind", "amount", "unit", "kind_total", "kind_total_unit"),

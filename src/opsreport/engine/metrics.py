@@ -74,7 +74,8 @@ class Settings:
     near_threshold: Decimal = Decimal("0.95")  # attainment from here to 100% is "near"
     attainment_cap: Decimal = Decimal("1.2")  # cap per KPI in the weighted score
     stretch_factor: Decimal = Decimal(2)  # SMART-A: needs more than 2× this year's change
-    deviation_warning: Decimal = Decimal(8)  # percent: monitoring rule in the plans
+    deviation_warning: Decimal = Decimal(8)  # percent: plans' warning lines of amounts
+    deviation_warning_pp: Decimal = Decimal(1)  # points: plans' warning lines of rates
 
 
 DEFAULT_SETTINGS = Settings()

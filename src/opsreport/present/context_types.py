@@ -374,8 +374,12 @@ class RiskItem(TypedDict):
     level_label: str
     kpi: str
     threshold: str
-    observed: str
-    triggered: bool | None  # None without a trigger
+    observed: str  # the figure judged: 48.5天, 偏离目标4.6%
+    basis: str  # whose figure: 今年实际, 2026年第2季度实际; "" when nothing was judged
+    margin: str  # its distance to the trigger line (3.4个百分点); "" when nothing was judged
+    crossed: bool | None  # the figure is past the line; None when nothing was judged
+    triggered: bool | None  # a live alarm: crossed in an in-year plan only
+    stance: str  # reported (annual report) | live (in-year plan) | watch (next-year plan)
     status: str
     response: str
     owner: str
@@ -451,7 +455,8 @@ class AnnualContext(TypedDict):
     tasks: Tasks
     resources: Resources
     risks: list[RiskItem]
-    risks_triggered: list[RiskItem]
+    risks_triggered: list[RiskItem]  # live alarms: only a plan judged in the year has any
+    risks_crossed: list[RiskItem]  # the risks whose line the figure judged on is past
     value: ValueSection
     charts: dict[str, ChartEntry]  # {} until a build draws them
 

@@ -12,6 +12,7 @@ import datetime as dt
 
 from opsreport.engine.metrics import Metrics, kpi_label
 from opsreport.engine.plan_targets import draft_year
+from opsreport.engine.risk_judgement import judge_risks
 from opsreport.engine.selection import KPIS_PER_GROUP, Selection, select
 from opsreport.present.breakdown_rows import breakdown_items
 from opsreport.present.context_types import AnnualContext, KpiRow, ReportContext, Sections
@@ -77,8 +78,8 @@ def _build_context(
     file = str(report.source)
     groups = group_items(metrics, rows, views, lang)
     risks = each_item(
-        enumerate(metrics.risks, start=1),
-        lambda item: risk_item(item[0], item[1], rows, lang),
+        enumerate(judge_risks(metrics), start=1),
+        lambda item: risk_item(item[0], item[1], report.meta.year, lang),
         lambda item: (f"risk R{item[0]}", item[1].risk.location),
         file,
     )
@@ -130,6 +131,7 @@ def _build_context(
         "resources": resource_items(metrics, lang),
         "risks": risks,
         "risks_triggered": [r for r in risks if r["triggered"]],
+        "risks_crossed": [r for r in risks if r["crossed"]],
         "value": value_items(metrics, lang),
         "charts": {},
     }

@@ -12,11 +12,13 @@ from opsreport.engine.metrics import (
     json_number,
     kpi_label,
 )
-from opsreport.engine.plan_targets import draft_year, quarter_targets, warning_line
+from opsreport.engine.plan_targets import draft_year, quarter_targets
 from opsreport.engine.quarter_resources import resource_schedules
+from opsreport.engine.risk_judgement import RiskJudgement, judge_risks
 from opsreport.engine.selection import featured_quarters, select
 from opsreport.engine.story import KpiStory, kpi_stories
 from opsreport.engine.value import value_totals
+from opsreport.engine.warning_lines import warning_rules
 from opsreport.present.formatting import (
     fmt_amount,
     fmt_delta,
@@ -146,7 +148,8 @@ def metrics_json(metrics: Metrics, what: str = "kpis") -> list[dict[str, Any]]:
     if what == "goals":
         return [_goal_json(check) for check in metrics.goals]
     if what == "risks":
-        return [_risk_json(risk) for risk in metrics.risks]
+        year = metrics.report.meta.year
+        return [_risk_json(risk, year) for risk in judge_risks(metrics)]
     if what == "quarters":
         shown = {id(series) for series in featured_quarters(metrics)}
         return [
@@ -256,7 +259,7 @@ def _resources_json(metrics: Metrics) -> list[dict[str, Any]]:
 def _plan_json(metrics: Metrics) -> list[dict[str, Any]]:
     """Next year's quarter targets and their warning lines, as the plan drafts use them."""
     year = draft_year(metrics.report)
-    warning = metrics.settings.deviation_warning
+    rules = warning_rules(metrics.report, metrics.settings)
     return [
         {
             "year": year,
@@ -272,10 +275,10 @@ def _plan_json(metrics: Metrics) -> list[dict[str, Any]]:
             "method": target.method,
             "season_year": target.season_year,
             "places": target.places,
-            **{
-                f"warning_q{n}": json_number(warning_line(value, target.direction, warning))
-                for n, value in enumerate(target.quarters, start=1)
-            },
+            **{f"warning_q{n}": json_number(rules.line(target, n).value) for n in range(1, 5)},
+            "warning_tolerance": json_number(rules.tolerance(target).value),
+            "warning_tolerance_in": "points" if rules.tolerance(target).in_points else "percent",
+            "warning_tolerance_source": rules.tolerance(target).source,
         }
         for target in quarter_targets(metrics)
     ]
@@ -319,7 +322,10 @@ def _goal_json(check: Any) -> dict[str, Any]:
     }
 
 
-def _risk_json(result: Any) -> dict[str, Any]:
+def _risk_json(result: RiskJudgement, year: int | None) -> dict[str, Any]:
+    """A risk judged on this year's annual figures (``judged_on``: the year, or "annual"
+    when the workbook gives none) — ``crossed`` is a fact about that year, ``triggered``
+    (a live alarm) only ever true for a quarter (see engine.risk_judgement)."""
     risk = result.risk
     return {
         "risk": risk.risk,
@@ -330,8 +336,13 @@ def _risk_json(result: Any) -> dict[str, Any]:
         "level": result.level,
         "kpi": result.kpi.id or result.kpi.name if result.kpi else None,
         "threshold": risk.threshold.text if risk.threshold else None,
+        "judged_on": result.period.label if result.period else str(year or "annual"),
+        "figure": result.figure,
         "observed": json_number(result.observed),
+        "margin": json_number(result.margin),
+        "crossed": result.crossed,
         "triggered": result.triggered,
+        "reason": result.reason,
         "response": risk.response,
         "owner": risk.owner,
     }

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 def chart_specs(metrics: Metrics, lang: str) -> list[tuple[str, Any, tuple[Any, ...]]]:
     """What :func:`render_charts` draws, as (key, function, arguments), in document order."""
+    from opsreport.engine.risk_judgement import judge_risks
     from opsreport.engine.selection import featured_quarters
 
     specs: list[tuple[str, Any, tuple[Any, ...]]] = [
@@ -34,7 +35,7 @@ def chart_specs(metrics: Metrics, lang: str) -> list[tuple[str, Any, tuple[Any, 
             (f"breakdown:{table.dimension}:{table.kpi.key}", breakdown_chart, (table, lang))
         )
         specs.append((f"bridge:{table.dimension}:{table.kpi.key}", bridge_chart, (table, lang)))
-    specs.append(("risks", risk_matrix_chart, (metrics.risks, lang)))
+    specs.append(("risks", risk_matrix_chart, (judge_risks(metrics), lang)))
     specs.append(("timeline", timeline_chart, (metrics.report.tasks, lang)))
     return specs
 

@@ -30,14 +30,19 @@ from opsreport.present.theme import AC_COLOR, ALERT, BACKGROUND, LABEL_ON_DARK, 
 
 if TYPE_CHECKING:
     from opsreport.engine.metrics import RiskResult
+    from opsreport.engine.risk_judgement import RiskJudgement
 
 
 def _risk_tint(score: int) -> str:
     return RISK_TINTS["high" if score >= 15 else "medium" if score >= 6 else "low"]
 
 
-def risk_matrix_chart(risks: Sequence[RiskResult], lang: str, top: int = 25) -> Chart | None:
-    """5×5 likelihood × impact grid, tinted by score; numbered dots, red ring when triggered."""
+def risk_matrix_chart(
+    risks: Sequence[RiskResult | RiskJudgement], lang: str, top: int = 25
+) -> Chart | None:
+    """5×5 likelihood × impact grid, tinted by score; numbered dots, red ring when triggered
+    (a judgement's ``triggered``: a live alarm of an in-year plan, never the annual report's
+    or a next-year plan's)."""
     lang = chart_language(lang)
     placed = [
         (number, result)
@@ -82,7 +87,7 @@ def risk_matrix_chart(risks: Sequence[RiskResult], lang: str, top: int = 25) -> 
                         zorder=1,
                     )
                 )
-        cells: dict[tuple[int, int], list[tuple[int, RiskResult]]] = {}
+        cells: dict[tuple[int, int], list[tuple[int, RiskResult | RiskJudgement]]] = {}
         for number, result in rows:
             cells.setdefault((result.risk.likelihood, result.risk.impact), []).append(
                 (number, result)
