@@ -14,7 +14,7 @@ from opsreport.present.kpi_view import kpi_views
 from opsreport.present.narrative import Narrative, kpi_sentence
 from opsreport.present.problem_rows import repeats_title
 
-from .builders import context, kpi, meta, metrics, problem, report, value
+from .builders import context, kpi, meta, metrics, period, problem, report, value
 
 
 def say(lang: str = "zh", **fields: object) -> str:
@@ -347,7 +347,8 @@ def test_drivers_are_told_as_one_chain_root_first():
     )
     english = told(CHAIN, "en", VALUES)
     assert english["自然流量占比"] == (
-        "自然流量占比 rose sharply from 21% to 36% (+15.0 pp), 节省投放费 110 M CNY, and mainly "
+        "自然流量占比 rose sharply from 21% to 36% (+15.0 pp), a saving of 110 M CNY (节省投放费), "
+        "and mainly "
         "driven by 短视频月产量 rising sharply from 420 条 to 1,150 条 (+173.8%), lifting 爆款率 "
         "from 4% to 13% (+9.0 pp)."
     )
@@ -359,7 +360,25 @@ def test_value_rows_follow_in_workbook_order():
         "营销费用率由15.6%降至11.4%（-4.2个百分点），释放费用空间3.1亿元、freed cash 0.5 M USD。"
     )
     assert told(CHAIN, "en", VALUES)["营销费用率"] == (
-        "营销费用率 fell from 15.6% to 11.4% (-4.2 pp), 释放费用空间 310 M CNY and freed cash 0.5 M USD."
+        "营销费用率 fell from 15.6% to 11.4% (-4.2 pp), a saving of 310 M CNY (释放费用空间) and "
+        "0.5 M USD of cash freed (freed cash)."
+    )
+
+
+def test_an_english_value_is_said_by_its_kind_and_its_label_follows():
+    kpis = [kpi("MTTR", unit="hours", direction="lower", actual="18.4", prior_year="22.5")]
+    rows = [
+        value("MTTR", "upsell revenue from Premium renewals", 640, "gain", unit="k USD"),
+        value("MTTR", "agent cost saved", 420, "saving", unit="k USD"),
+        value("MTTR", "cash released by invoicing repairs sooner", 210, "cash", unit="k USD"),
+        value("MTTR", "service credits paid for SLA breaches", 185, "loss", unit="k USD"),
+    ]
+    # 18.4 − 22.5 = −4.1 hours (−18.2%: normal); shorter is better here: no verdict
+    assert told(kpis, "en", rows)["MTTR"] == (
+        "MTTR fell from 22.5 hours to 18.4 hours (4.1 hours shorter), a gain of 640 k USD "
+        "(upsell revenue from Premium renewals), a saving of 420 k USD (agent cost saved), "
+        "210 k USD of cash freed (cash released by invoicing repairs sooner) and a loss of "
+        "185 k USD (service credits paid for SLA breaches)."
     )
 
 
@@ -407,3 +426,34 @@ def test_a_goal_that_must_fall_says_需降低():
     assert (
         verdict_text(falls, "days", "en") == "needs -4.5 days, 1.3× this year's change of -3.5 days"
     )
+
+
+def test_a_lower_is_better_quarter_misses_its_target_short_not_below():
+    from opsreport.present.quarter_rows import quarter_items
+
+    days = kpi("库存周转天数", id="E01", unit="天", direction="lower", actual="46.5", target=43)
+    rows = [  # each quarter above its target: 51.0 > 47, 46.5 > 43 — missed, not "below"
+        period("E01", "2026Q1", actual=51, target=47),
+        period("E01", "2026Q2", actual="46.5", target=43),
+    ]
+    built = metrics(report([days], meta=meta(year=2026), periods=rows))
+    (en,) = quarter_items(built, built.quarters, "en")
+    assert en["summary"] == (
+        "库存周转天数 moved from 51.0 days in 2026Q1 to 46.5 days in 2026Q2; best 2026Q2 "
+        "(46.5 days), weakest 2026Q1 (51.0 days); short of the quarterly target in 2026Q1, 2026Q2."
+    )
+    (zh,) = quarter_items(built, built.quarters, "zh")
+    assert zh["summary"].endswith("；2026Q1、2026Q2未达季度目标。")
+
+
+def test_the_openings_context_closes_chinese_with_a_chinese_stop_in_english_too():
+    from opsreport.present.summary import _context
+
+    goals, mandate = "公司目标是利润增量20亿元", "部门背直接利润8亿元"
+    assert _context(goals, mandate, "zh") == "公司目标是利润增量20亿元。部门背直接利润8亿元。"
+    # an English document of a Chinese workbook: 。 after Chinese (never 「20亿元.」)
+    assert _context(goals, mandate, "en") == "公司目标是利润增量20亿元。部门背直接利润8亿元。"
+    assert _context("Grow revenue 10%", "Own 18.5 M USD", "en") == (
+        "Grow revenue 10%. Own 18.5 M USD."
+    )
+    assert _context("Grow revenue 10%.", None, "en") == "Grow revenue 10%."

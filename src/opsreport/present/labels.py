@@ -170,7 +170,7 @@ LABELS: dict[str, dict[str, str]] = {
         "direction_lower": "lower is better",
         "source": "Source",
         "colon": ": ",
-        "quarters_more": "The quarterly figures of {n} more KPIs are not listed one by one (see opsreport metrics --what quarters).",
+        "quarters_more": "KPIs whose quarterly figures are not listed one by one: {n} more (see opsreport metrics --what quarters).",
         "kpis_more": "Further KPIs not listed one by one: {n}{counts}; for the full list run opsreport metrics --csv.",
         "value": "Value delivered",
         "value_kind": "Kind",

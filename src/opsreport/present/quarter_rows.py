@@ -85,10 +85,11 @@ def _quarter_sentence(series: Any, places: int, lang: str) -> str:
     text = f"{kpi.name} moved from {amount(first.actual)} in {first.period.label} to {amount(last.actual)} in {last.period.label}"
     text += f"; best {best.period.label} ({amount(best.actual)}), weakest {worst.period.label} ({amount(worst.actual)})"
     below, every = _quarters_below_target(series)
+    # "short of", never "below": a lower-is-better KPI misses its target from above
     if every:
-        text += "; below the quarterly target in every quarter"
+        text += "; short of the quarterly target in every quarter"
     elif below:
-        text += f"; below the quarterly target in {', '.join(below)}"
+        text += f"; short of the quarterly target in {', '.join(below)}"
     return text + "."
 
 

@@ -8,6 +8,7 @@ close says what next year commits to: its goals, its tasks and what they need.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 from opsreport.engine.metrics import GroupSummary, Metrics
@@ -91,11 +92,25 @@ def _series(items: Sequence[str], lang: str) -> str:
 
 def _context(company_goals: str | None, mandate: str | None, lang: str) -> str:
     """The company's goals and the unit's mandate, as the manager wrote them (a sentence
-    each, closed with a full stop if it has none)."""
-    stop = "。" if lang == "zh" else "."
+    each, closed with a full stop if it has none: 。 after Chinese, also in an English
+    document — 「…降下来.」 reads as a typo)."""
     texts = [t.strip() for t in (company_goals, mandate) if t and t.strip()]
-    closed = [t if t.endswith(("。", ".", "！", "!", "；", ";")) else t + stop for t in texts]
-    return ("" if lang == "zh" else " ").join(closed)
+    closed = [
+        t
+        if t.endswith(("。", ".", "！", "!", "；", ";", "？", "?"))
+        else t + ("。" if lang == "zh" or _is_wide(t[-1]) else ".")
+        for t in texts
+    ]
+    text = ""
+    for part in closed:  # en: a space between sentences, none after a Chinese 。
+        text += " " if text and lang != "zh" and not _is_wide(text[-1]) else ""
+        text += part
+    return text
+
+
+def _is_wide(char: str) -> bool:
+    """A CJK character or full-width form (Chinese text ends with 。, not '.')."""
+    return unicodedata.east_asian_width(char) in {"W", "F"}
 
 
 def _goal_names(metrics: Metrics, limit: int) -> tuple[list[str], int]:

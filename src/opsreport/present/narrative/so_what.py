@@ -27,10 +27,10 @@ __all__ = [
 VALUE_LABELS = {
     "zh": {"gain": "带来收益", "saving": "节省费用", "cash": "释放现金流", "loss": "造成损失"},
     "en": {
-        "gain": "a gain of",
-        "saving": "a saving of",
-        "cash": "cash freed of",
-        "loss": "a loss of",
+        "gain": "a gain of {amount}",
+        "saving": "a saving of {amount}",
+        "cash": "{amount} of cash freed",
+        "loss": "a loss of {amount}",
     },
 }
 
@@ -139,7 +139,8 @@ def _value_amount(row: ValueRow, lang: str) -> str:
 
 
 def value_clause(story: KpiStory, lang: str) -> str | None:
-    """释放费用空间3.1亿元、节省投放费1.1亿元 / "freed cash 0.5 M USD and a saving of 1.2 M USD"."""
+    """释放费用空间3.1亿元、节省投放费1.1亿元 / "a saving of 1.2 M USD (lower agent cost) and
+    0.5 M USD of cash freed"."""
     if not story.values:
         return None
     labels = VALUE_LABELS["zh" if lang == "zh" else "en"]
@@ -148,11 +149,13 @@ def value_clause(story: KpiStory, lang: str) -> str | None:
         amount = _value_amount(row, lang)
         if lang == "zh":
             parts.append(f.join_words(row.label or labels.get(row.kind, ""), amount))
-        elif row.kind == "loss":  # never read as a benefit: "a loss of 185 k USD (…)"
-            parts.append(f"a loss of {amount}" + (f" ({row.label})" if row.label else ""))
-        else:  # a label typed as a verb phrase: "freed cash 0.5 M USD"
-            parts.append(f"{row.label or labels.get(row.kind, '')} {amount}".strip())
-    return "、".join(parts) if lang == "zh" else " and ".join(parts)
+        else:  # the kind says what it is (a loss never reads as a benefit), the label what
+            # it was: "a gain of 640 k USD (upsell revenue from Premium renewals)"
+            frame = labels.get(row.kind, "{amount}").format(amount=amount)
+            parts.append(frame + (f" ({row.label})" if row.label else ""))
+    if lang == "zh":
+        return "、".join(parts)
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def note_text(note: str | None, lang: str) -> str:
