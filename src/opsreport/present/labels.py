@@ -158,7 +158,7 @@ LABELS: dict[str, dict[str, str]] = {
         "date": "Date",
         "org": "Team",
         "key": "AC actual · PL plan (target) · PY prior year · ΔPL and ΔPY the variance to plan and to prior year, green where it is good for the KPI and red where it is not (a lower-is-better KPI is good when it falls).",
-        "not_smart": "not SMART",
+        "not_smart": "Goals that are not SMART",
         "smart_ok": "SMART",
         "triggered_header": "Triggered risks",
         "crossed_header": "Risks whose trigger line this year's actual already crossed",
