@@ -129,7 +129,7 @@ def test_english_document_of_the_chinese_workbook():
     assert "## 1. Results against target" in text
     assert (
         # 亿元 in English: 100 M CNY, so 6.42亿元 = 642 M CNY, 8.37亿元 = 837 M CNY, 8.00亿元 = 800 M CNY
-        "直接利润 rose sharply from 642 M CNY to 837 M CNY (+30.4%), 4.6% above the 800 M CNY target"
+        "直接利润 rose sharply from 642 M CNY to 837 M CNY (+30.4%), 4.6% above the target of 800 M CNY"
         in text
     )
 

@@ -55,9 +55,9 @@ def target_clauses(result: KpiResult, kind: UnitKind, figures: Figures) -> list[
             clauses.append(f"完成率{attainment}")
         return clauses
     if var == 0:
-        clauses = [f"on its {target} target"]
+        clauses = [f"on its target of {target}"]
     elif kind == "multiple":
-        clause = f"{'above' if var > 0 else 'below'} the {target} target"
+        clause = f"{'above' if var > 0 else 'below'} the target of {target}"
         clauses = [
             clause + (" (better than target)" if good else " (short of target)")
             if lower or not good
@@ -65,7 +65,8 @@ def target_clauses(result: KpiResult, kind: UnitKind, figures: Figures) -> list[
         ]
     else:
         word = "above" if var > 0 else "below"
-        clause = f"{_size(kind, result, figures)} {word} the {target} target"
+        # "the target of 35 points", never "the 35 points target"
+        clause = f"{_size(kind, result, figures)} {word} the target of {target}"
         if lower or not good:
             clause += " (better than target)" if good else " (short of target)"
         clauses = [clause]
