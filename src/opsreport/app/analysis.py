@@ -37,10 +37,10 @@ FRAME_COLUMNS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
     ),
     "goals": (
         ("goal", "kpi", "baseline", "target", "unit", "direction", "deadline", "owner",
-         "measure", "aligns_to", "required_change", "required_change_pct", "achieved_change",
-         "smart", "is_smart", "failed"),
-        frozenset({"baseline", "target", "required_change", "required_change_pct",
-                   "achieved_change"}),
+         "measure", "aligns_to", "base", "base_name", "share", "required_change",
+         "required_change_pct", "achieved_change", "smart", "is_smart", "failed"),
+        frozenset({"baseline", "target", "base", "share", "required_change",
+                   "required_change_pct", "achieved_change"}),
     ),
     "risks": (
         ("risk", "category", "likelihood", "impact", "score", "level", "kpi", "threshold",

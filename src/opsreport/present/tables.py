@@ -17,7 +17,7 @@ from opsreport.engine.quarter_resources import resource_schedules
 from opsreport.engine.risk_judgement import RiskJudgement, judge_risks
 from opsreport.engine.selection import featured_quarters, select
 from opsreport.engine.story import KpiStory, kpi_stories
-from opsreport.engine.value import value_totals
+from opsreport.engine.value import goal_shares, value_totals
 from opsreport.engine.warning_lines import warning_rules
 from opsreport.present.formatting import (
     fmt_amount,
@@ -306,6 +306,10 @@ def _goal_json(check: Any) -> dict[str, Any]:
         "owner": goal.owner,
         "measure": goal.measure,
         "aligns_to": goal.aligns_to,
+        "base": json_number(goal.base),
+        "base_name": goal.base_name,
+        # target ÷ base, a fraction as a KPI's share (engine.value: the 43.2% the goals table says)
+        "share": json_number(goal_shares((goal,))[0].share),
         "required_change": json_number(check.required_change),
         "required_change_pct": json_number(check.required_change_pct),
         "achieved_change": json_number(check.achieved_change),
