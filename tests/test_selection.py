@@ -140,6 +140,15 @@ def test_metrics_json_shows_the_selection_and_the_resources(tmp_path):
         "category_total": 8.0,
         "category_share_of_all": 1.0,
         "note": "note",
+        # no dates and no task: in post all year, 6 heads in each quarter of the plan year
+        "start": None,
+        "end": None,
+        "task": None,
+        "basis": "even",
+        "q1": 6.0,
+        "q2": 6.0,
+        "q3": 6.0,
+        "q4": 6.0,
     }
     json.dumps(metrics_json(metrics, "resources"), allow_nan=False)
 
