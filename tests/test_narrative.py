@@ -64,7 +64,7 @@ def test_the_threshold_table():
     ("unit", "kind"),
     [("%", "rate"), ("个百分点", "rate"), ("天", "duration"), ("hours", "duration"),
      ("小时", "duration"), ("倍", "multiple"), ("x", "multiple"), ("亿元", "amount"),
-     ("分", "amount"), ("", "amount")],
+     ("分", "score"), ("points", "score"), ("", "amount")],
 )  # fmt: skip
 def test_unit_kinds(unit, kind):
     assert unit_kind(unit) == kind
@@ -155,6 +155,21 @@ def test_durations_move_in_their_unit():
     assert say("en", **hours) == (
         "MTTR fell from 27.0 hours to 22.5 hours (4.5 hours shorter), 1.5 hours below the "
         "target of 24.0 hours (better than target), and attainment 106.3%."
+    )
+
+
+def test_a_score_moves_in_its_points_not_in_percent():
+    # 36 − 33 = +3分 (3/33 = 9.1%: normal); to target 36 − 40 = −4分 (attainment 36/40 = 90%)
+    nps = dict(name="净推荐值", unit="分", target=40, actual=36, prior_year=33)
+    assert (
+        say(**nps) == "净推荐值由33分提升至36分（+3分），较目标40分低4分，未达目标，完成率90.0%。"
+    )
+    # en: 31 − 28 = +3 points; 31 − 35 = −4 points; 31/35 = 88.6%; benchmark 31 − 40 = −9
+    en = dict(name="NPS", unit="points", target=35, actual=31, prior_year=28, benchmark=40)
+    assert say("en", **en) == (
+        "NPS rose from 28 points to 31 points (+3 points), 4 points below the target of 35 "
+        "points (short of target), attainment 88.6%, and 9 points below the industry average "
+        "of 40 points."
     )
 
 

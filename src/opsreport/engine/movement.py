@@ -1,7 +1,8 @@
 """How a KPI moved, in the classes a sentence picks its verbs by.
 
 A sentence says a large move as large (大幅增长) and a slight one as slight (小幅提升),
-a duration's change in its unit (缩短3.5天, not -6.7%) and a multiple's (倍, x) by its
+a duration's change in its unit (缩短3.5天, not -6.7%), a score's too (净推荐值+3分, not
++9.1%) and a multiple's (倍, x) by its
 from→to only (+1.3倍 beside +61.9% reads as +130%). Which class a move is in is decided
 here, from the figures alone, by one table, :data:`SIZE_THRESHOLDS` (docs/sentences.md
 prints it); the words are the presentation's.
@@ -19,6 +20,7 @@ from opsreport.core.units import parse_unit
 __all__ = [
     "DURATION_UNITS",
     "MULTIPLE_UNITS",
+    "SCORE_UNITS",
     "SIZE_THRESHOLDS",
     "MoveSize",
     "SizeThreshold",
@@ -27,7 +29,7 @@ __all__ = [
     "unit_kind",
 ]
 
-UnitKind = Literal["rate", "duration", "multiple", "amount"]
+UnitKind = Literal["rate", "duration", "multiple", "score", "amount"]
 MoveSize = Literal["flat", "slight", "normal", "large"]
 
 # Units of time: a change is said in the unit (延长17天), never in percent. 分 is not
@@ -42,6 +44,9 @@ DURATION_UNITS = frozenset(
 )  # fmt: skip
 # A multiple (ROI 3.4倍): its difference in 倍 reads as a percent (+1.3倍 = +130%).
 MULTIPLE_UNITS = frozenset({"倍", "x", "×", "times"})
+# A score (净推荐值36分, NPS 31 points): its change is said in points of the score (+3分),
+# a percent of a score (+9.1%) is not what a reader compares.
+SCORE_UNITS = frozenset({"分", "points", "point", "pts", "pt"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +64,16 @@ SIZE_THRESHOLDS: dict[UnitKind, SizeThreshold] = {
     "amount": SizeThreshold("relative", Decimal("0.02"), Decimal("0.30")),
     "duration": SizeThreshold("relative", Decimal("0.02"), Decimal("0.30")),
     "multiple": SizeThreshold("relative", Decimal("0.02"), Decimal("0.30")),
+    "score": SizeThreshold("relative", Decimal("0.02"), Decimal("0.30")),
 }
 """One table for every verb class: rates by points (< 0.5 pp slight, ≥ 5 pp large),
-amounts, durations and multiples by their change relative to the prior figure
+amounts, durations, multiples and scores by their change relative to the prior figure
 (< 2% slight, ≥ 30% large)."""
 
 
 def unit_kind(unit: str | None) -> UnitKind:
-    """The kind of a KPI's unit: rate (% or pp), duration (天, hours), multiple (倍), amount."""
+    """The kind of a KPI's unit: rate (% or pp), duration (天, hours), multiple (倍), score
+    (分, points), amount."""
     info = parse_unit(unit)
     if info.is_rate:
         return "rate"
@@ -76,6 +83,8 @@ def unit_kind(unit: str | None) -> UnitKind:
         return "duration"
     if text in MULTIPLE_UNITS or lowered in MULTIPLE_UNITS:
         return "multiple"
+    if text in SCORE_UNITS or lowered in SCORE_UNITS:
+        return "score"
     return "amount"
 
 

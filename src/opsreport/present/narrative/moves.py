@@ -2,7 +2,8 @@
 11.2% to 14.8% (+3.6 pp)".
 
 Rates move in points, amounts in percent (their change in the unit when last year was
-zero), durations in their unit (缩短3.5天, never -6.7%), multiples by from→to alone (a
+zero), durations in their unit (缩短3.5天, never -6.7%), scores in theirs (+3分), multiples
+by from→to alone (a
 difference in 倍 beside a percent reads as +130%). Equal figures at the KPI's places are
 flat: 24.1% against 24.1% never "rose".
 """
@@ -58,6 +59,8 @@ def _tail(kind: UnitKind, result: KpiResult, size: MoveSize, figures: Figures, f
                 return f"，{words}" + (f"，{verdict}" if verdict else "")
             return f"（{words}" + (f"，{verdict}" if verdict else "") + "）"
         return f" ({size_text} {DURATION_WORDS['en'][way]}" + (f", {verdict})" if verdict else ")")
+    if kind == "score":  # 净推荐值由33分提升至36分（+3分）: points of the score, not +9.1%
+        return f"{open_}{figures.signed_amount(var)}{close}"
     pct = result.var_prior_pct
     if pct is not None and f.round_half_up(abs(pct) * 100, 1) != 0:
         return f"{open_}{figures.pct(pct, signed=True)}{close}"

@@ -79,7 +79,7 @@ def benchmark_clause(kpi: Kpi, story: KpiStory, figures: Figures) -> str | None:
     kind = story.kind
     if kind == "rate":
         size = figures.points(abs(gap))
-    elif kind == "duration" or story.benchmark_gap_pct is None:
+    elif kind in {"duration", "score"} or story.benchmark_gap_pct is None:
         size = figures.amount(abs(gap))
     else:
         size = figures.pct(abs(story.benchmark_gap_pct))

@@ -17,7 +17,7 @@ def _size(kind: UnitKind, result: KpiResult, figures: Figures) -> str:
     assert var is not None
     if kind == "rate":
         return figures.points(abs(var))
-    if kind == "duration" or result.var_target_pct is None:
+    if kind in {"duration", "score"} or result.var_target_pct is None:
         return figures.amount(abs(var))
     return figures.pct(abs(result.var_target_pct))
 

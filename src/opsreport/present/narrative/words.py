@@ -22,6 +22,7 @@ MOVE_VERBS: dict[UnitKind, dict[Way, str]] = {
     "rate": {"up": "提升至", "down": "降至"},
     "multiple": {"up": "提升至", "down": "降至"},
     "duration": {"up": "升至", "down": "降至"},
+    "score": {"up": "提升至", "down": "降至"},
 }
 SIZE_PREFIX: dict[MoveSize, str] = {"large": "大幅", "slight": "小幅", "normal": "", "flat": ""}
 # zh durations: 延长/缩短 N天 (with the size prefix: 大幅缩短26天); en: N days longer/shorter.
