@@ -324,7 +324,9 @@ def test_a_duration_says_whether_its_move_was_good():
 def test_the_note_follows_the_sentence():
     fields = dict(name="毛利率", unit="%", actual=24.1, prior_year=21.8, note="毛利÷销售额")
     assert say(**fields) == "毛利率由21.8%提升至24.1%（+2.3个百分点）。毛利÷销售额。"
-    assert say("en", **fields) == "毛利率 rose from 21.8% to 24.1% (+2.3 pp). 毛利÷销售额."
+    assert say("en", **fields) == "毛利率 rose from 21.8% to 24.1% (+2.3 pp). 毛利÷销售额。"
+    english = dict(name="CSAT", unit="%", actual=89.3, note="Share of 4 and 5 ratings")
+    assert say("en", **english) == "CSAT was 89.3%. Share of 4 and 5 ratings."
     result = compute_kpi(kpi(**fields))  # type: ignore[arg-type]
     assert kpi_sentence(result, with_note=False) == "毛利率由21.8%提升至24.1%（+2.3个百分点）。"
 

@@ -5,6 +5,7 @@ engine's :class:`~opsreport.engine.story.KpiStory`; these functions only choose 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 
 from opsreport.core.records import Kpi, ValueRow
@@ -167,4 +168,9 @@ def note_text(note: str | None, lang: str) -> str:
         return ""
     if lang == "zh":
         return note if note[-1] in "。！？.!?…" else note + "。"
-    return " " + (note if note[-1] in ".!?…" else note + ".")
+    if note[-1] in "。！？.!?…":
+        return " " + note
+    # a note typed in Chinese ends with 。 in an English document too (「毛利÷销售额.」 reads
+    # as a typo)
+    wide = unicodedata.east_asian_width(note[-1]) in {"W", "F"}
+    return " " + note + ("。" if wide else ".")
