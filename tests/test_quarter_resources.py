@@ -446,3 +446,15 @@ def test_the_english_rule_names_the_task_whose_dates_it_took():
     assert row["basis"] == (
         "by days, 2027-04-01–2027-09-30 (91 of 183 days), dates of the task BI平台升级上线"
     )
+
+
+def test_the_rule_in_words_for_people_with_an_end_and_a_delivery_with_only_a_start():
+    from opsreport.present.plan_resources import basis_text
+
+    leaves = _one(b.resource("人力", amount=2, unit="人", start="2027-03-15", end="2027-08-31"))
+    until = _one(b.resource("人力", amount=1, unit="人", end="2027-05-31"))
+    early = _one(b.resource("技术", amount=1, unit="套", start="2027-11-15"))
+    assert basis_text(leaves, 3, "zh") == "2027-03-15 至 2027-08-31 在岗"
+    assert basis_text(until, 1, "en") == "in post until 2027-05-31"
+    assert until.quarters == (1, 1, 0, 0)  # 2027-01-01–05-31: Q1 and Q2
+    assert basis_text(early, 4, "zh") == "交付于 2027-11-15"
