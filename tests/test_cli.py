@@ -119,9 +119,9 @@ def test_every_command_has_help_with_an_example():
     ("lang", "counts", "line"),
     [
         ("zh", (3, 3, 0, 0, 0), "3项指标：3项均已达成"),  # no 「0项接近」, no 「风险触发0项」
-        ("zh", (5, 2, 0, 1, 2), "5项指标：2项达成、1项未达成；风险触发2项"),
+        ("zh", (5, 2, 0, 1, 2), "5项指标：2项达成、1项未达成；2项风险今年已越过触发线"),
         ("zh", (2, 0, 0, 0, 0), "2项指标"),  # no target: no count at all
-        ("en", (1, 1, 0, 0, 1), "1 KPI: 1 met; 1 risk triggered"),
+        ("en", (1, 1, 0, 0, 1), "1 KPI: 1 met; 1 risk past the trigger line this year"),
         ("en", (4, 0, 4, 0, 0), "4 KPIs: all 4 near target"),
     ],
 )
@@ -142,7 +142,7 @@ def test_build_markdown_and_html(tmp_path):
     # 26 KPIs, 24 with a target (爆款率 and 素材生命周期 have none): the 19 of before (12 met,
     # 3 near, 4 missed) + 利润率 105.7%, 自有品牌占比 107.9%, 短视频月产量 115.0%, 自然流量占比
     # 120.0% met and 续费率 41/45 = 91.1% missed: 12 + 4 = 16 met, 3 near, 4 + 1 = 5 missed
-    assert "26项指标：16项达成、3项接近目标、5项未达成；风险触发1项" in result.stdout
+    assert "26项指标：16项达成、3项接近目标、5项未达成；1项风险今年已越过触发线" in result.stdout
     result = run(
         "build", EN_EXAMPLE, "--format", "html", "-o", tmp_path / "report.html", "--no-charts", "-q"
     )

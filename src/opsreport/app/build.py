@@ -54,9 +54,11 @@ class BuildResult:
         triggered = s["risks_triggered"]
         if self.lang == "zh":
             line = f"{s['total']}项指标" + (f"：{counts}" if counts else "")
-            return line + (f"；风险触发{triggered}项" if triggered else "")
+            # the annual figures: a line this year's actual crossed, not a live alarm (§4.6)
+            return line + (f"；{triggered}项风险今年已越过触发线" if triggered else "")
         line = count_noun(s["total"], "KPI") + (f": {counts}" if counts else "")
-        return line + (f"; {count_noun(triggered, 'risk')} triggered" if triggered else "")
+        past = f"; {count_noun(triggered, 'risk')} past the trigger line this year"
+        return line + (past if triggered else "")
 
 
 def render_documents(
