@@ -256,3 +256,24 @@ def test_metrics_json_says_the_period_judged_on():
     # the annual figures of 2026: no actual yet, nothing crossed, nothing triggered
     assert {r["judged_on"] for r in rows} == {"2026"}
     assert [r["reason"] for r in rows] == ["no_actual", "no_actual", "no_actual", "no_actual"]
+
+
+def test_the_risk_matrix_rings_what_the_document_judged():
+    from opsreport.present.charts import risk_matrix_chart
+
+    metrics = _in_year()
+    live = risk_matrix_chart(plan_risks(metrics, 2026, 3), "zh")
+    # 2026Q2: 续费率 |44 − 46| = 2 > 1 point is the one live alarm
+    assert live is not None and live.alt.endswith("其中1项已触发。")
+    stock = b.kpi("库存周转天数", unit="天", direction="lower", target=45, actual=48.5)
+    built = b.report(
+        [stock],
+        meta=b.meta(year=2026),
+        risks=[b.risk("积压", likelihood=4, impact=3, kpi=stock, threshold="> 47")],
+    )
+    annual = risk_matrix_chart(judge_risks(b.metrics(built)), "zh")
+    # 48.5 > 47 in 2026: a fact about the year, ringed grey, not called 已触发
+    assert annual is not None and "已触发" not in annual.alt
+    assert annual.alt.endswith("其中1项的触发线今年实际已越过。")
+    watched = risk_matrix_chart(plan_risks(b.metrics(built), 2027, 1), "en")
+    assert watched is not None and watched.alt.endswith("no actual of the plan year yet: watched.")

@@ -51,14 +51,29 @@ def risk_matrix_chart(
     ]
     if not placed:
         return None
+    # What a ring means follows the document (engine.risk_judgement): a live alarm (red) in
+    # an in-year plan, a line this year's actual crossed (grey) in the annual report,
+    # nothing in a next-year plan (watched). A bare RiskResult rings when triggered.
+    stance = getattr(placed[0][1], "stance", "live")
+
+    def ringed(result: RiskResult | RiskJudgement) -> bool:
+        if stance == "reported":
+            return bool(getattr(result, "crossed", False))
+        return bool(result.triggered) and stance != "watch"
+
+    suffix_key, sub_key, alt_key = {
+        "reported": ("crossed", "risks_sub_reported", "risks_alt_reported"),
+        "watch": ("triggered", "risks_sub_watch", "risks_alt_watch"),
+    }.get(stance, ("triggered", "risks_sub", "risks_alt"))
+    ring = TEXT if stance == "reported" else ALERT
     rows, hidden = select_top(
         placed,
         top,
-        key=lambda pair: (not pair[1].triggered, -(pair[1].score or 0), pair[0]),
+        key=lambda pair: (not ringed(pair[1]), -(pair[1].score or 0), pair[0]),
     )
     title = chart_text(lang, "risks")
-    triggered = sum(1 for _, r in placed if r.triggered)
-    alt = chart_text(lang, "risks_alt", n=len(placed), triggered=triggered)
+    triggered = sum(1 for _, r in placed if ringed(r))
+    alt = chart_text(lang, alt_key, n=len(placed), triggered=triggered)
     with chart_style("risks"):
         width_in = PAGE_WIDTH_CM / CM_PER_INCH
         line_in = 0.19
@@ -102,10 +117,10 @@ def risk_matrix_chart(
                 row, col = divmod(k, cols)
                 x = likelihood - step * cols / 2 + step * (col + 0.5)
                 y = impact + step * used_rows / 2 - step * (row + 0.5)
-                if result.triggered:
+                if ringed(result):
                     ax.plot(
                         [x], [y], marker="o", markersize=size + 3.5, markerfacecolor="none",
-                        markeredgecolor=ALERT, markeredgewidth=1.6, zorder=3,
+                        markeredgecolor=ring, markeredgewidth=1.6, zorder=3,
                     )  # fmt: skip
                 ax.plot([x], [y], marker="o", markersize=size, color=AC_COLOR, zorder=4)
                 text = f"R{number}" if cols <= 2 and number < 100 else str(number)
@@ -132,7 +147,7 @@ def risk_matrix_chart(
         list_w_units = (width_in - left_in - grid_in - 0.45) / (FONT_SIZE / 72) - 3
         for k, (number, result) in enumerate(rows):
             y = 1 - (HEADER_IN + 0.2 + (k + 0.5) * line_in) / height_in
-            suffix = chart_text(lang, "triggered") if result.triggered else ""
+            suffix = chart_text(lang, suffix_key) if ringed(result) else ""
             room = list_w_units - sum(char_units(ch) for ch in suffix)
             label = short_text(result.risk.risk, max(6.0, room))
             fig.text(list_x, y, f"R{number}", ha="left", va="center", size=FONT_SIZE, weight="bold")
@@ -143,8 +158,8 @@ def risk_matrix_chart(
                 ha="left",
                 va="center",
                 size=FONT_SIZE,
-                color=ALERT if result.triggered else TEXT,
+                color=ALERT if ringed(result) and stance != "reported" else TEXT,
             )
-        draw_header(fig, width_in, height_in, title, chart_text(lang, "risks_sub"))
+        draw_header(fig, width_in, height_in, title, chart_text(lang, sub_key))
         draw_note(fig, width_in, height_in, more_text(lang, hidden))
         return finish_chart(fig, "risks", title, width_in, alt)
