@@ -127,3 +127,41 @@ def test_the_draft_says_it_in_words_and_the_three_formats_agree(midyear):
 
 def test_a_next_year_draft_has_no_in_year_part(midyear):
     assert plan_context(midyear, 1, "zh", year=2027)["in_year"]["active"] is False
+
+
+def test_metrics_prints_the_same_figures(midyear, tmp_path):
+    """``metrics --json --what plan --quarter 2026Q3`` prints the in_year rows: the figures
+    above (GMV: 18.5 YTD, 21.5 left, 8.85 / 12.65 by 7 : 10), as JSON numbers."""
+    from opsreport.app.analysis import FRAME_COLUMNS
+
+    rows = midyear.rows("in_year")
+    assert [row["name"] for row in rows] == ["GMV", "续费率", "缺货率", "客服满意度"]
+    gmv = rows[0]
+    assert list(gmv) == list(FRAME_COLUMNS["in_year"][0])
+    assert (gmv["ytd"], gmv["remaining"], gmv["landing_method"]) == (18.5, 21.5, "seasonal")
+    assert [(c["quarter"], c["target"]) for c in gmv["catch_up"]] == [(3, 8.85), (4, 12.65)]
+    assert midyear.frame("in_year")["ytd"].tolist()[:3] == [18.5, 44.0, 12.5]
+
+
+def test_the_command_line_chooses_the_in_year_rows_by_the_quarter(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    path = write_workbook(tmp_path / "h1.xlsx", IN_YEAR_SHEETS, None)
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "opsreport", "metrics", str(path), *args],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+
+    in_year = run("--json", "--what", "plan", "--quarter", "Q3")
+    assert in_year.returncode == 0 and json.loads(in_year.stdout)[0]["elapsed"] == 2
+    next_year = run("--json", "--what", "plan", "--quarter", "2027Q1")
+    assert next_year.returncode == 0 and json.loads(next_year.stdout) == []  # no goals
+    wrong = run("--what", "kpis", "--quarter", "Q3")
+    assert wrong.returncode == 2 and "--quarter goes with --what plan" in wrong.stderr
+    past = run("--what", "plan", "--quarter", "2026Q1")
+    assert past.returncode != 0 and "2026Q1 has its actuals already" in past.stderr
+    assert "Traceback" not in past.stderr

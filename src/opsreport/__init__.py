@@ -70,6 +70,7 @@ __all__ = [
     "check",
     "export_templates",
     "format_check_results",
+    "plan_is_in_year",
     "template_context",
     "workbook_sources",
     "write_starter",
@@ -246,6 +247,14 @@ def _quarter_numbers(
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     return year, numbers
+
+
+def plan_is_in_year(analysis: Analysis, quarter: int | str) -> bool:
+    """Is a draft for ``quarter`` an in-year one (the workbook's own year in progress,
+    docs/plans.md §1)? A UsageError for something that is not a quarter."""
+    year, numbers = _quarter_numbers(quarter, analysis)
+    elapsed = importlib.import_module("opsreport.engine.in_year").elapsed_quarters(analysis.report)
+    return year == analysis.report.meta.year and 1 <= elapsed <= 3 and max(numbers) > elapsed
 
 
 def template_context(

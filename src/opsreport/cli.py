@@ -73,6 +73,7 @@ class What(StrEnum):
     resources = "resources"
     plan = "plan"
     value = "value"
+    in_year = "in_year"
 
 
 def _err(text: str) -> None:
@@ -180,9 +181,19 @@ def metrics(
         What,
         typer.Option(
             "--what",
-            help="Which figures: kpis, goals, risks, quarters, breakdown, resources, plan, value.",
+            help="Which figures: kpis, goals, risks, quarters, breakdown, resources, plan, "
+            "value, in_year.",
         ),
     ] = What.kpis,
+    quarter: Annotated[
+        str | None,
+        typer.Option(
+            "--quarter",
+            "-Q",
+            help="With --what plan: a quarter of the year in progress (2026Q3, or a bare Q3 by "
+            "the plan rule) prints its re-plan (the in_year rows) instead.",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
 ) -> None:
     """Print the computed KPI figures (attainment, variances, shares, status).
@@ -194,19 +205,26 @@ def metrics(
         opsreport metrics examples/ecommerce-2026-zh.xlsx --json --what goals
 
         opsreport metrics examples/ecommerce-2026-zh.xlsx --csv > kpis.csv
+
+        opsreport metrics year.xlsx --json --what plan --quarter 2026Q3
     """
     from opsreport.present import tables as exports
 
     analysis = _analyze(workbook, quiet=quiet)
-    data = analysis.rows(what.value)
+    table = what.value
+    if quarter is not None:
+        if what is not What.plan:
+            raise UsageError("--quarter goes with --what plan")
+        table = "in_year" if opsreport.plan_is_in_year(analysis, quarter) else "plan"
+    data = analysis.rows(table)
     if as_json:
         # allow_nan=False: strict JSON, never Infinity/NaN (the engine makes none).
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
         return
     if as_csv:
-        sys.stdout.write(exports.metrics_csv(analysis.metrics, what.value))
+        sys.stdout.write(exports.metrics_csv(analysis.metrics, table))
         return
-    exports.print_table(analysis.metrics, what.value, lang=analysis.report.meta.language or "zh")
+    exports.print_table(analysis.metrics, table, lang=analysis.report.meta.language or "zh")
 
 
 class Format(StrEnum):

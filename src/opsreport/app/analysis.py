@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 
 __all__ = ["FRAME_COLUMNS", "TABLES", "Analysis", "WorkbookError", "analyze"]
 
-TABLES = ("kpis", "goals", "risks", "quarters", "breakdown", "resources", "plan", "value")
+TABLES = (
+    "kpis", "goals", "risks", "quarters", "breakdown", "resources", "plan", "value", "in_year"
+)  # fmt: skip
 
 # The columns of each table, in the order of ``opsreport metrics --json --what <table>``
 # (its object keys; test_api checks them against the JSON of both examples), so that a
@@ -72,6 +74,14 @@ FRAME_COLUMNS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
         frozenset({"baseline", "annual", "q1", "q2", "q3", "q4",
                    "warning_q1", "warning_q2", "warning_q3", "warning_q4", "warning_tolerance"}),
     ),
+    "in_year": (
+        ("year", "elapsed", "id", "name", "unit", "direction", "aggregation", "annual",
+         "quarters", "ytd", "ytd_target", "ytd_attainment", "year_share", "landing",
+         "landing_method", "landing_attainment", "remaining", "catch_up", "catch_up_method",
+         "best", "places"),
+        frozenset({"annual", "ytd", "ytd_target", "ytd_attainment", "year_share", "landing",
+                   "landing_attainment", "remaining", "best"}),
+    ),
     "value": (
         ("kpi", "label", "kind", "amount", "unit", "kind_total", "kind_total_unit"),
         frozenset({"amount", "kind_total"}),
@@ -94,8 +104,9 @@ class Analysis:
     def rows(self, table: str = "kpis") -> list[dict[str, Any]]:
         """The rows ``opsreport metrics --json --what <table>`` prints (JSON numbers:
         15 significant digits), for ``kpis``, ``goals``, ``risks``, ``quarters``, ``breakdown``,
-        ``resources``, ``plan`` (next year's quarter targets and warning lines) and ``value``
-        (the value rows with the totals of their kind)."""
+        ``resources``, ``plan`` (next year's quarter targets and warning lines), ``value``
+        (the value rows with the totals of their kind) and ``in_year`` (the year in progress
+        re-planned: quarters so far, landing forecast, catch-up targets; docs/plans.md §3)."""
         from opsreport.present.tables import metrics_json
 
         return metrics_json(self.metrics, _table(table))

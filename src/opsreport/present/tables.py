@@ -181,6 +181,8 @@ def metrics_json(metrics: Metrics, what: str = "kpis") -> list[dict[str, Any]]:
         return _resources_json(metrics)
     if what == "plan":
         return _plan_json(metrics)
+    if what == "in_year":
+        return _in_year_json(metrics)
     if what == "breakdown":
         from opsreport.engine.contribution import contribution
 
@@ -254,6 +256,61 @@ def _resources_json(metrics: Metrics) -> list[dict[str, Any]]:
                 }
             )
     return rows
+
+
+def _in_year_json(metrics: Metrics) -> list[dict[str, Any]]:
+    """The year in progress as its in-year drafts re-plan it (engine.in_year): each KPI's
+    quarters so far, year to date, landing forecast and catch-up targets; no rows when the
+    workbook's year is not in progress."""
+    from opsreport.engine.in_year import replan
+
+    found = replan(metrics)
+    if found is None:
+        return []
+    return [
+        {
+            "year": found.year,
+            "elapsed": found.elapsed,
+            "id": plan.kpi.id,
+            "name": plan.kpi.name,
+            "unit": plan.kpi.unit or None,
+            "direction": plan.kpi.direction,
+            "aggregation": plan.kpi.aggregation,
+            "annual": json_number(plan.annual),
+            "quarters": [
+                {
+                    "quarter": review.quarter,
+                    "actual": json_number(review.actual),
+                    "target": json_number(review.target),
+                    "target_source": review.target_source,
+                    "attainment": json_number(review.attainment),
+                }
+                for review in plan.reviews
+            ],
+            "ytd": json_number(plan.ytd),
+            "ytd_target": json_number(plan.ytd_target),
+            "ytd_attainment": json_number(plan.ytd_attainment),
+            "year_share": json_number(plan.year_share),
+            "landing": json_number(plan.landing),
+            "landing_method": plan.landing_method,
+            "landing_attainment": json_number(plan.landing_attainment),
+            "remaining": json_number(plan.remaining),
+            "catch_up": [
+                {
+                    "quarter": item.quarter,
+                    "target": json_number(item.target),
+                    "original": json_number(item.original),
+                    "change": json_number(item.change),
+                    "beyond_best": item.beyond_best,
+                }
+                for item in plan.catch_up
+            ],
+            "catch_up_method": plan.catch_up_method,
+            "best": json_number(plan.best),
+            "places": plan.places,
+        }
+        for plan in found.kpis
+    ]
 
 
 def _plan_json(metrics: Metrics) -> list[dict[str, Any]]:
