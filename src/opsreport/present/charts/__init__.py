@@ -13,7 +13,8 @@ object API (``matplotlib.figure.Figure``), never pyplot. Number labels go throug
 
 This module only gathers the public names; one concept per module:
 ``fonts`` (CJK font discovery), ``texts`` (the words, zh/en), ``style`` (sizes, rc settings,
-figures), ``record`` (the :class:`Chart` record, PNG/SVG encoding), ``layout`` (text
+figures), ``data`` (:class:`ChartData`: what a chart shows, decided once for the picture and the
+native Word chart), ``record`` (the :class:`Chart` record, PNG/SVG encoding), ``layout`` (text
 measuring, headers, row axes, labels), one module per chart (``attainment``, ``variance``,
 ``trend``, ``breakdown``, ``bridge``, ``risk_matrix``, ``timeline``), ``pool`` (drawing in worker
 processes) and ``report`` (the annual report's charts).
@@ -24,6 +25,7 @@ from __future__ import annotations
 from opsreport.present.charts.attainment import attainment_chart
 from opsreport.present.charts.breakdown import breakdown_chart
 from opsreport.present.charts.bridge import bridge_chart
+from opsreport.present.charts.data import ChartData
 from opsreport.present.charts.fonts import PACKAGED_FILE, setup_fonts
 from opsreport.present.charts.pool import (
     PRESTARTED_KPI_LIMIT,
@@ -33,9 +35,15 @@ from opsreport.present.charts.pool import (
     stop_workers,
 )
 from opsreport.present.charts.record import Chart, Mark
-from opsreport.present.charts.report import chart_specs, render_charts
-from opsreport.present.charts.risk_matrix import risk_matrix_chart
-from opsreport.present.charts.timeline import MAX_GRID_LINES, MAX_TICKS, TICK_STEPS, timeline_chart
+from opsreport.present.charts.report import chart_data, chart_specs, render_charts
+from opsreport.present.charts.risk_matrix import risk_matrix_chart, risk_matrix_data
+from opsreport.present.charts.timeline import (
+    MAX_GRID_LINES,
+    MAX_TICKS,
+    TICK_STEPS,
+    timeline_chart,
+    timeline_data,
+)
 from opsreport.present.charts.trend import quarterly_chart
 from opsreport.present.charts.variance import variance_chart
 
@@ -46,10 +54,12 @@ __all__ = [
     "PRESTARTED_KPI_LIMIT",
     "TICK_STEPS",
     "Chart",
+    "ChartData",
     "Mark",
     "attainment_chart",
     "breakdown_chart",
     "bridge_chart",
+    "chart_data",
     "chart_jobs",
     "chart_specs",
     "draw_charts",
@@ -57,8 +67,10 @@ __all__ = [
     "quarterly_chart",
     "render_charts",
     "risk_matrix_chart",
+    "risk_matrix_data",
     "setup_fonts",
     "stop_workers",
     "timeline_chart",
+    "timeline_data",
     "variance_chart",
 ]

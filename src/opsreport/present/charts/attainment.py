@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from opsreport.present.charts.data import ChartData, Panel, Series, label_format
 from opsreport.present.charts.layout import (
     clip,
     draw_header,
@@ -34,49 +35,81 @@ if TYPE_CHECKING:
     from opsreport.engine.metrics import KpiResult
 
 
-def attainment_chart(results: Sequence[KpiResult], lang: str, top: int = 25) -> Chart | None:
-    """Horizontal bars of attainment % per KPI (given order), coloured by status, line at 100%."""
+def attainment_data(results: Sequence[KpiResult], lang: str, top: int = 25) -> ChartData | None:
+    """The attainment chart's rows: attainment % per KPI (given order, the ``top`` farthest
+    from target), coloured by status, labelled as the tables write it, a line at 100%."""
     lang = chart_language(lang)
     rated = [r for r in results if r.attainment is not None and r.status is not None]
     if not rated:
         return None
     rows, hidden = select_top(rated, top, key=lambda r: r.attainment)
-    title = chart_text(lang, "attainment")
     counts = {s: sum(1 for r in rated if r.status == s) for s in ("met", "near", "missed")}
-    alt = chart_text(lang, "attainment_alt", n=len(rated), **counts)
+    series = Series(
+        role="status",
+        name=chart_text(lang, "attainment"),
+        values=tuple(r.attainment * 100 for r in rows),
+        colors=tuple(STATUS_COLORS[r.status] for r in rows),
+        labels=tuple(fmt_pct(r.attainment) for r in rows),
+        number_format=label_format(1, suffix="%"),
+    )
+    panel = Panel(
+        name="",
+        heading="",
+        names=tuple(r.kpi.name for r in rows),
+        categories=tuple(short_text(r.kpi.name) for r in rows),
+        series=(series,),
+        limits=(-100.0, 300.0),
+        reference=100.0,
+    )
+    return ChartData(
+        key="attainment",
+        kind="bar",
+        title=chart_text(lang, "attainment"),
+        subtitle=chart_text(lang, "attainment_sub"),
+        alt=chart_text(lang, "attainment_alt", n=len(rated), **counts),
+        note=more_text(lang, hidden),
+        panels=(panel,),
+    )
+
+
+def attainment_chart(results: Sequence[KpiResult], lang: str, top: int = 25) -> Chart | None:
+    """Horizontal bars of attainment % per KPI (given order), coloured by status, line at 100%."""
+    data = attainment_data(results, lang, top)
+    if data is None:
+        return None
+    panel = data.panels[0]
+    series = panel.series[0]
+    limits = panel.limits or (-100.0, 300.0)
     with chart_style("attainment"):
         width_in = PAGE_WIDTH_CM / CM_PER_INCH
-        footer_in = 0.34 if hidden else 0.12
-        height_in = row_chart_height(len(rows), footer_in)
+        footer_in = 0.34 if data.note else 0.12
+        height_in = row_chart_height(len(panel.categories), footer_in)
         fig, renderer = new_figure(width_in, height_in)
-        raw = [float(r.attainment * 100) for r in rows]
-        shown = [clip(v, -100.0, 300.0) for v in raw]
-        labels = [fmt_pct(r.attainment) for r in rows]
-        widths = [text_width_in(renderer, [label], FONT_SIZE) for label in labels]
+        shown = [clip(float(v or 0), *limits) for v in series.values]
+        widths = [text_width_in(renderer, [label], FONT_SIZE) for label in series.labels]
         ax = row_axes(
             fig,
             renderer,
             width_in=width_in,
             height_in=height_in,
-            names=[short_text(r.kpi.name) for r in rows],
+            names=list(panel.categories),
             values=[v for v, _ in shown],
             labels_right=[w for w, (v, _) in zip(widths, shown, strict=True) if v >= 0],
             labels_left=[w for w, (v, _) in zip(widths, shown, strict=True) if v < 0],
-            reference=100.0,
+            reference=panel.reference,
             footer_in=footer_in,
         )
-        for y, (result, (value, clipped), label) in enumerate(
-            zip(rows, shown, labels, strict=True)
+        for y, ((value, clipped), label, color) in enumerate(
+            zip(shown, series.labels, series.colors, strict=True)
         ):
-            color = STATUS_COLORS[result.status]
             ax.barh(y, value, height=0.62, color=color, zorder=2)
             if clipped:
                 _break_mark(ax, value, y)
             draw_value_label(ax, label, value, y, value >= 0, offset=3)
-        ax.axvline(100, color=TEXT, linewidth=0.9, linestyle=(0, (3, 2)), zorder=4)
-        draw_header(fig, width_in, height_in, title, chart_text(lang, "attainment_sub"))
-        draw_note(fig, width_in, height_in, more_text(lang, hidden))
-        return finish_chart(fig, "attainment", title, width_in, alt)
+        ax.axvline(panel.reference, color=TEXT, linewidth=0.9, linestyle=(0, (3, 2)), zorder=4)
+        draw_header(fig, width_in, height_in, data.title, data.subtitle)
+        draw_note(fig, width_in, height_in, data.note)
+        return finish_chart(fig, "attainment", data.title, width_in, data.alt)
 
 
 def _break_mark(ax: Any, value: float, y: float) -> None:

@@ -5,10 +5,12 @@ which IBCS draws horizontally, and long item names fit in the left margin."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from opsreport.engine.contribution import bridge_steps, contribution
 from opsreport.present.breakdown_rows import breakdown_places
+from opsreport.present.charts.data import ChartData, Panel, Series, label_format
 from opsreport.present.charts.layout import (
     draw_header,
     draw_value_label,
@@ -27,14 +29,14 @@ from opsreport.present.charts.style import (
     new_figure,
 )
 from opsreport.present.charts.texts import chart_language, chart_text
-from opsreport.present.formatting import fmt_figure, unit_text
+from opsreport.present.formatting import fmt_figure, in_language, unit_text
 from opsreport.present.theme import AC_COLOR, BAD, BASELINE, GOOD, PY_COLOR
 
 if TYPE_CHECKING:
     from opsreport.engine.contribution import BridgeStep
     from opsreport.engine.metrics import BreakdownTable
 
-__all__ = ["bridge_chart", "bridge_marks"]
+__all__ = ["bridge_chart", "bridge_data", "bridge_marks"]
 
 
 def bridge_marks(table: BreakdownTable, lang: str) -> list[Mark]:
@@ -59,17 +61,58 @@ def _mark(step: BridgeStep, unit: str, places: int, lang: str) -> Mark:
     return Mark("", name, float(step.delta), label, GOOD if step.good else BAD)
 
 
-def bridge_chart(table: BreakdownTable, lang: str) -> Chart | None:
-    """PY total → item changes (largest rise first; beyond 8 items the smallest are one
-    "others" step) → AC total, labelled in the KPI's unit with its decimals."""
+def bridge_data(table: BreakdownTable, lang: str) -> ChartData | None:
+    """The bridge's steps as stacked bars: an invisible base lifts each change to where the
+    last one ended (in the unit the document writes: en 837 for 8.37亿元); the visible part
+    is green or red by the KPI's direction, labelled with the signed change; a step that
+    crosses zero has a second visible part below it. The totals stand on zero."""
     lang = chart_language(lang)
     share = contribution(table)
     steps = bridge_steps(share, table.kpi.sign)
     if not steps:
         return None
-    places = breakdown_places(table)
-    marks = [_mark(step, table.kpi.unit, places, lang) for step in steps]
     kpi = table.kpi
+    places = breakdown_places(table)
+    marks = [_mark(step, kpi.unit, places, lang) for step in steps]
+    shown_places = in_language(Decimal(0), kpi.unit, places, lang)[2]
+    body = label_format(shown_places)
+
+    def shown(value: Decimal) -> Decimal:
+        return in_language(value, kpi.unit, places, lang)[0]
+
+    bases: list[Decimal | None] = []
+    parts: list[Decimal | None] = []
+    below: list[Decimal | None] = []
+    formats: list[str] = []
+    for step, mark in zip(steps, marks, strict=True):
+        start = Decimal(0) if step.kind in {"prior", "actual"} else shown(step.start)
+        end = shown(step.end)
+        low, high = min(start, end), max(start, end)
+        if low >= 0 or high <= 0:  # stacked from the base's end, on the base's side
+            base = low if low >= 0 else high
+            bases.append(base or None)
+            parts.append((high - low) if low >= 0 else (low - high))
+            below.append(None)
+        else:  # a step across zero: one part above, one below
+            bases.append(None)
+            parts.append(high)
+            below.append(low)
+        if step.kind in {"prior", "actual"}:
+            formats.append(f"{body};-{body}")
+        else:
+            sign = mark.label[:1] if mark.label[:1] in "+-" else ""
+            formats.append(f'"{sign}"{body};"{sign}"{body}' if sign else f"{body};{body}")
+    categories = tuple(short_text(m.name) for m in marks)
+    colors = tuple(m.color for m in marks)
+    labels = tuple(m.label for m in marks)
+    series = [
+        Series("base", "base", tuple(bases), ("",) * len(marks), ("",) * len(marks), body),
+        Series("step", chart_text(lang, "ac"), tuple(parts), colors, labels, body, tuple(formats)),
+    ]
+    if any(v is not None for v in below):
+        series.append(
+            Series("step", "", tuple(below), colors, ("",) * len(marks), body, tuple(formats))
+        )
     title = chart_text(lang, "bridge", dimension=table.dimension or "", name=kpi.name)
     title = title.strip().removeprefix("：").removesuffix(" by").strip()
     dimension = table.dimension or chart_text(lang, "bridge_items")
@@ -84,7 +127,30 @@ def bridge_chart(table: BreakdownTable, lang: str) -> Chart | None:
         ac=marks[-1].label,
         n=len(steps) - 2,
     )
-    name = f"bridge:{table.dimension}:{kpi.key}"
+    panel = Panel("", "", tuple(m.name for m in marks), categories, tuple(series))
+    return ChartData(
+        key=f"bridge:{table.dimension}:{kpi.key}",
+        kind="bridge",
+        title=title,
+        subtitle=subtitle,
+        alt=alt,
+        note="",
+        panels=(panel,),
+    )
+
+
+def bridge_chart(table: BreakdownTable, lang: str) -> Chart | None:
+    """PY total → item changes (largest rise first; beyond 8 items the smallest are one
+    "others" step) → AC total, labelled in the KPI's unit with its decimals."""
+    data = bridge_data(table, lang)
+    if data is None:
+        return None
+    lang = chart_language(lang)
+    steps = bridge_steps(contribution(table), table.kpi.sign)
+    places = breakdown_places(table)
+    marks = [_mark(step, table.kpi.unit, places, lang) for step in steps]
+    panel = data.panels[0]
+    title, name = data.title, data.key
     with chart_style(name):
         width_in = PAGE_WIDTH_CM / CM_PER_INCH
         footer_in = 0.12
@@ -100,7 +166,7 @@ def bridge_chart(table: BreakdownTable, lang: str) -> Chart | None:
             renderer,
             width_in=width_in,
             height_in=height_in,
-            names=[short_text(m.name) for m in marks],
+            names=list(panel.categories),
             values=lows + highs,
             labels_right=[w for w, r in zip(widths, right, strict=True) if r],
             labels_left=[w for w, r in zip(widths, right, strict=True) if not r],
@@ -119,5 +185,5 @@ def bridge_chart(table: BreakdownTable, lang: str) -> Chart | None:
                 )
             anchor = high if right[y] else low
             draw_value_label(ax, mark.label, anchor, y, right[y], offset=4)
-        draw_header(fig, width_in, height_in, title, subtitle)
-        return finish_chart(fig, name, title, width_in, alt, marks)
+        draw_header(fig, width_in, height_in, title, data.subtitle)
+        return finish_chart(fig, name, title, width_in, data.alt, marks)

@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from opsreport.present.charts.data import ChartData, MatrixCell, MatrixRow, RiskGrid
 from opsreport.present.charts.layout import (
     char_units,
     draw_header,
@@ -37,12 +38,12 @@ def _risk_tint(score: int) -> str:
     return RISK_TINTS["high" if score >= 15 else "medium" if score >= 6 else "low"]
 
 
-def risk_matrix_chart(
+def risk_matrix_data(
     risks: Sequence[RiskResult | RiskJudgement], lang: str, top: int = 25
-) -> Chart | None:
-    """5×5 likelihood × impact grid, tinted by score; numbered dots, red ring when triggered
-    (a judgement's ``triggered``: a live alarm of an in-year plan, never the annual report's
-    or a next-year plan's)."""
+) -> ChartData | None:
+    """The risk matrix: 25 cells tinted by score, the numbered risks in their cells (rung
+    when the document says so: a live alarm of an in-year plan in red, a line this year's
+    actual crossed in the annual report in grey, none in a next-year plan), the key."""
     lang = chart_language(lang)
     placed = [
         (number, result)
@@ -71,16 +72,61 @@ def risk_matrix_chart(
         top,
         key=lambda pair: (not ringed(pair[1]), -(pair[1].score or 0), pair[0]),
     )
-    title = chart_text(lang, "risks")
+    members: dict[tuple[int, int], list[tuple[int, bool]]] = {}
+    for number, result in rows:
+        spot = (result.risk.likelihood, result.risk.impact)
+        members.setdefault(spot, []).append((number, ringed(result)))
+    cells = tuple(
+        MatrixCell(
+            likelihood,
+            impact,
+            _risk_tint(likelihood * impact),
+            tuple(members.get((likelihood, impact), ())),
+        )
+        for impact in range(5, 0, -1)
+        for likelihood in range(1, 6)
+    )
+    key = tuple(
+        MatrixRow(
+            number,
+            " ".join(str(result.risk.risk or "").split()),
+            chart_text(lang, suffix_key) if ringed(result) else "",
+            ringed(result),
+            ALERT if ringed(result) and stance != "reported" else TEXT,
+        )
+        for number, result in rows
+    )
     triggered = sum(1 for _, r in placed if ringed(r))
-    alt = chart_text(lang, alt_key, n=len(placed), triggered=triggered)
+    grid = RiskGrid(cells, key, chart_text(lang, "likelihood"), chart_text(lang, "impact"), ring)
+    return ChartData(
+        key="risks",
+        kind="matrix",
+        title=chart_text(lang, "risks"),
+        subtitle=chart_text(lang, sub_key),
+        alt=chart_text(lang, alt_key, n=len(placed), triggered=triggered),
+        note=more_text(lang, hidden),
+        grid=grid,
+    )
+
+
+def risk_matrix_chart(
+    risks: Sequence[RiskResult | RiskJudgement], lang: str, top: int = 25
+) -> Chart | None:
+    """5×5 likelihood × impact grid, tinted by score; numbered dots, red ring when triggered
+    (a judgement's ``triggered``: a live alarm of an in-year plan, never the annual report's
+    or a next-year plan's)."""
+    data = risk_matrix_data(risks, lang, top)
+    if data is None or data.grid is None:
+        return None
+    grid = data.grid
+    title, alt, ring = data.title, data.alt, grid.ring
     with chart_style("risks"):
         width_in = PAGE_WIDTH_CM / CM_PER_INCH
         line_in = 0.19
         grid_in = 2.9
-        footer_in = 0.34 if hidden else 0.12
+        footer_in = 0.34 if data.note else 0.12
         height_in = max(
-            HEADER_IN + 0.2 + grid_in + 0.45, HEADER_IN + len(rows) * line_in + footer_in + 0.1
+            HEADER_IN + 0.2 + grid_in + 0.45, HEADER_IN + len(grid.rows) * line_in + footer_in + 0.1
         )
         fig, _ = new_figure(width_in, height_in)
         left_in, bottom_in = 0.75, height_in - HEADER_IN - 0.2 - grid_in
@@ -89,35 +135,32 @@ def risk_matrix_chart(
         )
         from matplotlib.patches import Rectangle
 
-        for likelihood in range(1, 6):
-            for impact in range(1, 6):
-                ax.add_patch(
-                    Rectangle(
-                        (likelihood - 0.5, impact - 0.5),
-                        1,
-                        1,
-                        facecolor=_risk_tint(likelihood * impact),
-                        edgecolor=BACKGROUND,
-                        linewidth=1.5,
-                        zorder=1,
-                    )
+        for cell in grid.cells:
+            ax.add_patch(
+                Rectangle(
+                    (cell.likelihood - 0.5, cell.impact - 0.5),
+                    1,
+                    1,
+                    facecolor=cell.tint,
+                    edgecolor=BACKGROUND,
+                    linewidth=1.5,
+                    zorder=1,
                 )
-        cells: dict[tuple[int, int], list[tuple[int, RiskResult | RiskJudgement]]] = {}
-        for number, result in rows:
-            cells.setdefault((result.risk.likelihood, result.risk.impact), []).append(
-                (number, result)
             )
         cell_pt = grid_in / 5 * 72
-        for (likelihood, impact), members in cells.items():
+        for cell in grid.cells:
+            likelihood, impact, members = cell.likelihood, cell.impact, cell.risks
+            if not members:
+                continue
             cols = math.ceil(math.sqrt(len(members)))
             step = 0.84 / cols
             size = min(17.0, step * cell_pt * 0.92)
             used_rows = math.ceil(len(members) / cols)
-            for k, (number, result) in enumerate(members):
+            for k, (number, is_ringed) in enumerate(members):
                 row, col = divmod(k, cols)
                 x = likelihood - step * cols / 2 + step * (col + 0.5)
                 y = impact + step * used_rows / 2 - step * (row + 0.5)
-                if ringed(result):
+                if is_ringed:
                     ax.plot(
                         [x], [y], marker="o", markersize=size + 3.5, markerfacecolor="none",
                         markeredgecolor=ring, markeredgewidth=1.6, zorder=3,
@@ -132,11 +175,11 @@ def risk_matrix_chart(
         ax.set_ylim(0.5, 5.5)
         ax.set_xticks(range(1, 6))
         ax.set_yticks(range(1, 6))
-        ax.set_xlabel(chart_text(lang, "likelihood") + " →", size=FONT_SIZE, labelpad=2)
+        ax.set_xlabel(grid.likelihood + " →", size=FONT_SIZE, labelpad=2)
         ax.text(
             -0.03,
             1.015,
-            chart_text(lang, "impact") + " ↑",
+            grid.impact + " ↑",
             transform=ax.transAxes,
             ha="right",
             va="bottom",
@@ -145,12 +188,14 @@ def risk_matrix_chart(
         plain_axes(ax)
         list_x = (left_in + grid_in + 0.3) / width_in
         list_w_units = (width_in - left_in - grid_in - 0.45) / (FONT_SIZE / 72) - 3
-        for k, (number, result) in enumerate(rows):
+        for k, entry in enumerate(grid.rows):
             y = 1 - (HEADER_IN + 0.2 + (k + 0.5) * line_in) / height_in
-            suffix = chart_text(lang, suffix_key) if ringed(result) else ""
+            suffix = entry.suffix
             room = list_w_units - sum(char_units(ch) for ch in suffix)
-            label = short_text(result.risk.risk, max(6.0, room))
-            fig.text(list_x, y, f"R{number}", ha="left", va="center", size=FONT_SIZE, weight="bold")
+            label = short_text(entry.text, max(6.0, room))
+            fig.text(
+                list_x, y, f"R{entry.number}", ha="left", va="center", size=FONT_SIZE, weight="bold"
+            )
             fig.text(
                 list_x + 0.36 / width_in,
                 y,
@@ -158,8 +203,8 @@ def risk_matrix_chart(
                 ha="left",
                 va="center",
                 size=FONT_SIZE,
-                color=ALERT if ringed(result) and stance != "reported" else TEXT,
+                color=entry.color,
             )
-        draw_header(fig, width_in, height_in, title, chart_text(lang, sub_key))
-        draw_note(fig, width_in, height_in, more_text(lang, hidden))
+        draw_header(fig, width_in, height_in, title, data.subtitle)
+        draw_note(fig, width_in, height_in, data.note)
         return finish_chart(fig, "risks", title, width_in, alt)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from opsreport.present.charts.data import ChartData, Panel, Series
 from opsreport.present.charts.layout import (
     draw_header,
     draw_note,
@@ -108,19 +110,27 @@ def _month_label(day: dt.date, lang: str, with_year: bool, step: int = 1) -> str
     return f"{MONTHS_EN[day.month - 1]} {day.year}" if with_year else MONTHS_EN[day.month - 1]
 
 
-def timeline_chart(
+@dataclass(frozen=True)
+class _Layout:
+    """The timeline's rows, decided once for the picture and the native chart."""
+
+    first: dt.date
+    last: dt.date
+    title: str
+    alt: str
+    hidden: int
+    labels: tuple[tuple[str, bool], ...]  # (text, is a phase header)
+    placed: tuple[tuple[int, _Bar, str], ...]  # (row, bar, shade)
+
+
+def _layout(
     tasks: Sequence[Task],
     lang: str,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    title: str | None = None,
-    top: int = 40,
-) -> Chart | None:
-    """Gantt bars grouped by phase (grey shades), milestones as diamonds at the task end,
-    ticks by month, quarter, year … as the span grows (at most 12, see TICK_STEPS);
-    ``start``/``end`` clip the chart to a window such as a quarter. Bounded work for any
-    dates from 0001 to 9999: at most ``top`` bars, 12 ticks and 60 grid lines."""
-    lang = chart_language(lang)
+    start: dt.date | None,
+    end: dt.date | None,
+    title: str | None,
+    top: int,
+) -> _Layout | None:
     bars = _timeline_bars(tasks, start, end)
     if not bars:
         return None
@@ -136,8 +146,8 @@ def timeline_chart(
     for bar in bars:
         phases.setdefault(bar.task.phase or "", []).append(bar)
     show_headers = len(phases) > 1 or "" not in phases
-    labels: list[tuple[str, bool]] = []  # (text, is a phase header)
-    placed: list[tuple[int, _Bar, str]] = []  # (row, bar, shade)
+    labels: list[tuple[str, bool]] = []
+    placed: list[tuple[int, _Bar, str]] = []
     for index, (phase, members) in enumerate(phases.items()):
         shade = PHASE_SHADES[index % len(PHASE_SHADES)]
         if show_headers:
@@ -145,6 +155,98 @@ def timeline_chart(
         for bar in members:
             placed.append((len(labels), bar, shade))
             labels.append((short_text(bar.task.task), False))
+    return _Layout(first, last, title, alt, hidden, tuple(labels), tuple(placed))
+
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()  # day 0 of Excel's date serials
+
+
+def timeline_data(
+    tasks: Sequence[Task],
+    lang: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    title: str | None = None,
+    top: int = 40,
+) -> ChartData | None:
+    """The timeline as stacked bars: an invisible base series gives each task's start (an
+    Excel date serial), the visible one its days, shaded by phase; a phase header is a row
+    without a bar; a milestone is its bar's label (◆ name)."""
+    lang = chart_language(lang)
+    layout = _layout(tasks, lang, start, end, title, top)
+    if layout is None:
+        return None
+    count = len(layout.labels)
+    base: list[Decimal | None] = [None] * count
+    days: list[Decimal | None] = [None] * count
+    shades = [""] * count
+    milestones = [""] * count
+    for row, bar, shade in layout.placed:
+        base[row] = Decimal(bar.start.toordinal() - _EXCEL_EPOCH)
+        days[row] = Decimal(bar.end.toordinal() - bar.start.toordinal() + 1)
+        shades[row] = shade
+        if bar.milestone:
+            milestones[row] = "◆ " + short_text(bar.task.milestone, 10)
+    step = _tick_step(layout.first, layout.last)
+    if step >= 12:
+        axis_format = 'yyyy"年"' if lang == "zh" else "yyyy"
+    else:
+        axis_format = 'yyyy"年"m"月"' if lang == "zh" else "mmm yyyy"
+    excel_dates = layout.first.year >= 1900  # Excel cannot write a date before 1900
+    panel = Panel(
+        name="",
+        heading="",
+        names=tuple(text for text, _ in layout.labels),
+        categories=tuple(text for text, _ in layout.labels),
+        series=(
+            Series("base", "start", tuple(base), ("",) * count, ("",) * count, "yyyy-mm-dd"),
+            Series("task", "days", tuple(days), tuple(shades), tuple(milestones), "0"),
+        ),
+        axis_format=axis_format if excel_dates else "0",
+        axis_span=(
+            float(layout.first.toordinal() - _EXCEL_EPOCH),
+            float(layout.last.toordinal() + 1 - _EXCEL_EPOCH),
+        ),
+        axis_step=round(step * 30.4375, 4),
+    )
+    subtitle = chart_text(
+        lang, "timeline_sub", start=layout.first.isoformat(), end=layout.last.isoformat()
+    )
+    return ChartData(
+        key="timeline",
+        kind="timeline",
+        title=layout.title,
+        subtitle=subtitle,
+        alt=layout.alt,
+        note=more_text(lang, layout.hidden),
+        panels=(panel,),
+    )
+
+
+def timeline_chart(
+    tasks: Sequence[Task],
+    lang: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    title: str | None = None,
+    top: int = 40,
+) -> Chart | None:
+    """Gantt bars grouped by phase (grey shades), milestones as diamonds at the task end,
+    ticks by month, quarter, year … as the span grows (at most 12, see TICK_STEPS);
+    ``start``/``end`` clip the chart to a window such as a quarter. Bounded work for any
+    dates from 0001 to 9999: at most ``top`` bars, 12 ticks and 60 grid lines."""
+    lang = chart_language(lang)
+    layout = _layout(tasks, lang, start, end, title, top)
+    if layout is None:
+        return None
+    first, last, title, alt, hidden = (
+        layout.first,
+        layout.last,
+        layout.title,
+        layout.alt,
+        layout.hidden,
+    )
+    labels, placed = list(layout.labels), list(layout.placed)
     with chart_style("timeline"):
         width_in = PAGE_WIDTH_CM / CM_PER_INCH
         footer_in = 0.5 if hidden else 0.3

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from opsreport.present.charts.data import ChartData, Panel, Series, label_format
 from opsreport.present.charts.layout import draw_header, finish_chart, plain_axes, short_text
 from opsreport.present.charts.record import Chart
 from opsreport.present.charts.style import (
@@ -17,7 +18,7 @@ from opsreport.present.charts.style import (
     new_figure,
 )
 from opsreport.present.charts.texts import chart_language, chart_text
-from opsreport.present.formatting import fmt_figure, unit_text
+from opsreport.present.formatting import fmt_figure, in_language, unit_text
 from opsreport.present.kpi_view import quarter_places
 from opsreport.present.theme import AC_COLOR, BASELINE, PL_EDGE, PL_FILL, PY_COLOR
 
@@ -36,8 +37,9 @@ def _scaled(value: Decimal | None, exponent: int) -> float | None:
     return None if value is None else float(value.scaleb(-exponent))
 
 
-def quarterly_chart(series: QuarterSeries, lang: str) -> Chart | None:
-    """Columns per quarter: PY light grey behind-left, AC dark solid, PL outlined behind-right."""
+def quarterly_data(series: QuarterSeries, lang: str) -> ChartData | None:
+    """The trend chart's columns: PY, PL and AC per quarter with a figure, in the unit the
+    document writes (en: 837 for 8.37亿元) and the trend table's places; AC labelled."""
     lang = chart_language(lang)
     points = [
         p
@@ -47,12 +49,72 @@ def quarterly_chart(series: QuarterSeries, lang: str) -> Chart | None:
     if not points:
         return None
     kpi = series.kpi
-    title = chart_text(lang, "quarterly", name=kpi.name)
-    alt = chart_text(lang, "quarterly_alt", name=kpi.name)
     places = quarter_places(series)  # the trend table's places (points without figures add none)
+    shown_places = in_language(Decimal(0), kpi.unit, places, lang)[2]
     years = {p.period.year for p in points}
-    ticks = [f"Q{p.period.quarter}" if len(years) == 1 else p.period.label for p in points]
-    name = f"quarterly:{kpi.key}"
+    ticks = tuple(f"Q{p.period.quarter}" if len(years) == 1 else p.period.label for p in points)
+
+    def shown(value: Decimal | None) -> Decimal | None:
+        return None if value is None else in_language(value, kpi.unit, places, lang)[0]
+
+    number_format = label_format(shown_places)
+    scenarios: list[Series] = []
+    for role, values in (
+        ("py", [p.prior_year for p in points]),
+        ("pl", [p.target for p in points]),
+        ("ac", [p.actual for p in points]),
+    ):
+        if role != "ac" and all(v is None for v in values):
+            continue  # a scenario without figures is neither drawn nor keyed
+        labels = [
+            fmt_figure(v, kpi.unit, places, lang) if role == "ac" and v is not None else ""
+            for v in values
+        ]
+        name = chart_text(lang, role) + (f" {role.upper()}" if lang == "zh" else "")
+        scenarios.append(
+            Series(
+                role=role,  # type: ignore[arg-type]  # one of the three literals
+                name=name,
+                values=tuple(shown(v) for v in values),
+                colors=tuple("" for _ in values),
+                labels=tuple(labels),
+                number_format=number_format,
+            )
+        )
+    unit = unit_text(kpi.unit, lang)  # as the text writes it: en 亿元 → M CNY
+    panel = Panel(
+        name="",
+        heading="",
+        names=ticks,
+        categories=ticks,
+        series=tuple(scenarios),
+    )
+    return ChartData(
+        key=f"quarterly:{kpi.key}",
+        kind="column",
+        title=chart_text(lang, "quarterly", name=kpi.name),
+        subtitle=chart_text(lang, "quarterly_sub", unit=unit) if unit else "",
+        alt=chart_text(lang, "quarterly_alt", name=kpi.name),
+        note="",
+        panels=(panel,),
+        legend=True,
+    )
+
+
+def quarterly_chart(series: QuarterSeries, lang: str) -> Chart | None:
+    """Columns per quarter: PY light grey behind-left, AC dark solid, PL outlined behind-right."""
+    data = quarterly_data(series, lang)
+    if data is None:
+        return None
+    lang = chart_language(lang)
+    panel = data.panels[0]
+    by_role = {s.role: s for s in panel.series}
+    count = len(panel.categories)
+    empty: tuple[Decimal | None, ...] = (None,) * count
+    actuals = by_role["ac"].values
+    targets = by_role["pl"].values if "pl" in by_role else empty
+    priors = by_role["py"].values if "py" in by_role else empty
+    name = data.key
     with chart_style(name):
         width_in = 14.0 / CM_PER_INCH
         height_in = 2.3
@@ -67,12 +129,12 @@ def quarterly_chart(series: QuarterSeries, lang: str) -> Chart | None:
         width, shift = 0.46, 0.13
         tops: list[float] = []
         bottoms: list[float] = []
-        exponent = _plot_exponent([v for p in points for v in (p.actual, p.target, p.prior_year)])
-        for x, point in enumerate(points):
+        exponent = _plot_exponent([*actuals, *targets, *priors])
+        for x in range(count):
             ac, pl, py = (
-                _scaled(point.actual, exponent),
-                _scaled(point.target, exponent),
-                _scaled(point.prior_year, exponent),
+                _scaled(actuals[x], exponent),
+                _scaled(targets[x], exponent),
+                _scaled(priors[x], exponent),
             )
             if py is not None:
                 ax.bar(x - shift, py, width=width, color=PY_COLOR, zorder=1)
@@ -96,13 +158,12 @@ def quarterly_chart(series: QuarterSeries, lang: str) -> Chart | None:
         span = (hi - lo) or 1.0
         room = span * 0.16
         ax.set_ylim(lo - (room if lo < 0 else 0), hi + (room if hi > 0 else span * 0.05))
-        for x, point in enumerate(points):
-            if point.actual is None:
+        for x, (value, label) in enumerate(zip(actuals, by_role["ac"].labels, strict=True)):
+            if value is None:
                 continue
-            value = point.actual
             anchor = tops[x] if value >= 0 else bottoms[x]
             ax.annotate(
-                fmt_figure(point.actual, kpi.unit, places, lang),
+                label,
                 (x, anchor),
                 xytext=(0, 3 if value >= 0 else -3),
                 textcoords="offset points",
@@ -112,23 +173,14 @@ def quarterly_chart(series: QuarterSeries, lang: str) -> Chart | None:
                 weight="bold",
                 zorder=5,
             )
-        ax.set_xlim(-0.6, len(points) - 0.4)
-        ax.set_xticks(range(len(points)), labels=ticks)
+        ax.set_xlim(-0.6, count - 0.4)
+        ax.set_xticks(range(count), labels=list(panel.categories))
         ax.set_yticks([])
         plain_axes(ax)
         ax.axhline(0, color=BASELINE, linewidth=0.8, zorder=4)
-        _scenario_key(
-            fig,
-            lang,
-            width_in,
-            height_in,
-            prior=any(p.prior_year is not None for p in points),
-            plan=any(p.target is not None for p in points),
-        )
-        unit = unit_text(kpi.unit, lang)  # as the text writes it: en 亿元 → M CNY
-        subtitle = chart_text(lang, "quarterly_sub", unit=unit) if unit else ""
-        draw_header(fig, width_in, height_in, short_text(title, 40), subtitle)
-        return finish_chart(fig, name, title, width_in, alt)
+        _scenario_key(fig, lang, width_in, height_in, prior="py" in by_role, plan="pl" in by_role)
+        draw_header(fig, width_in, height_in, short_text(data.title, 40), data.subtitle)
+        return finish_chart(fig, name, data.title, width_in, data.alt)
 
 
 def _scenario_key(
