@@ -165,3 +165,18 @@ def test_the_command_line_chooses_the_in_year_rows_by_the_quarter(tmp_path):
     past = run("--what", "plan", "--quarter", "2026Q1")
     assert past.returncode != 0 and "2026Q1 has its actuals already" in past.stderr
     assert "Traceback" not in past.stderr
+
+
+def test_a_kpi_of_the_year_in_progress_is_in_progress_not_without_target(midyear):
+    """No annual actual yet, quarters so far: `metrics` says in_progress with its year to
+    date (GMV 9 + 9.5 = 18.5 against 8.5 + 10 = 18.5: 100%), the report's status 进行中,
+    never 无目标."""
+    from opsreport.present.kpi_view import kpi_views
+
+    rows = {row["name"]: row for row in midyear.rows("kpis")}
+    assert (rows["GMV"]["in_progress"], rows["GMV"]["ytd"], rows["GMV"]["ytd_attainment"]) == (
+        True, 18.5, 1)  # fmt: skip
+    assert rows["缺货率"]["ytd_attainment"] == 0.4375  # 1 − (12.5 − 8) / 8
+    views = kpi_views(midyear.metrics, "zh")
+    assert {view.status_label for view in views.values()} == {"进行中"}
+    assert kpi_views(midyear.metrics, "en")["gmv"].status_label == "in progress"

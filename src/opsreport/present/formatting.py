@@ -266,9 +266,13 @@ def join_words(left: str, right: str) -> str:
 
 
 STATUS_LABELS = {
-    "zh": {"met": "达成", "near": "接近", "missed": "未达成", None: "无目标"},
-    "en": {"met": "met", "near": "near", "missed": "missed", None: "no target"},
-}
+    "zh": {"met": "达成", "near": "接近", "missed": "未达成", None: "无目标", "no_actual": "无实际数据",
+           "in_progress": "进行中"},
+    "en": {
+        "met": "met", "near": "near", "missed": "missed", None: "no target",
+        "no_actual": "no actual", "in_progress": "in progress",
+    },
+}  # fmt: skip
 
 
 # --------------------------------------------------------------------------- SMART and risks

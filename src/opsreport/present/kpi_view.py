@@ -37,8 +37,11 @@ class KpiView:
     featured: bool  # listed one by one in its dimension, else counted in its "more" line
 
 
-def kpi_view(result: KpiResult, lang: str, *, featured: bool = True) -> KpiView:
-    """The view of one KPI in ``lang`` (zh or en)."""
+def kpi_view(
+    result: KpiResult, lang: str, *, featured: bool = True, in_progress: bool = False
+) -> KpiView:
+    """The view of one KPI in ``lang`` (zh or en); ``in_progress``: its year is under way
+    and it has quarters so far but no annual actual yet (engine.in_year)."""
     kpi = result.kpi
     # A target made from the growth target (2,006 × 1.3 = 2,607.8) is no typed figure: the
     # precision is the typed figures', as in the plan and the breakdown.
@@ -50,7 +53,12 @@ def kpi_view(result: KpiResult, lang: str, *, featured: bool = True) -> KpiView:
         good_target=result.good_vs_target,
         good_prior=result.good_vs_prior,
         status=result.status,
-        status_label=STATUS_LABELS["zh" if lang == "zh" else "en"][result.status],
+        # a KPI with a target and no actual yet is unrated for want of a figure, not a target
+        status_label=STATUS_LABELS["zh" if lang == "zh" else "en"][
+            result.status
+            or ("in_progress" if in_progress else None)
+            or ("no_actual" if kpi.target is not None and kpi.actual is None else None)
+        ],
         featured=featured,
     )
 
@@ -60,9 +68,15 @@ def kpi_views(
 ) -> dict[str, KpiView]:
     """Every KPI's view by key, in workbook order; featured as the engine's
     ``selection`` says (``None``: every KPI is featured)."""
+    from opsreport.engine.in_year import replan
+
     featured = selection.featured if selection else {r.kpi.key for r in metrics.results}
+    year = replan(metrics)
+    going = {p.kpi.key for p in year.kpis if p.kpi.actual is None} if year else set()
     return {
-        result.kpi.key: kpi_view(result, lang, featured=result.kpi.key in featured)
+        result.kpi.key: kpi_view(
+            result, lang, featured=result.kpi.key in featured, in_progress=result.kpi.key in going
+        )
         for result in metrics.results
     }
 

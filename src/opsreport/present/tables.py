@@ -134,12 +134,14 @@ def metrics_json(metrics: Metrics, what: str = "kpis") -> list[dict[str, Any]]:
         selection = select(metrics)
         lead = selection.lead.kpi.key if selection.lead else None
         stories = kpi_stories(metrics)  # the sentences' figures (present/narrative)
+        so_far = _year_to_date(metrics)
         return [
             {
                 **_kpi_json(result, str(metrics.report.source)),
                 "featured": result.kpi.key in selection.featured,
                 "lead": result.kpi.key == lead,
                 **_narrative_json(metrics, result, stories[result.kpi.key]),
+                **so_far.get(result.kpi.key, _NOT_IN_PROGRESS),
             }
             for result in metrics.results
         ]
@@ -256,6 +258,28 @@ def _resources_json(metrics: Metrics) -> list[dict[str, Any]]:
                 }
             )
     return rows
+
+
+_NOT_IN_PROGRESS: dict[str, Any] = {"in_progress": False, "ytd": None, "ytd_attainment": None}
+
+
+def _year_to_date(metrics: Metrics) -> dict[str, dict[str, Any]]:
+    """A KPI with no annual actual yet in a year in progress: its year to date and its
+    attainment stand in (``in_progress``), by key."""
+    from opsreport.engine.in_year import replan
+
+    found = replan(metrics)
+    if found is None:
+        return {}
+    return {
+        plan.kpi.key: {
+            "in_progress": True,
+            "ytd": json_number(plan.ytd),
+            "ytd_attainment": json_number(plan.ytd_attainment),
+        }
+        for plan in found.kpis
+        if plan.kpi.actual is None
+    }
 
 
 def _in_year_json(metrics: Metrics) -> list[dict[str, Any]]:
