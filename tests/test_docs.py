@@ -165,6 +165,7 @@ def contexts(tmp_path_factory) -> dict[str, dict]:
     midyear = write_workbook(tmp_path_factory.mktemp("in_year") / "h1.xlsx", IN_YEAR_SHEETS, None)
     return {
         "in_year": plan_context(analyze(midyear), 3, today=TODAY, year=2026),
+        "plan q2": plan_context(zh, 2, today=TODAY),
         "zh": build_context(zh.metrics, today=TODAY),
         "en": build_context(analyze(schema_example("en")).metrics, today=TODAY),
         "plan": plan_context(zh, 1, today=TODAY),
@@ -220,6 +221,7 @@ def _structures(c: dict[str, dict]) -> dict[str, set[str]]:
         "Each of `plan.targets`": set(plan["plan"]["targets"][0]),
         "Each task of `plan.phases`": set(plan["plan"]["phases"][0]["tasks"][0]),
         "Each of `plan.resources`": set(plan["plan"]["resources"][0]),
+        "Each of `plan.problems`": set(c["plan q2"]["plan"]["problems"][0]),
         "5.18 In-year drafts": set(c["in_year"]["in_year"]),
         "Each of `in_year.review`": set(c["in_year"]["in_year"]["review"][0]),
         "Each of `in_year.quarters`": set(c["in_year"]["in_year"]["quarters"][0]),
@@ -407,6 +409,7 @@ def _documented_shapes() -> dict[str, tuple[type, ...]]:
         "Each of `plan.targets`": (t.PlanTarget,),
         "Each task of `plan.phases`": (t.PlanTask,),
         "Each of `plan.resources`": (t.PlanResource,),
+        "Each of `plan.problems`": (t.PlanProblem,),
         "5.18 In-year drafts": (t.InYear,),
         "Each of `in_year.review`": (t.ReviewRow,),
         "Each of `in_year.quarters`": (t.ReviewQuarterRow,),
@@ -477,7 +480,8 @@ def test_every_typeddict_is_checked_against_the_documentation() -> None:
     # The shared part of both contexts is in 5.1; the words are listed by opsreport context,
     # not in a table; a target's first fields are part of plan.targets, the report's
     # sections part of the plan's.
-    parts = {"AnnualContext", "PlanLabels", "InYearLabels", "TargetFields", "Sections"}
+    parts = {"AnnualContext", "PlanLabels", "InYearLabels", "QuarterTextLabels", "TargetFields",
+             "Sections"}  # fmt: skip
     unchecked = [s.__name__ for s in shapes if s.__name__ not in checked | parts]
     assert not unchecked, f"context_types defines shapes §5 does not document: {unchecked}"
 

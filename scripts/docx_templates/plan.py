@@ -92,11 +92,18 @@ def build_plan_body(doc, lang: Lang) -> None:
             b.r("{% if summary.headline %}{{ labels.gap }}{% endif %}{{ summary.opening }}"),
         ]
     )
+    b.tag("if plan.starting_point")
+    b.p("{{ plan_labels.starting }}", "Heading2")
+    b.tag("for sentence in plan.starting_point")
+    b.p("{{ sentence }}", "ListBullet")
+    b.tag("endfor")
+    b.tag("else")
     b.tag("for q in quarters")
     b.tag("if q.summary")
     b.p("{{ q.summary }}", "ListBullet")
     b.tag("endif")
     b.tag("endfor")
+    b.tag("endif")
     b.tag("endif")
 
     # Problem definition: the KPIs short of target, then the problems and their actions.
@@ -118,19 +125,27 @@ def build_plan_body(doc, lang: Lang) -> None:
         "for k in plan.gaps",
     )
     b.tag("endif")
-    b.tag("for p in problems")
+    # the problems the quarter's tasks address, each with those tasks
+    b.tag("for p in plan.problems")
     b.p(
         [
             b.r("{{ p.problem }}", bold=True),
             b.r(
                 "{% if p.area %}" + op + "{{ p.area }}" + cp + "{% endif %}"
                 "{% if p.action %}{{ labels.colon }}{{ p.action }}{% endif %}"
+                "{{ labels.sep }}{{ plan_labels.addressed_by }}{{ labels.colon }}{{ p.tasks }}"
             ),
         ],
         "ListBullet",
         before=4,
     )
     b.tag("endfor")
+    b.tag("if problems and not plan.problems")
+    b.p("{{ plan_labels.no_problem_addressed }}")
+    b.tag("endif")
+    b.tag("if plan.problems and plan.problems_other")
+    b.p('{{ plan_labels.problems_other | replace("{n}", plan.problems_other) }}')
+    b.tag("endif")
 
     # Targets of the quarter.
     b.tag("if sections.plan_targets")

@@ -39,6 +39,7 @@ __all__ = [
     "Season",
     "average_path_end",
     "draft_year",
+    "planned_to_date",
     "quarter_bounds",
     "quarter_targets",
     "resource_kind",
@@ -317,6 +318,16 @@ def quarter_targets(metrics: Metrics) -> list[QuarterTarget]:
                     kpi.next_target, seasons.get(kpi.key), display_places(kpi))
         )  # fmt: skip
     return targets
+
+
+def planned_to_date(target: QuarterTarget, quarter: int) -> Decimal | None:
+    """Where the plan stands when ``quarter`` begins, the starting point of its draft: the
+    quarters before it added up for a ``sum`` target (Q1–Q2 of 13.75 each: 27.5), the
+    previous quarter's target otherwise; None for Q1 (the year-end figures are its start)."""
+    if quarter <= 1:
+        return None
+    before = target.quarters[: quarter - 1]
+    return sum(before, Decimal(0)) if target.aggregation == "sum" else before[-1]
 
 
 def tasks_in_quarter(tasks: list[Task], year: int, quarter: int) -> list[Task]:

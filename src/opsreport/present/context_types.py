@@ -30,6 +30,7 @@ __all__ = [
     "PlanContext",
     "PlanLabels",
     "PlanPhase",
+    "PlanProblem",
     "PlanResource",
     "PlanSections",
     "PlanTarget",
@@ -38,6 +39,7 @@ __all__ = [
     "ProblemArea",
     "QuarterRow",
     "QuarterSeriesItem",
+    "QuarterTextLabels",
     "ReportContext",
     "ResourceCategory",
     "ResourceItem",
@@ -490,6 +492,12 @@ class PlanTarget(TargetFields):
     is_rate: bool
 
 
+class PlanProblem(Problem):
+    """A problem the quarter's tasks address, with their names (§5.16)."""
+
+    tasks: str
+
+
 class PlanTask(TypedDict):
     """A task that overlaps the quarter (§5.16)."""
 
@@ -535,9 +543,21 @@ class Plan(TypedDict):
     milestones: list[Milestone]
     undated: list[str]  # names of tasks without dates
     gaps: list[KpiRow]  # the KPIs near or short of target
+    problems: list[PlanProblem]  # the problems the quarter's tasks address
+    problems_other: int  # the report's other problems, left to other quarters
+    starting_point: list[str]  # Q2–Q4 of next year: where the plan stands as it begins
     resources: list[PlanResource]  # those that fall in the quarter by their dates
     resources_total: str  # 本季度合计：8人、1,611.53万元、1套 (empty without resources)
     warning_pct: str
+
+
+class QuarterTextLabels(TypedDict):
+    """The words of a draft's starting point and problem section, part of ``plan_labels``."""
+
+    starting: str
+    addressed_by: str
+    problems_other: str  # a format string: {n}
+    no_problem_addressed: str
 
 
 class InYearLabels(TypedDict):
@@ -626,7 +646,7 @@ class InYear(TypedDict):
     catch_up: list[CatchUpRow]
 
 
-class PlanLabels(InYearLabels):
+class PlanLabels(InYearLabels, QuarterTextLabels):
     """The words of a plan draft in its language (``plan_labels``, §5.16)."""
 
     title: str  # a format string: {org}, {year}, {quarter}

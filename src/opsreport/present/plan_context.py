@@ -37,6 +37,11 @@ from opsreport.present.context_types import (
 )
 from opsreport.present.in_year_rows import IN_YEAR_LABELS, in_year_items, no_in_year
 from opsreport.present.plan_resources import BASIS_WORDS, plan_resource_rows
+from opsreport.present.quarter_text import (
+    QUARTER_TEXT_LABELS,
+    quarter_problems,
+    starting_point,
+)
 from opsreport.present.risk_rows import plan_risk_items
 from opsreport.present.warning_rows import warning_texts
 
@@ -56,6 +61,7 @@ class PlanSource(Protocol):
 PLAN_LABELS: dict[str, PlanLabels] = {
     "zh": {
         **IN_YEAR_LABELS["zh"],  # the in-year review's and catch-up's words
+        **QUARTER_TEXT_LABELS["zh"],
         "title": "{org}{year}年第{quarter}季度运营计划",
         "background": "背景与现状",
         "problem": "问题界定",
@@ -92,6 +98,7 @@ PLAN_LABELS: dict[str, PlanLabels] = {
     },
     "en": {
         **IN_YEAR_LABELS["en"],
+        **QUARTER_TEXT_LABELS["en"],
         "title": "{org} Q{quarter} {year} operations plan",
         "background": "Background",
         "problem": "Problem definition",
@@ -219,7 +226,8 @@ def plan_context(
     rules = warning_rules(report, metrics.settings)  # 偏离目标 > 2个百分点, meta, default
 
     rows: list[PlanTarget] = []
-    for texts in targets if targets is not None else target_texts(metrics, lang):
+    target_list = targets if targets is not None else target_texts(metrics, lang)
+    for texts in target_list:
         target = texts.target
         value = target.quarters[quarter - 1]
         line, rule = warning_texts(rules, target, quarter, lang)
@@ -273,6 +281,10 @@ def plan_context(
     gaps = (
         [] if in_year["active"] else [k for k in base["kpis"] if k["status"] in {"missed", "near"}]
     )
+    # the quarter's own text: the problems its tasks address; for Q2–Q4 of next year where
+    # the plan stands as it begins (an in-year draft starts from its review instead)
+    addressed = quarter_problems(list(report.problems), base["problems"], quarter_tasks, lang)
+    start_texts = [] if in_year["active"] else starting_point(target_list, quarter, lang)
     title = labels["title"].format(org=report.meta.org or "", year=year, quarter=quarter)
     sections: PlanSections = {
         **base["sections"],
@@ -301,6 +313,9 @@ def plan_context(
             "milestones": milestones,
             "undated": undated,
             "gaps": gaps,
+            "problems": addressed,
+            "problems_other": len(report.problems) - len(addressed),
+            "starting_point": start_texts,
             "resources": resources,
             "resources_total": resources_total,
             "warning_pct": f.fmt_number(warning),
