@@ -180,7 +180,8 @@ def test_custom_word_template_keeps_its_order_styles_and_loops(tmp_path, zh_cont
     assert texts[0] == zh_context["meta"]["title"]
     risks = [f"{r['no']} {r['risk']} — {r['status']}" for r in zh_context["risks"]]
     assert texts[1 : 2 + len(risks)] == ["风险与应对", *risks]
-    assert risks[0] == "R1 库存积压导致周转恶化 — 已触发"
+    # the annual report says the crossed line as a fact about the year (48.5 > 47)
+    assert risks[0] == "R1 库存积压导致周转恶化 — 今年实际48.5天已越过触发线（库存周转天数 > 47天）"
 
     table = doc.tables[0]
     rows = [[cell.text for cell in row.cells] for row in table.rows]
