@@ -329,8 +329,10 @@ def report_template_class() -> type:
 class _Picture:
     """A chart to put where its marker was printed: drawn on demand, at this width."""
 
-    chart: Any  # opsreport.present.charts.Chart (png, width_cm, title, alt)
+    chart: Any  # opsreport.present.charts.Chart (png, width_cm, title, alt) or ChartData
     width: Any  # a python-docx Length
+    font: str | None = None  # the template's East Asian typeface (a native chart's a:ea)
+    lang: str = "zh"
 
 
 # What ``{{ images[key] }}`` prints: an XML comment no workbook text can forge
@@ -357,6 +359,14 @@ def place_charts(xml: str, part: Any, pictures: dict[int, _Picture]) -> str:
         picture = pictures.get(int(match.group(1)))
         if picture is None:
             return ""
+        if hasattr(picture.chart, "panels"):  # a ChartData: a native, editable Word chart
+            from opsreport.render.word_charts import native_drawing
+
+            if getattr(part, "package", None) is None or not hasattr(part, "relate_to"):
+                raise TemplateProblem(
+                    f"a chart can be placed in the body, a header or a footer, not in {part.partname}"
+                )
+            return native_drawing(part, picture.chart, font=picture.font, lang=picture.lang)
         new_pic_inline = getattr(part, "new_pic_inline", None)
         if new_pic_inline is None:
             raise TemplateProblem(
@@ -412,7 +422,9 @@ def render_docx(
     """Render ``context`` into the Word template ``name``; returns the .docx bytes.
 
     ``charts`` maps the chart keys of ``context["charts"]`` to objects with ``png``,
-    ``width_cm``, ``title`` and ``alt`` (``opsreport.present.charts.Chart``).
+    ``width_cm``, ``title`` and ``alt`` (``opsreport.present.charts.Chart``: a picture),
+    or to :class:`~opsreport.present.charts.data.ChartData` (a native Word chart with its
+    data embedded, render/word_charts.py; the risk matrix a shaded table).
     """
     lang = context["lang"]
     template = find_template(name, lang, template_dir)
@@ -425,7 +437,7 @@ def render_docx(
         _check_control_tags(docx, template)
         font = _style_east_asian_font(docx, ("TableText", "Normal"))
         env = _environment(lang, template.parent, font, ensure_character_styles(docx))
-        data, tpl.pictures = word_context(context, charts)
+        data, tpl.pictures = word_context(context, charts, font)
         tpl.render(data, jinja_env=env, autoescape=True)
         _keep_short_tables_together(tpl.docx)
         _set_properties(tpl.docx, context)
@@ -459,7 +471,7 @@ def render_docx(
 
 
 def word_context(
-    context: TemplateContext, charts: dict[str, Any] | None
+    context: TemplateContext, charts: dict[str, Any] | None, font: str | None = None
 ) -> tuple[dict[str, Any], dict[int, _Picture]]:
     """What a Word template sees (the context, ``charts`` with every drawn chart,
     ``images`` as markers) and the pictures the markers stand for."""
@@ -470,7 +482,8 @@ def word_context(
     entries: dict[str, ChartEntry] = dict(context.get("charts") or {})
     for number, (key, chart) in enumerate((charts or {}).items(), start=1):
         images[key] = _chart_marker(number)
-        pictures[number] = _Picture(chart, Mm(float(chart.width_cm) * 10))
+        width = Mm(float(getattr(chart, "width_cm", 16.0)) * 10)
+        pictures[number] = _Picture(chart, width, font, str(context["lang"]))
         title, alt = str(chart.title), str(getattr(chart, "alt", ""))
         entries.setdefault(key, {"title": title, "alt": alt, "file": "", "svg": ""})
     return {**context, "charts": entries, "images": images}, pictures
