@@ -85,7 +85,7 @@ def test_missing_file_and_usage_errors(tmp_path):
     assert run("metrics", tmp_path / "nope.xlsx").exit_code == 1
     assert run("metrics").exit_code == 2
     assert run("metrics", ZH_EXAMPLE, "--what", "nonsense").exit_code == 2
-    assert run("build", ZH_EXAMPLE, "--format", "pdf").exit_code == 2
+    assert run("build", ZH_EXAMPLE, "--format", "odt").exit_code == 2
 
 
 def test_every_command_has_help_with_an_example():

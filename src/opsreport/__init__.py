@@ -154,6 +154,11 @@ def build_reports(
     if "formats" in options:
         options["formats"] = format_list(options["formats"])
     check_language(options.get("lang"))
+    if "pdf" in options.get("formats", ()):  # no LibreOffice: said once, before any work
+        from opsreport.render.pdf import pdf_settings
+
+        found = pdf_settings(options.get("soffice"), options.get("pdf_timeout"))
+        options["soffice"], options["pdf_timeout"] = found.soffice, found.timeout or 0
     return build_many(
         sources,
         output=Path(output) if output is not None else None,
@@ -175,12 +180,15 @@ def build_plan(
     charts: bool = True,
     today: dt.date | None = None,
     analysis: Analysis | None = None,
+    soffice: str | Path | None = None,
+    pdf_timeout: float | None = None,
 ) -> list[Path]:
     """Write quarterly plan drafts; returns the documents written, quarter by quarter.
 
     ``quarters``: ``"all"``, one quarter (``1``, ``"Q1"``, ``"2027Q1"``, whose year
     must be the plan year) or several. ``output`` is a folder (with one quarter, a file
     name too). Every draft of every quarter is written as one all-or-nothing set.
+    ``formats``, ``soffice`` and ``pdf_timeout`` as :func:`build_report`'s.
     Raises a UsageError for something that is not a quarter, else as :func:`build_report`.
     """
     from opsreport.app.analysis import analyze
@@ -188,15 +196,21 @@ def build_plan(
 
     chosen = format_list(formats)
     language = check_language(lang)
+    pdf = (soffice, pdf_timeout)
+    if "pdf" in chosen:  # no LibreOffice: said before the workbook is read
+        from opsreport.render.pdf import pdf_settings
+
+        found = pdf_settings(soffice, pdf_timeout)
+        pdf = (found.soffice, found.timeout or 0)
     if analysis is None:
         with chart_workers_started(chosen, charts):  # they warm up while the workbook is read
             analysis = analyze(workbook)
             return _build_plans(
                 workbook, quarters, analysis, output, chosen, language, template_dir,
-                charts, today,
+                charts, today, pdf,
             )  # fmt: skip
     return _build_plans(
-        workbook, quarters, analysis, output, chosen, language, template_dir, charts, today
+        workbook, quarters, analysis, output, chosen, language, template_dir, charts, today, pdf
     )
 
 
@@ -210,6 +224,7 @@ def _build_plans(
     template_dir: str | Path | None,
     charts: bool,
     today: dt.date | None,
+    pdf: tuple[str | Path | None, float | None] = (None, None),
 ) -> list[Path]:
     year, numbers = _quarter_numbers(quarters, analysis, today)
     written: list[Path] = importlib.import_module(_PLAN).build_plans(
@@ -223,6 +238,8 @@ def _build_plans(
         charts=charts,
         today=today,
         analysis=analysis,
+        soffice=pdf[0],
+        pdf_timeout=pdf[1],
     )
     return written
 

@@ -231,6 +231,7 @@ class Format(StrEnum):
     docx = "docx"
     md = "md"
     html = "html"
+    pdf = "pdf"
     all = "all"
 
 
@@ -239,10 +240,40 @@ class Lang(StrEnum):
     en = "en"
 
 
-def _formats(value: Format) -> tuple[str, ...]:
+def _formats(values: list[Format]) -> tuple[str, ...]:
     from opsreport.app.pipeline import format_list
 
-    return format_list(value.value)
+    return format_list([value.value for value in values])
+
+
+FormatOption = Annotated[
+    list[Format],
+    typer.Option(
+        "--format",
+        "-f",
+        help="docx, md, html, pdf or all (= docx, md and html); repeat for several: "
+        "-f all -f pdf. PDF needs LibreOffice.",
+    ),
+]
+SofficeOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--soffice",
+        help="LibreOffice's soffice program for --format pdf. Default: $OPSREPORT_SOFFICE, "
+        "else found on PATH.",
+        show_default=False,
+    ),
+]
+PdfTimeoutOption = Annotated[
+    float | None,
+    typer.Option(
+        "--pdf-timeout",
+        help="Seconds one PDF conversion may take before LibreOffice is stopped (0: no limit). "
+        "Default: $OPSREPORT_PDF_TIMEOUT, else 120.",
+        min=0,
+        show_default=False,
+    ),
+]
 
 
 JobsOption = Annotated[
@@ -273,9 +304,7 @@ def build(
             help="Output file, or a folder. Default: next to the workbook, same name.",
         ),
     ] = None,
-    fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="docx, md, html or all.")
-    ] = Format.docx,
+    fmt: FormatOption = [Format.docx],  # noqa: B006 (typer reads the default, never mutates it)
     lang: Annotated[
         Lang | None,
         typer.Option(
@@ -305,9 +334,11 @@ def build(
             min=0,
         ),
     ] = 50,
+    soffice: SofficeOption = None,
+    pdf_timeout: PdfTimeoutOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
 ) -> None:
-    """Write the year-end summary and next-year plan (Word, Markdown, HTML).
+    """Write the year-end summary and next-year plan (Word, Markdown, HTML, PDF).
 
     Several workbooks or a folder are built in parallel; one that fails (or takes
     longer than --timeout, or crashes its worker) does not stop the others, and the
@@ -321,17 +352,24 @@ def build(
 
         opsreport build examples/support-2026-en.xlsx --format all -o out/
 
+        opsreport build examples/ecommerce-2026-zh.xlsx -f docx -f pdf -o out/
+
         opsreport build stores/ -o reports/ --jobs 2
     """
     files = [path for path, _ in opsreport.workbook_sources(workbooks)]
     formats = _formats(fmt)
-    options = {
+    options: dict[str, Any] = {
         "formats": formats,
         "lang": lang.value if lang else None,
         "template_dir": _template_folder(template),
         "charts": charts if charts is not None else formats != ("md",),
         "kpis_per_group": kpis_per_group,
     }
+    if "pdf" in formats:  # no LibreOffice: said before any workbook is read
+        from opsreport.render.pdf import pdf_settings
+
+        found = pdf_settings(soffice, pdf_timeout)
+        options |= {"soffice": found.soffice, "pdf_timeout": found.timeout or 0}
     if len(files) == 1 and not any(p.is_dir() for p in workbooks):
         _build_single(files[0], output, options, quiet)
         return
@@ -478,14 +516,14 @@ def plan(
             "--output", "-o", help="Output file, or a folder. Default: next to the workbook."
         ),
     ] = None,
-    fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="docx, md, html or all.")
-    ] = Format.docx,
+    fmt: FormatOption = [Format.docx],  # noqa: B006 (typer reads the default, never mutates it)
     lang: Annotated[Lang | None, typer.Option("--lang", help="Document language.")] = None,
     template: Annotated[
         Path | None, typer.Option("--template", help="A folder of your own templates.")
     ] = None,
     no_charts: Annotated[bool, typer.Option("--no-charts", help="Leave the charts out.")] = False,
+    soffice: SofficeOption = None,
+    pdf_timeout: PdfTimeoutOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
 ) -> None:
     """Draft a quarterly plan: targets split from the annual goals, tasks, risks, resources.
@@ -502,6 +540,11 @@ def plan(
         raise UsageError("give --quarter Q1…Q4 or --all-quarters")
     template = _template_folder(template)
     formats = _formats(fmt)
+    if "pdf" in formats:  # no LibreOffice: said before the workbook is read
+        from opsreport.render.pdf import pdf_settings
+
+        found = pdf_settings(soffice, pdf_timeout)
+        soffice, pdf_timeout = found.soffice, found.timeout or 0
     with chart_workers_started(formats, not no_charts):
         # the chart workers load matplotlib while the workbook is read
         analysis = _analyze(workbook, quiet=quiet)
@@ -511,7 +554,7 @@ def plan(
         written = opsreport.build_plan(
             workbook, "all" if all_quarters else quarter or "", output=output, formats=formats,
             lang=lang.value if lang else None, template_dir=template, charts=not no_charts,
-            analysis=analysis,
+            analysis=analysis, soffice=soffice, pdf_timeout=pdf_timeout,
         )  # fmt: skip
     for path in written:
         _out(f"wrote {path}")

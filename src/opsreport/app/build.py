@@ -29,6 +29,7 @@ from opsreport.app.pipeline import (
 )
 from opsreport.engine.selection import KPIS_PER_GROUP
 from opsreport.present.report_context import build_context
+from opsreport.render.pdf import PdfSettings, pdf_settings
 
 __all__ = ["BuildResult", "build_context_summary", "build_report", "render_documents"]
 
@@ -72,11 +73,14 @@ def render_documents(
     asset_dir_name: str = "charts",
     chart_jobs: int | None = None,
     kpis_per_group: int | None = KPIS_PER_GROUP,
+    pdf: PdfSettings | None = None,
+    pdf_label: str = "the PDF",
 ) -> tuple[dict[str, bytes], dict[str, bytes], str]:
     """Render every format in memory: (documents by format, chart files by relative path, lang).
 
     ``chart_jobs`` caps the processes drawing charts (see ``charts.chart_jobs``);
-    batch runs pass 1, since their parallelism is across workbooks.
+    batch runs pass 1, since their parallelism is across workbooks. ``pdf``, ``pdf_label``:
+    see :func:`opsreport.app.pipeline.render_formats`.
     """
     lang = lang or analysis.report.meta.language or "zh"
     context = build_context(analysis.metrics, lang, today=today, kpis_per_group=kpis_per_group)
@@ -92,7 +96,7 @@ def render_documents(
             meanwhile=lambda: load_renderers(formats),
         )
     documents, assets = pipeline.render_formats(
-        context, drawn, formats, "report", template_dir, asset_dir_name
+        context, drawn, formats, "report", template_dir, asset_dir_name, pdf, pdf_label
     )
     return documents, assets, lang
 
@@ -110,10 +114,16 @@ def build_report(
     chart_jobs: int | None = None,
     kpis_per_group: int | None = KPIS_PER_GROUP,
     output_root: Path | None = None,
+    soffice: str | Path | None = None,
+    pdf_timeout: float | None = None,
 ) -> BuildResult:
     """Build the annual report of one workbook in the given formats; returns what was written.
 
-    ``formats``: ``"docx"``, ``"md"``, ``"html"``, ``"all"`` or several names; ``lang``
+    ``formats``: ``"docx"``, ``"md"``, ``"html"``, ``"pdf"``, ``"all"`` (docx, md and
+    html) or several names (``("all", "pdf")``). The PDF is the Word document converted
+    by LibreOffice: ``soffice`` names its program (else ``OPSREPORT_SOFFICE``, else PATH),
+    ``pdf_timeout`` bounds it in seconds (else ``OPSREPORT_PDF_TIMEOUT``, else 120; 0: no
+    limit); no LibreOffice is an OutputError before any work. ``lang``
     ``"zh"`` or ``"en"`` (None: the workbook's meta language, else zh); ``analysis``
     one already made of this workbook (else it is read here). Every output (documents,
     a Markdown report's ``<stem>-charts/`` files) is written as one all-or-nothing set.
@@ -130,7 +140,8 @@ def build_report(
     templates = Path(template_dir) if template_dir is not None else None
     paths = output_paths(workbook, chosen, out, folder=output_root is not None)
     check_outputs(workbook, paths, output_root)
-    options = (language, templates, charts, today, chart_jobs, kpis_per_group, output_root)
+    pdf = pdf_settings(soffice, pdf_timeout) if "pdf" in chosen else None
+    options = (language, templates, charts, today, chart_jobs, kpis_per_group, output_root, pdf)
     if analysis is not None:
         return _build(workbook, paths, chosen, analysis, *options)
     with chart_workers_started(chosen, charts and chart_jobs != 1, chart_jobs):
@@ -150,6 +161,7 @@ def _build(
     chart_jobs: int | None,
     kpis_per_group: int | None,
     output_root: Path | None,
+    pdf: PdfSettings | None,
 ) -> BuildResult:
     md_path = paths.get("md")
     asset_dir_name = f"{md_path.stem}-charts" if md_path else "charts"
@@ -163,6 +175,8 @@ def _build(
         asset_dir_name=asset_dir_name,
         chart_jobs=chart_jobs,
         kpis_per_group=kpis_per_group,
+        pdf=pdf,
+        pdf_label=str(paths.get("pdf", "the PDF")),
     )
     written = write_outputs(workbook, paths, documents, assets, output_root)
     return BuildResult(workbook, written, analysis, lang, build_context_summary(analysis))

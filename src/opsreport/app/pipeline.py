@@ -16,15 +16,20 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opsreport.errors import OutputError, UsageError
 from opsreport.io.files import check_target, write_files
 from opsreport.present.context_types import ChartEntry, TemplateContext
 
+if TYPE_CHECKING:
+    from opsreport.render.pdf import PdfSettings
+
 __all__ = [
+    "ALL_FORMATS",
     "FORMATS",
     "LANGUAGES",
+    "WORD_FORMATS",
     "chart_encodings",
     "chart_workers_started",
     "check_language",
@@ -37,22 +42,29 @@ __all__ = [
     "write_outputs",
 ]
 
-FORMATS = ("docx", "md", "html")
+FORMATS = ("docx", "md", "html", "pdf")
+# What ``all`` means, the same on every machine: PDF needs LibreOffice and takes seconds,
+# so it is asked for by name (``-f all -f pdf``).
+ALL_FORMATS = ("docx", "md", "html")
+# The formats made from the Word document (the PDF is its conversion).
+WORD_FORMATS = ("docx", "pdf")
 LANGUAGES = ("zh", "en")
+_FORMAT_NAMES = "docx, md, html, pdf or all"
 
 
 def format_list(formats: str | Sequence[str]) -> tuple[str, ...]:
-    """``formats`` as a tuple in the order given: one name, ``"all"``, or several names;
-    an unknown one is a UsageError (before any work)."""
-    if isinstance(formats, str):
-        formats = FORMATS if formats == "all" else (formats,)
-    chosen = tuple(formats)
-    for fmt in chosen:
-        if fmt not in FORMATS:
-            raise UsageError(f"unknown format {fmt!r}: use docx, md or html")
+    """``formats`` as a tuple in the order given, each once: one name, ``"all"`` (docx,
+    md and html), or several (``("all", "pdf")``); an unknown one is a UsageError
+    (before any work)."""
+    asked = (formats,) if isinstance(formats, str) else tuple(formats)
+    chosen: list[str] = []
+    for fmt in asked:
+        if fmt not in (*FORMATS, "all"):
+            raise UsageError(f"unknown format {fmt!r}: use {_FORMAT_NAMES}")
+        chosen += [f for f in (ALL_FORMATS if fmt == "all" else (fmt,)) if f not in chosen]
     if not chosen:
-        raise UsageError("no format: use docx, md or html")
-    return chosen
+        raise UsageError(f"no format: use {_FORMAT_NAMES}")
+    return tuple(chosen)
 
 
 def check_language(lang: str | None) -> str | None:
@@ -68,7 +80,7 @@ def chart_workers_started(
 ) -> Iterator[None]:
     """Start the chart workers (they import matplotlib) while the body reads the
     workbook, when ``formats`` embed charts; stop any left unused afterwards."""
-    if not charts or not {"docx", "html"} & set(formats):
+    if not charts or not {*WORD_FORMATS, "html"} & set(formats):
         yield
         return
     from opsreport.present import charts as chart_code
@@ -104,14 +116,14 @@ def _chart_file_name(index: int, key: str) -> str:
 
 
 def chart_encodings(formats: tuple[str, ...]) -> tuple[str, ...]:
-    """The chart encodings ``formats`` embed: PNG in Word and Markdown, SVG in HTML."""
-    encode = ("png",) if {"docx", "md"} & set(formats) else ()
+    """The chart encodings ``formats`` embed: PNG in Word (and its PDF) and Markdown, SVG in HTML."""
+    encode = ("png",) if {*WORD_FORMATS, "md"} & set(formats) else ()
     return encode + (("svg",) if "html" in formats else ())
 
 
 def load_renderers(formats: tuple[str, ...]) -> None:
     """Import the renderers of ``formats`` (python-docx, docxtpl: ~0.1 s) ahead of use."""
-    if "docx" in formats:
+    if set(WORD_FORMATS) & set(formats):
         from opsreport.render.docx import report_template_class
 
         report_template_class()
@@ -126,11 +138,16 @@ def render_formats(
     document: str,
     template_dir: Path | None = None,
     asset_dir_name: str = "charts",
+    pdf: PdfSettings | None = None,
+    pdf_label: str = "the PDF",
 ) -> tuple[dict[str, bytes], dict[str, bytes]]:
     """Lay out one context in every format, from the templates named ``<document>.*``.
 
     Returns the documents by format and the chart files Markdown links to, by
-    relative path. Charts are encoded only in the form a format needs.
+    relative path. Charts are encoded only in the form a format needs. The PDF is the
+    Word document converted by LibreOffice (``pdf``: which program, how long; None:
+    found as :func:`opsreport.render.pdf.pdf_settings` finds it); ``pdf_label`` names
+    it in messages.
     """
     assets: dict[str, bytes] = {}
     chart_entries: dict[str, ChartEntry] = {}
@@ -146,7 +163,12 @@ def render_formats(
             assets[file] = chart.png
     context["charts"] = chart_entries
     documents: dict[str, bytes] = {}
+    word: list[bytes] = []  # the Word document, rendered once for docx and pdf
     for fmt in formats:
+        if fmt in WORD_FORMATS and not word:
+            from opsreport.render.docx import render_docx
+
+            word.append(render_docx(context, drawn, template_dir, name=f"{document}.docx"))
         if fmt == "md":
             from opsreport.render.markdown import render_markdown
 
@@ -160,11 +182,13 @@ def render_formats(
                 "utf-8"
             )
         elif fmt == "docx":
-            from opsreport.render.docx import render_docx
+            documents[fmt] = word[0]
+        elif fmt == "pdf":
+            from opsreport.render.pdf import convert_docx, pdf_settings
 
-            documents[fmt] = render_docx(context, drawn, template_dir, name=f"{document}.docx")
+            documents[fmt] = convert_docx(word[0], pdf or pdf_settings(), label=pdf_label)
         else:
-            raise UsageError(f"unknown format {fmt!r}: use docx, md or html")
+            raise UsageError(f"unknown format {fmt!r}: use {_FORMAT_NAMES}")
     return documents, assets
 
 

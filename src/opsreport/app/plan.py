@@ -12,12 +12,15 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opsreport.app.analysis import Analysis
 from opsreport.engine.plan_targets import draft_year, quarter_bounds, tasks_in_quarter
 from opsreport.present.context_types import ReportContext
 from opsreport.present.plan_context import TargetTexts, plan_context
+
+if TYPE_CHECKING:
+    from opsreport.render.pdf import PdfSettings
 
 __all__ = [
     "build_plan",
@@ -104,10 +107,13 @@ def render_plan_documents(
     base: ReportContext | None = None,
     targets: list[TargetTexts] | None = None,
     year: int | None = None,
+    pdf: PdfSettings | None = None,
+    pdf_label: str = "the PDF",
 ) -> tuple[dict[str, bytes], dict[str, bytes], str]:
     """One quarter's draft in every format, in memory: (documents, chart files, lang).
 
-    ``base``, ``targets`` and ``year``: see :func:`plan_context`.
+    ``base``, ``targets`` and ``year``: see :func:`plan_context`; ``pdf``, ``pdf_label``:
+    see :func:`opsreport.app.pipeline.render_formats`.
     """
     lang = lang or analysis.report.meta.language or "zh"
     context = plan_context(
@@ -136,7 +142,7 @@ def render_plan_documents(
     from opsreport.app import pipeline
 
     documents, assets = pipeline.render_formats(
-        context, drawn, formats, "plan", template_dir, asset_dir_name
+        context, drawn, formats, "plan", template_dir, asset_dir_name, pdf, pdf_label
     )
     return documents, assets, lang
 
@@ -153,11 +159,14 @@ def build_plan(
     today: dt.date | None = None,
     analysis: Analysis | None = None,
     year: int | None = None,
+    soffice: str | Path | None = None,
+    pdf_timeout: float | None = None,
 ) -> list[Path]:
     """Write one quarter's plan draft; returns the files written."""
     return build_plans(
         workbook, [quarter], output=output, formats=formats, lang=lang,
         template_dir=template_dir, charts=charts, today=today, analysis=analysis, year=year,
+        soffice=soffice, pdf_timeout=pdf_timeout,
     )  # fmt: skip
 
 
@@ -173,20 +182,25 @@ def build_plans(
     today: dt.date | None = None,
     analysis: Analysis | None = None,
     year: int | None = None,
+    soffice: str | Path | None = None,
+    pdf_timeout: float | None = None,
 ) -> list[Path]:
     """Write the plan drafts of ``quarters`` as one all-or-nothing set (every format,
     every chart file); returns the documents written, quarter by quarter.
 
     ``output`` is a folder, or with one quarter a file name too. ``year``: the drafts'
-    year (:func:`resolve_quarters`); by default the plan year.
+    year (:func:`resolve_quarters`); by default the plan year. ``soffice``,
+    ``pdf_timeout``: the PDF's converter (:func:`opsreport.app.build.build_report`).
     """
     from opsreport.app.analysis import analyze
     from opsreport.app.pipeline import check_outputs, output_paths, output_set
     from opsreport.io.files import OutputError, write_files
+    from opsreport.render.pdf import pdf_settings
 
     workbook = Path(workbook)
     if len(quarters) > 1 and output is not None and Path(output).suffix:
         raise OutputError(f"{output}: with several quarters, -o must be a folder")
+    pdf = pdf_settings(soffice, pdf_timeout) if "pdf" in formats else None  # before any work
     analysis = analysis or analyze(workbook)
     year = year or draft_year(analysis.report, today)
     builds = []
@@ -205,7 +219,7 @@ def build_plans(
         documents, assets, _ = render_plan_documents(
             analysis, quarter, formats, lang=lang, template_dir=template_dir, charts=charts,
             today=today, asset_dir_name=f"{md_path.stem}-charts" if md_path else "charts",
-            year=year,
+            year=year, pdf=pdf, pdf_label=str(paths.get("pdf", "the PDF")),
         )  # fmt: skip
         rendered.append((paths, documents, assets))
     files, inside = output_set(rendered)
