@@ -180,3 +180,22 @@ def test_a_kpi_of_the_year_in_progress_is_in_progress_not_without_target(midyear
     views = kpi_views(midyear.metrics, "zh")
     assert {view.status_label for view in views.values()} == {"进行中"}
     assert kpi_views(midyear.metrics, "en")["gmv"].status_label == "in progress"
+
+
+def test_the_annual_report_of_a_year_in_progress_says_the_year_to_date(midyear):
+    """The report says each KPI's year so far (no 「本年无实际数据」) and counts the targets it
+    has (3 of 4), not 「均未设目标」."""
+    from opsreport.present.report_context import build_context
+
+    zh = build_context(midyear.metrics, "zh")
+    assert zh["summary"]["opening"].startswith(
+        "全年跟踪4项指标，其中3项设有目标，均尚无全年实际数据。"
+    )
+    gmv = next(k for k in zh["kpis"] if k["name"] == "GMV")
+    assert gmv["sentence"] == (
+        "GMV：年初至今18.5亿元，完成全年目标40.0亿元的46.3%；按去年季节性推算，全年预计39.5亿元，"
+        "完成率98.7%。"
+    )
+    assert gmv["status_label"] == "进行中"
+    en = build_context(midyear.metrics, "en")
+    assert "3 with a target, none with an annual actual yet." in en["summary"]["opening"]

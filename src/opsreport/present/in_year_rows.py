@@ -20,7 +20,7 @@ from opsreport.present.context_types import (
     ReviewRow,
 )
 
-__all__ = ["IN_YEAR_LABELS", "in_year_items", "no_in_year"]
+__all__ = ["IN_YEAR_LABELS", "in_year_items", "no_in_year", "progress_sentence"]
 
 IN_YEAR_LABELS: dict[str, InYearLabels] = {
     "zh": {
@@ -223,6 +223,12 @@ def _sentence(plan: KpiReplan, drafted: int, lang: str) -> str:
     join = "；" if zh else "; "
     colon = "：" if zh else ": "
     return f"{kpi.name}{colon}{join.join(parts)}{'。' if zh else '.'}"
+
+
+def progress_sentence(plan: KpiReplan, lang: str) -> str:
+    """A KPI of the year in progress as the annual report says it (no annual actual yet):
+    its year to date and where the year lands, without a quarter's catch-up."""
+    return _sentence(plan, 0, lang)
 
 
 def no_in_year() -> InYear:

@@ -35,10 +35,16 @@ class KpiView:
     status: str | None  # met, near, missed; None: no target
     status_label: str  # the status in the report's language
     featured: bool  # listed one by one in its dimension, else counted in its "more" line
+    progress: str = ""  # a KPI of the year in progress: its year to date and landing, said
 
 
 def kpi_view(
-    result: KpiResult, lang: str, *, featured: bool = True, in_progress: bool = False
+    result: KpiResult,
+    lang: str,
+    *,
+    featured: bool = True,
+    in_progress: bool = False,
+    progress: str = "",
 ) -> KpiView:
     """The view of one KPI in ``lang`` (zh or en); ``in_progress``: its year is under way
     and it has quarters so far but no annual actual yet (engine.in_year)."""
@@ -60,6 +66,7 @@ def kpi_view(
             or ("no_actual" if kpi.target is not None and kpi.actual is None else None)
         ],
         featured=featured,
+        progress=progress,
     )
 
 
@@ -71,11 +78,21 @@ def kpi_views(
     from opsreport.engine.in_year import replan
 
     featured = selection.featured if selection else {r.kpi.key for r in metrics.results}
+    from opsreport.present.in_year_rows import progress_sentence
+
     year = replan(metrics)
-    going = {p.kpi.key for p in year.kpis if p.kpi.actual is None} if year else set()
+    going = (
+        {p.kpi.key: progress_sentence(p, lang) for p in year.kpis if p.kpi.actual is None}
+        if year
+        else {}
+    )
     return {
         result.kpi.key: kpi_view(
-            result, lang, featured=result.kpi.key in featured, in_progress=result.kpi.key in going
+            result,
+            lang,
+            featured=result.kpi.key in featured,
+            in_progress=result.kpi.key in going,
+            progress=going.get(result.kpi.key, ""),
         )
         for result in metrics.results
     }

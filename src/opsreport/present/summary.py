@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from opsreport.engine.metrics import GroupSummary, Metrics
+from opsreport.engine.metrics import GroupSummary, KpiResult, Metrics
 from opsreport.engine.selection import Selection
 from opsreport.present import formatting as f
 from opsreport.present.context_types import KpiRow, Summary
@@ -140,7 +140,7 @@ def headline(
         line = f"{meta.year or ''}年，{who}" + (f"（团队{size}人）" if size else "")
         line += f"以{_series(results, lang)}收官。" if results else "。"
         if rated == 0:
-            opening = f"全年跟踪{total}项指标，均未设目标。"
+            opening = f"全年跟踪{total}项指标，" + _none_rated(metrics.results, lang)
         elif rated < total:
             opening = f"全年跟踪{total}项指标，其中{rated}项设有目标：{counts}"
         else:
@@ -159,7 +159,9 @@ def headline(
         line = f"In {meta.year or 'the year'}, {who}" + (f" (a team of {size})" if size else "")
         line += f" closed the year with {_series(results, lang)}." if results else "."
         if rated == 0:
-            opening = f"It tracked {f.count_noun(total, 'KPI')}, none with a target."
+            opening = f"It tracked {f.count_noun(total, 'KPI')}, " + _none_rated(
+                metrics.results, lang
+            )
         elif rated < total:
             opening = f"Of {f.count_noun(total, 'KPI')} tracked, {rated} had a target: {counts}"
         else:
@@ -241,6 +243,19 @@ def closing(metrics: Metrics, plan_year: int, lang: str) -> str:
     return text if text.endswith(".") else text + "."
 
 
+def _none_rated(results: tuple[KpiResult, ...] | list[KpiResult], lang: str) -> str:
+    """Why no KPI is rated: none has a target, or (a year in progress) none has its annual
+    actual yet — never 「均未设目标」 beside the targets."""
+    targeted = sum(1 for r in results if r.kpi.target is not None)
+    if lang == "zh":
+        if not targeted:
+            return "均未设目标。"
+        return f"其中{targeted}项设有目标，均尚无全年实际数据。"
+    if not targeted:
+        return "none with a target."
+    return f"{targeted} with a target, none with an annual actual yet."
+
+
 def group_summary(name: str, rows: list[KpiRow], summary: GroupSummary, cap: str, lang: str) -> str:
     """A dimension's line: its KPIs, the counts that are not zero, its weighted score."""
     counts = count_phrase(summary.met, summary.near, summary.missed, lang)
@@ -249,12 +264,12 @@ def group_summary(name: str, rows: list[KpiRow], summary: GroupSummary, cap: str
         text = f"{name}维度共{len(rows)}项指标"
         rated = len(rows) - summary.unrated
         if not rated:
-            return text + "，均未设目标。"
+            return text + "，" + _none_rated(summary.results, lang)
         text += f"，其中{rated}项设有目标：{counts}" if rated < len(rows) else f"：{counts}"
         return text + (f"；{score}。" if score else "。")
     text = f"{name}: {f.count_noun(len(rows), 'KPI')}"
     rated = len(rows) - summary.unrated
     if not rated:
-        return text + ", none with a target."
+        return text + ", " + _none_rated(summary.results, lang)
     text += f", {rated} with a target: {counts}" if rated < len(rows) else f", {counts}"
     return text + (f"; {score}." if score else ".")

@@ -105,8 +105,8 @@ def _sentence(
     base_name: str | None,
 ) -> str:
     kpi = result.kpi
-    if kpi.actual is None:
-        text = (
+    if kpi.actual is None:  # in a year in progress its year to date is said instead
+        text = view.progress or (
             f"{kpi.name}：本年无实际数据。"
             if lang == "zh"
             else f"{kpi.name}: no actual figure this year."
