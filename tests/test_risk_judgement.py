@@ -153,7 +153,7 @@ def test_a_risk_naming_a_kpi_without_periods_is_not_judged_on_a_quarter():
     )
     (judged,) = judge_risks(b.metrics(built), Period(2026, 2))
     assert (judged.crossed, judged.reason) == (None, "no_quarter_actual")
-    assert risk_item(1, judged, 2026, "zh")["status"] == "2026年第2季度实际无实际值，未判断"
+    assert risk_item(1, judged, 2026, "zh")["status"] == "2026年第2季度无实际值，未判断"
 
 
 @pytest.mark.parametrize(
@@ -277,3 +277,33 @@ def test_the_risk_matrix_rings_what_the_document_judged():
     assert annual.alt.endswith("其中1项的触发线今年实际已越过。")
     watched = risk_matrix_chart(plan_risks(b.metrics(built), 2027, 1), "en")
     assert watched is not None and watched.alt.endswith("no actual of the plan year yet: watched.")
+
+
+def test_a_next_year_draft_of_a_year_in_progress_watches_the_latest_quarter():
+    metrics = _in_year()  # 2026's annual actuals blank, Q1–Q2 in periods
+    oos, gmv, renewal, cumulative = plan_risks(metrics, 2027, 1)
+    # 缺货率 Q2 11% is the latest known figure: watched, 12 − 11 = 1 point from the line
+    assert (oos.stance, oos.period, oos.crossed, oos.triggered) == (
+        "watch",
+        Period(2026, 2),
+        False,
+        False,
+    )
+    assert (
+        risk_item(1, oos, 2026, "zh")["status"]
+        == "监控中；2026年第2季度实际11%，距触发线1.0个百分点"
+    )
+    # 续费率 |44 − 46| = 2 > 1 point in Q2: past the line, but 2027 is watched, not triggered
+    assert (renewal.crossed, renewal.triggered) == (True, False)
+    assert risk_item(3, renewal, 2026, "zh")["status"] == (
+        "监控中；2026年第2季度实际偏离目标2.0个百分点，已在触发线外1.0个百分点"
+    )
+    # GMV |9.5 − 10| / 10 = 5%, not > 5%: on the line, 0 from it
+    assert (gmv.period, gmv.observed, gmv.crossed, gmv.margin) == (
+        Period(2026, 2),
+        D(5),
+        False,
+        D(0),
+    )
+    # GMV's annual line of a sum KPI: no quarter stands in, the year has no actual yet
+    assert (cumulative.period, cumulative.reason) == (None, "no_actual")

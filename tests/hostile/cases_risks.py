@@ -103,7 +103,7 @@ def _reported(folder: Path, output: str) -> None:
 
 def _no_periods(folder: Path, output: str) -> None:
     text = _draft(folder)
-    assert "2026年第2季度实际无实际值，未判断" in text
+    assert "2026年第2季度无实际值，未判断" in text
 
 
 def _no_nan(folder: Path, output: str) -> None:

@@ -230,12 +230,17 @@ def plan_risks(
     A draft for the workbook's own year with a quarter's actuals before it is judged on
     the latest such quarter (``live``); any other draft — next year's, or this year's
     before a quarter has an actual — watches the risks on the latest known figures (the
-    annual ones; ``watch``): nothing of the plan year has happened yet.
+    annual ones; ``watch``): nothing of the plan year has happened yet. A KPI whose annual
+    actual is blank (its year still in progress) is watched on its latest quarter instead.
     """
-    if metrics.report.meta.year == year:
-        latest = latest_quarter(metrics, before=quarter)
-        if latest is not None:
-            return judge_risks(
-                metrics, latest, quarter_targets=quarter_targets, forecasts=forecasts
-            )
-    return judge_risks(metrics, None, stance="watch")
+    latest = latest_quarter(metrics, before=quarter if metrics.report.meta.year == year else None)
+    if metrics.report.meta.year == year and latest is not None:
+        return judge_risks(metrics, latest, quarter_targets=quarter_targets, forecasts=forecasts)
+    watched = judge_risks(metrics, None, stance="watch")
+    if latest is None:
+        return watched
+    quarterly = judge_risks(metrics, latest, stance="watch", forecasts=forecasts)
+    return tuple(
+        by_quarter if annual.reason == "no_actual" and by_quarter.crossed is not None else annual
+        for annual, by_quarter in zip(watched, quarterly, strict=True)
+    )

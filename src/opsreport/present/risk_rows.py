@@ -20,16 +20,16 @@ _OPERATORS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 # Why nothing was judged, in words (reason codes of engine.risk_judgement).
 _UNJUDGED = {
     "zh": {
-        "no_actual": "{basis}无实际值，未判断",
-        "no_quarter_actual": "{basis}无实际值，未判断",
+        "no_actual": "{when}无实际值，未判断",
+        "no_quarter_actual": "{when}无实际值，未判断",
         "no_target": "无目标，偏离未判断",
         "no_quarter_target": "{period}无季度目标，偏离未判断",
         "target_negligible": "目标接近零，偏离未判断",
         "cumulative_quarter": "累计指标的全年触发线不按单季判断",
     },
     "en": {
-        "no_actual": "no actual for {basis}: not judged",
-        "no_quarter_actual": "no actual for {basis}: not judged",
+        "no_actual": "no actual for {when}: not judged",
+        "no_quarter_actual": "no actual for {when}: not judged",
         "no_target": "no target: deviation not judged",
         "no_quarter_target": "no quarter target for {period}: deviation not judged",
         "target_negligible": "target too close to zero: deviation not judged",
@@ -97,7 +97,16 @@ def _margin(judgement: RiskJudgement, lang: str) -> str:
     return f.fmt_amount(margin, kpi.unit, min(places, 2), lang)
 
 
-def _status(judgement: RiskJudgement, basis: str, line: str, lang: str) -> str:
+def _when(judgement: RiskJudgement, year: int | None, lang: str) -> str:
+    """The period judged, as a phrase: 2026年第2季度 / 今年 / 2026年 (a plan watching)."""
+    if judgement.period is not None:
+        return _period_words(judgement.period, lang)
+    if judgement.stance == "watch" and year is not None:
+        return f"{year}年" if lang == "zh" else str(year)
+    return "今年" if lang == "zh" else "this year"
+
+
+def _status(judgement: RiskJudgement, basis: str, when: str, line: str, lang: str) -> str:
     zh = lang == "zh"
     labels = LABELS[lang]
     kpi = judgement.kpi
@@ -106,7 +115,7 @@ def _status(judgement: RiskJudgement, basis: str, line: str, lang: str) -> str:
     if judgement.crossed is None:
         period = _period_words(judgement.period, lang) if judgement.period else ""
         words = _UNJUDGED[lang].get(judgement.reason or "", labels["no_trigger"])
-        return words.format(basis=basis, period=period)
+        return words.format(when=when, period=period)
     figure, margin = _figure(judgement, lang), _margin(judgement, lang)
     named = f"{kpi.name} {line}"
     if judgement.stance == "reported":
@@ -164,7 +173,7 @@ def risk_item(number: int, judgement: RiskJudgement, year: int | None, lang: str
         "crossed": judgement.crossed,
         "triggered": judgement.triggered,
         "stance": judgement.stance,
-        "status": _status(judgement, basis, line, lang),
+        "status": _status(judgement, basis, _when(judgement, year, lang), line, lang),
         "response": risk.response or "",
         "owner": risk.owner or "",
     }
