@@ -252,10 +252,21 @@ def test_the_tolerance_comes_from_the_risk_row_then_meta_then_the_default():
 def test_metrics_json_says_the_period_judged_on():
     from opsreport.present.tables import metrics_json
 
-    rows = metrics_json(_in_year(), "risks")
-    # the annual figures of 2026: no actual yet, nothing crossed, nothing triggered
-    assert {r["judged_on"] for r in rows} == {"2026"}
-    assert [r["reason"] for r in rows] == ["no_actual", "no_actual", "no_actual", "no_actual"]
+    stock = b.kpi("库存周转天数", unit="天", direction="lower", target=45, actual=48.5)
+    built = b.report(
+        [stock],
+        meta=b.meta(year=2026),
+        risks=[b.risk("积压", likelihood=4, impact=3, kpi=stock, threshold="> 47")],
+    )
+    (row,) = metrics_json(b.metrics(built), "risks")
+    # 2026's annual figures: 48.5 > 47 crossed, 1.5 past, not a live alarm
+    assert (row["judged_on"], row["figure"], row["observed"], row["margin"]) == (
+        "2026",
+        "actual",
+        48.5,
+        1.5,
+    )
+    assert (row["crossed"], row["triggered"], row["reason"]) == (True, False, None)
 
 
 def test_the_risk_matrix_rings_what_the_document_judged():
@@ -307,3 +318,27 @@ def test_a_next_year_draft_of_a_year_in_progress_watches_the_latest_quarter():
     )
     # GMV's annual line of a sum KPI: no quarter stands in, the year has no actual yet
     assert (cumulative.period, cumulative.reason) == (None, "no_actual")
+
+
+def test_the_report_of_a_year_in_progress_judges_its_latest_quarter():
+    from opsreport.engine.risk_judgement import report_risks
+    from opsreport.present.tables import metrics_json
+
+    oos, gmv, renewal, cumulative = report_risks(_in_year())
+    # no annual actual yet: 缺货率's Q2 11% stands in, 12 − 11 = 1 point from the line, a fact
+    assert (oos.stance, oos.period, oos.crossed, oos.triggered) == (
+        "reported",
+        Period(2026, 2),
+        False,
+        False,
+    )
+    assert risk_item(1, oos, 2026, "zh")["status"] == "2026年第2季度实际11%，距触发线1.0个百分点"
+    # 续费率 |44 − 46| = 2 > 1 point: crossed in Q2, said as a fact, not an alarm
+    assert (renewal.crossed, renewal.triggered) == (True, False)
+    assert risk_item(3, renewal, 2026, "en")["status"] == (
+        "the Q2 2026 actual 2.0 pp off target is already past the trigger line"
+        " (续费率 > 1 pp off target)"
+    )
+    assert (gmv.period, cumulative.reason) == (Period(2026, 2), "no_actual")
+    rows = metrics_json(_in_year(), "risks")
+    assert [r["judged_on"] for r in rows] == ["2026Q2", "2026Q2", "2026Q2", "2026"]

@@ -36,6 +36,7 @@ __all__ = [
     "judge_risks",
     "latest_quarter",
     "plan_risks",
+    "report_risks",
     "risk_level",
 ]
 
@@ -236,11 +237,28 @@ def plan_risks(
     latest = latest_quarter(metrics, before=quarter if metrics.report.meta.year == year else None)
     if metrics.report.meta.year == year and latest is not None:
         return judge_risks(metrics, latest, quarter_targets=quarter_targets, forecasts=forecasts)
-    watched = judge_risks(metrics, None, stance="watch")
+    return _latest_where_blank(metrics, "watch", latest, forecasts)
+
+
+def report_risks(metrics: Metrics) -> tuple[RiskJudgement, ...]:
+    """The annual report's risks: this year's annual figures (``reported``); a KPI whose
+    annual actual is blank while the year is in progress is judged on its latest quarter."""
+    return _latest_where_blank(metrics, "reported", latest_quarter(metrics), None)
+
+
+def _latest_where_blank(
+    metrics: Metrics,
+    stance: str,
+    latest: Period | None,
+    forecasts: Mapping[str, Decimal] | None,
+) -> tuple[RiskJudgement, ...]:
+    """The annual judgements, with the ``latest`` quarter's standing in where the annual
+    actual is blank and that quarter can judge the risk."""
+    annual = judge_risks(metrics, None, stance=stance)
     if latest is None:
-        return watched
-    quarterly = judge_risks(metrics, latest, stance="watch", forecasts=forecasts)
+        return annual
+    quarterly = judge_risks(metrics, latest, stance=stance, forecasts=forecasts)
     return tuple(
-        by_quarter if annual.reason == "no_actual" and by_quarter.crossed is not None else annual
-        for annual, by_quarter in zip(watched, quarterly, strict=True)
+        by_quarter if year.reason == "no_actual" and by_quarter.crossed is not None else year
+        for year, by_quarter in zip(annual, quarterly, strict=True)
     )

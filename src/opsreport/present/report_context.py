@@ -12,7 +12,7 @@ import datetime as dt
 
 from opsreport.engine.metrics import Metrics, kpi_label
 from opsreport.engine.plan_targets import draft_year
-from opsreport.engine.risk_judgement import judge_risks
+from opsreport.engine.risk_judgement import report_risks
 from opsreport.engine.selection import KPIS_PER_GROUP, Selection, select
 from opsreport.present.breakdown_rows import breakdown_items
 from opsreport.present.context_types import AnnualContext, KpiRow, ReportContext, Sections
@@ -78,7 +78,7 @@ def _build_context(
     file = str(report.source)
     groups = group_items(metrics, rows, views, lang)
     risks = each_item(
-        enumerate(judge_risks(metrics), start=1),
+        enumerate(report_risks(metrics), start=1),
         lambda item: risk_item(item[0], item[1], report.meta.year, lang),
         lambda item: (f"risk R{item[0]}", item[1].risk.location),
         file,

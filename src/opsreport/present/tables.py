@@ -14,7 +14,7 @@ from opsreport.engine.metrics import (
 )
 from opsreport.engine.plan_targets import draft_year, quarter_targets
 from opsreport.engine.quarter_resources import resource_schedules
-from opsreport.engine.risk_judgement import RiskJudgement, judge_risks
+from opsreport.engine.risk_judgement import RiskJudgement, report_risks
 from opsreport.engine.selection import featured_quarters, select
 from opsreport.engine.story import KpiStory, kpi_stories
 from opsreport.engine.value import goal_shares, value_totals
@@ -151,7 +151,7 @@ def metrics_json(metrics: Metrics, what: str = "kpis") -> list[dict[str, Any]]:
         return [_goal_json(check) for check in metrics.goals]
     if what == "risks":
         year = metrics.report.meta.year
-        return [_risk_json(risk, year) for risk in judge_risks(metrics)]
+        return [_risk_json(risk, year) for risk in report_risks(metrics)]
     if what == "quarters":
         shown = {id(series) for series in featured_quarters(metrics)}
         return [

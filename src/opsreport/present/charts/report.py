@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 def chart_specs(metrics: Metrics, lang: str) -> list[tuple[str, Any, tuple[Any, ...]]]:
     """What :func:`render_charts` draws, as (key, function, arguments), in document order."""
-    from opsreport.engine.risk_judgement import judge_risks
+    from opsreport.engine.risk_judgement import report_risks
     from opsreport.engine.selection import featured_quarters
 
     specs: list[tuple[str, Any, tuple[Any, ...]]] = [
@@ -36,7 +36,7 @@ def chart_specs(metrics: Metrics, lang: str) -> list[tuple[str, Any, tuple[Any, 
             (f"breakdown:{table.dimension}:{table.kpi.key}", breakdown_chart, (table, lang))
         )
         specs.append((f"bridge:{table.dimension}:{table.kpi.key}", bridge_chart, (table, lang)))
-    specs.append(("risks", risk_matrix_chart, (judge_risks(metrics), lang)))
+    specs.append(("risks", risk_matrix_chart, (report_risks(metrics), lang)))
     specs.append(("timeline", timeline_chart, (metrics.report.tasks, lang)))
     return specs
 
@@ -45,7 +45,7 @@ def chart_data(metrics: Metrics, lang: str) -> dict[str, ChartData]:
     """What every chart of the annual report shows (the same keys and order as
     :func:`render_charts`), without drawing: a native Word chart is written from this,
     and no matplotlib is imported."""
-    from opsreport.engine.risk_judgement import judge_risks
+    from opsreport.engine.risk_judgement import report_risks
     from opsreport.engine.selection import featured_quarters
 
     found: dict[str, ChartData | None] = {
@@ -58,7 +58,7 @@ def chart_data(metrics: Metrics, lang: str) -> dict[str, ChartData]:
     for table in metrics.breakdowns:
         found[f"breakdown:{table.dimension}:{table.kpi.key}"] = breakdown_data(table, lang)
         found[f"bridge:{table.dimension}:{table.kpi.key}"] = bridge_data(table, lang)
-    found["risks"] = risk_matrix_data(judge_risks(metrics), lang)
+    found["risks"] = risk_matrix_data(report_risks(metrics), lang)
     found["timeline"] = timeline_data(metrics.report.tasks, lang)
     return {key: data for key, data in found.items() if data is not None}
 
