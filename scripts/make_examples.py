@@ -553,6 +553,145 @@ def make_zh(path: Path) -> int:
 
 
 # --------------------------------------------------------------------------------------
+# A year in progress: the same team at the end of June 2026 (issue 14's in-year drafts)
+# --------------------------------------------------------------------------------------
+
+# The KPIs with quarterly figures, their 2026 annual targets and 2025 (prior year), no annual
+# actual yet; periods: 2026 Q1–Q2 actuals, the four quarter targets, 2025's quarters. So
+# `opsreport plan ecommerce-2026H1-zh.xlsx --quarter Q3` re-plans the rest of 2026.
+ZH_H1_KPIS = ("P01", "P02", "P03", "U01", "U02", "U03", "E01")
+ZH_H1_META = [
+    ("标题", "电商运营中心2026年上半年经营回顾与第三季度计划"),
+    ("部门", "电商运营中心"),
+    ("年度", 2026),
+    ("负责人", "陈静（运营总监）"),
+    ("语言", "zh"),
+    ("日期", date(2026, 7, 6)),
+]
+ZH_H1_PROBLEMS = [
+    {
+        "领域": "流量",
+        "问题": "GMV上半年完成22.0亿元，低于进度目标0.5亿元",
+        "关联指标": "P02",
+        "客观原因": "天猫渠道增速放缓",
+        "改进措施": "加大抖音直播投放；双11预售提前至10月",
+    },
+    {
+        "领域": "用户",
+        "问题": "复购率上半年平均30.9%，低于33%的目标",
+        "关联指标": "U02",
+        "客观原因": "会员权益吸引力不足",
+        "改进措施": "会员权益分层改版；建立流失预警与召回机制",
+    },
+    {
+        "领域": "商品",
+        "问题": "库存周转天数二季度末49.5天，高于47天的触发线",
+        "关联指标": "E01",
+        "客观原因": "长尾SKU积压",
+        "改进措施": "清理长尾SKU；试点智能补货模型",
+    },
+]
+ZH_H1_TASKS = [
+    (
+        "执行",
+        "会员权益分层改版",
+        date(2026, 7, 1),
+        date(2026, 9, 15),
+        "孙丽",
+        "新权益上线",
+        "权益方案",
+    ),
+    ("执行", "长尾SKU清理", date(2026, 7, 1), date(2026, 8, 31), "周涛", None, "SKU清单"),
+    (
+        "执行",
+        "智能补货模型试点",
+        date(2026, 8, 1),
+        date(2026, 10, 31),
+        "周涛",
+        "试点上线",
+        "补货模型",
+    ),
+    (
+        "冲刺",
+        "双11预售与大促",
+        date(2026, 10, 1),
+        date(2026, 11, 15),
+        "刘洋",
+        "双11收官",
+        "大促复盘",
+    ),
+]
+ZH_H1_RISKS = [
+    (
+        "库存积压导致周转恶化",
+        "供应链",
+        4,
+        3,
+        "库存周转天数",
+        "> 47",
+        "启动清仓专项，暂停长尾SKU补货",
+        "周涛",
+    ),
+    ("GMV偏离目标", "市场", "中", "高", "GMV", "dev > 8%", "追加抖音与小程序投放", "刘洋"),
+    ("复购率下滑", "用户", 3, 4, "复购率", "< 30", "会员召回专项", "孙丽"),
+]
+ZH_H1_RESOURCES = [
+    (
+        "预算",
+        "下半年投放预算",
+        1800,
+        "万元",
+        "重点投向抖音直播",
+        date(2026, 7, 1),
+        date(2026, 12, 31),
+        None,
+    ),
+    ("技术", "智能补货模型", 1, "套", "随试点交付", None, None, "智能补货模型试点"),
+    ("人力", "新增会员运营专员", 2, "人", "会员组", date(2026, 8, 1), None, None),
+]
+
+
+def make_zh_h1(path: Path) -> int:
+    """The zh example's team at mid-year: a workbook whose year is in progress."""
+    kpis = {k[0]: k for k in ZH_KPIS}
+    wb = new_workbook("电商运营中心2026年上半年经营回顾与第三季度计划", "KPI工作簿示例", "zh-CN")
+    write_sheet(wb, "概况", ["键", "值"], ZH_H1_META)
+    header = ["编号", "指标", "维度", "单位", "方向", "目标", "实际", "上年", "汇总方式", "负责人"]
+    rows = []
+    for key in ZH_H1_KPIS:
+        k = kpis[key]
+        target, prior = typed([k[5], k[7]], k[3])
+        rows.append([k[0], k[1], k[2], k[3], k[4], target, None, prior, k[10], k[12]])
+    write_sheet(wb, "指标", header, rows)
+    period_rows = []
+    for key in ZH_H1_KPIS:
+        name, unit = kpis[key][1], kpis[key][3]
+        actual, target, prior = ZH_PERIODS[name]
+        for q in range(4):
+            shown = actual[q] if q < 2 else None  # Q1–Q2 are in, Q3–Q4 to come
+            period_rows.append([name, f"2026Q{q + 1}", *typed([shown, target[q], prior[q]], unit)])
+    write_sheet(wb, "分期", ["指标", "期间", "实际", "目标", "上年"], period_rows)
+    header = list(ZH_H1_PROBLEMS[0])
+    write_sheet(wb, "问题", header, [[p[h] for h in header] for p in ZH_H1_PROBLEMS])
+    write_sheet(
+        wb, "任务", ["阶段", "任务", "开始", "结束", "负责人", "里程碑", "交付物"], ZH_H1_TASKS
+    )
+    write_sheet(
+        wb,
+        "风险",
+        ["风险", "类别", "可能性", "影响程度", "触发指标", "阈值", "预案", "负责人"],
+        ZH_H1_RISKS,
+    )
+    write_sheet(
+        wb,
+        "资源",
+        ["类别", "项目", "金额", "单位", "备注", "开始", "结束", "关联任务"],
+        [_resource_row(r) for r in ZH_H1_RESOURCES],
+    )
+    return save_reproducible(wb, path)
+
+
+# --------------------------------------------------------------------------------------
 # English example: Customer Support & Field Service Operations 2026
 # --------------------------------------------------------------------------------------
 
@@ -951,7 +1090,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     check_data()
-    for name, make in (("ecommerce-2026-zh.xlsx", make_zh), ("support-2026-en.xlsx", make_en)):
+    made = (
+        ("ecommerce-2026-zh.xlsx", make_zh),
+        ("support-2026-en.xlsx", make_en),
+        ("ecommerce-2026H1-zh.xlsx", make_zh_h1),
+    )
+    for name, make in made:
         path = args.out / name
         size = make(path)
         print(f"wrote {path} ({size:,} bytes)")

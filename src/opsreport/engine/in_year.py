@@ -170,6 +170,21 @@ def _prior_quarters(
     return found
 
 
+def _split_places(kpi: Kpi, annual: Decimal | None) -> int:
+    """The places of the original split, as the plan drafts choose them: the even split of
+    a ``sum`` target (52 ÷ 4), a path's step from last year for ``last`` and ``avg``."""
+    if annual is None:
+        return 0
+    if kpi.aggregation == "sum" or kpi.prior_year is None:
+        return split_places(annual)
+    if kpi.aggregation == "avg":
+        from opsreport.engine.plan_targets import average_path_end
+
+        end = average_path_end(kpi.prior_year, annual)
+        return split_places(end, kpi.prior_year)
+    return split_places(annual, kpi.prior_year)
+
+
 def _original_split(
     kpi: Kpi, annual: Decimal, prior: list[Decimal | None], places: int
 ) -> list[Decimal]:
@@ -208,9 +223,7 @@ def _kpi_replan(
     typed = [points[q].target if q in points else None for q in range(1, 5)]
     # the original split is displayed with the plan drafts' precision; a catch-up may
     # need the decimals of what is left (:func:`~opsreport.engine.splits.split_places`)
-    places = max(
-        split_places(annual if annual is not None else ZERO, kpi.prior_year), display_places(kpi)
-    )
+    places = max(_split_places(kpi, annual), display_places(kpi))
     original: list[Decimal | None] = list(typed)
     split = _original_split(kpi, annual, prior, places) if annual is not None else None
     sources: list[str | None] = ["periods" if t is not None else None for t in typed]

@@ -106,6 +106,8 @@ def _signed(value: Decimal | None, unit: str, places: int, lang: str) -> str:
     """A change of a target: points for a rate, the unit's amount otherwise; signed."""
     if value is None:
         return ""
+    if value == 0:
+        return "±0"
     if parse_unit(unit).is_rate:
         return f.fmt_pp(value, places, signed=True, lang=lang)
     text = f.fmt_amount(value, unit, places, lang)
