@@ -199,3 +199,26 @@ def test_the_annual_report_of_a_year_in_progress_says_the_year_to_date(midyear):
     assert gmv["status_label"] == "进行中"
     en = build_context(midyear.metrics, "en")
     assert "3 with a target, none with an annual actual yet." in en["summary"]["opening"]
+
+
+def test_met_and_spent_are_said_only_of_totals_that_grow_from_zero(tmp_path):
+    """A sum target met early keeps its original pace (ahead); a lower-is-better allowance
+    spent gives 0 (overrun); a negative target (a loss allowed) is spread like any total:
+    −40 − (−18.5) = −21.5 by 7 : 10 → −8.85 / −12.65."""
+    import copy
+
+    sheets = copy.deepcopy(IN_YEAR_SHEETS)
+    sheets["kpis"][1][5] = -40
+    for row in sheets["periods"][1:]:
+        if row[0] == "gmv" and row[1].startswith("2026"):
+            row[2], row[3] = -row[2], None
+    gmv = _plan(analyze(write_workbook(tmp_path / "loss.xlsx", sheets, None)), "gmv")
+    assert gmv.catch_up_method == "seasonal"
+    assert [c.target for c in gmv.catch_up] == [D("-8.85"), D("-12.65")]
+    sheets = copy.deepcopy(IN_YEAR_SHEETS)
+    sheets["kpis"][1][5] = 15  # 18.5 so far: met
+    ahead = _plan(analyze(write_workbook(tmp_path / "ahead.xlsx", sheets, None)), "gmv")
+    assert ahead.catch_up_method == "ahead" and not any(c.beyond_best for c in ahead.catch_up)
+    sheets["kpis"][1][3] = "lower"  # an allowance of 15, 18.5 spent
+    spent = _plan(analyze(write_workbook(tmp_path / "spent.xlsx", sheets, None)), "gmv")
+    assert spent.catch_up_method == "overrun" and [c.target for c in spent.catch_up] == [0, 0]

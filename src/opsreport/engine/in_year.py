@@ -359,12 +359,14 @@ def _catch_up(
         need = (annual * FOUR - sum(actuals, ZERO)) / left
         return average_split(need, [Decimal(1)] * left, places, kpi.direction), "average"
     remaining = annual - ytd
-    if kpi.direction == "higher" and remaining <= 0:
+    # Met or spent only means something for a total that grows from zero (a target of
+    # −40, a loss allowed, is spread like any other total).
+    if annual >= 0 and kpi.direction == "higher" and remaining <= 0:
         # the year's target is met already: the original quarter targets keep the pace
         kept = [o if o is not None else ZERO for o in original[elapsed:]]
         return kept, "ahead"
-    if remaining < 0:  # lower is better and the year's allowance is spent
-        return [ZERO] * left, "overrun"
+    if annual >= 0 and kpi.direction == "lower" and remaining < 0:
+        return [ZERO] * left, "overrun"  # the year's allowance is spent
     weights = prior[elapsed:]
     if all(w is not None and w > 0 for w in weights):
         return spread(remaining, [w for w in weights if w is not None], places), "seasonal"
