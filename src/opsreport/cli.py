@@ -235,6 +235,24 @@ class Format(StrEnum):
     all = "all"
 
 
+class ChartKind(StrEnum):
+    native = "native"
+    image = "image"
+    none = "none"
+
+
+def _chart_choice(
+    charts: ChartKind | None, no_charts: bool, formats: tuple[str, ...]
+) -> bool | str:
+    """The build's ``charts``: --no-charts or none: False; else the kind named; by default
+    native charts, none for Markdown alone."""
+    if no_charts or charts is ChartKind.none:
+        return False
+    if charts is not None:
+        return charts.value
+    return formats != ("md",)
+
+
 class Lang(StrEnum):
     zh = "zh"
     en = "en"
@@ -318,12 +336,18 @@ def build(
         ),
     ] = None,
     charts: Annotated[
-        bool | None,
+        ChartKind | None,
         typer.Option(
-            "--charts/--no-charts",
-            help="Draw charts. Default: yes for docx and html; for Markdown alone only with --charts.",
+            "--charts",
+            help="native: editable Word charts with their data (the default for docx/pdf); "
+            "image: pictures in Word too. HTML always gets SVG, Markdown PNG (Markdown alone "
+            "only with --charts). none: no charts.",
+            show_default=False,
         ),
     ] = None,
+    no_charts: Annotated[
+        bool, typer.Option("--no-charts", help="No charts (= --charts none).")
+    ] = False,
     jobs: JobsOption = None,
     timeout: TimeoutOption = 300.0,
     kpis_per_group: Annotated[
@@ -362,7 +386,7 @@ def build(
         "formats": formats,
         "lang": lang.value if lang else None,
         "template_dir": _template_folder(template),
-        "charts": charts if charts is not None else formats != ("md",),
+        "charts": _chart_choice(charts, no_charts, formats),
         "kpis_per_group": kpis_per_group,
     }
     if "pdf" in formats:  # no LibreOffice: said before any workbook is read

@@ -17,8 +17,8 @@ from typing import Any
 
 from opsreport.app import pipeline
 from opsreport.app.analysis import Analysis, analyze
+from opsreport.app.chart_modes import make_charts
 from opsreport.app.pipeline import (
-    chart_encodings,
     chart_workers_started,
     check_language,
     check_outputs,
@@ -68,7 +68,7 @@ def render_documents(
     *,
     lang: str | None = None,
     template_dir: Path | None = None,
-    charts: bool = True,
+    charts: bool | str = True,
     today: dt.date | None = None,
     asset_dir_name: str = "charts",
     chart_jobs: int | None = None,
@@ -78,25 +78,42 @@ def render_documents(
 ) -> tuple[dict[str, bytes], dict[str, bytes], str]:
     """Render every format in memory: (documents by format, chart files by relative path, lang).
 
-    ``chart_jobs`` caps the processes drawing charts (see ``charts.chart_jobs``);
+    ``charts``: True (native charts in Word, pictures in Markdown and HTML), ``"native"``,
+    ``"image"`` (pictures everywhere) or False. ``chart_jobs`` caps the processes drawing
+    charts (see ``charts.chart_jobs``);
     batch runs pass 1, since their parallelism is across workbooks. ``pdf``, ``pdf_label``:
     see :func:`opsreport.app.pipeline.render_formats`.
     """
     lang = lang or analysis.report.meta.language or "zh"
     context = build_context(analysis.metrics, lang, today=today, kpis_per_group=kpis_per_group)
-    drawn: dict[str, Any] = {}
-    if charts:
+
+    def draw(encode: tuple[str, ...]) -> dict[str, Any]:
         from opsreport.present.charts import render_charts
 
-        drawn = render_charts(
+        return render_charts(
             analysis.metrics,
             lang,
-            encode=chart_encodings(formats),
+            encode=encode,
             jobs=chart_jobs,
             meanwhile=lambda: load_renderers(formats),
         )
+
+    def data() -> dict[str, Any]:
+        from opsreport.present.charts import chart_data
+
+        return dict(chart_data(analysis.metrics, lang))
+
+    drawn, native = make_charts(formats, charts, draw, data)
     documents, assets = pipeline.render_formats(
-        context, drawn, formats, "report", template_dir, asset_dir_name, pdf, pdf_label
+        context,
+        drawn,
+        formats,
+        "report",
+        template_dir,
+        asset_dir_name,
+        pdf,
+        pdf_label,
+        native=native,
     )
     return documents, assets, lang
 
@@ -108,7 +125,7 @@ def build_report(
     formats: str | Sequence[str] = ("docx",),
     lang: str | None = None,
     template_dir: str | Path | None = None,
-    charts: bool = True,
+    charts: bool | str = True,
     today: dt.date | None = None,
     analysis: Analysis | None = None,
     chart_jobs: int | None = None,
@@ -156,7 +173,7 @@ def _build(
     analysis: Analysis,
     lang: str | None,
     template_dir: Path | None,
-    charts: bool,
+    charts: bool | str,
     today: dt.date | None,
     chart_jobs: int | None,
     kpis_per_group: int | None,

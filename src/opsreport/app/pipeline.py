@@ -76,11 +76,14 @@ def check_language(lang: str | None) -> str | None:
 
 @contextmanager
 def chart_workers_started(
-    formats: Sequence[str], charts: bool, jobs: int | None = None
+    formats: Sequence[str], charts: bool | str, jobs: int | None = None
 ) -> Iterator[None]:
     """Start the chart workers (they import matplotlib) while the body reads the
-    workbook, when ``formats`` embed charts; stop any left unused afterwards."""
-    if not charts or not {*WORD_FORMATS, "html"} & set(formats):
+    workbook, when ``formats`` embed charts as pictures (native Word charts need no
+    workers); stop any left unused afterwards."""
+    from opsreport.app.chart_modes import picture_formats
+
+    if not {*WORD_FORMATS, "html"} & set(picture_formats(formats, charts)):
         yield
         return
     from opsreport.present import charts as chart_code
@@ -140,6 +143,8 @@ def render_formats(
     asset_dir_name: str = "charts",
     pdf: PdfSettings | None = None,
     pdf_label: str = "the PDF",
+    *,
+    native: dict[str, Any] | None = None,
 ) -> tuple[dict[str, bytes], dict[str, bytes]]:
     """Lay out one context in every format, from the templates named ``<document>.*``.
 
@@ -147,11 +152,12 @@ def render_formats(
     relative path. Charts are encoded only in the form a format needs. The PDF is the
     Word document converted by LibreOffice (``pdf``: which program, how long; None:
     found as :func:`opsreport.render.pdf.pdf_settings` finds it); ``pdf_label`` names
-    it in messages.
+    it in messages. ``native`` (chart data by key) puts native charts in the Word
+    document instead of ``drawn``'s pictures.
     """
     assets: dict[str, bytes] = {}
     chart_entries: dict[str, ChartEntry] = {}
-    for index, (key, chart) in enumerate(drawn.items(), start=1):
+    for index, (key, chart) in enumerate((drawn or native or {}).items(), start=1):
         file = f"{asset_dir_name}/{_chart_file_name(index, key)}"
         chart_entries[key] = {
             "title": chart.title,
@@ -168,7 +174,8 @@ def render_formats(
         if fmt in WORD_FORMATS and not word:
             from opsreport.render.docx import render_docx
 
-            word.append(render_docx(context, drawn, template_dir, name=f"{document}.docx"))
+            charts = native or drawn
+            word.append(render_docx(context, charts, template_dir, name=f"{document}.docx"))
         if fmt == "md":
             from opsreport.render.markdown import render_markdown
 

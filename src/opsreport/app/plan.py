@@ -101,7 +101,7 @@ def render_plan_documents(
     *,
     lang: str | None = None,
     template_dir: Path | None = None,
-    charts: bool = True,
+    charts: bool | str = True,
     today: dt.date | None = None,
     asset_dir_name: str = "charts",
     base: ReportContext | None = None,
@@ -120,10 +120,11 @@ def render_plan_documents(
         analysis, quarter, lang, today=today, base=base, targets=targets, year=year
     )
     drawn: dict[str, Any] = {}
+    native: dict[str, Any] = {}
     if charts:
         from functools import partial
 
-        from opsreport.app.pipeline import chart_encodings
+        from opsreport.app.chart_modes import make_charts
         from opsreport.engine.risk_judgement import plan_risks
         from opsreport.present import charts as chart_module
 
@@ -138,11 +139,31 @@ def render_plan_documents(
         if tasks:
             gantt = partial(chart_module.timeline_chart, start=start, end=end, title=title)
             specs.insert(0, ("timeline", gantt, (tasks, lang)))
-        drawn = chart_module.draw_charts(specs, encode=chart_encodings(formats))
+
+        def data() -> dict[str, Any]:
+            found = {
+                "timeline": chart_module.timeline_data(tasks, lang, start, end, title)
+                if tasks
+                else None,
+                "risks": chart_module.risk_matrix_data(judged, lang),
+            }
+            return {key: value for key, value in found.items() if value is not None}
+
+        drawn, native = make_charts(
+            formats, charts, lambda encode: chart_module.draw_charts(specs, encode=encode), data
+        )
     from opsreport.app import pipeline
 
     documents, assets = pipeline.render_formats(
-        context, drawn, formats, "plan", template_dir, asset_dir_name, pdf, pdf_label
+        context,
+        drawn,
+        formats,
+        "plan",
+        template_dir,
+        asset_dir_name,
+        pdf,
+        pdf_label,
+        native=native,
     )
     return documents, assets, lang
 
@@ -155,7 +176,7 @@ def build_plan(
     formats: tuple[str, ...] = ("docx",),
     lang: str | None = None,
     template_dir: Path | None = None,
-    charts: bool = True,
+    charts: bool | str = True,
     today: dt.date | None = None,
     analysis: Analysis | None = None,
     year: int | None = None,
@@ -178,7 +199,7 @@ def build_plans(
     formats: tuple[str, ...] = ("docx",),
     lang: str | None = None,
     template_dir: Path | None = None,
-    charts: bool = True,
+    charts: bool | str = True,
     today: dt.date | None = None,
     analysis: Analysis | None = None,
     year: int | None = None,

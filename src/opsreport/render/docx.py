@@ -87,8 +87,11 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-def _style_east_asian_font(docx: Any, style_ids: tuple[str, ...]) -> str | None:
-    """The East Asian font a table cell would get: the first named style that sets one."""
+def _style_east_asian_font(
+    docx: Any, style_ids: tuple[str, ...], attribute: str = "eastAsia"
+) -> str | None:
+    """The East Asian font a table cell would get: the first named style that sets one
+    (``attribute="ascii"``: its Latin font)."""
     from docx.oxml.ns import qn
 
     styles = docx.styles.element
@@ -99,12 +102,12 @@ def _style_east_asian_font(docx: Any, style_ids: tuple[str, ...]) -> str | None:
             seen.add(style_id)
             element = by_id[style_id]
             fonts = element.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
-            if fonts is not None and fonts.get(qn("w:eastAsia")):
-                return str(fonts.get(qn("w:eastAsia")))
+            if fonts is not None and fonts.get(qn(f"w:{attribute}")):
+                return str(fonts.get(qn(f"w:{attribute}")))
             based = element.find(qn("w:basedOn"))
             style_id = str(based.get(qn("w:val")) or "") if based is not None else ""
     defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")  # fmt: skip
-    found = defaults.get(qn("w:eastAsia")) if defaults is not None else None
+    found = defaults.get(qn(f"w:{attribute}")) if defaults is not None else None
     return str(found) if found else None
 
 
@@ -333,6 +336,7 @@ class _Picture:
     width: Any  # a python-docx Length
     font: str | None = None  # the template's East Asian typeface (a native chart's a:ea)
     lang: str = "zh"
+    latin: str | None = None  # the template's Latin typeface (a native chart's a:latin)
 
 
 # What ``{{ images[key] }}`` prints: an XML comment no workbook text can forge
@@ -366,7 +370,9 @@ def place_charts(xml: str, part: Any, pictures: dict[int, _Picture]) -> str:
                 raise TemplateProblem(
                     f"a chart can be placed in the body, a header or a footer, not in {part.partname}"
                 )
-            return native_drawing(part, picture.chart, font=picture.font, lang=picture.lang)
+            return native_drawing(
+                part, picture.chart, font=picture.font, lang=picture.lang, latin=picture.latin
+            )
         new_pic_inline = getattr(part, "new_pic_inline", None)
         if new_pic_inline is None:
             raise TemplateProblem(
@@ -437,7 +443,8 @@ def render_docx(
         _check_control_tags(docx, template)
         font = _style_east_asian_font(docx, ("TableText", "Normal"))
         env = _environment(lang, template.parent, font, ensure_character_styles(docx))
-        data, tpl.pictures = word_context(context, charts, font)
+        latin = _style_east_asian_font(docx, ("TableText", "Normal"), "ascii")
+        data, tpl.pictures = word_context(context, charts, font, latin)
         tpl.render(data, jinja_env=env, autoescape=True)
         _keep_short_tables_together(tpl.docx)
         _set_properties(tpl.docx, context)
@@ -467,11 +474,16 @@ def render_docx(
             context=context,
             kind="docx",
         ) from None
-    return out.getvalue()
+    from opsreport.render.toc import fill_toc
+
+    return fill_toc(out.getvalue())  # the table of contents lists the headings (render/toc.py)
 
 
 def word_context(
-    context: TemplateContext, charts: dict[str, Any] | None, font: str | None = None
+    context: TemplateContext,
+    charts: dict[str, Any] | None,
+    font: str | None = None,
+    latin: str | None = None,
 ) -> tuple[dict[str, Any], dict[int, _Picture]]:
     """What a Word template sees (the context, ``charts`` with every drawn chart,
     ``images`` as markers) and the pictures the markers stand for."""
@@ -483,7 +495,7 @@ def word_context(
     for number, (key, chart) in enumerate((charts or {}).items(), start=1):
         images[key] = _chart_marker(number)
         width = Mm(float(getattr(chart, "width_cm", 16.0)) * 10)
-        pictures[number] = _Picture(chart, width, font, str(context["lang"]))
+        pictures[number] = _Picture(chart, width, font, str(context["lang"]), latin)
         title, alt = str(chart.title), str(getattr(chart, "alt", ""))
         entries.setdefault(key, {"title": title, "alt": alt, "file": "", "svg": ""})
     return {**context, "charts": entries, "images": images}, pictures

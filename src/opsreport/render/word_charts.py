@@ -23,7 +23,16 @@ from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from opsreport.present.theme import AC_COLOR, BASELINE, GRID, MUTED, PL_EDGE, PY_COLOR, TEXT
+from opsreport.present.theme import (
+    AC_COLOR,
+    BASELINE,
+    GRID,
+    LABEL_ON_DARK,
+    MUTED,
+    PL_EDGE,
+    PY_COLOR,
+    TEXT,
+)
 
 if TYPE_CHECKING:
     from opsreport.present.charts.data import ChartData, Panel, RiskGrid, Series
@@ -51,8 +60,12 @@ def _clean(text: str) -> str:
     return XML_INVALID.sub("", text)
 
 
+_NAMED = {"white": "FFFFFF", "black": "000000"}
+
+
 def _hex(color: str) -> str:
-    return color.lstrip("#").upper()
+    """A theme colour as DrawingML and WordprocessingML write it: RRGGBB."""
+    return _NAMED.get(color.lower(), color.lstrip("#").upper())
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -84,7 +97,15 @@ def _chart_type(data: ChartData) -> Any:
     return XL_CHART_TYPE.BAR_CLUSTERED
 
 
-def chart_space(data: ChartData, panel: Panel, *, first: bool, font: str | None, lang: str) -> Any:
+def chart_space(
+    data: ChartData,
+    panel: Panel,
+    *,
+    first: bool,
+    font: str | None,
+    lang: str,
+    latin: str | None = None,
+) -> Any:
     """The styled ``c:chartSpace`` (an lxml element) of one panel, and its workbook's bytes."""
     from pptx.chart.data import CategoryChartData
 
@@ -102,7 +123,7 @@ def chart_space(data: ChartData, panel: Panel, *, first: bool, font: str | None,
 
     space = parse_xml(chart_data.xml_bytes(_chart_type(data)))  # type: ignore[no-untyped-call]
     _style(space, data, panel, first=first, lang=lang)
-    _set_fonts(space, font, lang)
+    _set_fonts(space, font, lang, latin)
     return space, chart_data.xlsx_blob
 
 
@@ -142,7 +163,7 @@ def _style(space: Any, data: ChartData, panel: Panel, *, first: bool, lang: str)
     from pptx.util import Pt
 
     chart = Chart(space, None)  # type: ignore[no-untyped-call]
-    lines = [data.title, data.subtitle] if first else []
+    lines = [data.title, data.native_subtitle or data.subtitle] if first else []
     if first and data.note:
         lines.append(data.note)
     if panel.heading:
@@ -206,8 +227,10 @@ def _style(space: Any, data: ChartData, panel: Panel, *, first: bool, lang: str)
             low, high = panel.limits
             if max(shown) > high:
                 values.maximum_scale = high
-            elif panel.reference is not None:  # room for the labels
-                values.maximum_scale = max(max(shown) * 1.15, panel.reference * 1.1)
+            elif panel.reference is not None:  # room for the labels, no gridline past them
+                top = max(max(shown) * 1.15, panel.reference * 1.1)
+                steps = max(shown) // panel.reference + 1
+                values.maximum_scale = min(top, steps * panel.reference * 0.999)
             if min(shown) >= 0:
                 values.minimum_scale = 0
             if min(shown) < low:
@@ -345,6 +368,9 @@ def _label_points(shape: Any, series: Series) -> None:
             number = etree.SubElement(element, f"{{{_C}}}numFmt")
             number.set("formatCode", fmt)
             number.set("sourceLinked", "0")
+            color = series.colors[index] if index < len(series.colors) else ""
+            if color.upper() in _DARK:  # a total's label inside its dark bar: white
+                element.append(_label_text(LABEL_ON_DARK))
             for tag, value in (
                 ("showLegendKey", "0"),
                 ("showVal", "1"),
@@ -360,6 +386,20 @@ def _label_points(shape: Any, series: Series) -> None:
             anchor.addprevious(element)
         else:
             d_lbls.append(element)
+
+
+_DARK = {AC_COLOR.upper()}
+
+
+def _label_text(color: str) -> Any:
+    """A data label's ``c:txPr`` in ``color`` at the label size."""
+    from lxml import etree
+
+    return etree.fromstring(
+        f'<c:txPr xmlns:c="{_C}" xmlns:a="{_A}"><a:bodyPr/><a:lstStyle/><a:p><a:pPr>'
+        f'<a:defRPr sz="{round(LABEL_SIZE * 100)}"><a:solidFill><a:srgbClr val="{_hex(color)}"/>'
+        "</a:solidFill></a:defRPr></a:pPr><a:endParaRPr/></a:p></c:txPr>"
+    )
 
 
 def _no_rounded_corners(space: Any) -> None:
@@ -378,7 +418,7 @@ _BEFORE_FONTS = {"ln", "noFill", "solidFill", "gradFill", "blipFill", "pattFill"
 _BEFORE_FONTS |= {"effectLst", "effectDag", "highlight", "uLnTx", "uLn", "uFillTx", "uFill"}
 
 
-def _set_fonts(space: Any, font: str | None, lang: str) -> None:
+def _set_fonts(space: Any, font: str | None, lang: str, latin_font: str | None = None) -> None:
     """Every run of the chart in the template's East Asian typeface (``a:ea``; the theme's
     minor East Asian font when the template names none), the chart's language set, and a
     default text size and colour for the text python-pptx leaves unstyled."""
@@ -405,13 +445,14 @@ def _set_fonts(space: Any, font: str | None, lang: str) -> None:
             east_asian = etree.Element(f"{{{_A}}}ea")
             east_asian.set("typeface", typeface)
             latin = properties.find(f"{{{_A}}}latin")
-            if latin is not None:
-                latin.addnext(east_asian)
-                continue
-            position = sum(
-                1 for child in properties if etree.QName(child).localname in _BEFORE_FONTS
-            )
-            properties.insert(position, east_asian)
+            if latin is None:  # the theme's body font, as the document's text
+                latin = etree.Element(f"{{{_A}}}latin")
+                latin.set("typeface", latin_font or "+mn-lt")
+                position = sum(
+                    1 for child in properties if etree.QName(child).localname in _BEFORE_FONTS
+                )
+                properties.insert(position, latin)
+            latin.addnext(east_asian)
 
 
 # ----------------------------------------------------------------------- the risk matrix
@@ -545,7 +586,9 @@ def inline_chart_xml(r_id: str, width_cm: float, height_cm: float, alt: str, num
     )
 
 
-def native_drawing(part: Any, data: ChartData, *, font: str | None, lang: str) -> str:
+def native_drawing(
+    part: Any, data: ChartData, *, font: str | None, lang: str, latin: str | None = None
+) -> str:
     """What replaces a chart's marker inside a ``w:t``: the chart's inline drawings (one per
     panel, one under the other), or the risk matrix's table and paragraphs."""
     from opsreport.render.word_styles import xml_text
@@ -559,7 +602,9 @@ def native_drawing(part: Any, data: ChartData, *, font: str | None, lang: str) -
     pieces = []
     width = 14.0 if data.kind == "column" else 16.0
     for index, panel in enumerate(data.panels):
-        space, workbook = chart_space(data, panel, first=index == 0, font=font, lang=lang)
+        space, workbook = chart_space(
+            data, panel, first=index == 0, font=font, lang=lang, latin=latin
+        )
         r_id = add_chart_parts(part, space, workbook)
         height = panel_height_cm(data, panel, index == 0)
         drawing = inline_chart_xml(r_id, width, height, xml_text(data.alt), index + 1)

@@ -82,6 +82,7 @@ def breakdown_data(table: BreakdownTable, lang: str, top: int = 25) -> ChartData
         kind="bar",
         title=chart_text(lang, "breakdown", dimension=dimension, name=kpi.name).strip(),
         subtitle=chart_text(lang, "breakdown_sub"),
+        native_subtitle=chart_text(lang, "breakdown_sub_native") if len(series) > 1 else "",
         alt=chart_text(lang, "breakdown_alt", dimension=dimension, name=kpi.name, n=len(items)),
         note=more_text(lang, hidden),
         panels=(panel,),

@@ -112,6 +112,7 @@ class ChartData:
     panels: tuple[Panel, ...] = ()
     legend: bool = False  # a key of the series (the quarterly chart's AC / PY / PL)
     grid: RiskGrid | None = field(default=None, compare=False)
+    native_subtitle: str = ""  # the unit line of the native chart when it draws differently
 
     @property
     def name(self) -> str:

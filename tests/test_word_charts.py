@@ -1,0 +1,314 @@
+"""Native Word charts (render/word_charts.py): the chart parts read back from the .docx.
+
+Every check reads the package (zip → XML), not the pixels: cached values equal the
+engine's figures, per-point colours follow good/bad, the East Asian typeface is set, the
+relationships and content types hold, the embedded workbook holds the same numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import sys
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+import opsreport
+from opsreport.app.analysis import analyze
+from opsreport.present import theme
+from opsreport.present.charts import chart_data
+from opsreport.present.charts.data import label_format
+
+from .conftest import EN_EXAMPLE, ZH_EXAMPLE
+
+C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+NS = {"c": C, "a": A, "w": W, "r": REL}
+CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+CHART_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
+PACKAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/package"
+
+
+@pytest.fixture(scope="module")
+def zh_docx(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("native") / "zh.docx"
+    opsreport.build_report(ZH_EXAMPLE, output=out, formats="docx")
+    return out
+
+
+def _charts(path: Path) -> dict[str, etree._Element]:
+    """Each chart part by its title's text."""
+    with zipfile.ZipFile(path) as package:
+        found = {}
+        for name in package.namelist():
+            if name.startswith("word/charts/") and name.endswith(".xml"):
+                root = etree.fromstring(package.read(name))
+                title = "".join(root.xpath("c:chart/c:title//a:t/text()", namespaces=NS))
+                found[title or name] = root
+        return found
+
+
+def _chart(charts: dict[str, etree._Element], start: str) -> etree._Element:
+    return next(root for title, root in charts.items() if title.startswith(start))
+
+
+def _cache(series: etree._Element, kind: str) -> list[str]:
+    points = series.xpath(f"c:{kind}//c:pt", namespaces=NS)
+    return [p.findtext(f"{{{C}}}v") for p in sorted(points, key=lambda p: int(p.get("idx")))]
+
+
+def test_label_formats_print_what_the_documents_print():
+    assert label_format(1, suffix="%") == '#,##0.0"%"'
+    assert label_format(1, signed=True, suffix="pp") == '+#,##0.0"pp";-#,##0.0"pp";0.0"pp"'
+    assert label_format(0, signed=True) == "+#,##0;-#,##0;0"
+    assert label_format(2, suffix='亿"元') == '#,##0.00"亿元"'  # a quote cannot break out
+
+
+def test_variance_chart_caches_the_engine_figures_coloured_by_the_kpi_direction(zh_docx):
+    analysis = analyze(ZH_EXAMPLE)
+    by_name = {r.kpi.name: r for r in analysis.metrics.results}
+    root = _chart(_charts(zh_docx), "与目标差异")  # the rate panel (pp)
+    series = root.find(".//c:ser", NS)
+    names = _cache(series, "cat")
+    values = [Decimal(v) for v in _cache(series, "val")]
+    # 毛利率: 24.1% − 23.0% = +1.1 pp, higher is better: good (green)
+    margin = by_name["毛利率"]
+    assert margin.kpi.actual - margin.kpi.target == Decimal("1.1")
+    assert values[names.index("毛利率")] == Decimal("1.1")
+    # 营销费用率: 11.2% − 12.0% = −0.8 pp, lower is better: good (green) though negative
+    cost = by_name["营销费用率"]
+    assert cost.kpi.actual - cost.kpi.target == Decimal("-0.8")
+    assert values[names.index("营销费用率")] == Decimal("-0.8")
+    fills = {
+        int(point.findtext(f"{{{C}}}idx") or point.find(f"{{{C}}}idx").get("val")): point.find(
+            ".//a:srgbClr", NS
+        ).get("val")
+        for point in series.findall("c:dPt", NS)
+    }
+    green, red = theme.GOOD.lstrip("#"), theme.BAD.lstrip("#")
+    default = series.find("c:spPr//a:srgbClr", NS).get("val")
+
+    def colour(name: str) -> str:
+        return fills.get(names.index(name), default)
+
+    assert colour("毛利率") == green
+    assert colour("营销费用率") == green
+    # 用户留存率: 41.2% − 45.0% = −3.8 pp, higher is better: bad (red)
+    keep = by_name["用户留存率"]
+    assert keep.kpi.actual - keep.kpi.target == Decimal("-3.8")
+    assert colour("用户留存率") == red
+    label_format_code = series.find("c:dLbls/c:numFmt", NS).get("formatCode")
+    assert label_format_code == '+#,##0.0"pp";-#,##0.0"pp";0.0"pp"'
+
+
+def test_attainment_chart_values_and_status_colours(zh_docx):
+    analysis = analyze(ZH_EXAMPLE)
+    result = next(r for r in analysis.metrics.results if r.kpi.name == "直接利润")
+    root = _chart(_charts(zh_docx), "指标完成率")
+    series = root.find(".//c:ser", NS)
+    names, values = _cache(series, "cat"), _cache(series, "val")
+    # 直接利润: 8.37亿元 ÷ 8.00亿元 = 104.625% → label 104.6%
+    assert result.kpi.actual / result.kpi.target * 100 == Decimal("104.625")
+    assert Decimal(values[names.index("直接利润")]) == Decimal("104.625")
+    # GMV: 49.6 ÷ 52.0 = 95.38% (near: amber)
+    gmv = names.index("GMV")
+    point = next(
+        p for p in series.findall("c:dPt", NS) if p.find("c:idx", NS).get("val") == str(gmv)
+    )
+    assert point.find(".//a:srgbClr", NS).get("val") == theme.STATUS_COLORS["near"].lstrip("#")
+
+
+def test_quarterly_chart_has_ac_py_pl_in_the_ibcs_manner(zh_docx):
+    root = _chart(_charts(zh_docx), "季度趋势：直接利润")
+    series = {s.find("c:tx//c:v", NS).text: s for s in root.findall(".//c:ser", NS)}
+    ac, py, pl = series["实际 AC"], series["上年 PY"], series["目标 PL"]
+    assert _cache(ac, "val") == ["1.62", "1.88", "2.05", "2.82"]  # 亿元, as the trend table
+    assert ac.find("c:spPr/a:solidFill/a:srgbClr", NS).get("val") == theme.AC_COLOR.lstrip("#")
+    assert py.find("c:spPr/a:solidFill/a:srgbClr", NS).get("val") == theme.PY_COLOR.lstrip("#")
+    assert pl.find("c:spPr/a:noFill", NS) is not None  # PL outlined
+    assert pl.find("c:spPr/a:ln//a:srgbClr", NS).get("val") == theme.PL_EDGE.lstrip("#")
+    assert ac.find("c:dLbls/c:numFmt", NS).get("formatCode") == "#,##0.00"
+
+
+def test_bridge_steps_stand_on_an_invisible_base(zh_docx):
+    analysis = analyze(ZH_EXAMPLE)
+    data = chart_data(analysis.metrics, "zh")["bridge:渠道:P02"]
+    root = _chart(_charts(zh_docx), data.title)
+    base, steps = root.findall(".//c:ser", NS)[:2]
+    assert base.find("c:spPr/a:noFill", NS) is not None
+    lows = [Decimal(v) if v else Decimal(0) for v in _cache_full(base)]
+    sizes = [Decimal(v) for v in _cache_full(steps)]
+    # PY 41.3亿元 first, then each step starts where the last ended: base + size = end
+    assert lows[0] == 0 and sizes[0] == Decimal("41.3")
+    running = sizes[0]
+    for low, size in zip(lows[1:-1], sizes[1:-1], strict=True):
+        assert low == min(running, running + size) or low + size == running  # rise or fall
+        running = low + size if low == running else low
+    assert sizes[-1] == Decimal("49.6")  # AC 49.6亿元
+
+
+def _cache_full(series: etree._Element) -> list[str]:
+    """A series' cached values with its empty points as ''."""
+    count = int(series.find("c:val//c:ptCount", NS).get("val"))
+    values = [""] * count
+    for point in series.findall("c:val//c:pt", NS):
+        values[int(point.get("idx"))] = point.findtext(f"{{{C}}}v")
+    return values
+
+
+def test_parts_relationships_content_types_and_fonts(zh_docx):
+    with zipfile.ZipFile(zh_docx) as package:
+        names = package.namelist()
+        types = etree.fromstring(package.read("[Content_Types].xml"))
+        overrides = {o.get("PartName"): o.get("ContentType") for o in types}
+        rels = etree.fromstring(package.read("word/_rels/document.xml.rels"))
+        chart_targets = {r.get("Id"): r.get("Target") for r in rels if r.get("Type") == CHART_REL}
+        document = etree.fromstring(package.read("word/document.xml"))
+        drawn = document.xpath(
+            "//c:chart/@r:id",
+            namespaces={
+                "c": C,
+                "r": REL.replace("package/2006/relationships", "officeDocument/2006/relationships"),
+            },
+        )
+        charts = [n for n in names if n.startswith("word/charts/chart")]
+        assert len(charts) == len(chart_targets) == len(drawn) >= 10
+        assert set(drawn) == set(chart_targets)
+        for name in charts:
+            assert overrides["/" + name] == CHART_TYPE
+            root = etree.fromstring(package.read(name))
+            external = root.find("c:externalData", NS)
+            rel_id = external.get(
+                "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+            )
+            chart_rels = etree.fromstring(
+                package.read(name.replace("charts/", "charts/_rels/") + ".rels")
+            )
+            target = next(r for r in chart_rels if r.get("Id") == rel_id)
+            assert target.get("Type") == PACKAGE_REL
+            embedded = "word/" + target.get("Target").removeprefix("../")
+            assert embedded in names and embedded.startswith("word/embeddings/")
+            # every run in the chart names the template's East Asian typeface
+            runs = root.xpath("//a:defRPr | //a:rPr", namespaces=NS)
+            assert runs and all(r.find("a:ea", NS) is not None for r in runs)
+            assert root.find("c:lang", NS).get("val") == "zh-CN"
+
+
+def test_edit_data_workbook_holds_the_same_numbers(zh_docx):
+    import openpyxl
+
+    root = _chart(_charts(zh_docx), "与目标差异")
+    cached = [Decimal(v) for v in _cache(root.find(".//c:ser", NS), "val")]
+    with zipfile.ZipFile(zh_docx) as package:
+        rel_id = root.find("c:externalData", NS).get(
+            f"{{{NS['r'].replace('package/2006/relationships', 'officeDocument/2006/relationships')}}}id"
+        )
+        chart_name = next(
+            n
+            for n in package.namelist()
+            if n.startswith("word/charts/chart")
+            and etree.fromstring(package.read(n))
+            .find("c:externalData", NS)
+            .get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+            == rel_id
+            and "与目标差异"
+            in "".join(
+                etree.fromstring(package.read(n)).xpath(
+                    "c:chart/c:title//a:t/text()", namespaces=NS
+                )
+            )
+        )
+        chart_rels = etree.fromstring(
+            package.read(chart_name.replace("charts/", "charts/_rels/") + ".rels")
+        )
+        target = next(r for r in chart_rels if r.get("Id") == rel_id).get("Target")
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(package.read("word/" + target.removeprefix("../")))
+        )
+    sheet = workbook.active
+    numbers = [
+        Decimal(str(row[1]))
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+        if row[1] is not None
+    ]
+    assert numbers == cached
+
+
+def test_python_docx_reopens_the_document_and_the_risk_matrix_is_a_shaded_table(zh_docx):
+    import docx
+
+    document = docx.Document(str(zh_docx))
+    assert document.paragraphs
+    shaded = {
+        cell.get(f"{{{W}}}fill")
+        for cell in document.element.body.iter(f"{{{W}}}shd")
+        if cell.get(f"{{{W}}}fill")
+    }
+    assert {t.lstrip("#").upper() for t in theme.RISK_TINTS.values()} <= shaded
+    with zipfile.ZipFile(zh_docx) as package:
+        assert not [n for n in package.namelist() if n.startswith("word/media/")]  # no PNG
+
+
+def test_a_word_build_never_imports_matplotlib(tmp_path):
+    code = (
+        "import sys, opsreport\n"
+        f"opsreport.build_report({str(ZH_EXAMPLE)!r}, output={str(tmp_path / 'r.docx')!r})\n"
+        "print('matplotlib' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_image_charts_keep_the_pictures(tmp_path):
+    out = tmp_path / "img.docx"
+    opsreport.build_report(ZH_EXAMPLE, output=out, formats="docx", charts="image")
+    with zipfile.ZipFile(out) as package:
+        names = package.namelist()
+    assert [n for n in names if n.startswith("word/media/") and n.endswith(".png")]
+    assert not [n for n in names if n.startswith("word/charts/")]
+
+
+def test_english_charts_write_english_units(tmp_path):
+    out = tmp_path / "en.docx"
+    opsreport.build_report(EN_EXAMPLE, output=out, formats="docx")
+    charts = _charts(out)
+    assert charts
+    for root in charts.values():
+        assert root.find("c:lang", NS).get("val") == "en-US"
+
+
+def test_unknown_chart_kind_is_a_usage_error(tmp_path):
+    from opsreport.errors import UsageError
+
+    with pytest.raises(UsageError, match="use native, image or none"):
+        opsreport.build_report(ZH_EXAMPLE, output=tmp_path / "x.docx", charts="svg")
+    assert not (tmp_path / "x.docx").exists()
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice (soffice)")
+def test_libreoffice_draws_the_native_charts(zh_docx, tmp_path):
+    if shutil.which("pdftotext") is None:
+        pytest.skip("needs pdftotext (poppler-utils)")
+    profile = tmp_path / "profile"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+         "pdf", "--outdir", str(tmp_path), str(zh_docx)],
+        capture_output=True, timeout=180, check=True,
+    )  # fmt: skip
+    pdf = tmp_path / "zh.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    # The chart titles, a category and a data label drawn from the cached values
+    # (104.6% = 8.37 ÷ 8.00; +1.1pp = 24.1 − 23.0).
+    for fragment in ("指标完成率", "与目标差异", "104.6%", "+1.1pp", "季度趋势", "任务时间轴"):
+        assert fragment in text, fragment
