@@ -8,6 +8,7 @@ draft and every page has text.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -274,12 +275,13 @@ def test_a_folder_that_cannot_be_written_leaves_nothing(tmp_path):
 
 
 def _pages(pdf: Path) -> list[str]:
+    """The text of each page (``pdftotext -layout``: a contents line stays one line)."""
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
     count = int(
         next(line.split()[-1] for line in info.stdout.splitlines() if line.startswith("Pages:"))
     )
     return [
-        subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
+        subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"],
                        check=True, capture_output=True, text=True).stdout
         for n in range(1, count + 1)
     ]  # fmt: skip
@@ -301,3 +303,18 @@ def test_libreoffice_makes_pdfs_of_both_examples_and_a_plan_draft_without_blank_
         blank = [n for n, text in enumerate(pages, start=1) if not text.strip()]
         assert not blank, f"{pdf.name}: blank pages {blank}"
         assert first_words in "".join(pages).replace(" ", "")
+        squeezed = [re.sub(r"\s+", "", text) for text in pages]
+        footer = "第{n}页/共{of}页" if pdf is not en else "Page{n}of{of}"
+        for number, text in enumerate(squeezed, start=1):  # every page: 第 X 页 / 共 Y 页
+            assert footer.format(n=number, of=len(pages)) in text, (pdf.name, number)
+    # the table of contents gives the page each chapter starts on (LibreOffice computed it)
+    for pdf in (zh, en):
+        pages = _pages(pdf)
+        contents = [
+            line for line in pages[0].splitlines() + pages[1].splitlines() if "...." in line
+        ]
+        assert len(contents) >= 10, pdf.name
+        for line in contents:
+            title, page = re.fullmatch(r"\s*(.+?)\s*\.{4,}\s*(\d+)\s*", line).groups()
+            title = re.sub(r"^(?:[一二三四五六七八九十]+、|\d+\.)\s*", "", title)
+            assert re.sub(r"\s+", "", title) in re.sub(r"\s+", "", pages[int(page) - 1]), line

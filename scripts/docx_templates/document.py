@@ -10,7 +10,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
-from .base import FIXED_TIME, LANGS, MARGIN, PAGE_H, PAGE_W, ZIP_TIME, Lang, W, para
+from .base import FIXED_TIME, LANGS, MARGIN, PAGE_H, PAGE_W, ZIP_TIME, Lang, W, para, run, run_fonts
 from .plan import build_plan_body
 from .report import build_body
 from .styles import define_numbering, define_styles
@@ -43,13 +43,32 @@ def setup_section(doc, lang: Lang, title: str = "{{ meta.title }}") -> None:
     for footer in (section.footer, section.first_page_footer):
         footer.is_linked_to_previous = False
         old = footer.paragraphs[0]._p
-        old.getparent().replace(
-            old,
-            parse_xml(
-                f'<w:p {W}><w:pPr><w:pStyle w:val="Footer"/></w:pPr>'
-                f'<w:fldSimple w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple></w:p>'
-            ),
+        old.getparent().replace(old, parse_xml(page_footer(lang)))
+
+
+def page_footer(lang: Lang) -> str:
+    """「第 X 页 / 共 Y 页」 / "Page X of Y": the PAGE and NUMPAGES fields in their words.
+
+    Delete the footer in Word (or its text around the fields) to change it.
+    """
+    before, between, after = (
+        ("第 ", " 页 / 共 ", " 页") if lang.code == "zh" else ("Page ", " of ", "")
+    )
+
+    def text(words: str) -> str:
+        return run(lang, words) if words else ""
+
+    def field(code: str) -> str:
+        return (
+            f'<w:fldSimple w:instr=" {code} \\* MERGEFORMAT ">'
+            f"<w:r><w:rPr>{run_fonts(lang)}</w:rPr><w:t>1</w:t></w:r></w:fldSimple>"
         )
+
+    return (
+        f'<w:p {W}><w:pPr><w:pStyle w:val="Footer"/></w:pPr>'
+        + text(before) + field("PAGE") + text(between) + field("NUMPAGES") + text(after)
+        + "</w:p>"
+    )  # fmt: skip
 
 
 def setup_settings(doc, lang: Lang) -> None:

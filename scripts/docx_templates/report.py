@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from opsreport.present.layout import REPORT
 
-from .base import Lang, cm
+from .base import Lang, W, cm
 from .tables import Body, Col, word_columns
 
 
@@ -105,6 +105,24 @@ def goal_columns(lang: Lang) -> list[Col]:
     )
 
 
+def table_of_contents(b: Body, lang: Lang) -> None:
+    """目录 / Contents: a TOC field of Heading 1 and 2, filled when the report is rendered
+    (opsreport.render.toc) and refreshed by Word on opening. Delete both paragraphs in
+    Word to leave it out; restyle it with the styles TOC Heading, TOC 1 and TOC 2."""
+    zh = lang.code == "zh"
+    b.p("目录" if zh else "Contents", "TOCHeading")
+    hint = "在 Word 中右键单击此处并选择“更新域”以生成目录。" if zh else (
+        "Right-click here in Word and choose Update Field to build the table of contents.")  # fmt: skip
+    b.add(
+        f'<w:p {W}><w:pPr><w:pStyle w:val="TOC1"/></w:pPr>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        + b.r(hint)
+        + '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+    )
+
+
 def build_body(doc, lang: Lang) -> None:
     b = Body(doc, lang)
     zh = lang.code == "zh"
@@ -129,6 +147,7 @@ def build_body(doc, lang: Lang) -> None:
         ],
         "Lead",
     )
+    table_of_contents(b, lang)
 
     # Results against target.
     b.tag("if sections.results")

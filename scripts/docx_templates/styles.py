@@ -21,6 +21,7 @@ from .base import (
     RULE,
     TABLE_RULE,
     TAG_TEXT,
+    TEXT_W,
     Lang,
     W,
     fonts,
@@ -118,6 +119,18 @@ def define_styles(doc, lang: Lang) -> None:
                   rpr=f'<w:color w:val="{GREY}"/>{size(8)}'),
         style_xml("Footer", "footer", ppr=f'{spacing(0, 0, 240)}<w:jc w:val="center"/>',
                   rpr=f'<w:color w:val="{GREY}"/>{size(8)}'),
+        # The table of contents (render/toc.py fills it): its heading and two levels of
+        # entries, the page number at the right margin after a dotted leader.
+        style_xml("TOCHeading", "TOC Heading", next_style="Normal", priority=39, qformat=True,
+                  ppr=f'<w:keepNext/>{spacing(6, 6, 240)}<w:jc w:val="left"/><w:outlineLvl w:val="9"/>',
+                  rpr=f'{fonts(lang)}<w:b/><w:bCs/><w:color w:val="{DARK}"/>{size(12)}'),
+        style_xml("TOC1", "toc 1", next_style="Normal", priority=39,
+                  ppr=f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_W}"/></w:tabs>'
+                  f'{spacing(3, 0, 260)}<w:jc w:val="left"/>',
+                  rpr="<w:b/><w:bCs/>"),
+        style_xml("TOC2", "toc 2", next_style="Normal", priority=39,
+                  ppr=f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_W}"/></w:tabs>'
+                  f'{spacing(0, 0, 260)}<w:ind w:left="420"/><w:jc w:val="left"/>'),
         style_xml("ReportTable", "Report Table", kind="table", based_on="TableNormal", priority=59,
                   qformat=True, ppr=spacing(0, 0, 240),
                   extra=f'<w:tblPr><w:tblBorders>'

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from opsreport.errors import OutputError, UsageError
+from opsreport.render.toc import static_toc
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -134,7 +135,8 @@ def convert_docx(docx: bytes, settings: PdfSettings, *, label: str = "the PDF") 
     with tempfile.TemporaryDirectory(prefix="opsreport-pdf-") as name:
         folder = Path(name)
         source = folder / "document.docx"
-        source.write_bytes(docx)
+        # the table of contents as plain entries: LibreOffice then computes their page numbers
+        source.write_bytes(static_toc(docx))
         (folder / "out").mkdir()
         said = _run(settings, source, folder, label)
         return _read_pdf(folder / "out" / "document.pdf", settings, label, said)

@@ -1,0 +1,446 @@
+"""The Word table of contents, filled when the report is rendered.
+
+A template asks for a table of contents with a ``TOC`` field (Word: References ›
+Table of Contents; the bundled report template has one under its opening). Word
+fills such a field only when asked, and LibreOffice never does on opening a file, so
+a freshly rendered report would show the field's placeholder. :func:`fill_toc`
+writes what Word writes: one entry per heading of the field's levels (``\\o "1-2"``),
+numbered as the heading's list numbering numbers it (一、 / 1.), each a link to a
+bookmark on its heading with a ``PAGEREF`` field for its page; and it sets
+``w:updateFields`` so that Word refreshes the field, page numbers included, on opening.
+:func:`static_toc` keeps the entries without the surrounding ``TOC`` field: LibreOffice
+computes the ``PAGEREF`` page numbers of plain entries (not those inside a TOC field),
+so the PDF made from it has the right page numbers.
+
+Switched off by deleting the field (and its heading) from the template; nothing
+else depends on it. A body larger than :data:`MAX_BODY_BYTES` is left as it is
+(Word still builds the table on opening).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["MAX_BODY_BYTES", "fill_toc", "static_toc", "toc_entries"]
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_NS = {"w": _W}
+DOCUMENT = "word/document.xml"
+SETTINGS = "word/settings.xml"
+STYLES = "word/styles.xml"
+NUMBERING = "word/numbering.xml"
+# A body this large (a streamed, very long report) is not parsed again for its headings.
+MAX_BODY_BYTES = 32 * 1024 * 1024
+_LEVELS = re.compile(r'\\o\s+"(\d)-(\d)"')
+# settings.xml children that come after w:updateFields (ECMA-376 CT_Settings order).
+_AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+    "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
+    "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
+    "decimalSymbol", "listSeparator",
+)  # fmt: skip
+
+
+def _w(name: str) -> str:
+    return f"{{{_W}}}{name}"
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """One line of the table of contents: its level (1, 2 …), number and text."""
+
+    level: int
+    number: str
+    text: str
+
+
+def fill_toc(docx: bytes) -> bytes:
+    """``docx`` with its TOC field listing the document's headings (unchanged without one,
+    or when a part cannot be read: the table is a convenience Word rebuilds on opening)."""
+    return _safely(docx, fill=True)
+
+
+def static_toc(docx: bytes) -> bytes:
+    """``docx`` with the TOC field's entries kept as plain paragraphs (for LibreOffice)."""
+    return _safely(docx, fill=False)
+
+
+def _safely(docx: bytes, *, fill: bool) -> bytes:
+    from lxml import etree
+
+    try:
+        return _rewrite(docx, fill=fill)
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, ValueError):
+        return docx
+
+
+def toc_entries(docx: bytes) -> list[TocEntry]:
+    """The entries of a rendered document's table of contents, in order (for tests, checks)."""
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        root = etree.fromstring(package.read(DOCUMENT))
+    found = []
+    for paragraph in root.iter(_w("p")):
+        style = paragraph.find("w:pPr/w:pStyle", _NS)
+        name = style.get(_w("val"), "") if style is not None else ""
+        if re.fullmatch(r"TOC\d", name):
+            text = "".join(t.text or "" for t in paragraph.iter(_w("t")))
+            number, _, title = text.partition("\u2003")
+            found.append(TocEntry(int(name[3:]), number if title else "", title or number))
+    return found
+
+
+# --------------------------------------------------------------------------- the package
+
+
+def _rewrite(docx: bytes, *, fill: bool) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        info = package.getinfo(DOCUMENT) if DOCUMENT in package.namelist() else None
+        if info is None or info.file_size > MAX_BODY_BYTES:
+            return docx
+        body = package.read(DOCUMENT)
+        if b"TOC" not in body:
+            return docx
+        parts = {name: package.read(name) for name in (STYLES, NUMBERING, SETTINGS)
+                 if name in package.namelist()}  # fmt: skip
+        changed = _fill(body, parts) if fill else _unwrap(body)
+        if changed is None:
+            return docx
+        replaced = {DOCUMENT: changed[0]}
+        if fill and changed[1] is not None:
+            replaced[SETTINGS] = changed[1]
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in package.infolist():
+                data = replaced.get(item.filename)
+                target.writestr(item, data if data is not None else package.read(item.filename))
+    return out.getvalue()
+
+
+def _toc_field(root: Any) -> tuple[list[Any], list[Any]] | None:
+    """The runs of the TOC field's code (begin, instructions, separate) and its end run."""
+    runs = list(root.iter(_w("r")))
+    for index, run in enumerate(runs):
+        instr = run.find("w:instrText", _NS)
+        if instr is None or not (instr.text or "").strip().startswith("TOC"):
+            continue
+        begin = next((i for i in range(index, -1, -1) if _char(runs[i]) == "begin"), None)
+        if begin is None:
+            return None
+        code: list[Any] = []
+        depth = 0
+        for later in runs[begin:]:
+            kind = _char(later)
+            depth += {"begin": 1, "end": -1}.get(kind or "", 0)
+            if kind == "end" and depth == 0:
+                return code, [later]
+            own = kind in {"begin", "separate"} or later.find("w:instrText", _NS) is not None
+            if depth == 1 and kind != "end" and own:  # the TOC's, not a nested field's
+                code.append(later)
+        return None
+    return None
+
+
+def _char(run: Any) -> str | None:
+    char = run.find("w:fldChar", _NS)
+    return char.get(_w("fldCharType")) if char is not None else None
+
+
+def _unwrap(body: bytes) -> tuple[bytes, None] | None:
+    from lxml import etree
+
+    root = etree.fromstring(body)
+    field = _toc_field(root)
+    if field is None:
+        return None
+    code, end = field
+    for run in code + end:
+        run.getparent().remove(run)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True), None
+
+
+def _fill(body: bytes, parts: dict[str, bytes]) -> tuple[bytes, bytes | None] | None:
+    from lxml import etree
+
+    root = etree.fromstring(body)
+    field = _toc_field(root)
+    if field is None:
+        return None
+    code, (end,) = field
+    instr = "".join(r.findtext("w:instrText", "", _NS) for r in code)
+    match = _LEVELS.search(instr)
+    low, high = (int(match.group(1)), int(match.group(2))) if match else (1, 3)
+    first, last = _paragraph_of(code[0]), _paragraph_of(end)
+    body_element = first.getparent()
+    if body_element is None or last.getparent() is not body_element:
+        return None  # a field across table cells or text boxes: left to Word
+    children = list(body_element)
+    start, stop = children.index(first), children.index(last)
+    outline = _outline_levels(parts.get(STYLES))
+    numbers = _Numbering(parts.get(NUMBERING), parts.get(STYLES))
+    headings = []
+    for position, paragraph in enumerate(children):
+        if paragraph.tag != _w("p") or start <= position <= stop:
+            continue
+        level = _level_of(paragraph, outline)
+        number = numbers.next(paragraph) if level is not None else ""
+        text = "".join(t.text or "" for t in paragraph.iter(_w("t"))).strip()
+        if level is not None and low <= level + 1 <= high and text:
+            headings.append((paragraph, TocEntry(level + 1, number, text)))
+    if not headings:
+        return None
+    code[0].find("w:fldChar", _NS).set(_w("dirty"), "true")
+    entries = _entries(headings, code, end, _next_bookmark_id(root))
+    for paragraph in children[start : stop + 1]:
+        body_element.remove(paragraph)
+    anchor = children[start - 1] if start > 0 else None
+    for offset, entry in enumerate(entries):
+        if anchor is None:
+            body_element.insert(offset, entry)
+        else:
+            anchor.addnext(entry)
+            anchor = entry
+    document = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return document, _update_fields(parts.get(SETTINGS))
+
+
+def _paragraph_of(run: Any) -> Any:
+    node = run
+    while node is not None and node.tag != _w("p"):
+        node = node.getparent()
+    return node
+
+
+def _entries(
+    headings: list[tuple[Any, TocEntry]], code: list[Any], end: Any, bookmark: int
+) -> list[Any]:
+    """One paragraph per heading (a bookmark put on the heading), the field around them."""
+    from lxml import etree
+
+    made = []
+    for index, (heading, entry) in enumerate(headings):
+        name = f"_Toc{bookmark + index:09d}"
+        _bookmark(heading, name, bookmark + index)
+        label = f"{entry.number}\u2003{entry.text}" if entry.number else entry.text
+        paragraph = etree.fromstring(
+            f'<w:p xmlns:w="{_W}"><w:pPr><w:pStyle w:val="TOC{entry.level}"/></w:pPr>'
+            f'<w:hyperlink w:anchor="{name}" w:history="1">'
+            f'<w:r><w:t xml:space="preserve">{_escape(label)}</w:t></w:r><w:r><w:tab/></w:r>'
+            '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r><w:instrText xml:space="preserve"> PAGEREF {name} \\h </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t></w:t></w:r>'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:hyperlink></w:p>'
+        )
+        made.append(paragraph)
+    properties = made[0].find("w:pPr", _NS)
+    assert properties is not None  # made just above
+    for run in reversed(code):
+        properties.addnext(run)
+    made[-1].append(end)
+    return made
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _bookmark(heading: Any, name: str, number: int) -> None:
+    from lxml import etree
+
+    start = etree.Element(_w("bookmarkStart"))
+    start.set(_w("id"), str(number))
+    start.set(_w("name"), name)
+    properties = heading.find("w:pPr", _NS)
+    if properties is not None:
+        properties.addnext(start)
+    else:
+        heading.insert(0, start)
+    end = etree.SubElement(heading, _w("bookmarkEnd"))
+    end.set(_w("id"), str(number))
+
+
+def _next_bookmark_id(root: Any) -> int:
+    ids = [int(b.get(_w("id"), "0")) for b in root.iter(_w("bookmarkStart"))
+           if (b.get(_w("id")) or "").isdigit()]  # fmt: skip
+    return max(ids, default=0) + 1
+
+
+def _update_fields(settings: bytes | None) -> bytes | None:
+    """settings.xml with ``<w:updateFields w:val="true"/>``: Word refreshes the fields on opening."""
+    if settings is None:
+        return None
+    from lxml import etree
+
+    root = etree.fromstring(settings)
+    if root.find("w:updateFields", _NS) is not None:
+        return None
+    element = etree.Element(_w("updateFields"))
+    element.set(_w("val"), "true")
+    later = next(
+        (
+            c
+            for c in root
+            if isinstance(c.tag, str) and etree.QName(c).localname in _AFTER_UPDATE_FIELDS
+        ),
+        None,
+    )
+    if later is None:
+        root.append(element)
+    else:
+        later.addprevious(element)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# --------------------------------------------------------------------------- styles, numbers
+
+
+def _styles(styles: bytes | None) -> Iterator[Any]:
+    if styles is None:
+        return
+    from lxml import etree
+
+    yield from etree.fromstring(styles).iterfind("w:style", _NS)
+
+
+def _outline_levels(styles: bytes | None) -> dict[str, int]:
+    """Paragraph style id → outline level (0 = Heading 1), through ``basedOn``."""
+    own: dict[str, int | None] = {}
+    based: dict[str, str] = {}
+    for style in _styles(styles):
+        if style.get(_w("type")) != "paragraph":
+            continue
+        style_id = style.get(_w("styleId"), "")
+        level = style.find("w:pPr/w:outlineLvl", _NS)
+        own[style_id] = int(level.get(_w("val"))) if level is not None else None
+        parent = style.find("w:basedOn", _NS)
+        if parent is not None:
+            based[style_id] = parent.get(_w("val"), "")
+    levels: dict[str, int] = {}
+    for style_id in own:
+        seen, step = set(), style_id
+        while step and step not in seen:
+            seen.add(step)
+            if own.get(step) is not None:
+                level = own[step]
+                if level is not None and level < 9:
+                    levels[style_id] = level
+                break
+            step = based.get(step, "")
+    return levels
+
+
+def _level_of(paragraph: Any, outline: dict[str, int]) -> int | None:
+    own = paragraph.find("w:pPr/w:outlineLvl", _NS)
+    if own is not None:
+        value = int(own.get(_w("val"), "9"))
+        return value if value < 9 else None
+    style = paragraph.find("w:pPr/w:pStyle", _NS)
+    return outline.get(style.get(_w("val"), "")) if style is not None else None
+
+
+_CHINESE = "〇一二三四五六七八九"
+
+
+def _chinese(number: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (Word's chineseCounting, below 100)."""
+    if number < 10:
+        return _CHINESE[number]
+    tens, ones = divmod(number, 10)
+    return (_CHINESE[tens] if tens > 1 else "") + "十" + (_CHINESE[ones] if ones else "")
+
+
+def _roman(number: int) -> str:
+    parts = []
+    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"),
+                           (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
+                           (4, "IV"), (1, "I")):  # fmt: skip
+        count, number = divmod(number, value)
+        parts.append(letters * count)
+    return "".join(parts)
+
+
+def _formatted(number: int, fmt: str) -> str:
+    if fmt == "decimal":
+        return str(number)
+    if (
+        fmt in {"chineseCounting", "chineseCountingThousand", "ideographTraditional"}
+        and number < 100
+    ):
+        return _chinese(number)
+    if fmt in {"upperRoman", "lowerRoman"}:
+        return _roman(number) if fmt == "upperRoman" else _roman(number).lower()
+    if fmt in {"upperLetter", "lowerLetter"} and number <= 26:
+        letter = chr(ord("A") + number - 1)
+        return letter if fmt == "upperLetter" else letter.lower()
+    return ""  # bullets, none, or a format this does not spell: the entry without a number
+
+
+class _Numbering:
+    """The list numbers Word gives numbered headings (一、 / 1.), counted in document order."""
+
+    def __init__(self, numbering: bytes | None, styles: bytes | None) -> None:
+        self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}
+        self.counts: dict[str, list[int]] = {}
+        self.style_num: dict[str, tuple[str, int]] = {}
+        for style in _styles(styles):
+            num = style.find("w:pPr/w:numPr/w:numId", _NS)
+            if num is not None:
+                level = style.find("w:pPr/w:numPr/w:ilvl", _NS)
+                ilvl = int(level.get(_w("val"))) if level is not None else 0
+                self.style_num[style.get(_w("styleId"), "")] = (num.get(_w("val"), ""), ilvl)
+        if numbering is None:
+            return
+        from lxml import etree
+
+        root = etree.fromstring(numbering)
+        abstract = {a.get(_w("abstractNumId")): a for a in root.iterfind("w:abstractNum", _NS)}
+        for num in root.iterfind("w:num", _NS):
+            source = abstract.get(num.findtext("w:abstractNumId", None, _NS))
+            ref = num.find("w:abstractNumId", _NS)
+            source = abstract.get(ref.get(_w("val"))) if ref is not None else source
+            if source is None:
+                continue
+            for lvl in source.iterfind("w:lvl", _NS):
+                fmt = lvl.find("w:numFmt", _NS)
+                text = lvl.find("w:lvlText", _NS)
+                start = lvl.find("w:start", _NS)
+                self.levels[(num.get(_w("numId"), ""), int(lvl.get(_w("ilvl"), "0")))] = (
+                    fmt.get(_w("val"), "decimal") if fmt is not None else "decimal",
+                    text.get(_w("val"), "") if text is not None else "",
+                    int(start.get(_w("val"), "1")) if start is not None else 1,
+                )
+
+    def next(self, paragraph: Any) -> str:
+        """The number of this heading (and the count moves on); "" when it has none."""
+        num = paragraph.find("w:pPr/w:numPr/w:numId", _NS)
+        style = paragraph.find("w:pPr/w:pStyle", _NS)
+        if num is not None:
+            level = paragraph.find("w:pPr/w:numPr/w:ilvl", _NS)
+            key = (num.get(_w("val"), ""), int(level.get(_w("val"))) if level is not None else 0)
+        elif style is not None and style.get(_w("val"), "") in self.style_num:
+            key = self.style_num[style.get(_w("val"), "")]
+        else:
+            return ""
+        if key not in self.levels:
+            return ""
+        num_id, ilvl = key
+        counts = self.counts.setdefault(num_id, [0] * 9)
+        counts[ilvl] += 1
+        for deeper in range(ilvl + 1, 9):
+            counts[deeper] = 0
+        fmt, text, start = self.levels[key]
+
+        def value(match: re.Match[str]) -> str:
+            at = int(match.group(1)) - 1
+            level_fmt, _, level_start = self.levels.get((num_id, at), (fmt, text, start))
+            return _formatted(counts[at] + level_start - 1, level_fmt)
+
+        return re.sub(r"%(\d)", value, text).strip() if _formatted(1, fmt) else ""
