@@ -222,3 +222,13 @@ def test_met_and_spent_are_said_only_of_totals_that_grow_from_zero(tmp_path):
     sheets["kpis"][1][3] = "lower"  # an allowance of 15, 18.5 spent
     spent = _plan(analyze(write_workbook(tmp_path / "spent.xlsx", sheets, None)), "gmv")
     assert spent.catch_up_method == "overrun" and [c.target for c in spent.catch_up] == [0, 0]
+
+
+def test_check_renders_the_in_year_draft_too(tmp_path):
+    """`opsreport check` of a workbook whose year is in progress renders its next quarter's
+    in-year draft (2026Q3 after Q1–Q2) beside the plan year's four."""
+    import opsreport
+
+    path = write_workbook(tmp_path / "h1.xlsx", IN_YEAR_SHEETS, None)
+    (result,) = opsreport.check([path], formats=("md",), jobs=1)
+    assert result.errors == [] and "plan-2026Q3.md" in result.rendered

@@ -163,6 +163,14 @@ def check_file(
                         targets=targets,
                     )
                     rendered += [f"plan-Q{quarter}.{fmt}" for fmt in drafted]
+                in_year = _in_year_quarter(analysis)
+                if in_year is not None:  # the year in progress: its next quarter re-planned
+                    year, quarter = in_year
+                    plan.render_plan_documents(
+                        analysis, quarter, formats, lang=lang, template_dir=template_dir,
+                        charts=False, base=base, year=year,
+                    )  # fmt: skip
+                    rendered += [f"plan-{year}Q{quarter}.{fmt}" for fmt in formats]
             except WorkbookError as exc:  # a figure that cannot be rendered: its KPI and row
                 errors += exc.errors
             except TemplateProblem as exc:
@@ -236,6 +244,15 @@ def _draw_in_child() -> dict[str, Any]:
 # core), so check drafts the plan in Word for one quarter only; the other quarters'
 # figures are all formatted and drafted in Markdown and HTML.
 WORD_PLAN_QUARTERS_UP_TO = 10_000
+
+
+def _in_year_quarter(analysis: Any) -> tuple[int, int] | None:
+    """(year, quarter) of the in-year draft a check renders too: the quarter after the last
+    one with actuals, when the workbook's own year is in progress (docs/plans.md §1)."""
+    from opsreport.engine.in_year import elapsed_quarters
+
+    year, elapsed = analysis.report.meta.year, elapsed_quarters(analysis.report)
+    return (year, elapsed + 1) if year is not None and 1 <= elapsed <= 3 else None
 
 
 def _word_quarter(analysis: Any, quarters: list[int]) -> int | None:
