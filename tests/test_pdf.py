@@ -163,6 +163,17 @@ def test_a_failed_conversion_says_what_libreoffice_did(tmp_path, mode, said):
         convert_docx(WORD, settings, label="out/x.pdf")
 
 
+def test_a_pdf_too_large_is_refused(tmp_path, monkeypatch):
+    """The fake writes len(TINY_PDF) bytes; with the limit one byte below, it is refused."""
+    monkeypatch.setattr(pdf_module, "MAX_PDF_BYTES", len(TINY_PDF) - 1)
+    with pytest.raises(OutputError) as caught:
+        convert_docx(WORD, fake(tmp_path, "good"), label="x.pdf")
+    assert str(caught.value) == (
+        f"x.pdf: LibreOffice wrote {len(TINY_PDF)} bytes, more than the {len(TINY_PDF) - 1} "
+        "a PDF may have; nothing was written"
+    )
+
+
 def test_a_conversion_that_hangs_is_killed_with_every_process_it_started(tmp_path):
     settings = fake(tmp_path, "sleep", timeout=1)
     with pytest.raises(OutputError) as caught:
