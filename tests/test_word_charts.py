@@ -312,3 +312,83 @@ def test_libreoffice_draws_the_native_charts(zh_docx, tmp_path):
     # (104.6% = 8.37 ÷ 8.00; +1.1pp = 24.1 − 23.0).
     for fragment in ("指标完成率", "与目标差异", "104.6%", "+1.1pp", "季度趋势", "任务时间轴"):
         assert fragment in text, fragment
+
+
+def _render_native(built, lang="zh"):
+    """A report's Word document with native charts, from records (no workbook)."""
+    from opsreport.app.chart_modes import make_charts
+    from opsreport.app.pipeline import render_formats
+    from opsreport.present.report_context import build_context
+
+    from .builders import metrics
+
+    computed = metrics(built)
+    context = build_context(computed, lang)
+    drawn, native = make_charts(
+        ("docx",), True, lambda encode: {}, lambda: chart_data(computed, lang)
+    )
+    documents, _ = render_formats(context, drawn, ("docx",), "report", native=native)
+    return documents["docx"], native
+
+
+def test_hostile_names_units_and_figures_make_valid_charts():
+    """Control characters, quotes, a 32,767-character name, 9e98 and a loss-making bridge
+    become valid chart parts that python-docx and lxml read back."""
+    import docx
+
+    from . import builders as b
+
+    weird = 'R&D <"Top"> \x07\x1f名' + "长" * 32000
+    built = b.report(
+        [
+            b.kpi(weird, id="K1", unit='亿"元', target=8, actual=10, prior_year=-2),
+            b.kpi("毛利率", id="K2", unit="%", target=20, actual=23.5, prior_year=21),
+            b.kpi("巨大", id="K3", unit="元", target="9e98", actual="8e98"),
+        ],
+        breakdown=[
+            b.breakdown("K1", "华东", dimension="区域", actual=-6, prior_year=-1),
+            b.breakdown("K1", "华北", dimension="区域", actual=16, prior_year=-1),
+        ],
+        tasks=[b.task("古老任务", start="1890-01-01", end="1890-03-01", milestone="里程碑")],
+        periods=[b.period("K1", "2026Q1", actual=2, target=2), b.period("K1", "2026Q2", actual=3)],
+    )
+    data, native = _render_native(built)
+    document = docx.Document(io.BytesIO(data))
+    assert document.paragraphs
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        charts = [n for n in package.namelist() if n.startswith("word/charts/chart")]
+        assert charts
+        for name in charts:
+            root = etree.fromstring(package.read(name))  # well-formed, no control characters
+            for fmt in root.xpath("//c:numFmt/@formatCode", namespaces=NS):
+                assert fmt.count('"') % 2 == 0, fmt  # a unit's quote cannot open a string
+    # the bridge of a loss-making item: −1 + −1 = −2 (PY) → −6 + 16 = +10 (AC), in 亿元
+    bridge = next(d for k, d in native.items() if k.startswith("bridge:"))
+    base, step = bridge.panels[0].series[:2]
+    assert step.values[0] == Decimal(-2) and step.values[-1] == Decimal(10)
+
+
+def test_a_chart_marker_in_a_table_cell_keeps_the_cell_valid():
+    """The risk matrix (a table) printed in a table cell of a user's template: a nested
+    table followed by a paragraph, which a cell must end with."""
+    from opsreport.render.word_charts import native_drawing
+
+    from . import builders as b
+
+    built = b.report(
+        [b.kpi("GMV", id="K1", target=1, actual=1)],
+        risks=[b.risk("断货", likelihood=3, impact=4)],
+    )
+    grid = chart_data(b.metrics(built), "zh")["risks"]
+    xml = native_drawing(None, grid, font=None, lang="zh")
+    cell = (
+        f'<w:tc xmlns:w="{W}"><w:p><w:r><w:t xml:space="preserve">前'
+        + xml
+        + "后</w:t></w:r></w:p></w:tc>"
+    )
+    root = etree.fromstring(cell)
+    assert root.find(f"{{{W}}}tbl") is not None
+    assert root[-1].tag == f"{{{W}}}p"
+    fills = root.xpath("//w:shd/@w:fill", namespaces={"w": W})
+    # likelihood 3 × impact 4 = 12: a medium cell; 25 cells shaded
+    assert len(fills) == 25
