@@ -365,6 +365,7 @@ def test_hostile_names_units_and_figures_make_valid_charts():
     # the bridge of a loss-making item: −1 + −1 = −2 (PY) → −6 + 16 = +10 (AC), in 亿元
     bridge = next(d for k, d in native.items() if k.startswith("bridge:"))
     base, step = bridge.panels[0].series[:2]
+    assert base.values[0] is None and base.values[-1] is None  # the totals stand on zero
     assert step.values[0] == Decimal(-2) and step.values[-1] == Decimal(10)
 
 
