@@ -126,11 +126,13 @@ def define_styles(doc, lang: Lang) -> None:
                   rpr=f'{fonts(lang)}<w:b/><w:bCs/><w:color w:val="{DARK}"/>{size(12)}'),
         style_xml("TOC1", "toc 1", next_style="Normal", priority=39,
                   ppr=f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_W}"/></w:tabs>'
-                  f'{spacing(3, 0, 260)}<w:jc w:val="left"/>',
+                  '<w:spacing w:before="60" w:after="0" w:line="300" w:lineRule="exact"/>'
+                  '<w:jc w:val="left"/>',
                   rpr="<w:b/><w:bCs/>"),
         style_xml("TOC2", "toc 2", next_style="Normal", priority=39,
                   ppr=f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_W}"/></w:tabs>'
-                  f'{spacing(0, 0, 260)}<w:ind w:left="420"/><w:jc w:val="left"/>'),
+                  '<w:spacing w:before="0" w:after="0" w:line="280" w:lineRule="exact"/>'
+                  '<w:ind w:left="420"/><w:jc w:val="left"/>'),
         style_xml("ReportTable", "Report Table", kind="table", based_on="TableNormal", priority=59,
                   qformat=True, ppr=spacing(0, 0, 240),
                   extra=f'<w:tblPr><w:tblBorders>'

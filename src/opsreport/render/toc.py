@@ -92,9 +92,15 @@ def toc_entries(docx: bytes) -> list[TocEntry]:
         style = paragraph.find("w:pPr/w:pStyle", _NS)
         name = style.get(_w("val"), "") if style is not None else ""
         if re.fullmatch(r"TOC\d", name):
-            text = "".join(t.text or "" for t in paragraph.iter(_w("t")))
-            number, _, title = text.partition("\u2003")
-            found.append(TocEntry(int(name[3:]), number if title else "", title or number))
+            texts = []
+            for run in paragraph.iter(_w("r")):
+                if run.find("w:tab", _NS) is not None:
+                    break
+                texts += [t.text or "" for t in run.iterfind("w:t", _NS)]
+            number, title = (
+                (texts[0].strip(), "".join(texts[1:])) if len(texts) > 1 else ("", "".join(texts))
+            )
+            found.append(TocEntry(int(name[3:]), number, title))
     return found
 
 
@@ -229,11 +235,13 @@ def _entries(
     for index, (heading, entry) in enumerate(headings):
         name = f"_Toc{bookmark + index:09d}"
         _bookmark(heading, name, bookmark + index)
-        label = f"{entry.number}\u2003{entry.text}" if entry.number else entry.text
+        # the number in a run of its own, followed as the heading's (一、经营… / 1. Results)
+        number = f'<w:r><w:t xml:space="preserve">{_escape(entry.number)}</w:t></w:r>'
         paragraph = etree.fromstring(
             f'<w:p xmlns:w="{_W}"><w:pPr><w:pStyle w:val="TOC{entry.level}"/></w:pPr>'
             f'<w:hyperlink w:anchor="{name}" w:history="1">'
-            f'<w:r><w:t xml:space="preserve">{_escape(label)}</w:t></w:r><w:r><w:tab/></w:r>'
+            + (number if entry.number else "")
+            + f'<w:r><w:t xml:space="preserve">{_escape(entry.text)}</w:t></w:r><w:r><w:tab/></w:r>'
             '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
             f'<w:r><w:instrText xml:space="preserve"> PAGEREF {name} \\h </w:instrText></w:r>'
             '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t></w:t></w:r>'
@@ -387,7 +395,8 @@ class _Numbering:
     """The list numbers Word gives numbered headings (一、 / 1.), counted in document order."""
 
     def __init__(self, numbering: bytes | None, styles: bytes | None) -> None:
-        self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}
+        # (numId, ilvl) → (numFmt, lvlText, start, what follows the number)
+        self.levels: dict[tuple[str, int], tuple[str, str, int, str]] = {}
         self.counts: dict[str, list[int]] = {}
         self.style_num: dict[str, tuple[str, int]] = {}
         for style in _styles(styles):
@@ -412,10 +421,12 @@ class _Numbering:
                 fmt = lvl.find("w:numFmt", _NS)
                 text = lvl.find("w:lvlText", _NS)
                 start = lvl.find("w:start", _NS)
+                suffix = lvl.find("w:suff", _NS)
                 self.levels[(num.get(_w("numId"), ""), int(lvl.get(_w("ilvl"), "0")))] = (
                     fmt.get(_w("val"), "decimal") if fmt is not None else "decimal",
                     text.get(_w("val"), "") if text is not None else "",
                     int(start.get(_w("val"), "1")) if start is not None else 1,
+                    "" if suffix is not None and suffix.get(_w("val")) == "nothing" else " ",
                 )
 
     def next(self, paragraph: Any) -> str:
@@ -436,11 +447,13 @@ class _Numbering:
         counts[ilvl] += 1
         for deeper in range(ilvl + 1, 9):
             counts[deeper] = 0
-        fmt, text, start = self.levels[key]
+        fmt, text, _, suffix = self.levels[key]
 
         def value(match: re.Match[str]) -> str:
             at = int(match.group(1)) - 1
-            level_fmt, _, level_start = self.levels.get((num_id, at), (fmt, text, start))
+            level_fmt, _, level_start, _ = self.levels.get((num_id, at), self.levels[key])
             return _formatted(counts[at] + level_start - 1, level_fmt)
 
-        return re.sub(r"%(\d)", value, text).strip() if _formatted(1, fmt) else ""
+        if not _formatted(1, fmt):
+            return ""
+        return re.sub(r"%(\d)", value, text).strip() + suffix
