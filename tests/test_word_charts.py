@@ -364,7 +364,7 @@ def test_hostile_names_units_and_figures_make_valid_charts():
                 assert fmt.count('"') % 2 == 0, fmt  # a unit's quote cannot open a string
     # the bridge of a loss-making item: −1 + −1 = −2 (PY) → −6 + 16 = +10 (AC), in 亿元
     bridge = next(d for k, d in native.items() if k.startswith("bridge:"))
-    base, step = bridge.panels[0].series[:2]
+    base, step = bridge.data.panels[0].series[:2]
     assert base.values[0] is None and base.values[-1] is None  # the totals stand on zero
     assert step.values[0] == Decimal(-2) and step.values[-1] == Decimal(10)
 
@@ -393,3 +393,20 @@ def test_a_chart_marker_in_a_table_cell_keeps_the_cell_valid():
     fills = root.xpath("//w:shd/@w:fill", namespaces={"w": W})
     # likelihood 3 × impact 4 = 12: a medium cell; 25 cells shaded
     assert len(fills) == 25
+
+
+def test_charts_made_in_a_worker_are_the_same_bytes():
+    """The forked worker makes the same chart parts as this process does."""
+    from opsreport.present.charts import chart_jobs
+    from opsreport.render.word_chart_jobs import prepare_native
+
+    data = chart_data(analyze(ZH_EXAMPLE).metrics, "zh")
+    if chart_jobs(len(data), 2) == 1:
+        pytest.skip("no fork here")
+    here = prepare_native(data, "zh", jobs=1)
+    there = prepare_native(data, "zh", jobs=2)
+    assert next(iter(there.values())).job.connection is not None  # a worker was started
+    for key, chart in here.items():
+        if chart.data.kind == "matrix":
+            continue
+        assert there[key].prepared() == chart.prepared(), key

@@ -103,7 +103,7 @@ def render_documents(
 
         return dict(chart_data(analysis.metrics, lang))
 
-    drawn, native = make_charts(formats, charts, draw, data)
+    drawn, native = make_charts(formats, charts, draw, data, lang=lang, jobs=chart_jobs)
     documents, assets = pipeline.render_formats(
         context,
         drawn,

@@ -46,15 +46,24 @@ def make_charts(
     charts: bool | str | None,
     draw: Callable[[tuple[str, ...]], dict[str, Any]],
     data: Callable[[], dict[str, Any]],
+    *,
+    lang: str = "zh",
+    jobs: int | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """(pictures, native charts) for ``formats``: ``draw(encodings)`` is called only when
-    a format needs pictures, ``data()`` only when a Word document gets native charts."""
+    a format needs pictures, ``data()`` only when a Word document gets native charts,
+    whose parts are then made in a worker while the document renders (``jobs``: see
+    :func:`opsreport.present.charts.chart_jobs`; 1 makes them in this process)."""
     from opsreport.app.pipeline import chart_encodings
 
     mode = chart_mode(charts)
     if mode is None:
         return {}, {}
     pictures = picture_formats(formats, mode)
+    native: dict[str, Any] = {}
+    if mode == "native" and set(_WORD) & set(formats):
+        from opsreport.render.word_chart_jobs import prepare_native
+
+        native = dict(prepare_native(data(), lang, jobs))
     drawn = draw(chart_encodings(pictures)) if pictures else {}
-    native = data() if mode == "native" and set(_WORD) & set(formats) else {}
     return drawn, native

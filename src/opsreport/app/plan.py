@@ -150,7 +150,11 @@ def render_plan_documents(
             return {key: value for key, value in found.items() if value is not None}
 
         drawn, native = make_charts(
-            formats, charts, lambda encode: chart_module.draw_charts(specs, encode=encode), data
+            formats,
+            charts,
+            lambda encode: chart_module.draw_charts(specs, encode=encode),
+            data,
+            lang=lang,
         )
     from opsreport.app import pipeline
 

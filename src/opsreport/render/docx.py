@@ -363,7 +363,8 @@ def place_charts(xml: str, part: Any, pictures: dict[int, _Picture]) -> str:
         picture = pictures.get(int(match.group(1)))
         if picture is None:
             return ""
-        if hasattr(picture.chart, "panels"):  # a ChartData: a native, editable Word chart
+        if hasattr(picture.chart, "panels") or hasattr(picture.chart, "prepared"):
+            # chart data: a native, editable Word chart
             from opsreport.render.word_charts import native_drawing
 
             if getattr(part, "package", None) is None or not hasattr(part, "relate_to"):
@@ -448,6 +449,9 @@ def render_docx(
         tpl.render(data, jinja_env=env, autoescape=True)
         _keep_short_tables_together(tpl.docx)
         _set_properties(tpl.docx, context)
+        from opsreport.render.toc import fill_document_toc, fill_toc
+
+        toc_filled = fill_document_toc(tpl.docx)  # the contents list the headings (render/toc)
         out = BytesIO()
         tpl.save(out)
     except TemplateProblem as problem:
@@ -474,9 +478,7 @@ def render_docx(
             context=context,
             kind="docx",
         ) from None
-    from opsreport.render.toc import fill_toc
-
-    return fill_toc(out.getvalue())  # the table of contents lists the headings (render/toc.py)
+    return out.getvalue() if toc_filled is not None else fill_toc(out.getvalue())  # streamed
 
 
 def word_context(

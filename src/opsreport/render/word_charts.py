@@ -19,6 +19,7 @@ here imports matplotlib. Nothing here decides what a chart shows: that is the da
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -37,7 +38,15 @@ from opsreport.present.theme import (
 if TYPE_CHECKING:
     from opsreport.present.charts.data import ChartData, Panel, RiskGrid, Series
 
-__all__ = ["chart_space", "native_chart_xml", "panel_height_cm"]
+__all__ = [
+    "PreparedPanel",
+    "add_chart_parts",
+    "chart_space",
+    "matrix_table_xml",
+    "native_drawing",
+    "panel_height_cm",
+    "prepare_panels",
+]
 
 _C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -124,7 +133,24 @@ def chart_space(
     space = parse_xml(chart_data.xml_bytes(_chart_type(data)))  # type: ignore[no-untyped-call]
     _style(space, data, panel, first=first, lang=lang)
     _set_fonts(space, font, lang, latin)
-    return space, chart_data.xlsx_blob
+    return space, _workbook(chart_data)
+
+
+def _workbook(chart_data: Any) -> bytes:
+    """The embedded workbook python-pptx lays out, with a fixed creation date: the same
+    figures make the same bytes (XlsxWriter would stamp the time of the build)."""
+    import datetime as dt
+    import io
+
+    from xlsxwriter import Workbook
+
+    stream = io.BytesIO()
+    workbook = Workbook(stream, {"in_memory": True})
+    workbook.set_properties({"created": dt.datetime(2000, 1, 1, tzinfo=dt.UTC)})
+    worksheet = workbook.add_worksheet()
+    chart_data._workbook_writer._populate_worksheet(workbook, worksheet)
+    workbook.close()
+    return stream.getvalue()
 
 
 def _bottom_up(panel: Panel) -> Panel:
@@ -145,14 +171,6 @@ def _bottom_up(panel: Panel) -> Panel:
         for s in panel.series
     )
     return replace(panel, names=panel.names[::-1], categories=tuple(marked[::-1]), series=series)
-
-
-def native_chart_xml(
-    data: ChartData, panel: Panel, *, first: bool, font: str | None, lang: str
-) -> tuple[Any, bytes]:
-    """Alias of :func:`chart_space` named for what it gives: (chartSpace element, xlsx)."""
-    result: tuple[Any, bytes] = chart_space(data, panel, first=first, font=font, lang=lang)
-    return result
 
 
 def _style(space: Any, data: ChartData, panel: Panel, *, first: bool, lang: str) -> None:
@@ -548,26 +566,62 @@ def matrix_table_xml(data: ChartData, grid: RiskGrid) -> str:
 # ------------------------------------------------------------------ parts and drawings
 
 
-def add_chart_parts(part: Any, space: Any, workbook: bytes) -> str:
-    """Add one chart (and its workbook) to ``part``'s package; returns the relationship id
-    the drawing names."""
+EAST_ASIAN_TOKEN = "opsreport:east-asian-font"  # typefaces filled in when the chart is placed
+LATIN_TOKEN = "opsreport:latin-font"
+WORKBOOK_TOKEN = "opsreport:workbook"  # the c:externalData r:id, known only when placed
+
+
+@dataclass(frozen=True)
+class PreparedPanel:
+    """One panel's chart part (fonts and the workbook's relationship id still tokens) and
+    its embedded workbook: bytes, so that a worker process can make them."""
+
+    chart_xml: bytes
+    workbook: bytes
+    height_cm: float
+
+
+def prepare_panels(data: ChartData, lang: str) -> tuple[PreparedPanel, ...]:
+    """Every panel of ``data`` as chart XML and workbook bytes (the slow part: python-pptx
+    builds and styles the XML, XlsxWriter the workbook)."""
+    from lxml import etree
+
+    prepared = []
+    for index, panel in enumerate(data.panels):
+        space, workbook = chart_space(
+            data, panel, first=index == 0, font=EAST_ASIAN_TOKEN, lang=lang, latin=LATIN_TOKEN
+        )
+        external = space._add_externalData()
+        external.set(f"{{{_R}}}id", WORKBOOK_TOKEN)
+        xml = etree.tostring(space, xml_declaration=True, encoding="UTF-8", standalone=True)
+        prepared.append(PreparedPanel(xml, workbook, panel_height_cm(data, panel, index == 0)))
+    return tuple(prepared)
+
+
+def _typeface(name: str | None, fallback: str) -> bytes:
+    clean = _clean(name or "").strip() or fallback
+    return escape(clean, quote=True).encode("utf-8")
+
+
+def add_chart_parts(part: Any, panel: PreparedPanel, font: str | None, latin: str | None) -> str:
+    """Add one chart (and its workbook) to ``part``'s package, its typefaces the
+    template's; returns the relationship id the drawing names."""
     from docx.opc.constants import CONTENT_TYPE as CT
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.opc.part import Part
-    from lxml import etree
 
     package = part.package
     sheet = Part(
         package.next_partname("/word/embeddings/Microsoft_Excel_Worksheet%d.xlsx"),
         CT.SML_SHEET,
-        workbook,
+        panel.workbook,
         package,
     )
     chart = Part(package.next_partname("/word/charts/chart%d.xml"), CT.DML_CHART, b"", package)
     sheet_id = chart.relate_to(sheet, RT.PACKAGE)
-    external = space._add_externalData()
-    external.set(f"{{{_R}}}id", sheet_id)
-    chart._blob = etree.tostring(space, xml_declaration=True, encoding="UTF-8", standalone=True)
+    xml = panel.chart_xml.replace(WORKBOOK_TOKEN.encode(), escape(sheet_id).encode())
+    xml = xml.replace(EAST_ASIAN_TOKEN.encode(), _typeface(font, "+mn-ea"))
+    chart._blob = xml.replace(LATIN_TOKEN.encode(), _typeface(latin, "+mn-lt"))
     return str(part.relate_to(chart, RT.CHART))
 
 
@@ -587,29 +641,29 @@ def inline_chart_xml(r_id: str, width_cm: float, height_cm: float, alt: str, num
 
 
 def native_drawing(
-    part: Any, data: ChartData, *, font: str | None, lang: str, latin: str | None = None
+    part: Any, chart: Any, *, font: str | None, lang: str, latin: str | None = None
 ) -> str:
     """What replaces a chart's marker inside a ``w:t``: the chart's inline drawings (one per
-    panel, one under the other), or the risk matrix's table and paragraphs."""
+    panel, one under the other), or the risk matrix's table and paragraphs. ``chart`` is a
+    :class:`ChartData` or a chart being prepared (``.data`` and ``.prepared()``, see
+    :mod:`opsreport.render.word_chart_jobs`)."""
     from opsreport.render.word_styles import xml_text
 
+    data: ChartData = getattr(chart, "data", chart)
     close, reopen = "</w:t></w:r>", '<w:r><w:t xml:space="preserve">'
     if data.kind == "matrix":
         if data.grid is None:
             return ""
         body = xml_text_safe(matrix_table_xml(data, data.grid))
         return f"{close}</w:p>{body}<w:p>{reopen}"
+    prepared = chart.prepared() if hasattr(chart, "prepared") else prepare_panels(data, lang)
     pieces = []
     width = 14.0 if data.kind == "column" else 16.0
-    for index, panel in enumerate(data.panels):
-        space, workbook = chart_space(
-            data, panel, first=index == 0, font=font, lang=lang, latin=latin
-        )
-        r_id = add_chart_parts(part, space, workbook)
-        height = panel_height_cm(data, panel, index == 0)
-        drawing = inline_chart_xml(r_id, width, height, xml_text(data.alt), index + 1)
+    for index, panel in enumerate(prepared):
+        r_id = add_chart_parts(part, panel, font, latin)
+        drawing = inline_chart_xml(r_id, width, panel.height_cm, xml_text(data.alt), index + 1)
         pieces.append(f"<w:r>{drawing}</w:r>")
-        if index + 1 < len(data.panels):
+        if index + 1 < len(prepared):
             pieces.append("<w:r><w:br/></w:r>")
     return close + "".join(pieces) + reopen
 

@@ -1,0 +1,125 @@
+"""Native Word charts made beside the document: one forked worker writes every chart's
+XML and workbook (python-pptx and XlsxWriter, ~20 ms a chart plus ~0.15 s to import them)
+while this process renders the Word template; the document takes them when it places
+the charts. Where forking is unsafe or does not pay (a few charts, Windows, macOS, inside
+a worker process, other threads running; see :func:`~opsreport.present.charts.chart_jobs`)
+each chart is made here, when it is placed.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from opsreport.present.charts.data import ChartData
+    from opsreport.render.word_charts import PreparedPanel
+
+__all__ = ["NativeChart", "prepare_native"]
+
+
+@dataclass(frozen=True)
+class NativeChart:
+    """One native chart on its way: its data (title, alt, what it shows) and the job that
+    makes its parts. A template sees none of this, only the chart's marker."""
+
+    data: ChartData
+    job: _Job = field(repr=False, compare=False)
+
+    @property
+    def title(self) -> str:
+        return self.data.title
+
+    @property
+    def alt(self) -> str:
+        return self.data.alt
+
+    @property
+    def name(self) -> str:
+        return self.data.key
+
+    @property
+    def width_cm(self) -> float:
+        return 14.0 if self.data.kind == "column" else 16.0
+
+    def prepared(self) -> tuple[PreparedPanel, ...]:
+        """The chart's panels as XML and workbook bytes (waits for the worker)."""
+        return self.job.panels(self.data)
+
+
+# What the worker makes: (charts, lang), set just before it forks.
+_TO_PREPARE: list[tuple[list[ChartData], str]] = []
+
+
+def _prepare_in_child(connection: Any) -> None:
+    """In the forked worker: every chart's panels, sent back by key (an error as text)."""
+    from opsreport.render.word_charts import prepare_panels
+
+    charts, lang = _TO_PREPARE[0]
+    try:
+        made = {data.key: prepare_panels(data, lang) for data in charts if data.kind != "matrix"}
+        connection.send(made)
+    except Exception as exc:  # made again in the parent, where the error is reported
+        connection.send(f"{type(exc).__name__}: {exc}")
+    finally:
+        connection.close()
+
+
+def _stop(process: Any) -> None:
+    if process.is_alive():
+        process.terminate()
+    process.join()
+
+
+class _Job:
+    """The charts' panels: from the worker when one was started, else made here."""
+
+    def __init__(self, charts: list[ChartData], lang: str, jobs: int | None) -> None:
+        self.lang = lang
+        self.made: dict[str, tuple[PreparedPanel, ...]] = {}
+        self.connection: Any = None
+        drawn = [data for data in charts if data.kind != "matrix"]
+        from opsreport.present.charts.pool import chart_jobs
+
+        if chart_jobs(len(drawn), jobs) <= 1:
+            return
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        receiver, sender = context.Pipe(duplex=False)
+        _TO_PREPARE[:] = [(drawn, lang)]
+        try:
+            process = context.Process(target=_prepare_in_child, args=(sender,), daemon=True)
+            process.start()
+        finally:
+            _TO_PREPARE.clear()
+        sender.close()
+        self.connection = receiver
+        weakref.finalize(self, _stop, process)
+
+    def panels(self, data: ChartData) -> tuple[PreparedPanel, ...]:
+        if self.connection is not None:
+            received: Any = None
+            try:
+                received = self.connection.recv()
+            except (EOFError, OSError):  # the worker died: make them here
+                received = None
+            finally:
+                self.connection.close()
+                self.connection = None
+            if isinstance(received, dict):
+                self.made.update(received)
+        if data.key not in self.made:
+            from opsreport.render.word_charts import prepare_panels
+
+            self.made[data.key] = prepare_panels(data, self.lang)
+        return self.made[data.key]
+
+
+def prepare_native(
+    charts: dict[str, ChartData], lang: str, jobs: int | None = None
+) -> dict[str, NativeChart]:
+    """Start making ``charts`` (in a worker where that pays); each is placed as it comes."""
+    job = _Job(list(charts.values()), lang, jobs)
+    return {key: NativeChart(data, job) for key, data in charts.items()}
