@@ -181,3 +181,17 @@ def test_every_page_says_page_x_of_y(kind):
                 "docx"
             ]
         assert _footer_texts(docx) == [(words, ["PAGE", "NUMPAGES"])] * 2, (lang, kind)
+
+
+def test_a_streamed_body_gets_the_same_contents(monkeypatch):
+    """A long report's body is streamed (render/wordstream): its contents are filled from
+    the saved bytes instead of the tree in memory, with the same entries."""
+    from opsreport.present.report_context import build_context
+    from opsreport.render import wordstream
+    from opsreport.render.docx import render_docx
+
+    context = build_context(analyze(ZH_EXAMPLE).metrics, "zh", today=TODAY)
+    monkeypatch.setattr(wordstream, "STREAM_ABOVE", 0)
+    streamed = render_docx(dict(context))
+    assert toc_entries(streamed) == toc_entries(report("zh")["docx"])
+    assert part(streamed, "word/settings.xml").find("w:updateFields", NS) is not None

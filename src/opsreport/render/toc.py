@@ -115,14 +115,21 @@ def _rewrite(docx: bytes, *, fill: bool) -> bytes:
         body = package.read(DOCUMENT)
         if b"TOC" not in body:
             return docx
-        parts = {name: package.read(name) for name in (STYLES, NUMBERING, SETTINGS)
-                 if name in package.namelist()}  # fmt: skip
-        changed = _fill(body, parts) if fill else _unwrap(body)
-        if changed is None:
+        from lxml import etree
+
+        root = etree.fromstring(body)
+        replaced: dict[str, bytes] = {}
+        if fill:
+            parts = {name: etree.fromstring(package.read(name))
+                     for name in (STYLES, NUMBERING, SETTINGS) if name in package.namelist()}  # fmt: skip
+            settings = parts.get(SETTINGS)
+            if not _fill_tree(root, parts.get(STYLES), parts.get(NUMBERING), settings):
+                return docx
+            if settings is not None:
+                replaced[SETTINGS] = _xml(settings)
+        elif not _unwrap(root):
             return docx
-        replaced = {DOCUMENT: changed[0]}
-        if fill and changed[1] is not None:
-            replaced[SETTINGS] = changed[1]
+        replaced[DOCUMENT] = _xml(root)
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
             for item in package.infolist():
@@ -131,9 +138,36 @@ def _rewrite(docx: bytes, *, fill: bool) -> bytes:
     return out.getvalue()
 
 
+def _xml(root: Any) -> bytes:
+    from lxml import etree
+
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def fill_document_toc(document: Any) -> bool | None:
+    """Fill the TOC field of a python-docx ``Document`` in memory (before it is saved: no
+    parsing again); True when filled, False when its body has none, None when the body is
+    not in memory (a streamed render: use :func:`fill_toc` on the saved bytes)."""
+    root = document.part.element
+    body = root.find("w:body", _NS)
+    if body is None or len(body) <= 1:  # only the section properties: streamed
+        return None
+    parts = {
+        rel.reltype.rsplit("/", 1)[-1]: getattr(rel.target_part, "element", None)
+        for rel in document.part.rels.values()
+        if not rel.is_external
+    }
+    return _fill_tree(root, parts.get("styles"), parts.get("numbering"), parts.get("settings"))
+
+
 def _toc_field(root: Any) -> tuple[list[Any], list[Any]] | None:
     """The runs of the TOC field's code (begin, instructions, separate) and its end run."""
-    runs = list(root.iter(_w("r")))
+    # only the runs of fields: a long report has tens of thousands of runs, a few hundred of these
+    runs: list[Any] = []
+    for mark in root.iter(_w("fldChar"), _w("instrText")):
+        run = mark.getparent()
+        if not runs or runs[-1] is not run:
+            runs.append(run)
     for index, run in enumerate(runs):
         instr = run.find("w:instrText", _NS)
         if instr is None or not (instr.text or "").strip().startswith("TOC"):
@@ -160,26 +194,23 @@ def _char(run: Any) -> str | None:
     return char.get(_w("fldCharType")) if char is not None else None
 
 
-def _unwrap(body: bytes) -> tuple[bytes, None] | None:
-    from lxml import etree
-
-    root = etree.fromstring(body)
+def _unwrap(root: Any) -> bool:
+    """Remove the TOC field's code and end, keeping its entries; whether there was one."""
     field = _toc_field(root)
     if field is None:
-        return None
+        return False
     code, end = field
     for run in code + end:
         run.getparent().remove(run)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True), None
+    return True
 
 
-def _fill(body: bytes, parts: dict[str, bytes]) -> tuple[bytes, bytes | None] | None:
-    from lxml import etree
-
-    root = etree.fromstring(body)
+def _fill_tree(root: Any, styles: Any, numbering: Any, settings: Any) -> bool:
+    """Fill the TOC field of the document ``root`` (and set updateFields in ``settings``);
+    whether it was filled. The other roots may be None (a package without those parts)."""
     field = _toc_field(root)
     if field is None:
-        return None
+        return False
     code, (end,) = field
     instr = "".join(r.findtext("w:instrText", "", _NS) for r in code)
     match = _LEVELS.search(instr)
@@ -187,35 +218,38 @@ def _fill(body: bytes, parts: dict[str, bytes]) -> tuple[bytes, bytes | None] | 
     first, last = _paragraph_of(code[0]), _paragraph_of(end)
     body_element = first.getparent()
     if body_element is None or last.getparent() is not body_element:
-        return None  # a field across table cells or text boxes: left to Word
-    children = list(body_element)
-    start, stop = children.index(first), children.index(last)
-    outline = _outline_levels(parts.get(STYLES))
-    numbers = _Numbering(parts.get(NUMBERING), parts.get(STYLES))
+        return False  # a field across table cells or text boxes: left to Word
+    in_field = [first]
+    while in_field[-1] is not last:
+        in_field.append(in_field[-1].getnext())
+    style_list = list(_styles(styles))
+    outline = _outline_levels(style_list)
+    numbers = _Numbering(numbering, style_list)
     headings = []
-    for position, paragraph in enumerate(children):
-        if paragraph.tag != _w("p") or start <= position <= stop:
-            continue
+    for paragraph in _candidates(body_element, outline):
         level = _level_of(paragraph, outline)
-        number = numbers.next(paragraph) if level is not None else ""
+        if level is None or any(paragraph is p for p in in_field):
+            continue
+        number = numbers.next(paragraph)
         text = "".join(t.text or "" for t in paragraph.iter(_w("t"))).strip()
-        if level is not None and low <= level + 1 <= high and text:
+        if low <= level + 1 <= high and text:
             headings.append((paragraph, TocEntry(level + 1, number, text)))
     if not headings:
-        return None
+        return False
     code[0].find("w:fldChar", _NS).set(_w("dirty"), "true")
     entries = _entries(headings, code, end, _next_bookmark_id(root))
-    for paragraph in children[start : stop + 1]:
+    anchor = first.getprevious()
+    for paragraph in in_field:
         body_element.remove(paragraph)
-    anchor = children[start - 1] if start > 0 else None
-    for offset, entry in enumerate(entries):
+    for entry in entries:
         if anchor is None:
-            body_element.insert(offset, entry)
+            body_element.insert(0, entry)
         else:
             anchor.addnext(entry)
-            anchor = entry
-    document = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    return document, _update_fields(parts.get(SETTINGS))
+        anchor = entry
+    if settings is not None:
+        _update_fields(settings)
+    return True
 
 
 def _paragraph_of(run: Any) -> Any:
@@ -231,14 +265,14 @@ def _entries(
     """One paragraph per heading (a bookmark put on the heading), the field around them."""
     from lxml import etree
 
-    made = []
+    xml = []
     for index, (heading, entry) in enumerate(headings):
         name = f"_Toc{bookmark + index:09d}"
         _bookmark(heading, name, bookmark + index)
         # the number in a run of its own, followed as the heading's (一、经营… / 1. Results)
         number = f'<w:r><w:t xml:space="preserve">{_escape(entry.number)}</w:t></w:r>'
-        paragraph = etree.fromstring(
-            f'<w:p xmlns:w="{_W}"><w:pPr><w:pStyle w:val="TOC{entry.level}"/></w:pPr>'
+        xml.append(
+            f'<w:p><w:pPr><w:pStyle w:val="TOC{entry.level}"/></w:pPr>'
             f'<w:hyperlink w:anchor="{name}" w:history="1">'
             + (number if entry.number else "")
             + f'<w:r><w:t xml:space="preserve">{_escape(entry.text)}</w:t></w:r><w:r><w:tab/></w:r>'
@@ -247,7 +281,7 @@ def _entries(
             '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t></w:t></w:r>'
             '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:hyperlink></w:p>'
         )
-        made.append(paragraph)
+    made = list(etree.fromstring(f'<w:body xmlns:w="{_W}">{"".join(xml)}</w:body>'))  # one parse
     properties = made[0].find("w:pPr", _NS)
     assert properties is not None  # made just above
     for run in reversed(code):
@@ -281,15 +315,12 @@ def _next_bookmark_id(root: Any) -> int:
     return max(ids, default=0) + 1
 
 
-def _update_fields(settings: bytes | None) -> bytes | None:
-    """settings.xml with ``<w:updateFields w:val="true"/>``: Word refreshes the fields on opening."""
-    if settings is None:
-        return None
+def _update_fields(root: Any) -> None:
+    """``<w:updateFields w:val="true"/>`` in settings.xml: Word refreshes the fields on opening."""
     from lxml import etree
 
-    root = etree.fromstring(settings)
     if root.find("w:updateFields", _NS) is not None:
-        return None
+        return
     element = etree.Element(_w("updateFields"))
     element.set(_w("val"), "true")
     later = next(
@@ -304,25 +335,38 @@ def _update_fields(settings: bytes | None) -> bytes | None:
         root.append(element)
     else:
         later.addprevious(element)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 # --------------------------------------------------------------------------- styles, numbers
 
 
-def _styles(styles: bytes | None) -> Iterator[Any]:
-    if styles is None:
-        return
+def _styles(styles: Any) -> Iterator[Any]:
+    if styles is not None:
+        yield from styles.iterfind("w:style", _NS)
+
+
+def _candidates(body: Any, outline: dict[str, int]) -> list[Any]:
+    """The body's paragraphs that may be headings: an outline level of their own, or a
+    heading style (one XPath: a long report's other paragraphs are never looked at)."""
+    names = [f"@w:val='{name}'" for name in outline if "'" not in name]
+    styled = f" or w:pPr/w:pStyle[{' or '.join(names)}]" if names else ""
+    return _xpath(body, f"w:p[w:pPr/w:outlineLvl{styled}]")
+
+
+def _xpath(element: Any, expression: str) -> list[Any]:
+    """The elements ``expression`` selects (compiled: python-docx's elements have their own
+    ``xpath``)."""
     from lxml import etree
 
-    yield from etree.fromstring(styles).iterfind("w:style", _NS)
+    found: Any = etree.XPath(expression, namespaces=_NS)(element)
+    return list(found)
 
 
-def _outline_levels(styles: bytes | None) -> dict[str, int]:
+def _outline_levels(styles: list[Any]) -> dict[str, int]:
     """Paragraph style id → outline level (0 = Heading 1), through ``basedOn``."""
     own: dict[str, int | None] = {}
     based: dict[str, str] = {}
-    for style in _styles(styles):
+    for style in styles:
         if style.get(_w("type")) != "paragraph":
             continue
         style_id = style.get(_w("styleId"), "")
@@ -394,35 +438,36 @@ def _formatted(number: int, fmt: str) -> str:
 class _Numbering:
     """The list numbers Word gives numbered headings (一、 / 1.), counted in document order."""
 
-    def __init__(self, numbering: bytes | None, styles: bytes | None) -> None:
+    def __init__(self, numbering: Any, styles: list[Any]) -> None:
         # (numId, ilvl) → (numFmt, lvlText, start, what follows the number)
         self.levels: dict[tuple[str, int], tuple[str, str, int, str]] = {}
         self.counts: dict[str, list[int]] = {}
         self.style_num: dict[str, tuple[str, int]] = {}
-        for style in _styles(styles):
+        for style in styles:
             num = style.find("w:pPr/w:numPr/w:numId", _NS)
             if num is not None:
                 level = style.find("w:pPr/w:numPr/w:ilvl", _NS)
                 ilvl = int(level.get(_w("val"))) if level is not None else 0
                 self.style_num[style.get(_w("styleId"), "")] = (num.get(_w("val"), ""), ilvl)
-        if numbering is None:
-            return
-        from lxml import etree
+        self.numbering = numbering
+        self.read: set[str] = set()
 
-        root = etree.fromstring(numbering)
-        abstract = {a.get(_w("abstractNumId")): a for a in root.iterfind("w:abstractNum", _NS)}
-        for num in root.iterfind("w:num", _NS):
-            source = abstract.get(num.findtext("w:abstractNumId", None, _NS))
-            ref = num.find("w:abstractNumId", _NS)
-            source = abstract.get(ref.get(_w("val"))) if ref is not None else source
-            if source is None:
-                continue
+    def _read(self, num_id: str) -> None:
+        """The levels of list ``num_id`` (read once, when a heading first uses it)."""
+        self.read.add(num_id)
+        if self.numbering is None or "'" in num_id:
+            return
+        found = _xpath(
+            self.numbering,
+            f"w:abstractNum[@w:abstractNumId = ../w:num[@w:numId='{num_id}']/w:abstractNumId/@w:val]",
+        )
+        for source in found[:1]:
             for lvl in source.iterfind("w:lvl", _NS):
                 fmt = lvl.find("w:numFmt", _NS)
                 text = lvl.find("w:lvlText", _NS)
                 start = lvl.find("w:start", _NS)
                 suffix = lvl.find("w:suff", _NS)
-                self.levels[(num.get(_w("numId"), ""), int(lvl.get(_w("ilvl"), "0")))] = (
+                self.levels[(num_id, int(lvl.get(_w("ilvl"), "0")))] = (
                     fmt.get(_w("val"), "decimal") if fmt is not None else "decimal",
                     text.get(_w("val"), "") if text is not None else "",
                     int(start.get(_w("val"), "1")) if start is not None else 1,
@@ -440,6 +485,8 @@ class _Numbering:
             key = self.style_num[style.get(_w("val"), "")]
         else:
             return ""
+        if key[0] not in self.read:
+            self._read(key[0])
         if key not in self.levels:
             return ""
         num_id, ilvl = key
