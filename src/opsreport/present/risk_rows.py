@@ -83,7 +83,9 @@ def _figure(judgement: RiskJudgement, lang: str) -> str:
         points = threshold is not None and threshold.in_points
         text = f.fmt_pp(observed, lang=lang) if points else f.fmt_pct(observed / 100)
         return f"偏离目标{text}" if lang == "zh" else f"{text} off target"
-    return f.fmt_amount(observed, kpi.unit, display_places(kpi), lang)
+    # a quarter's figure keeps its own decimals (49.5天, not 50天 at the KPI's 0 places)
+    places = max(display_places(kpi), decimal_places(observed.normalize()))
+    return f.fmt_amount(observed, kpi.unit, min(places, 2), lang)
 
 
 def _margin(judgement: RiskJudgement, lang: str) -> str:
