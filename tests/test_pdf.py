@@ -267,6 +267,34 @@ def test_plan_drafts_of_every_quarter_convert_as_one_set(tmp_path):
     assert not (tmp_path / "plans2").exists()  # the folder this write would have made: gone too
 
 
+def test_a_batch_converts_each_workbook_in_its_own_profile(tmp_path):
+    """Two workbooks built in worker processes: two PDFs, two conversions, two profiles."""
+    from opsreport import build_reports
+
+    stores = tmp_path / "stores"
+    stores.mkdir()
+    for name in ("a", "b"):
+        shutil.copyfile(ZH_EXAMPLE, stores / f"{name}.xlsx")
+    settings = fake(tmp_path, "good")
+    outcomes = build_reports([stores], output=tmp_path / "out", formats="pdf", jobs=2,
+                             soffice=settings.soffice, charts=False, progress=False)  # fmt: skip
+    assert [o.ok for o in outcomes] == [True, True], [o.errors for o in outcomes]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.pdf", "b.pdf"]
+    calls = fake_calls(settings.soffice.parent)
+    assert len({c["cwd"] for c in calls}) == 2
+
+
+def test_a_batch_without_libreoffice_is_refused_before_any_worker(tmp_path, monkeypatch):
+    from opsreport import build_reports
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(pdf_module, "_KNOWN_PLACES", ())
+    shutil.copyfile(ZH_EXAMPLE, tmp_path / "a.xlsx")
+    with pytest.raises(OutputError, match="PDF needs LibreOffice"):
+        build_reports([tmp_path / "a.xlsx"], output=tmp_path / "out", formats=["docx", "pdf"])
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder")
 def test_a_folder_that_cannot_be_written_leaves_nothing(tmp_path):
     out = tmp_path / "locked"
