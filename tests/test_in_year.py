@@ -232,3 +232,25 @@ def test_check_renders_the_in_year_draft_too(tmp_path):
     path = write_workbook(tmp_path / "h1.xlsx", IN_YEAR_SHEETS, None)
     (result,) = opsreport.check([path], formats=("md",), jobs=1)
     assert result.errors == [] and "plan-2026Q3.md" in result.rendered
+
+
+def test_an_in_year_drafts_risks_use_the_re_plans_figures(tmp_path):
+    """Judged on Q2 with the re-plan's figures: GMV's annual line (< 38) on its landing
+    18.5 + 17 × 18.5 ÷ 15 = 39.47 (1.47 clear, not a single quarter's 9.5); 续费率's
+    deviation on Q2's split target 45.5: |44 − 45.5| = 1.5 points > 1 → live alarm."""
+    import copy
+
+    from opsreport.engine.risk_judgement import plan_risks
+
+    sheets = copy.deepcopy(IN_YEAR_SHEETS)
+    sheets["risks"].append(["GMV不及预期", "gmv", 2, 5, "< 38", "压缩低ROI投放", "王敏"])
+    sheets["risks"].append(
+        ["续费偏离", "renewal", 2, 3, "偏离目标 > 1个百分点", "权益改版", "李四"]
+    )
+    analysis = analyze(write_workbook(tmp_path / "risks.xlsx", sheets, None))
+    _, gmv, renewal = plan_risks(analysis.metrics, 2026, 3)
+    assert gmv.figure == "forecast" and round(gmv.observed, 2) == D("39.47")
+    assert not gmv.triggered and round(gmv.margin, 2) == D("1.47")
+    assert renewal.triggered and renewal.observed == D("1.5")
+    text = plan_context(analysis, 3, "zh", year=2026)["risks"][1]["status"]
+    assert text == "未触发：按2026年第2季度实际推算的全年预测39.47亿元，距触发线1.47亿元"

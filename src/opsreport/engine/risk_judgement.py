@@ -236,8 +236,30 @@ def plan_risks(
     """
     latest = latest_quarter(metrics, before=quarter if metrics.report.meta.year == year else None)
     if metrics.report.meta.year == year and latest is not None:
+        if quarter_targets is None and forecasts is None:
+            quarter_targets, forecasts = _in_year_figures(metrics, latest)
         return judge_risks(metrics, latest, quarter_targets=quarter_targets, forecasts=forecasts)
     return _latest_where_blank(metrics, "watch", latest, forecasts)
+
+
+def _in_year_figures(
+    metrics: Metrics, latest: Period
+) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """The in-year re-plan's figures a draft's risks are judged by (engine.in_year): each
+    KPI's target for the latest quarter (typed or the original split) and its landing
+    forecast, so a ``sum`` KPI's annual line (直接利润 < 7.5) is judged on where the year lands."""
+    from opsreport.engine.in_year import replan
+
+    found = replan(metrics)
+    targets: dict[str, Decimal] = {}
+    landings: dict[str, Decimal] = {}
+    for plan in found.kpis if found is not None else ():
+        review = next((r for r in plan.reviews if r.quarter == latest.quarter), None)
+        if review is not None and review.target is not None:
+            targets[plan.kpi.key] = review.target
+        if plan.landing is not None:
+            landings[plan.kpi.key] = plan.landing
+    return targets, landings
 
 
 def report_risks(metrics: Metrics) -> tuple[RiskJudgement, ...]:

@@ -64,7 +64,7 @@ def risk_basis(judgement: RiskJudgement, year: int | None, lang: str) -> str:
     if judgement.period is not None:
         when = _period_words(judgement.period, lang)
         if judgement.figure == "forecast":
-            return f"按{when}实际的全年预测" if zh else f"the year's forecast from {when} actuals"
+            return f"{when}实际推算的全年预测" if zh else f"the year's forecast from {when} actuals"
         return f"{when}实际" if zh else f"the {when} actual"
     if judgement.stance == "watch":
         if year is None:
