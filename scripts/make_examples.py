@@ -329,6 +329,21 @@ ZH_VALUES = [
     ("U04", "直接损失销售额", 1.2, "亿元", "损失"),
 ]
 
+# 季度, 活动, 主题, 投入, 单位, 关联指标, 效果, 用户反馈 (the 活动 sheet, 季度重点活动复盘).
+# The KPI's quarter comes from 分期: GMV 2026Q2 11.8 vs 9.9亿元 (+19.2%), 2026Q4 16.3 vs 13.4.
+ZH_CAMPAIGNS = [
+    ("Q1", "年货节", "年货囤货·满减加赠", 420, "万元", "GMV",
+     "活动期GMV 2.1亿元，新客占比31%", "满减规则复杂，客服咨询量上升；明年规则简化为一档满减"),
+    ("Q2", "618年中大促", "自有品牌首发＋直播间专场", 980, "万元", "GMV",
+     "活动期GMV 3.6亿元，自有品牌占比提升至39%", "直播间爆款断货两次；明年大促前备货提前两周"),
+    ("Q3", "会员日", "88会员日·权益升级", 260, "万元", "会员数",
+     "新增会员18万人，会员复购率36%", "会员权益感知弱；明年权益分层并在首页展示"),
+    ("Q4", "双11大促", "全周期预售＋品类券", 1850, "万元", "GMV",
+     "活动期GMV 6.8亿元，同比+18%，退货率9.6%", "预售尾款提醒过多引发投诉；明年提醒减为两次"),
+    ("Q4", "双12年终清仓", "长尾SKU清仓", 310, "万元", "库存周转天数",
+     "清理库存1.2亿元，库存周转天数降至46.5天", "清仓品质量问题带来差评；明年清仓前抽检"),
+]
+
 # 指标 -> quarters 2026Q1..Q4 of (实际, 目标, 上年).
 ZH_PERIODS = {
     "直接利润": ([1.62, 1.88, 2.05, 2.82], [1.60, 1.85, 2.00, 2.55], [1.25, 1.43, 1.58, 2.16]),
@@ -548,6 +563,12 @@ def make_zh(path: Path) -> int:
         "价值",
         ["关联指标", "价值", "金额", "单位", "类型"],
         [_value_row(v) for v in ZH_VALUES],
+    )
+    write_sheet(
+        wb,
+        "活动",
+        ["季度", "活动", "主题", "投入", "单位", "关联指标", "效果", "用户反馈"],
+        ZH_CAMPAIGNS,
     )
     return save_reproducible(wb, path)
 
@@ -776,6 +797,22 @@ EN_VALUES = [
     ("S03", "service credits paid for SLA breaches", 185, "k USD", "loss"),
 ]
 
+# quarter, campaign, theme, investment, unit, kpi, result, feedback (the campaigns sheet).
+EN_CAMPAIGNS = [
+    ("Q1", "New-customer onboarding webinars", "First 30 days with the product", 35, "k USD",
+     "First contact resolution", "1,900 attendees; how-to tickets of new customers down 14%",
+     "Customers asked for recordings; next year every session is recorded"),
+    ("Q2", "Renewal campaign", "Premium upgrade at renewal", 60, "k USD", "Churn rate",
+     "312 contracts upgraded at renewal; churn 6.9% in Q2",
+     "Offers came too close to the renewal date; next year start 90 days before"),
+    ("Q3", "Self-service push", "Help centre relaunch and chatbot", 80, "k USD",
+     "Cost per ticket", "Self-service resolution 31%; cost per ticket 13.70 USD",
+     "Search in the help centre misses product names; fix the synonyms list"),
+    ("Q4", "Peak season readiness", "Holiday peak staffing and triage", 120, "k USD",
+     "Backlog tickets", "Backlog held at 1,310 tickets through the peak",
+     "Temporary staff needed two weeks to be productive; train them in October"),
+]
+
 # Wide periods table: kpi -> 2026 quarterly actuals Q1..Q4.
 EN_PERIODS = {
     "Service contract revenue": [4380, 4650, 4890, 5320],
@@ -1001,6 +1038,12 @@ def make_en(path: Path) -> int:
         "value",
         ["kpi", "label", "amount", "unit", "kind"],
         [_value_row(v) for v in EN_VALUES],
+    )
+    write_sheet(
+        wb,
+        "campaigns",
+        ["quarter", "campaign", "theme", "investment", "unit", "kpi", "result", "feedback"],
+        EN_CAMPAIGNS,
     )
     return save_reproducible(wb, path)
 

@@ -414,6 +414,8 @@ def _documented_shapes() -> dict[str, tuple[type, ...]]:
         "Each of `in_year.review`": (t.ReviewRow,),
         "Each of `in_year.quarters`": (t.ReviewQuarterRow,),
         "Each of `in_year.catch_up`": (t.CatchUpRow,),
+        "5.19 `campaigns`": (t.Campaigns,),
+        "Each of `campaigns.rows`": (t.CampaignRow,),
     }
 
 
@@ -428,6 +430,7 @@ def _documented_in_a_row() -> dict[tuple[str, str], tuple[type, ...]]:
         ("Each of `resources.categories`", "totals"): (t.ResourceTotal,),
         ("5.16 Plan drafts", "phases"): (t.PlanPhase,),
         ("5.16 Plan drafts", "milestones"): (t.Milestone,),
+        ("5.19 `campaigns`", "quarters"): (t.CampaignQuarterItem,),
     }
 
 

@@ -219,7 +219,7 @@ def test_heading_1_is_numbered_by_word_not_by_typed_text(zh_doc, zh_context):
     assert heading_numbering(zh_doc) == ("chineseCounting", "%1、")
     headings = style_of(zh_doc, "Heading 1")
     labels = zh_context["labels"]
-    keys = ("results", "value", "quarters", "breakdown", "problems", "goals", "tasks", "resources", "risks", "outlook")  # fmt: skip
+    keys = ("results", "value", "quarters", "campaigns", "breakdown", "problems", "goals", "tasks", "resources", "risks", "outlook")  # fmt: skip
     shown = [k for k in keys if k != "value" or zh_context["sections"]["value"]]
     assert headings == [labels[k] for k in shown]
     assert not any(h.startswith(("一", "二", "1")) for h in headings)

@@ -52,14 +52,14 @@ def test_markdown_carries_the_figures_and_sections():
         "| 直接利润 | 8.37亿元 | 8.00亿元 | 6.42亿元 | +0.37亿元 | +4.6% | +1.95亿元 | +30.4% | 104.6% | 🟢 达成 |"
         in text
     )
-    for heading in ("## 一、经营成果与目标达成", "## 二、价值贡献", "## 三、季度趋势", "## 四、结构分析",
-                    "## 五、问题与原因分析", "## 六、明年目标（SMART）", "## 七、重点任务与里程碑", "## 八、资源需求",
-                    "## 九、风险与应对", "## 十、展望"):  # fmt: skip
+    for heading in ("## 一、经营成果与目标达成", "## 二、价值贡献", "## 三、季度趋势", "## 四、季度重点活动复盘",
+                    "## 五、结构分析", "## 六、问题与原因分析", "## 七、明年目标（SMART）", "## 八、重点任务与里程碑",
+                    "## 九、资源需求", "## 十、风险与应对", "## 十一、展望"):  # fmt: skip
         assert heading in text
     # The risk whose line this year's actual crossed (48.5 > 47 days) is listed first, as a
     # fact about the year, not as a live alarm: no ⚠, no 已触发 in the annual report.
     assert "- R1 库存积压导致周转恶化：今年实际48.5天已越过触发线（库存周转天数 &gt; 47天）" in text
-    risks = text[text.index("## 九、风险与应对") : text.index("## 十、展望")]
+    risks = text[text.index("## 十、风险与应对") : text.index("## 十一、展望")]
     assert "⚠" not in risks and "已触发" not in risks
     # 8.37 − 7.5 = 0.87亿元 from the line; 24.1 − 22 = 2.1 points; 8 − 4.6 = 3.4 points
     assert "今年实际8.37亿元，距触发线0.87亿元" in risks

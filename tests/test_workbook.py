@@ -931,7 +931,7 @@ def test_every_limit_is_in_the_docs_with_its_value_and_its_test():
 # The modules of io/ that read a workbook (schema is the contract; files and zipbounds serve
 # other readers and writers too).
 LOADER_MODULES = ("workbook", "limits", "sniff", "package", "sheet_xml", "merges", "collector",
-                  "sheets", "rows", "records", "drivers")  # fmt: skip
+                  "sheets", "rows", "records", "drivers", "campaign_records")  # fmt: skip
 
 
 def test_every_code_the_loader_gives_is_documented():

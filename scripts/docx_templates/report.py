@@ -203,6 +203,30 @@ def build_body(doc, lang: Lang) -> None:
     b.tag("endif")
     b.tag("endif")
 
+    # The quarterly campaign review (活动复盘).
+    b.tag("if sections.campaigns")
+    b.p("{{ labels.campaigns }}", "Heading1")
+    b.p("{{ campaigns.summary }}", "LeadIn")
+    b.table(
+        word_columns(
+            REPORT.table("campaigns"),
+            lang,
+            {
+                "quarter": 1.5,
+                "name": 2.4,
+                "theme": None,
+                "investment": 2.0,
+                "kpi_figure": None,
+                "result": None,
+                "feedback": None,
+            },
+            cells={"kpi_figure": "{{ row.kpi_figure or row.kpi }}"},
+        ),
+        "for row in campaigns.rows",
+        small=True,
+    )
+    b.tag("endif")
+
     # Breakdown.
     b.tag("if sections.breakdown")
     b.p("{{ labels.breakdown }}", "Heading1")

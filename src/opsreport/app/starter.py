@@ -35,6 +35,7 @@ _SHEET_TITLES = {
         "risks": "风险",
         "resources": "资源",
         "value": "价值",
+        "campaigns": "活动",
     },
     "en": {name: name for name in schema.SHEETS},
 }
@@ -186,6 +187,18 @@ _EXAMPLES: dict[str, dict[str, list[list[Any]]]] = {
             ["技术", "会员系统改版", 1, "套", "随改版方案交付", None, None, "会员体系改版方案"],
         ],
         "value": [["E01", "释放现金流", 2.9, "亿元", "现金流"]],
+        "campaigns": [
+            [
+                "Q4",
+                "双11大促",
+                "预售＋品类券",
+                1800,
+                "万元",
+                "P01",
+                "（活动效果，带数据）",
+                "（用户反馈与复盘）",
+            ],
+        ],
     },
     "en": {
         "meta": [
@@ -351,6 +364,18 @@ _EXAMPLES: dict[str, dict[str, list[list[Any]]]] = {
             ],
         ],
         "value": [["F01", "Cost to serve saved", 310, "k USD", "saving"]],
+        "campaigns": [
+            [
+                "Q2",
+                "Renewal campaign",
+                "Upgrade at renewal",
+                60,
+                "k USD",
+                "F01",
+                "(the result, with its figures)",
+                "(what users said, the lesson)",
+            ],
+        ],
     },
 }
 

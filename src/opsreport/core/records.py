@@ -17,6 +17,7 @@ from opsreport.core.units import UnitInfo, parse_unit
 __all__ = [
     "VALUE_KINDS",
     "BreakdownRow",
+    "Campaign",
     "Diagnostic",
     "Goal",
     "Kpi",
@@ -290,6 +291,24 @@ class ValueRow:
     location: Location | None = None
 
 
+@dataclass(frozen=True)
+class Campaign:
+    """One row of the campaigns sheet (活动复盘): a campaign of a quarter, what it cost and did.
+
+    ``quarter`` is the quarter it ran in (a month given is counted in its quarter; the
+    year defaults to the report's); ``investment`` is in ``unit`` (the unit column's)."""
+
+    name: str
+    quarter: Period | None = None
+    theme: str | None = None
+    investment: Decimal | None = None
+    unit: str = ""
+    kpi: str | None = None  # the KPI's key
+    result: str | None = None
+    feedback: str | None = None
+    location: Location | None = None
+
+
 @dataclass
 class Report:
     """A validated workbook. ``sheets`` names the optional sheets that were present."""
@@ -305,6 +324,7 @@ class Report:
     risks: list[Risk] = field(default_factory=list)
     resources: list[Resource] = field(default_factory=list)
     values: list[ValueRow] = field(default_factory=list)
+    campaigns: list[Campaign] = field(default_factory=list)
     sheets: frozenset[str] = frozenset()
     warnings: list[Diagnostic] = field(default_factory=list)
 

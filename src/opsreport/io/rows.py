@@ -161,7 +161,7 @@ class RowReader:
 # (names, owners, units …: a line break there becomes a space, see clean_text).
 _MULTILINE_FIELDS = frozenset(
     {"note", "problem", "subjective", "objective", "impact", "action", "measure",
-     "deliverable", "response"}
+     "deliverable", "response", "result", "feedback"}
 )  # fmt: skip
 
 

@@ -53,6 +53,26 @@ def _c(
     return Column(field, (field, *aliases), kind, required, en, zh)
 
 
+# fmt: off
+_CAMPAIGN_COLUMNS = (  # the campaigns sheet (活动复盘): written compactly, schema.py is long
+        _c("quarter", "季度", "期间", "period", kind="period",
+           en="quarter (Q4, 2026Q4) or month (11月) it ran in", zh="季度：Q4、第4季度或月份"),
+        _c("name", "活动", "活动名称", "campaign", required=True,
+           en="campaign name", zh="活动名称"),
+        _c("theme", "主题", "活动主题", en="theme", zh="活动主题"),
+        _c("investment", "投入", "投入金额", "投入资源", "spend", "budget", kind="number",
+           en="amount invested, in the unit column's unit", zh="投入金额（单位见单位列）"),
+        _c("unit", "单位", "投入单位", kind="unit",
+           en="unit of the investment: 万元, USD k …", zh="投入的单位：万元、元…"),
+        _c("kpi", "关联指标", "指标", "指标编号", "kpi_id", kind="kpi",
+           en="KPI id or name the campaign served", zh="关联指标编号或名称"),
+        _c("result", "效果", "活动效果", "结果", "outcome",
+           en="result, with its figure", zh="活动效果（带数据）"),
+        _c("feedback", "用户反馈", "反馈", "复盘", "review",
+           en="user feedback and lessons", zh="用户反馈与复盘"),
+)
+# fmt: on
+
 SHEETS: dict[str, SheetSpec] = {
     spec.name: spec
     for spec in (
@@ -675,6 +695,11 @@ SHEETS: dict[str, SheetSpec] = {
                     zh="收益/节省/现金流/损失",
                 ),
             ),
+        ),
+        SheetSpec(
+            "campaigns",
+            ("campaigns", "campaign", "活动", "活动复盘", "重点活动"),
+            _CAMPAIGN_COLUMNS,
         ),
     )
 }

@@ -23,6 +23,7 @@ from opsreport.core.records import Diagnostic, Location, Report
 from opsreport.errors import WorkbookError
 from opsreport.io import schema
 from opsreport.io.collector import Collector
+from opsreport.io.campaign_records import CAMPAIGNS
 from opsreport.io.limits import DEFAULT_LIMITS, Limits
 from opsreport.io.package import WorkbookRefused, open_workbook
 from opsreport.io.records import (
@@ -149,6 +150,8 @@ def _load(path: Path, wb: Any, limits: Limits, collector: Collector) -> Report:
         report.resources = link_resource_tasks(read, report.tasks, resources, collector)
     if values := raw.get("value"):
         report.values = read_records(values, VALUES, index, meta.plan_year, collector)
+    if campaigns := raw.get("campaigns"):
+        report.campaigns = read_records(campaigns, CAMPAIGNS, index, meta.year, collector)
     if report.periods:
         check_period_grain(report.periods, periods, collector)
     if collector.has_errors:

@@ -363,6 +363,38 @@ class Resources(TypedDict):
     total: str
 
 
+class CampaignRow(TypedDict):
+    """One campaign of the quarterly campaign review (§5.19)."""
+
+    quarter: str  # 2026Q4; "" when the row gives none
+    name: str
+    theme: str
+    investment: str  # in its unit: 1,200万元
+    investment_value: float | None
+    kpi: str  # the KPI's name
+    kpi_figure: str  # the KPI in that quarter: GMV 2026Q4实际16.3亿元，同比+20.1%
+    result: str
+    feedback: str
+
+
+class CampaignQuarterItem(TypedDict):
+    """The campaigns of one quarter with their investment (§5.19)."""
+
+    quarter: str
+    rows: list[CampaignRow]
+    total: str  # one total per unit, joined
+
+
+class Campaigns(TypedDict):
+    """The quarterly campaign review: every campaign, by quarter, and a summary (§5.19)."""
+
+    rows: list[CampaignRow]
+    quarters: list[CampaignQuarterItem]
+    total: str
+    summary: str
+    count: int
+
+
 class RiskItem(TypedDict):
     """A risk with its trigger, the KPI's figure now and its status (§5.12)."""
 
@@ -412,6 +444,7 @@ class Sections(TypedDict):
     results: bool
     value: bool
     quarters: bool
+    campaigns: bool
     breakdown: bool
     problems: bool
     goals: bool
@@ -460,6 +493,7 @@ class AnnualContext(TypedDict):
     risks_triggered: list[RiskItem]  # live alarms: only a plan judged in the year has any
     risks_crossed: list[RiskItem]  # the risks whose line the figure judged on is past
     value: ValueSection
+    campaigns: Campaigns
     charts: dict[str, ChartEntry]  # {} until a build draws them
 
 

@@ -116,6 +116,7 @@ REPORT = Layout(
         Section("results", "labels.results", "sections.results", ("kpis",)),
         Section("value", "labels.value", "sections.value", ("value",)),
         Section("quarters", "labels.quarters", "sections.quarters", ("quarters",)),
+        Section("campaigns", "labels.campaigns", "sections.campaigns", ("campaigns",)),
         Section("breakdown", "labels.breakdown", "sections.breakdown", ("breakdown",)),
         Section("problems", "labels.problems", "sections.problems"),
         Section("goals", "labels.goals", "sections.goals", ("goals",)),
@@ -149,6 +150,15 @@ REPORT = Layout(
             _c("labels.dpy", "delta_prior", "num", colour="good", flag="good_prior",
                when="q.has_prior_year"),
             _c("labels.qoq", "qoq", "num", colour="good", flag="good_qoq"),
+        )),
+        Table("campaigns", "campaigns.rows", "row", (
+            _c("labels.quarter", "quarter"),
+            _c("labels.campaign", "name"),
+            _c("labels.theme", "theme"),
+            _c("labels.investment", "investment", "num"),
+            _c("labels.kpi", "kpi_figure"),
+            _c("labels.campaign_result", "result"),
+            _c("labels.feedback", "feedback"),
         )),
         Table("breakdown", "table.rows", "row", (
             _c("labels.rank", "rank", "num"),

@@ -15,6 +15,7 @@ from opsreport.engine.plan_targets import draft_year
 from opsreport.engine.risk_judgement import report_risks
 from opsreport.engine.selection import KPIS_PER_GROUP, Selection, select
 from opsreport.present.breakdown_rows import breakdown_items
+from opsreport.present.campaign_rows import campaign_items
 from opsreport.present.context_types import AnnualContext, KpiRow, ReportContext, Sections
 from opsreport.present.context_values import RENDER_ERRORS, each_item, render_failure
 from opsreport.present.goal_rows import goal_item
@@ -133,12 +134,14 @@ def _build_context(
         "risks_triggered": [r for r in risks if r["triggered"]],
         "risks_crossed": [r for r in risks if r["crossed"]],
         "value": value_items(metrics, lang),
+        "campaigns": campaign_items(metrics, lang),
         "charts": {},
     }
     sections: Sections = {
         "results": bool(rows),
         "value": bool(report.values),
         "quarters": bool(annual["quarters"]),
+        "campaigns": bool(report.campaigns),
         "breakdown": bool(annual["breakdowns"]),
         "problems": bool(annual["problems"]),
         "goals": bool(goals),
