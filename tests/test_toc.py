@@ -195,3 +195,43 @@ def test_a_streamed_body_gets_the_same_contents(monkeypatch):
     streamed = render_docx(dict(context))
     assert toc_entries(streamed) == toc_entries(report("zh")["docx"])
     assert part(streamed, "word/settings.xml").find("w:updateFields", NS) is not None
+
+
+def _word_document(*headings: tuple[str, str], toc_in_table: bool = False) -> bytes:
+    """A python-docx document with a TOC field (in the body, or in a table cell) and headings."""
+    from docx.oxml import parse_xml
+
+    doc = Document()
+    field = parse_xml(
+        f'<w:p xmlns:w="{W}"><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>update me</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+    )
+    if toc_in_table:
+        cell = doc.add_table(rows=1, cols=1).cell(0, 0)
+        cell._tc.append(field)
+    else:
+        doc.add_paragraph("Title", style="Title")._p.addnext(field)
+    for style, text in headings:
+        doc.add_paragraph(text, style=style)
+        doc.add_paragraph("body text")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def test_a_users_document_gets_its_headings_listed_with_their_text_escaped():
+    """python-docx's own styles (Heading 1/2 with outline levels, no numbering): entries
+    without numbers; '&' and '<' stay text; Heading 3 is beyond "1-2"."""
+    docx = _word_document(("Heading 1", "R&D <Top>"), ("Heading 2", "Sub & more"),
+                          ("Heading 3", "too deep"), ("Heading 1", "Two"))  # fmt: skip
+    assert toc_entries(fill_toc(docx)) == [
+        TocEntry(1, "", "R&D <Top>"), TocEntry(2, "", "Sub & more"), TocEntry(1, "", "Two")
+    ]  # fmt: skip
+    assert "update me" not in "".join(part(fill_toc(docx), "word/document.xml").itertext())
+
+
+def test_a_toc_field_inside_a_table_is_left_to_word():
+    docx = _word_document(("Heading 1", "One"), toc_in_table=True)
+    assert fill_toc(docx) is docx

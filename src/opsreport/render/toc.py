@@ -3,8 +3,9 @@
 A template asks for a table of contents with a ``TOC`` field (Word: References ›
 Table of Contents; the bundled report template has one under its opening). Word
 fills such a field only when asked, and LibreOffice never does on opening a file, so
-a freshly rendered report would show the field's placeholder. :func:`fill_toc`
-writes what Word writes: one entry per heading of the field's levels (``\\o "1-2"``),
+a freshly rendered report would show the field's placeholder. :func:`fill_document_toc`
+(on the document in memory, before it is saved) and :func:`fill_toc` (on the saved bytes,
+for a streamed body) write what Word writes: one entry per heading of the field's levels (``\\o "1-2"``),
 numbered as the heading's list numbering numbers it (一、 / 1.), each a link to a
 bookmark on its heading with a ``PAGEREF`` field for its page; and it sets
 ``w:updateFields`` so that Word refreshes the field, page numbers included, on opening.
@@ -27,7 +28,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["MAX_BODY_BYTES", "fill_toc", "static_toc", "toc_entries"]
+__all__ = [
+    "MAX_BODY_BYTES",
+    "TocEntry",
+    "fill_document_toc",
+    "fill_toc",
+    "static_toc",
+    "toc_entries",
+]
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NS = {"w": _W}
@@ -86,7 +94,7 @@ def toc_entries(docx: bytes) -> list[TocEntry]:
     from lxml import etree
 
     with zipfile.ZipFile(io.BytesIO(docx)) as package:
-        root = etree.fromstring(package.read(DOCUMENT))
+        root = etree.fromstring(package.read(DOCUMENT), _parser())
     found = []
     for paragraph in root.iter(_w("p")):
         style = paragraph.find("w:pPr/w:pStyle", _NS)
@@ -117,10 +125,10 @@ def _rewrite(docx: bytes, *, fill: bool) -> bytes:
             return docx
         from lxml import etree
 
-        root = etree.fromstring(body)
+        root = etree.fromstring(body, _parser())
         replaced: dict[str, bytes] = {}
         if fill:
-            parts = {name: etree.fromstring(package.read(name))
+            parts = {name: etree.fromstring(package.read(name), _parser())
                      for name in (STYLES, NUMBERING, SETTINGS) if name in package.namelist()}  # fmt: skip
             settings = parts.get(SETTINGS)
             if not _fill_tree(root, parts.get(STYLES), parts.get(NUMBERING), settings):
@@ -136,6 +144,13 @@ def _rewrite(docx: bytes, *, fill: bool) -> bytes:
                 data = replaced.get(item.filename)
                 target.writestr(item, data if data is not None else package.read(item.filename))
     return out.getvalue()
+
+
+def _parser() -> Any:
+    """No entities expanded, nothing fetched: a part is data (the user's template is in it)."""
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 def _xml(root: Any) -> bytes:
