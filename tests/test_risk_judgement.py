@@ -94,8 +94,13 @@ def test_an_in_year_plan_is_judged_on_the_latest_quarter():
     )
     # 续费率 Q2 44 against 46: |44 − 46| = 2 points > 1 point: a live alarm
     assert (renewal.observed, renewal.crossed, renewal.triggered) == (D(2), True, True)
-    # an annual line (< 30亿) of a cumulative KPI is not compared with one quarter's 9.5
-    assert (cumulative.crossed, cumulative.reason) == (None, "cumulative_quarter")
+    # an annual line (< 30亿) of a cumulative KPI is not compared with one quarter's 9.5: a
+    # plan draft judges it on the re-plan's landing (engine.in_year; no prior-year quarters,
+    # so the run rate 18.5 × 4 ÷ 2 = 37): 37 − 30 = 7 clear
+    assert (cumulative.figure, cumulative.observed, cumulative.crossed) == ("forecast", 37, False)
+    assert cumulative.margin == 7
+    (*_, unjudged) = judge_risks(metrics, Period(2026, 2))  # without the landing: not judged
+    assert (unjudged.crossed, unjudged.reason) == (None, "cumulative_quarter")
     item = risk_item(3, renewal, 2026, "zh")
     assert (
         item["status"]
@@ -106,7 +111,7 @@ def test_an_in_year_plan_is_judged_on_the_latest_quarter():
         risk_item(1, oos, 2026, "zh")["status"]
         == "未触发：按2026年第2季度实际11%，距触发线1.0个百分点"
     )
-    assert risk_item(4, cumulative, 2026, "zh")["status"] == "累计指标的全年触发线不按单季判断"
+    assert risk_item(4, unjudged, 2026, "zh")["status"] == "累计指标的全年触发线不按单季判断"
     # the lead's landing forecast lets it be judged: 38 ≥ 30, 38 − 30 = 8亿元 from the line
     (*_, landed) = judge_risks(metrics, Period(2026, 2), forecasts={"gmv": D(38)})
     assert (landed.figure, landed.crossed, landed.margin) == ("forecast", False, D(8))
