@@ -1,9 +1,9 @@
 """Native Word charts made beside the document: one forked worker writes every chart's
 XML and workbook (python-pptx and XlsxWriter, ~20 ms a chart plus ~0.15 s to import them)
 while this process renders the Word template; the document takes them when it places
-the charts. Where forking is unsafe or does not pay (a few charts, Windows, macOS, inside
-a worker process, other threads running; see :func:`~opsreport.present.charts.chart_jobs`)
-each chart is made here, when it is placed.
+the charts (even for one chart: the import alone is worth the fork). Where forking is unsafe
+(Windows, macOS, inside a worker process, other threads running, ``OPSREPORT_CHART_JOBS=1``;
+see :func:`~opsreport.present.charts.chart_jobs`) each chart is made here, when it is placed.
 """
 
 from __future__ import annotations
@@ -82,7 +82,8 @@ class _Job:
         drawn = [data for data in charts if data.kind != "matrix"]
         from opsreport.present.charts.pool import chart_jobs
 
-        if chart_jobs(len(drawn), jobs) <= 1:
+        # Even one chart pays: importing python-pptx alone takes ~0.15 s of the build.
+        if not drawn or chart_jobs(max(len(drawn), 4), jobs) <= 1:
             return
         import multiprocessing
 
