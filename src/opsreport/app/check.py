@@ -100,13 +100,17 @@ def check_file(
     *,
     formats: tuple[str, ...] = ("docx", "md", "html"),
     template_dir: Path | None = None,
-    charts: bool = True,
+    charts: bool | str = True,
 ) -> CheckResult:
     """Load, validate and render one workbook; every failure becomes a diagnostic."""
+    from functools import partial
+
     from opsreport.app import pipeline
     from opsreport.app.analysis import WorkbookError, analyze
+    from opsreport.app.chart_modes import make_charts
     from opsreport.errors import TemplateProblem
     from opsreport.present import report_context
+    from opsreport.present.charts import chart_data
     from opsreport.render.notices import template_notices
 
     started = time.perf_counter()
@@ -127,9 +131,19 @@ def check_file(
         for lang in languages:
             base: ReportContext | None = None  # the report's context, shared with the plans
             try:
-                drawn = _draw_apart(analysis, lang, formats) if charts else {}
+                # as a build makes them: native Word charts, pictures for Markdown and HTML
+                drawn, native = make_charts(
+                    formats,
+                    charts,
+                    partial(_draw_apart, analysis, lang, formats),
+                    partial(chart_data, analysis.metrics, lang),
+                    lang=lang,
+                    jobs=1,
+                )
                 base = report_context.build_context(analysis.metrics, lang)
-                pipeline.render_formats(base.copy(), drawn, formats, "report", template_dir)
+                pipeline.render_formats(
+                    base.copy(), drawn, formats, "report", template_dir, native=native
+                )
                 del drawn
                 rendered += [f"report.{fmt}" for fmt in formats]
             except WorkbookError as exc:  # a figure that cannot be rendered: its KPI and row
@@ -189,7 +203,9 @@ _TO_DRAW: list[tuple[Any, str, tuple[str, ...]]] = []
 DRAW_APART_ABOVE = 1_000
 
 
-def _draw_apart(analysis: Any, lang: str, formats: tuple[str, ...]) -> dict[str, Any]:
+def _draw_apart(
+    analysis: Any, lang: str, formats: tuple[str, ...], encode: tuple[str, ...] | None = None
+) -> dict[str, Any]:
     """The report's charts: for a workbook of more than :data:`DRAW_APART_ABOVE` KPIs
     drawn in one forked child where fork is safe (Linux, no other thread), else here.
 
@@ -206,7 +222,7 @@ def _draw_apart(analysis: Any, lang: str, formats: tuple[str, ...]) -> dict[str,
     from opsreport.app.pipeline import chart_encodings
     from opsreport.present.charts import render_charts
 
-    encode = chart_encodings(formats)
+    encode = chart_encodings(formats) if encode is None else encode
     if (
         len(analysis.metrics.results) <= DRAW_APART_ABOVE
         or not sys.platform.startswith("linux")
