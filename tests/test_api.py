@@ -296,8 +296,8 @@ def test_library_refusals_are_usage_errors_and_write_nothing(tmp_path):
     workbook = shutil.copyfile(EN_EXAMPLE, tmp_path / "year.xlsx")
     out = tmp_path / "out"
     refusals = [
-        (lambda: build_report(workbook, formats="odt", output=out), "unknown format 'odt': use docx, md, html, pdf or all"),
-        (lambda: build_report(workbook, formats=(), output=out), "no format: use docx, md, html, pdf or all"),
+        (lambda: build_report(workbook, formats="odt", output=out), "unknown format 'odt': use docx, md, html, pdf, pptx or all"),
+        (lambda: build_report(workbook, formats=(), output=out), "no format: use docx, md, html, pdf, pptx or all"),
         (lambda: build_report(workbook, lang="fr", output=out), "unknown language 'fr': use zh or en"),
         (lambda: build_plan(workbook, "Q5", output=out), "not a quarter: 'Q5' (use Q1–Q4 or e.g. 2027Q1)"),
         (lambda: build_plan(workbook, 0, output=out), "not a quarter: '0'"),

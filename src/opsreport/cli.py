@@ -232,6 +232,7 @@ class Format(StrEnum):
     md = "md"
     html = "html"
     pdf = "pdf"
+    pptx = "pptx"
     all = "all"
 
 
@@ -269,8 +270,8 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="docx, md, html, pdf or all (= docx, md and html); repeat for several: "
-        "-f all -f pdf. PDF needs LibreOffice.",
+        help="docx, md, html, pdf, pptx or all (= docx, md and html); repeat for several: "
+        "-f all -f pdf. PDF needs LibreOffice; pptx is the year-end deck (build only).",
     ),
 ]
 SofficeOption = Annotated[
@@ -564,6 +565,10 @@ def plan(
         raise UsageError("give --quarter Q1…Q4 or --all-quarters")
     template = _template_folder(template)
     formats = _formats(fmt)
+    if "pptx" in formats:  # the deck is the annual report's: said before any work
+        raise UsageError(
+            "--format pptx is the year-end deck of `opsreport build`; a plan draft has no deck"
+        )
     if "pdf" in formats:  # no LibreOffice: said before the workbook is read
         from opsreport.render.pdf import pdf_settings
 

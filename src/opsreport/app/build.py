@@ -31,7 +31,13 @@ from opsreport.engine.selection import KPIS_PER_GROUP
 from opsreport.present.report_context import build_context
 from opsreport.render.pdf import PdfSettings, pdf_settings
 
-__all__ = ["BuildResult", "build_context_summary", "build_report", "render_documents"]
+__all__ = [
+    "BuildResult",
+    "build_context_summary",
+    "build_report",
+    "render_deck",
+    "render_documents",
+]
 
 
 @dataclass(frozen=True)
@@ -103,19 +109,42 @@ def render_documents(
 
         return dict(chart_data(analysis.metrics, lang))
 
-    drawn, native = make_charts(formats, charts, draw, data, lang=lang, jobs=chart_jobs)
-    documents, assets = pipeline.render_formats(
-        context,
-        drawn,
-        formats,
-        "report",
-        template_dir,
-        asset_dir_name,
-        pdf,
-        pdf_label,
-        native=native,
-    )
-    return documents, assets, lang
+    report_formats = tuple(f for f in formats if f != "pptx")  # the deck is made apart
+    documents: dict[str, bytes] = {}
+    assets: dict[str, bytes] = {}
+    if report_formats:
+        drawn, native = make_charts(report_formats, charts, draw, data, lang=lang, jobs=chart_jobs)
+        documents, assets = pipeline.render_formats(
+            context,
+            drawn,
+            report_formats,
+            "report",
+            template_dir,
+            asset_dir_name,
+            pdf,
+            pdf_label,
+            native=native,
+        )
+    if "pptx" in formats:
+        documents["pptx"] = render_deck(analysis, context, lang, template_dir, charts=charts)
+    return {f: documents[f] for f in formats}, assets, lang
+
+
+def render_deck(
+    analysis: Analysis,
+    context: Any,
+    lang: str,
+    template_dir: Path | None = None,
+    *,
+    charts: bool | str = True,
+) -> bytes:
+    """The year-end deck (.pptx) of one report context: its slides from present.deck, native
+    charts from the chart data layer (none with ``charts`` False), the deck template's layouts."""
+    from opsreport.present.deck import deck_chart_data, deck_context
+    from opsreport.render.pptx import render_pptx
+
+    chart_data = deck_chart_data(analysis.metrics, context, lang) if charts else {}
+    return render_pptx(deck_context(context, chart_data, lang), chart_data, template_dir)
 
 
 def build_report(
@@ -136,8 +165,8 @@ def build_report(
 ) -> BuildResult:
     """Build the annual report of one workbook in the given formats; returns what was written.
 
-    ``formats``: ``"docx"``, ``"md"``, ``"html"``, ``"pdf"``, ``"all"`` (docx, md and
-    html) or several names (``("all", "pdf")``). The PDF is the Word document converted
+    ``formats``: ``"docx"``, ``"md"``, ``"html"``, ``"pdf"``, ``"pptx"`` (the year-end
+    deck), ``"all"`` (docx, md and html) or several names (``("all", "pdf", "pptx")``). The PDF is the Word document converted
     by LibreOffice: ``soffice`` names its program (else ``OPSREPORT_SOFFICE``, else PATH),
     ``pdf_timeout`` bounds it in seconds (else ``OPSREPORT_PDF_TIMEOUT``, else 120; 0: no
     limit); no LibreOffice is an OutputError before any work. ``lang``

@@ -42,14 +42,15 @@ __all__ = [
     "write_outputs",
 ]
 
-FORMATS = ("docx", "md", "html", "pdf")
-# What ``all`` means, the same on every machine: PDF needs LibreOffice and takes seconds,
-# so it is asked for by name (``-f all -f pdf``).
+FORMATS = ("docx", "md", "html", "pdf", "pptx")
+# What ``all`` means, the same on every machine: the report in its three formats. PDF needs
+# LibreOffice and takes seconds, and the deck (pptx) is another document than the report,
+# so each is asked for by name (``-f all -f pdf -f pptx``).
 ALL_FORMATS = ("docx", "md", "html")
 # The formats made from the Word document (the PDF is its conversion).
 WORD_FORMATS = ("docx", "pdf")
 LANGUAGES = ("zh", "en")
-_FORMAT_NAMES = "docx, md, html, pdf or all"
+_FORMAT_NAMES = "docx, md, html, pdf, pptx or all"
 
 
 def format_list(formats: str | Sequence[str]) -> tuple[str, ...]:

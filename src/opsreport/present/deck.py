@@ -1,0 +1,612 @@
+"""The year-end deck (年终汇报) as slides: what each slide says, in the outline's order.
+
+Built from the report context (the same KPI rows, sentences and tables the report prints)
+and the chart data layer: title (演讲人, 日期), contents, the headline KPIs as big numbers,
+one slide per dimension (its attainment chart and three sentences), the quarterly trend,
+the breakdown rankings, the campaign review, problems with their causes, the SMART goals,
+the tasks' timeline, resources, risks (the matrix as a table) and the closing commitment.
+Each slide is titled with its message (「直接利润8.37亿元，超额4.6%」), not its topic. Lists
+that do not fit a slide by :mod:`opsreport.present.deck_fit` continue on the next slide;
+text is never shrunk. No figure is computed here: every one comes formatted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from opsreport.engine.metrics import Metrics
+from opsreport.present.context_types import KpiRow, ReportContext
+from opsreport.present.deck_fit import LINE, line_count, text_fits
+from opsreport.present.deck_types import BigNumber, Deck, DeckSlide, DeckTable
+from opsreport.present.formatting import join_words
+
+__all__ = [
+    "BODY",
+    "BULLET_SIZE",
+    "CHART_BODY",
+    "DECK_LAYOUTS",
+    "SIDE",
+    "SLIDE",
+    "TABLE_SIZE",
+    "TITLE",
+    "TITLE_SIZE",
+    "deck_chart_data",
+    "deck_context",
+    "table_row_height",
+    "title_lines",
+]
+
+# The layouts of the deck template (src/opsreport/templates/<lang>/deck.pptx) the deck uses.
+DECK_LAYOUTS = {
+    "title": "opsreport Title",
+    "content": "opsreport Content",
+    "closing": "opsreport Closing",
+}
+
+# Geometry of a 16:9 slide in points (13.333 × 7.5 in): the title box, the body below it,
+# a chart slide's chart (left) and its bullets (right). The renderer places boxes here.
+SLIDE = (960.0, 540.0)
+TITLE = (43.0, 22.0, 874.0, 70.0)  # x, y, width, height
+BODY = (43.0, 104.0, 874.0, 400.0)
+CHART_BODY = (43.0, 104.0, 540.0, 400.0)
+SIDE = (597.0, 104.0, 320.0, 400.0)
+TITLE_SIZE = 24.0
+BULLET_SIZE = 14.0
+TABLE_SIZE = 11.0
+CELL_INSET_Y = 3.6  # a table cell's top and bottom margin (PowerPoint's 0.05 in)
+CELL_INSET_X = 7.2
+
+_WORDS = {
+    "zh": {
+        "contents": "目录",
+        "speaker": "演讲人",
+        "date": "日期",
+        "overview": "年度业绩概况",
+        "analysis": "核心业务数据分析",
+        "campaigns": "季度重点活动复盘",
+        "problems": "问题与挑战总结",
+        "plan": "{year}年战略规划",
+        "resources": "资源与团队保障",
+        "thanks": "谢谢",
+        "continued": "（续）",
+        "dpl": "较目标",
+        "dpy": "同比",
+        "quarter": "季度",
+        "campaign": "活动",
+        "investment": "投入",
+        "result": "效果",
+        "feedback": "用户反馈",
+        "problem": "问题",
+        "subjective": "主观原因",
+        "objective": "客观原因",
+        "action": "改进措施",
+        "goal": "目标",
+        "from_to": "基线 → 目标",
+        "deadline": "截止",
+        "owner": "负责人",
+        "category": "类别",
+        "item": "项目",
+        "amount": "金额/数量",
+        "share": "占比",
+        "note": "备注",
+        "risk": "风险",
+        "status": "判断",
+        "response": "应对",
+    },
+    "en": {
+        "contents": "Contents",
+        "speaker": "Presenter",
+        "date": "Date",
+        "overview": "The year at a glance",
+        "analysis": "Core business analysis",
+        "campaigns": "Quarterly campaign review",
+        "problems": "Problems and challenges",
+        "plan": "{year} strategy and plan",
+        "resources": "Resources and team",
+        "thanks": "Thank you",
+        "continued": " (continued)",
+        "dpl": "vs target",
+        "dpy": "vs PY",
+        "quarter": "Quarter",
+        "campaign": "Campaign",
+        "investment": "Investment",
+        "result": "Result",
+        "feedback": "Feedback",
+        "problem": "Problem",
+        "subjective": "Subjective causes",
+        "objective": "Objective causes",
+        "action": "Action",
+        "goal": "Goal",
+        "from_to": "Baseline → target",
+        "deadline": "Deadline",
+        "owner": "Owner",
+        "category": "Category",
+        "item": "Item",
+        "amount": "Amount",
+        "share": "Share",
+        "note": "Note",
+        "risk": "Risk",
+        "status": "Judgement",
+        "response": "Response",
+    },
+}
+
+
+def _slide(kind: str, title: str, section: str = "", **fields: Any) -> DeckSlide:
+    slide: DeckSlide = {
+        "kind": kind,
+        "layout": DECK_LAYOUTS["content"],
+        "title": title,
+        "subtitle": "",
+        "section": section,
+        "bullets": [],
+        "numbers": [],
+        "chart": "",
+        "table": None,
+        "continued": False,
+    }
+    slide.update(fields)  # type: ignore[typeddict-item]
+    return slide
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def kpi_message(kpi: KpiRow, lang: str) -> str:
+    """A KPI's result as a slide title: 直接利润8.37亿元，超额4.6% / GMV 4,960 M CNY, 95.4% of
+    target — the KPI row's own figures: against its target when it has one, else last year."""
+    zh = lang == "zh"
+    name = join_words(kpi["name"], kpi["actual"]) if zh else f"{kpi['name']} {kpi['actual']}"
+    sep = "，" if zh else ", "
+    if kpi["status"] is not None and kpi["good_target"] is not None:
+        variance = (kpi["var_target"] if kpi["is_rate"] else kpi["var_target_pct"]).lstrip("+-")
+        if kpi["good_target"]:
+            if kpi["is_rate"]:
+                return (
+                    name + sep + (f"优于目标{variance}" if zh else f"{variance} better than target")
+                )
+            if kpi["direction"] == "lower":  # 履约时效22.5小时，优于目标6.3%
+                return (
+                    name + sep + (f"优于目标{variance}" if zh else f"{variance} better than target")
+                )
+            return name + sep + (f"超额{variance}" if zh else f"{variance} above target")
+        if zh:
+            return name + sep + f"完成率{kpi['attainment']}"
+        return name + sep + f"{kpi['attainment']} of target"
+    if kpi["var_prior_pct"] not in {"", "–"} or kpi["var_prior"] not in {"", "–"}:
+        change = kpi["var_prior"] if kpi["is_rate"] else kpi["var_prior_pct"]
+        return name + sep + (f"同比{change}" if zh else f"{change} on last year")
+    return name
+
+
+def _numbers(kpi: KpiRow, words: dict[str, str]) -> BigNumber:
+    lines: list[str] = []
+    good: list[bool | None] = []
+    target = kpi["var_target"] if kpi["is_rate"] else kpi["var_target_pct"]
+    prior = kpi["var_prior"] if kpi["is_rate"] else kpi["var_prior_pct"]
+    if target not in {"", "–"}:
+        lines.append(f"ΔPL {words['dpl']} {target}")
+        good.append(kpi["good_target"])
+    if prior not in {"", "–"}:
+        lines.append(f"ΔPY {words['dpy']} {prior}")
+        good.append(kpi["good_prior"])
+    return {"label": kpi["name"], "value": kpi["actual"], "lines": lines, "good": good}
+
+
+# --------------------------------------------------------------------------- pagination
+
+
+def table_row_height(cells: Sequence[str], widths: Sequence[float], size: float) -> float:
+    """A table row's height in pt: its tallest cell by the fitting rule, margins included."""
+    lines = max(
+        (
+            line_count(text, size, width * BODY[2] - 2 * CELL_INSET_X)
+            for text, width in zip(cells, widths, strict=True)
+        ),
+        default=1,
+    )
+    return lines * LINE * size + 2 * CELL_INSET_Y
+
+
+def _table_pages(table: DeckTable, height: float = BODY[3]) -> list[DeckTable]:
+    """The table split in pages whose rows fit ``height`` with the header on each."""
+    header = table_row_height(table["columns"], table["widths"], TABLE_SIZE)
+    pages: list[DeckTable] = []
+    rows: list[list[str]] = []
+    fills: list[list[str]] = []
+    used = header
+    for row, fill in zip(table["rows"], table["fills"] or [[]] * len(table["rows"]), strict=True):
+        need = table_row_height(row, table["widths"], TABLE_SIZE)
+        if rows and used + need > height:
+            pages.append({**table, "rows": rows, "fills": fills})
+            rows, fills, used = [], [], header
+        rows.append(row)
+        fills.append(fill)
+        used += need
+    pages.append({**table, "rows": rows, "fills": fills})
+    return pages
+
+
+def _bullet_pages(
+    bullets: Sequence[str], box: tuple[float, float, float, float]
+) -> list[list[str]]:
+    pages: list[list[str]] = [[]]
+    for bullet in bullets:
+        trial = [*pages[-1], bullet]
+        if pages[-1] and not text_fits(trial, BULLET_SIZE, box[2], box[3]):
+            pages.append([bullet])
+        else:
+            pages[-1] = trial
+    return pages
+
+
+def _continued(slides: list[DeckSlide], words: dict[str, str]) -> list[DeckSlide]:
+    for slide in slides[1:]:
+        slide["continued"] = True
+        slide["title"] += words["continued"]
+    return slides
+
+
+def _table_slides(
+    title: str, section: str, table: DeckTable, words: dict[str, str]
+) -> list[DeckSlide]:
+    pages = _table_pages(table)
+    return _continued([_slide("table", title, section, table=page) for page in pages], words)
+
+
+def _chart_slides(
+    title: str, section: str, chart: str, bullets: Sequence[str], words: dict[str, str]
+) -> list[DeckSlide]:
+    """A chart with its bullets beside it; bullets that do not fit continue on a bullets slide."""
+    pages = _bullet_pages(bullets, SIDE)
+    slides = [_slide("chart", title, section, chart=chart, bullets=pages[0])]
+    slides += [_slide("bullets", title, section, bullets=page) for page in pages[1:] if page]
+    return _continued(slides, words)
+
+
+def _table(
+    columns: list[str],
+    widths: list[float],
+    rows: list[list[str]],
+    numeric: list[bool] | None = None,
+) -> DeckTable:
+    return {
+        "columns": columns,
+        "widths": widths,
+        "numeric": numeric or [False] * len(columns),
+        "rows": rows,
+        "fills": [],
+    }
+
+
+# --------------------------------------------------------------------------- the deck
+
+
+def deck_chart_data(metrics: Metrics, context: ReportContext, lang: str) -> dict[str, Any]:
+    """The charts of the deck by key: the report's (present.charts.chart_data) and one
+    attainment chart per dimension (``deck:<dimension>``), all from the data layer."""
+    from opsreport.present.charts import chart_data
+    from opsreport.present.charts.attainment import attainment_data
+
+    found: dict[str, Any] = dict(chart_data(metrics, lang))
+    for group in metrics.groups:
+        data = attainment_data(group.results, lang)
+        if data is not None:
+            found[f"deck:{group.name or ''}"] = data
+    return found
+
+
+def deck_context(context: ReportContext, charts: dict[str, Any], lang: str) -> Deck:
+    """The deck's slides in the outline's order, from the report ``context`` and the
+    ``charts`` (:func:`deck_chart_data`) it shows."""
+    words = _WORDS["zh" if lang == "zh" else "en"]
+    zh = lang == "zh"
+    meta, summary = context["meta"], context["summary"]
+    rows = {k["key"]: k for k in context["kpis"]}
+    plan_word = words["plan"].replace("{year}", str(meta["plan_year"]))
+    sections = [
+        words["overview"],
+        words["analysis"],
+        words["campaigns"],
+        words["problems"],
+        plan_word,
+        words["resources"],
+    ]
+    body: list[tuple[str, Callable[[str], list[DeckSlide]]]] = [
+        (words["overview"], lambda s: _overview(context, rows, charts, words, lang, s)),
+        (words["analysis"], lambda s: _analysis(context, charts, words, lang, s)),
+        (words["campaigns"], lambda s: _campaigns(context, words, lang, s)),
+        (words["problems"], lambda s: _problems(context, words, lang, s)),
+        (plan_word, lambda s: _plan(context, charts, words, lang, s)),
+        (words["resources"], lambda s: _resources(context, charts, words, lang, s)),
+    ]
+    made: list[tuple[str, list[DeckSlide]]] = []
+    for section, build in body:
+        built = build(section)
+        if built:
+            made.append((section, built))
+    sections = [section for section, _ in made]
+    subtitle = [meta["org"]] if meta["org"] else []
+    if meta["author"]:
+        subtitle.append(f"{words['speaker']}{'：' if zh else ': '}{meta['author']}")
+    subtitle.append(f"{words['date']}{'：' if zh else ': '}{meta['date']}")
+    contents = [f"{n:02d}  {section}" for n, section in enumerate(sections, start=1)]
+    slides: list[DeckSlide] = [
+        _slide("title", meta["title"], layout=DECK_LAYOUTS["title"], subtitle="\n".join(subtitle)),
+        _slide("contents", words["contents"], bullets=contents),
+    ]
+    for _, section_slides in made:
+        slides += section_slides
+    closing = summary["commitment"] or summary["closing"] or words["thanks"]
+    slides.append(
+        _slide(
+            "closing",
+            closing.rstrip("。."),
+            layout=DECK_LAYOUTS["closing"],
+            bullets=[summary["closing"]] if summary["closing"] else [],
+            subtitle=words["thanks"],
+        )
+    )
+    return {"lang": lang, "title": meta["title"], "sections": sections, "slides": slides}
+
+
+def _overview(
+    context: ReportContext,
+    rows: dict[str, KpiRow],
+    charts: dict[str, Any],
+    words: dict[str, str],
+    lang: str,
+    section: str,
+) -> list[DeckSlide]:
+    summary = context["summary"]
+    slides: list[DeckSlide] = []
+    lead = rows.get(summary["lead_kpi"] or "")
+    headline = [rows[key] for key in summary["headline_kpis"] if key in rows][:4]
+    if lead is not None:
+        numbers = [_numbers(kpi, words) for kpi in headline]
+        opening = [summary["opening"]] if summary["opening"] else []
+        slides.append(
+            _slide("numbers", kpi_message(lead, lang), section, numbers=numbers, bullets=opening)
+        )
+    zh = lang == "zh"
+    for group in context["groups"]:
+        kpis = group["kpis"]
+        if not kpis:
+            continue
+        met, rated = group["met"], group["met"] + group["near"] + group["missed"]
+        name = group["name"]
+        head = (
+            (f"{name}：{met}/{rated}项达成" if zh else f"{name}: {met} of {rated} met")
+            if rated
+            else name
+        )
+        title = f"{head}{'，' if zh else '; '}{kpi_message(kpis[0], lang)}"
+        bullets = [kpi["sentence"] for kpi in kpis[:3]]
+        key = f"deck:{name}"
+        if key in charts:
+            slides += _chart_slides(title, section, key, bullets, words)
+        else:
+            slides += _continued(
+                [
+                    _slide("bullets", title, section, bullets=page)
+                    for page in _bullet_pages(bullets, BODY)
+                ],
+                words,
+            )
+    return slides
+
+
+def _analysis(
+    context: ReportContext, charts: dict[str, Any], words: dict[str, str], lang: str, section: str
+) -> list[DeckSlide]:
+    zh = lang == "zh"
+    slides: list[DeckSlide] = []
+    for q in context["quarters"][:3]:
+        shown = [r for r in q["rows"] if r["actual_value"] is not None]
+        if len(shown) < 2 or q["chart"] not in charts:
+            continue
+        first, last = shown[0], shown[-1]
+        rising = (last["actual_value"] or 0) >= (first["actual_value"] or 0)
+        if zh:
+            verb = "升至" if rising else "降至"
+            title = f"{q['name']}由{first['period']}的{first['actual']}{verb}{last['period']}的{last['actual']}"
+        else:
+            verb = "rose" if rising else "fell"
+            title = f"{q['name']} {verb} from {first['actual']} in {first['period']} to {last['actual']} in {last['period']}"
+        slides += _chart_slides(title, section, q["chart"], [q["summary"]], words)
+    for table in context["breakdowns"]:
+        ranked = [r for r in table["rows"] if r["rank"] != ""]
+        if not ranked or table["chart"] not in charts:
+            continue
+        top = ranked[0]
+        if zh:
+            title = f"{table['dimension']}：{top['item']}居首，{join_words(table['kpi'], top['actual'])}，占{top['share']}"
+        else:
+            title = f"{table['dimension']}: {top['item']} leads, {table['kpi']} {top['actual']}, {top['share']} of the total"
+        bullets = [text for text in (table["summary"], table["contribution"]) if text]
+        slides += _chart_slides(title, section, table["chart"], bullets, words)
+    return slides
+
+
+def _campaigns(
+    context: ReportContext, words: dict[str, str], lang: str, section: str
+) -> list[DeckSlide]:
+    review = context["campaigns"]
+    if not review["rows"]:
+        return []
+    zh = lang == "zh"
+    n, total = review["count"], review["total"]
+    if zh:
+        title = f"全年{n}项重点活动" + (f"，投入{total}" if total else "")
+    else:
+        title = f"{n} campaign{'s' if n != 1 else ''}" + (f", {total} invested" if total else "")
+    rows = [
+        [r["quarter"], r["name"], r["investment"], r["result"], r["feedback"]]
+        for r in review["rows"]
+    ]
+    table = _table(
+        [
+            words["quarter"],
+            words["campaign"],
+            words["investment"],
+            words["result"],
+            words["feedback"],
+        ],
+        [0.1, 0.17, 0.11, 0.31, 0.31],
+        rows,
+        [False, False, True, False, False],
+    )
+    return _table_slides(title, section, table, words)
+
+
+def _problems(
+    context: ReportContext, words: dict[str, str], lang: str, section: str
+) -> list[DeckSlide]:
+    problems = context["problems"]
+    if not problems:
+        return []
+    zh = lang == "zh"
+    areas = list(dict.fromkeys(p["area"] for p in problems if p["area"]))
+    join = "、" if zh else ", "
+    n = len(problems)
+    if zh:
+        title = f"{n}个问题待解决" + (f"：{join.join(areas)}" if areas else "")
+    else:
+        title = f"{n} problem{'s' if n != 1 else ''} to solve" + (
+            f": {join.join(areas)}" if areas else ""
+        )
+    rows = [[p["problem"], p["subjective"], p["objective"], p["action"]] for p in problems]
+    table = _table(
+        [words["problem"], words["subjective"], words["objective"], words["action"]],
+        [0.28, 0.24, 0.24, 0.24],
+        rows,
+    )
+    return _table_slides(title, section, table, words)
+
+
+def _plan(
+    context: ReportContext, charts: dict[str, Any], words: dict[str, str], lang: str, section: str
+) -> list[DeckSlide]:
+    zh = lang == "zh"
+    slides: list[DeckSlide] = []
+    goals = context["goals"]
+    year = context["meta"]["plan_year"]
+    join = "、" if zh else "; "
+    if goals:
+        named = join.join(g["goal"] for g in goals[:2])
+        n = len(goals)
+        title = (
+            f"{year}年{n}项目标：{named}"
+            if zh
+            else f"{year}: {n} goal{'s' if n != 1 else ''}, {named}"
+        )
+        rows = [
+            [
+                g["goal"],
+                f"{g['baseline']} → {g['target']}",
+                g["deadline"],
+                g["owner"],
+                g["smart_marks"],
+            ]
+            for g in goals
+        ]
+        table = _table(
+            [words["goal"], words["from_to"], words["deadline"], words["owner"], "SMART"],
+            [0.3, 0.22, 0.13, 0.12, 0.23],
+            rows,
+        )
+        slides += _table_slides(title, section, table, words)
+    tasks = context["tasks"]
+    if tasks["all"] and "timeline" in charts:
+        phases, n, m = len(tasks["phases"]), len(tasks["all"]), len(tasks["milestones"])
+        if zh:
+            title = f"分{phases}个阶段推进{n}项任务，设{m}个里程碑"
+        else:
+            title = f"{n} task{'s' if n != 1 else ''} in {phases} phase{'s' if phases != 1 else ''}, {m} milestone{'s' if m != 1 else ''}"
+        slides.append(_slide("chart", title, section, chart="timeline"))
+    return slides
+
+
+def _resources(
+    context: ReportContext, charts: dict[str, Any], words: dict[str, str], lang: str, section: str
+) -> list[DeckSlide]:
+    zh = lang == "zh"
+    slides: list[DeckSlide] = []
+    resources = context["resources"]
+    if resources["categories"]:
+        title = (
+            f"所需资源：{resources['total']}" if zh else f"Resources needed: {resources['total']}"
+        )
+        rows = [
+            [c["name"], item["item"], item["amount"], item["share"], item["note"]]
+            for c in resources["categories"]
+            for item in c["items"]
+        ]
+        table = _table(
+            [words["category"], words["item"], words["amount"], words["share"], words["note"]],
+            [0.12, 0.28, 0.14, 0.1, 0.36],
+            rows,
+            [False, False, True, True, False],
+        )
+        slides += _table_slides(title, section, table, words)
+    risks = context["risks"]
+    if risks:
+        crossed = len(context["risks_crossed"])
+        n = len(risks)
+        if zh:
+            title = f"{n}项风险" + (f"，{crossed}项今年已越过触发线" if crossed else "均在触发线内")
+        else:
+            title = f"{n} risk{'s' if n != 1 else ''}" + (
+                f", {crossed} past the trigger line this year"
+                if crossed
+                else ", all inside their trigger lines"
+            )
+        bullets = [f"{r['no']} {r['risk']}{'：' if zh else ': '}{r['status']}" for r in risks]
+        matrix = _risk_matrix(charts.get("risks"))
+        if matrix is not None:
+            pages = _bullet_pages(bullets, SIDE)
+            made = [_slide("matrix", title, section, table=matrix, bullets=pages[0])]
+            made += [_slide("bullets", title, section, bullets=p) for p in pages[1:] if p]
+            slides += _continued(made, words)
+        else:
+            slides += _continued(
+                [
+                    _slide("bullets", title, section, bullets=p)
+                    for p in _bullet_pages(bullets, BODY)
+                ],
+                words,
+            )
+    return slides
+
+
+def _risk_matrix(data: Any) -> DeckTable | None:
+    """The risk matrix of the chart data as a 6 × 6 table: impact 5…1 down the side,
+    likelihood 1…5 along the bottom, each cell tinted with its risks' numbers."""
+    grid = getattr(data, "grid", None)
+    if grid is None:
+        return None
+    spots = {(c.likelihood, c.impact): c for c in grid.cells}
+    rows, fills = [], []
+    for impact in range(5, 0, -1):
+        row, fill = [str(impact)], [""]
+        for likelihood in range(1, 6):
+            cell = spots[(likelihood, impact)]
+            row.append(" ".join(f"R{number}" for number, _ in cell.risks))
+            fill.append(cell.tint.lstrip("#").upper())
+        rows.append(row)
+        fills.append(fill)
+    rows.append([f"{grid.impact} ↑ / {grid.likelihood} →", "1", "2", "3", "4", "5"])
+    fills.append([""] * 6)
+    return {
+        "columns": [],
+        "widths": [0.22, 0.156, 0.156, 0.156, 0.156, 0.156],
+        "numeric": [False] * 6,
+        "rows": rows,
+        "fills": fills,
+    }
+
+
+def title_lines(title: str) -> int:
+    """How many lines a slide title takes in the title box (the deck keeps it to two)."""
+    return line_count(title, TITLE_SIZE, TITLE[2] - 2 * 7.2)

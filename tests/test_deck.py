@@ -1,0 +1,229 @@
+"""The year-end deck (build --format pptx): slides in the outline's order titled with their
+message, native charts whose cached values are the engine's figures, every box within the
+fitting rule, hostile templates refused by name, LibreOffice draws one page per slide."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import zipfile
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from pptx import Presentation
+
+from opsreport.app.analysis import analyze
+from opsreport.app.build import build_report, render_deck
+from opsreport.errors import TemplateProblem
+from opsreport.present.deck import (
+    BODY,
+    BULLET_SIZE,
+    SIDE,
+    TABLE_SIZE,
+    deck_chart_data,
+    deck_context,
+    table_row_height,
+    title_lines,
+)
+from opsreport.present.deck_fit import char_width, line_count, lines_height, text_fits
+from opsreport.present.report_context import build_context
+
+from .conftest import EN_EXAMPLE, ZH_EXAMPLE
+
+TODAY = dt.date(2027, 1, 15)
+EXAMPLES = {"zh": ZH_EXAMPLE, "en": EN_EXAMPLE}
+_C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+@cache
+def deck(lang: str):
+    analysis = analyze(EXAMPLES[lang])
+    context = build_context(analysis.metrics, lang, today=TODAY)
+    charts = deck_chart_data(analysis.metrics, context, lang)
+    return deck_context(context, charts, lang), charts
+
+
+@cache
+def pptx_bytes(lang: str) -> bytes:
+    analysis = analyze(EXAMPLES[lang])
+    context = build_context(analysis.metrics, lang, today=TODAY)
+    return render_deck(analysis, context, lang)
+
+
+# --------------------------------------------------------------------------- the fitting rule
+
+
+def test_the_fitting_rule_measures_cjk_as_wide_and_latin_narrow():
+    assert char_width("利", 20) == 20 and char_width("a", 20) == 11.0  # 0.55 × 20
+    # 10 CJK characters at 20 pt = 200 pt: one line in 200 pt, two in 199 pt.
+    assert line_count("直接利润超额完成目标了", 20, 220) == 1
+    assert line_count("直接利润超额完成目标", 20, 200) == 1
+    assert line_count("直接利润超额完成目标", 20, 199) == 2
+    # "aaaa bbbb": 9 × 11 = 99 pt; in 60 pt the words break apart (4 × 11 = 44 each).
+    assert line_count("aaaa bbbb", 20, 99) == 1 and line_count("aaaa bbbb", 20, 60) == 2
+    assert line_count("a\nb", 20, 100) == 2  # a line break starts a line
+    # two one-line paragraphs at 10 pt: 2 × 1.2 × 10 + 0.4 × 10 gap + 2 × 3.6 insets = 35.2
+    assert lines_height(["a", "b"], 10, 100) == pytest.approx(35.2)
+    assert text_fits(["a", "b"], 10, 100, 35.2) and not text_fits(["a", "b"], 10, 100, 35.1)
+
+
+# --------------------------------------------------------------------------- slides
+
+
+ZH_TITLES = [
+    ("title", "电商运营中心2026年度工作总结与2027年工作计划"),
+    ("contents", "目录"),
+    ("numbers", "直接利润8.37亿元，超额4.6%"),
+    ("chart", "利润：6/7项达成，直接利润8.37亿元，超额4.6%"),
+    ("chart", "用户：5/9项达成，新增用户236万人，超额2.6%"),
+    ("chart", "效率：3/6项达成，库存周转天数48.5天，完成率92.2%"),
+    ("chart", "内容：2/2项达成，短视频月产量1,150条，超额15.0%"),
+    ("chart", "直接利润由2026Q1的1.62亿元升至2026Q4的2.82亿元"),
+    ("chart", "GMV由2026Q1的10.2亿元升至2026Q4的16.3亿元"),
+    ("chart", "毛利率由2026Q1的23.2%升至2026Q4的24.7%"),
+    ("chart", "渠道：天猫居首，GMV 18.6亿元，占37.5%"),
+    ("chart", "品类：家用电器居首，GMV 14.2亿元，占28.6%"),
+    ("table", "全年5项重点活动，投入3,820万元"),
+    ("table", "4个问题待解决：流量、用户、商品、组织"),
+    ("table", "2027年7项目标：直接利润达到9.5亿元、GMV达到58亿元"),
+    ("chart", "分4个阶段推进15项任务，设7个里程碑"),
+    ("table", "所需资源：8人、4,510万元、2套"),
+    ("matrix", "6项风险，1项今年已越过触发线"),
+    ("closing", "2027年，电商运营中心将以直接利润达到9.5亿元、GMV达到58亿元为首要目标"),
+]
+
+
+def test_the_zh_deck_follows_the_outline_titled_with_messages():
+    slides = deck("zh")[0]["slides"]
+    assert [(s["kind"], s["title"]) for s in slides] == ZH_TITLES
+    # 8.37 ÷ 8.00 − 1 = 4.6% above target; the big numbers carry ΔPL and ΔPY.
+    numbers = slides[2]["numbers"]
+    assert [n["value"] for n in numbers] == ["8.37亿元", "49.6亿元", "24.1%"]
+    assert numbers[0]["lines"] == ["ΔPL 较目标 +4.6%", "ΔPY 同比 +30.4%"]  # 8.37 ÷ 6.42 − 1
+    assert numbers[2]["lines"][0] == "ΔPL 较目标 +1.1个百分点"  # 24.1 − 23.0
+    assert slides[0]["subtitle"] == "电商运营中心\n演讲人：王敏\n日期：2027-01-15"
+    assert deck("zh")[0]["sections"] == ["年度业绩概况", "核心业务数据分析", "季度重点活动复盘",
+                                         "问题与挑战总结", "2027年战略规划", "资源与团队保障"]  # fmt: skip
+
+
+def test_the_en_deck_has_the_same_outline_and_continues_a_long_list():
+    slides = deck("en")[0]["slides"]
+    kinds = [s["kind"] for s in slides]
+    assert kinds[:3] == ["title", "contents", "numbers"] and kinds[-1] == "closing"
+    assert slides[2]["title"] == "First contact resolution 70.4%, 97.8% of target"  # 70.4 ÷ 72
+    # lower is better: 9.1 vs 9.5 minutes, (9.5 − 9.1) ÷ 9.5 = 4.2% better
+    assert "Average handle time 9.1 minutes, 4.2% better than target" in slides[4]["title"]
+    continued = [s for s in slides if s["continued"]]
+    assert continued and all(s["title"].endswith(" (continued)") for s in continued)
+    assert "14 campaign" not in str(kinds)
+    assert any(s["title"] == "4 campaigns, 295 k USD invested" for s in slides)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_box_overflows_by_the_fitting_rule(lang):
+    for slide in deck(lang)[0]["slides"]:
+        assert title_lines(slide["title"]) <= 2, slide["title"]
+        if slide["kind"] in {"chart", "matrix"} and slide["bullets"]:
+            assert text_fits(slide["bullets"], BULLET_SIZE, SIDE[2], SIDE[3]), slide["title"]
+        if slide["kind"] == "bullets":
+            assert text_fits(slide["bullets"], BULLET_SIZE, BODY[2], BODY[3]), slide["title"]
+        table = slide["table"]
+        if slide["kind"] == "table" and table is not None:
+            rows = [table["columns"], *table["rows"]]
+            height = sum(table_row_height(r, table["widths"], TABLE_SIZE) for r in rows)
+            assert height <= BODY[3], slide["title"]
+
+
+def test_a_long_table_continues_on_the_next_slide_instead_of_shrinking():
+    from opsreport.present import deck as module
+
+    table = module._table(["a"], [1.0], [["一" * 200]] * 12)
+    pages = module._table_pages(table)
+    # 200 CJK × 11 pt = 2,200 pt in 874 − 14.4 = 859.6 pt: 3 lines → 3 × 13.2 + 7.2 = 46.8 pt
+    # a row; the header 13.2 + 7.2 = 20.4; (400 − 20.4) ÷ 46.8 = 8.1: 8 rows a slide.
+    assert [len(p["rows"]) for p in pages] == [8, 4]
+
+
+# --------------------------------------------------------------------------- the pptx
+
+
+def _charts(data: bytes) -> list[etree._Element]:
+    with zipfile.ZipFile(BytesIO(data)) as package:
+        names = sorted(n for n in package.namelist() if n.startswith("ppt/charts/chart"))
+        return [etree.fromstring(package.read(n)) for n in names]
+
+
+def test_the_pptx_has_one_slide_per_deck_slide_and_native_charts():
+    data = pptx_bytes("zh")
+    prs = Presentation(BytesIO(data))
+    assert len(prs.slides) == len(ZH_TITLES)
+    assert [s.shapes.title.text for s in prs.slides] == [t for _, t in ZH_TITLES]
+    charts = _charts(data)
+    assert charts and all(c.find(f"{_C}externalData") is not None for c in charts)
+    with zipfile.ZipFile(BytesIO(data)) as package:
+        assert any(n.startswith("ppt/embeddings/") for n in package.namelist())  # Edit Data
+    # The 利润 dimension's attainment chart caches the engine's figures: 直接利润
+    # 8.37 ÷ 8.00 = 104.625%, GMV 49.6 ÷ 52 = 95.38%.
+    profit = next(c for c in charts if "直接利润" in etree.tostring(c, encoding="unicode")
+                  and c.find(f".//{_C}barChart") is not None)  # fmt: skip
+    values = [float(v.text) for v in profit.iter(f"{_C}v") if v.text.replace(".", "").isdigit()]
+    assert values[0] == pytest.approx(104.625)
+    assert values[1] == pytest.approx(49.6 / 52 * 100)
+    # Every run of every slide and chart names the East Asian typeface.
+    for slide in prs.slides:
+        for run in slide._element.iter(f"{_A}r"):
+            ea = run.find(f"{_A}rPr/{_A}ea")
+            assert ea is not None and ea.get("typeface") == "Microsoft YaHei"
+
+
+def test_a_template_missing_a_layout_is_refused_by_name(tmp_path):
+    from opsreport.app.starter import export_templates
+
+    folder = tmp_path / "t"
+    export_templates(folder, "zh")
+    prs = Presentation(str(folder / "deck.pptx"))
+    prs.slide_layouts.get_by_name("opsreport Content").name = "My layout"
+    prs.save(str(folder / "deck.pptx"))
+    with pytest.raises(TemplateProblem) as info:
+        build_report(ZH_EXAMPLE, output=tmp_path / "out.pptx", formats="pptx", template_dir=folder)
+    message = str(info.value)
+    assert "deck.pptx: no slide layout named 'opsreport Content'" in message
+    assert "'My layout'" in message and not (tmp_path / "out.pptx").exists()
+
+
+def test_a_damaged_template_is_refused(tmp_path):
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "deck.pptx").write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(TemplateProblem) as info:
+        build_report(ZH_EXAMPLE, output=tmp_path / "out.pptx", formats="pptx", template_dir=folder)
+    assert "deck.pptx: not a PowerPoint file" in str(info.value)
+    assert not (tmp_path / "out.pptx").exists()
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice (soffice)")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_libreoffice_draws_one_page_per_slide(lang, tmp_path):
+    deck_file = tmp_path / f"{lang}.pptx"
+    deck_file.write_bytes(pptx_bytes(lang))
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(deck_file)],
+        capture_output=True, timeout=240, check=True,
+    )  # fmt: skip
+    pdf = (tmp_path / f"{lang}.pdf").read_bytes()
+    pages = len(__import__("re").findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == len(Presentation(str(deck_file)).slides) == len(deck(lang)[0]["slides"])
+
+
+def test_build_writes_the_deck_beside_the_report(tmp_path):
+    result = build_report(EN_EXAMPLE, output=tmp_path, formats=("all", "pptx"))
+    assert [p.suffix for p in result.outputs] == [".docx", ".md", ".html", ".pptx"]
+    assert Path(result.outputs[-1]).read_bytes()[:2] == b"PK"
