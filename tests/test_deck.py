@@ -227,3 +227,25 @@ def test_build_writes_the_deck_beside_the_report(tmp_path):
     result = build_report(EN_EXAMPLE, output=tmp_path, formats=("all", "pptx"))
     assert [p.suffix for p in result.outputs] == [".docx", ".md", ".html", ".pptx"]
     assert Path(result.outputs[-1]).read_bytes()[:2] == b"PK"
+
+
+def test_check_opens_the_deck_template_and_names_a_missing_layout(tmp_path):
+    from opsreport.render.pptx import check_deck_template
+
+    assert check_deck_template("zh").name == "deck.pptx"  # the bundled one has every layout
+    folder = tmp_path / "t"
+    folder.mkdir()
+    prs = Presentation(str(check_deck_template("en")))
+    prs.slide_layouts.get_by_name("opsreport Title").name = "Title"
+    prs.save(str(folder / "deck.pptx"))
+    with pytest.raises(TemplateProblem, match="no slide layout named 'opsreport Title'"):
+        check_deck_template("en", folder)
+
+
+def test_templates_export_writes_the_deck_template(tmp_path):
+    from opsreport.app.starter import export_templates
+
+    written = export_templates(tmp_path, "en").written
+    assert tmp_path / "deck.pptx" in written
+    names = [layout.name for layout in Presentation(str(tmp_path / "deck.pptx")).slide_layouts]
+    assert sorted(names) == ["opsreport Closing", "opsreport Content", "opsreport Title"]

@@ -152,6 +152,12 @@ def check_file(
                 errors.append(_template_diagnostic(exc, path))
             except Exception as exc:  # a renderer bug must fail the check, not crash the run
                 errors.append(_error(path, f"rendering failed: {_describe(exc)}", "render"))
+            try:  # the deck template (build -f pptx): its layouts, without building the deck
+                from opsreport.render.pptx import check_deck_template
+
+                check_deck_template(lang, template_dir)
+            except TemplateProblem as exc:
+                errors.append(_template_diagnostic(exc, path))
             try:
                 from opsreport.app import plan
                 from opsreport.present.plan_context import target_texts

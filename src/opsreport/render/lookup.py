@@ -49,6 +49,7 @@ TEMPLATE_NAMES = (
     "report.html.j2",
     "plan.md.j2",
     "plan.html.j2",
+    "deck.pptx",
 )
 
 

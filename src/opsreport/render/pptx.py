@@ -33,7 +33,13 @@ from opsreport.present.deck_types import Deck, DeckSlide, DeckTable
 from opsreport.present.theme import BAD, GOOD, HEADER_FILL, HEADER_TEXT, MUTED, TEXT
 from opsreport.render.lookup import find_template, inside_folder
 
-__all__ = ["DECK_TEMPLATE", "deck_layouts", "read_deck_template", "render_pptx"]
+__all__ = [
+    "DECK_TEMPLATE",
+    "check_deck_template",
+    "deck_layouts",
+    "read_deck_template",
+    "render_pptx",
+]
 
 DECK_TEMPLATE = "deck.pptx"
 EMU = 12700  # per point
@@ -100,6 +106,14 @@ def deck_layouts(prs: Any, template: Path) -> dict[str, Any]:
             template=str(template),
         )
     return {name: found[name] for name in DECK_LAYOUTS.values()}
+
+
+def check_deck_template(lang: str, template_dir: Path | None = None) -> Path:
+    """The deck template ``--template`` (or the bundled one) gives, opened and checked for
+    the layouts the deck needs (``opsreport check``); a TemplateProblem names what is wrong."""
+    template, package = read_deck_template(lang, template_dir)
+    deck_layouts(_open(template, package), template)
+    return template
 
 
 def _east_asian(prs: Any) -> str:

@@ -1,0 +1,81 @@
+"""``build --format pptx``: hostile deck templates (issue 16, Deliver 4).
+
+A ``--template`` folder whose ``deck.pptx`` is not a zip, a zip of garbage, a Word file
+renamed, a presentation missing a layout the deck needs, or a link out of the folder; and a
+plan asked for a deck. The promise: a message naming the template (and the missing layout),
+exit 1 (2 for a link out of the folder, refused with the folder before any work, and for the plan's usage error), no traceback, nothing written, the inputs intact.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+from . import Case
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "support-2026-en.xlsx"
+BUNDLED = ROOT / "src" / "opsreport" / "templates" / "en" / "deck.pptx"
+BUILD = ("build", "year.xlsx", "-f", "pptx", "--template", "t", "-o", "out/")
+
+
+def _folder(folder: Path) -> Path:
+    shutil.copy(EXAMPLE, folder / "year.xlsx")
+    (folder / "t").mkdir()
+    return folder / "t"
+
+
+def _write(data: bytes):
+    def make(folder: Path) -> None:
+        (_folder(folder) / "deck.pptx").write_bytes(data)
+
+    return make
+
+
+def _zip_of_garbage() -> bytes:
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w") as package:
+        package.writestr("[Content_Types].xml", "<not xml")
+    return stream.getvalue()
+
+
+def _without_layout(folder: Path) -> None:
+    from pptx import Presentation
+
+    prs = Presentation(str(BUNDLED))
+    prs.slide_layouts.get_by_name("opsreport Content").name = "Content (mine)"
+    prs.save(str(_folder(folder) / "deck.pptx"))
+
+
+def _word_renamed(folder: Path) -> None:
+    shutil.copy(ROOT / "src" / "opsreport" / "templates" / "en" / "report.docx",
+                _folder(folder) / "deck.pptx")  # fmt: skip
+
+
+def _link_out(folder: Path) -> None:
+    shutil.copy(BUNDLED, folder.parent / "outside" / "deck.pptx")
+    (_folder(folder) / "deck.pptx").symlink_to(folder.parent / "outside" / "deck.pptx")
+
+
+def _no_output(folder: Path, output: str) -> None:
+    assert not (folder / "out").exists(), "a refused deck wrote something"
+
+
+CASES = [
+    Case("not_a_zip", _write(b"this is no presentation"), BUILD, 1,
+         ("deck.pptx: not a PowerPoint file",), verify=_no_output),
+    Case("zip_of_garbage", _write(_zip_of_garbage()), BUILD, 1,
+         ("deck.pptx: the file is damaged or not a PowerPoint presentation",), verify=_no_output),
+    Case("missing_layout", _without_layout, BUILD, 1,
+         ("deck.pptx: no slide layout named 'opsreport Content'", "'Content (mine)'"),
+         verify=_no_output),
+    Case("word_file_renamed", _word_renamed, BUILD, 1,
+         ("deck.pptx: the file is damaged or not a PowerPoint presentation",), verify=_no_output),
+    Case("link_out_of_the_folder", _link_out, BUILD, 2,
+         ("leads outside the template folder",), verify=_no_output),
+    Case("plan_has_no_deck", lambda f: shutil.copy(EXAMPLE, f / "year.xlsx"),
+         ("plan", "year.xlsx", "--quarter", "Q1", "-f", "pptx"), 2,
+         ("--format pptx is the year-end deck of `opsreport build`",)),
+]  # fmt: skip
