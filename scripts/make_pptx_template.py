@@ -123,6 +123,9 @@ def build(lang: str) -> bytes:
                 for paragraph in shape.text_frame.paragraphs:
                     paragraph.font.size = Pt(TITLE_SIZE if index == 5 else 36)
     _accent_rule(layouts[5])
+    for layout in (layouts[0], layouts[2], layouts[5]):  # titles as typed, not in capitals
+        for properties in layout._element.iter(f"{{{_A}}}defRPr"):
+            properties.attrib.pop("cap", None)
     stream = io.BytesIO()
     prs.save(stream)
     return _rewrite_theme(stream.getvalue(), lang)

@@ -333,6 +333,19 @@ def _matrix(page: Any, table: DeckTable, font: str) -> None:
     _table(page, table, (x, y, w * 0.8, h), font)
 
 
+# The chart code sizes text for a Word page (8 pt labels); a slide is read from a distance.
+CHART_TEXT_SCALE = 1.5
+
+
+def _scale_text(space: Any, factor: float) -> None:
+    """Every text size of a chart (``sz`` of its run properties) times ``factor``."""
+    for name in ("defRPr", "rPr", "endParaRPr"):
+        for properties in space.iter(f"{{{_A}}}{name}"):
+            size = properties.get("sz")
+            if size and size.isdigit():
+                properties.set("sz", str(round(int(size) * factor)))
+
+
 def _chart(
     page: Any, data: Any, box: tuple[float, float, float, float], font: str, lang: str
 ) -> None:
@@ -351,6 +364,7 @@ def _chart(
     for index, panel in enumerate(panels):
         height = h * weights[index] / sum(weights)
         space, workbook = chart_space(data, panel, first=index == 0, font=font, lang=lang)
+        _scale_text(space, CHART_TEXT_SCALE)
         part = ChartPart(
             package.next_partname(ChartPart.partname_template), CT.DML_CHART, package, space
         )
