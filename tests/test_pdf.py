@@ -156,6 +156,7 @@ def test_each_conversion_has_its_own_profile_and_folder_removed_afterwards(tmp_p
         ("truncated", r"wrote a file that is not a whole PDF; nothing was written"),
         ("empty", r"wrote an empty file; nothing was written"),
     ],
+    ids=["exit1", "nothing", "garbage", "truncated", "empty"],
 )  # fmt: skip
 def test_a_failed_conversion_says_what_libreoffice_did(tmp_path, mode, said):
     settings = fake(tmp_path, mode)
