@@ -111,9 +111,22 @@ def deck_layouts(prs: Any, template: Path) -> dict[str, Any]:
 def check_deck_template(lang: str, template_dir: Path | None = None) -> Path:
     """The deck template ``--template`` (or the bundled one) gives, opened and checked for
     the layouts the deck needs (``opsreport check``); a TemplateProblem names what is wrong."""
+    template = find_template(DECK_TEMPLATE, lang, template_dir)
+    try:
+        stat = os.stat(template)
+        key = (os.path.realpath(template), stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        key = None
+    if key is not None and key in _CHECKED:  # check of 100 workbooks: opened once
+        return template
     template, package = read_deck_template(lang, template_dir)
     deck_layouts(_open(template, package), template)
+    if key is not None:
+        _CHECKED.add(key)
     return template
+
+
+_CHECKED: set[tuple[str, int, int]] = set()  # deck templates found whole, by file state
 
 
 def _east_asian(prs: Any) -> str:
