@@ -22,6 +22,8 @@ from opsreport.errors import TemplateProblem
 from opsreport.present.deck import (
     BODY,
     BULLET_SIZE,
+    NUMBER_SIZES,
+    OPENING,
     SIDE,
     TABLE_SIZE,
     deck_chart_data,
@@ -29,7 +31,14 @@ from opsreport.present.deck import (
     table_row_height,
     title_lines,
 )
-from opsreport.present.deck_fit import char_width, line_count, lines_height, text_fits
+from opsreport.present.deck_fit import (
+    INSET_X,
+    char_width,
+    cut_to_lines,
+    line_count,
+    lines_height,
+    text_fits,
+)
 from opsreport.present.report_context import build_context
 
 from .conftest import EN_EXAMPLE, ZH_EXAMPLE
@@ -124,9 +133,9 @@ def test_the_en_deck_has_the_same_outline_and_continues_a_long_list():
     assert any(s["title"] == "4 campaigns, 295 k USD invested" for s in slides)
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_no_box_overflows_by_the_fitting_rule(lang):
-    for slide in deck(lang)[0]["slides"]:
+def assert_every_box_fits(slides) -> None:
+    """Every title, bullet list, big number and table of ``slides`` within its box."""
+    for slide in slides:
         assert title_lines(slide["title"]) <= 2, slide["title"]
         if slide["kind"] in {"chart", "matrix"} and slide["bullets"]:
             assert text_fits(slide["bullets"], BULLET_SIZE, SIDE[2], SIDE[3]), slide["title"]
@@ -137,6 +146,57 @@ def test_no_box_overflows_by_the_fitting_rule(lang):
             rows = [table["columns"], *table["rows"]]
             height = sum(table_row_height(r, table["widths"], TABLE_SIZE) for r in rows)
             assert height <= BODY[3], slide["title"]
+        if slide["kind"] == "numbers":
+            width = BODY[2] / len(slide["numbers"]) - 12 - 2 * INSET_X
+            for number in slide["numbers"]:
+                sizes = zip(
+                    NUMBER_SIZES,
+                    ([number["label"]], [number["value"]], number["lines"]),
+                    strict=True,
+                )
+                for size, texts in sizes:
+                    assert all(line_count(t, size, width) == 1 for t in texts), number
+            assert text_fits(slide["bullets"], BULLET_SIZE, OPENING[2], OPENING[3])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_box_overflows_by_the_fitting_rule(lang):
+    assert_every_box_fits(deck(lang)[0]["slides"])
+
+
+def test_long_texts_continue_or_are_cut_never_overflow(make_workbook):
+    from opsreport.engine.metrics import compute
+    from opsreport.io.workbook import load_report
+
+    long_name = "一个非常非常长的指标名称" * 8  # 96 CJK characters: 3 lines of a title
+    path = make_workbook({
+        "meta": [["key", "value"], ["year", 2026]],
+        "kpis": [["name", "unit", "actual", "target"], [long_name, "%", 5, 4]],
+        "problems": [["problem", "subjective", "objective", "action"]]
+        + [[f"问题{i}" + "很长的描述" * 30, "主观" * 40, "客观" * 40, "措施" * 400] for i in range(12)],
+        "campaigns": [["quarter", "name", "investment", "unit", "result"]]
+        + [[f"Q{i % 4 + 1}", f"活动{i}", 10, "万元", "效果" * 50] for i in range(25)],
+    })  # fmt: skip
+    metrics = compute(load_report(path))
+    context = build_context(metrics, "zh", today=TODAY)
+    slides = deck_context(context, deck_chart_data(metrics, context, "zh"), "zh")["slides"]
+    assert_every_box_fits(slides)
+    assert slides[2]["title"].endswith("…")  # the long name's title cut within two lines
+    # 25 campaigns of 100 CJK characters of result in 0.31 × 874 − 14.4 = 256.5 pt at 11 pt
+    # (23 a line): 5 lines = 5 × 13.2 + 7.2 = 73.2 pt a row; (400 − 20.4) ÷ 73.2 = 5.2 → 5 a
+    # slide, 25 ÷ 5 = 5 slides, the last four continued.
+    campaigns = [s for s in slides if s["title"].startswith("全年25项重点活动")]
+    assert [len(s["table"]["rows"]) for s in campaigns] == [5, 5, 5, 5, 5]
+    assert [s["continued"] for s in campaigns] == [False, True, True, True, True]
+    # an action of 800 CJK characters is longer than a slide: cut with "…"
+    problems = [s for s in slides if s["title"].startswith("12个问题待解决")]
+    assert problems and all(row[3].endswith("…") for s in problems for row in s["table"]["rows"])
+
+
+def test_cut_to_lines_keeps_what_fits_and_marks_the_cut():
+    assert cut_to_lines("直接利润", 10, 100, 1) == "直接利润"
+    # 10 pt CJK in 45 pt: 4 characters a line; two lines hold 7 characters and "…".
+    assert cut_to_lines("一二三四五六七八九十", 10, 45, 2) == "一二三四五六七…"
 
 
 def test_a_long_table_continues_on_the_next_slide_instead_of_shrinking():

@@ -17,7 +17,7 @@ from typing import Any
 
 from opsreport.engine.metrics import Metrics
 from opsreport.present.context_types import KpiRow, ReportContext
-from opsreport.present.deck_fit import LINE, line_count, text_fits
+from opsreport.present.deck_fit import INSET_X, LINE, cut_to_lines, line_count, text_fits
 from opsreport.present.deck_types import BigNumber, Deck, DeckSlide, DeckTable
 from opsreport.present.formatting import join_words
 
@@ -52,6 +52,9 @@ BODY = (43.0, 104.0, 874.0, 400.0)
 CHART_BODY = (43.0, 104.0, 540.0, 400.0)
 SIDE = (597.0, 104.0, 320.0, 400.0)
 TITLE_SIZE = 24.0
+TITLE_LINES = 2  # a title longer than two lines is cut with "…" (a workbook's long name)
+NUMBER_SIZES = (16.0, 36.0, 14.0)  # a big number's label, figure and variance lines
+OPENING = (43.0, 284.0, 874.0, 220.0)  # the numbers slide's opening sentence, below them
 BULLET_SIZE = 14.0
 TABLE_SIZE = 11.0
 CELL_INSET_Y = 3.6  # a table cell's top and bottom margin (PowerPoint's 0.05 in)
@@ -147,6 +150,7 @@ def _slide(kind: str, title: str, section: str = "", **fields: Any) -> DeckSlide
         "continued": False,
     }
     slide.update(fields)  # type: ignore[typeddict-item]
+    slide["title"] = cut_to_lines(title, TITLE_SIZE, TITLE[2] - 2 * INSET_X, TITLE_LINES)
     return slide
 
 
@@ -180,7 +184,7 @@ def kpi_message(kpi: KpiRow, lang: str) -> str:
     return name
 
 
-def _numbers(kpi: KpiRow, words: dict[str, str]) -> BigNumber:
+def _numbers(kpi: KpiRow, words: dict[str, str], count: int) -> BigNumber:
     lines: list[str] = []
     good: list[bool | None] = []
     target = kpi["var_target"] if kpi["is_rate"] else kpi["var_target_pct"]
@@ -191,7 +195,14 @@ def _numbers(kpi: KpiRow, words: dict[str, str]) -> BigNumber:
     if prior not in {"", "–"}:
         lines.append(f"ΔPY {words['dpy']} {prior}")
         good.append(kpi["good_prior"])
-    return {"label": kpi["name"], "value": kpi["actual"], "lines": lines, "good": good}
+    width = BODY[2] / max(count, 1) - 12 - 2 * INSET_X  # one column of the numbers
+    label, figure, line = NUMBER_SIZES
+    return {
+        "label": cut_to_lines(kpi["name"], label, width, 1),
+        "value": cut_to_lines(kpi["actual"], figure, width, 1),
+        "lines": [cut_to_lines(text, line, width, 1) for text in lines],
+        "good": good,
+    }
 
 
 # --------------------------------------------------------------------------- pagination
@@ -216,8 +227,15 @@ def _table_pages(table: DeckTable, height: float = BODY[3]) -> list[DeckTable]:
     rows: list[list[str]] = []
     fills: list[list[str]] = []
     used = header
+    most = int((height - header - 2 * CELL_INSET_Y) // (LINE * TABLE_SIZE))  # lines a row may take
     for row, fill in zip(table["rows"], table["fills"] or [[]] * len(table["rows"]), strict=True):
         need = table_row_height(row, table["widths"], TABLE_SIZE)
+        if need > height - header:  # one cell longer than a slide: cut with "…"
+            row = [
+                cut_to_lines(text, TABLE_SIZE, width * BODY[2] - 2 * CELL_INSET_X, most)
+                for text, width in zip(row, table["widths"], strict=True)
+            ]
+            need = table_row_height(row, table["widths"], TABLE_SIZE)
         if rows and used + need > height:
             pages.append({**table, "rows": rows, "fills": fills})
             rows, fills, used = [], [], header
@@ -293,7 +311,9 @@ def deck_chart_data(metrics: Metrics, context: ReportContext, lang: str) -> dict
     for group in metrics.groups:
         data = attainment_data(group.results, lang)
         if data is not None:
-            found[f"deck:{group.name or ''}"] = data
+            # keyed by the name the report context gives the group (an unnamed one: 指标 / KPIs)
+            name = group.name or ("指标" if lang == "zh" else "KPIs")
+            found[f"deck:{name}"] = data
     return found
 
 
@@ -364,11 +384,18 @@ def _overview(
     lead = rows.get(summary["lead_kpi"] or "")
     headline = [rows[key] for key in summary["headline_kpis"] if key in rows][:4]
     if lead is not None:
-        numbers = [_numbers(kpi, words) for kpi in headline]
+        numbers = [_numbers(kpi, words, len(headline)) for kpi in headline]
         opening = [summary["opening"]] if summary["opening"] else []
-        slides.append(
-            _slide("numbers", kpi_message(lead, lang), section, numbers=numbers, bullets=opening)
-        )
+        later = []  # an opening too long for the space under the numbers: the next slide
+        if opening and not text_fits(opening, BULLET_SIZE, OPENING[2], OPENING[3]):
+            opening, later = [], opening
+        title = kpi_message(lead, lang)
+        made = [_slide("numbers", title, section, numbers=numbers, bullets=opening)]
+        made += [
+            _slide("bullets", title, section, bullets=page)
+            for page in (_bullet_pages(later, BODY) if later else [])
+        ]
+        slides += _continued(made, words)
     zh = lang == "zh"
     for group in context["groups"]:
         kpis = group["kpis"]

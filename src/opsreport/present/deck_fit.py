@@ -19,6 +19,7 @@ __all__ = [
     "INSET_Y",
     "LINE",
     "char_width",
+    "cut_to_lines",
     "line_count",
     "lines_height",
     "text_fits",
@@ -80,3 +81,19 @@ def lines_height(paragraphs: Sequence[str], size: float, width: float) -> float:
 def text_fits(paragraphs: Sequence[str], size: float, width: float, height: float) -> bool:
     """Whether ``paragraphs`` at ``size`` pt fit a box of ``width`` × ``height`` pt."""
     return lines_height(paragraphs, size, width) <= height
+
+
+def cut_to_lines(text: str, size: float, width: float, lines: int) -> str:
+    """``text`` if it takes at most ``lines`` lines of ``width`` pt at ``size`` pt, else its
+    longest beginning that does, ended by "…" (a name or title longer than its box: a list
+    continues on the next slide instead, never a single text)."""
+    if line_count(text, size, width) <= lines:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # the longest prefix + "…" that fits
+        middle = (low + high + 1) // 2
+        if line_count(text[:middle].rstrip() + "…", size, width) <= lines:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "…"

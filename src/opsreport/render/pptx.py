@@ -25,6 +25,8 @@ from opsreport.present.deck import (
     BULLET_SIZE,
     CHART_BODY,
     DECK_LAYOUTS,
+    NUMBER_SIZES,
+    OPENING,
     SIDE,
     TABLE_SIZE,
     TITLE_SIZE,
@@ -281,19 +283,27 @@ def _drop_empty_placeholders(page: Any) -> None:
 
 def _numbers(page: Any, slide: DeckSlide, font: str) -> None:
     x, y, w, _ = BODY
+    label_size, figure_size, line_size = NUMBER_SIZES
     numbers = slide["numbers"]
     width = w / max(len(numbers), 1)
     for index, number in enumerate(numbers):
         left = x + index * width
-        _text_box(page, (left, y, width - 12, 28), [number["label"]], 16, font, color=MUTED)
-        _text_box(page, (left, y + 30, width - 12, 56), [number["value"]], 36, font, bold=True)
+        _text_box(page, (left, y, width - 12, 28), [number["label"]], label_size, font, color=MUTED)
+        _text_box(
+            page, (left, y + 30, width - 12, 56), [number["value"]], figure_size, font, bold=True
+        )
         for row, (line, good) in enumerate(zip(number["lines"], number["good"], strict=True)):
             color = TEXT if good is None else (GOOD if good else BAD)
             _text_box(
-                page, (left, y + 92 + row * 26, width - 12, 24), [line], 14, font, color=color
+                page,
+                (left, y + 92 + row * 26, width - 12, 24),
+                [line],
+                line_size,
+                font,
+                color=color,
             )
     if slide["bullets"]:
-        _text_box(page, (x, y + 180, w, 200), slide["bullets"], BULLET_SIZE, font)
+        _text_box(page, OPENING, slide["bullets"], BULLET_SIZE, font)
 
 
 def _table(page: Any, table: DeckTable, box: tuple[float, float, float, float], font: str) -> None:
