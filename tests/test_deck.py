@@ -309,3 +309,23 @@ def test_templates_export_writes_the_deck_template(tmp_path):
     assert tmp_path / "deck.pptx" in written
     names = [layout.name for layout in Presentation(str(tmp_path / "deck.pptx")).slide_layouts]
     assert sorted(names) == ["opsreport Closing", "opsreport Content", "opsreport Title"]
+
+
+def test_a_template_of_4_3_slides_is_refused_and_its_own_slides_are_dropped(tmp_path):
+    from pptx.util import Emu
+
+    from opsreport.render.pptx import check_deck_template
+
+    folder = tmp_path / "t"
+    folder.mkdir()
+    prs = Presentation(str(check_deck_template("zh")))
+    prs.slides.add_slide(prs.slide_layouts[0]).shapes.title.text = "an example slide"
+    prs.save(str(folder / "deck.pptx"))
+    out = build_report(ZH_EXAMPLE, output=tmp_path / "d.pptx", formats="pptx", template_dir=folder)
+    slides = Presentation(str(out.outputs[0])).slides
+    assert len(slides) == len(ZH_TITLES)  # the template's own slide is not in the deck
+    assert "an example slide" not in [s.shapes.title.text for s in slides]
+    prs.slide_width = Emu(9144000)  # 4:3: 25.40 × 19.05 cm
+    prs.save(str(folder / "deck.pptx"))
+    with pytest.raises(TemplateProblem, match=r"the slides are 25.40 × 19.05 cm; the deck is laid"):
+        check_deck_template("zh", folder)

@@ -59,6 +59,15 @@ def _link_out(folder: Path) -> None:
     (_folder(folder) / "deck.pptx").symlink_to(folder.parent / "outside" / "deck.pptx")
 
 
+def _four_by_three(folder: Path) -> None:
+    from pptx import Presentation
+    from pptx.util import Emu
+
+    prs = Presentation(str(BUNDLED))
+    prs.slide_width = Emu(9144000)
+    prs.save(str(_folder(folder) / "deck.pptx"))
+
+
 def _no_output(folder: Path, output: str) -> None:
     assert not (folder / "out").exists(), "a refused deck wrote something"
 
@@ -71,6 +80,8 @@ CASES = [
     Case("missing_layout", _without_layout, BUILD, 1,
          ("deck.pptx: no slide layout named 'opsreport Content'", "'Content (mine)'"),
          verify=_no_output),
+    Case("four_by_three_slides", _four_by_three, BUILD, 1,
+         ("deck.pptx: the slides are 25.40 × 19.05 cm",), verify=_no_output),
     Case("word_file_renamed", _word_renamed, BUILD, 1,
          ("deck.pptx: the file is damaged or not a PowerPoint presentation",), verify=_no_output),
     Case("link_out_of_the_folder", _link_out, BUILD, 2,

@@ -28,6 +28,7 @@ from opsreport.present.deck import (
     NUMBER_SIZES,
     OPENING,
     SIDE,
+    SLIDE,
     TABLE_SIZE,
     TITLE_SIZE,
 )
@@ -95,7 +96,16 @@ def _open(template: Path, package: bytes) -> Any:
 
 def deck_layouts(prs: Any, template: Path) -> dict[str, Any]:
     """The template's layouts the deck uses, by role; a missing one is a TemplateProblem
-    naming it (the user renamed or deleted it in the Slide Master)."""
+    naming it (the user renamed or deleted it in the Slide Master). The slides must be 16:9
+    (13.333 × 7.5 in): the deck's boxes are measured for it."""
+    width, height = prs.slide_width, prs.slide_height
+    if (width, height) != (round(SLIDE[0] * EMU), round(SLIDE[1] * EMU)):
+        raise TemplateProblem(
+            f"{template}: the slides are {width / 360000:.2f} × {height / 360000:.2f} cm; the deck "
+            "is laid out for widescreen 16:9 slides (33.87 × 19.05 cm) — set Design › Slide Size "
+            "› Widescreen (16:9) in PowerPoint, or start again from `opsreport templates export`",
+            template=str(template),
+        )
     found = {layout.name: layout for layout in prs.slide_layouts}
     missing = [name for name in DECK_LAYOUTS.values() if name not in found]
     if missing:
