@@ -55,14 +55,14 @@ def zh_doc(zh_context):
     return Document(BytesIO(render_docx(zh_context)))
 
 
-def png_1x1() -> bytes:
+def png_1x1(width: int = 1, height: int = 1) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return (
             struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
         )
 
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xff\xff\xff")
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    pixels = zlib.compress((b"\x00" + b"\xff" * 3 * width) * height)
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
     )
@@ -637,9 +637,11 @@ def test_short_tables_stay_on_one_page_with_the_chart_above(zh_context):
     group = dict(zh_context["groups"][0])
     group["kpis"] = group["kpis"] * 5  # a long KPI table: it may break, header repeated
     context = {**zh_context, "groups": [group]}
-    doc = Document(
-        BytesIO(render_docx(context, {"quarterly:P01": fake_chart("quarterly:P01", "季度趋势")}))
-    )
+    # a quarterly chart 14 × 4.8 cm (140 × 48 px shown 14 cm wide) and its 5-row table:
+    # 4.8 + 5 × 0.6 = 7.8 cm ≤ half the text height (25.3 ÷ 2 = 12.65): kept together
+    chart = SimpleNamespace(**{**vars(fake_chart("quarterly:P01", "季度趋势")), "width_cm": 14.0})
+    chart.png = png_1x1(140, 48)
+    doc = Document(BytesIO(render_docx(context, {"quarterly:P01": chart})))
 
     def keeps(row) -> list[bool]:
         return [p.paragraph_format.keep_with_next is True for c in row.cells for p in c.paragraphs]
@@ -650,6 +652,17 @@ def test_short_tables_stay_on_one_page_with_the_chart_above(zh_context):
     assert above.xpath(".//w:drawing") and above.xpath("./w:pPr/w:keepNext")
     long = next(t for t in doc.tables if len(t.rows) > 12)
     assert not any(keeps(long.rows[len(long.rows) // 2]))
+
+
+def test_a_tall_chart_is_not_kept_with_its_table(zh_context):
+    """A 12 × 12 cm picture over a 5-row table: 12 + 5 × 0.6 = 15 cm > 12.65 cm, half the
+    text height: kept together they would leave up to 15 cm of a page empty; let go."""
+    doc = Document(
+        BytesIO(render_docx(zh_context, {"quarterly:P01": fake_chart("quarterly:P01", "季度")}))
+    )
+    quarter = next(t for t in doc.tables if t.rows[0].cells[0].text == "期间")
+    above = quarter._tbl.getprevious()
+    assert above.xpath(".//w:drawing") and not above.xpath("./w:pPr/w:keepNext")
 
 
 def test_a_long_table_nested_in_a_short_one_may_still_break(tmp_path, zh_context):

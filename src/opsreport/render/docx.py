@@ -649,10 +649,12 @@ def _keep_short_tables_together(docx: Any) -> None:
 
     A four-quarter table split two rows and two rows looks careless. Word and
     LibreOffice keep a table together when each row but the last keeps with the
-    next; a chart right above a table keeps with it. Long tables still break, with
-    their header row repeated.
+    next; a chart right above a table keeps with it when the pair takes at most half
+    a page (render/page_fit). Long tables still break, with their header row repeated.
     """
     from docx.oxml.ns import qn
+
+    from opsreport.render.page_fit import drawing_height_cm, keeps_with_table
 
     body = docx.element.body
     for table in body.iter(qn("w:tbl")):
@@ -667,6 +669,7 @@ def _keep_short_tables_together(docx: Any) -> None:
             above is not None
             and above.tag == qn("w:p")
             and above.find(".//" + qn("w:drawing")) is not None
+            and keeps_with_table(drawing_height_cm(above), len(rows))
         ):
             above.get_or_add_pPr().get_or_add_keepNext()
 

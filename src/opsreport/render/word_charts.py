@@ -54,7 +54,6 @@ _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _EMU_PER_CM = 360000
-ROW_CM = 0.62  # one category row of a horizontal chart
 HEADER_CM = 1.45  # title and unit line
 PANEL_HEADING_CM = 0.55
 LABEL_SIZE = 8.0
@@ -86,14 +85,18 @@ def _number(value: Decimal | None) -> float | None:
 
 
 def panel_height_cm(data: ChartData, panel: Panel, first: bool) -> float:
-    """How tall one panel's chart is on the page: sized to its rows, not a fixed page."""
+    """How tall one panel's chart is on the page: sized to its rows by the one rule of
+    present/charts/sizing (the pictures follow it too), not a fixed page."""
+    from opsreport.present.charts.sizing import COLUMN_CM, row_pitch_cm
+
     if data.kind == "column":
-        return 6.0
+        return COLUMN_CM
     rows = len(panel.categories)
+    pitch = row_pitch_cm(sum(len(each.categories) for each in data.panels))
     header = (HEADER_CM if first else 0.3) + (PANEL_HEADING_CM if panel.heading else 0.0)
     axis = 0.9 if data.kind == "timeline" else 0.25
     note = 0.45 if data.note and first else 0.0
-    return round(header + rows * ROW_CM + axis + note + 0.3, 2)
+    return round(header + rows * pitch + axis + note + 0.3, 2)
 
 
 def _chart_type(data: ChartData) -> Any:

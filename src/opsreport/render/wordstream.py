@@ -35,6 +35,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from opsreport.render.page_fit import drawing_height_cm, keeps_with_table
+
 __all__ = ["STREAM_ABOVE", "StreamedBody", "render_body", "save_streamed"]
 
 #: Rendered body text (characters) beyond which a Word body is streamed.
@@ -77,6 +79,7 @@ class _Table:
     rows: int = 0  # its own rows
     row_paragraphs: list[list[int]] | None = field(default_factory=list)  # while short
     drawing_above: int | None = None  # the paragraph right above it, if it holds a chart
+    drawing_cm: float = 0.0  # how tall that chart stands (render/page_fit)
 
 
 @dataclass
@@ -269,6 +272,7 @@ class _Checker:
                 and above.find(f".//{_DRAWING}") is not None
             ):
                 table.drawing_above = index
+                table.drawing_cm = drawing_height_cm(above)
             self._open_tables.append(table)
         elif tag == _TR:
             table = self._table_of(element)
@@ -320,7 +324,9 @@ class _Checker:
             if table.row_paragraphs is not None and table.rows <= _SHORT_TABLE_ROWS:
                 for row in table.row_paragraphs[:-1]:
                     self.keep_next.update(row)
-                if table.drawing_above is not None:
+                if table.drawing_above is not None and keeps_with_table(
+                    table.drawing_cm, table.rows
+                ):
                     self.keep_next.add(table.drawing_above)
             table.row_paragraphs = None
             self._done_tables.append(table)

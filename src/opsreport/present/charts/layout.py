@@ -10,13 +10,13 @@ from decimal import Decimal
 from typing import Any
 
 from opsreport.present.charts.record import Chart, Mark
+from opsreport.present.charts.sizing import row_pitch_cm
 from opsreport.present.charts.style import (
     CM_PER_INCH,
     FONT_SIZE,
     HEADER_IN,
     NAME_LIMIT,
     PAGE_WIDTH_CM,
-    ROW_HEIGHT_IN,
     SUB_SIZE,
     SUBTITLE_LIMIT,
     TITLE_LIMIT,
@@ -39,6 +39,7 @@ __all__ = [
     "pp_label",
     "row_axes",
     "row_chart_height",
+    "row_height_in",
     "select_top",
     "short_text",
     "text_width_in",
@@ -241,9 +242,15 @@ def clip(value: float, lo: float, hi: float) -> tuple[float, bool]:
     return value, False
 
 
+def row_height_in(rows: int) -> float:
+    """One row's height in inches in a chart of ``rows`` rows (present/charts/sizing:
+    the rule the native Word charts follow too)."""
+    return row_pitch_cm(rows) / CM_PER_INCH
+
+
 def row_chart_height(rows: int, footer_in: float) -> float:
     """The figure height in inches of a one-row-per-name chart with ``rows`` rows."""
-    return HEADER_IN + rows * ROW_HEIGHT_IN + footer_in + 0.08
+    return HEADER_IN + rows * row_height_in(rows) + footer_in + 0.08
 
 
 def float_or_none(value: Decimal | None) -> float | None:

@@ -19,7 +19,6 @@ __all__ = [
     "HEADER_IN",
     "NAME_LIMIT",
     "PAGE_WIDTH_CM",
-    "ROW_HEIGHT_IN",
     "SUBTITLE_LIMIT",
     "SUB_SIZE",
     "TITLE_LIMIT",
@@ -35,7 +34,6 @@ CM_PER_INCH = 2.54
 FONT_SIZE = 8.0  # labels
 TITLE_SIZE = 10.0
 SUB_SIZE = 7.5
-ROW_HEIGHT_IN = 0.26  # one KPI row in the horizontal charts
 HEADER_IN = 0.62  # title + subtitle band
 NAME_LIMIT = 14.0  # width units (a CJK character is one) before a name is cut with "…"
 TITLE_LIMIT = 44.0  # … a chart's title

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from opsreport.present.charts.data import ChartData, Panel, Series, label_format
 from opsreport.present.charts.layout import draw_header, finish_chart, plain_axes, short_text
 from opsreport.present.charts.record import Chart
+from opsreport.present.charts.sizing import COLUMN_CM
 from opsreport.present.charts.style import (
     CM_PER_INCH,
     FONT_SIZE,
@@ -117,7 +118,7 @@ def quarterly_chart(series: QuarterSeries, lang: str) -> Chart | None:
     name = data.key
     with chart_style(name):
         width_in = 14.0 / CM_PER_INCH
-        height_in = 2.3
+        height_in = COLUMN_CM / CM_PER_INCH  # present/charts/sizing: as the native chart
         fig, _ = new_figure(width_in, height_in)
         fig.subplots_adjust(
             left=0.25 / width_in,

@@ -18,6 +18,7 @@ from opsreport.present.charts.layout import (
     more_text,
     pp_label,
     row_axes,
+    row_height_in,
     select_top,
     short_text,
     text_width_in,
@@ -28,7 +29,6 @@ from opsreport.present.charts.style import (
     FONT_SIZE,
     HEADER_IN,
     PAGE_WIDTH_CM,
-    ROW_HEIGHT_IN,
     SUB_SIZE,
     chart_style,
     new_figure,
@@ -163,7 +163,8 @@ def variance_chart(
     with chart_style(name):
         width_in = PAGE_WIDTH_CM / CM_PER_INCH
         footer_in = 0.34 if data.note else 0.12
-        bands = [PANEL_TITLE_IN + len(panel.categories) * ROW_HEIGHT_IN for panel in data.panels]
+        row_in = row_height_in(sum(len(panel.categories) for panel in data.panels))
+        bands = [PANEL_TITLE_IN + len(panel.categories) * row_in for panel in data.panels]
         height_in = (
             HEADER_IN + sum(bands) + PANEL_GAP_IN * (len(data.panels) - 1) + footer_in + 0.08
         )
