@@ -657,8 +657,22 @@ def templates_export(
         raise typer.Exit(1)
 
 
+def _bare_charts(argv: list[str]) -> list[str]:
+    """``--charts`` written alone, before another option or last (as before it took a kind:
+    "draw the charts", e.g. for Markdown), means the default kind, ``native``; ``--charts
+    image`` etc. as typed, and an unknown kind is refused by name."""
+    fixed: list[str] = []
+    for index, arg in enumerate(argv):
+        fixed.append(arg)
+        if arg == "--charts" and (index + 1 == len(argv) or argv[index + 1].startswith("-")):
+            fixed.append(ChartKind.native.value)
+    return fixed
+
+
 def main() -> None:
-    app()
+    import sys
+
+    app(args=_bare_charts(sys.argv[1:]))
 
 
 if __name__ == "__main__":  # pragma: no cover

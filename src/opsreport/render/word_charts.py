@@ -297,7 +297,15 @@ def _title(chart: Any, space: Any, lines: list[str], first: bool) -> None:
     from pptx.enum.text import PP_ALIGN
     from pptx.util import Pt
 
-    lines = [line for line in lines if line]
+    from opsreport.present.charts.layout import short_text
+    from opsreport.present.charts.style import SUBTITLE_LIMIT, TITLE_LIMIT
+
+    # one line each, cut as the picture cuts them (a name may be 32,767 characters)
+    lines = [
+        short_text(line, TITLE_LIMIT if number == 0 and first else SUBTITLE_LIMIT)
+        for number, line in enumerate(lines)
+        if line
+    ]
     if not lines:
         chart.has_title = False
         return
@@ -551,8 +559,12 @@ def matrix_table_xml(data: ChartData, grid: RiskGrid) -> str:
         '<w:tblCellMar><w:left w:w="30" w:type="dxa"/><w:right w:w="30" w:type="dxa"/></w:tblCellMar>'
         f"</w:tblPr><w:tblGrid>{grid_cols}</w:tblGrid>{''.join(rows)}</w:tbl>"
     )
-    head = _paragraph(_run(data.title, bold=True, size=10.0)) + _paragraph(
-        _run(data.subtitle, color=MUTED, size=7.5), after=60
+    from opsreport.present.charts.layout import short_text
+    from opsreport.present.charts.style import SUBTITLE_LIMIT, TITLE_LIMIT
+
+    head = _paragraph(_run(short_text(data.title, TITLE_LIMIT), bold=True, size=10.0))
+    head += _paragraph(
+        _run(short_text(data.subtitle, SUBTITLE_LIMIT), color=MUTED, size=7.5), after=60
     )
     foot = _paragraph(_run(grid.likelihood + " →", color=MUTED), after=60)
     key = "".join(
