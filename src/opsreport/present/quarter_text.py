@@ -28,7 +28,7 @@ QUARTER_TEXT_LABELS: dict[str, QuarterTextLabels] = {
     "en": {
         "starting": "Where the plan stands",
         "addressed_by": "this quarter's tasks",
-        "problems_other": "{n} more problems are addressed by other quarters' tasks (see the annual review).",
+        "problems_other": "Problems left to other quarters' tasks: {n} (see the annual review).",
         "no_problem_addressed": "This quarter's tasks address none of the problems of the annual review.",
     },
 }
