@@ -47,6 +47,7 @@ from opsreport.errors import TemplateProblem
 from opsreport.io.zipbounds import DEFAULT_BOUNDS, ZipRefused, check_zip
 from opsreport.present.context_types import ChartEntry, TemplateContext
 from opsreport.render.budget import budgeted
+from opsreport.render.column_fit import fit_table_columns
 from opsreport.render.explain import describe_template_error
 from opsreport.render.lookup import find_template, inside_folder
 from opsreport.render.notices import notify
@@ -447,6 +448,7 @@ def render_docx(
         latin = _style_east_asian_font(docx, ("TableText", "Normal"), "ascii")
         data, tpl.pictures = word_context(context, charts, font, latin)
         tpl.render(data, jinja_env=env, autoescape=True)
+        fit_table_columns(tpl.docx.element.body)  # no owner or unit split inside a word
         _keep_short_tables_together(tpl.docx)
         _set_properties(tpl.docx, context)
         from opsreport.render.toc import fill_document_toc, fill_toc
