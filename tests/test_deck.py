@@ -329,3 +329,12 @@ def test_a_template_of_4_3_slides_is_refused_and_its_own_slides_are_dropped(tmp_
     prs.save(str(folder / "deck.pptx"))
     with pytest.raises(TemplateProblem, match=r"the slides are 25.40 × 19.05 cm; the deck is laid"):
         check_deck_template("zh", folder)
+
+
+def test_a_year_in_progress_is_titled_with_its_year_so_far():
+    example = Path(ZH_EXAMPLE).with_name("ecommerce-2026H1-zh.xlsx")
+    analysis = analyze(example)
+    context = build_context(analysis.metrics, "zh", today=TODAY)
+    slides = deck_context(context, deck_chart_data(analysis.metrics, context, "zh"), "zh")["slides"]
+    # no annual actual yet: the report's year-so-far clause (3.50 ÷ 8.00 = 43.75% → 43.8%)
+    assert slides[2]["title"] == "直接利润：年初至今3.50亿元，完成全年目标8.00亿元的43.8%"

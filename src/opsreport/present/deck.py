@@ -12,6 +12,7 @@ text is never shrunk. No figure is computed here: every one comes formatted.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -19,7 +20,7 @@ from opsreport.engine.metrics import Metrics
 from opsreport.present.context_types import KpiRow, ReportContext
 from opsreport.present.deck_fit import INSET_X, LINE, cut_to_lines, line_count, text_fits
 from opsreport.present.deck_types import BigNumber, Deck, DeckSlide, DeckTable
-from opsreport.present.formatting import join_words
+from opsreport.present.formatting import DASH, join_words
 
 __all__ = [
     "BODY",
@@ -161,6 +162,8 @@ def kpi_message(kpi: KpiRow, lang: str) -> str:
     """A KPI's result as a slide title: 直接利润8.37亿元，超额4.6% / GMV 4,960 M CNY, 95.4% of
     target — the KPI row's own figures: against its target when it has one, else last year."""
     zh = lang == "zh"
+    if kpi["actual"] in {"", DASH} and kpi["sentence"]:  # a year in progress: its year so far
+        return re.split(r"[；。;]|\. ", kpi["sentence"], maxsplit=1)[0]
     name = join_words(kpi["name"], kpi["actual"]) if zh else f"{kpi['name']} {kpi['actual']}"
     sep = "，" if zh else ", "
     if kpi["status"] is not None and kpi["good_target"] is not None:
