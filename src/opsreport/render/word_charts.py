@@ -87,11 +87,11 @@ def _number(value: Decimal | None) -> float | None:
 def panel_height_cm(data: ChartData, panel: Panel, first: bool) -> float:
     """How tall one panel's chart is on the page: sized to its rows by the one rule of
     present/charts/sizing (the pictures follow it too), not a fixed page."""
-    from opsreport.present.charts.sizing import COLUMN_CM, row_pitch_cm
+    from opsreport.present.charts.sizing import COLUMN_CM, label_lines, row_pitch_cm
 
     if data.kind == "column":
         return COLUMN_CM
-    rows = len(panel.categories)
+    rows = len(panel.categories) * label_lines(panel.categories)  # wrapped task names
     pitch = row_pitch_cm(sum(len(each.categories) for each in data.panels))
     header = (HEADER_CM if first else 0.3) + (PANEL_HEADING_CM if panel.heading else 0.0)
     axis = 0.9 if data.kind == "timeline" else 0.25

@@ -43,6 +43,7 @@ __all__ = [
     "select_top",
     "short_text",
     "text_width_in",
+    "wrap_text",
 ]
 
 
@@ -81,6 +82,38 @@ def short_text(text: object, limit: float = NAME_LIMIT) -> str:
             break
         kept.append(ch)
     return "".join(kept).rstrip() + "…"
+
+
+def wrap_text(text: object, limit: float = NAME_LIMIT, lines: int = 3) -> str:
+    """Lines of at most ``limit`` width units (a CJK character is 1) joined by "\\n":
+    Latin text breaks at spaces, CJK between any two characters; beyond ``lines`` the
+    last line is cut with "…" (a name of 32,767 characters costs what a short one does)."""
+    clean = " ".join(str(text if text is not None else "").split())
+    clean = clean[: math.ceil(limit * lines / 0.55) + 1]
+    out: list[str] = []
+    rest = clean
+    while rest and len(out) < lines:
+        used, cut = 0.0, len(rest)
+        for index, ch in enumerate(rest):
+            used += char_units(ch)
+            if used > limit:
+                cut = index
+                break
+        if cut == len(rest):
+            out.append(rest)
+            rest = ""
+            break
+        space = rest.rfind(" ", 0, cut + 1)
+        wide = unicodedata.east_asian_width(rest[cut]) in "WF" or (
+            cut > 0 and unicodedata.east_asian_width(rest[cut - 1]) in "WF"
+        )
+        if space > 0 and not wide:
+            cut = space
+        out.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        out[-1] = short_text(out[-1] + " " + rest, limit)
+    return "\n".join(out)
 
 
 def pp_label(points: Decimal | None) -> str:

@@ -17,6 +17,8 @@ __all__ = [
     "FIXED_CM",
     "MIN_ROW_CM",
     "ROW_CM",
+    "TIMELINE_NAME_LIMIT",
+    "label_lines",
     "row_pitch_cm",
 ]
 
@@ -25,6 +27,8 @@ MIN_ROW_CM = 0.4  # the thinnest row: 8 pt labels (0.28 cm) with a gap between t
 CAP_CM = 12.5  # the tallest a horizontal chart grows before its rows thin out
 FIXED_CM = 2.2  # what a chart has besides its rows: title, unit line, axis, footnote
 COLUMN_CM = 4.8  # a column chart (the quarterly trend), whatever its categories
+TIMELINE_NAME_LIMIT = 22.0  # width units (a CJK character is 1) of a task name's line
+LINE_SHARE = 0.7  # each further line of a wrapped label adds this share of a row
 
 
 def row_pitch_cm(rows: int) -> float:
@@ -35,3 +39,11 @@ def row_pitch_cm(rows: int) -> float:
         return ROW_CM
     fit = (CAP_CM - FIXED_CM) / rows
     return max(MIN_ROW_CM, min(ROW_CM, fit))
+
+
+def label_lines(labels: tuple[str, ...] | list[str]) -> float:
+    """How many rows tall each row of a chart stands when its labels wrap (every row
+    alike: a chart's categories are evenly spaced): 1, plus :data:`LINE_SHARE` for
+    each line of the longest label past its first (two lines: 1.7 rows)."""
+    most = max((label.count("\n") + 1 for label in labels), default=1)
+    return 1 + LINE_SHARE * (most - 1)

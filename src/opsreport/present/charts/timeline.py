@@ -14,10 +14,13 @@ from opsreport.present.charts.layout import (
     draw_note,
     finish_chart,
     more_text,
+    row_height_in,
     short_text,
     text_width_in,
+    wrap_text,
 )
 from opsreport.present.charts.record import Chart
+from opsreport.present.charts.sizing import TIMELINE_NAME_LIMIT, label_lines
 from opsreport.present.charts.style import (
     CM_PER_INCH,
     FONT_SIZE,
@@ -154,7 +157,7 @@ def _layout(
             labels.append((short_text(phase or chart_text(lang, "no_phase"), 16), True))
         for bar in members:
             placed.append((len(labels), bar, shade))
-            labels.append((short_text(bar.task.task), False))
+            labels.append((wrap_text(bar.task.task, TIMELINE_NAME_LIMIT), False))
     return _Layout(first, last, title, alt, hidden, tuple(labels), tuple(placed))
 
 
@@ -250,11 +253,13 @@ def timeline_chart(
     with chart_style("timeline"):
         width_in = PAGE_WIDTH_CM / CM_PER_INCH
         footer_in = 0.5 if hidden else 0.3
-        row_in = 0.22
+        row_in = row_height_in(len(labels)) * label_lines([text for text, _ in labels])
         height_in = HEADER_IN + len(labels) * row_in + footer_in + 0.1
         fig, renderer = new_figure(width_in, height_in)
-        name_w = max(
-            text_width_in(renderer, [t for t, h in labels if not h], FONT_SIZE),
+        name_w = max(  # a wrapped name measured line by line
+            text_width_in(
+                renderer, [ln for t, h in labels if not h for ln in t.split("\n")], FONT_SIZE
+            ),
             text_width_in(renderer, [t for t, h in labels if h], FONT_SIZE, "bold"),
         )
         left_in = min(name_w + 0.18, width_in * 0.4)
