@@ -8,14 +8,13 @@ from typing import TYPE_CHECKING
 
 from opsreport.present.charts.data import ChartData, MatrixCell, MatrixRow, RiskGrid
 from opsreport.present.charts.layout import (
-    char_units,
     draw_header,
     draw_note,
     finish_chart,
     more_text,
     plain_axes,
     select_top,
-    short_text,
+    wrap_text,
 )
 from opsreport.present.charts.record import Chart
 from opsreport.present.charts.style import (
@@ -125,11 +124,18 @@ def risk_matrix_chart(
         line_in = 0.19
         grid_in = 2.9
         footer_in = 0.34 if data.note else 0.12
+        left_in = 0.75
+        # the key beside the grid: each risk in full, wrapped (three lines at most)
+        list_w_units = (width_in - left_in - grid_in - 0.45) / (FONT_SIZE / 72) - 3
+        key_texts = [
+            wrap_text(entry.text + entry.suffix, max(6.0, list_w_units)) for entry in grid.rows
+        ]
+        key_lines = sum(text.count("\n") + 1 for text in key_texts)
         height_in = max(
-            HEADER_IN + 0.2 + grid_in + 0.45, HEADER_IN + len(grid.rows) * line_in + footer_in + 0.1
+            HEADER_IN + 0.2 + grid_in + 0.45, HEADER_IN + key_lines * line_in + footer_in + 0.3
         )
         fig, _ = new_figure(width_in, height_in)
-        left_in, bottom_in = 0.75, height_in - HEADER_IN - 0.2 - grid_in
+        bottom_in = height_in - HEADER_IN - 0.2 - grid_in
         ax = fig.add_axes(
             (left_in / width_in, bottom_in / height_in, grid_in / width_in, grid_in / height_in)
         )
@@ -187,24 +193,23 @@ def risk_matrix_chart(
         )
         plain_axes(ax)
         list_x = (left_in + grid_in + 0.3) / width_in
-        list_w_units = (width_in - left_in - grid_in - 0.45) / (FONT_SIZE / 72) - 3
-        for k, entry in enumerate(grid.rows):
-            y = 1 - (HEADER_IN + 0.2 + (k + 0.5) * line_in) / height_in
-            suffix = entry.suffix
-            room = list_w_units - sum(char_units(ch) for ch in suffix)
-            label = short_text(entry.text, max(6.0, room))
+        line = 0
+        for entry, label in zip(grid.rows, key_texts, strict=True):
+            y = 1 - (HEADER_IN + 0.2 + line * line_in + 0.03) / height_in
             fig.text(
-                list_x, y, f"R{entry.number}", ha="left", va="center", size=FONT_SIZE, weight="bold"
+                list_x, y, f"R{entry.number}", ha="left", va="top", size=FONT_SIZE, weight="bold"
             )
             fig.text(
                 list_x + 0.36 / width_in,
                 y,
-                label + suffix,
+                label,
                 ha="left",
-                va="center",
+                va="top",
                 size=FONT_SIZE,
                 color=entry.color,
+                linespacing=line_in * 72 / FONT_SIZE,  # a wrapped line as far as the next risk
             )
+            line += label.count("\n") + 1
         draw_header(fig, width_in, height_in, title, data.subtitle)
         draw_note(fig, width_in, height_in, data.note)
         return finish_chart(fig, "risks", title, width_in, alt)
