@@ -57,7 +57,9 @@ def test_all_is_docx_md_and_html_everywhere_and_pdf_is_asked_for_by_name():
     assert format_list(["all", "pdf"]) == ("docx", "md", "html", "pdf")
     assert format_list(["pdf", "docx", "pdf", "all"]) == ("pdf", "docx", "md", "html")
     assert format_list("pdf") == ("pdf",)
-    with pytest.raises(UsageError, match=r"unknown format 'odt': use docx, md, html, pdf, pptx or all"):
+    with pytest.raises(
+        UsageError, match=r"unknown format 'odt': use docx, md, html, pdf, pptx or all"
+    ):
         format_list(["pdf", "odt"])
 
 

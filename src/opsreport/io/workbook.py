@@ -22,8 +22,8 @@ from opsreport.core.aggregation import default_aggregation
 from opsreport.core.records import Diagnostic, Location, Report
 from opsreport.errors import WorkbookError
 from opsreport.io import schema
-from opsreport.io.collector import Collector
 from opsreport.io.campaign_records import CAMPAIGNS
+from opsreport.io.collector import Collector
 from opsreport.io.limits import DEFAULT_LIMITS, Limits
 from opsreport.io.package import WorkbookRefused, open_workbook
 from opsreport.io.records import (
