@@ -132,17 +132,24 @@ def check_file(
             base: ReportContext | None = None  # the report's context, shared with the plans
             try:
                 # as a build makes them: native Word charts, pictures for Markdown and HTML
+                # (drawn, not rasterised: PNG only when a file is written, SVG for HTML)
                 drawn, native = make_charts(
                     formats,
                     charts,
-                    partial(_draw_apart, analysis, lang, formats),
+                    partial(_draw_apart, analysis, lang, formats, vector_only=True),
                     partial(chart_data, analysis.metrics, lang),
                     lang=lang,
                     jobs=1,
                 )
                 base = report_context.build_context(analysis.metrics, lang)
                 pipeline.render_formats(
-                    base.copy(), drawn, formats, "report", template_dir, native=native
+                    base.copy(),
+                    drawn,
+                    formats,
+                    "report",
+                    template_dir,
+                    native=native,
+                    chart_files=False,
                 )
                 del drawn
                 rendered += [f"report.{fmt}" for fmt in formats]
@@ -210,7 +217,12 @@ DRAW_APART_ABOVE = 1_000
 
 
 def _draw_apart(
-    analysis: Any, lang: str, formats: tuple[str, ...], encode: tuple[str, ...] | None = None
+    analysis: Any,
+    lang: str,
+    formats: tuple[str, ...],
+    encode: tuple[str, ...] | None = None,
+    *,
+    vector_only: bool = False,
 ) -> dict[str, Any]:
     """The report's charts: for a workbook of more than :data:`DRAW_APART_ABOVE` KPIs
     drawn in one forked child where fork is safe (Linux, no other thread), else here.
@@ -229,6 +241,8 @@ def _draw_apart(
     from opsreport.present.charts import render_charts
 
     encode = chart_encodings(formats) if encode is None else encode
+    if vector_only:  # every chart drawn, none rasterised (SVG for HTML only)
+        encode = tuple(e for e in encode if e != "png")
     if (
         len(analysis.metrics.results) <= DRAW_APART_ABOVE
         or not sys.platform.startswith("linux")

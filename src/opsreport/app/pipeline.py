@@ -146,6 +146,7 @@ def render_formats(
     pdf_label: str = "the PDF",
     *,
     native: dict[str, Any] | None = None,
+    chart_files: bool = True,
 ) -> tuple[dict[str, bytes], dict[str, bytes]]:
     """Lay out one context in every format, from the templates named ``<document>.*``.
 
@@ -154,7 +155,8 @@ def render_formats(
     Word document converted by LibreOffice (``pdf``: which program, how long; None:
     found as :func:`opsreport.render.pdf.pdf_settings` finds it); ``pdf_label`` names
     it in messages. ``native`` (chart data by key) puts native charts in the Word
-    document instead of ``drawn``'s pictures.
+    document instead of ``drawn``'s pictures; ``chart_files=False`` leaves Markdown's chart
+    files unencoded (``check``, which writes nothing).
     """
     assets: dict[str, bytes] = {}
     chart_entries: dict[str, ChartEntry] = {}
@@ -166,7 +168,7 @@ def render_formats(
             "file": file,
             "svg": chart.svg if "html" in formats else "",
         }
-        if "md" in formats:
+        if "md" in formats and chart_files:  # (check writes nothing: no PNG to encode)
             assets[file] = chart.png
     context["charts"] = chart_entries
     documents: dict[str, bytes] = {}
