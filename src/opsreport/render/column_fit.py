@@ -13,15 +13,22 @@ LibreOffice's space between CJK and Latin a quarter em, bold 6 % wider.
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import itertools
 import re
 import unicodedata
 from typing import Any
 
+from lxml import etree
+
 __all__ = ["fit_table_columns", "needed_twips", "unbreakable_tokens"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_T = f"{_W}t"
+_NS = {"w": _W[1:-1]}
+_STYLE_OF = etree.XPath("string(w:pPr/w:pStyle/@w:val)", namespaces=_NS)
+_SIZE_OF = etree.XPath("string(w:r/w:rPr/w:sz/@w:val)", namespaces=_NS)
+_BOLD_OF = etree.XPath("boolean(w:r/w:rPr/w:b)", namespaces=_NS)
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"  # ideographs, CJK and full-width punctuation
 _WHOLE = re.compile(
     rf"[{_CJK}]{{2,4}}"
@@ -63,15 +70,20 @@ def needed_twips(token: str, points: float, bold: bool = False) -> int:
 
 
 def _paragraph_need(paragraph: Any, default_points: float) -> int:
-    style = paragraph.find(f"{_W}pPr/{_W}pStyle")
-    name = style.get(f"{_W}val", "") if style is not None else ""
+    text = "".join(paragraph.itertext(_T))  # strings only: no element proxies made
+    if not text.strip():
+        return 0
+    name = str(_STYLE_OF(paragraph))
     points = 8.0 if "Small" in name else default_points
-    size = paragraph.find(f".//{_W}rPr/{_W}sz")
-    if size is not None:
-        with contextlib.suppress(ValueError):
-            points = int(size.get(f"{_W}val", "")) / 2
-    bold = "Header" in name or paragraph.find(f".//{_W}rPr/{_W}b") is not None
-    text = "".join(t.text or "" for t in paragraph.iter(f"{_W}t"))
+    size = str(_SIZE_OF(paragraph))  # an explicit run size (half points), else the style's
+    if size.isdigit():
+        points = int(size) / 2
+    return _text_need(text, points, "Header" in name or bool(_BOLD_OF(paragraph)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_need(text: str, points: float, bold: bool) -> int:
+    """The widest unbreakable token of ``text`` (a report repeats its owners and units)."""
     return max((needed_twips(tok, points, bold) for tok in unbreakable_tokens(text)), default=0)
 
 
