@@ -83,7 +83,7 @@ def all_text(doc) -> str:
 
 # --------------------------------------------------------------------------- export, fallback
 
-EXPORTED = ("plan.docx", "plan.html.j2", "plan.md.j2", "report.docx", "report.html.j2", "report.md.j2")  # fmt: skip
+EXPORTED = ("deck.pptx", "plan.docx", "plan.html.j2", "plan.md.j2", "report.docx", "report.html.j2", "report.md.j2")  # fmt: skip
 
 
 def test_export_copies_the_bundled_templates_and_keeps_edited_ones(tmp_path):
@@ -93,7 +93,7 @@ def test_export_copies_the_bundled_templates_and_keeps_edited_ones(tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == list(EXPORTED)
     bundled = bundled_templates()
     for name in EXPORTED:
-        source = bundled / ("en" if name.endswith(".docx") else "common") / name
+        source = bundled / ("en" if name.endswith((".docx", ".pptx")) else "common") / name
         assert (folder / name).read_bytes() == source.read_bytes(), name
         assert f"wrote {folder / name}" in result.stdout
 
