@@ -417,7 +417,7 @@ def test_a_word_template_larger_than_a_workbook_may_be_is_refused_unread(
 
     folder = package_template(tmp_path, bytes(2048))
     monkeypatch.setattr(
-        "opsreport.render.docx.DEFAULT_BOUNDS", zipbounds.ZipBounds(max_file_bytes=1024)
+        "opsreport.render.lookup.DEFAULT_BOUNDS", zipbounds.ZipBounds(max_file_bytes=1024)
     )
     with pytest.raises(
         TemplateProblem, match=r"report\.docx: the file is too large \(0 MB; the limit is 0 MB\)"

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
 import re
 from dataclasses import dataclass
 from html import unescape
@@ -44,12 +43,12 @@ from pathlib import Path
 from typing import Any
 
 from opsreport.errors import TemplateProblem
-from opsreport.io.zipbounds import DEFAULT_BOUNDS, ZipRefused, check_zip
+from opsreport.io.zipbounds import ZipRefused, check_zip
 from opsreport.present.context_types import ChartEntry, TemplateContext
 from opsreport.render.budget import budgeted
 from opsreport.render.column_fit import fit_table_columns
 from opsreport.render.explain import describe_template_error
-from opsreport.render.lookup import find_template, inside_folder
+from opsreport.render.lookup import find_template, read_template_package
 from opsreport.render.notices import notify
 from opsreport.render.sandbox import make_environment
 from opsreport.render.word_styles import (
@@ -507,22 +506,7 @@ def word_context(
 
 def _read_word_template(template: Path) -> bytes:
     """The template's bytes, read once, if it is a zip package within the workbook bounds."""
-    real = inside_folder(template, template.parent)
-    limit = DEFAULT_BOUNDS.max_file_bytes
-    try:
-        with open(real, "rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            if size > limit:
-                raise TemplateProblem(
-                    f"{template}: the file is too large ({size / 2**20:.0f} MB; the limit is "
-                    f"{limit / 2**20:.0f} MB) — remove large pictures from it",
-                    template=str(template),
-                )
-            package = stream.read(limit + 1)  # it may have grown since
-    except OSError as exc:
-        raise TemplateProblem(
-            f"{template}: cannot be read ({exc.strerror or exc})", template=str(template)
-        ) from None
+    package = read_template_package(template)
     try:
         check_zip(package)
     except ZipRefused as refused:

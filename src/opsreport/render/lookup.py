@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from opsreport.errors import TemplateProblem
+from opsreport.io.zipbounds import DEFAULT_BOUNDS
 
 __all__ = [
     "MAX_TEXT_TEMPLATE_BYTES",
@@ -26,6 +27,7 @@ __all__ = [
     "folder_loader_class",
     "inside_folder",
     "inspect_template_dir",
+    "read_template_package",
     "template_dirs",
 ]
 
@@ -110,6 +112,28 @@ def inside_folder(path: Path | str, folder: Path | str) -> str:
             template=str(path),
         )
     return real
+
+
+def read_template_package(template: Path) -> bytes:
+    """A Word or PowerPoint template's bytes, read once from inside its folder and within the
+    workbook bounds' file size (a TemplateProblem naming it otherwise); the caller checks
+    the zip, with the advice of its own program."""
+    real = inside_folder(template, template.parent)
+    limit = DEFAULT_BOUNDS.max_file_bytes
+    try:
+        with open(real, "rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            if size > limit:
+                raise TemplateProblem(
+                    f"{template}: the file is too large ({size / 2**20:.0f} MB; the limit is "
+                    f"{limit / 2**20:.0f} MB) — remove large pictures from it",
+                    template=str(template),
+                )
+            return stream.read(limit + 1)  # it may have grown since
+    except OSError as exc:
+        raise TemplateProblem(
+            f"{template}: cannot be read ({exc.strerror or exc})", template=str(template)
+        ) from None
 
 
 def find_template(name: str, lang: str, user_dir: Path | None = None) -> Path:

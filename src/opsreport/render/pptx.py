@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from opsreport.errors import TemplateProblem
-from opsreport.io.zipbounds import DEFAULT_BOUNDS, ZipRefused, check_zip
+from opsreport.io.zipbounds import ZipRefused, check_zip
 from opsreport.present.deck import (
     BODY,
     BULLET_SIZE,
@@ -34,7 +34,7 @@ from opsreport.present.deck import (
 )
 from opsreport.present.deck_types import Deck, DeckSlide, DeckTable
 from opsreport.present.theme import BAD, GOOD, HEADER_FILL, HEADER_TEXT, MUTED, TEXT
-from opsreport.render.lookup import find_template, inside_folder
+from opsreport.render.lookup import find_template, read_template_package
 
 __all__ = [
     "DECK_TEMPLATE",
@@ -53,22 +53,7 @@ _DEFAULT_EA = "Microsoft YaHei"
 def read_deck_template(lang: str, template_dir: Path | None = None) -> tuple[Path, bytes]:
     """The deck template's path and bytes: a zip package within the workbook bounds."""
     template = find_template(DECK_TEMPLATE, lang, template_dir)
-    real = inside_folder(template, template.parent)
-    limit = DEFAULT_BOUNDS.max_file_bytes
-    try:
-        with open(real, "rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            if size > limit:
-                raise TemplateProblem(
-                    f"{template}: the file is too large ({size / 2**20:.0f} MB; the limit is "
-                    f"{limit / 2**20:.0f} MB) — remove large pictures from it",
-                    template=str(template),
-                )
-            package = stream.read(limit + 1)
-    except OSError as exc:
-        raise TemplateProblem(
-            f"{template}: cannot be read ({exc.strerror or exc})", template=str(template)
-        ) from None
+    package = read_template_package(template)
     try:
         check_zip(package)
     except ZipRefused as refused:
