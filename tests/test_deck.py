@@ -28,6 +28,7 @@ from opsreport.present.deck import (
     TABLE_SIZE,
     deck_chart_data,
     deck_context,
+    deck_year_to_date,
     table_row_height,
     title_lines,
 )
@@ -54,7 +55,9 @@ def deck(lang: str):
     analysis = analyze(EXAMPLES[lang])
     context = build_context(analysis.metrics, lang, today=TODAY)
     charts = deck_chart_data(analysis.metrics, context, lang)
-    return deck_context(context, charts, lang), charts
+    so_far = deck_year_to_date(analysis.metrics, lang)
+    assert so_far == {}  # a finished year: every big number is the year's actual
+    return deck_context(context, charts, lang, so_far), charts
 
 
 @cache
@@ -151,11 +154,15 @@ def assert_every_box_fits(slides) -> None:
             for number in slide["numbers"]:
                 sizes = zip(
                     NUMBER_SIZES,
-                    ([number["label"]], [number["value"]], number["lines"]),
+                    ([number["label"]], [number["value"]], [number["basis"], *number["lines"]]),
                     strict=True,
                 )
                 for size, texts in sizes:
                     assert all(line_count(t, size, width) == 1 for t in texts), number
+                # the lines stand 26 pt apart from 92 pt under the body's top, 24 pt each,
+                # and end above the opening sentence
+                rows = len(number["lines"]) + bool(number["basis"])
+                assert BODY[1] + 92 + (rows - 1) * 26 + 24 <= OPENING[1], number
             assert text_fits(slide["bullets"], BULLET_SIZE, OPENING[2], OPENING[3])
 
 
@@ -331,10 +338,59 @@ def test_a_template_of_4_3_slides_is_refused_and_its_own_slides_are_dropped(tmp_
         check_deck_template("zh", folder)
 
 
+H1_EXAMPLE = Path(ZH_EXAMPLE).with_name("ecommerce-2026H1-zh.xlsx")
+
+
+def in_year_slides(lang: str):
+    analysis = analyze(H1_EXAMPLE)
+    context = build_context(analysis.metrics, lang, today=TODAY)
+    charts = deck_chart_data(analysis.metrics, context, lang)
+    so_far = deck_year_to_date(analysis.metrics, lang)
+    return deck_context(context, charts, lang, so_far)["slides"]
+
+
 def test_a_year_in_progress_is_titled_with_its_year_so_far():
-    example = Path(ZH_EXAMPLE).with_name("ecommerce-2026H1-zh.xlsx")
-    analysis = analyze(example)
-    context = build_context(analysis.metrics, "zh", today=TODAY)
-    slides = deck_context(context, deck_chart_data(analysis.metrics, context, "zh"), "zh")["slides"]
+    slides = in_year_slides("zh")
     # no annual actual yet: the report's year-so-far clause (3.50 ÷ 8.00 = 43.75% → 43.8%)
     assert slides[2]["title"] == "直接利润：年初至今3.50亿元，完成全年目标8.00亿元的43.8%"
+    assert_every_box_fits(slides)
+
+
+def test_a_year_in_progress_shows_its_big_numbers_year_to_date():
+    numbers = in_year_slides("zh")[2]["numbers"]
+    # No KPI rated (no annual actual): the lead (直接利润) and the next KPIs so far, each its
+    # year to date, never "–". Direct profit Q1 + Q2 = 1.62 + 1.88 = 3.50; GMV 10.2 + 11.8 =
+    # 22.0 (sum); gross margin the average of its quarters (23.2 + 23.9) ÷ 2 = 23.55%.
+    assert [(n["label"], n["value"], n["basis"]) for n in numbers] == [
+        ("直接利润", "3.50亿元", "年初至今"),
+        ("GMV", "22.0亿元", "年初至今"),
+        ("毛利率", "23.55%", "年初至今平均"),
+    ]
+    # Compared like with like only: the year so far with the quarter targets so far (direct
+    # profit 3.50 ÷ (1.60 + 1.85) = 101.4%, GMV 22.0 ÷ (10.5 + 12) = 97.8%), the landing with
+    # the annual target (8.384 ÷ 8.00 = 104.8%, 49.11 ÷ 52 = 94.4%); no ΔPL against the full year's
+    # target (3.50 vs 8.00 would read −56%) and no ΔPY (no year-to-date figure of last year).
+    assert numbers[0]["lines"] == ["年初至今完成率 101.4%", "预计完成率 104.8%"]
+    assert numbers[0]["good"] == [True, True]
+    assert numbers[1]["lines"] == ["年初至今完成率 97.8%", "预计完成率 94.4%"]
+    assert numbers[1]["good"] == [False, False]
+    assert not any("ΔPL" in line or "ΔPY" in line for n in numbers for line in n["lines"])
+
+
+def test_a_year_in_progress_in_english_says_year_to_date():
+    numbers = in_year_slides("en")[2]["numbers"]
+    assert [(n["value"], n["basis"]) for n in numbers][:2] == [
+        ("350 M CNY", "Year to date"),  # 3.50 亿元 = 350 M
+        ("2,200 M CNY", "Year to date"),
+    ]
+    assert numbers[0]["lines"] == ["YTD attainment 101.4%", "Landing vs target 104.8%"]
+
+
+def test_a_last_kpi_so_far_is_its_latest_quarter():
+    from opsreport.engine.metrics import compute
+    from opsreport.io.workbook import load_report
+
+    so_far = deck_year_to_date(compute(load_report(H1_EXAMPLE)), "zh")
+    # 会员数 (aggregation last): Q1 421, Q2 440 → the end of Q2, 440 ÷ Q2's target 440 = 100.0%
+    assert so_far["U03"]["basis"] == "第2季度末" and so_far["U03"]["value"] == "440万人"
+    assert so_far["U03"]["lines"][0] == "年初至今完成率 100.0%"

@@ -140,11 +140,12 @@ def render_deck(
 ) -> bytes:
     """The year-end deck (.pptx) of one report context: its slides from present.deck, native
     charts from the chart data layer (none with ``charts`` False), the deck template's layouts."""
-    from opsreport.present.deck import deck_chart_data, deck_context
+    from opsreport.present.deck import deck_chart_data, deck_context, deck_year_to_date
     from opsreport.render.pptx import render_pptx
 
     chart_data = deck_chart_data(analysis.metrics, context, lang) if charts else {}
-    return render_pptx(deck_context(context, chart_data, lang), chart_data, template_dir)
+    so_far = deck_year_to_date(analysis.metrics, lang)  # a year in progress: its big numbers
+    return render_pptx(deck_context(context, chart_data, lang, so_far), chart_data, template_dir)
 
 
 def build_report(

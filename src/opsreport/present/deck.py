@@ -17,9 +17,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from opsreport.engine.metrics import Metrics
+from opsreport.engine.selection import HEADLINE_KPIS
 from opsreport.present.context_types import KpiRow, ReportContext
 from opsreport.present.deck_fit import INSET_X, LINE, cut_to_lines, line_count, text_fits
-from opsreport.present.deck_types import BigNumber, Deck, DeckSlide, DeckTable
+from opsreport.present.deck_types import BigNumber, Deck, DeckSlide, DeckTable, YearToDate
 from opsreport.present.formatting import DASH, join_words
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "TITLE_SIZE",
     "deck_chart_data",
     "deck_context",
+    "deck_year_to_date",
     "table_row_height",
     "title_lines",
 ]
@@ -76,6 +78,8 @@ _WORDS = {
         "continued": "（续）",
         "dpl": "较目标",
         "dpy": "同比",
+        "ytd_avg": "年初至今平均",
+        "ytd_last": "第{quarter}季度末",
         "quarter": "季度",
         "campaign": "活动",
         "investment": "投入",
@@ -112,6 +116,8 @@ _WORDS = {
         "continued": " (continued)",
         "dpl": "vs target",
         "dpy": "vs PY",
+        "ytd_avg": "Average so far",
+        "ytd_last": "End of Q{quarter}",
         "quarter": "Quarter",
         "campaign": "Campaign",
         "investment": "Investment",
@@ -187,25 +193,77 @@ def kpi_message(kpi: KpiRow, lang: str) -> str:
     return name
 
 
-def _numbers(kpi: KpiRow, words: dict[str, str], count: int) -> BigNumber:
+def _numbers(
+    kpi: KpiRow, words: dict[str, str], count: int, so_far: YearToDate | None = None
+) -> BigNumber:
+    """A KPI's big number: its actual with ΔPL and ΔPY; a KPI of the year in progress
+    (no annual actual, ``so_far`` given) its year to date, labelled so, with the year-to-date
+    comparisons only (never the half year against the full year's target or last year)."""
     lines: list[str] = []
     good: list[bool | None] = []
-    target = kpi["var_target"] if kpi["is_rate"] else kpi["var_target_pct"]
-    prior = kpi["var_prior"] if kpi["is_rate"] else kpi["var_prior_pct"]
-    if target not in {"", "–"}:
-        lines.append(f"ΔPL {words['dpl']} {target}")
-        good.append(kpi["good_target"])
-    if prior not in {"", "–"}:
-        lines.append(f"ΔPY {words['dpy']} {prior}")
-        good.append(kpi["good_prior"])
+    value, basis = kpi["actual"], ""
+    if so_far is not None and kpi["actual"] in {"", DASH}:
+        value, basis = so_far["value"], so_far["basis"]
+        lines, good = list(so_far["lines"]), list(so_far["good"])
+    else:
+        target = kpi["var_target"] if kpi["is_rate"] else kpi["var_target_pct"]
+        prior = kpi["var_prior"] if kpi["is_rate"] else kpi["var_prior_pct"]
+        if target not in {"", DASH}:
+            lines.append(f"ΔPL {words['dpl']} {target}")
+            good.append(kpi["good_target"])
+        if prior not in {"", DASH}:
+            lines.append(f"ΔPY {words['dpy']} {prior}")
+            good.append(kpi["good_prior"])
     width = BODY[2] / max(count, 1) - 12 - 2 * INSET_X  # one column of the numbers
     label, figure, line = NUMBER_SIZES
     return {
         "label": cut_to_lines(kpi["name"], label, width, 1),
-        "value": cut_to_lines(kpi["actual"], figure, width, 1),
+        "value": cut_to_lines(value, figure, width, 1),
+        "basis": cut_to_lines(basis, line, width, 1),
         "lines": [cut_to_lines(text, line, width, 1) for text in lines],
         "good": good,
     }
+
+
+def deck_year_to_date(metrics: Metrics, lang: str) -> dict[str, YearToDate]:
+    """The big numbers of the KPIs of a year in progress, by key: the KPIs the report
+    words with their year so far (present.kpi_view decides which: ``progress``), their
+    figures as the in-year review formats them (present.in_year_rows); empty for a
+    finished year. Nothing is computed here."""
+    from opsreport.engine.in_year import replan
+    from opsreport.present.in_year_rows import IN_YEAR_LABELS, in_year_items
+    from opsreport.present.kpi_view import kpi_views
+
+    year = replan(metrics)
+    if year is None:
+        return {}
+    going = {key for key, view in kpi_views(metrics, lang).items() if view.progress}
+    language = "zh" if lang == "zh" else "en"
+    labels, words = IN_YEAR_LABELS[language], _WORDS[language]
+    found: dict[str, YearToDate] = {}
+    review = in_year_items(year, 0, language)["review"]
+    for plan, row in zip(year.kpis, review, strict=True):
+        if plan.kpi.key not in going or row["ytd"] in {"", DASH}:
+            continue
+        how = plan.kpi.aggregation
+        basis = (
+            labels["ytd"]
+            if how == "sum"
+            else words["ytd_avg"]
+            if how == "avg"
+            else words["ytd_last"].replace("{quarter}", str(len(plan.reviews)))
+        )
+        lines: list[str] = []
+        good: list[bool | None] = []
+        if row["ytd_attainment"] not in {"", DASH} and plan.ytd_attainment is not None:
+            # attainment is direction-aware (engine): 100% or more is on plan so far
+            lines.append(f"{labels['ytd_attainment']} {row['ytd_attainment']}")
+            good.append(plan.ytd_attainment >= 1)
+        if row["landing_attainment"] not in {"", DASH}:
+            lines.append(f"{labels['landing_attainment']} {row['landing_attainment']}")
+            good.append(row["on_track"])
+        found[plan.kpi.key] = {"basis": basis, "value": row["ytd"], "lines": lines, "good": good}
+    return found
 
 
 # --------------------------------------------------------------------------- pagination
@@ -320,9 +378,15 @@ def deck_chart_data(metrics: Metrics, context: ReportContext, lang: str) -> dict
     return found
 
 
-def deck_context(context: ReportContext, charts: dict[str, Any], lang: str) -> Deck:
-    """The deck's slides in the outline's order, from the report ``context`` and the
-    ``charts`` (:func:`deck_chart_data`) it shows."""
+def deck_context(
+    context: ReportContext,
+    charts: dict[str, Any],
+    lang: str,
+    year_to_date: dict[str, YearToDate] | None = None,
+) -> Deck:
+    """The deck's slides in the outline's order, from the report ``context``, the
+    ``charts`` (:func:`deck_chart_data`) it shows and, in a year in progress, the big
+    numbers of its KPIs so far (:func:`deck_year_to_date`)."""
     words = _WORDS["zh" if lang == "zh" else "en"]
     zh = lang == "zh"
     meta, summary = context["meta"], context["summary"]
@@ -337,7 +401,10 @@ def deck_context(context: ReportContext, charts: dict[str, Any], lang: str) -> D
         words["resources"],
     ]
     body: list[tuple[str, Callable[[str], list[DeckSlide]]]] = [
-        (words["overview"], lambda s: _overview(context, rows, charts, words, lang, s)),
+        (
+            words["overview"],
+            lambda s: _overview(context, rows, charts, words, lang, s, year_to_date or {}),
+        ),
         (words["analysis"], lambda s: _analysis(context, charts, words, lang, s)),
         (words["campaigns"], lambda s: _campaigns(context, words, lang, s)),
         (words["problems"], lambda s: _problems(context, words, lang, s)),
@@ -381,13 +448,19 @@ def _overview(
     words: dict[str, str],
     lang: str,
     section: str,
+    so_far: dict[str, YearToDate],
 ) -> list[DeckSlide]:
     summary = context["summary"]
     slides: list[DeckSlide] = []
     lead = rows.get(summary["lead_kpi"] or "")
     headline = [rows[key] for key in summary["headline_kpis"] if key in rows][:4]
+    if not headline and lead is not None and so_far:
+        # no KPI rated yet (a year in progress): the lead and the next KPIs so far
+        keys = [lead["key"]] if lead["key"] in so_far else []
+        keys += [key for key in so_far if key != lead["key"] and key in rows]
+        headline = [rows[key] for key in keys[:HEADLINE_KPIS]]
     if lead is not None:
-        numbers = [_numbers(kpi, words, len(headline)) for kpi in headline]
+        numbers = [_numbers(kpi, words, len(headline), so_far.get(kpi["key"])) for kpi in headline]
         opening = [summary["opening"]] if summary["opening"] else []
         later = []  # an opening too long for the space under the numbers: the next slide
         if opening and not text_fits(opening, BULLET_SIZE, OPENING[2], OPENING[3]):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-__all__ = ["BigNumber", "Deck", "DeckSlide", "DeckTable"]
+__all__ = ["BigNumber", "Deck", "DeckSlide", "DeckTable", "YearToDate"]
 
 
 class BigNumber(TypedDict):
@@ -13,8 +13,24 @@ class BigNumber(TypedDict):
 
     label: str
     value: str
+    basis: str  # what ``value`` is when it is not the year's actual: 年初至今 / Year to date
     lines: list[str]  # 较目标+4.6% / 同比+30.4%
     good: list[bool | None]  # each line's good/bad (green/red), None: neutral
+
+
+class YearToDate(TypedDict):
+    """A KPI of the year in progress as its big number shows it (no annual actual yet):
+    its year so far and how it compares, formatted by present/in_year_rows.
+
+    Only comparisons of like with like: the year so far against the quarter targets so
+    far, the landing forecast against the annual target. No ΔPY: the engine holds no
+    prior-year year-to-date figure, and last year's full year is no comparison for a half.
+    """
+
+    basis: str  # 年初至今 / 年初至今平均 / 第2季度末 (sum, avg, last KPIs)
+    value: str  # the year so far: 3.50亿元
+    lines: list[str]  # 年初至今完成率 101.4% / 预计完成率 104.8%
+    good: list[bool | None]
 
 
 class DeckTable(TypedDict):

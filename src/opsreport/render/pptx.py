@@ -287,8 +287,15 @@ def _numbers(page: Any, slide: DeckSlide, font: str) -> None:
         _text_box(
             page, (left, y + 30, width - 12, 56), [number["value"]], figure_size, font, bold=True
         )
-        for row, (line, good) in enumerate(zip(number["lines"], number["good"], strict=True)):
-            color = TEXT if good is None else (GOOD if good else BAD)
+        lines = list(zip(number["lines"], number["good"], strict=True))
+        if number["basis"]:  # 年初至今: the figure is the year so far, said under it
+            lines.insert(0, (number["basis"], None))
+        for row, (line, good) in enumerate(lines):
+            color = (
+                (MUTED if row == 0 and number["basis"] else TEXT)
+                if good is None
+                else (GOOD if good else BAD)
+            )
             _text_box(
                 page,
                 (left, y + 92 + row * 26, width - 12, 24),
