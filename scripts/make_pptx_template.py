@@ -10,6 +10,9 @@ name (present.deck.DECK_LAYOUTS): «opsreport Title» (a title and a subtitle pl
 default template are removed. 16:9, its placeholders at the deck's geometry, the theme's
 colours the report's (dark grey AC, grey PY, green and red), the theme's fonts Microsoft
 YaHei for East Asian text (zh and en alike: an English deck may name a Chinese KPI).
+Slide titles stand at the top left (the master's title style: IBCS and consulting decks
+put the message there), in the box present.deck.TITLE the deck measures them for (its
+insets PowerPoint's 0.1 in, deck_fit.INSET_X); the title slide keeps its title centred.
 """
 
 from __future__ import annotations
@@ -73,6 +76,32 @@ def _theme(blob: bytes, lang: str) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def _title_top_left(master: object) -> None:
+    """The master's titles left-aligned (``p:titleStyle``) and anchored at the top of
+    their box (the title placeholder's ``a:bodyPr``): every layout inherits them."""
+    root = master._element  # type: ignore[attr-defined]
+    level = root.find(f"{{{_P}}}txStyles/{{{_P}}}titleStyle/{{{_A}}}lvl1pPr")
+    level.set("algn", "l")
+    for shape in master.placeholders:  # type: ignore[attr-defined]
+        if "TITLE" in str(shape.placeholder_format.type):
+            body = shape._element.find(f"{{{_P}}}txBody/{{{_A}}}bodyPr")
+            body.set("anchor", "t")
+
+
+def _centred_title(layout: object) -> None:
+    """The title slide's title centred in its box, whatever the master says."""
+    for shape in layout.placeholders:  # type: ignore[attr-defined]
+        kind = str(shape.placeholder_format.type)
+        if "TITLE" in kind and "SUB" not in kind:
+            body = shape._element.find(f"{{{_P}}}txBody")
+            body.find(f"{{{_A}}}bodyPr").set("anchor", "ctr")
+            styles = body.find(f"{{{_A}}}lstStyle")
+            level = styles.find(f"{{{_A}}}lvl1pPr")
+            if level is None:
+                level = etree.SubElement(styles, f"{{{_A}}}lvl1pPr")
+            level.set("algn", "ctr")
+
+
 def _accent_rule(layout: object) -> None:
     """A thin rule in the theme's accent 1 under the title: it follows a change of colour."""
     x, y, w, h = TITLE
@@ -122,6 +151,8 @@ def build(lang: str) -> bytes:
             if "TITLE" in kind and "SUB" not in kind:
                 for paragraph in shape.text_frame.paragraphs:
                     paragraph.font.size = Pt(TITLE_SIZE if index == 5 else 36)
+    _title_top_left(master)
+    _centred_title(layouts[0])
     _accent_rule(layouts[5])
     for layout in (layouts[0], layouts[2], layouts[5]):  # titles as typed, not in capitals
         for properties in layout._element.iter(f"{{{_A}}}defRPr"):

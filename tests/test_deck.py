@@ -394,3 +394,55 @@ def test_a_last_kpi_so_far_is_its_latest_quarter():
     # 会员数 (aggregation last): Q1 421, Q2 440 → the end of Q2, 440 ÷ Q2's target 440 = 100.0%
     assert so_far["U03"]["basis"] == "第2季度末" and so_far["U03"]["value"] == "440万人"
     assert so_far["U03"]["lines"][0] == "年初至今完成率 100.0%"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_master_puts_titles_top_left_in_the_box_the_fitting_rule_measures(lang):
+    from opsreport.present.deck import DECK_LAYOUTS, TITLE, TITLE_SIZE
+    from opsreport.render.pptx import check_deck_template
+
+    prs = Presentation(str(check_deck_template(lang)))
+    master = prs.slide_master._element
+    p, a = "{http://schemas.openxmlformats.org/presentationml/2006/main}", _A
+    # the master's title style: left-aligned; its title placeholder anchored at the top
+    assert master.find(f"{p}txStyles/{p}titleStyle/{a}lvl1pPr").get("algn") == "l"
+    title = next(s for s in prs.slide_master.placeholders if s.placeholder_format.idx == 0)
+    body = title._element.find(f"{p}txBody/{a}bodyPr")
+    assert body.get("anchor") == "t"
+    # its insets are the fitting rule's: 91,440 EMU = 0.1 in = 7.2 pt left and right
+    assert int(body.get("lIns")) == int(body.get("rIns")) == round(INSET_X * 12700)
+    layouts = {layout.name: layout for layout in prs.slide_layouts}
+    content = layouts[DECK_LAYOUTS["content"]]
+    box = next(s for s in content.placeholders if s.placeholder_format.idx == 0)
+    # the content layout's title box is present.deck.TITLE: 43, 22, 874 × 70 pt (× 12,700 EMU)
+    assert (box.left, box.top, box.width, box.height) == tuple(round(v * 12700) for v in TITLE)
+    assert box._element.find(f"{p}txBody/{a}lstStyle/{a}lvl1pPr") is None  # inherits the master
+    # 35 CJK characters a line ((874 − 2 × 7.2) ÷ 24 = 35.8): two lines at 24 pt fit its
+    # height, 2 × 1.2 × 24 + 2 × 3.6 = 64.8 ≤ 70; a third would not (93.6), hence TITLE_LINES
+    two, three = (lines_height(["一" * n], TITLE_SIZE, TITLE[2]) for n in (70, 71))
+    assert two == pytest.approx(64.8) and two <= TITLE[3]
+    assert three == pytest.approx(93.6) and three > TITLE[3]
+    # the title slide stays a title slide: its own centred title (a ctrTitle placeholder)
+    opening = next(
+        s for s in layouts[DECK_LAYOUTS["title"]].placeholders if s.placeholder_format.idx == 0
+    )
+    assert "CENTER_TITLE" in str(opening.placeholder_format.type)
+    assert opening._element.find(f"{p}txBody/{a}lstStyle/{a}lvl1pPr").get("algn") == "ctr"
+
+
+def test_committed_deck_templates_match_the_script(monkeypatch):
+    import importlib.util
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location(
+        "make_pptx_template", root / "scripts" / "make_pptx_template.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)
+    spec.loader.exec_module(module)
+    for lang in ("zh", "en"):
+        committed = (root / "src" / "opsreport" / "templates" / lang / "deck.pptx").read_bytes()
+        assert module.build(lang) == committed, (
+            f"run python scripts/make_pptx_template.py ({lang}/deck.pptx is stale)"
+        )
