@@ -4,7 +4,7 @@ laid out on the deck template's layouts, with native, editable charts.
 Nothing is computed or worded here: the slides, their titles, bullets, tables and the
 page breaks of long lists come from present/deck.py; the charts from the chart data layer,
 styled in the IBCS manner by the same code as the native Word charts
-(:func:`opsreport.render.word_charts.chart_space`: AC dark, PY grey, PL outlined, variances
+(:func:`opsreport.render.chart_style.chart_space`: AC dark, PY grey, PL outlined, variances
 green and red, the data layer's number formats) and embedded with their workbook, so "Edit
 Data" in PowerPoint opens the figures. Every run carries the East Asian typeface (a:ea).
 The template is ``deck.pptx`` of the ``--template`` folder, else the bundled one; it must
@@ -379,7 +379,7 @@ def _chart(
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
     from pptx.parts.chart import ChartPart
 
-    from opsreport.render.word_charts import chart_space
+    from opsreport.render.chart_style import chart_space
 
     x, y, w, h = box
     panels = data.panels
