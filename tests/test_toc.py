@@ -46,14 +46,16 @@ def part(docx: bytes, name: str) -> etree._Element:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_contents_list_every_heading_of_levels_1_and_2_in_order(lang):
+def test_the_contents_list_every_chapter_in_order(lang):
+    """The template's field is ``\\o "1-1"``: every Heading 1, none of the sections."""
     docx = report(lang)["docx"]
-    headings = [(level, text) for level, text in read_docx(docx)[0] if level in (1, 2)]
+    headings = [(level, text) for level, text in read_docx(docx)[0] if level == 1]
     entries = toc_entries(docx)
+    assert len(entries) >= 10
     assert [(e.level, e.text) for e in entries] == headings
-    # the same sections as Markdown's headings (which the layout test holds to Word's)
+    # the same chapters as Markdown's headings (which the layout test holds to Word's)
     assert [(e.level, e.text) for e in entries] == [
-        (level, text) for level, text in read_md(report(lang)["md"])[0] if level in (1, 2)
+        (level, text) for level, text in read_md(report(lang)["md"])[0] if level == 1
     ]
 
 
@@ -99,7 +101,7 @@ def test_word_refreshes_the_contents_on_opening():
     root = part(docx, "word/document.xml")
     begins = [r for r in root.iter(f"{{{W}}}r") if r.find("w:fldChar", NS) is not None]
     code = "".join(t.text for t in root.iter(f"{{{W}}}instrText") if "TOC" in (t.text or ""))
-    assert code.strip() == 'TOC \\o "1-2" \\h \\z \\u'
+    assert code.strip() == 'TOC \\o "1-1" \\h \\z \\u'
     assert begins[0].find("w:fldChar", NS).get(f"{{{W}}}dirty") == "true"
     # the field is whole: as many ends as begins (TOC + one PAGEREF per entry)
     kinds = [r.find("w:fldChar", NS).get(f"{{{W}}}fldCharType") for r in begins]
@@ -125,7 +127,7 @@ def test_a_document_without_a_toc_field_is_left_byte_for_byte():
 
 
 def test_the_levels_come_from_the_field():
-    """``\\o "1-1"``: chapters only."""
+    """The template's ``\\o "1-1"`` lists the chapters; a user's ``"1-2"`` adds the sections."""
     docx = report("en")["docx"]
     with zipfile.ZipFile(io.BytesIO(docx)) as package:
         parts = {i.filename: package.read(i.filename) for i in package.infolist()}
@@ -144,7 +146,7 @@ def test_the_levels_come_from_the_field():
         placeholder.append(run)
     placeholder.append(end)
     for instr in placeholder.iter(f"{{{W}}}instrText"):
-        instr.text = instr.text.replace('"1-2"', '"1-1"')
+        instr.text = instr.text.replace('"1-1"', '"1-2"')
     for mark in list(root.iter(f"{{{W}}}bookmarkStart", f"{{{W}}}bookmarkEnd")):
         mark.getparent().remove(mark)
     parts["word/document.xml"] = etree.tostring(root)
@@ -152,9 +154,13 @@ def test_the_levels_come_from_the_field():
     with zipfile.ZipFile(out, "w") as package:
         for name, data in parts.items():
             package.writestr(name, data)
+    chapters = toc_entries(docx)
+    assert {e.level for e in chapters} == {1}
     refilled = toc_entries(fill_toc(out.getvalue()))
-    assert refilled == [e for e in toc_entries(docx) if e.level == 1]
+    assert [e for e in refilled if e.level == 1] == chapters
     assert refilled[0] == TocEntry(1, "1.", "Results against target")
+    sections = [e for e in refilled if e.level == 2]
+    assert sections and refilled.index(sections[0]) == 1  # the first chapter's first section
 
 
 def _footer_texts(docx: bytes) -> list[tuple[str, list[str]]]:

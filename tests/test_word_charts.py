@@ -72,20 +72,22 @@ def test_label_formats_print_what_the_documents_print():
 
 
 def test_variance_chart_caches_the_engine_figures_coloured_by_the_kpi_direction(zh_docx):
+    """The ΔPY chart's rate panel (the report shows attainment and ΔPY; the ΔPL chart is
+    drawn for templates that ask for it)."""
     analysis = analyze(ZH_EXAMPLE)
     by_name = {r.kpi.name: r for r in analysis.metrics.results}
-    root = _chart(_charts(zh_docx), "与目标差异")  # the rate panel (pp)
+    root = _chart(_charts(zh_docx), "同比差异")  # the rate panel (pp)
     series = root.find(".//c:ser", NS)
     names = _cache(series, "cat")
     values = [Decimal(v) for v in _cache(series, "val")]
-    # 毛利率: 24.1% − 23.0% = +1.1 pp, higher is better: good (green)
+    # 毛利率: 24.1% − 21.8% = +2.3 pp, higher is better: good (green)
     margin = by_name["毛利率"]
-    assert margin.kpi.actual - margin.kpi.target == Decimal("1.1")
-    assert values[names.index("毛利率")] == Decimal("1.1")
-    # 营销费用率: 11.2% − 12.0% = −0.8 pp, lower is better: good (green) though negative
+    assert margin.kpi.actual - margin.kpi.prior_year == Decimal("2.3")
+    assert values[names.index("毛利率")] == Decimal("2.3")
+    # 营销费用率: 11.2% − 13.5% = −2.3 pp, lower is better: good (green) though negative
     cost = by_name["营销费用率"]
-    assert cost.kpi.actual - cost.kpi.target == Decimal("-0.8")
-    assert values[names.index("营销费用率")] == Decimal("-0.8")
+    assert cost.kpi.actual - cost.kpi.prior_year == Decimal("-2.3")
+    assert values[names.index("营销费用率")] == Decimal("-2.3")
     fills = {
         int(point.findtext(f"{{{C}}}idx") or point.find(f"{{{C}}}idx").get("val")): point.find(
             ".//a:srgbClr", NS
@@ -100,9 +102,9 @@ def test_variance_chart_caches_the_engine_figures_coloured_by_the_kpi_direction(
 
     assert colour("毛利率") == green
     assert colour("营销费用率") == green
-    # 用户留存率: 41.2% − 45.0% = −3.8 pp, higher is better: bad (red)
+    # 用户留存率: 41.2% − 42.0% = −0.8 pp, higher is better: bad (red)
     keep = by_name["用户留存率"]
-    assert keep.kpi.actual - keep.kpi.target == Decimal("-3.8")
+    assert keep.kpi.actual - keep.kpi.prior_year == Decimal("-0.8")
     assert colour("用户留存率") == red
     label_format_code = series.find("c:dLbls/c:numFmt", NS).get("formatCode")
     assert label_format_code == '+#,##0.0"pp";-#,##0.0"pp";0.0"pp"'
@@ -204,7 +206,7 @@ def test_parts_relationships_content_types_and_fonts(zh_docx):
 def test_edit_data_workbook_holds_the_same_numbers(zh_docx):
     import openpyxl
 
-    root = _chart(_charts(zh_docx), "与目标差异")
+    root = _chart(_charts(zh_docx), "同比差异")
     cached = [Decimal(v) for v in _cache(root.find(".//c:ser", NS), "val")]
     with zipfile.ZipFile(zh_docx) as package:
         rel_id = root.find("c:externalData", NS).get(
@@ -218,7 +220,7 @@ def test_edit_data_workbook_holds_the_same_numbers(zh_docx):
             .find("c:externalData", NS)
             .get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
             == rel_id
-            and "与目标差异"
+            and "同比差异"
             in "".join(
                 etree.fromstring(package.read(n)).xpath(
                     "c:chart/c:title//a:t/text()", namespaces=NS
@@ -309,8 +311,8 @@ def test_libreoffice_draws_the_native_charts(zh_docx, tmp_path):
     pdf = tmp_path / "zh.pdf"
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     # The chart titles, a category and a data label drawn from the cached values
-    # (104.6% = 8.37 ÷ 8.00; +1.1pp = 24.1 − 23.0).
-    for fragment in ("指标完成率", "与目标差异", "104.6%", "+1.1pp", "季度趋势", "任务时间轴"):
+    # (104.6% = 8.37 ÷ 8.00; +2.3pp = 24.1 − 21.8, the ΔPY of 毛利率).
+    for fragment in ("指标完成率", "同比差异", "104.6%", "+2.3pp", "季度趋势", "任务时间轴"):
         assert fragment in text, fragment
 
 
@@ -410,3 +412,48 @@ def test_charts_made_in_a_worker_are_the_same_bytes():
         if chart.data.kind == "matrix":
             continue
         assert there[key].prepared() == chart.prepared(), key
+
+
+def test_chart_width_filter_narrows_a_chart_marker_only():
+    from markupsafe import Markup
+
+    from opsreport.errors import TemplateProblem
+    from opsreport.render.docx import chart_width
+
+    marker = Markup("<!--opsreport-chart:3-->")
+    assert chart_width(marker, 8.2) == "<!--opsreport-chart:3@8.20-->"
+    assert chart_width(marker, "8") == "<!--opsreport-chart:3@8.00-->"
+    assert chart_width(marker, 100) == "<!--opsreport-chart:3@16.60-->"  # the text width
+    assert chart_width(marker, 1) == "<!--opsreport-chart:3@4.00-->"
+    # workbook text that looks like a marker is plain text, never a chart
+    assert chart_width("<!--opsreport-chart:3-->", 8) == "<!--opsreport-chart:3-->"
+    assert chart_width("直接利润", 8) == "直接利润"
+    for bad in ("wide", None, float("nan")):
+        with pytest.raises(TemplateProblem, match="chart_width takes a width in centimetres"):
+            chart_width(marker, bad)
+
+
+def test_attainment_and_prior_year_charts_stand_side_by_side(zh_docx):
+    """The bundled report's pair: one borderless row, each chart 8.2 cm wide (half the 16.6 cm
+    text width, 4,706 twips ÷ 567 = 8.30 cm, less 0.1 cm), every KPI named on its axis."""
+    W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+    with zipfile.ZipFile(zh_docx) as package:
+        body = etree.fromstring(package.read("word/document.xml"))
+    first_table = next(body.iter(f"{{{W}}}tbl"))
+    cells = first_table.findall(f"{{{W}}}tr/{{{W}}}tc")
+    assert len(cells) == 2
+    titles = []
+    for cell in cells:
+        extents = [int(e.get("cx")) for e in cell.iter(f"{{{WP}}}extent")]
+        assert extents and set(extents) == {round(8.2 * 360000)}
+        titles.append([d.get("descr", "") for d in cell.iter(f"{{{WP}}}docPr")])
+    charts = _charts(zh_docx)
+    attainment = _chart(charts, "指标完成率")
+    axis = attainment.find(".//c:catAx", NS)
+    assert axis.find("c:tickLblSkip", NS).get("val") == "1"
+    assert axis.find("c:txPr/a:bodyPr", NS).get("wrap") == "none"
+    # every KPI with a target is a row: 24 of the example's 26 (「其中24项设有目标」)
+    targeted = [r for r in analyze(ZH_EXAMPLE).metrics.results if r.attainment is not None]
+    assert len(targeted) == 24
+    assert len(_cache(attainment.find(".//c:ser", NS), "cat")) == 24

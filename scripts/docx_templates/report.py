@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from opsreport.present.layout import REPORT
 
-from .base import Lang, W, cm
+from .base import TEXT_W, Lang, W, cm
 from .tables import Body, Col, word_columns
 
 
@@ -37,6 +37,39 @@ def quarter_table(b: Body) -> None:
             "for row in q.rows",
             width=cm(3.0 + 3.2 * numbers),
         )
+    b.tag("endif")
+
+
+def chart_pair(b: Body, left: str, right: str) -> None:
+    """Two charts side by side, each half the text width, in a borderless one-row table
+    (a row that does not split); when only one of them was drawn, it alone, full width."""
+    half = TEXT_W // 2
+    cell = (
+        f'<w:tc><w:tcPr><w:tcW w:w="{half}" w:type="dxa"/><w:vAlign w:val="top"/></w:tcPr>'
+        '<w:p><w:pPr><w:pStyle w:val="Chart"/></w:pPr><w:r><w:t xml:space="preserve">'
+        "{{{{ images[{key}] | chart_width({cm}) }}}}</w:t></w:r></w:p></w:tc>"
+    )
+    none = "".join(
+        f'<w:{side} w:val="nil"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    b.tag(f"if {left} in images and {right} in images")
+    b.add(
+        f'<w:tbl {W}><w:tblPr><w:tblW w:w="{2 * half}" w:type="dxa"/>'
+        '<w:jc w:val="center"/>'
+        f'<w:tblBorders>{none}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+        '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
+        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+        'w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+        f'<w:tblGrid><w:gridCol w:w="{half}"/><w:gridCol w:w="{half}"/></w:tblGrid>'
+        "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+        + cell.format(key=left, cm=round(half / 567 - 0.1, 2))
+        + cell.format(key=right, cm=round(half / 567 - 0.1, 2))
+        + "</w:tr></w:tbl>"
+    )
+    b.tag("else")
+    b.chart(left)
+    b.chart(right)
     b.tag("endif")
 
 
@@ -106,9 +139,12 @@ def goal_columns(lang: Lang) -> list[Col]:
 
 
 def table_of_contents(b: Body, lang: Lang) -> None:
-    """目录 / Contents: a TOC field of Heading 1 and 2, filled when the report is rendered
-    (opsreport.render.toc) and refreshed by Word on opening. Delete both paragraphs in
-    Word to leave it out; restyle it with the styles TOC Heading, TOC 1 and TOC 2."""
+    """目录 / Contents: a TOC field of the chapters (Heading 1), filled when the report is
+    rendered (opsreport.render.toc) and refreshed by Word on opening. Chapters only: a
+    26-KPI report's Heading 2 entries (one per dimension, quarter KPI and breakdown) made
+    the contents a page of their own. Delete both paragraphs in Word to leave it out;
+    change the field's levels to ``"1-2"`` for the sections too; restyle it with the styles
+    TOC Heading, TOC 1 and TOC 2."""
     zh = lang.code == "zh"
     b.p("目录" if zh else "Contents", "TOCHeading")
     hint = "在 Word 中右键单击此处并选择“更新域”以生成目录。" if zh else (
@@ -116,7 +152,7 @@ def table_of_contents(b: Body, lang: Lang) -> None:
     b.add(
         f'<w:p {W}><w:pPr><w:pStyle w:val="TOC1"/></w:pPr>'
         '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-        '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-1" \\h \\z \\u </w:instrText></w:r>'
         '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
         + b.r(hint)
         + '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
@@ -153,8 +189,10 @@ def build_body(doc, lang: Lang) -> None:
     b.tag("if sections.results")
     b.p("{{ labels.results }}", "Heading1")
     b.p("{{ labels.key }}", "TableNote", char_style="Muted")
-    for key in ('"attainment"', '"variance_target"', '"variance_prior"'):
-        b.chart(key)
+    # Attainment and ΔPY side by side; no ΔPL chart: for an amount ΔPL% is attainment − 100%
+    # (104.6% is +4.6%), and each rate's ΔPL in points is in its dimension's table. The chart
+    # is drawn all the same: ``{{ images["variance_target"] }}`` shows it (docs/templates.md §5).
+    chart_pair(b, '"attainment"', '"variance_prior"')
     b.tag("for group in groups")
     b.p("{{ group.name }}", "Heading2")
     b.p("{{ group.summary }}", "LeadIn")

@@ -135,6 +135,14 @@ def load_renderers(formats: tuple[str, ...]) -> None:
         import opsreport.render.html  # noqa: F401
 
 
+def _links(markdown: str, file: str) -> bool:
+    """Whether the Markdown links ``file`` (as typed or URL-encoded, as ``urlencode`` does):
+    only the charts a template shows are written beside it."""
+    from urllib.parse import quote
+
+    return file in markdown or quote(file, safe="/") in markdown
+
+
 def render_formats(
     context: TemplateContext,
     drawn: dict[str, Any],
@@ -151,7 +159,7 @@ def render_formats(
     """Lay out one context in every format, from the templates named ``<document>.*``.
 
     Returns the documents by format and the chart files Markdown links to, by
-    relative path. Charts are encoded only in the form a format needs. The PDF is the
+    relative path (a chart the template does not show is not written). Charts are encoded only in the form a format needs. The PDF is the
     Word document converted by LibreOffice (``pdf``: which program, how long; None:
     found as :func:`opsreport.render.pdf.pdf_settings` finds it); ``pdf_label`` names
     it in messages. ``native`` (chart data by key) puts native charts in the Word
@@ -182,9 +190,9 @@ def render_formats(
         if fmt == "md":
             from opsreport.render.markdown import render_markdown
 
-            documents[fmt] = render_markdown(
-                context, template_dir, name=f"{document}.md.j2"
-            ).encode("utf-8")
+            text = render_markdown(context, template_dir, name=f"{document}.md.j2")
+            documents[fmt] = text.encode("utf-8")
+            assets = {file: png for file, png in assets.items() if _links(text, file)}
         elif fmt == "html":
             from opsreport.render.html import render_html
 

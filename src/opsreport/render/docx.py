@@ -60,6 +60,7 @@ from opsreport.render.word_styles import (
 
 __all__ = [
     "RICH_HINT",
+    "chart_width",
     "paragraph_texts",
     "place_charts",
     "render_docx",
@@ -341,13 +342,39 @@ class _Picture:
 
 # What ``{{ images[key] }}`` prints: an XML comment no workbook text can forge
 # (text is escaped, so its ``<`` arrives as ``&lt;``), replaced after rendering.
-_CHART_MARK = re.compile(r"<!--opsreport-chart:(\d+)-->")
+_CHART_MARK = re.compile(r"<!--opsreport-chart:(\d+)(?:@(\d+(?:\.\d+)?))?-->")
+# The narrowest and widest a template may make a chart (cm): 16.6 is the A4 text width.
+CHART_WIDTH_CM = (4.0, 16.6)
 
 
 def _chart_marker(number: int) -> Any:
     from markupsafe import Markup
 
     return Markup(f"<!--opsreport-chart:{number}-->")
+
+
+def chart_width(marker: Any, width_cm: Any) -> Any:
+    """The ``chart_width`` filter: ``{{ images["attainment"] | chart_width(8.1) }}`` places
+    the chart ``width_cm`` wide (two charts side by side in a table's cells). A native chart
+    is laid out for that width (its height stays its rows'); a picture is scaled to it.
+    Anything but a chart marker is printed as it was; the width is held to
+    :data:`CHART_WIDTH_CM`, and a width that is not a number is a template problem."""
+    from markupsafe import Markup
+
+    match = _CHART_MARK.fullmatch(str(marker)) if isinstance(marker, Markup) else None
+    if match is None:
+        return marker
+    try:
+        width = float(width_cm)
+    except (TypeError, ValueError):
+        raise TemplateProblem(
+            f"chart_width takes a width in centimetres, such as chart_width(8.1), not {width_cm!r}"
+        ) from None
+    if width != width:  # NaN
+        raise TemplateProblem("chart_width takes a width in centimetres, not NaN")
+    low, high = CHART_WIDTH_CM
+    width = min(high, max(low, width))
+    return Markup(f"<!--opsreport-chart:{match.group(1)}@{width:.2f}-->")
 
 
 def place_charts(xml: str, part: Any, pictures: dict[int, _Picture]) -> str:
@@ -363,6 +390,7 @@ def place_charts(xml: str, part: Any, pictures: dict[int, _Picture]) -> str:
         picture = pictures.get(int(match.group(1)))
         if picture is None:
             return ""
+        width_cm = float(match.group(2)) if match.group(2) else None
         if hasattr(picture.chart, "panels") or hasattr(picture.chart, "prepared"):
             # chart data: a native, editable Word chart
             from opsreport.render.word_charts import native_drawing
@@ -372,14 +400,24 @@ def place_charts(xml: str, part: Any, pictures: dict[int, _Picture]) -> str:
                     f"a chart can be placed in the body, a header or a footer, not in {part.partname}"
                 )
             return native_drawing(
-                part, picture.chart, font=picture.font, lang=picture.lang, latin=picture.latin
+                part,
+                picture.chart,
+                font=picture.font,
+                lang=picture.lang,
+                latin=picture.latin,
+                width_cm=width_cm,
             )
         new_pic_inline = getattr(part, "new_pic_inline", None)
         if new_pic_inline is None:
             raise TemplateProblem(
                 f"a chart can be placed in the body, a header or a footer, not in {part.partname}"
             )
-        inline = new_pic_inline(BytesIO(picture.chart.png), picture.width, None)
+        width = picture.width
+        if width_cm is not None:
+            from docx.shared import Mm
+
+            width = Mm(width_cm * 10)  # the height follows: python-docx keeps the aspect
+        inline = new_pic_inline(BytesIO(picture.chart.png), width, None)
         alt = getattr(picture.chart, "alt", "")
         if alt:
             inline.docPr.set("descr", xml_text(alt))
@@ -407,7 +445,7 @@ def _environment(
         [folder],
         autoescape=True,
         finalize=_finalize,
-        extra_filters=docx_filters(font, style_ids),
+        extra_filters={**docx_filters(font, style_ids), "chart_width": chart_width},
     )
     compile_fresh = env.from_string
 
