@@ -16,6 +16,9 @@ here imports matplotlib. Nothing here decides what a chart shows: that is the da
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -36,10 +39,13 @@ if TYPE_CHECKING:
 __all__ = [
     "LABEL_SIZE",
     "SUB_SIZE",
+    "TIMELINE_TICKS",
     "TITLE_SIZE",
+    "DateTicks",
     "chart_space",
     "clean_text",
     "hex_color",
+    "timeline_ticks",
 ]
 
 _C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
@@ -70,6 +76,90 @@ def _number(value: Decimal | None) -> float | None:
         return None
     number = float(value)
     return number if abs(number) < 1e300 else None
+
+
+# ------------------------------------------------------------------ the timeline's dates
+
+TIMELINE_TICKS = 6  # date labels under a timeline at most: short ones (1月, Jan) stand level
+TIMELINE_TICKS_WITH_YEAR = 4  # labels that carry the year (2027年1月) are twice as long
+_MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200)  # months between labels
+_EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()  # day 0 of Excel's date serials
+_LAST_MONTH = 9999 * 12 + 11  # December 9999: no month after it
+_TICK_MARGIN = 0.25  # days a label's tick stands after its month's first day, at least
+
+
+@dataclass(frozen=True)
+class DateTicks:
+    """A timeline's date axis: where it starts (a month's first day, as an Excel serial),
+    the distance between its labels (days) and how they are written."""
+
+    minimum: float
+    unit: float
+    number_format: str
+
+
+def _serial(month: int) -> int:
+    """The Excel serial of the first day of ``month`` (year × 12 + month − 1)."""
+    return dt.date(month // 12, month % 12 + 1, 1).toordinal() - _EXCEL_EPOCH
+
+
+def timeline_ticks(span: tuple[float, float] | None, lang: str) -> DateTicks | None:
+    """The date labels of a timeline spanning ``span`` (Excel serials: its first day, the
+    day after its last): at most :data:`TIMELINE_TICKS` labels at the first days of months
+    (every 1, 2, 3 or 6 months from the first, then years), written short — 1月 3月 …
+    (zh), Jan Mar … (en) — within one year, with the year when the span crosses one (at
+    most four then), the year alone from yearly steps on. Crowded long labels were tilted.
+
+    A value axis steps by a fixed number of days and months are not equal, so the step is
+    the smallest that puts every label at or just after its month's first day (at least a
+    quarter of a day: no rounding back into the month before) and the label after the
+    last past the axis' end; each label is checked to stand inside its month (else a
+    coarser step). None for a span before 1900 (no Excel dates) or none given."""
+    if span is None or not all(math.isfinite(v) for v in span) or span[1] <= span[0]:
+        return None
+    try:
+        first = dt.date.fromordinal(int(span[0]) + _EXCEL_EPOCH)
+        last = dt.date.fromordinal(math.ceil(span[1]) - 1 + _EXCEL_EPOCH)
+    except (ValueError, OverflowError):
+        return None
+    if first.year < 1900:
+        return None
+    low, high = first.year * 12 + first.month - 1, last.year * 12 + last.month - 1
+    for step in _MONTH_STEPS:
+        # from the first month (from January of the first year for yearly labels): the axis
+        # starts at most a month before the first task (a year for a span of decades)
+        months = list(range(low if step < 12 else low // 12 * 12, high + 1, step))
+        with_year = step < 12 and months[0] // 12 != months[-1] // 12
+        if len(months) > (TIMELINE_TICKS_WITH_YEAR if with_year else TIMELINE_TICKS):
+            continue
+        unit = _month_step(months, span[1])
+        if unit is None:
+            continue
+        zh = lang == "zh"
+        if step >= 12:
+            number_format = 'yyyy"年"' if zh else "yyyy"
+        elif with_year:
+            number_format = 'yyyy"年"m"月"' if zh else "mmm yyyy"
+        else:
+            number_format = 'm"月"' if zh else "mmm"
+        return DateTicks(float(_serial(months[0])), unit, number_format)
+    return None
+
+
+def _month_step(months: list[int], end: float) -> float | None:
+    """The days between labels that put the k-th label on a day of ``months[k]`` (at least
+    a quarter day past its first day) and the next one past ``end``, the axis' maximum (no
+    label more); None when no step does."""
+    origin = _serial(months[0])
+    count = len(months)
+    bounds = [(_serial(month) - origin + _TICK_MARGIN) / k for k, month in enumerate(months[1:], 1)]
+    bounds.append((end - origin + _TICK_MARGIN) / count)  # the label after the last: past it
+    unit = math.ceil(max(bounds) * 10_000) / 10_000  # four decimals, never below the bounds
+    for k, month in enumerate(months[1:], start=1):
+        ends = _serial(month + 1) if month < _LAST_MONTH else math.inf
+        if k * unit >= ends - origin:  # beyond its month: a coarser step
+            return None
+    return unit
 
 
 def _chart_type(data: ChartData) -> Any:
@@ -203,6 +293,10 @@ def _style(space: Any, data: ChartData, panel: Panel, *, first: bool, lang: str)
             values.minimum_scale, values.maximum_scale = panel.axis_span
         if panel.axis_step:
             values.major_unit = panel.axis_step
+        ticks = timeline_ticks(panel.axis_span, lang) if panel.axis_format != "0" else None
+        if ticks is not None:  # few short month labels that stand level
+            values.minimum_scale, values.major_unit = ticks.minimum, ticks.unit
+            values.tick_labels.number_format = ticks.number_format
         _upright_tick_labels(values)
     else:
         values.visible = False

@@ -1,0 +1,125 @@
+"""The format-neutral native chart styling (render/chart_style.py), here the timeline's date
+axis: few short labels at the first days of months, each inside its month, level."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from opsreport.render.chart_style import TIMELINE_TICKS, chart_space, timeline_ticks
+
+EPOCH = dt.date(1899, 12, 30).toordinal()  # Excel's day 0
+NS = {
+    "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+}
+
+
+def serial(year: int, month: int, day: int) -> float:
+    return float(dt.date(year, month, day).toordinal() - EPOCH)
+
+
+def span(first: dt.date, last: dt.date) -> tuple[float, float]:
+    """The data layer's axis span: the first day and the day after the last, as serials."""
+    return float(first.toordinal() - EPOCH), float(last.toordinal() + 1 - EPOCH)
+
+
+def labels(first: dt.date, last: dt.date, lang: str = "zh") -> list[dt.date]:
+    """The days the axis labels stand on, as LibreOffice and Word place them: from the
+    axis' minimum every ``unit`` days up to its maximum."""
+    ticks = timeline_ticks(span(first, last), lang)
+    assert ticks is not None
+    end, found, k = span(first, last)[1], [], 0
+    while ticks.minimum + k * ticks.unit <= end:
+        found.append(dt.date.fromordinal(int(ticks.minimum + k * ticks.unit) + EPOCH))
+        k += 1
+    return found
+
+
+def test_a_year_of_tasks_is_labelled_every_other_month_short():
+    # The zh example's tasks, 2027-01-04 … 2027-12-31: twelve month labels of «2027年1月»
+    # were tilted; every 2 months from 1 January: 6 labels (12 ÷ 2), written 1月 3月 … 11月.
+    ticks = timeline_ticks(span(dt.date(2027, 1, 4), dt.date(2027, 12, 31)), "zh")
+    assert ticks is not None
+    assert ticks.minimum == serial(2027, 1, 1) == 46388
+    assert ticks.number_format == 'm"月"'
+    # 1 March is 59 days after 1 January, 1 May 120, 1 July 181, 1 September 243, 1 November
+    # 304, the axis ends 365 days on (1 January 2028): the step is the smallest putting each
+    # label at least ¼ day past its month's first day and a seventh past the end,
+    # max(59.25 ÷ 1, 120.25 ÷ 2, 181.25 ÷ 3, 243.25 ÷ 4, 304.25 ÷ 5, 365.25 ÷ 6) = 60.875 days.
+    assert ticks.unit == pytest.approx(60.875)
+    days = labels(dt.date(2027, 1, 4), dt.date(2027, 12, 31))
+    assert [d.month for d in days] == [1, 3, 5, 7, 9, 11]
+    assert max(d.day for d in days) <= 3  # no gridline more than two days past its month
+    en = timeline_ticks(span(dt.date(2027, 1, 4), dt.date(2027, 12, 31)), "en")
+    assert en is not None and en.number_format == "mmm"  # Jan Mar May …
+
+
+def test_a_span_across_new_year_names_the_year_in_at_most_four_labels():
+    # October 2026 … September 2027: 12 months; labels with their year are twice as long,
+    # so 4 at most: every 3 months (12 ÷ 3 = 4), Oct, Jan, Apr, Jul.
+    ticks = timeline_ticks(span(dt.date(2026, 10, 1), dt.date(2027, 9, 30)), "en")
+    assert ticks is not None and ticks.number_format == "mmm yyyy"
+    days = labels(dt.date(2026, 10, 1), dt.date(2027, 9, 30), "en")
+    assert [(d.year, d.month) for d in days] == [(2026, 10), (2027, 1), (2027, 4), (2027, 7)]
+    zh = timeline_ticks(span(dt.date(2026, 10, 1), dt.date(2027, 9, 30)), "zh")
+    assert zh is not None and zh.number_format == 'yyyy"年"m"月"'
+
+
+def test_a_span_of_a_century_is_labelled_by_the_year():
+    # 1900 … 2026: 127 years; yearly steps of 1, 2, 5, 10, 20 years give 127, 64, 26, 13, 7
+    # labels, more than 6; every 50 years gives 1900, 1950, 2000.
+    ticks = timeline_ticks(span(dt.date(1900, 1, 1), dt.date(2026, 1, 1)), "zh")
+    assert ticks is not None and ticks.number_format == 'yyyy"年"'
+    assert [d.year for d in labels(dt.date(1900, 1, 1), dt.date(2026, 1, 1))] == [1900, 1950, 2000]
+    # the last day there is (the hostile corpus' far dates): no month after December 9999
+    assert [d.year for d in labels(dt.date(9990, 1, 1), dt.date(9999, 12, 31))] == list(
+        range(9990, 10000, 2)
+    )
+
+
+def test_no_ticks_without_excel_dates():
+    assert timeline_ticks(None, "zh") is None
+    assert timeline_ticks((5.0, 5.0), "zh") is None  # an empty span
+    assert timeline_ticks((float("nan"), 10.0), "zh") is None
+    # before 1900 the data layer writes plain numbers (no Excel dates): left as it is
+    assert timeline_ticks(span(dt.date(1899, 6, 1), dt.date(1900, 6, 1)), "zh") is None
+
+
+def test_every_label_stands_in_its_month_for_any_span():
+    """Spans starting every 17 days of 2024–2031 (leap years too), 1 day to 5 years long:
+    at most 6 labels (4 with the year), the k-th on a day of the k-th labelled month."""
+    checked = 0
+    for start in range(dt.date(2024, 1, 1).toordinal(), dt.date(2031, 12, 31).toordinal(), 17):
+        first = dt.date.fromordinal(start)
+        for length in (0, 27, 59, 90, 181, 364, 400, 730, 1100, 1826):
+            last = dt.date.fromordinal(start + length)
+            ticks = timeline_ticks(span(first, last), "zh")
+            assert ticks is not None
+            days = labels(first, last)
+            most = TIMELINE_TICKS if ticks.number_format in {'m"月"', 'yyyy"年"'} else 4
+            assert 1 <= len(days) <= most, (first, last)
+            months = [d.year * 12 + d.month - 1 for d in days]
+            steps = {b - a for a, b in itertools.pairwise(months)}
+            assert len(steps) <= 1, (first, last, days)  # evenly: one label every n months
+            assert days[0].day == 1 and days[0] <= first  # the axis opens on a first day
+            checked += 1
+    assert checked > 1000
+
+
+def test_the_native_timeline_writes_the_ticks_level():
+    from opsreport.app.analysis import analyze
+    from opsreport.present.charts import chart_data
+
+    from .conftest import ZH_EXAMPLE
+
+    data = chart_data(analyze(ZH_EXAMPLE).metrics, "zh")["timeline"]
+    space, _ = chart_space(data, data.panels[0], first=True, font=None, lang="zh")
+    axis = space.find(".//c:valAx", NS)
+    assert axis.find("c:numFmt", NS).get("formatCode") == 'm"月"'
+    assert float(axis.find("c:scaling/c:min", NS).get("val")) == 46388  # 2027-01-01
+    assert float(axis.find("c:majorUnit", NS).get("val")) == pytest.approx(60.875)
+    body = axis.find("c:txPr/a:bodyPr", NS)
+    assert (body.get("rot"), body.get("vert")) == ("0", "horz")
