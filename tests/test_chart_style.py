@@ -123,3 +123,19 @@ def test_the_native_timeline_writes_the_ticks_level():
     assert float(axis.find("c:majorUnit", NS).get("val")) == pytest.approx(60.875)
     body = axis.find("c:txPr/a:bodyPr", NS)
     assert (body.get("rot"), body.get("vert")) == ("0", "horz")
+
+
+def test_bars_measure_from_zero():
+    """The quarterly gross margin, 23.2% … 24.7%: an automatic axis started near 22%, and
+    Q1's bar stood half as tall as Q4's though 23.2 ÷ 24.7 = 94%. Bars start at 0."""
+    from opsreport.app.analysis import analyze
+    from opsreport.present.charts import chart_data
+
+    from .conftest import ZH_EXAMPLE
+
+    data = chart_data(analyze(ZH_EXAMPLE).metrics, "zh")["quarterly:P03"]
+    space, _ = chart_space(data, data.panels[0], first=True, font=None, lang="zh")
+    values = [float(v.text) for v in space.findall(".//c:ser/c:val//c:v", NS)]
+    assert min(values) > 20  # every figure far above zero
+    scaling = space.find(".//c:valAx/c:scaling", NS)
+    assert float(scaling.find("c:min", NS).get("val")) == 0.0

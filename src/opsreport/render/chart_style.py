@@ -324,6 +324,12 @@ def _style(space: Any, data: ChartData, panel: Panel, *, first: bool, lang: str)
                 values.minimum_scale = 0
             if min(shown) < low:
                 values.minimum_scale = low
+        elif min(shown) >= 0:  # (``shown`` holds 0: its least is ≥ 0 only for no negatives)
+            # bars measure from zero (IBCS): an automatic axis starts above it for figures
+            # close together (a quarter's 23.2% drawn half as tall as the next one's 24.7%)
+            values.minimum_scale = 0
+        elif max(shown) <= 0:
+            values.maximum_scale = 0
     for index, series in enumerate(panel.series):
         _style_series(plot.series[index], series, data, XL_LABEL_POSITION, RGBColor, Pt)
     space.find(f"{{{_C}}}chart/{{{_C}}}autoTitleDeleted").set("val", "0")
