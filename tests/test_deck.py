@@ -446,3 +446,42 @@ def test_committed_deck_templates_match_the_script(monkeypatch):
         assert module.build(lang) == committed, (
             f"run python scripts/make_pptx_template.py ({lang}/deck.pptx is stale)"
         )
+
+
+def test_the_timeline_slide_names_each_task_on_one_line_level_dates():
+    """The data layer wraps task names for a 16 cm page; on the slide's 874 pt each is
+    one line again, its dates short and few (render/chart_style.timeline_ticks)."""
+    timeline = next(
+        c for c in _charts(pptx_bytes("en")) if c.find(f".//{_C}valAx/{_C}numFmt") is not None
+        and c.find(f".//{_C}valAx/{_C}numFmt").get("formatCode") == "mmm"
+    )  # fmt: skip
+    names = [v.text for v in timeline.find(f".//{_C}cat").iter(f"{_C}v")]
+    assert "Finalise 2027 targets and team scorecards ◆" in names  # two lines in Word
+    assert not any("\n" in name for name in names)
+    # 8 pt page labels × 1.5 on the slide = 12 pt (sz 1200): 17 one-line rows fit the box
+    axis = timeline.find(f".//{_C}catAx/{_C}txPr//{_A}defRPr")
+    assert axis.get("sz") == "1200"
+
+
+def test_a_slide_chart_shrinks_its_text_only_when_its_rows_would_not_hold_the_names():
+    from opsreport.present.charts.data import ChartData, Panel
+    from opsreport.render.pptx import CHART_TEXT_SCALE, chart_text_scale, slide_panel
+
+    def panel(names):
+        return Panel(name="", heading="", names=names, categories=names, series=())
+
+    data = ChartData(key="t", kind="timeline", title="", subtitle="", alt="", note="", panels=())
+    # 17 rows in 400 pt: bands of (400 − 72) ÷ 17 = 19.3 pt. One-line names at 12 pt need
+    # 1.2 × 12 = 14.4: the full 1.5 ×. Two-line names need 2 × 1.2 × 8 × s ≤ 19.3: s = 1.005.
+    assert chart_text_scale(data, panel(("a",) * 17), 400) == CHART_TEXT_SCALE
+    assert chart_text_scale(data, panel(("a\nb",) * 17), 400) == pytest.approx(
+        (400 - 72) / 17 / 19.2
+    )
+    # 60 rows: bands of 5.5 pt; never below the page's 8 pt (1.0 ×)
+    assert chart_text_scale(data, panel(("a",) * 60), 400) == 1.0
+    # the names the page wrapped at 22 width units are one line in 0.4 × 874 ÷ 12 = 29 units
+    wrapped = panel(("Finalise 2027 targets and team\nscorecards", "年度预算与目标\n拆解"))
+    assert slide_panel(data, wrapped, 874).categories == (
+        "Finalise 2027 targets and team scorecards",
+        "年度预算与目标拆解",
+    )

@@ -360,6 +360,8 @@ def _matrix(page: Any, table: DeckTable, font: str) -> None:
 
 # The chart code sizes text for a Word page (8 pt labels); a slide is read from a distance.
 CHART_TEXT_SCALE = 1.5
+CHART_FRAME = 72.0  # pt of a slide chart's height not given to its rows: title, unit, axis
+NAME_SHARE = 0.4  # of a timeline's width its task names may take, on one or two lines
 
 
 def _scale_text(space: Any, factor: float) -> None:
@@ -369,6 +371,47 @@ def _scale_text(space: Any, factor: float) -> None:
             size = properties.get("sz")
             if size and size.isdigit():
                 properties.set("sz", str(round(int(size) * factor)))
+
+
+def _unwrap(label: str) -> str:
+    """A name the data layer wrapped for the page, on one line again: a space where Latin
+    text was broken at one, nothing between CJK characters."""
+    lines = label.split("\n")
+    joined = lines[0]
+    for line in lines[1:]:
+        latin = joined[-1:].isascii() and line[:1].isascii()
+        joined += (" " if latin and joined and line else "") + line
+    return joined
+
+
+def slide_panel(data: Any, panel: Any, width: float) -> Any:
+    """A timeline's panel with its task names wrapped for the slide (``width`` pt wide,
+    text at :data:`CHART_TEXT_SCALE`): the data layer wraps them for a 16 cm page, where a
+    name of 40 characters takes two lines; a slide has room for it on one."""
+    from dataclasses import replace
+
+    from opsreport.present.charts.layout import wrap_text
+    from opsreport.render.chart_style import LABEL_SIZE
+
+    if data.kind != "timeline":
+        return panel
+    limit = NAME_SHARE * width / (LABEL_SIZE * CHART_TEXT_SCALE)  # width units: a CJK char 1
+    names = tuple(wrap_text(_unwrap(name), limit, 2) for name in panel.categories)
+    return replace(panel, categories=names)
+
+
+def chart_text_scale(data: Any, panel: Any, height: float) -> float:
+    """How much larger than on the page a slide chart's text is: :data:`CHART_TEXT_SCALE`,
+    less when the rows of a horizontal chart ``height`` pt tall would not hold their names
+    (each row a band of the plot; a name's lines 1.2 × its size), never below the page's."""
+    from opsreport.present.deck_fit import LINE
+    from opsreport.render.chart_style import LABEL_SIZE
+
+    if data.kind == "column" or not panel.categories:
+        return CHART_TEXT_SCALE
+    lines: int = max(str(name).count("\n") + 1 for name in panel.categories)
+    band = (height - CHART_FRAME) / len(panel.categories)
+    return max(1.0, min(CHART_TEXT_SCALE, band / (lines * LINE * LABEL_SIZE)))
 
 
 def _chart(
@@ -388,8 +431,9 @@ def _chart(
     package = page.part.package
     for index, panel in enumerate(panels):
         height = h * weights[index] / sum(weights)
-        space, workbook = chart_space(data, panel, first=index == 0, font=font, lang=lang)
-        _scale_text(space, CHART_TEXT_SCALE)
+        shown = slide_panel(data, panel, w)
+        space, workbook = chart_space(data, shown, first=index == 0, font=font, lang=lang)
+        _scale_text(space, chart_text_scale(data, shown, height))
         part = ChartPart(
             package.next_partname(ChartPart.partname_template), CT.DML_CHART, package, space
         )
