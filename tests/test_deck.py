@@ -353,6 +353,8 @@ def test_a_year_in_progress_is_titled_with_its_year_so_far():
     slides = in_year_slides("zh")
     # no annual actual yet: the report's year-so-far clause (3.50 ÷ 8.00 = 43.75% → 43.8%)
     assert slides[2]["title"] == "直接利润：年初至今3.50亿元，完成全年目标8.00亿元的43.8%"
+    # a dimension of KPIs all in progress: its name, then its first KPI's year so far
+    assert slides[3]["title"] == "利润：直接利润年初至今3.50亿元，完成全年目标8.00亿元的43.8%"
     assert_every_box_fits(slides)
 
 

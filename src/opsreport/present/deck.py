@@ -484,7 +484,14 @@ def _overview(
             if rated
             else name
         )
-        title = f"{head}{'，' if zh else '; '}{kpi_message(kpis[0], lang)}"
+        message = kpi_message(kpis[0], lang)
+        if rated:
+            title = f"{head}{'，' if zh else '; '}{message}"
+        else:  # a year in progress: 利润：直接利润年初至今3.50亿元… (not 利润，直接利润：…)
+            said = kpis[0]["name"] + ("：" if zh else ": ")
+            if message.startswith(said):
+                message = kpis[0]["name"] + ("" if zh else " ") + message[len(said) :]
+            title = f"{name}{'：' if zh else ': '}{message}"
         bullets = [kpi["sentence"] for kpi in kpis[:3]]
         key = f"deck:{name}"
         if key in charts:
