@@ -39,6 +39,15 @@ class _Commands(TyperGroup):
         except OpsreportError as exc:
             raise typer.Exit(_report(exc)) from None
 
+    def get_help_option(self, ctx: Any) -> Any:
+        """The group's ``--help``, False when not given (typer leaves it None): typer 0.2x
+        coerces every option value but a bool through a pydantic TypeAdapter, so each
+        ``opsreport <command> --help`` imported pydantic (~0.15 s) for the group's unset flag."""
+        option = super().get_help_option(ctx)
+        if option is not None and option.default is None:
+            option.default = False
+        return option
+
 
 def _report(exc: OpsreportError) -> int:
     """Print what was refused, every problem of a workbook on its own line; the exit code."""
