@@ -261,6 +261,11 @@ def report_template_class() -> type:
                 self, self.patch_xml(self.get_xml()), self.docx._part, context, jinja_env
             )
 
+        def patch_xml(self, src_xml: str) -> str:
+            from opsreport.render.docx_patch import patch_xml
+
+            return patch_xml(src_xml)  # docxtpl's, its passes that cannot match skipped
+
         def fix_tables(self, xml: Any) -> Any:
             if not isinstance(xml, str):  # streamed: checked and measured on the way
                 return xml
