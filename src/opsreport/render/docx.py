@@ -692,7 +692,7 @@ def _keep_short_tables_together(docx: Any) -> None:
             continue
         for row in rows[:-1]:  # the row's own paragraphs: a nested table keeps its own rule
             for paragraph in row.findall(f"{qn('w:tc')}/{qn('w:p')}"):
-                paragraph.get_or_add_pPr().get_or_add_keepNext()
+                _keep_with_next(paragraph)
         above = table.getprevious()
         if (
             above is not None
@@ -700,7 +700,38 @@ def _keep_short_tables_together(docx: Any) -> None:
             and above.find(".//" + qn("w:drawing")) is not None
             and keeps_with_table(drawing_height_cm(above), len(rows))
         ):
-            above.get_or_add_pPr().get_or_add_keepNext()
+            _keep_with_next(above)
+
+
+# The w:pPr children after w:keepNext, in ECMA-376's (and python-docx's CT_PPr) order.
+_KEEP_NEXT_SUCCESSORS = (
+    "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr", "suppressLineNumbers",
+    "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct",
+    "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+    "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+    "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle",
+    "rPr", "sectPr", "pPrChange",
+)  # fmt: skip
+
+
+def _keep_with_next(paragraph: Any) -> None:
+    """``paragraph.get_or_add_pPr().get_or_add_keepNext()``, the same XML sooner: python-docx
+    looks for each of the 34 elements that may follow keepNext with a find() of its own
+    (most of the time of keeping a report's short tables together); here the paragraph
+    properties' tags are read once and the same first successor is found."""
+    from docx.oxml import OxmlElement
+
+    properties = paragraph.get_or_add_pPr()
+    if properties.find(f"{{{_W}}}keepNext") is not None:
+        return
+    present = {child.tag for child in properties}
+    keep = OxmlElement("w:keepNext")
+    for name in _KEEP_NEXT_SUCCESSORS:  # python-docx's rule: before the first kind present
+        tag = f"{{{_W}}}{name}"
+        if tag in present:
+            properties.find(tag).addprevious(keep)
+            return
+    properties.append(keep)
 
 
 def _set_properties(docx: Any, context: TemplateContext) -> None:
