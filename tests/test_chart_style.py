@@ -74,6 +74,13 @@ def test_a_span_of_a_century_is_labelled_by_the_year():
     ticks = timeline_ticks(span(dt.date(1900, 1, 1), dt.date(2026, 1, 1)), "zh")
     assert ticks is not None and ticks.number_format == 'yyyy"年"'
     assert [d.year for d in labels(dt.date(1900, 1, 1), dt.date(2026, 1, 1))] == [1900, 1950, 2000]
+    # 2026 … 9999: 7,974 years; every 1,000 years would be 8 labels, every 2,000 gives 4
+    assert [d.year for d in labels(dt.date(2026, 7, 1), dt.date(9999, 12, 31))] == [
+        2026,
+        4026,
+        6026,
+        8026,
+    ]
     # the last day there is (the hostile corpus' far dates): no month after December 9999
     assert [d.year for d in labels(dt.date(9990, 1, 1), dt.date(9999, 12, 31))] == list(
         range(9990, 10000, 2)

@@ -68,6 +68,34 @@ def _four_by_three(folder: Path) -> None:
     prs.save(str(_folder(folder) / "deck.pptx"))
 
 
+H1_EXAMPLE = ROOT / "examples" / "ecommerce-2026H1-zh.xlsx"
+
+
+def _year_in_progress_extremes(folder: Path) -> None:
+    """The year in progress with a year to date of 9 × 10^14 亿元 (a big number far wider than
+    its column) and a task running to 31 December 9999 (a timeline of eight millennia)."""
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(H1_EXAMPLE)
+    periods = book["分期"]
+    periods.cell(row=2, column=3).value = 9 * 10**14  # 直接利润 2026Q1, below the 10^15 bound
+    tasks = book["任务"]
+    tasks.cell(row=2, column=4).value = dt.date(9999, 12, 31)
+    book.save(folder / "year.xlsx")
+
+
+def _deck_fits(folder: Path, output: str) -> None:
+    """The deck was written, its big numbers cut to their columns, its dates on the axis."""
+    from pptx import Presentation
+
+    slides = Presentation(str(folder / "out" / "year.pptx")).slides
+    texts = [shape.text_frame.text for shape in slides[2].shapes if shape.has_text_frame]
+    assert "900,000,000,…" in texts, texts  # 9 × 10^14 cut
+    assert "年初至今" in texts, texts
+
+
 def _no_output(folder: Path, output: str) -> None:
     assert not (folder / "out").exists(), "a refused deck wrote something"
 
@@ -86,6 +114,9 @@ CASES = [
          ("deck.pptx: the file is damaged or not a PowerPoint presentation",), verify=_no_output),
     Case("link_out_of_the_folder", _link_out, BUILD, 2,
          ("leads outside the template folder",), verify=_no_output),
+    Case("year_in_progress_extremes", _year_in_progress_extremes,
+         ("build", "year.xlsx", "-f", "pptx", "-o", "out/"), 0, ("wrote",),
+         changed=("out/year.pptx",), verify=_deck_fits),
     Case("plan_has_no_deck", lambda f: shutil.copy(EXAMPLE, f / "year.xlsx"),
          ("plan", "year.xlsx", "--quarter", "Q1", "-f", "pptx"), 2,
          ("--format pptx is the year-end deck of `opsreport build`",)),

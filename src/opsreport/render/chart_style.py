@@ -82,7 +82,7 @@ def _number(value: Decimal | None) -> float | None:
 
 TIMELINE_TICKS = 6  # date labels under a timeline at most: short ones (1月, Jan) stand level
 TIMELINE_TICKS_WITH_YEAR = 4  # labels that carry the year (2027年1月) are twice as long
-_MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200)  # months between labels
+_MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200, 2400, 6000, 12000, 24000)
 _EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()  # day 0 of Excel's date serials
 _LAST_MONTH = 9999 * 12 + 11  # December 9999: no month after it
 _TICK_MARGIN = 0.25  # days a label's tick stands after its month's first day, at least
@@ -128,9 +128,12 @@ def timeline_ticks(span: tuple[float, float] | None, lang: str) -> DateTicks | N
     for step in _MONTH_STEPS:
         # from the first month (from January of the first year for yearly labels): the axis
         # starts at most a month before the first task (a year for a span of decades)
-        months = list(range(low if step < 12 else low // 12 * 12, high + 1, step))
+        begin = low if step < 12 else low // 12 * 12
+        if (high - begin) // step + 1 > TIMELINE_TICKS:  # counted before listed: 9999 years
+            continue
+        months = list(range(begin, high + 1, step))
         with_year = step < 12 and months[0] // 12 != months[-1] // 12
-        if len(months) > (TIMELINE_TICKS_WITH_YEAR if with_year else TIMELINE_TICKS):
+        if with_year and len(months) > TIMELINE_TICKS_WITH_YEAR:
             continue
         unit = _month_step(months, span[1])
         if unit is None:
