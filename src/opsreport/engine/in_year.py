@@ -20,6 +20,7 @@ Pure Decimal, no text: ``present.in_year_rows`` words it.
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -373,8 +374,29 @@ def _catch_up(
     return spread(remaining, [Decimal(1)] * left, places), "even"
 
 
+# Each Metrics' re-plan, by identity while it lives: the KPI views, the metrics rows, the
+# plan context and the risks of one build or check all ask for it (a Metrics is frozen).
+_REPLANNED: dict[int, tuple[weakref.ref[Metrics], Replan | None]] = {}
+
+
 def replan(metrics: Metrics) -> Replan | None:
-    """The in-year re-plan, or None when the workbook's year is not in progress."""
+    """The in-year re-plan, or None when the workbook's year is not in progress; made once
+    for a Metrics (the same Replan object for it after)."""
+    key = id(metrics)
+    kept = _REPLANNED.get(key)
+    if kept is not None and kept[0]() is metrics:
+        return kept[1]
+    found = _replan(metrics)
+
+    def forget(gone: weakref.ref[Metrics]) -> None:
+        if _REPLANNED.get(key, (None, None))[0] is gone:
+            del _REPLANNED[key]
+
+    _REPLANNED[key] = (weakref.ref(metrics, forget), found)
+    return found
+
+
+def _replan(metrics: Metrics) -> Replan | None:
     report = metrics.report
     year = report.meta.year
     elapsed = elapsed_quarters(report)
