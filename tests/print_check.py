@@ -18,7 +18,14 @@ from collections import Counter
 from io import BytesIO
 from pathlib import Path
 
-__all__ = ["blank_pages", "broken_cells", "page_count", "short_cells"]
+__all__ = [
+    "blank_pages",
+    "broken_cells",
+    "half_empty_pages",
+    "page_count",
+    "page_fills",
+    "short_cells",
+]
 
 _CJK = "\u3400-\u9fff"
 SHORT_CELL = re.compile(
@@ -85,3 +92,54 @@ def blank_pages(pdf: Path, dpi: int = 20) -> list[int]:
         if min(body, default=255) > 200:
             blank.append(number)
     return blank
+
+
+def page_fills(pdf: Path, dpi: int = 30) -> list[float]:
+    """How far down each page's ink reaches, as a share of the body band (8 % to 92 % of
+    the height, between the running header and the footer): 0.43 is a page that stops
+    at 43 % of its text height."""
+    fills = []
+    for number in range(1, page_count(pdf) + 1):
+        raw = subprocess.run(
+            ["pdftoppm", "-gray", "-r", str(dpi), "-f", str(number), "-l", str(number), str(pdf)],
+            check=True,
+            capture_output=True,
+        ).stdout
+        _, width, height, _, pixels = raw.split(maxsplit=4)
+        w, h = int(width), int(height)
+        top, bottom = int(h * 0.08), int(h * 0.92)
+        lowest = top
+        for y in range(top, bottom):
+            if min(pixels[y * w : (y + 1) * w]) < 200:
+                lowest = y
+        fills.append((lowest - top) / (bottom - top))
+    return fills
+
+
+def _chapters(docx: bytes) -> list[str]:
+    """The texts of the document's Heading 1 paragraphs (their numbers are Word's)."""
+    from docx import Document
+
+    document = Document(BytesIO(docx))
+    return [
+        re.sub(r"\s+", "", p.text)
+        for p in document.paragraphs
+        if p.style is not None and p.style.name == "Heading 1" and p.text.strip()
+    ]
+
+
+def half_empty_pages(docx: bytes, pdf: Path, least: float = 0.5) -> list[tuple[int, float]]:
+    """Pages less than ``least`` full that are not the end of a chapter (the next page
+    opens with a Heading 1) nor the last page: (page number, fill)."""
+    fills, texts, chapters = page_fills(pdf), _pdftotext(pdf), _chapters(docx)
+    found = []
+    for index, fill in enumerate(fills[:-1]):
+        if fill >= least:
+            continue
+        lines = [re.sub(r"\s+", "", line) for line in texts[index + 1].splitlines()]
+        # the first lines: the running header (when the page has one) and what opens the page
+        body = [line for line in lines if line][:2]
+        if any(line.endswith(chapter) for line in body for chapter in chapters):
+            continue
+        found.append((index + 1, round(fill, 2)))
+    return found

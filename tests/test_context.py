@@ -114,8 +114,39 @@ def test_the_quarter_sentence_names_the_quarters_that_missed():
     gap = quarterly([11, 21, 31, None])  # Q4 had no target: not "every"
     assert gap["summary"].endswith("；Q1、Q2、Q3未达季度目标。")
     none = quarterly([None, None, None, None])
-    assert none["summary"].endswith("最弱的是Q1（10万元）。")
+    # 10, 20, 30, 40: each quarter above the last; 40 − 10 = 30 on 10 = +300.0%
+    assert none["summary"] == "营收逐季上升，由Q1的10万元升至Q4的40万元（+300.0%）。"
     assert not none["has_target"]
+    met = quarterly([10, 20, 30, 40])  # 10 ÷ 10 … 40 ÷ 40: each quarter 100%
+    assert met["summary"].endswith("；各季度均达成季度目标。")
+
+
+def _series(actuals, unit="万元", direction="higher", lang="zh"):
+    revenue = b.kpi("营收", id="K", unit=unit, direction=direction, actual=actuals[-1])
+    periods = [b.period(revenue, f"Q{n}", actual=a) for n, a in enumerate(actuals, start=1)]
+    return b.context(b.report([revenue], periods=periods), lang, today=TODAY)["quarters"][0]
+
+
+def test_the_quarter_sentence_names_best_and_weakest_only_where_the_ends_do_not():
+    # 30 → 50 → 20 → 40: not steady; from 30 to 40 is +10 on 30 = +33.3%; the best is Q2
+    # (50) and the weakest Q3 (20), neither of them an end: both named
+    mixed = _series([30, 50, 20, 40])
+    assert mixed["summary"] == (
+        "营收由Q1的30万元升至Q4的40万元（+33.3%），表现最好的是Q2（50万元），最弱的是Q3（20万元）。"
+    )
+    # 10 → 30 → 20 → 40: best Q4, weakest Q1 — the ends, said by the from→to already
+    assert _series([10, 30, 20, 40])["summary"] == "营收由Q1的10万元升至Q4的40万元（+300.0%）。"
+    # a lower-is-better duration: 51 → 49 → 48 → 46.5 days, −4.5 days in its unit
+    days = _series([51, 49, 48, "46.5"], unit="天", direction="lower")
+    assert days["summary"] == "营收逐季下降，由Q1的51.0天降至Q4的46.5天（-4.5天）。"
+    # a rate in points: 23.2% → 24.7% is +1.5 pp, never +6.5%
+    rate = _series(["23.2", "23.9", "24.6", "24.7"], unit="%", lang="en")
+    assert rate["summary"] == "营收 rose every quarter, from 23.2% in Q1 to 24.7% in Q4 (+1.5 pp)."
+    level = _series([40, 30, 40])
+    assert (
+        level["summary"]
+        == "营收Q3为40万元，与Q1持平，表现最好的是Q1（40万元），最弱的是Q2（30万元）。"
+    )
 
 
 def test_the_opening_counts_kpis_with_a_target_only_when_some_have_none():
@@ -365,3 +396,28 @@ def test_a_goal_with_a_base_says_its_share_of_it():
     assert english["share"] == "43.2% of 公司利润增量 (2,200 M CNY)"  # 22亿元 = 2,200 M CNY
     (plain,) = b.context(b.report(report.kpis, goals=[b.goal("G", target="1")]), "zh")["goals"]
     assert plain["share"] == "" and plain["aligns_to"] == ""
+
+
+def test_a_resource_category_of_one_unit_names_it_in_the_header():
+    """预算: 3,200万元 + 800万元 = 4,000万元, one unit — the header says 万元 and the amounts
+    are bare; 混合: 2人 and 50万元 — no shared unit, each amount keeps its own."""
+    revenue = b.kpi("营收", id="K", unit="万元", target=100, actual=100)
+    resources = [
+        b.resource("预算", item="投放", amount=3200, unit="万元"),
+        b.resource("预算", item="会员", amount=800, unit="万元"),
+        b.resource("混合", item="专员", amount=2, unit="人"),
+        b.resource("混合", item="工具", amount=50, unit="万元"),
+    ]
+    context = b.context(b.report([revenue], resources=resources), "zh", today=TODAY)
+    budget, mixed = context["resources"]["categories"]
+    assert budget["unit_header"] == "万元"
+    assert [i["amount_figure"] for i in budget["items"]] == ["3,200", "800"]
+    assert budget["total"] == "4,000万元" and budget["total_figure"] == "4,000"
+    assert mixed["unit_header"] == ""
+    assert [i["amount_figure"] for i in mixed["items"]] == ["2人", "50万元"]
+    assert mixed["total_figure"] == mixed["total"] == "2人、50万元"
+    english = b.context(b.report([revenue], resources=resources[:2]), "en", today=TODAY)
+    (category,) = english["resources"]["categories"]
+    # 万元 in English is k CNY: 3,200万元 = 32,000 k CNY, the unit in the header once
+    assert category["unit_header"] == "k CNY"
+    assert [i["amount_figure"] for i in category["items"]] == ["32,000", "8,000"]

@@ -283,7 +283,7 @@ def test_the_rendered_draft_carries_the_quarter():
     ):
         assert heading in text
     assert (
-        "| 直接利润达到9.5亿元 | 8.37亿元 | 9.50亿元 | 1.85亿元 | 2.15亿元 | 2.30亿元 | 3.20亿元 | **1.85亿元** |"
+        "| 直接利润达到9.5亿元（亿元） | 8.37 | 9.50 | 1.85 | 2.15 | 2.30 | 3.20 | **1.85** |"
         in text
     )
     assert "新客30天培育旅程上线 ↔" in text  # runs from March into April

@@ -1,15 +1,20 @@
 """Pages that print well (issue 15 §3), checked on the PDF LibreOffice makes of the Word
-documents: both examples and a plan draft have no blank page, stay within their page
-budget, and break no short table cell (an owner, a status, a figure with its unit)
-over two lines. The cell check is proven able to fail on a column too narrow for
-运营主管 and 10.00亿元 (tests/print_check.py says how it works).
+documents: both examples and a plan draft have no blank page, no page less than half
+full but at a chapter's end, stay within their page budget, and break no short table
+cell (an owner, a status, a figure with its unit) over two lines (the plan's targets
+table too, since each row's unit moved under its goal). Both checks are proven able to
+fail: the cell check on a column too narrow for 运营主管 and 10.00亿元, the fill check on a
+page of three lines (tests/print_check.py says how they work).
 
 Page budgets (A4, LibreOffice 7, the bundled templates), measured when they were set
-and quoted in the issue's note: the zh example (26 KPIs, six quarterly trends, two
-breakdowns, 33 tasks, 9 risks) 18 pages, was 19; the en example 18, was 18; the zh
-Q1 plan draft 7, was 6 (its tables widened so that no figure's unit splits). The issue
-asked for 10 for the zh example: its content alone fills about 15 pages to the last
-line (tests/print_check.blank_pages' band), so 10 would mean dropping content.
+and quoted in the issue's note: the zh example (26 KPIs, seven quarterly trends, two
+breakdowns, 33 tasks, 9 risks) 15 pages, was 18 (attainment and ΔPY side by side, no ΔPL
+chart, chapters-only contents, breakdown and bridge side by side, units in the headers,
+1.15 line spacing); the en example 13, was 18 (its actuals-only quarterly tables also
+stand beside their charts); the zh Q1 plan draft 6, was 7. The issue
+asked for 10 for the zh example when it had 19 KPIs and none of the campaign review,
+value, contribution and bridge sections; at today's content 10 pages would mean dropping
+sections, not laying them out better.
 """
 
 from __future__ import annotations
@@ -22,12 +27,12 @@ import pytest
 
 from opsreport import build_plan, build_report
 
-from .print_check import blank_pages, broken_cells, page_count
+from .print_check import blank_pages, broken_cells, half_empty_pages, page_count
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 ZH_EXAMPLE = EXAMPLES / "ecommerce-2026-zh.xlsx"
 EN_EXAMPLE = EXAMPLES / "support-2026-en.xlsx"
-BUDGET = {"zh": 18, "en": 18, "plan": 7}
+BUDGET = {"zh": 15, "en": 13, "plan": 6}
 
 needs_libreoffice = pytest.mark.skipif(
     any(shutil.which(tool) is None for tool in ("soffice", "pdftotext", "pdftoppm", "pdfinfo")),
@@ -70,22 +75,18 @@ def test_no_blank_page_and_within_the_page_budget(printed, name):
 @pytest.mark.slow
 @pytest.mark.libreoffice
 @needs_libreoffice
-@pytest.mark.parametrize(
-    "name",
-    [
-        "zh",
-        "en",
-        pytest.param(
-            "plan",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the plan's targets table: nine columns of figures with their units "
-                "(2,283.75万元/人 five times a row) need about 12,200 twips of the 9,412 "
-                "the page has; left until a row's shared unit moves to its label",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("name", ["zh", "en", "plan"])
+def test_no_page_is_less_than_half_full_but_at_a_chapters_end(printed, name):
+    """Issue 15 §3: a chart kept with its table no longer pushes half a page of white
+    ahead of it (measured: every page but the last at least 60 % full)."""
+    docx, pdf = printed[name]
+    assert half_empty_pages(docx, pdf) == [], pdf.name
+
+
+@pytest.mark.slow
+@pytest.mark.libreoffice
+@needs_libreoffice
+@pytest.mark.parametrize("name", ["zh", "en", "plan"])
 def test_no_short_cell_is_broken_over_two_lines(printed, name):
     docx, pdf = printed[name]
     assert broken_cells(docx, pdf) == {}, pdf.name
@@ -130,3 +131,39 @@ def test_the_cell_check_finds_words_broken_in_a_narrow_column(tmp_path):
     assert set(found[1.0]) == {"运营主管", "10.00亿元", "646万元/人/月"}, found[1.0]
     assert all(whole == 0 for _, whole in found[1.0].values())
     assert found[5.0] == {}
+
+
+def _two_page_document(second_starts_a_chapter: bool) -> bytes:
+    """Three lines, a page break, then a Heading 1 or a plain paragraph (python-docx)."""
+    from docx import Document
+
+    document = Document()
+    for line in ("第一段", "第二段", "第三段"):
+        document.add_paragraph(line)
+    document.add_page_break()
+    if second_starts_a_chapter:
+        document.add_heading("问题与原因分析", level=1)
+    document.add_paragraph("下一页的正文")
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.slow
+@pytest.mark.libreoffice
+@needs_libreoffice
+def test_the_fill_check_finds_a_page_left_mostly_white(tmp_path):
+    """Three lines on page 1 then a break: about a tenth full, found; when page 2 opens a
+    chapter, page 1 is a chapter's end and allowed."""
+    from opsreport.render.pdf import convert_docx, pdf_settings
+
+    settings = pdf_settings()
+    found = {}
+    for chapter in (False, True):
+        docx = _two_page_document(chapter)
+        pdf = tmp_path / f"break-{chapter}.pdf"
+        pdf.write_bytes(convert_docx(docx, settings))
+        found[chapter] = half_empty_pages(docx, pdf)
+    ((page, fill),) = found[False]
+    assert page == 1 and fill < 0.2
+    assert found[True] == []

@@ -618,8 +618,8 @@ def test_quarterly_tables_leave_out_the_columns_without_figures():
     """The en example's periods hold actuals only: no PL, PY, attainment or ΔPY columns of dashes."""
     en_doc = Document(BytesIO(render_docx(context_of(EN_EXAMPLE))))
     zh_doc = Document(BytesIO(render_docx(context_of(ZH_EXAMPLE))))
-    headers = lambda doc: [  # noqa: E731
-        [c.text for c in t.rows[0].cells]
+    headers = lambda doc: [  # noqa: E731 (each header's first line: the unit is under it)
+        [c.text.split("\n")[0] for c in t.rows[0].cells]
         for t in doc.tables
         if t.rows[0].cells[0].text in {"Period", "期间"}
     ]
@@ -628,7 +628,16 @@ def test_quarterly_tables_leave_out_the_columns_without_figures():
         h == ["期间", "实际", "目标", "上年", "完成率", "同比", "环比"] for h in headers(zh_doc)
     )
     first = next(t for t in en_doc.tables if t.rows[0].cells[0].text == "Period")
-    assert [c.text for c in first.rows[2].cells] == ["2026Q2", "70.0%", "+0.9 pp"]
+    # the unit the figures share is in the header, the cells are bare: 70.0 under "AC (%)"
+    assert first.rows[0].cells[1].text == "AC\n(%)"
+    assert [c.text for c in first.rows[2].cells] == ["2026Q2", "70.0", "+0.9 pp"]
+    profit = next(t for t in zh_doc.tables if t.rows[0].cells[0].text == "期间")
+    assert [c.text for c in profit.rows[0].cells[1:4]] == [
+        "实际\n（亿元）",
+        "目标\n（亿元）",
+        "上年\n（亿元）",
+    ]
+    assert [c.text for c in profit.rows[1].cells[1:4]] == ["1.62", "1.60", "1.25"]
     widths = [int(w) for w in first._tbl.xpath("./w:tblGrid/w:gridCol/@w:w")]
     assert len(widths) == 3 and sum(widths) < 9412 / 2 + 1000  # narrow: no empty columns
 
@@ -689,8 +698,8 @@ def test_quarter_on_quarter_changes_are_coloured_for_the_kpi(zh_doc):
         return [next((shade(r) for r in c.paragraphs[0].runs if r.text), None) for c in cells]
 
     tables = [t for t in zh_doc.tables if t.rows[0].cells[0].text == "期间"]
-    new_users = next(t for t in tables if t.rows[1].cells[1].text == "48万人")
+    new_users = next(t for t in tables if t.rows[0].cells[1].text == "实际\n（万人）")
     assert [r.cells[-1].text for r in new_users.rows[1:]] == ["–", "+16.7%", "-5.4%", "+49.1%"]
     assert qoq_colours(new_users)[1:] == [GREEN, RED, GREEN]
-    stock_days = next(t for t in tables if t.rows[1].cells[1].text == "51.0天")
+    stock_days = next(t for t in tables if t.rows[0].cells[1].text == "实际\n（天）")
     assert set(qoq_colours(stock_days)[1:]) == {GREEN}

@@ -457,3 +457,39 @@ def test_attainment_and_prior_year_charts_stand_side_by_side(zh_docx):
     targeted = [r for r in analyze(ZH_EXAMPLE).metrics.results if r.attainment is not None]
     assert len(targeted) == 24
     assert len(_cache(attainment.find(".//c:ser", NS), "cat")) == 24
+
+
+def _python_with_uno() -> str | None:
+    """A Python that can drive LibreOffice (its ``uno`` module: the distribution's python3)."""
+    for python in ("/usr/bin/python3", shutil.which("python3")):
+        if python and shutil.which("soffice"):
+            probe = subprocess.run([python, "-c", "import uno"], capture_output=True)
+            if probe.returncode == 0:
+                return python
+    return None
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+@pytest.mark.skipif(_python_with_uno() is None, reason="needs LibreOffice and its Python uno")
+def test_editing_a_charts_data_in_libreoffice_redraws_it(zh_docx, tmp_path):
+    """Issue 15's "Edit Data": LibreOffice opens the quarterly chart of 直接利润 with its
+    own data table — the engine's figures (Q1: PY 1.25, PL 1.60, AC 1.62) — and a value
+    changed there (AC Q1 1.62 × 2 = 3.24) is what the chart then draws, while the table
+    under it, Word text, keeps 1.62."""
+    import json
+
+    python = _python_with_uno()
+    pdf = tmp_path / "edited.pdf"
+    script = Path(__file__).with_name("lo_edit_chart.py")
+    run = subprocess.run(
+        [python, str(script), str(zh_docx), "季度趋势：直接利润", str(pdf), str(tmp_path / "p")],
+        capture_output=True, text=True, timeout=240, check=True,
+    )  # fmt: skip
+    before, after = (json.loads(line) for line in run.stdout.splitlines()[-2:])
+    assert before["categories"] == ["Q1", "Q2", "Q3", "Q4"]
+    assert before["before"][0] == [1.25, 1.6, 1.62]  # PY, PL, AC of 2026Q1
+    assert after["after"][0] == [1.25, 1.6, 3.24]
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        assert "3.24" in text  # the edited bar's label

@@ -14,14 +14,15 @@ def plan_target_columns(lang: Lang) -> list[Col]:
     zh = lang.code == "zh"
     amount, quarter = (1.6, 1.6) if zh else (1.75, 1.55)
     op, cp = lang.open_paren, lang.close_paren
-    widths = {"name": None, "baseline": amount, "annual": amount,
-              **{f"quarters[{n}]": quarter for n in range(4)},
-        "target": 1.9 if zh else 1.75, "method": 2.4 if zh else 2.6}  # fmt: skip
+    widths = {"name": None, "baseline_figure": amount, "annual_figure": amount,
+              **{f"quarter_figures[{n}]": quarter for n in range(4)},
+        "target_figure": 1.9 if zh else 1.75, "method": 2.4 if zh else 2.6}  # fmt: skip
     cells = {
         # This quarter's target in bold; the split's method with its aggregation.
-        **{f"quarters[{n - 1}]": f"{{{{r t.quarters[{n - 1}] | color(bold=plan.quarter == {n}) }}}}"
+        **{f"quarter_figures[{n - 1}]":
+           f"{{{{r t.quarter_figures[{n - 1}] | color(bold=plan.quarter == {n}) }}}}"
            for n in (1, 2, 3, 4)},
-        "target": "{{r t.target | color(bold=True) }}",
+        "target_figure": "{{r t.target_figure | color(bold=True) }}",
         "method": "{{ t.method }}" + op + "{{ t.aggregation }}" + cp,
     }  # fmt: skip
     return word_columns(PLAN.table("targets"), lang, widths, cells=cells)

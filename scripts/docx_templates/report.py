@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from opsreport.present.layout import REPORT
 
+from . import tables
 from .base import TEXT_W, Lang, W, cm
 from .tables import Body, Col, word_columns
 
@@ -16,7 +17,7 @@ def quarter_table(b: Body) -> None:
     A table with fewer columns is narrower, so that its figures stay near their period.
     """
     table, lang = REPORT.table("quarters"), b.lang
-    widths = {"period": None, "actual": 2.2, "target": 2.2, "prior_year": 2.2,
+    widths = {"period": None, "actual_figure": 2.2, "target_figure": 2.2, "prior_year_figure": 2.2,
               "attainment": 2.0, "delta_prior": 2.4, "qoq": 2.4}  # fmt: skip
     cases = [
         ("if q.has_target and q.has_prior_year", {"q.has_target", "q.has_prior_year"}),
@@ -71,6 +72,42 @@ def chart_pair(b: Body, left: str, right: str) -> None:
     b.chart(left)
     b.chart(right)
     b.tag("endif")
+
+
+def chart_beside_table(b: Body) -> None:
+    """A quarterly chart with its three-column table (period, AC, QoQ) at its right, in a
+    borderless one-row table: the chart 8.9 cm wide, the table 7.0 cm, centred beside it."""
+    table, lang = REPORT.table("quarters"), b.lang
+    left, right = cm(9.2), TEXT_W - cm(9.2)
+    fields = tuple(c.field for c in table.columns if not c.when)
+    inner = tables.table(
+        lang,
+        word_columns(
+            table, lang, {"period": 2.2, "actual_figure": None, "qoq": 2.4}, fields=fields
+        ),
+        "for row in q.rows",
+        width=cm(7.0),
+    )
+    none = "".join(
+        f'<w:{side} w:val="nil"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    b.add(
+        f'<w:tbl {W}><w:tblPr><w:tblW w:w="{left + right}" w:type="dxa"/>'
+        f'<w:tblBorders>{none}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+        '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
+        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+        'w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+        f'<w:tblGrid><w:gridCol w:w="{left}"/><w:gridCol w:w="{right}"/></w:tblGrid>'
+        "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+        f'<w:tc><w:tcPr><w:tcW w:w="{left}" w:type="dxa"/><w:vAlign w:val="top"/></w:tcPr>'
+        '<w:p><w:pPr><w:pStyle w:val="Chart"/></w:pPr><w:r><w:t xml:space="preserve">'
+        "{{ images[q.chart] | chart_width(8.9) }}</w:t></w:r></w:p></w:tc>"
+        f'<w:tc><w:tcPr><w:tcW w:w="{right}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
+        # a cell ends with a paragraph (Word's rule), here one of no height after the table
+        f'{inner}<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+        "</w:pPr></w:p></w:tc></w:tr></w:tbl>"
+    )
 
 
 def kpi_columns(lang: Lang, fields: tuple[str, ...] | None = None) -> list[Col]:
@@ -188,7 +225,7 @@ def build_body(doc, lang: Lang) -> None:
     # Results against target.
     b.tag("if sections.results")
     b.p("{{ labels.results }}", "Heading1")
-    b.p("{{ labels.key }}", "TableNote", char_style="Muted")
+    b.p("{{ labels.key }}", "TableNote", char_style="Muted", keep_next=True)  # with the charts
     # Attainment and ΔPY side by side; no ΔPL chart: for an amount ΔPL% is attainment − 100%
     # (104.6% is +4.6%), and each rate's ΔPL in points is in its dimension's table. The chart
     # is drawn all the same: ``{{ images["variance_target"] }}`` shows it (docs/templates.md §5).
@@ -229,8 +266,13 @@ def build_body(doc, lang: Lang) -> None:
     b.tag("if q.summary")
     b.p("{{ q.summary }}", "LeadIn")
     b.tag("endif")
+    # Actuals only (no PL, no PY): three narrow columns stand beside their chart.
+    b.tag("if q.chart in images and not q.has_target and not q.has_prior_year")
+    chart_beside_table(b)
+    b.tag("else")
     b.chart("q.chart")
     quarter_table(b)
+    b.tag("endif")
     b.tag("endfor")
     b.tag("if quarters_more")
     b.p(
@@ -274,8 +316,7 @@ def build_body(doc, lang: Lang) -> None:
     b.tag("if table.contribution")
     b.p("{{ table.contribution }}", "LeadIn")
     b.tag("endif")
-    b.chart("table.chart")
-    b.chart("table.bridge_chart")
+    chart_pair(b, "table.chart", "table.bridge_chart")
     b.table(
         word_columns(
             REPORT.table("breakdown"),
@@ -283,9 +324,9 @@ def build_body(doc, lang: Lang) -> None:
             {
                 "rank": 1.1,
                 "item": None,
-                "actual": 2.3,
+                "actual_figure": 2.3,
                 "share": 1.5,
-                "prior_year": 2.3,
+                "prior_year_figure": 2.3,
                 "share_prior": 1.65,
                 "share_change": 2.35,
                 "var_prior_pct": 1.6,
@@ -296,9 +337,9 @@ def build_body(doc, lang: Lang) -> None:
         total=[
             "",
             "{{ labels.total }}",
-            "{{ table.total }}",
+            "{{ table.total_figure }}",
             "100.0%",
-            "{{ table.total_prior }}",
+            "{{ table.total_prior_figure }}",
             "100.0%",
             "",
             "",
@@ -406,11 +447,11 @@ def build_body(doc, lang: Lang) -> None:
         word_columns(
             REPORT.table("resources"),
             lang,
-            {"item": 5.0, "amount": 2.6, "share": 1.8, "note": None},
+            {"item": 5.0, "amount_figure": 2.6, "share": 1.8, "note": None},
         ),
         'for item in category["items"]',
         keep=True,
-        total=["{{ labels.total }}", "{{ category.total }}", "", ""],
+        total=["{{ labels.total }}", "{{ category.total_figure }}", "", ""],
     )
     b.tag("endfor")
     b.p(

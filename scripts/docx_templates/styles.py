@@ -41,7 +41,7 @@ def define_styles(doc, lang: Lang) -> None:
         defaults,
         parse_xml(
             f"<w:docDefaults {W}><w:rPrDefault><w:rPr>{fonts(lang)}{size(lang.body)}{lang_tag}</w:rPr></w:rPrDefault>"
-            f"<w:pPrDefault><w:pPr>{spacing(0, 6, 300)}</w:pPr></w:pPrDefault></w:docDefaults>"
+            f"<w:pPrDefault><w:pPr>{spacing(0, 4, 276)}</w:pPr></w:pPrDefault></w:docDefaults>"
         ),
     )
     table_cell_margins = (
@@ -51,7 +51,7 @@ def define_styles(doc, lang: Lang) -> None:
     heading_rule = f'<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="2" w:color="{RULE}"/></w:pBdr>'  # fmt: skip
     definitions = [
         style_xml("Normal", "Normal", based_on=None, qformat=True, default=True,
-                  ppr=f'<w:widowControl/>{spacing(0, 6, 300)}<w:jc w:val="both"/>',
+                  ppr=f'<w:widowControl/>{spacing(0, 4, 276)}<w:jc w:val="both"/>',
                   rpr=f"{fonts(lang)}{size(lang.body)}"),
         style_xml("Title", "Title", next_style="Subtitle", priority=10, qformat=True,
                   ppr=f'<w:keepNext/>{spacing(0, 6, 240)}<w:jc w:val="center"/><w:outlineLvl w:val="9"/>',
@@ -61,12 +61,12 @@ def define_styles(doc, lang: Lang) -> None:
                   rpr=f'{fonts(lang)}<w:color w:val="{GREY}"/>{size(9.5)}'),
         style_xml("Lead", "Lead", next_style="Normal", qformat=True,
                   ppr=f'<w:pBdr><w:left w:val="single" w:sz="24" w:space="6" w:color="{HEADER_FILL}"/></w:pBdr>'
-                  f'<w:shd w:val="clear" w:color="auto" w:fill="{LEAD_FILL}"/>{spacing(0, 12, 320)}'
+                  f'<w:shd w:val="clear" w:color="auto" w:fill="{LEAD_FILL}"/>{spacing(0, 10, 300)}'
                   '<w:ind w:left="170" w:right="113"/>',
                   rpr=f"{fonts(lang)}{size(lang.body)}"),
         style_xml("Heading1", "heading 1", next_style="Normal", priority=9, qformat=True,
                   ppr=f'<w:keepNext/><w:keepLines/><w:numPr><w:numId w:val="{HEADING_NUM_ID}"/></w:numPr>'
-                  f'{heading_rule}{spacing(20, 8, 240)}<w:ind w:left="0" w:firstLine="0"/><w:jc w:val="left"/>'
+                  f'{heading_rule}{spacing(16, 6, 240)}<w:ind w:left="0" w:firstLine="0"/><w:jc w:val="left"/>'
                   '<w:outlineLvl w:val="0"/>',
                   rpr=f'{fonts(lang)}<w:b/><w:bCs/><w:color w:val="{DARK}"/>{size(15)}'),
         style_xml("Heading2", "heading 2", next_style="Normal", priority=9, qformat=True,
@@ -79,13 +79,13 @@ def define_styles(doc, lang: Lang) -> None:
                   ppr="<w:keepNext/>"),
         style_xml("TableNote", "Table Note", qformat=True, ppr=f"<w:keepLines/>{spacing(8, 6)}"),
         style_xml("ListBullet", "List Bullet", priority=99, qformat=True,
-                  ppr=f'<w:numPr><w:numId w:val="{BULLET_NUM_ID}"/></w:numPr>{spacing(0, 3, 300)}'
+                  ppr=f'<w:numPr><w:numId w:val="{BULLET_NUM_ID}"/></w:numPr>{spacing(0, 2, 276)}'
                   '<w:ind w:left="360" w:hanging="240"/><w:jc w:val="left"/>'),
         style_xml("Problem", "Problem", next_style="ProblemDetail", qformat=True,
-                  ppr=f'<w:keepNext/><w:keepLines/>{spacing(8, 3, 300)}<w:jc w:val="left"/>',
+                  ppr=f'<w:keepNext/><w:keepLines/>{spacing(6, 2, 276)}<w:jc w:val="left"/>',
                   rpr=f'<w:b/><w:bCs/><w:color w:val="{DARK}"/>'),
         style_xml("ProblemDetail", "Problem Detail", qformat=True,
-                  ppr=f'{spacing(0, 3, 300)}<w:ind w:left="420"/><w:jc w:val="left"/>'),
+                  ppr=f'{spacing(0, 2, 276)}<w:ind w:left="420"/><w:jc w:val="left"/>'),
         style_xml("AlertBox", "Alert Box", qformat=True,
                   ppr='<w:pBdr>'
                   + "".join(f'<w:{side} w:val="single" w:sz="8" w:space="4" w:color="{RED}"/>'
@@ -94,7 +94,7 @@ def define_styles(doc, lang: Lang) -> None:
                   f'{spacing(0, 0, 300)}<w:ind w:left="113" w:right="113"/><w:jc w:val="left"/>',
                   rpr=f'<w:color w:val="{RED}"/>'),
         style_xml("Chart", "Chart", next_style="Caption", qformat=True,
-                  ppr=f'{spacing(6, 8, 240)}<w:jc w:val="center"/>'),
+                  ppr=f'{spacing(4, 6, 240)}<w:jc w:val="center"/>'),
         style_xml("Caption", "caption", next_style="Normal", priority=35, qformat=True,
                   ppr=f'{spacing(2, 10, 240)}<w:jc w:val="center"/>',
                   rpr=f'<w:color w:val="{MUTED}"/>{size(9)}'),

@@ -199,12 +199,16 @@ def header_tag(column: Column, lang: Lang) -> str:
     header = "{{ " + column.label + " }}"
     if column.of:  # on a line of its own: a narrow column would break inside the brackets
         header += "\n" + lang.open_paren.strip() + "{{ " + column.of + " }}" + lang.close_paren
+    if column.unit:  # the shared unit on a line of its own, only when there is one
+        unit = column.unit
+        header += "{% if " + unit + " %}\n" + lang.open_paren.strip() + "{{ " + unit + " }}"
+        header += lang.close_paren.strip() + "{% endif %}"
     if column.and_label:  # two labels in one column: the second on a line of its own
         header += "\n→ {{ " + column.and_label + " }}"
     return header
 
 
-def cell_tag(column: Column, row: str) -> str:
+def cell_tag(column: Column, row: str, lang: Lang | None = None) -> str:
     """A column's cell: the row's field, coloured through the filter its colour names."""
     value = f"{row}.{column.field}"
     flag = column.flag
@@ -220,6 +224,22 @@ def cell_tag(column: Column, row: str) -> str:
         return f"{{{{r {value} | smart }}}}"
     if column.and_field:
         return "{{ " + value + " }}\n→ {{ " + f"{row}.{column.and_field}" + " }}"
+    if column.row_unit:  # the row's unit on a line of its own, only when there is one
+        unit = f"{row}.{column.row_unit}"
+        op, cp = (lang.open_paren.strip(), lang.close_paren.strip()) if lang else ("（", "）")
+        return (
+            "{{ "
+            + value
+            + " }}{% if "
+            + unit
+            + " %}\n"
+            + op
+            + "{{ "
+            + unit
+            + " }}"
+            + cp
+            + "{% endif %}"
+        )
     return "{{ " + value + " }}"
 
 
@@ -243,7 +263,7 @@ def word_columns(
     return [
         Col(
             header_tag(c, lang),
-            (cells or {}).get(c.field) or cell_tag(c, table.row),
+            (cells or {}).get(c.field) or cell_tag(c, table.row, lang),
             widths[c.field],
             c.numeric,
             (flex or {}).get(c.field, 1.0),

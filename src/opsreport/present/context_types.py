@@ -176,6 +176,9 @@ class QuarterRow(TypedDict):
     actual: str
     target: str
     prior_year: str
+    actual_figure: str  # the figure alone, its unit in the header (q.unit_header)
+    target_figure: str
+    prior_year_figure: str
     attainment: str
     delta_prior: str
     good_prior: bool | None
@@ -190,6 +193,7 @@ class QuarterSeriesItem(TypedDict):
     key: str
     name: str
     unit: str
+    unit_header: str  # the unit the figure columns share, as a header names it ("" none)
     aggregation: str
     rows: list[QuarterRow]
     has_target: bool
@@ -205,6 +209,8 @@ class BreakdownRow(TypedDict):
     item: str
     actual: str
     prior_year: str
+    actual_figure: str  # the figure alone, its unit in the header (table.unit_header)
+    prior_year_figure: str
     share: str
     share_prior: str
     share_change: str
@@ -228,6 +234,9 @@ class Breakdown(TypedDict):
     unit: str
     total: str
     total_prior: str
+    unit_header: str  # the unit of the AC and PY columns, as a header names it ("" none)
+    total_figure: str  # the totals without their unit (the header names it)
+    total_prior_figure: str
     rows: list[BreakdownRow]
     chart: str
     summary: str
@@ -334,6 +343,7 @@ class ResourceItem(TypedDict):
 
     item: str
     amount: str
+    amount_figure: str  # without the unit when the category's items share one
     share: str
     note: str
     amount_value: float | None
@@ -353,6 +363,8 @@ class ResourceCategory(TypedDict):
     items: list[ResourceItem]
     totals: list[ResourceTotal]
     total: str
+    unit_header: str  # the unit every item shares, as the header names it ("" when mixed)
+    total_figure: str  # the total without that unit (with its units when they are mixed)
 
 
 class Resources(TypedDict):
@@ -513,13 +525,18 @@ class TargetFields(TypedDict):
     method: str
     baseline: str
     annual: str
+    unit_header: str  # the row's unit as the goal cell names it: 人效（万元/人） ("" none)
+    baseline_figure: str  # baseline and annual target without the unit
+    annual_figure: str
 
 
 class PlanTarget(TargetFields):
     """A target in one quarter: the year split in quarters and the warning line (§5.16)."""
 
     quarters: list[str]  # Q1–Q4
+    quarter_figures: list[str]  # Q1–Q4 without the unit (t.unit_header names it)
     target: str  # this quarter's
+    target_figure: str
     target_value: float
     warning_line: str
     rule: str

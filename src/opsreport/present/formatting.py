@@ -35,6 +35,7 @@ __all__ = [
     "fmt_pct",
     "fmt_pp",
     "fmt_threshold",
+    "header_unit",
     "in_language",
     "kpi_places",
     "round_half_up",
@@ -141,6 +142,22 @@ def unit_text(unit: str | None, lang: str) -> str:
     (en: 亿元 → "M CNY"), the same decision as :func:`fmt_amount`'s."""
     unit = (unit or "").strip()
     return in_language(Decimal(0), unit, None, lang)[1]
+
+
+def header_unit(unit: str | None, lang: str) -> str:
+    """The unit a table's header names for a column whose figures all share it, each cell
+    then a bare :func:`fmt_figure` (实际（亿元） over 10.2, not 10.2亿元 in every row): what
+    :func:`fmt_amount` writes after the figure — 亿元, %, 个百分点 / pp, "M CNY", days;
+    "" for no unit. A prefix currency ($) is named the same way."""
+    unit = (unit or "").strip()
+    if not unit:
+        return ""
+    info = parse_unit(unit)
+    if info.is_percent:
+        return "%"
+    if info.is_points:
+        return "个百分点" if lang == "zh" else "pp"
+    return unit_text(unit, lang)
 
 
 def fmt_figure(

@@ -46,6 +46,10 @@ class Column:
     and_label: str = ""  # a second label and field in the same cell: "baseline → target"
     and_field: str = ""
     of: str = ""  # a context value the header names in brackets: quarter target (2027Q1)
+    unit: str = ""  # the context value of the unit its figures share, named in brackets
+    # under the header when not empty: 实际（亿元） over bare figures
+    row_unit: str = ""  # the row field of the unit its row's figures share, named in
+    # brackets under this cell's text: 人效（万元/人） beside bare figures
 
     def header_text(self, labels: dict[str, dict[str, str]]) -> str:
         """The header as printed, from the labels of one language."""
@@ -143,9 +147,10 @@ REPORT = Layout(
         )),
         Table("quarters", "q.rows", "row", (
             _c("labels.period", "period"),
-            _c("labels.ac", "actual", "num"),
-            _c("labels.pl", "target", "num", when="q.has_target"),
-            _c("labels.py", "prior_year", "num", when="q.has_prior_year"),
+            _c("labels.ac", "actual_figure", "num", unit="q.unit_header"),
+            _c("labels.pl", "target_figure", "num", when="q.has_target", unit="q.unit_header"),
+            _c("labels.py", "prior_year_figure", "num", when="q.has_prior_year",
+               unit="q.unit_header"),
             _c("labels.attainment", "attainment", "num", when="q.has_target"),
             _c("labels.dpy", "delta_prior", "num", colour="good", flag="good_prior",
                when="q.has_prior_year"),
@@ -163,9 +168,9 @@ REPORT = Layout(
         Table("breakdown", "table.rows", "row", (
             _c("labels.rank", "rank", "num"),
             _c("labels.item", "item"),
-            _c("labels.ac", "actual", "num"),
+            _c("labels.ac", "actual_figure", "num", unit="table.unit_header"),
             _c("labels.share", "share", "num"),
-            _c("labels.py", "prior_year", "num"),
+            _c("labels.py", "prior_year_figure", "num", unit="table.unit_header"),
             _c("labels.share_prior", "share_prior", "num"),
             _c("labels.share_change", "share_change", "num"),
             _c("labels.dpy_pct", "var_prior_pct", "num", colour="good", flag="good_prior"),
@@ -197,7 +202,7 @@ REPORT = Layout(
         )),
         Table("resources", 'category["items"]', "item", (
             _c("labels.item", "item"),
-            _c("labels.amount", "amount", "num"),
+            _c("labels.amount", "amount_figure", "num", unit="category.unit_header"),
             _c("labels.share", "share", "num"),
             _c("labels.note", "note"),
         ), total=True),
@@ -254,11 +259,11 @@ PLAN = Layout(
             _KPI_STATUS,
         )),
         Table("targets", "plan.targets", "t", (
-            _c("labels.goal", "name"),
-            _c("labels.baseline", "baseline", "num"),
-            _c("plan_labels.annual_target", "annual", "num"),
-            *(_c(f'"Q{n}"', f"quarters[{n - 1}]", "num") for n in (1, 2, 3, 4)),
-            _c("plan_labels.quarter_target", "target", "num", of="plan.label"),
+            _c("labels.goal", "name", row_unit="unit_header"),
+            _c("labels.baseline", "baseline_figure", "num"),
+            _c("plan_labels.annual_target", "annual_figure", "num"),
+            *(_c(f'"Q{n}"', f"quarter_figures[{n - 1}]", "num") for n in (1, 2, 3, 4)),
+            _c("plan_labels.quarter_target", "target_figure", "num", of="plan.label"),
             _c("plan_labels.method", "method"),
         )),
         Table("tasks", "phase.tasks", "t", (

@@ -145,6 +145,7 @@ class TargetTexts:
     fields: TargetFields  # name … annual: the row's first keys, in order
     quarters: tuple[str, str, str, str]
     is_rate: bool
+    quarter_figures: tuple[str, str, str, str] = ("", "", "", "")  # without the unit
 
 
 def _method_label(target: QuarterTarget, labels: PlanLabels) -> str:
@@ -170,6 +171,10 @@ def target_texts(
         text = f.fmt_amount(value, unit, places, lang)
         return texts.setdefault(text, text)
 
+    def figure(value: Decimal | None, unit: str, places: int) -> str:
+        text = f.fmt_figure(value, unit, places, lang)
+        return texts.setdefault(text, text)
+
     found = []
     for target in quarter_targets(metrics) if targets is None else targets:
         places, unit = target.places, target.unit
@@ -181,9 +186,17 @@ def target_texts(
             "method": _method_label(target, labels),
             "baseline": amount(target.baseline, unit, places),
             "annual": amount(target.annual, unit, places),
+            "unit_header": f.header_unit(unit, lang),
+            "baseline_figure": figure(target.baseline, unit, places),
+            "annual_figure": figure(target.annual, unit, places),
         }
         q1, q2, q3, q4 = (amount(q, unit, places) for q in target.quarters)
-        found.append(TargetTexts(target, fields, (q1, q2, q3, q4), parse_unit(unit).is_rate))
+        b1, b2, b3, b4 = (figure(q, unit, places) for q in target.quarters)
+        found.append(
+            TargetTexts(
+                target, fields, (q1, q2, q3, q4), parse_unit(unit).is_rate, (b1, b2, b3, b4)
+            )
+        )
     return found
 
 
@@ -235,7 +248,9 @@ def plan_context(
             {
                 **texts.fields,
                 "quarters": list(texts.quarters),
+                "quarter_figures": list(texts.quarter_figures),
                 "target": texts.quarters[quarter - 1],
+                "target_figure": texts.quarter_figures[quarter - 1],
                 "target_value": float(value),
                 "warning_line": line,
                 "rule": rule,

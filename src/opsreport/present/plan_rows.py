@@ -62,6 +62,15 @@ def resource_items(metrics: Metrics, lang: str) -> Resources:
     join = "、" if lang == "zh" else ", "
     categories: list[ResourceCategory] = []
     for category in plan.categories:
+        # one unit for every item: named in the header, the amounts bare (3,200 under 金额（万元）)
+        units = {line.resource.unit for line in category.lines}
+        shared = units.pop() if len(units) == 1 else ""
+
+        def amount(value: Decimal | None, unit: str, shared: str = shared) -> str:
+            if shared:
+                return f.fmt_figure(value, unit, None, lang)
+            return f.fmt_amount(value, unit, None, lang)
+
         totals: list[ResourceTotal] = [
             {
                 "amount": f.fmt_amount(total.amount, total.unit, None, lang),
@@ -78,6 +87,7 @@ def resource_items(metrics: Metrics, lang: str) -> Resources:
                         "amount": f.fmt_amount(
                             line.resource.amount, line.resource.unit, None, lang
                         ),
+                        "amount_figure": amount(line.resource.amount, line.resource.unit),
                         "share": _share(line.share),
                         "note": line.resource.note or "",
                         "amount_value": to_float(line.resource.amount),
@@ -86,6 +96,8 @@ def resource_items(metrics: Metrics, lang: str) -> Resources:
                 ],
                 "totals": totals,
                 "total": join.join(t["amount"] for t in totals),
+                "unit_header": f.header_unit(shared, lang),
+                "total_figure": join.join(amount(t.amount, t.unit) for t in category.totals),
             }
         )
     grand = [f.fmt_amount(total.amount, total.unit, None, lang) for total in plan.totals]
