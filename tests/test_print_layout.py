@@ -8,13 +8,14 @@ page of three lines (tests/print_check.py says how they work).
 
 Page budgets (A4, LibreOffice 7, the bundled templates), measured when they were set
 and quoted in the issue's note: the zh example (26 KPIs, seven quarterly trends, two
-breakdowns, 33 tasks, 9 risks) 15 pages, was 18 (attainment and ΔPY side by side, no ΔPL
-chart, chapters-only contents, breakdown and bridge side by side, units in the headers,
-1.15 line spacing); the en example 13, was 18 (its actuals-only quarterly tables also
-stand beside their charts); the zh Q1 plan draft 6, was 7. The issue
+breakdowns, 33 tasks, 9 risks) 14 pages, was 18: attainment and ΔPY side by side, no ΔPL
+chart, chapters-only contents, each quarterly chart with its sentence beside it and its
+table under both (one block that does not split), breakdown and bridge side by side,
+units in the headers, 1.15 line spacing. The en example 13, was 18 (its actuals-only
+quarterly tables stand beside their charts); the zh Q1 plan draft 6, was 7. The issue
 asked for 10 for the zh example when it had 19 KPIs and none of the campaign review,
 value, contribution and bridge sections; at today's content 10 pages would mean dropping
-sections, not laying them out better.
+sections, not laying them out better (every page but the last is now 80–100 % full).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from .print_check import blank_pages, broken_cells, half_empty_pages, page_count
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 ZH_EXAMPLE = EXAMPLES / "ecommerce-2026-zh.xlsx"
 EN_EXAMPLE = EXAMPLES / "support-2026-en.xlsx"
-BUDGET = {"zh": 15, "en": 13, "plan": 6}
+BUDGET = {"zh": 14, "en": 13, "plan": 6}
 
 needs_libreoffice = pytest.mark.skipif(
     any(shutil.which(tool) is None for tool in ("soffice", "pdftotext", "pdftoppm", "pdfinfo")),

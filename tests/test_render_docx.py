@@ -307,7 +307,16 @@ def test_charts_become_pictures_with_alt_text_and_no_repeated_title(zh_context):
     doc = Document(BytesIO(render_docx(zh_context, charts)))
     assert len(doc.inline_shapes) == 2
     assert style_of(doc, "Caption") == []  # the picture carries its title
-    assert len([p for p in doc.paragraphs if p.style.name == "Chart"]) == 2
+    W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    chart_style = doc.styles["Chart"].style_id
+    pictures = [
+        p
+        for p in doc.element.body.iter(f"{W}p")  # the charts of a side-by-side row too
+        if p.find(f"{W}pPr/{W}pStyle") is not None
+        and p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == chart_style
+        and p.xpath(".//w:drawing")
+    ]
+    assert len(pictures) == 2
     described = [s._inline.docPr.get("descr") for s in doc.inline_shapes]
     assert described == ["alt 指标完成率", "alt 季度趋势：直接利润"]
 
@@ -642,36 +651,78 @@ def test_quarterly_tables_leave_out_the_columns_without_figures():
     assert len(widths) == 3 and sum(widths) < 9412 / 2 + 1000  # narrow: no empty columns
 
 
-def test_short_tables_stay_on_one_page_with_the_chart_above(zh_context):
-    group = dict(zh_context["groups"][0])
-    group["kpis"] = group["kpis"] * 5  # a long KPI table: it may break, header repeated
-    context = {**zh_context, "groups": [group]}
-    # a quarterly chart 14 × 4.8 cm (140 × 48 px shown 14 cm wide) and its 5-row table:
+def _chart_over_table(tmp_path: Path, rows: int) -> Path:
+    """A template: a chart's paragraph, then a static table of ``rows`` rows."""
+    doc = Document()
+    doc.add_paragraph('{{ images["quarterly:P01"] }}')
+    table = doc.add_table(rows=rows, cols=2)
+    for n, row in enumerate(table.rows):
+        row.cells[0].text, row.cells[1].text = f"2026Q{n % 4 + 1}", f"{n}"
+    doc.add_paragraph("")
+    doc.save(tmp_path / "report.docx")
+    return tmp_path
+
+
+def test_short_tables_stay_on_one_page_with_the_chart_above(tmp_path, zh_context):
+    # a chart 14 × 4.8 cm (140 × 48 px shown 14 cm wide) and its 5-row table:
     # 4.8 + 5 × 0.6 = 7.8 cm ≤ half the text height (25.3 ÷ 2 = 12.65): kept together
     chart = SimpleNamespace(**{**vars(fake_chart("quarterly:P01", "季度趋势")), "width_cm": 14.0})
     chart.png = png_1x1(140, 48)
-    doc = Document(BytesIO(render_docx(context, {"quarterly:P01": chart})))
+    folder = _chart_over_table(tmp_path, 5)
+    doc = Document(BytesIO(render_docx(zh_context, {"quarterly:P01": chart}, folder)))
 
     def keeps(row) -> list[bool]:
         return [p.paragraph_format.keep_with_next is True for c in row.cells for p in c.paragraphs]
 
-    quarter = next(t for t in doc.tables if t.rows[0].cells[0].text == "期间")
-    assert all(all(keeps(r)) for r in quarter.rows[:-1]) and not any(keeps(quarter.rows[-1]))
-    above = quarter._tbl.getprevious()
+    (table,) = doc.tables
+    assert all(all(keeps(r)) for r in table.rows[:-1]) and not any(keeps(table.rows[-1]))
+    above = table._tbl.getprevious()
     assert above.xpath(".//w:drawing") and above.xpath("./w:pPr/w:keepNext")
+
+
+def test_a_long_table_is_let_break():
+    """The bundled report's long KPI table (a dimension of 5 × its KPIs): not kept whole."""
+    context = context_of(ZH_EXAMPLE)
+    group = dict(context["groups"][0])
+    group["kpis"] = group["kpis"] * 5
+    doc = Document(BytesIO(render_docx({**context, "groups": [group]})))
+
+    def keeps(row) -> list[bool]:
+        return [p.paragraph_format.keep_with_next is True for c in row.cells for p in c.paragraphs]
+
     long = next(t for t in doc.tables if len(t.rows) > 12)
     assert not any(keeps(long.rows[len(long.rows) // 2]))
 
 
-def test_a_tall_chart_is_not_kept_with_its_table(zh_context):
+def test_a_tall_chart_is_not_kept_with_its_table(tmp_path, zh_context):
     """A 12 × 12 cm picture over a 5-row table: 12 + 5 × 0.6 = 15 cm > 12.65 cm, half the
     text height: kept together they would leave up to 15 cm of a page empty; let go."""
-    doc = Document(
-        BytesIO(render_docx(zh_context, {"quarterly:P01": fake_chart("quarterly:P01", "季度")}))
-    )
-    quarter = next(t for t in doc.tables if t.rows[0].cells[0].text == "期间")
-    above = quarter._tbl.getprevious()
+    folder = _chart_over_table(tmp_path, 5)
+    charts = {"quarterly:P01": fake_chart("quarterly:P01", "季度")}
+    doc = Document(BytesIO(render_docx(zh_context, charts, folder)))
+    (table,) = doc.tables
+    above = table._tbl.getprevious()
     assert above.xpath(".//w:drawing") and not above.xpath("./w:pPr/w:keepNext")
+
+
+def test_a_quarterly_chart_its_sentence_and_table_are_one_block(zh_context):
+    """The bundled report: each quarterly KPI with targets is one table row that does not
+    split — chart and sentence side by side, the quarter table under them — so the three
+    are always on one page."""
+    charts = {"quarterly:P01": fake_chart("quarterly:P01", "季度趋势：直接利润")}
+    doc = Document(BytesIO(render_docx(zh_context, charts)))
+    W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    from docx.table import Table
+
+    tables = [Table(t, doc) for t in doc.element.body.iter(f"{W}tbl")]  # nested ones too
+    quarter = next(t for t in tables if t.rows[0].cells[0].text == "期间")._tbl
+    block_cell = quarter.getparent()
+    assert block_cell.tag == f"{W}tc"
+    block_row = block_cell.getparent()
+    assert block_row.find(f"{W}trPr/{W}cantSplit") is not None
+    text = "".join(t.text or "" for t in block_cell.iter(f"{W}t"))
+    assert zh_context["quarters"][0]["summary"] in text
+    assert block_cell.xpath(".//w:drawing")
 
 
 def test_a_long_table_nested_in_a_short_one_may_still_break(tmp_path, zh_context):

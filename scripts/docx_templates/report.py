@@ -5,7 +5,7 @@ from __future__ import annotations
 from opsreport.present.layout import REPORT
 
 from . import tables
-from .base import TEXT_W, Lang, W, cm
+from .base import TEXT_W, Lang, W, cm, para
 from .tables import Body, Col, word_columns
 
 
@@ -29,7 +29,9 @@ def quarter_table(b: Body) -> None:
         b.tag(tag)
         fields = tuple(c.field for c in table.columns if not c.when or c.when in holds)
         if len(holds) == 2:
-            b.table(word_columns(table, lang, widths, fields=fields), "for row in q.rows")
+            b.table(
+                word_columns(table, lang, widths, fields=fields), "for row in q.rows", small=True
+            )
             continue
         narrow = {field: None for field in fields} | {"period": 3.0}
         numbers = len(fields) - 1
@@ -37,36 +39,58 @@ def quarter_table(b: Body) -> None:
             word_columns(table, lang, narrow, fields=fields),
             "for row in q.rows",
             width=cm(3.0 + 3.2 * numbers),
+            small=True,
         )
     b.tag("endif")
 
 
-def chart_pair(b: Body, left: str, right: str) -> None:
-    """Two charts side by side, each half the text width, in a borderless one-row table
-    (a row that does not split); when only one of them was drawn, it alone, full width."""
-    half = TEXT_W // 2
-    cell = (
-        f'<w:tc><w:tcPr><w:tcW w:w="{half}" w:type="dxa"/><w:vAlign w:val="top"/></w:tcPr>'
-        '<w:p><w:pPr><w:pStyle w:val="Chart"/></w:pPr><w:r><w:t xml:space="preserve">'
-        "{{{{ images[{key}] | chart_width({cm}) }}}}</w:t></w:r></w:p></w:tc>"
-    )
+def side_by_side(cells: list[tuple[int, str, str]]) -> str:
+    """A borderless one-row table (a row that does not split) laying its cells' contents
+    side by side: each cell (width in twips, vertical alignment, its body XML)."""
     none = "".join(
         f'<w:{side} w:val="nil"/>'
         for side in ("top", "left", "bottom", "right", "insideH", "insideV")
     )
-    b.tag(f"if {left} in images and {right} in images")
-    b.add(
-        f'<w:tbl {W}><w:tblPr><w:tblW w:w="{2 * half}" w:type="dxa"/>'
-        '<w:jc w:val="center"/>'
-        f'<w:tblBorders>{none}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+    grid = "".join(f'<w:gridCol w:w="{width}"/>' for width, _, _ in cells)
+    body = "".join(
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="{align}"/></w:tcPr>'
+        f"{xml}</w:tc>"
+        for width, align, xml in cells
+    )
+    return (
+        f'<w:tbl {W}><w:tblPr><w:tblW w:w="{sum(w for w, _, _ in cells)}" w:type="dxa"/>'
+        f'<w:jc w:val="center"/><w:tblBorders>{none}</w:tblBorders><w:tblLayout w:type="fixed"/>'
         '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
         '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
-        'w:noHBand="1" w:noVBand="1"/></w:tblPr>'
-        f'<w:tblGrid><w:gridCol w:w="{half}"/><w:gridCol w:w="{half}"/></w:tblGrid>'
-        "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
-        + cell.format(key=left, cm=round(half / 567 - 0.1, 2))
-        + cell.format(key=right, cm=round(half / 567 - 0.1, 2))
-        + "</w:tr></w:tbl>"
+        f'w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
+        f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{body}</w:tr></w:tbl>"
+    )
+
+
+def chart_cell(key: str, width: int, *, keep_next: bool = False) -> str:
+    """A chart's paragraph for a cell ``width`` twips wide (the chart 0.1 cm narrower)."""
+    keep = "<w:keepNext/>" if keep_next else ""
+    return (
+        f'<w:p><w:pPr><w:pStyle w:val="Chart"/>{keep}</w:pPr><w:r><w:t xml:space="preserve">'
+        f"{{{{ images[{key}] | chart_width({round(width / 567 - 0.1, 2)}) }}}}</w:t></w:r></w:p>"
+    )
+
+
+# A cell ends with a paragraph (Word's rule): after a table in a cell, one of no height.
+_CELL_END = (
+    '<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr></w:p>'
+)
+
+
+def chart_pair(b: Body, left: str, right: str) -> None:
+    """Two charts side by side, each half the text width; when only one of them was
+    drawn, it alone, full width."""
+    half = TEXT_W // 2
+    b.tag(f"if {left} in images and {right} in images")
+    b.add(
+        side_by_side(
+            [(half, "top", chart_cell(left, half)), (half, "top", chart_cell(right, half))]
+        )
     )
     b.tag("else")
     b.chart(left)
@@ -75,8 +99,8 @@ def chart_pair(b: Body, left: str, right: str) -> None:
 
 
 def chart_beside_table(b: Body) -> None:
-    """A quarterly chart with its three-column table (period, AC, QoQ) at its right, in a
-    borderless one-row table: the chart 8.9 cm wide, the table 7.0 cm, centred beside it."""
+    """A quarterly chart with its three-column table (period, AC, QoQ) at its right: the
+    chart 9.1 cm wide, the table 7.0 cm, centred beside it."""
     table, lang = REPORT.table("quarters"), b.lang
     left, right = cm(9.2), TEXT_W - cm(9.2)
     fields = tuple(c.field for c in table.columns if not c.when)
@@ -88,26 +112,34 @@ def chart_beside_table(b: Body) -> None:
         "for row in q.rows",
         width=cm(7.0),
     )
-    none = "".join(
-        f'<w:{side} w:val="nil"/>'
-        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
-    )
     b.add(
-        f'<w:tbl {W}><w:tblPr><w:tblW w:w="{left + right}" w:type="dxa"/>'
-        f'<w:tblBorders>{none}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-        '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
-        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
-        'w:noHBand="1" w:noVBand="1"/></w:tblPr>'
-        f'<w:tblGrid><w:gridCol w:w="{left}"/><w:gridCol w:w="{right}"/></w:tblGrid>'
-        "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
-        f'<w:tc><w:tcPr><w:tcW w:w="{left}" w:type="dxa"/><w:vAlign w:val="top"/></w:tcPr>'
-        '<w:p><w:pPr><w:pStyle w:val="Chart"/></w:pPr><w:r><w:t xml:space="preserve">'
-        "{{ images[q.chart] | chart_width(8.9) }}</w:t></w:r></w:p></w:tc>"
-        f'<w:tc><w:tcPr><w:tcW w:w="{right}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
-        # a cell ends with a paragraph (Word's rule), here one of no height after the table
-        f'{inner}<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
-        "</w:pPr></w:p></w:tc></w:tr></w:tbl>"
+        side_by_side(
+            [(left, "top", chart_cell("q.chart", left)), (right, "center", inner + _CELL_END)]
+        )
     )
+
+
+class _Collected(Body):
+    """A body builder whose paragraphs and tables are kept as XML text, to be put in a cell."""
+
+    def __init__(self, lang: Lang) -> None:
+        self.lang = lang
+        self.parts: list[str] = []
+
+    def add(self, xml: str) -> None:
+        self.parts.append(xml)
+
+
+def chart_beside_text(b: Body) -> None:
+    """A quarterly chart with its sentence at its right and its table under both, all in
+    one cell of a one-row table that does not split: the three stay on one page (LibreOffice
+    does not keep a table with the next by the paragraphs' keep-with-next)."""
+    left, right = cm(9.2), TEXT_W - cm(9.2)
+    text = para(b.lang, "{{ q.summary }}", "LeadIn")
+    inner = _Collected(b.lang)
+    inner.add(side_by_side([(left, "top", chart_cell("q.chart", left)), (right, "center", text)]))
+    quarter_table(inner)
+    b.add(side_by_side([(TEXT_W, "top", "".join(inner.parts) + _CELL_END)]))
 
 
 def kpi_columns(lang: Lang, fields: tuple[str, ...] | None = None) -> list[Col]:
@@ -134,7 +166,7 @@ def kpi_table(b: Body, lang: Lang) -> None:
 
 def risk_matrix_and_table(b: Body, lang: Lang) -> None:
     """The risk matrix and the risk table with each response under its risk (report and plan)."""
-    b.chart('"risks"')
+    b.chart('"risks"', keep_next=True)
     b.table(
         risk_columns(lang),
         "for risk in risks",
@@ -263,14 +295,19 @@ def build_body(doc, lang: Lang) -> None:
     b.p("{{ labels.quarters }}", "Heading1")
     b.tag("for q in quarters")
     b.p("{{ q.name }}", "Heading2")
+    # Actuals only (no PL, no PY): three narrow columns stand beside their chart, the
+    # sentence above; otherwise the sentence beside the chart and the table under both.
+    b.tag("if q.chart in images and not q.has_target and not q.has_prior_year")
     b.tag("if q.summary")
     b.p("{{ q.summary }}", "LeadIn")
     b.tag("endif")
-    # Actuals only (no PL, no PY): three narrow columns stand beside their chart.
-    b.tag("if q.chart in images and not q.has_target and not q.has_prior_year")
     chart_beside_table(b)
+    b.tag("elif q.chart in images")
+    chart_beside_text(b)
     b.tag("else")
-    b.chart("q.chart")
+    b.tag("if q.summary")
+    b.p("{{ q.summary }}", "LeadIn")
+    b.tag("endif")
     quarter_table(b)
     b.tag("endif")
     b.tag("endfor")

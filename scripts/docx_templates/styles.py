@@ -70,7 +70,7 @@ def define_styles(doc, lang: Lang) -> None:
                   '<w:outlineLvl w:val="0"/>',
                   rpr=f'{fonts(lang)}<w:b/><w:bCs/><w:color w:val="{DARK}"/>{size(15)}'),
         style_xml("Heading2", "heading 2", next_style="Normal", priority=9, qformat=True,
-                  ppr=f'<w:keepNext/><w:keepLines/>{spacing(12, 6, 240)}<w:jc w:val="left"/><w:outlineLvl w:val="1"/>',
+                  ppr=f'<w:keepNext/><w:keepLines/>{spacing(10, 4, 240)}<w:jc w:val="left"/><w:outlineLvl w:val="1"/>',
                   rpr=f'{fonts(lang)}<w:b/><w:bCs/><w:color w:val="{DARK}"/>{size(12)}'),
         style_xml("Heading3", "heading 3", next_style="Normal", priority=9, qformat=True,
                   ppr=f'<w:keepNext/><w:keepLines/>{spacing(8, 4, 240)}<w:jc w:val="left"/><w:outlineLvl w:val="2"/>',

@@ -176,13 +176,15 @@ class Body:
     def r(self, text: str, **kw) -> str:
         return run(self.lang, text, **kw)
 
-    def chart(self, key: str) -> None:
+    def chart(self, key: str, *, keep_next: bool = False) -> None:
         """A chart picture, left out when that chart was not drawn.
 
         No caption: the picture carries its title (IBCS) and a caption repeated it.
+        ``keep_next``: its paragraph keeps with what follows (the risk matrix, a table put
+        after the paragraph, so that the heading above does not stay behind alone).
         """
         self.tag(f"if {key} in images")
-        self.p("{{ images[" + key + "] }}", "Chart")
+        self.p("{{ images[" + key + "] }}", "Chart", keep_next=keep_next)
         self.tag("endif")
 
     def table(self, cols: list[Col], loop: str, **kw: Any) -> None:

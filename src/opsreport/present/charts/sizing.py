@@ -26,7 +26,7 @@ ROW_CM = 0.5  # one category row of a horizontal chart when the chart is short
 MIN_ROW_CM = 0.4  # the thinnest row: 8 pt labels (0.28 cm) with a gap between them
 CAP_CM = 12.5  # the tallest a horizontal chart grows before its rows thin out
 FIXED_CM = 2.2  # what a chart has besides its rows: title, unit line, axis, footnote
-COLUMN_CM = 4.2  # a column chart (the quarterly trend), whatever its categories
+COLUMN_CM = 4.0  # a column chart (the quarterly trend), whatever its categories
 TIMELINE_NAME_LIMIT = 22.0  # width units (a CJK character is 1) of a task name's line
 LINE_SHARE = 0.7  # each further line of a wrapped label adds this share of a row
 
