@@ -493,3 +493,14 @@ def test_editing_a_charts_data_in_libreoffice_redraws_it(zh_docx, tmp_path):
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
         assert "3.24" in text  # the edited bar's label
+
+
+def test_a_negative_bars_label_has_room_left_of_it(zh_docx):
+    """The ΔPY rate panel runs from 营销费用率's −2.3 pp to 自然流量占比's +15.0 pp: its axis
+    starts 30 % of that range (17.3 pp) below the least bar, −2.3 − 5.19 = −7.49, so the
+    label "-2.3pp" stands in the plot, not over the category names."""
+    root = _chart(_charts(zh_docx), "同比差异")
+    values = [float(v) for v in _cache(root.find(".//c:ser", NS), "val")]
+    assert min(values) == -2.3 and max(values) == 15.0
+    least = float(root.find(".//c:valAx/c:scaling/c:min", NS).get("val"))
+    assert least == pytest.approx(-2.3 - (15.0 + 2.3) * 0.3)

@@ -55,6 +55,11 @@ TITLE_SIZE = 10.0
 SUB_SIZE = 7.5
 
 
+# The share of a mixed-sign chart's range added beyond its most negative bar, for that
+# bar's label ("-16.7%", about a sixth of a half-width chart's plot).
+NEGATIVE_LABEL_ROOM = 0.3
+
+
 def clean_text(text: str) -> str:
     """Text without the characters XML forbids (a workbook's names may hold them)."""
     from opsreport.render.word_styles import XML_INVALID
@@ -325,19 +330,32 @@ def _style(space: Any, data: ChartData, panel: Panel, *, first: bool, lang: str)
                 values.maximum_scale = min(top, steps * panel.reference * 0.999)
             if min(shown) >= 0:
                 values.minimum_scale = 0
-            if min(shown) < low:
+            elif min(shown) < low:
                 values.minimum_scale = low
+            else:
+                values.minimum_scale = max(low, _below_for_labels(shown))
         elif min(shown) >= 0:  # (``shown`` holds 0: its least is ≥ 0 only for no negatives)
             # bars measure from zero (IBCS): an automatic axis starts above it for figures
             # close together (a quarter's 23.2% drawn half as tall as the next one's 24.7%)
             values.minimum_scale = 0
-        elif max(shown) <= 0:
-            values.maximum_scale = 0
+        else:
+            values.minimum_scale = _below_for_labels(shown)
+            if max(shown) <= 0:
+                values.maximum_scale = 0
     for index, series in enumerate(panel.series):
         _style_series(plot.series[index], series, data, XL_LABEL_POSITION, RGBColor, Pt)
     space.find(f"{{{_C}}}chart/{{{_C}}}autoTitleDeleted").set("val", "0")
     _no_rounded_corners(space)
     _no_frame(space)
+
+
+def _below_for_labels(shown: list[float]) -> float:
+    """The value axis' least value for bars some of which are negative: a negative bar's
+    label stands beyond its end, so the axis reaches :data:`NEGATIVE_LABEL_ROOM` of the
+    range further (−2.3 … +15.0 pp: −2.3 − 17.3 × 0.3 = −7.49), or the label runs into the
+    category names (「营销费用率-2.3pp」 in a half-width ΔPY chart)."""
+    low, high = min(shown), max(shown)
+    return low - (high - low) * NEGATIVE_LABEL_ROOM
 
 
 def _every_category_label(axis: Any) -> None:
