@@ -142,10 +142,86 @@ def test_the_quarter_sentence_names_best_and_weakest_only_where_the_ends_do_not(
     # a rate in points: 23.2% → 24.7% is +1.5 pp, never +6.5%
     rate = _series(["23.2", "23.9", "24.6", "24.7"], unit="%", lang="en")
     assert rate["summary"] == "营收 rose every quarter, from 23.2% in Q1 to 24.7% in Q4 (+1.5 pp)."
+    # 40 → 30 → 40: level; the best (40) is the ends' own figure, not named again
     level = _series([40, 30, 40])
+    assert level["summary"] == "营收Q3为40万元，与Q1持平，最弱的是Q2（30万元）。"
+
+
+def test_the_quarter_sentence_never_repeats_an_end_as_best_or_weakest():
+    # 1 → 5 → 5: the weakest is Q1 (the start) and Q2 ties the end (5): neither named
+    assert _series([1, 5, 5])["summary"] == "营收由Q1的1万元升至Q3的5万元（+400.0%）。"
+    # 2 → 5 → 1: (1 − 2) ÷ 2 = −50.0%; Q2's 5 beats both ends, the weakest is Q3 (the end)
     assert (
-        level["summary"]
-        == "营收Q3为40万元，与Q1持平，表现最好的是Q1（40万元），最弱的是Q2（30万元）。"
+        _series([2, 5, 1])["summary"]
+        == "营收由Q1的2万元降至Q3的1万元（-50.0%），表现最好的是Q2（5万元）。"
+    )
+    # 5 → 3 → 3 → 3: the weakest (3) ties the end: (3 − 5) ÷ 5 = −40.0%, nothing more
+    assert _series([5, 3, 3, 3])["summary"] == "营收由Q1的5万元降至Q4的3万元（-40.0%）。"
+    # 1 → 5 → 5 → 3: Q2 and Q3 tie for best, named together; (3 − 1) ÷ 1 = +200.0%
+    assert _series([1, 5, 5, 3], lang="en")["summary"] == (
+        "营收 rose, from 10 k CNY in Q1 to 30 k CNY in Q4 (+200.0%); best Q2, Q3 (50 k CNY)."
+    )
+    # lower is better, 10 → 12 → 11: the weakest is Q2's 12 (the highest), the best Q1 (an end)
+    assert (
+        _series([10, 12, 11], direction="lower")["summary"]
+        == "营收由Q1的10万元升至Q3的11万元（+10.0%），最弱的是Q2（12万元）。"
+    )
+
+
+def test_the_quarter_change_is_the_change_of_the_printed_figures():
+    # 1,000.00 → 1,000.06: +0.06 ÷ 1,000 = +0.006%, "+0.0%" at one place: said in the unit
+    tiny = _series(["1000.00", "1000.06"])
+    assert tiny["summary"] == "营收由Q1的1,000.00万元升至Q2的1,000.06万元（+0.06万元）。"
+    # in English 万元 is k CNY × 10: 10,000.0 → 10,000.6 k CNY, +0.6 k CNY
+    assert _series(["1000.00", "1000.06"], lang="en")["summary"].endswith("(+0.6 k CNY).")
+    # a prefix currency keeps its place: +$0.04 (0.04 ÷ 100 = 0.04%, "+0.0%" again)
+    assert _series([100, "100.04"], unit="$", lang="en")["summary"] == (
+        "营收 rose, from $100.00 in Q1 to $100.04 in Q2 (+$0.04)."
+    )
+
+
+def test_the_quarter_change_from_zero_or_a_loss_is_in_the_unit():
+    # from 0: no percent of nothing, 3 − 0 = +3万元
+    assert _series([0, 1, 2, 3])["summary"] == "营收逐季上升，由Q1的0万元升至Q4的3万元（+3万元）。"
+    # from a loss: (3 − (−1)) ÷ |−1| would be "+400.0%"; 3 − (−1) = +4万元
+    assert (
+        _series([-1, 1, 2, 3])["summary"] == "营收逐季上升，由Q1的-1万元升至Q4的3万元（+4万元）。"
+    )
+    # a loss narrowed, −2 → −1: +1万元, not "+50.0%"
+    assert _series([-2, -1])["summary"] == "营收由Q1的-2万元升至Q2的-1万元（+1万元）。"
+    # into a loss, 2 → −1: −3万元, not "-150.0%"
+    assert _series([2, -1])["summary"] == "营收由Q1的2万元降至Q2的-1万元（-3万元）。"
+
+
+def test_a_multiple_moves_by_its_from_to_only():
+    """2.1倍 → 3.4倍: "+1.3倍" reads as +130% (engine.movement: a multiple by its from→to)."""
+    assert _series(["2.1", "2.8", "3.4"], unit="倍")["summary"] == (
+        "营收逐季上升，由Q1的2.1倍升至Q3的3.4倍。"
+    )
+
+
+def test_a_quarter_without_a_figure_breaks_the_every_quarter():
+    # 3, –, 4, 5: Q2 unreported, so no "rose every quarter"; (5 − 3) ÷ 3 = +66.7%
+    assert _series([3, None, 4, 5], lang="en")["summary"] == (
+        "营收 rose, from 30 k CNY in Q1 to 50 k CNY in Q4 (+66.7%)."
+    )
+    # –, 3, 4, 5: the reported quarters run unbroken from Q2: every quarter rose
+    assert _series([None, 3, 4, 5])["summary"] == (
+        "营收逐季上升，由Q2的3万元升至Q4的5万元（+66.7%）。"
+    )
+    # 10 → 12 → 12 → 14: a flat step, no 逐季上升; (14 − 10) ÷ 10 = +40.0%
+    assert _series([10, 12, 12, 14])["summary"] == "营收由Q1的10万元升至Q4的14万元（+40.0%）。"
+
+
+def test_every_quarter_met_says_met_whichever_way_is_better():
+    """A lower-is-better KPI under its target is not "on or above" it."""
+    cost = b.kpi("费用", id="K", unit="天", direction="lower", target=5, actual=3)
+    periods = [b.period(cost, f"Q{n}", actual=a, target=5) for n, a in enumerate([5, 4, 3], 1)]
+    report = b.report([cost], periods=periods)
+    # 5, 4, 3 days against 5 each: all on or under the target, met; 3 − 5 = −2 days
+    assert b.context(report, "en", today=TODAY)["quarters"][0]["summary"] == (
+        "费用 fell every quarter, from 5 days in Q1 to 3 days in Q3 (-2 days); "
+        "every quarter met its quarterly target."
     )
 
 

@@ -69,26 +69,30 @@ def _quarter_item(series: Any, lang: str) -> QuarterSeriesItem:
 
 def _quarter_sentence(series: Any, places: int, lang: str) -> str:
     """From the first quarter to the last with the change (percent for an amount, points
-    for a rate, the unit for a duration or score), 逐季上升 / "rose every quarter" when each
-    quarter beat the one before; the best and weakest quarter only where the from→to does
-    not already name them; then the quarters against their targets."""
+    for a rate, the unit for a duration or score, none for a multiple), 逐季上升 / "rose
+    every quarter" when each quarter beat the one before; the best and weakest quarters
+    only where the from→to does not already name them; then the quarters against their
+    targets. Every comparison is of the figures as printed (1,000.00 → 1,000.06 is a rise
+    of 0.06, never "+0.0%")."""
     kpi = series.kpi
     points = [p for p in series.points if p.actual is not None]
     if len(points) < 2:
         return ""
-    first, last = points[0], points[-1]
-    best = max(points, key=lambda p: kpi.sign * p.actual)
-    worst = min(points, key=lambda p: kpi.sign * p.actual)
-    steps = [later.actual - earlier.actual for earlier, later in itertools.pairwise(points)]
-    steady = len(points) > 2 and (all(s > 0 for s in steps) or all(s < 0 for s in steps))
-    ends = {best.period, worst.period} == {first.period, last.period}
     zh = lang == "zh"
+    scale = f.in_language(Decimal(1), kpi.unit, places, lang)[0]
+
+    def shown(point: Any) -> Decimal:
+        """The figure as printed, back in the KPI's unit (837 M CNY → 8.37亿元)."""
+        value, _, at = f.in_language(point.actual, kpi.unit, places, lang)
+        return f.round_half_up(value, places if at is None else at) / scale
 
     def amount(value: Decimal | None) -> str:
         return f.fmt_amount(value, kpi.unit, places, lang)
 
-    change = last.actual - first.actual
-    if amount(first.actual) == amount(last.actual):
+    first, last = points[0], points[-1]
+    start, end = shown(first), shown(last)
+    change = end - start
+    if change == 0:
         if zh:
             text = (
                 f"{kpi.name}{last.period.label}为{amount(last.actual)}，与{first.period.label}持平"
@@ -96,24 +100,30 @@ def _quarter_sentence(series: Any, places: int, lang: str) -> str:
         else:
             text = f"{kpi.name} ended {last.period.label} at {amount(last.actual)}, level with {first.period.label}"
     else:
-        size = _change_text(change, first.actual, kpi.unit, places, lang)
         up = change > 0
+        steps = [shown(later) - shown(earlier) for earlier, later in itertools.pairwise(points)]
+        # every quarter between the ends reported: a gap is no quarter that rose
+        indexes = [series.points.index(p) for p in points]
+        steady = (
+            len(points) > 2
+            and indexes[-1] - indexes[0] == len(points) - 1
+            and all((s > 0) if up else (s < 0) for s in steps)
+        )
+        size = _change_text(change, start, end, kpi.unit, places, lang)
         if zh:
             lead = ("逐季上升，" if up else "逐季下降，") if steady else ""
             verb = "升至" if up else "降至"
-            text = f"{kpi.name}{lead}由{first.period.label}的{amount(first.actual)}{verb}{last.period.label}的{amount(last.actual)}（{size}）"
+            text = f"{kpi.name}{lead}由{first.period.label}的{amount(first.actual)}{verb}{last.period.label}的{amount(last.actual)}"
+            text += f"（{size}）" if size else ""
         else:
             verb = (
                 ("rose every quarter" if up else "fell every quarter")
                 if steady
                 else ("rose" if up else "fell")
             )
-            text = f"{kpi.name} {verb}, from {amount(first.actual)} in {first.period.label} to {amount(last.actual)} in {last.period.label} ({size})"
-    if not ends and best.period != worst.period:
-        if zh:
-            text += f"，表现最好的是{best.period.label}（{amount(best.actual)}），最弱的是{worst.period.label}（{amount(worst.actual)}）"
-        else:
-            text += f"; best {best.period.label} ({amount(best.actual)}), weakest {worst.period.label} ({amount(worst.actual)})"
+            text = f"{kpi.name} {verb}, from {amount(first.actual)} in {first.period.label} to {amount(last.actual)} in {last.period.label}"
+            text += f" ({size})" if size else ""
+    text += _best_and_weakest(points, shown(first), shown(last), shown, kpi.sign, amount, zh)
     below, every, all_met = _quarters_against_target(series)
     # "short of", never "below": a lower-is-better KPI misses its target from above
     if every:
@@ -121,11 +131,8 @@ def _quarter_sentence(series: Any, places: int, lang: str) -> str:
             "；各季度均未达季度目标" if zh else "; short of the quarterly target in every quarter"
         )
     elif all_met:
-        text += (
-            "；各季度均达成季度目标"
-            if zh
-            else "; on or above the quarterly target in every quarter"
-        )
+        # "met", never "on or above": a lower-is-better KPI meets its target from below
+        text += "；各季度均达成季度目标" if zh else "; every quarter met its quarterly target"
     elif below:
         text += (
             f"；{'、'.join(below)}未达季度目标"
@@ -135,15 +142,58 @@ def _quarter_sentence(series: Any, places: int, lang: str) -> str:
     return text + ("。" if zh else ".")
 
 
-def _change_text(change: Decimal, start: Decimal, unit: str, places: int, lang: str) -> str:
+def _best_and_weakest(
+    points: list[Any],
+    start: Decimal,
+    end: Decimal,
+    shown: Any,
+    sign: int,
+    amount: Any,
+    zh: bool,
+) -> str:
+    """The best quarter(s) where they beat both ends, the weakest where they trail both:
+    an end the from→to names already is never repeated (1 → 5 → 5 names none), and
+    quarters that tie are named together (best Q2, Q3)."""
+    parts: list[tuple[str, str]] = []
+    for word, pick, beyond in (("best", max, 1), ("weakest", min, -1)):
+        top = pick(sign * shown(p) for p in points)
+        if not all(beyond * (top - sign * e) > 0 for e in (start, end)):
+            continue
+        tied = [p for p in points if sign * shown(p) == top]
+        joined = ("、" if zh else ", ").join(p.period.label for p in tied)
+        parts.append(
+            (
+                word,
+                f"{joined}（{amount(tied[0].actual)}）"
+                if zh
+                else f"{joined} ({amount(tied[0].actual)})",
+            )
+        )
+    if not parts:
+        return ""
+    if zh:
+        words = {"best": "表现最好的是", "weakest": "最弱的是"}
+        return "，" + "，".join(words[w] + t for w, t in parts)
+    return "; " + ", ".join(f"{w} {t}" for w, t in parts)
+
+
+def _change_text(
+    change: Decimal, start: Decimal, end: Decimal, unit: str, places: int, lang: str
+) -> str:
     """The first-to-last change as the KPI's kind reads it: +74.1% for an amount, +1.5个百分点
-    for a rate, -4.5天 for a duration or +3分 for a score (in their unit), and the change in the
-    unit where the first quarter was zero (no percent of nothing)."""
+    for a rate, -4.5天 for a duration or +3分 for a score (in their unit); nothing for a
+    multiple (+1.3倍 reads as +130%: its from→to says it). An amount's change is in its
+    unit where a percent would mislead: from zero or below (no percent of nothing or of a
+    loss), to below zero, or a move under 0.05% (1,000.00 → 1,000.06 is +0.06, not +0.0%)."""
     kind = unit_kind(unit)
-    if kind == "amount" and start != 0:
-        return f.fmt_delta(change, change / abs(start), unit, lang, places)
+    if kind == "multiple":
+        return ""
     if kind == "rate":
         return f.fmt_delta(change, None, unit, lang, places)
+    if kind == "amount" and start > 0 and end >= 0:
+        percent = f.fmt_pct(change / start, 1, signed=True)
+        if f.round_half_up(change / start * 100, 1) != 0:
+            return percent
     figure = f.fmt_amount(abs(change), unit, places, lang)
     return ("+" if change > 0 else "-") + figure
 
