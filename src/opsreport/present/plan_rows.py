@@ -63,7 +63,9 @@ def resource_items(metrics: Metrics, lang: str) -> Resources:
     categories: list[ResourceCategory] = []
     for category in plan.categories:
         # one unit for every item: named in the header, the amounts bare (3,200 under 金额（万元）)
-        units = {line.resource.unit for line in category.lines}
+        # an item without an amount has no unit to share: its blank unit does not mix them
+        units = {line.resource.unit for line in category.lines if line.resource.amount is not None}
+        units = units or {line.resource.unit for line in category.lines}
         shared = units.pop() if len(units) == 1 else ""
 
         def amount(value: Decimal | None, unit: str, shared: str = shared) -> str:
