@@ -504,3 +504,31 @@ def test_a_negative_bars_label_has_room_left_of_it(zh_docx):
     assert min(values) == -2.3 and max(values) == 15.0
     least = float(root.find(".//c:valAx/c:scaling/c:min", NS).get("val"))
     assert least == pytest.approx(-2.3 - (15.0 + 2.3) * 0.3)
+
+
+@pytest.mark.parametrize("charts", ["native", "image"])
+def test_a_quarter_without_a_sentence_leaves_no_empty_cell_beside_its_chart(tmp_path, charts):
+    """One quarter reported (Q1 5万元 against 6; Q2–Q4 targets only): no sentence (it needs
+    two quarters), so the chart stands full width above its table, not beside an empty cell."""
+    from opsreport.app.build import build_report
+
+    from . import builders as b
+
+    revenue = b.kpi("营收", id="K", unit="万元", target=100, actual=100)
+    periods = [b.period(revenue, "Q1", actual=5, target=6)]
+    periods += [b.period(revenue, f"Q{n}", target=6) for n in (2, 3, 4)]
+    report = b.report([revenue], periods=periods)
+    assert b.context(report, "zh")["quarters"][0]["summary"] == ""
+    output = tmp_path / "report.docx"
+    build_report(
+        report.source, analysis=b.analysis(report), output=output, formats=("docx",), charts=charts
+    )
+    W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+    with zipfile.ZipFile(output) as package:
+        body = etree.fromstring(package.read("word/document.xml"))
+    for cell in body.iter(f"{{{W}}}tc"):
+        assert "".join(cell.itertext()).strip() or cell.find(f".//{{{WP}}}extent") is not None
+    # the attainment chart and the quarterly chart, each a drawing of the body
+    extents = [int(e.get("cx")) for e in body.iter(f"{{{WP}}}extent")]
+    assert len(extents) == 2

@@ -302,12 +302,15 @@ def build_body(doc, lang: Lang) -> None:
     b.p("{{ q.summary }}", "LeadIn")
     b.tag("endif")
     chart_beside_table(b)
-    b.tag("elif q.chart in images")
+    b.tag("elif q.chart in images and q.summary")
     chart_beside_text(b)
     b.tag("else")
+    # no chart, or no sentence to stand beside it (one quarter reported): no empty cell,
+    # the chart full width above its table
     b.tag("if q.summary")
     b.p("{{ q.summary }}", "LeadIn")
     b.tag("endif")
+    b.chart("q.chart", keep_next=True)
     quarter_table(b)
     b.tag("endif")
     b.tag("endfor")
