@@ -428,9 +428,20 @@ def test_chart_width_filter_narrows_a_chart_marker_only():
     # workbook text that looks like a marker is plain text, never a chart
     assert chart_width("<!--opsreport-chart:3-->", 8) == "<!--opsreport-chart:3-->"
     assert chart_width("直接利润", 8) == "直接利润"
-    for bad in ("wide", None, float("nan")):
+    for bad in ("wide", None, float("nan"), True, "8cm"):
         with pytest.raises(TemplateProblem, match="chart_width takes a width in centimetres"):
             chart_width(marker, bad)
+    # beyond a float (10**400 has no float: OverflowError) or infinite: held to 4–16.6 cm
+    assert chart_width(marker, 10**400) == "<!--opsreport-chart:3@16.60-->"
+    assert chart_width(marker, -(10**400)) == "<!--opsreport-chart:3@4.00-->"
+    assert chart_width(marker, float("inf")) == "<!--opsreport-chart:3@16.60-->"
+    assert chart_width(marker, -5) == "<!--opsreport-chart:3@4.00-->"
+    # twice: the last width wins (8 cm, then 12 cm)
+    assert chart_width(chart_width(marker, 8), 12) == "<!--opsreport-chart:3@12.00-->"
+    # a long text is named short in the message (39 characters and an ellipsis)
+    with pytest.raises(TemplateProblem) as refused:
+        chart_width(marker, "w" * 10_000)
+    assert str(refused.value).endswith("not 'wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwww…")
 
 
 def test_attainment_and_prior_year_charts_stand_side_by_side(zh_docx):

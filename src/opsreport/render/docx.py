@@ -370,10 +370,16 @@ def chart_width(marker: Any, width_cm: Any) -> Any:
     if match is None:
         return marker
     try:
+        if isinstance(width_cm, bool):  # chart_width(true) is no width (float(True) is 1.0)
+            raise TypeError
         width = float(width_cm)
+    except OverflowError:  # chart_width(10**400): beyond a float, held to the limits below
+        width = float("inf") if width_cm > 0 else float("-inf")
     except (TypeError, ValueError):
+        shown = repr(width_cm)
+        shown = shown if len(shown) <= 40 else shown[:39] + "…"
         raise TemplateProblem(
-            f"chart_width takes a width in centimetres, such as chart_width(8.1), not {width_cm!r}"
+            f"chart_width takes a width in centimetres, such as chart_width(8.1), not {shown}"
         ) from None
     if width != width:  # NaN
         raise TemplateProblem("chart_width takes a width in centimetres, not NaN")
