@@ -445,8 +445,9 @@ def test_chart_width_filter_narrows_a_chart_marker_only():
 
 
 def test_attainment_and_prior_year_charts_stand_side_by_side(zh_docx):
-    """The bundled report's pair: one borderless row, each chart 8.2 cm wide (half the 16.6 cm
-    text width, 4,706 twips ÷ 567 = 8.30 cm, less 0.1 cm), every KPI named on its axis."""
+    """The bundled report's pair: one borderless row, each chart 7.9 cm wide (half the 16.6 cm
+    text width, 4,706 twips ÷ 567 = 8.30 cm, less the 0.4 cm LibreOffice keeps in a cell:
+    8.30 − 0.4 = 7.90), every KPI named on its axis."""
     W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
     with zipfile.ZipFile(zh_docx) as package:
@@ -457,7 +458,7 @@ def test_attainment_and_prior_year_charts_stand_side_by_side(zh_docx):
     titles = []
     for cell in cells:
         extents = [int(e.get("cx")) for e in cell.iter(f"{{{WP}}}extent")]
-        assert extents and set(extents) == {round(8.2 * 360000)}
+        assert extents and set(extents) == {round(7.9 * 360000)}
         titles.append([d.get("descr", "") for d in cell.iter(f"{{{WP}}}docPr")])
     charts = _charts(zh_docx)
     attainment = _chart(charts, "指标完成率")
@@ -543,3 +544,30 @@ def test_a_quarter_without_a_sentence_leaves_no_empty_cell_beside_its_chart(tmp_
     # the attainment chart and the quarterly chart, each a drawing of the body
     extents = [int(e.get("cx")) for e in body.iter(f"{{{WP}}}extent")]
     assert len(extents) == 2
+
+
+def test_a_chart_beside_text_fits_its_cell_with_room_to_spare(zh_docx):
+    """Each chart of a side-by-side row is 0.4 cm narrower than its cell (LibreOffice keeps
+    ~0.19 cm each side of a cell's text; a 9.1 cm chart in a 9.2 cm cell ran under the
+    sentence beside it): the quarterly chart 9.2 − 0.4 = 8.8 cm (3,168,000 EMU) in a cell of
+    5,216 twips (9.2 cm), the sentence beside it flush left, not justified."""
+    W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+    with zipfile.ZipFile(zh_docx) as package:
+        body = etree.fromstring(package.read("word/document.xml"))
+    checked = 0
+    for table in body.iter(f"{{{W}}}tbl"):
+        top = table.find(f"{{{W}}}tblPr/{{{W}}}tblBorders/{{{W}}}top")
+        if top is None or top.get(f"{{{W}}}val") != "nil":
+            continue
+        for cell in table.findall(f"{{{W}}}tr/{{{W}}}tc"):
+            width = int(cell.find(f"{{{W}}}tcPr/{{{W}}}tcW").get(f"{{{W}}}w"))
+            for extent in cell.findall(f"{{{W}}}p//{{{WP}}}extent"):  # this cell's own
+                assert int(extent.get("cx")) == round((round(width / 567 - 0.4, 2)) * 360000)
+                checked += 1
+    assert checked >= 9  # the pair (2), the breakdown pairs, the seven quarterly charts
+    sentence = next(
+        p for p in body.iter(f"{{{W}}}p") if "".join(p.itertext()).startswith("直接利润逐季上升")
+    )
+    assert sentence.find(f"{{{W}}}pPr/{{{W}}}jc").get(f"{{{W}}}val") == "left"
+    assert round(5216 / 567 - 0.4, 2) == 8.8
