@@ -4,6 +4,7 @@ with pictures (no empty cell, no picture wider than its cell, no traceback)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -17,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = {"zh": ROOT / "examples" / "ecommerce-2026-zh.xlsx",
             "en": ROOT / "examples" / "support-2026-en.xlsx"}  # fmt: skip
 TEMPLATE = ROOT / "src" / "opsreport" / "templates" / "zh" / "report.docx"
-PAIRED = '{{ images["attainment"] | chart_width(8.2) }}'
+# the attainment chart's tag in the bundled template, whatever width it is given
+PAIRED = re.compile(r'\{\{ images\["attainment"\] \| chart_width\([0-9.]+\) \}\}')
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 BUILD = ("build", "good.xlsx", "--template", "tpl", "--format", "docx")
@@ -33,8 +35,9 @@ def _edited(tag: str) -> Callable[[Path], None]:
         with zipfile.ZipFile(TEMPLATE) as source:
             parts = {i.filename: source.read(i.filename) for i in source.infolist()}
         body = parts["word/document.xml"].decode("utf-8")
-        assert body.count(PAIRED) == 1, "the bundled template's attainment tag moved"
-        parts["word/document.xml"] = body.replace(PAIRED, tag).encode("utf-8")
+        body, found = PAIRED.subn(lambda _: tag, body)
+        assert found == 1, "the bundled template's attainment tag moved"
+        parts["word/document.xml"] = body.encode("utf-8")
         with zipfile.ZipFile(folder / "tpl" / "report.docx", "w", zipfile.ZIP_DEFLATED) as target:
             for name, data in parts.items():
                 target.writestr(name, data)
