@@ -138,7 +138,7 @@ def test_the_quarter_sentence_names_best_and_weakest_only_where_the_ends_do_not(
     assert _series([10, 30, 20, 40])["summary"] == "营收由Q1的10万元升至Q4的40万元（+300.0%）。"
     # a lower-is-better duration: 51 → 49 → 48 → 46.5 days, −4.5 days in its unit
     days = _series([51, 49, 48, "46.5"], unit="天", direction="lower")
-    assert days["summary"] == "营收逐季下降，由Q1的51.0天降至Q4的46.5天（-4.5天）。"
+    assert days["summary"] == "营收逐季下降，由Q1的51.0天降至Q4的46.5天（缩短4.5天）。"
     # a rate in points: 23.2% → 24.7% is +1.5 pp, never +6.5%
     rate = _series(["23.2", "23.9", "24.6", "24.7"], unit="%", lang="en")
     assert rate["summary"] == "营收 rose every quarter, from 23.2% in Q1 to 24.7% in Q4 (+1.5 pp)."
@@ -218,9 +218,9 @@ def test_every_quarter_met_says_met_whichever_way_is_better():
     cost = b.kpi("费用", id="K", unit="天", direction="lower", target=5, actual=3)
     periods = [b.period(cost, f"Q{n}", actual=a, target=5) for n, a in enumerate([5, 4, 3], 1)]
     report = b.report([cost], periods=periods)
-    # 5, 4, 3 days against 5 each: all on or under the target, met; 3 − 5 = −2 days
+    # 5, 4, 3 days against 5 each: all on or under the target, met; 5 − 3 = 2 days shorter
     assert b.context(report, "en", today=TODAY)["quarters"][0]["summary"] == (
-        "费用 fell every quarter, from 5 days in Q1 to 3 days in Q3 (-2 days); "
+        "费用 fell every quarter, from 5 days in Q1 to 3 days in Q3 (2 days shorter); "
         "every quarter met its quarterly target."
     )
 

@@ -456,7 +456,7 @@ def test_a_lower_is_better_quarter_misses_its_target_short_not_below():
     built = metrics(report([days], meta=meta(year=2026), periods=rows))
     (en,) = quarter_items(built, built.quarters, "en")
     assert en["summary"] == (  # 46.5 − 51.0 = −4.5 days, in the unit: a duration
-        "库存周转天数 fell, from 51.0 days in 2026Q1 to 46.5 days in 2026Q2 (-4.5 days); "
+        "库存周转天数 fell, from 51.0 days in 2026Q1 to 46.5 days in 2026Q2 (4.5 days shorter); "
         "short of the quarterly target in 2026Q1, 2026Q2."
     )
     (zh,) = quarter_items(built, built.quarters, "zh")
@@ -474,3 +474,16 @@ def test_the_openings_context_closes_chinese_with_a_chinese_stop_in_english_too(
         "Grow revenue 10%. Own 18.5 M USD."
     )
     assert _context("Grow revenue 10%.", None, "en") == "Grow revenue 10%."
+
+
+def test_a_move_from_or_into_a_loss_is_said_in_the_unit_not_in_percent():
+    """由-2亿元增长至5亿元: 5 − (−2) = +7亿元; (5 − (−2)) ÷ −2 = −350% would read as a fall."""
+    from_loss = say(id="P", name="直接利润", unit="亿元", actual=5, prior_year=-2)
+    assert "由-2亿元" in from_loss and "5亿元（+7亿元）" in from_loss and "%" not in from_loss
+    # 2 → −1亿元: −3亿元, not −150.0%
+    into_loss = say(id="P", name="直接利润", unit="亿元", actual=-1, prior_year=2)
+    assert "-1亿元（-3亿元）" in into_loss and "%" not in into_loss
+    # a gain on a gain keeps its percent: 6.42 → 8.37 is +30.4% (1.95 ÷ 6.42 = 0.3037)
+    assert "（+30.4%）" in say(
+        id="P", name="直接利润", unit="亿元", actual="8.37", prior_year="6.42"
+    )

@@ -13,6 +13,7 @@ from opsreport.present import formatting as f
 from opsreport.present.context_types import QuarterRow, QuarterSeriesItem
 from opsreport.present.context_values import each_item, to_float
 from opsreport.present.kpi_view import quarter_places
+from opsreport.present.narrative.words import DURATION_WORDS, Way
 
 __all__ = ["quarter_items"]
 
@@ -181,7 +182,8 @@ def _change_text(
     change: Decimal, start: Decimal, end: Decimal, unit: str, places: int, lang: str
 ) -> str:
     """The first-to-last change as the KPI's kind reads it: +74.1% for an amount, +1.5个百分点
-    for a rate, -4.5天 for a duration or +3分 for a score (in their unit); nothing for a
+    for a rate, 缩短4.5天 / "4.5 days shorter" for a duration (the words of the KPI
+    sentences), +3分 for a score (in its unit); nothing for a
     multiple (+1.3倍 reads as +130%: its from→to says it). An amount's change is in its
     unit where a percent would mislead: from zero or below (no percent of nothing or of a
     loss), to below zero, or a move under 0.05% (1,000.00 → 1,000.06 is +0.06, not +0.0%)."""
@@ -195,6 +197,11 @@ def _change_text(
         if f.round_half_up(change / start * 100, 1) != 0:
             return percent
     figure = f.fmt_amount(abs(change), unit, places, lang)
+    if kind == "duration":  # as the KPI sentences say it: 缩短4.5天, "0.9 minutes shorter"
+        way: Way = "up" if change > 0 else "down"
+        if lang == "zh":
+            return f"{DURATION_WORDS['zh'][way]}{figure}"
+        return f"{figure} {DURATION_WORDS['en'][way]}"
     return ("+" if change > 0 else "-") + figure
 
 

@@ -62,7 +62,10 @@ def _tail(kind: UnitKind, result: KpiResult, size: MoveSize, figures: Figures, f
     if kind == "score":  # 净推荐值由33分提升至36分（+3分）: points of the score, not +9.1%
         return f"{open_}{figures.signed_amount(var)}{close}"
     pct = result.var_prior_pct
-    if pct is not None and f.round_half_up(abs(pct) * 100, 1) != 0:
+    prior, actual = result.kpi.prior_year, result.kpi.actual
+    # no percent of a loss or into one (由-2亿元增长至5亿元 is +7亿元, not +350.0%)
+    of_a_gain = prior is not None and prior > 0 and actual is not None and actual >= 0
+    if pct is not None and of_a_gain and f.round_half_up(abs(pct) * 100, 1) != 0:
         return f"{open_}{figures.pct(pct, signed=True)}{close}"
     return f"{open_}{figures.signed_amount(var)}{close}"
 
