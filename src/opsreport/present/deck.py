@@ -334,14 +334,35 @@ def _table_slides(
     return _continued([_slide("table", title, section, table=page) for page in pages], words)
 
 
+def _beside_slides(
+    kind: str,
+    title: str,
+    section: str,
+    bullets: Sequence[str],
+    words: dict[str, str],
+    **content: Any,
+) -> list[DeckSlide]:
+    """A chart or matrix (``content``) with its bullets beside it; bullets that do not fit
+    continue on a bullets slide."""
+    pages = _bullet_pages(bullets, SIDE)
+    slides = [_slide(kind, title, section, bullets=pages[0], **content)]
+    slides += [_slide("bullets", title, section, bullets=page) for page in pages[1:] if page]
+    return _continued(slides, words)
+
+
 def _chart_slides(
     title: str, section: str, chart: str, bullets: Sequence[str], words: dict[str, str]
 ) -> list[DeckSlide]:
     """A chart with its bullets beside it; bullets that do not fit continue on a bullets slide."""
-    pages = _bullet_pages(bullets, SIDE)
-    slides = [_slide("chart", title, section, chart=chart, bullets=pages[0])]
-    slides += [_slide("bullets", title, section, bullets=page) for page in pages[1:] if page]
-    return _continued(slides, words)
+    return _beside_slides("chart", title, section, bullets, words, chart=chart)
+
+
+def _bullet_slides(
+    title: str, section: str, bullets: Sequence[str], words: dict[str, str]
+) -> list[DeckSlide]:
+    """Bullets alone, continuing on as many slides as they need."""
+    pages = _bullet_pages(bullets, BODY)
+    return _continued([_slide("bullets", title, section, bullets=page) for page in pages], words)
 
 
 def _table(
@@ -497,13 +518,7 @@ def _overview(
         if key in charts:
             slides += _chart_slides(title, section, key, bullets, words)
         else:
-            slides += _continued(
-                [
-                    _slide("bullets", title, section, bullets=page)
-                    for page in _bullet_pages(bullets, BODY)
-                ],
-                words,
-            )
+            slides += _bullet_slides(title, section, bullets, words)
     return slides
 
 
@@ -675,18 +690,9 @@ def _resources(
         bullets = [f"{r['no']} {r['risk']}{'：' if zh else ': '}{r['status']}" for r in risks]
         matrix = _risk_matrix(charts.get("risks"))
         if matrix is not None:
-            pages = _bullet_pages(bullets, SIDE)
-            made = [_slide("matrix", title, section, table=matrix, bullets=pages[0])]
-            made += [_slide("bullets", title, section, bullets=p) for p in pages[1:] if p]
-            slides += _continued(made, words)
+            slides += _beside_slides("matrix", title, section, bullets, words, table=matrix)
         else:
-            slides += _continued(
-                [
-                    _slide("bullets", title, section, bullets=p)
-                    for p in _bullet_pages(bullets, BODY)
-                ],
-                words,
-            )
+            slides += _bullet_slides(title, section, bullets, words)
     return slides
 
 
