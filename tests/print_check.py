@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import subprocess
 from collections import Counter
+from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
 
@@ -75,10 +76,8 @@ def page_count(pdf: Path) -> int:
     return int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
 
 
-def blank_pages(pdf: Path, dpi: int = 20) -> list[int]:
-    """Pages with no ink between the running header and the footer (8 % to 92 % of the
-    height: A4's 2.2 cm margins are 7.4 %): a page of only 「第 X 页 / 共 Y 页」 is blank."""
-    blank = []
+def _gray_pages(pdf: Path, dpi: int) -> Iterator[tuple[int, int, int, bytes]]:
+    """Each page as (number, width, height, its grey pixels a byte each), from pdftoppm."""
     for number in range(1, page_count(pdf) + 1):
         raw = subprocess.run(
             ["pdftoppm", "-gray", "-r", str(dpi), "-f", str(number), "-l", str(number), str(pdf)],
@@ -87,7 +86,14 @@ def blank_pages(pdf: Path, dpi: int = 20) -> list[int]:
         ).stdout
         magic, width, height, _, pixels = raw.split(maxsplit=4)
         assert magic == b"P5", magic
-        w, h = int(width), int(height)
+        yield number, int(width), int(height), pixels
+
+
+def blank_pages(pdf: Path, dpi: int = 20) -> list[int]:
+    """Pages with no ink between the running header and the footer (8 % to 92 % of the
+    height: A4's 2.2 cm margins are 7.4 %): a page of only 「第 X 页 / 共 Y 页」 is blank."""
+    blank = []
+    for number, w, h, pixels in _gray_pages(pdf, dpi):
         body = pixels[int(h * 0.08) * w : int(h * 0.92) * w]
         if min(body, default=255) > 200:
             blank.append(number)
@@ -99,14 +105,7 @@ def page_fills(pdf: Path, dpi: int = 30) -> list[float]:
     the height, between the running header and the footer): 0.43 is a page that stops
     at 43 % of its text height."""
     fills = []
-    for number in range(1, page_count(pdf) + 1):
-        raw = subprocess.run(
-            ["pdftoppm", "-gray", "-r", str(dpi), "-f", str(number), "-l", str(number), str(pdf)],
-            check=True,
-            capture_output=True,
-        ).stdout
-        _, width, height, _, pixels = raw.split(maxsplit=4)
-        w, h = int(width), int(height)
+    for _, w, h, pixels in _gray_pages(pdf, dpi):
         top, bottom = int(h * 0.08), int(h * 0.92)
         lowest = top
         for y in range(top, bottom):

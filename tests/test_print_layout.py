@@ -23,6 +23,7 @@ from __future__ import annotations
 import shutil
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -93,6 +94,20 @@ def test_no_short_cell_is_broken_over_two_lines(printed, name):
     assert broken_cells(docx, pdf) == {}, pdf.name
 
 
+def _printed_pdf(docx: bytes, pdf: Path) -> Path:
+    """``docx`` converted to ``pdf`` by LibreOffice, as ``--format pdf`` converts it."""
+    from opsreport.render.pdf import convert_docx, pdf_settings
+
+    pdf.write_bytes(convert_docx(docx, pdf_settings()))
+    return pdf
+
+
+def _saved(document: Any) -> bytes:
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def _one_table_document(column_cm: float) -> bytes:
     """A document with one table whose first column is ``column_cm`` wide, holding an
     owner, a figure with its unit and a unit per person per month (python-docx only)."""
@@ -109,9 +124,7 @@ def _one_table_document(column_cm: float) -> bytes:
         row.cells[1].width = Cm(15.0 - column_cm)
     for column, width in zip(table.columns, (column_cm, 15.0 - column_cm), strict=True):
         column.width = Cm(width)
-    out = BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return _saved(document)
 
 
 @pytest.mark.slow
@@ -120,15 +133,10 @@ def _one_table_document(column_cm: float) -> bytes:
 def test_the_cell_check_finds_words_broken_in_a_narrow_column(tmp_path):
     """A 1.0 cm column (less its 0.38 cm of cell margins) holds two 11 pt CJK characters:
     运营主管, 10.00亿元 and 646万元/人/月 each wrap; at 5 cm none does."""
-    from opsreport.render.pdf import convert_docx, pdf_settings
-
-    settings = pdf_settings()
     found = {}
     for width in (1.0, 5.0):
         docx = _one_table_document(width)
-        pdf = tmp_path / f"narrow-{width}.pdf"
-        pdf.write_bytes(convert_docx(docx, settings))
-        found[width] = broken_cells(docx, pdf)
+        found[width] = broken_cells(docx, _printed_pdf(docx, tmp_path / f"narrow-{width}.pdf"))
     assert set(found[1.0]) == {"运营主管", "10.00亿元", "646万元/人/月"}, found[1.0]
     assert all(whole == 0 for _, whole in found[1.0].values())
     assert found[5.0] == {}
@@ -145,9 +153,7 @@ def _two_page_document(second_starts_a_chapter: bool) -> bytes:
     if second_starts_a_chapter:
         document.add_heading("问题与原因分析", level=1)
     document.add_paragraph("下一页的正文")
-    out = BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return _saved(document)
 
 
 @pytest.mark.slow
@@ -156,15 +162,12 @@ def _two_page_document(second_starts_a_chapter: bool) -> bytes:
 def test_the_fill_check_finds_a_page_left_mostly_white(tmp_path):
     """Three lines on page 1 then a break: about a tenth full, found; when page 2 opens a
     chapter, page 1 is a chapter's end and allowed."""
-    from opsreport.render.pdf import convert_docx, pdf_settings
-
-    settings = pdf_settings()
     found = {}
     for chapter in (False, True):
         docx = _two_page_document(chapter)
-        pdf = tmp_path / f"break-{chapter}.pdf"
-        pdf.write_bytes(convert_docx(docx, settings))
-        found[chapter] = half_empty_pages(docx, pdf)
+        found[chapter] = half_empty_pages(
+            docx, _printed_pdf(docx, tmp_path / f"break-{chapter}.pdf")
+        )
     ((page, fill),) = found[False]
     assert page == 1 and fill < 0.2
     assert found[True] == []
