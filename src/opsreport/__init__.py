@@ -310,6 +310,7 @@ def check(
     formats: str | Sequence[str] = ("docx", "md", "html"),
     template_dir: str | Path | None = None,
     charts: bool | str = True,
+    pictures: bool = False,
     jobs: int | None = None,
     timeout: float | None = 300.0,
     progress: bool | None = None,
@@ -318,8 +319,11 @@ def check(
     folders), each in its own worker process: a :class:`CheckResult` per workbook, in
     order, whatever happens to another (an error, ``timeout`` seconds passed, a crash).
 
-    Nothing is written. Raises an OpsreportError only when ``paths`` hold no workbook,
-    and a UsageError for an unknown format. ``format_check_results`` prints them.
+    Nothing is written. Every chart's data is made and the Word document's native
+    charts written; ``pictures`` also draws the Markdown and HTML pictures (matplotlib,
+    about a second a workbook), which otherwise their templates see as title and alt text.
+    Raises an OpsreportError only when ``paths`` hold no workbook, and a UsageError for an
+    unknown format. ``format_check_results`` prints them.
     """
     from opsreport.app.pipeline import format_list
 
@@ -333,5 +337,6 @@ def check(
         formats=chosen,
         template_dir=Path(template_dir) if template_dir is not None else None,
         charts=charts,
+        pictures=pictures,
     )
     return results

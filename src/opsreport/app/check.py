@@ -2,7 +2,9 @@
 
 Each workbook is loaded, validated and rendered in every format in memory (and
 its quarterly drafts when ``opsreport.app.plan`` can draft them); nothing is written
-next to it. Results are plain records the CLI prints as text, JSON or GitHub
+next to it. Its charts' data is made and the Word charts written; the Markdown and HTML
+pictures are drawn only when asked (``pictures``): drawing them is three quarters of a
+check's time and proves the picture writer, not the workbook or the templates. Results are plain records the CLI prints as text, JSON or GitHub
 annotations. :func:`check_files` checks many in worker processes: every workbook
 gets its own result, whatever happens to another (see :mod:`opsreport.app.batch`).
 Text and GitHub output pass user text through
@@ -101,16 +103,24 @@ def check_file(
     formats: tuple[str, ...] = ("docx", "md", "html"),
     template_dir: Path | None = None,
     charts: bool | str = True,
+    pictures: bool = False,
 ) -> CheckResult:
-    """Load, validate and render one workbook; every failure becomes a diagnostic."""
-    from functools import partial
+    """Load, validate and render one workbook; every failure becomes a diagnostic.
+
+    Every chart's data is made and the Word document's native charts written in full;
+    the Markdown and HTML pictures are drawn only with ``pictures`` (or ``charts="image"``,
+    Word's pictures): otherwise their templates see each chart's title, alt text and an
+    empty picture (:mod:`opsreport.present.charts.outline`).
+    """
+    from functools import cache, partial
 
     from opsreport.app import pipeline
     from opsreport.app.analysis import WorkbookError, analyze
-    from opsreport.app.chart_modes import make_charts
+    from opsreport.app.chart_modes import chart_mode, make_charts
     from opsreport.errors import TemplateProblem
     from opsreport.present import report_context
     from opsreport.present.charts import chart_data
+    from opsreport.present.charts.outline import chart_outlines
     from opsreport.render.notices import template_notices
 
     started = time.perf_counter()
@@ -132,15 +142,16 @@ def check_file(
             base: ReportContext | None = None  # the report's context, shared with the plans
             try:
                 # as a build makes them: native Word charts, pictures for Markdown and HTML
-                # (drawn, not rasterised: PNG only when a file is written, SVG for HTML)
-                drawn, native = make_charts(
-                    formats,
-                    charts,
-                    partial(_draw_apart, analysis, lang, formats, vector_only=True),
-                    partial(chart_data, analysis.metrics, lang),
-                    lang=lang,
-                    jobs=1,
-                )
+                # (with pictures: drawn, not rasterised — SVG for HTML only; else outlined)
+                figures = cache(partial(chart_data, analysis.metrics, lang))
+
+                def outlined(_: tuple[str, ...], figures: Any = figures) -> dict[str, Any]:
+                    return dict(chart_outlines(figures()))
+
+                draw: Any = outlined
+                if pictures or chart_mode(charts) == "image":
+                    draw = partial(_draw_apart, analysis, lang, formats, vector_only=True)
+                drawn, native = make_charts(formats, charts, draw, figures, lang=lang, jobs=1)
                 base = report_context.build_context(analysis.metrics, lang)
                 pipeline.render_formats(
                     base.copy(),
