@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+# Compiled templates (render/compiled.py) go to a folder of this test run, not ~/.cache.
+_CACHE = tempfile.mkdtemp(prefix="opsreport-test-cache-")
+os.environ["OPSREPORT_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, True)
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

@@ -458,11 +458,11 @@ def _environment(
         finalize=_finalize,
         extra_filters={**docx_filters(font, style_ids), "chart_width": chart_width},
     )
-    compile_fresh = env.from_string
+    from opsreport.render.compiled import compile_string
 
     @functools.lru_cache(maxsize=32)
     def from_string(source: str) -> Any:
-        return compile_fresh(source)
+        return compile_string(env, source)  # and kept between runs (render/compiled.py)
 
     env.from_string = from_string
     return env

@@ -188,5 +188,7 @@ def make_environment(
     if extra_filters:
         env.filters.update(extra_filters)
     from opsreport.render.budget import bound_environment
+    from opsreport.render.compiled import template_cache
 
+    env.bytecode_cache = template_cache()  # compiled code kept between runs
     return bound_environment(env)  # text and lists counted: see render/budget.py

@@ -1,0 +1,184 @@
+"""Compiled templates kept between runs (render/compiled.py): used when the source and the
+environment are the same, never across configurations, and never an error."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from opsreport.render import compiled
+from opsreport.render.sandbox import make_environment
+
+# Long enough to be cached (compiled.WORTH_CACHING) and to show escaping.
+SOURCE = "{{ value }}" + "{# padding #}" * 400
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(compiled.CACHE_ENV, str(folder))
+    return folder
+
+
+@pytest.fixture
+def compiles(monkeypatch):
+    """How many times Jinja compiled a template to Python."""
+    count = [0]
+    original = jinja2.Environment.compile
+
+    def counted(self, *args, **kwargs):
+        count[0] += 1
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    return count
+
+
+def _env(autoescape: bool = True):
+    return make_environment("zh", [], autoescape=autoescape)
+
+
+def test_a_second_run_loads_the_compiled_code_instead_of_compiling(cache_dir, compiles):
+    first = compiled.compile_string(_env(), SOURCE).render(value="<b>")
+    assert compiles[0] == 1 and len(list(cache_dir.glob("*.jinja"))) == 1
+    second = compiled.compile_string(_env(), SOURCE).render(value="<b>")  # a fresh environment
+    assert compiles[0] == 1
+    assert first == second and first.startswith("&lt;b&gt;")
+
+
+def test_an_edited_template_compiles_afresh(cache_dir, compiles):
+    compiled.compile_string(_env(), SOURCE)
+    edited = compiled.compile_string(_env(), SOURCE.replace("value", "other"))
+    assert compiles[0] == 2
+    assert edited.render(other=7).startswith("7")
+
+
+def test_code_compiled_under_one_configuration_never_runs_under_another(cache_dir, compiles):
+    escaped = compiled.compile_string(_env(autoescape=True), SOURCE).render(value="<b>")
+    plain = compiled.compile_string(_env(autoescape=False), SOURCE).render(value="<b>")
+    assert compiles[0] == 2
+    assert escaped.startswith("&lt;b&gt;") and plain.startswith("<b>")
+    assert compiled.fingerprint(_env(True)) != compiled.fingerprint(_env(False))
+
+
+def test_file_templates_use_the_cache_too(cache_dir, compiles, tmp_path):
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    (folder / "a.md.j2").write_text(SOURCE, encoding="utf-8")
+    for _ in range(2):
+        env = make_environment("zh", [folder], autoescape=False)
+        assert env.get_template("a.md.j2").render(value=1).startswith("1")
+    assert compiles[0] == 1
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",  # empty
+        b"j2",  # a truncated header
+        b"garbage that is not a cache file at all",
+        "magic+garbage",  # Jinja's header, then bytes pickle cannot read
+        "magic+checksum+garbage",  # a valid header and checksum, then no code
+    ],
+)
+def test_a_damaged_cache_file_is_compiled_over_not_an_error(cache_dir, compiles, damage):
+    from jinja2.bccache import bc_magic
+
+    compiled.compile_string(_env(), SOURCE)
+    (file,) = cache_dir.glob("*.jinja")
+    if damage == "magic+garbage":
+        damage = bc_magic + b"\xff\x00 not a pickle"
+    elif damage == "magic+checksum+garbage":
+        damage = file.read_bytes()[: len(bc_magic) + 45] + b"\x00\x01 not marshal"
+    file.write_bytes(damage)  # type: ignore[arg-type]
+    assert compiled.compile_string(_env(), SOURCE).render(value=3).startswith("3")
+    assert compiles[0] == 2
+    assert compiled.compile_string(_env(), SOURCE).render(value=4).startswith("4")
+    assert compiles[0] == 2  # written again, whole
+
+
+def test_no_cache_when_turned_off(monkeypatch, compiles):
+    monkeypatch.setenv(compiled.CACHE_ENV, "")
+    assert compiled.cache_folder() is None and compiled.template_cache() is None
+    for _ in range(2):
+        compiled.compile_string(_env(), SOURCE)
+    assert compiles[0] == 2
+
+
+def test_the_default_folder_is_the_users_cache(monkeypatch, tmp_path):
+    monkeypatch.delenv(compiled.CACHE_ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert compiled.cache_folder() == tmp_path / "opsreport" / "templates"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert compiled.cache_folder() == tmp_path / "home" / ".cache" / "opsreport" / "templates"
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
+@pytest.mark.parametrize("unsafe", ["a file", "a link", "open to others"])
+def test_an_unsafe_cache_folder_is_not_used(tmp_path, monkeypatch, compiles, unsafe):
+    folder = tmp_path / "cache"
+    if unsafe == "a file":
+        folder.write_text("x")
+    elif unsafe == "a link":
+        (tmp_path / "elsewhere").mkdir(mode=0o700)
+        folder.symlink_to(tmp_path / "elsewhere")
+    else:
+        folder.mkdir()
+        folder.chmod(0o777)
+    monkeypatch.setenv(compiled.CACHE_ENV, str(folder))
+    assert compiled.template_cache() is None
+    assert compiled.compile_string(_env(), SOURCE).render(value=5).startswith("5")
+    if unsafe == "a link":
+        assert not list((tmp_path / "elsewhere").iterdir())
+
+
+def test_a_new_folder_is_private(cache_dir):
+    compiled.compile_string(_env(), SOURCE)
+    assert stat.S_IMODE(cache_dir.stat().st_mode) == 0o700
+
+
+def test_a_read_only_cache_folder_is_no_error(cache_dir, compiles):
+    cache_dir.mkdir(mode=0o700)
+    cache_dir.chmod(0o500)
+    try:
+        if os.access(cache_dir, os.W_OK):  # root writes anyway: nothing to prove here
+            pytest.skip("this user writes into read-only folders")
+        assert compiled.compile_string(_env(), SOURCE).render(value=6).startswith("6")
+    finally:
+        cache_dir.chmod(0o700)
+
+
+def test_at_most_most_files_are_kept(cache_dir, monkeypatch):
+    monkeypatch.setattr(compiled, "MOST_FILES", 3)
+    for n in range(6):
+        compiled.compile_string(_env(), SOURCE + f"{{# {n} #}}")
+    assert len(list(Path(cache_dir).glob("*.jinja"))) == 3
+
+
+def test_a_word_document_from_cached_code_is_the_one_compiled_code_gives(
+    cache_dir, tmp_path, compiles
+):
+    """The Word body (from_string, 137 KB) compiled, then loaded from the cache by a fresh
+    environment: the same document.xml."""
+    import zipfile
+
+    from opsreport import build_report
+    from opsreport.render import docx
+    from tests.conftest import ZH_EXAMPLE
+
+    parts = []
+    for run in ("compiled", "cached"):
+        docx._environment.cache_clear()  # a new process, as far as Jinja knows
+        out = tmp_path / run / "r.docx"
+        build_report(ZH_EXAMPLE, formats="docx", output=out, charts=False)
+        with zipfile.ZipFile(out) as package:
+            parts.append(package.read("word/document.xml"))
+        if run == "compiled":
+            made = compiles[0]
+    assert compiles[0] - made == made - 1  # all again but the body (the small parts: 1 ms)
+    assert parts[0] == parts[1]
