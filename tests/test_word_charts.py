@@ -414,6 +414,39 @@ def test_charts_made_in_a_worker_are_the_same_bytes():
         assert there[key].prepared() == chart.prepared(), key
 
 
+def test_a_prestarted_worker_makes_the_charts_it_is_sent_the_same(monkeypatch):
+    """prestart_native: the worker imports ahead, then makes the same parts; one that died
+    before it was sent anything leaves the charts to this process; an unused one is ended."""
+    from opsreport.present.charts import chart_jobs
+    from opsreport.render import word_chart_jobs as jobs
+
+    data = chart_data(analyze(ZH_EXAMPLE).metrics, "zh")
+    if chart_jobs(12, 2) == 1:
+        pytest.skip("no fork here")
+    here = jobs.prepare_native(data, "zh", jobs=1)
+    jobs.prestart_native(2)
+    ((process, _),) = jobs._PRESTARTED
+    there = jobs.prepare_native(data, "zh", jobs=2)
+    assert not jobs._PRESTARTED and next(iter(there.values())).job.connection is not None
+    for key, chart in here.items():
+        if chart.data.kind != "matrix":
+            assert there[key].prepared() == chart.prepared(), key
+    process.join(10)
+    assert not process.is_alive()  # one job, then it ends
+
+    jobs.prestart_native(2)
+    ((process, _),) = jobs._PRESTARTED
+    process.kill()
+    process.join()
+    dead = jobs.prepare_native(data, "zh", jobs=2)
+    assert dead["attainment"].prepared() == here["attainment"].prepared()
+
+    jobs.prestart_native(2)
+    ((process, _),) = jobs._PRESTARTED
+    jobs.stop_native()
+    assert not jobs._PRESTARTED and not process.is_alive()
+
+
 def test_chart_width_filter_narrows_a_chart_marker_only():
     from markupsafe import Markup
 

@@ -79,21 +79,28 @@ def check_language(lang: str | None) -> str | None:
 def chart_workers_started(
     formats: Sequence[str], charts: bool | str, jobs: int | None = None
 ) -> Iterator[None]:
-    """Start the chart workers (they import matplotlib) while the body reads the
-    workbook, when ``formats`` embed charts as pictures (native Word charts need no
-    workers); stop any left unused afterwards."""
-    from opsreport.app.chart_modes import picture_formats
+    """Start the chart workers while the body reads the workbook: the picture workers
+    (they import matplotlib) when ``formats`` embed pictures, the native chart worker
+    (python-pptx) when a Word document gets native charts; stop any left unused afterwards."""
+    from opsreport.app.chart_modes import chart_mode, picture_formats
 
-    if not {*WORD_FORMATS, "html"} & set(picture_formats(formats, charts)):
+    pictures = bool({*WORD_FORMATS, "html"} & set(picture_formats(formats, charts)))
+    native = chart_mode(charts) == "native" and bool(set(WORD_FORMATS) & set(formats))
+    if not pictures and not native:
         yield
         return
     from opsreport.present import charts as chart_code
+    from opsreport.render import word_chart_jobs
 
-    chart_code.prestart_workers(jobs)
+    if native:
+        word_chart_jobs.prestart_native(jobs)
+    if pictures:
+        chart_code.prestart_workers(jobs)
     try:
         yield
     finally:
         chart_code.stop_workers()
+        word_chart_jobs.stop_native()
 
 
 def output_paths(

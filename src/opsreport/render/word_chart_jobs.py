@@ -1,14 +1,18 @@
 """Native Word charts made beside the document: one forked worker writes every chart's
 XML and workbook (python-pptx and XlsxWriter, ~20 ms a chart plus ~0.15 s to import them)
 while this process renders the Word template; the document takes them when it places
-the charts (even for one chart: the import alone is worth the fork). Where forking is unsafe
+the charts (even for one chart: the import alone is worth the fork). A command can start
+that worker before it reads the workbook (:func:`prestart_native`), so that the imports
+are done by the time the charts' data is ready. Where forking is unsafe
 (Windows, macOS, inside a worker process, other threads running, ``OPSREPORT_CHART_JOBS=1``;
 see :func:`~opsreport.present.charts.chart_jobs`) each chart is made here, when it is placed.
 """
 
 from __future__ import annotations
 
+import os
 import weakref
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +20,7 @@ if TYPE_CHECKING:
     from opsreport.present.charts.data import ChartData
     from opsreport.render.word_charts import PreparedPanel
 
-__all__ = ["NativeChart", "prepare_native"]
+__all__ = ["NativeChart", "prepare_native", "prestart_native", "stop_native"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,68 @@ def _stop(process: Any) -> None:
     process.join()
 
 
+# A worker started ahead (prestart_native): (process, this end of its pipe).
+_PRESTARTED: list[tuple[Any, Any]] = []
+
+
+def prestart_native(jobs: int | None = None) -> None:
+    """Start the chart worker now: it imports python-pptx and XlsxWriter while this
+    process reads the workbook, then makes the charts :func:`prepare_native` sends it.
+    :func:`stop_native` ends it if none were sent."""
+    from opsreport.present.charts.pool import chart_jobs
+
+    if _PRESTARTED or chart_jobs(12, jobs) <= 1:
+        return
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    mine, theirs = context.Pipe()
+    process = context.Process(target=_serve_prestarted, args=(theirs,), daemon=True)
+    process.start()
+    theirs.close()
+    _PRESTARTED.append((process, mine))
+
+
+def stop_native() -> None:
+    """End a prestarted worker that was given nothing to make."""
+    while _PRESTARTED:
+        process, connection = _PRESTARTED.pop()
+        with suppress(OSError):
+            connection.send(None)
+        connection.close()
+        process.join(1)
+        _stop(process)
+
+
+def _warm_up() -> None:
+    """Make one small chart: every module the charts need is imported."""
+    from decimal import Decimal
+
+    from opsreport.present.charts.data import ChartData, Panel, Series
+    from opsreport.render.word_charts import prepare_panels
+
+    series = Series("ac", "AC", (Decimal(1),), ("",), ("1",), "0")
+    panel = Panel("", "", ("a",), ("a",), (series,))
+    prepare_panels(ChartData("warm-up", "bar", "t", "", "", "", (panel,)), "zh")
+
+
+def _serve_prestarted(connection: Any) -> None:
+    """In the prestarted worker: import (at a lower priority: the parent reading the
+    workbook is the critical path), then make what is sent, once."""
+    with suppress(OSError):  # not permitted here: run at normal priority
+        os.nice(5)
+    with suppress(Exception):  # a failure shows again, and is reported, in the parent
+        _warm_up()
+    try:
+        job = connection.recv()
+    except (EOFError, OSError):
+        return
+    if job is None:
+        return
+    _TO_PREPARE[:] = [job]
+    _prepare_in_child(connection)
+
+
 class _Job:
     """The charts' panels: from the worker when one was started, else made here."""
 
@@ -82,6 +148,17 @@ class _Job:
         drawn = [data for data in charts if data.kind != "matrix"]
         from opsreport.present.charts.pool import chart_jobs
 
+        if drawn and _PRESTARTED:  # started ahead, its imports done: send it the charts
+            process, connection = _PRESTARTED.pop()
+            try:
+                connection.send((drawn, lang))
+            except Exception:  # it died, or the data does not pickle: made here
+                connection.close()
+                _stop(process)
+                return
+            self.connection = connection
+            weakref.finalize(self, _stop, process)
+            return
         # Even one chart pays: importing python-pptx alone takes ~0.15 s of the build.
         if not drawn or chart_jobs(max(len(drawn), 4), jobs) <= 1:
             return
