@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from opsreport.app import batch
 from opsreport.app.batch import WorkerFailure, plan_batch, run_all

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from decimal import Decimal as D
 
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from opsreport.app.analysis import analyze
 from opsreport.app.build import render_documents

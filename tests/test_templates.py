@@ -18,12 +18,12 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
-from typer.testing import CliRunner
 
 from opsreport.app.analysis import analyze
 from opsreport.app.build import build_report

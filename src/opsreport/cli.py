@@ -9,18 +9,20 @@ by the facade, never at module level, so ``opsreport --help`` stays instant.
 Every line printed goes through :func:`opsreport.present.terminal.terminal_text` (user text
 is data: one line, control and bidi characters escaped); Rich tables get text
 cells, never markup; JSON output is exact.
+
+Built on click: typer 0.2x coerces every option through a pydantic TypeAdapter, which
+cost every command ~0.15 s of imports and adapters (a sixth of a Word build).
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import typer
-from typer.core import TyperGroup
+import click
 
 import opsreport
 from opsreport.errors import OpsreportError, UsageError, WorkbookError
@@ -30,23 +32,18 @@ if TYPE_CHECKING:
     from opsreport.app.analysis import Analysis
 
 
-class _Commands(TyperGroup):
-    """The commands, with the one place where a refusal becomes its message and exit code."""
+class _Commands(click.Group):
+    """The commands in the order they are defined, with the one place where a refusal
+    becomes its message and exit code."""
 
-    def invoke(self, ctx: Any) -> Any:  # a click Context (typer may vendor click)
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except OpsreportError as exc:
-            raise typer.Exit(_report(exc)) from None
-
-    def get_help_option(self, ctx: Any) -> Any:
-        """The group's ``--help``, False when not given (typer leaves it None): typer 0.2x
-        coerces every option value but a bool through a pydantic TypeAdapter, so each
-        ``opsreport <command> --help`` imported pydantic (~0.15 s) for the group's unset flag."""
-        option = super().get_help_option(ctx)
-        if option is not None and option.default is None:
-            option.default = False
-        return option
+            raise click.exceptions.Exit(_report(exc)) from None
 
 
 def _report(exc: OpsreportError) -> int:
@@ -61,28 +58,13 @@ def _report(exc: OpsreportError) -> int:
     return exc.exit_code
 
 
-app = typer.Typer(
-    name="opsreport",
-    cls=_Commands,
-    help="Turn an operations KPI workbook into its year-end report and plan drafts.\n\n"
-    "Example: opsreport metrics examples/ecommerce-2026-zh.xlsx --json",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+_F = TypeVar("_F", bound=Callable[..., Any])
 
-
-class What(StrEnum):
-    kpis = "kpis"
-    goals = "goals"
-    risks = "risks"
-    quarters = "quarters"
-    breakdown = "breakdown"
-    resources = "resources"
-    plan = "plan"
-    value = "value"
-    in_year = "in_year"
+WHAT = ("kpis", "goals", "risks", "quarters", "breakdown", "resources", "plan", "value", "in_year")
+FORMATS = ("docx", "md", "html", "pdf", "pptx", "all")
+CHART_KINDS = ("native", "image", "none")
+LANGS = ("zh", "en")
+CHECK_FORMATS = ("text", "json", "github")
 
 
 def _err(text: str) -> None:
@@ -125,27 +107,29 @@ def _analyze(workbook: Path, quiet: bool = False) -> Analysis:
     return analysis
 
 
-def _version(value: bool) -> None:
+def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value:
         from opsreport import __version__
 
         sys.stdout.write(f"opsreport {__version__}\n")
-        raise typer.Exit()
+        ctx.exit()
 
 
-@app.callback()
-def _root(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Print the version and exit."
-        ),
-    ] = False,
-) -> None:
-    """Turn an operations KPI workbook into its year-end report and plan drafts.
-
-    Example: opsreport build examples/ecommerce-2026-zh.xlsx
-    """
+@click.group(
+    cls=_Commands,
+    context_settings={"show_default": True},
+    help="Turn an operations KPI workbook into its year-end report and plan drafts.\n\n"
+    "Example: opsreport metrics examples/ecommerce-2026-zh.xlsx --json",
+)
+@click.option(
+    "--version",
+    is_flag=True,
+    callback=_version,
+    is_eager=True,
+    expose_value=False,
+    help="Print the version and exit.",
+)
+def app() -> None:
     _print_template_notices()
 
 
@@ -173,39 +157,45 @@ def _print_template_notices() -> None:
     warnings.showwarning = show
 
 
-WorkbookArg = Annotated[
-    Path,
-    typer.Argument(help="The KPI workbook (.xlsx).", show_default=False),
-]
+def _workbook_argument(name: str = "workbook") -> Callable[[_F], _F]:
+    return click.argument(name, type=click.Path(path_type=Path))
+
+
+def _quiet() -> Callable[[_F], _F]:
+    return click.option("--quiet", "-q", is_flag=True, help="Do not print warnings.")
+
+
+def _lang(help: str, default: str | None = None) -> Callable[[_F], _F]:
+    return click.option(
+        "--lang", type=click.Choice(LANGS), default=default, help=help, show_default=bool(default)
+    )
 
 
 @app.command()
+@_workbook_argument()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--csv", "as_csv", is_flag=True, help="Print CSV (for Excel; formula-like text is neutralised)."
+)
+@click.option(
+    "--what",
+    type=click.Choice(WHAT),
+    default="kpis",
+    help="Which figures: kpis, goals, risks, quarters, breakdown, resources, plan, value, in_year.",
+)
+@click.option(
+    "--quarter",
+    "-Q",
+    help="With --what plan: a quarter of the year in progress (2026Q3, or a bare Q3 by "
+    "the plan rule) prints its re-plan (the in_year rows) instead.",
+)
+@_quiet()
 def metrics(
-    workbook: WorkbookArg,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
-    as_csv: Annotated[
-        bool, typer.Option("--csv", help="Print CSV (for Excel; formula-like text is neutralised).")
-    ] = False,
-    what: Annotated[
-        What,
-        typer.Option(
-            "--what",
-            help="Which figures: kpis, goals, risks, quarters, breakdown, resources, plan, "
-            "value, in_year.",
-        ),
-    ] = What.kpis,
-    quarter: Annotated[
-        str | None,
-        typer.Option(
-            "--quarter",
-            "-Q",
-            help="With --what plan: a quarter of the year in progress (2026Q3, or a bare Q3 by "
-            "the plan rule) prints its re-plan (the in_year rows) instead.",
-        ),
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
+    workbook: Path, as_json: bool, as_csv: bool, what: str, quarter: str | None, quiet: bool
 ) -> None:
     """Print the computed KPI figures (attainment, variances, shares, status).
+
+    WORKBOOK: the KPI workbook (.xlsx).
 
     Example:
 
@@ -220,9 +210,9 @@ def metrics(
     from opsreport.present import tables as exports
 
     analysis = _analyze(workbook, quiet=quiet)
-    table = what.value
+    table = what
     if quarter is not None:
-        if what is not What.plan:
+        if what != "plan":
             raise UsageError("--quarter goes with --what plan")
         table = "in_year" if opsreport.plan_is_in_year(analysis, quarter) else "plan"
     data = analysis.rows(table)
@@ -236,143 +226,116 @@ def metrics(
     exports.print_table(analysis.metrics, table, lang=analysis.report.meta.language or "zh")
 
 
-class Format(StrEnum):
-    docx = "docx"
-    md = "md"
-    html = "html"
-    pdf = "pdf"
-    pptx = "pptx"
-    all = "all"
-
-
-class ChartKind(StrEnum):
-    native = "native"
-    image = "image"
-    none = "none"
-
-
-def _chart_choice(
-    charts: ChartKind | None, no_charts: bool, formats: tuple[str, ...]
-) -> bool | str:
+def _chart_choice(charts: str | None, no_charts: bool, formats: tuple[str, ...]) -> bool | str:
     """The build's ``charts``: --no-charts or none: False; else the kind named; by default
     native charts, none for Markdown alone."""
-    if no_charts or charts is ChartKind.none:
+    if no_charts or charts == "none":
         return False
     if charts is not None:
-        return charts.value
+        return charts
     return formats != ("md",)
 
 
-class Lang(StrEnum):
-    zh = "zh"
-    en = "en"
-
-
-def _formats(values: list[Format]) -> tuple[str, ...]:
+def _formats(values: tuple[str, ...]) -> tuple[str, ...]:
     from opsreport.app.pipeline import format_list
 
-    return format_list([value.value for value in values])
+    return format_list(list(values))
 
 
-FormatOption = Annotated[
-    list[Format],
-    typer.Option(
+def _format_option() -> Callable[[_F], _F]:
+    return click.option(
         "--format",
         "-f",
+        "fmt",
+        type=click.Choice(FORMATS),
+        multiple=True,
+        default=("docx",),
         help="docx, md, html, pdf, pptx or all (= docx, md and html); repeat for several: "
         "-f all -f pdf. PDF needs LibreOffice; pptx is the year-end deck (build only).",
-    ),
-]
-SofficeOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--soffice",
-        help="LibreOffice's soffice program for --format pdf. Default: $OPSREPORT_SOFFICE, "
-        "else found on PATH.",
-        show_default=False,
-    ),
-]
-PdfTimeoutOption = Annotated[
-    float | None,
-    typer.Option(
+    )
+
+
+def _pdf_options(command: _F) -> _F:
+    command = click.option(
         "--pdf-timeout",
+        type=click.FloatRange(min=0),
         help="Seconds one PDF conversion may take before LibreOffice is stopped (0: no limit). "
         "Default: $OPSREPORT_PDF_TIMEOUT, else 120.",
-        min=0,
-        show_default=False,
-    ),
-]
+    )(command)
+    return click.option(
+        "--soffice",
+        type=click.Path(path_type=Path),
+        help="LibreOffice's soffice program for --format pdf. Default: $OPSREPORT_SOFFICE, "
+        "else found on PATH.",
+    )(command)
 
 
-JobsOption = Annotated[
-    int | None,
-    typer.Option("--jobs", "-j", help="Workbooks built in parallel (default: CPU count).", min=1),
-]
-TimeoutOption = Annotated[
-    float,
-    typer.Option(
+def _batch_options(command: _F) -> _F:
+    command = click.option(
         "--timeout",
+        type=click.FloatRange(min=0),
+        default=300.0,
         help="Seconds one workbook of a batch (check; build of several) may take before it "
         "is stopped and reported as failed (0: no limit).",
-        min=0,
-    ),
-]
+    )(command)
+    return click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=1),
+        help="Workbooks built in parallel (default: CPU count).",
+    )(command)
 
 
 @app.command()
+@click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    help="Output file, or a folder. Default: next to the workbook, same name.",
+)
+@_format_option()
+@_lang("Document language. Default: the workbook's meta language, else zh.")
+@click.option(
+    "--template",
+    type=click.Path(path_type=Path),
+    help="A folder of your own templates (see `opsreport templates export`).",
+)
+@click.option(
+    "--charts",
+    type=click.Choice(CHART_KINDS),
+    help="native: editable Word charts with their data (the default for docx/pdf); "
+    "image: pictures in Word too. HTML always gets SVG, Markdown PNG (Markdown alone "
+    "only with --charts). none: no charts.",
+)
+@click.option("--no-charts", is_flag=True, help="No charts (= --charts none).")
+@_batch_options
+@click.option(
+    "--kpis-per-group",
+    type=click.IntRange(min=0),
+    default=50,
+    help="KPIs each dimension lists one by one; the rest are summarised in a sentence. 0: all.",
+)
+@_pdf_options
+@_quiet()
 def build(
-    workbooks: Annotated[
-        list[Path], typer.Argument(help="Workbooks (.xlsx) or folders of them.", show_default=False)
-    ],
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Output file, or a folder. Default: next to the workbook, same name.",
-        ),
-    ] = None,
-    fmt: FormatOption = [Format.docx],  # noqa: B006 (typer reads the default, never mutates it)
-    lang: Annotated[
-        Lang | None,
-        typer.Option(
-            "--lang", help="Document language. Default: the workbook's meta language, else zh."
-        ),
-    ] = None,
-    template: Annotated[
-        Path | None,
-        typer.Option(
-            "--template", help="A folder of your own templates (see `opsreport templates export`)."
-        ),
-    ] = None,
-    charts: Annotated[
-        ChartKind | None,
-        typer.Option(
-            "--charts",
-            help="native: editable Word charts with their data (the default for docx/pdf); "
-            "image: pictures in Word too. HTML always gets SVG, Markdown PNG (Markdown alone "
-            "only with --charts). none: no charts.",
-            show_default=False,
-        ),
-    ] = None,
-    no_charts: Annotated[
-        bool, typer.Option("--no-charts", help="No charts (= --charts none).")
-    ] = False,
-    jobs: JobsOption = None,
-    timeout: TimeoutOption = 300.0,
-    kpis_per_group: Annotated[
-        int,
-        typer.Option(
-            "--kpis-per-group",
-            help="KPIs each dimension lists one by one; the rest are summarised in a sentence. 0: all.",
-            min=0,
-        ),
-    ] = 50,
-    soffice: SofficeOption = None,
-    pdf_timeout: PdfTimeoutOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
+    workbooks: tuple[Path, ...],
+    output: Path | None,
+    fmt: tuple[str, ...],
+    lang: str | None,
+    template: Path | None,
+    charts: str | None,
+    no_charts: bool,
+    jobs: int | None,
+    timeout: float,
+    kpis_per_group: int,
+    soffice: Path | None,
+    pdf_timeout: float | None,
+    quiet: bool,
 ) -> None:
     """Write the year-end summary and next-year plan (Word, Markdown, HTML, PDF).
+
+    WORKBOOKS: workbooks (.xlsx) or folders of them.
 
     Several workbooks or a folder are built in parallel; one that fails (or takes
     longer than --timeout, or crashes its worker) does not stop the others, and the
@@ -394,7 +357,7 @@ def build(
     formats = _formats(fmt)
     options: dict[str, Any] = {
         "formats": formats,
-        "lang": lang.value if lang else None,
+        "lang": lang,
         "template_dir": _template_folder(template),
         "charts": _chart_choice(charts, no_charts, formats),
         "kpis_per_group": kpis_per_group,
@@ -409,7 +372,7 @@ def build(
         return
     if output is not None and output.suffix and not output.is_dir():
         raise UsageError("with several workbooks, -o must be a folder")
-    _build_many(workbooks, output, options, jobs, timeout)
+    _build_many(list(workbooks), output, options, jobs, timeout)
 
 
 def _build_single(
@@ -457,44 +420,45 @@ def _build_many(
     failed = sum(1 for o in outcomes if not o.ok)
     _out(f"{len(outcomes) - failed} built, {failed} failed")
     if failed:
-        raise typer.Exit(1)
-
-
-class CheckFormat(StrEnum):
-    text = "text"
-    json = "json"
-    github = "github"
+        raise click.exceptions.Exit(1)
 
 
 @app.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(CHECK_FORMATS),
+    default="text",
+    help="text, json, or github (::error annotations).",
+)
+@click.option(
+    "--template",
+    type=click.Path(path_type=Path),
+    help="Check these templates too (your --template folder).",
+)
+@click.option("--no-charts", is_flag=True, help="Leave the charts out (faster).")
+@click.option(
+    "--pictures",
+    is_flag=True,
+    help="Draw the Markdown and HTML chart pictures too (matplotlib: ~1 s a workbook).",
+)
+@_batch_options
 def check(
-    paths: Annotated[
-        list[Path],
-        typer.Argument(help="Workbooks or folders (searched for .xlsx).", show_default=False),
-    ],
-    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
-    fmt: Annotated[
-        CheckFormat,
-        typer.Option("--format", "-f", help="text, json, or github (::error annotations)."),
-    ] = CheckFormat.text,
-    template: Annotated[
-        Path | None,
-        typer.Option("--template", help="Check these templates too (your --template folder)."),
-    ] = None,
-    no_charts: Annotated[
-        bool, typer.Option("--no-charts", help="Leave the charts out (faster).")
-    ] = False,
-    pictures: Annotated[
-        bool,
-        typer.Option(
-            "--pictures",
-            help="Draw the Markdown and HTML chart pictures too (matplotlib: ~1 s a workbook).",
-        ),
-    ] = False,
-    jobs: JobsOption = None,
-    timeout: TimeoutOption = 300.0,
+    paths: tuple[Path, ...],
+    strict: bool,
+    fmt: str,
+    template: Path | None,
+    no_charts: bool,
+    pictures: bool,
+    jobs: int | None,
+    timeout: float,
 ) -> None:
     """Load, validate and render every workbook; exit 1 if any fails (for CI).
+
+    PATHS: workbooks or folders (searched for .xlsx).
 
     Every chart's data is made and the Word charts written; the Markdown and HTML
     pictures are drawn with --pictures.
@@ -513,27 +477,24 @@ def check(
         files,
         jobs=jobs,
         timeout=timeout,
-        progress=len(files) > 3 and sys.stderr.isatty() and fmt is CheckFormat.text,
+        progress=len(files) > 3 and sys.stderr.isatty() and fmt == "text",
         template_dir=_template_folder(template),
         charts=not no_charts,
         pictures=pictures and not no_charts,
     )
-    sys.stdout.write(opsreport.format_check_results(results, fmt.value, strict) + "\n")
+    sys.stdout.write(opsreport.format_check_results(results, fmt, strict) + "\n")
     if not all(r.passed(strict) for r in results):
-        raise typer.Exit(1)
+        raise click.exceptions.Exit(1)
 
 
 @app.command()
-def init(
-    path: Annotated[
-        Path, typer.Argument(help="The workbook to create (.xlsx).", show_default=False)
-    ],
-    lang: Annotated[
-        Lang, typer.Option("--lang", help="Sheet and column names in zh or en.")
-    ] = Lang.zh,
-    force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
-) -> None:
+@click.argument("path", type=click.Path(path_type=Path))
+@_lang("Sheet and column names in zh or en.", "zh")
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+def init(path: Path, lang: str, force: bool) -> None:
     """Write a starter workbook with every sheet, headers, guidance and drop-downs.
+
+    PATH: the workbook to create (.xlsx).
 
     A symbolic link at PATH (even one pointing nowhere) is refused, --force or not.
 
@@ -543,35 +504,41 @@ def init(
 
         opsreport init myteam.xlsx --lang en
     """
-    _out(f"wrote {opsreport.write_starter(path, lang.value, force)}")
+    _out(f"wrote {opsreport.write_starter(path, lang, force)}")
 
 
 @app.command()
+@_workbook_argument()
+@click.option("--quarter", "-Q", help="Q1–Q4 or e.g. 2027Q1 (the plan year).")
+@click.option("--all-quarters", is_flag=True, help="Write all four drafts.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    help="Output file, or a folder. Default: next to the workbook.",
+)
+@_format_option()
+@_lang("Document language.")
+@click.option("--template", type=click.Path(path_type=Path), help="A folder of your own templates.")
+@click.option("--no-charts", is_flag=True, help="Leave the charts out.")
+@_pdf_options
+@_quiet()
 def plan(
-    workbook: WorkbookArg,
-    quarter: Annotated[
-        str | None, typer.Option("--quarter", "-Q", help="Q1–Q4 or e.g. 2027Q1 (the plan year).")
-    ] = None,
-    all_quarters: Annotated[
-        bool, typer.Option("--all-quarters", help="Write all four drafts.")
-    ] = False,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="Output file, or a folder. Default: next to the workbook."
-        ),
-    ] = None,
-    fmt: FormatOption = [Format.docx],  # noqa: B006 (typer reads the default, never mutates it)
-    lang: Annotated[Lang | None, typer.Option("--lang", help="Document language.")] = None,
-    template: Annotated[
-        Path | None, typer.Option("--template", help="A folder of your own templates.")
-    ] = None,
-    no_charts: Annotated[bool, typer.Option("--no-charts", help="Leave the charts out.")] = False,
-    soffice: SofficeOption = None,
-    pdf_timeout: PdfTimeoutOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
+    workbook: Path,
+    quarter: str | None,
+    all_quarters: bool,
+    output: Path | None,
+    fmt: tuple[str, ...],
+    lang: str | None,
+    template: Path | None,
+    no_charts: bool,
+    soffice: Path | None,
+    pdf_timeout: float | None,
+    quiet: bool,
 ) -> None:
     """Draft a quarterly plan: targets split from the annual goals, tasks, risks, resources.
+
+    WORKBOOK: the KPI workbook (.xlsx).
 
     Example:
 
@@ -602,7 +569,7 @@ def plan(
         # the drafts of every quarter asked for are written as one all-or-nothing set
         written = opsreport.build_plan(
             workbook, "all" if all_quarters else quarter or "", output=output, formats=formats,
-            lang=lang.value if lang else None, template_dir=template, charts=not no_charts,
+            lang=lang, template_dir=template, charts=not no_charts,
             analysis=analysis, soffice=soffice, pdf_timeout=pdf_timeout,
         )  # fmt: skip
     for path in written:
@@ -610,18 +577,14 @@ def plan(
 
 
 @app.command()
-def context(
-    workbook: WorkbookArg,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the whole context as JSON.")
-    ] = False,
-    lang: Annotated[Lang | None, typer.Option("--lang", help="Language of the context.")] = None,
-    quarter: Annotated[
-        str | None,
-        typer.Option("--quarter", "-Q", help="The context of a plan draft (Q1–Q4) instead."),
-    ] = None,
-) -> None:
+@_workbook_argument()
+@click.option("--json", "as_json", is_flag=True, help="Print the whole context as JSON.")
+@_lang("Language of the context.")
+@click.option("--quarter", "-Q", help="The context of a plan draft (Q1–Q4) instead.")
+def context(workbook: Path, as_json: bool, lang: str | None, quarter: str | None) -> None:
     """Show the data a template receives: every name, with this workbook's values.
+
+    WORKBOOK: the KPI workbook (.xlsx).
 
     Example:
 
@@ -630,9 +593,7 @@ def context(
         opsreport context examples/ecommerce-2026-zh.xlsx --json --quarter Q1
     """
     analysis = _analyze(workbook, quiet=True)
-    data = opsreport.template_context(
-        analysis, lang=lang.value if lang else None, quarter=quarter or None
-    )
+    data = opsreport.template_context(analysis, lang=lang, quarter=quarter or None)
     data["charts"] = {"<name>": {"title": "…", "alt": "…", "file": "…", "svg": "…"}}
     if as_json:
         sys.stdout.write(
@@ -644,21 +605,19 @@ def context(
     print_context_outline(data)
 
 
-templates_app = typer.Typer(help="Work with your own templates.", no_args_is_help=True)
-app.add_typer(templates_app, name="templates")
+@app.group("templates", cls=_Commands, help="Work with your own templates.")
+def templates_app() -> None:
+    pass
 
 
 @templates_app.command("export")
-def templates_export(
-    directory: Annotated[
-        Path, typer.Argument(help="Folder to copy the templates into.", show_default=False)
-    ],
-    lang: Annotated[
-        Lang, typer.Option("--lang", help="Which language's Word templates.")
-    ] = Lang.zh,
-    force: Annotated[bool, typer.Option("--force", help="Replace files that exist.")] = False,
-) -> None:
+@click.argument("directory", type=click.Path(path_type=Path))
+@_lang("Which language's Word templates.", "zh")
+@click.option("--force", is_flag=True, help="Replace files that exist.")
+def templates_export(directory: Path, lang: str, force: bool) -> None:
     """Copy the bundled templates to a folder, as a starting point for your own.
+
+    DIRECTORY: the folder to copy the templates into.
 
     Edit them in Word/WPS or a text editor, then build with --template DIR; any
     file the folder lacks falls back to the bundled one. Files that exist are kept
@@ -668,13 +627,13 @@ def templates_export(
 
         opsreport templates export my-templates --lang zh
     """
-    done = opsreport.export_templates(directory, lang.value, force)
+    done = opsreport.export_templates(directory, lang, force)
     for target in done.skipped:
         _err(f"skipped {target}: it exists (use --force to replace it)")
     for target in done.written:
         _out(f"wrote {target}")
     if not done.written:
-        raise typer.Exit(1)
+        raise click.exceptions.Exit(1)
 
 
 def _bare_charts(argv: list[str]) -> list[str]:
@@ -685,14 +644,14 @@ def _bare_charts(argv: list[str]) -> list[str]:
     for index, arg in enumerate(argv):
         fixed.append(arg)
         if arg == "--charts" and (index + 1 == len(argv) or argv[index + 1].startswith("-")):
-            fixed.append(ChartKind.native.value)
+            fixed.append("native")
     return fixed
 
 
 def main() -> None:
     import sys
 
-    app(args=_bare_charts(sys.argv[1:]))
+    app(args=_bare_charts(sys.argv[1:]), prog_name="opsreport")
 
 
 if __name__ == "__main__":  # pragma: no cover
