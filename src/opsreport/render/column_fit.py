@@ -19,16 +19,14 @@ import re
 import unicodedata
 from typing import Any
 
-from lxml import etree
-
 __all__ = ["fit_table_columns", "needed_twips", "unbreakable_tokens"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _T = f"{_W}t"
-_NS = {"w": _W[1:-1]}
-_STYLE_OF = etree.XPath("string(w:pPr/w:pStyle/@w:val)", namespaces=_NS)
-_SIZE_OF = etree.XPath("string(w:r/w:rPr/w:sz/@w:val)", namespaces=_NS)
-_BOLD_OF = etree.XPath("boolean(w:r/w:rPr/w:b)", namespaces=_NS)
+_STYLE = f"{_W}pPr/{_W}pStyle"
+_SIZE = f"{_W}r/{_W}rPr/{_W}sz"  # the first run's explicit size, as XPath's string() takes
+_BOLD = f"{_W}r/{_W}rPr/{_W}b"
+_VAL = f"{_W}val"
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"  # ideographs, CJK and full-width punctuation
 _WHOLE = re.compile(
     rf"[{_CJK}]{{2,4}}"
@@ -73,12 +71,15 @@ def _paragraph_need(paragraph: Any, default_points: float) -> int:
     text = "".join(paragraph.itertext(_T))  # strings only: no element proxies made
     if not text.strip():
         return 0
-    name = str(_STYLE_OF(paragraph))
+    # (find, not XPath: a paragraph each, a tenth of a Word render went to these lookups)
+    style = paragraph.find(_STYLE)
+    name = (style.get(_VAL) or "") if style is not None else ""
     points = 8.0 if "Small" in name else default_points
-    size = str(_SIZE_OF(paragraph))  # an explicit run size (half points), else the style's
+    sized = paragraph.find(_SIZE)  # an explicit run size (half points), else the style's
+    size = (sized.get(_VAL) or "") if sized is not None else ""
     if size.isdigit():
         points = int(size) / 2
-    return _text_need(text, points, "Header" in name or bool(_BOLD_OF(paragraph)))
+    return _text_need(text, points, "Header" in name or paragraph.find(_BOLD) is not None)
 
 
 @functools.lru_cache(maxsize=4096)
