@@ -99,6 +99,24 @@ def test_no_timeout_with_zero_and_nothing_to_do():
     assert run_all(work, [], on_failure=failed) == []
 
 
+@pytest.mark.parametrize("timeout", [float("inf"), 1e300, 10**400])
+def test_an_endless_or_astronomical_timeout_is_no_limit(timeout):
+    """(inf overflowed select's timeout: a traceback from `check --timeout inf`)"""
+    assert run_all(work, ["a", "b"], on_failure=failed, jobs=2, timeout=timeout) == ["A", "B"]
+
+
+def test_a_timeout_that_is_not_seconds_is_refused_before_any_work(tmp_path):
+    from opsreport.errors import UsageError
+
+    with pytest.raises(UsageError, match="a timeout of nan: give seconds"):
+        run_all(work, ["hang"], on_failure=failed, timeout=float("nan"))
+    with pytest.raises(UsageError, match="a timeout of -1"):
+        run_all(work, [], on_failure=failed, timeout=-1)
+    result = CliRunner().invoke(app, ["check", str(ZH_EXAMPLE), "--timeout", "nan"])
+    assert result.exit_code == 2 and "error: a timeout of nan" in result.output
+    assert CliRunner().invoke(app, ["check", "x.xlsx", "--timeout", "inf"]).exit_code == 1
+
+
 def test_a_lone_crashing_item_is_still_a_result():
     assert run_all(work, ["kill"], on_failure=failed, label="building") == [
         "kill: died: the worker process died (signal 9, SIGKILL) while building it"

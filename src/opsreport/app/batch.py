@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from opsreport.errors import UsageError
+
 __all__ = [
     "DEFAULT_TIMEOUT",
     "BuildOutcome",
@@ -60,6 +62,21 @@ class WorkerFailure:
     message: str
 
 
+# A limit longer than this (about 31 years) is no limit: the OS cannot wait that long
+# in one call (select's timeout overflows).
+LONGEST_LIMIT = 1e9
+
+
+def _limit(timeout: float | None) -> float | None:
+    """``timeout`` as the seconds each item may take (None: no limit); 0, infinity and
+    more than :data:`LONGEST_LIMIT` are no limit; NaN or a negative number is refused."""
+    if timeout is None:
+        return None
+    if timeout != timeout or timeout < 0:  # (NaN is not itself; 10**400 has no float)
+        raise UsageError(f"a timeout of {timeout!r}: give seconds (0: no limit)")
+    return None if timeout == 0 or timeout > LONGEST_LIMIT else float(timeout)
+
+
 def run_all(
     function: Callable[[Any], T],
     items: Sequence[Any],
@@ -76,10 +93,10 @@ def run_all(
     whose worker died gets ``on_failure(item, failure)`` instead. ``function`` must
     be importable by name where processes are spawned (macOS, Windows).
     """
+    limit = _limit(timeout)
     if not items:
         return []
     jobs = max(1, min(jobs or default_jobs(), len(items)))
-    limit = timeout if timeout and timeout > 0 else None
     show = progress if progress is not None else (len(items) > 3 and sys.stderr.isatty())
     results: dict[int, T] = {}
     bar = _Bar(label, len(items)) if show else None
