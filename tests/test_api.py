@@ -331,14 +331,15 @@ def test_a_broken_workbook_is_a_workbook_error_naming_its_cell(make_workbook, ba
 
 
 def test_the_cli_maps_errors_in_one_place():
-    """cli.py catches OpsreportError once (the group's handler); the only other except
-    turns an unusable --template folder into a UsageError (exit 2)."""
+    """cli.py catches OpsreportError once (the group's handler, which also turns Ctrl-C
+    into exit 130); the only other except turns an unusable --template folder into a
+    UsageError (exit 2)."""
     tree = ast.parse((ROOT / "src" / "opsreport" / "cli.py").read_text(encoding="utf-8"))
     caught = sorted(
         ast.unparse(handler.type) for handler in ast.walk(tree)
         if isinstance(handler, ast.ExceptHandler) and handler.type is not None
     )  # fmt: skip
-    assert caught == ["OpsreportError", "TemplateProblem"]
+    assert caught == ["KeyboardInterrupt", "OpsreportError", "TemplateProblem"]
 
 
 @pytest.mark.parametrize(

@@ -272,3 +272,16 @@ def test_a_figure_that_cannot_be_rendered_is_an_error_naming_its_kpi(monkeypatch
     outcome = check_file(workbook, formats=("md",), charts=False)
     assert [d.code for d in outcome.errors] == ["figure", "figure"]  # the report and the plans
     assert not list(tmp_path.glob("wb*.md"))
+
+
+def test_ctrl_c_exits_130_with_one_line_not_a_traceback(monkeypatch):
+    import opsreport
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(opsreport, "analyze", interrupted)
+    result = runner.invoke(app, ["metrics", str(ZH_EXAMPLE)])
+    assert result.exit_code == 130
+    assert result.stderr.strip() == "interrupted"
+    assert "Traceback" not in result.output

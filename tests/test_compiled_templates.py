@@ -44,7 +44,7 @@ def _env(autoescape: bool = True):
 
 def test_a_second_run_loads_the_compiled_code_instead_of_compiling(cache_dir, compiles):
     first = compiled.compile_string(_env(), SOURCE).render(value="<b>")
-    assert compiles[0] == 1 and len(list(cache_dir.glob("*.jinja"))) == 1
+    assert compiles[0] == 1 and len(list(cache_dir.glob("opsreport-*.jinjac"))) == 1
     second = compiled.compile_string(_env(), SOURCE).render(value="<b>")  # a fresh environment
     assert compiles[0] == 1
     assert first == second and first.startswith("&lt;b&gt;")
@@ -75,30 +75,100 @@ def test_file_templates_use_the_cache_too(cache_dir, compiles, tmp_path):
     assert compiles[0] == 1
 
 
+def _cached_file(cache_dir: Path) -> Path:
+    (file,) = cache_dir.glob("opsreport-*.jinjac")
+    return file
+
+
 @pytest.mark.parametrize(
     "damage",
     [
-        b"",  # empty
-        b"j2",  # a truncated header
-        b"garbage that is not a cache file at all",
-        "magic+garbage",  # Jinja's header, then bytes pickle cannot read
-        "magic+checksum+garbage",  # a valid header and checksum, then no code
+        "empty",
+        "truncated",  # cut short inside the code
+        "zeroed",  # 4 KB of zeros in the marshalled code: crashed the interpreter (exit 139)
+        "flipped",  # one byte of the code changed
+        "garbage",
     ],
 )
 def test_a_damaged_cache_file_is_compiled_over_not_an_error(cache_dir, compiles, damage):
-    from jinja2.bccache import bc_magic
-
     compiled.compile_string(_env(), SOURCE)
-    (file,) = cache_dir.glob("*.jinja")
-    if damage == "magic+garbage":
-        damage = bc_magic + b"\xff\x00 not a pickle"
-    elif damage == "magic+checksum+garbage":
-        damage = file.read_bytes()[: len(bc_magic) + 45] + b"\x00\x01 not marshal"
-    file.write_bytes(damage)  # type: ignore[arg-type]
+    file = _cached_file(cache_dir)
+    data = bytearray(file.read_bytes())
+    if damage == "empty":
+        data = bytearray()
+    elif damage == "truncated":
+        data = data[: len(data) // 2]
+    elif damage == "zeroed":
+        middle = len(data) // 2
+        data[middle : middle + 4096] = bytes(len(data[middle : middle + 4096]))
+    elif damage == "flipped":
+        data[-20] ^= 0x5A
+    else:
+        data = bytearray(b"garbage that is not a cache file at all")
+    file.write_bytes(bytes(data))
     assert compiled.compile_string(_env(), SOURCE).render(value=3).startswith("3")
     assert compiles[0] == 2
     assert compiled.compile_string(_env(), SOURCE).render(value=4).startswith("4")
     assert compiles[0] == 2  # written again, whole
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs")
+@pytest.mark.parametrize("kind", ["fifo", "link to a fifo", "directory", "link"])
+def test_a_cache_entry_that_is_not_a_regular_file_is_skipped_without_blocking(
+    cache_dir, compiles, tmp_path, kind
+):
+    compiled.compile_string(_env(), SOURCE)
+    file = _cached_file(cache_dir)
+    good = file.read_bytes()
+    file.unlink()
+    if kind == "fifo":
+        os.mkfifo(file)  # opened plainly, reading it waits for a writer for ever
+    elif kind == "link to a fifo":
+        os.mkfifo(tmp_path / "pipe")
+        file.symlink_to(tmp_path / "pipe")
+    elif kind == "directory":
+        file.mkdir()
+    else:
+        (tmp_path / "elsewhere.jinjac").write_bytes(good)
+        file.symlink_to(tmp_path / "elsewhere.jinjac")
+    assert compiled.compile_string(_env(), SOURCE).render(value=8).startswith("8")
+    assert compiles[0] == 2
+
+
+def test_only_its_own_files_are_pruned(cache_dir, monkeypatch):
+    """A folder a user names may hold their own templates (page01.jinja …): left alone."""
+    cache_dir.mkdir(mode=0o700)
+    theirs = [cache_dir / f"page{n:02d}.jinja" for n in range(70)]
+    for file in theirs:
+        file.write_text("{{ mine }}")
+    monkeypatch.setattr(compiled, "MOST_FILES", 2)
+    for n in range(4):
+        compiled.compile_string(_env(), SOURCE + f"{{# {n} #}}")
+    assert all(file.exists() for file in theirs)
+    assert len(list(cache_dir.glob("opsreport-*.jinjac"))) == 2
+
+
+def test_a_constant_folded_by_a_filter_is_never_served_in_another_language(cache_dir):
+    """Jinja runs {{ 3 | heading_number }} while it compiles: the zh and en filters share
+    their names, so the cache must tell them apart (it served 3. in a zh document)."""
+    text = "{{ 3 | heading_number }}|{{ 0.5 | pp }}" + "{# padding #}" * 400
+    en = compiled.compile_string(make_environment("en", [], autoescape=False), text).render()
+    zh = compiled.compile_string(make_environment("zh", [], autoescape=False), text).render()
+    assert (en.split("|")[0], zh.split("|")[0]) == ("3. ", "三、")
+    assert zh.split("|")[1].startswith("0.5个百分点")
+    again = compiled.compile_string(make_environment("zh", [], autoescape=False), text)
+    assert again.render() == zh
+
+
+def test_word_filters_of_another_font_or_style_set_are_apart():
+    from opsreport.render import docx
+
+    one = docx._environment("zh", Path("."), "SimSun", ())
+    two = docx._environment("zh", Path("."), "KaiTi", ())
+    assert compiled.fingerprint(one) != compiled.fingerprint(two)
+    assert compiled.fingerprint(one) == compiled.fingerprint(
+        docx._environment("zh", Path("/elsewhere"), "SimSun", ())
+    )
 
 
 def test_no_cache_when_turned_off(monkeypatch, compiles):
@@ -113,9 +183,11 @@ def test_the_default_folder_is_the_users_cache(monkeypatch, tmp_path):
     monkeypatch.delenv(compiled.CACHE_ENV, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert compiled.cache_folder() == tmp_path / "opsreport" / "templates"
-    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # ignored, as XDG says
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert compiled.cache_folder() == tmp_path / "home" / ".cache" / "opsreport" / "templates"
+    monkeypatch.setenv(compiled.CACHE_ENV, "here")
+    assert compiled.cache_folder() == Path.cwd() / "here"
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
@@ -157,7 +229,12 @@ def test_at_most_most_files_are_kept(cache_dir, monkeypatch):
     monkeypatch.setattr(compiled, "MOST_FILES", 3)
     for n in range(6):
         compiled.compile_string(_env(), SOURCE + f"{{# {n} #}}")
-    assert len(list(Path(cache_dir).glob("*.jinja"))) == 3
+    assert len(list(Path(cache_dir).glob("opsreport-*.jinjac"))) == 3
+    left = cache_dir / ("opsreport-" + "0" * 40 + ".jinjac.123_ab.tmp")  # a writer that died
+    left.write_bytes(b"half")
+    os.utime(left, (1, 1))
+    compiled.compile_string(_env(), SOURCE + "{# 7 #}")
+    assert not left.exists()
 
 
 def test_a_word_document_from_cached_code_is_the_one_compiled_code_gives(
@@ -182,3 +259,25 @@ def test_a_word_document_from_cached_code_is_the_one_compiled_code_gives(
             made = compiles[0]
     assert compiles[0] - made == made - 1  # all again but the body (the small parts: 1 ms)
     assert parts[0] == parts[1]
+
+
+def test_the_fingerprint_is_the_same_in_every_process():
+    """(No object address or hash order in it: else no run would find another's code.)"""
+    import subprocess
+    import sys
+
+    code = (
+        "from pathlib import Path\n"
+        "from opsreport.render import compiled, docx\n"
+        "from opsreport.render.sandbox import make_environment\n"
+        "print(compiled.fingerprint(make_environment('zh', [], autoescape=True)),"
+        " compiled.fingerprint(docx._environment('en', Path('.'), 'SimSun', ())))\n"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "random")
+    }  # fmt: skip
+    assert len(runs) == 1

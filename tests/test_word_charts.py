@@ -447,6 +447,30 @@ def test_a_prestarted_worker_makes_the_charts_it_is_sent_the_same(monkeypatch):
     assert not jobs._PRESTARTED and not process.is_alive()
 
 
+def test_a_prestarted_worker_ends_when_its_parent_dies_without_a_word():
+    """The worker held its own copy of the parent's end of the pipe, so a parent killed
+    before it sent the charts left it waiting for ever, holding the terminal's pipes."""
+    import subprocess
+    import sys
+
+    from opsreport.present.charts import chart_jobs
+
+    if chart_jobs(12, 2) == 1:
+        pytest.skip("no fork here")
+    code = (
+        "import os\n"
+        "from opsreport.render import word_chart_jobs as jobs\n"
+        "jobs.prestart_native(2)\n"
+        "print('started', flush=True)\n"
+        "os._exit(0)\n"  # dies at once: no stop_native, no finalizer
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as process:
+        out, _ = process.communicate(timeout=60)  # EOF only once the worker is gone too
+    assert out.decode().strip() == "started"
+
+
 def test_chart_width_filter_narrows_a_chart_marker_only():
     from markupsafe import Markup
 

@@ -44,6 +44,9 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except OpsreportError as exc:
             raise click.exceptions.Exit(_report(exc)) from None
+        except KeyboardInterrupt:  # Ctrl-C: the shell's 130, not 1 ("invalid input")
+            _err("interrupted")
+            raise click.exceptions.Exit(130) from None
 
 
 def _report(exc: OpsreportError) -> int:
@@ -270,10 +273,18 @@ def _pdf_options(command: _F) -> _F:
     )(command)
 
 
+def _seconds(_ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """A number of seconds: click's range lets NaN and infinity through."""
+    if value is not None and (value != value or value == float("inf")):
+        raise click.BadParameter(f"{value} is not a number of seconds (0: no limit)")
+    return value
+
+
 def _batch_options(command: _F) -> _F:
     command = click.option(
         "--timeout",
         type=click.FloatRange(min=0),
+        callback=_seconds,
         default=300.0,
         help="Seconds one workbook of a batch (check; build of several) may take before it "
         "is stopped and reported as failed (0: no limit).",

@@ -68,11 +68,13 @@ LONGEST_LIMIT = 1e9
 
 
 def _limit(timeout: float | None) -> float | None:
-    """``timeout`` as the seconds each item may take (None: no limit); 0, infinity and
-    more than :data:`LONGEST_LIMIT` are no limit; NaN or a negative number is refused."""
+    """``timeout`` as the seconds each item may take (None: no limit); 0 and more than
+    :data:`LONGEST_LIMIT` are no limit; NaN, infinity or a negative number is refused
+    (as ``--pdf-timeout`` refuses them: 0 is how a limit is turned off)."""
     if timeout is None:
         return None
-    if timeout != timeout or timeout < 0:  # (NaN is not itself; 10**400 has no float)
+    # (NaN is not itself; 10**400 has no float, so no math.isinf)
+    if timeout != timeout or timeout < 0 or timeout == float("inf"):
         raise UsageError(f"a timeout of {timeout!r}: give seconds (0: no limit)")
     return None if timeout == 0 or timeout > LONGEST_LIMIT else float(timeout)
 

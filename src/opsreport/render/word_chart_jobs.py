@@ -92,7 +92,7 @@ def prestart_native(jobs: int | None = None) -> None:
 
     context = multiprocessing.get_context("fork")
     mine, theirs = context.Pipe()
-    process = context.Process(target=_serve_prestarted, args=(theirs,), daemon=True)
+    process = context.Process(target=_serve_prestarted, args=(theirs, mine), daemon=True)
     process.start()
     theirs.close()
     _PRESTARTED.append((process, mine))
@@ -121,14 +121,26 @@ def _warm_up() -> None:
     prepare_panels(ChartData("warm-up", "bar", "t", "", "", "", (panel,)), "zh")
 
 
-def _serve_prestarted(connection: Any) -> None:
+def _serve_prestarted(connection: Any, parents_end: Any) -> None:
     """In the prestarted worker: import (at a lower priority: the parent reading the
-    workbook is the critical path), then make what is sent, once."""
+    workbook is the critical path), then make what is sent, once.
+
+    Its copy of the parent's end is closed first, so that the parent's death ends the
+    wait (EOF) instead of leaving this process behind holding the terminal; Ctrl-C is
+    the parent's to handle (it ends this worker)."""
+    import signal
+
+    parents_end.close()
+    parent = os.getppid()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     with suppress(OSError):  # not permitted here: run at normal priority
         os.nice(5)
     with suppress(Exception):  # a failure shows again, and is reported, in the parent
         _warm_up()
     try:
+        while not connection.poll(1.0):
+            if os.getppid() != parent:  # the parent is gone
+                return
         job = connection.recv()
     except (EOFError, OSError):
         return
