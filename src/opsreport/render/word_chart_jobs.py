@@ -99,13 +99,11 @@ def prestart_native(jobs: int | None = None) -> None:
 
 
 def stop_native() -> None:
-    """End a prestarted worker that was given nothing to make."""
+    """End a prestarted worker that was given nothing to make (at once: it holds nothing
+    worth waiting for, and may still be importing)."""
     while _PRESTARTED:
         process, connection = _PRESTARTED.pop()
-        with suppress(OSError):
-            connection.send(None)
         connection.close()
-        process.join(1)
         _stop(process)
 
 
