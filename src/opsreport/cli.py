@@ -62,6 +62,7 @@ def _report(exc: OpsreportError) -> int:
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+_PATH = click.Path(path_type=Path)  # any path, as typed: what it must be is the library's to say
 
 WHAT = ("kpis", "goals", "risks", "quarters", "breakdown", "resources", "plan", "value", "in_year")
 FORMATS = ("docx", "md", "html", "pdf", "pptx", "all")
@@ -161,7 +162,7 @@ def _print_template_notices() -> None:
 
 
 def _workbook_argument(name: str = "workbook") -> Callable[[_F], _F]:
-    return click.argument(name, type=click.Path(path_type=Path))
+    return click.argument(name, type=_PATH)
 
 
 def _quiet() -> Callable[[_F], _F]:
@@ -267,7 +268,7 @@ def _pdf_options(command: _F) -> _F:
     )(command)
     return click.option(
         "--soffice",
-        type=click.Path(path_type=Path),
+        type=_PATH,
         help="LibreOffice's soffice program for --format pdf. Default: $OPSREPORT_SOFFICE, "
         "else found on PATH.",
     )(command)
@@ -298,18 +299,18 @@ def _batch_options(command: _F) -> _F:
 
 
 @app.command()
-@click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("workbooks", nargs=-1, required=True, type=_PATH)
 @click.option(
     "--output",
     "-o",
-    type=click.Path(path_type=Path),
+    type=_PATH,
     help="Output file, or a folder. Default: next to the workbook, same name.",
 )
 @_format_option()
 @_lang("Document language. Default: the workbook's meta language, else zh.")
 @click.option(
     "--template",
-    type=click.Path(path_type=Path),
+    type=_PATH,
     help="A folder of your own templates (see `opsreport templates export`).",
 )
 @click.option(
@@ -435,7 +436,7 @@ def _build_many(
 
 
 @app.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=_PATH)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option(
     "--format",
@@ -447,7 +448,7 @@ def _build_many(
 )
 @click.option(
     "--template",
-    type=click.Path(path_type=Path),
+    type=_PATH,
     help="Check these templates too (your --template folder).",
 )
 @click.option("--no-charts", is_flag=True, help="Leave the charts out (faster).")
@@ -499,7 +500,7 @@ def check(
 
 
 @app.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=_PATH)
 @_lang("Sheet and column names in zh or en.", "zh")
 @click.option("--force", is_flag=True, help="Replace the file if it exists.")
 def init(path: Path, lang: str, force: bool) -> None:
@@ -525,12 +526,12 @@ def init(path: Path, lang: str, force: bool) -> None:
 @click.option(
     "--output",
     "-o",
-    type=click.Path(path_type=Path),
+    type=_PATH,
     help="Output file, or a folder. Default: next to the workbook.",
 )
 @_format_option()
 @_lang("Document language.")
-@click.option("--template", type=click.Path(path_type=Path), help="A folder of your own templates.")
+@click.option("--template", type=_PATH, help="A folder of your own templates.")
 @click.option("--no-charts", is_flag=True, help="Leave the charts out.")
 @_pdf_options
 @_quiet()
@@ -622,7 +623,7 @@ def templates_app() -> None:
 
 
 @templates_app.command("export")
-@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("directory", type=_PATH)
 @_lang("Which language's Word templates.", "zh")
 @click.option("--force", is_flag=True, help="Replace files that exist.")
 def templates_export(directory: Path, lang: str, force: bool) -> None:
