@@ -91,3 +91,36 @@ def test_every_pattern_with_a_shortcut_is_one_docxtpl_uses(monkeypatch) -> None:
     monkeypatch.setattr(docx_patch._SkippingRe, "sub", staticmethod(recording_sub))
     docx_patch._skipping_patch()(None, "".join(EVERY_TAG.values()))
     assert set(docx_patch.PATTERN_NEEDS) <= seen
+
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _table(grid: int, cells: list[int]) -> str:
+    cols = "".join(f'<w:gridCol w:w="{1000 + 10 * n}"/>' for n in range(grid))
+    rows = "".join(
+        "<w:tr>" + "<w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc>" * count + "</w:tr>"
+        for count in cells
+    )
+    return f"<w:tbl><w:tblGrid>{cols}</w:tblGrid>{rows}</w:tbl>"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        _table(3, [3, 3]),  # nothing to fix
+        _table(3, [5, 4]),  # a {%tc%} loop made more cells than grid columns
+        _table(5, [2, 3]),  # and fewer
+        _table(2, [4]) + "<w:p/>" + _table(4, [1, 2]),
+    ],
+)
+def test_fix_parsed_tables_is_docxtpls_fix_tables_without_the_second_parse(body):
+    from docxtpl import DocxTemplate
+    from lxml import etree
+
+    from opsreport.render.docx_patch import fix_parsed_tables
+
+    xml = f'<w:body xmlns:w="{_W_NS}">{body}</w:body>'
+    theirs = etree.tostring(DocxTemplate.fix_tables(None, xml))
+    ours = etree.tostring(fix_parsed_tables(etree.fromstring(xml)))
+    assert ours == theirs

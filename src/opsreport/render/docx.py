@@ -276,7 +276,9 @@ def report_template_class() -> type:
                     f"the rendered document is not valid Word XML ({exc.msg}): {RICH_HINT}"
                 ) from None
             _check_rendered_runs(tree)
-            return super().fix_tables(xml)
+            from opsreport.render.docx_patch import fix_parsed_tables
+
+            return fix_parsed_tables(tree)  # docxtpl's fix, without parsing the text again
 
         def fix_docpr_ids(self, tree: Any) -> None:
             if not hasattr(tree, "iter"):  # streamed: numbered when saved
