@@ -74,3 +74,21 @@ def test_the_header_names_what_the_bare_figure_leaves_out(unit, lang, header, fi
     assert f.header_unit(unit, lang) == header
     assert f.fmt_figure(value, unit, 1, lang) == figure
     assert f.fmt_amount(value, unit, 1, lang) == whole
+
+
+@pytest.mark.parametrize(
+    ("name", "unit", "lang", "named"),
+    [
+        ("直接利润达到9.5亿元", "亿元", "zh", ""),  # the goal gives its unit: not again
+        ("毛利率提升至 25%", "%", "zh", ""),
+        ("新增用户", "万人", "zh", "万人"),
+        ("人效提升", "人", "zh", "人"),  # 人 is only mentioned, no figure in it
+        ("GMV增长20%", "亿元", "zh", "亿元"),  # a figure, in another unit
+        ("Cut handle time to 6 minutes", "minutes", "en", ""),
+        ("Cut handle time", "minutes", "en", "minutes"),
+    ],
+)
+def test_the_goal_cell_names_the_unit_once(name, unit, lang, named):
+    from opsreport.present.plan_context import _goal_unit
+
+    assert _goal_unit(name, unit, lang) == named

@@ -8,6 +8,7 @@ plain data every format of the draft shows.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
@@ -158,6 +159,16 @@ def _method_label(target: QuarterTarget, labels: PlanLabels) -> str:
     return methods[target.method]
 
 
+def _goal_unit(name: str, unit: str, lang: str) -> str:
+    """The unit the goal cell names after the goal (its figures stand bare beside it):
+    none when the goal already gives a figure in that unit (直接利润达到9.5亿元, not
+    直接利润达到9.5亿元（亿元）); a unit the name only mentions (人效提升, 人) is named."""
+    header = f.header_unit(unit, lang)
+    if header and re.search(rf"\d\s*{re.escape(header)}", name):
+        return ""
+    return header
+
+
 def target_texts(
     metrics: Metrics, lang: str, targets: list[QuarterTarget] | None = None
 ) -> list[TargetTexts]:
@@ -186,7 +197,7 @@ def target_texts(
             "method": _method_label(target, labels),
             "baseline": amount(target.baseline, unit, places),
             "annual": amount(target.annual, unit, places),
-            "unit_header": f.header_unit(unit, lang),
+            "unit_header": _goal_unit(target.name, unit, lang),
             "baseline_figure": figure(target.baseline, unit, places),
             "annual_figure": figure(target.annual, unit, places),
         }
