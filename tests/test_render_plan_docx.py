@@ -61,8 +61,10 @@ def test_quarter_targets_of_a_sum_kpi_add_up_to_the_annual_target(zh_q1):
     targets = next(table_with_header(zh_q1, "目标"))
     header = [cell.text for cell in targets.rows[0].cells]
     assert header[3:7] == ["Q1", "Q2", "Q3", "Q4"]
-    # the row's unit under the goal, the figures bare (nine columns of them fit the page)
-    row = row_of(targets, "直接利润达到9.5亿元\n（亿元）")
+    # the figures bare (nine columns of them fit the page), the row's unit under a goal
+    # that does not give it (毛利率, %), not again under one that does (…9.5亿元)
+    assert row_of(targets, "毛利率\n（%）")[1:3] == ["24.10", "25.00"]
+    row = row_of(targets, "直接利润达到9.5亿元")
     assert row[1:7] == ["8.37", "9.50", "1.85", "2.15", "2.30", "3.20"]
     quarters = sum(Decimal(value) for value in row[3:7])  # 1.85 + 2.15 + 2.30 + 3.20
     assert quarters == Decimal("9.50")
