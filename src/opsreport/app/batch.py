@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from opsreport.errors import UsageError
+from opsreport.io.worker_pipe import next_job
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -299,14 +300,8 @@ def _serve(connection: Any, function: Callable[[Any], Any]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = os.getppid()
     while True:
-        try:
-            while not connection.poll(1.0):
-                if os.getppid() != parent:
-                    return
-            job = connection.recv()
-        except (EOFError, OSError):
-            return
-        if job is None:
+        job = next_job(connection, parent)
+        if job is None:  # told to stop, or the supervisor is gone
             return
         index, item = job
         try:

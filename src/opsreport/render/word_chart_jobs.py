@@ -16,6 +16,8 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from opsreport.io.worker_pipe import next_job
+
 if TYPE_CHECKING:
     from opsreport.present.charts.data import ChartData
     from opsreport.render.word_charts import PreparedPanel
@@ -135,14 +137,8 @@ def _serve_prestarted(connection: Any, parents_end: Any) -> None:
         os.nice(5)
     with suppress(Exception):  # a failure shows again, and is reported, in the parent
         _warm_up()
-    try:
-        while not connection.poll(1.0):
-            if os.getppid() != parent:  # the parent is gone
-                return
-        job = connection.recv()
-    except (EOFError, OSError):
-        return
-    if job is None:
+    job = next_job(connection, parent)
+    if job is None:  # told to stop, or the parent is gone
         return
     _TO_PREPARE[:] = [job]
     _prepare_in_child(connection)
