@@ -608,20 +608,14 @@ def test_a_chart_beside_text_fits_its_cell_with_room_to_spare(zh_docx):
     ~0.19 cm each side of a cell's text; a 9.1 cm chart in a 9.2 cm cell ran under the
     sentence beside it): the quarterly chart 9.2 − 0.4 = 8.8 cm (3,168,000 EMU) in a cell of
     5,216 twips (9.2 cm), the sentence beside it flush left, not justified."""
-    W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-    WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-    with zipfile.ZipFile(zh_docx) as package:
-        body = etree.fromstring(package.read("word/document.xml"))
+    from tests.docx_cells import WP, W, document_body, side_by_side_cells
+
+    body = document_body(zh_docx)
     checked = 0
-    for table in body.iter(f"{{{W}}}tbl"):
-        top = table.find(f"{{{W}}}tblPr/{{{W}}}tblBorders/{{{W}}}top")
-        if top is None or top.get(f"{{{W}}}val") != "nil":
-            continue
-        for cell in table.findall(f"{{{W}}}tr/{{{W}}}tc"):
-            width = int(cell.find(f"{{{W}}}tcPr/{{{W}}}tcW").get(f"{{{W}}}w"))
-            for extent in cell.findall(f"{{{W}}}p//{{{WP}}}extent"):  # this cell's own
-                assert int(extent.get("cx")) == round((round(width / 567 - 0.4, 2)) * 360000)
-                checked += 1
+    for cell, width in side_by_side_cells(body):
+        for extent in cell.findall(f"{{{W}}}p//{{{WP}}}extent"):  # this cell's own
+            assert int(extent.get("cx")) == round((round(width / 567 - 0.4, 2)) * 360000)
+            checked += 1
     assert checked >= 9  # the pair (2), the breakdown pairs, the seven quarterly charts
     sentence = next(
         p for p in body.iter(f"{{{W}}}p") if "".join(p.itertext()).startswith("直接利润逐季上升")

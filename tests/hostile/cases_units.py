@@ -10,7 +10,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from lxml import etree
+from tests.docx_cells import WP, W, document_body, side_by_side_cells
 
 from . import Case
 
@@ -20,8 +20,6 @@ EXAMPLES = {"zh": ROOT / "examples" / "ecommerce-2026-zh.xlsx",
 TEMPLATE = ROOT / "src" / "opsreport" / "templates" / "zh" / "report.docx"
 # the attainment chart's tag in the bundled template, whatever width it is given
 PAIRED = re.compile(r'\{\{ images\["attainment"\] \| chart_width\([0-9.]+\) \}\}')
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 BUILD = ("build", "good.xlsx", "--template", "tpl", "--format", "docx")
 
 
@@ -54,9 +52,7 @@ def _example(lang: str) -> Callable[[Path], None]:
 
 def _first_chart_cm(expected: float) -> Callable[[Path, str], None]:
     def verify(folder: Path, output: str) -> None:
-        with zipfile.ZipFile(folder / "good.docx") as package:
-            body = etree.fromstring(package.read("word/document.xml"))
-        first = next(body.iter(f"{{{WP}}}extent"))
+        first = next(document_body(folder / "good.docx").iter(f"{{{WP}}}extent"))
         assert int(first.get("cx")) == round(expected * 360000), first.get("cx")
 
     return verify
@@ -65,18 +61,11 @@ def _first_chart_cm(expected: float) -> Callable[[Path, str], None]:
 def _rows_degrade_cleanly(folder: Path, output: str) -> None:
     """Every cell of a borderless side-by-side row holds text, a drawing or a table, and
     no drawing is wider than its cell (twips × 635 = EMU)."""
-    with zipfile.ZipFile(folder / "good.docx") as package:
-        body = etree.fromstring(package.read("word/document.xml"))
-    for table in body.iter(f"{{{W}}}tbl"):
-        top = table.find(f"{{{W}}}tblPr/{{{W}}}tblBorders/{{{W}}}top")
-        if top is None or top.get(f"{{{W}}}val") != "nil":
-            continue
-        for cell in table.findall(f"{{{W}}}tr/{{{W}}}tc"):
-            width = int(cell.find(f"{{{W}}}tcPr/{{{W}}}tcW").get(f"{{{W}}}w"))
-            drawings = [int(e.get("cx")) for e in cell.iter(f"{{{WP}}}extent")]
-            filled = "".join(cell.itertext()).strip() or drawings
-            assert filled or cell.find(f"{{{W}}}tbl") is not None, "an empty cell"
-            assert all(cx <= width * 635 for cx in drawings), (drawings, width)
+    for cell, width in side_by_side_cells(document_body(folder / "good.docx")):
+        drawings = [int(e.get("cx")) for e in cell.iter(f"{{{WP}}}extent")]
+        filled = "".join(cell.itertext()).strip() or drawings
+        assert filled or cell.find(f"{{{W}}}tbl") is not None, "an empty cell"
+        assert all(cx <= width * 635 for cx in drawings), (drawings, width)
 
 
 CASES = [
