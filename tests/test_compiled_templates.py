@@ -238,27 +238,80 @@ def test_at_most_most_files_are_kept(cache_dir, monkeypatch):
 
 
 def test_a_word_document_from_cached_code_is_the_one_compiled_code_gives(
-    cache_dir, tmp_path, compiles
+    cache_dir, tmp_path, compiles, monkeypatch
 ):
-    """The Word body (from_string, 137 KB) compiled, then loaded from the cache by a fresh
-    environment: the same document.xml."""
+    """The Word body (137 KB) rewritten by docxtpl's patch and compiled, then loaded from
+    the cache by a fresh environment, neither rewritten nor compiled: the same document.xml."""
     import zipfile
 
     from opsreport import build_report
-    from opsreport.render import docx
+    from opsreport.render import docx, docx_patch, wordstream
     from tests.conftest import ZH_EXAMPLE
 
+    bodies_patched = []
+    patch = docx_patch.patch_xml
+
+    def counted(src_xml):
+        if "<w:body" in src_xml:
+            bodies_patched.append(len(src_xml))
+        return patch(src_xml)
+
+    monkeypatch.setattr(docx_patch, "patch_xml", counted)
     parts = []
     for run in ("compiled", "cached"):
         docx._environment.cache_clear()  # a new process, as far as Jinja knows
+        wordstream._body_template.cache_clear()
         out = tmp_path / run / "r.docx"
         build_report(ZH_EXAMPLE, formats="docx", output=out, charts=False)
         with zipfile.ZipFile(out) as package:
             parts.append(package.read("word/document.xml"))
         if run == "compiled":
             made = compiles[0]
+            assert len(bodies_patched) == 1
     assert compiles[0] - made == made - 1  # all again but the body (the small parts: 1 ms)
+    assert len(bodies_patched) == 1  # the cached body was not rewritten again
     assert parts[0] == parts[1]
+
+
+def test_what_prepares_the_text_is_part_of_the_key(cache_dir, compiles):
+    """A ``prepare`` step (docxtpl's rewriting of a Word body) runs only when the text is
+    compiled; code prepared another way (``prepared_by``: another docxtpl) is not reused."""
+    prepared = []
+
+    def doubled(text):
+        prepared.append(text)
+        return text.replace("{{ value }}", "{{ value }}{{ value }}")
+
+    one = compiled.compile_string(_env(), SOURCE, doubled, "one").render(value=4)
+    again = compiled.compile_string(_env(), SOURCE, doubled, "one").render(value=4)
+    assert one == again and one.startswith("44") and len(prepared) == 1 and compiles[0] == 1
+    other = compiled.compile_string(_env(), SOURCE, doubled, "two").render(value=5)
+    assert other.startswith("55") and len(prepared) == 2 and compiles[0] == 2
+    plain = compiled.compile_string(_env(), SOURCE).render(value=6)  # not prepared: apart
+    assert plain.startswith("6") and not plain.startswith("66") and compiles[0] == 3
+
+
+def test_prepare_runs_without_a_cache_too(monkeypatch):
+    monkeypatch.setenv(compiled.CACHE_ENV, "")
+    text = compiled.compile_string(_env(), SOURCE, lambda t: "x" + t).render(value=1)
+    short = compiled.compile_string(_env(), "{{ value }}", lambda t: "y" + t).render(value=2)
+    assert text.startswith("x1") and short == "y2"
+
+
+def test_the_body_key_changes_with_docxtpl_or_the_patch_code():
+    """What the Word body's rewriting computes from: docxtpl's version and the source of
+    docxtpl.template, render/docx_patch and render/wordstream."""
+    import docxtpl
+
+    from opsreport.render import wordstream
+
+    digest = wordstream._body_lines_digest()
+    assert digest.startswith(f"docxtpl {docxtpl.__version__} ")
+    expected = compiled.modules_digest(
+        ("docxtpl.template", "opsreport.render.docx_patch", "opsreport.render.wordstream")
+    )
+    assert digest.endswith(expected.hex())
+    assert expected != compiled.modules_digest(("docxtpl.template", "opsreport.render.docx_patch"))
 
 
 def test_the_fingerprint_is_the_same_in_every_process():

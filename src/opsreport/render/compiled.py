@@ -35,10 +35,11 @@ import secrets
 import stat
 import sys
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CACHE_ENV", "cache_folder", "compile_string", "template_cache"]
+__all__ = ["CACHE_ENV", "cache_folder", "compile_string", "modules_digest", "template_cache"]
 
 CACHE_ENV = "OPSREPORT_CACHE_DIR"
 
@@ -230,7 +231,9 @@ def _file_digest(path: str, modified: int, size: int) -> bytes:
         return hashlib.sha256(source.read()).digest()
 
 
-def _modules_digest(names: set[str]) -> bytes:
+def modules_digest(names: Iterable[str]) -> bytes:
+    """A digest of the source files of the modules ``names`` (imported ones; the digest of
+    a file is kept while its size and modification time stay the same)."""
     digest = hashlib.sha256()
     for name in sorted(names):
         file = getattr(sys.modules.get(name), "__file__", None)
@@ -252,7 +255,7 @@ def _behaviour(environment: Any) -> str:
         for name in sorted(kind):
             digest.update(name.encode())
             _describe(kind[name], digest, modules)
-    digest.update(_modules_digest(modules))
+    digest.update(modules_digest(modules))
     return digest.hexdigest()
 
 
@@ -295,17 +298,30 @@ WORTH_CACHING = 4096
 MOST_FILES = 64
 
 
-def compile_string(environment: Any, source: str) -> Any:
+def compile_string(
+    environment: Any,
+    source: str,
+    prepare: Callable[[str], str] | None = None,
+    prepared_by: str = "",
+) -> Any:
     """``environment.from_string(source)``, through the environment's bytecode cache when
-    the text is long enough to be worth it (keyed by the text itself)."""
+    the text is long enough to be worth it (keyed by the text itself).
+
+    ``prepare`` turns ``source`` into the text Jinja compiles (docxtpl's rewriting of a
+    Word body: tens of milliseconds), so a cached template skips it too; ``prepared_by``
+    names what ``prepare`` computes from (see :func:`modules_digest`) and is part of the key.
+    """
     cache = environment.bytecode_cache
     if cache is None or len(source) < WORTH_CACHING:  # (the class's: a caller may wrap it)
-        return type(environment).from_string(environment, source)
-    name = "string:" + hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
+        text = source if prepare is None else prepare(source)
+        return type(environment).from_string(environment, text)
+    key = (prepared_by + "|" if prepare is not None else "") + source
+    name = "string:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
     bucket = cache.get_bucket(environment, name, None, source)
     code = bucket.code
     if code is None:
-        code = environment.compile(source)  # unnamed, as from_string compiles it
+        text = source if prepare is None else prepare(source)
+        code = environment.compile(text)  # unnamed, as from_string compiles it
         bucket.code = code
         cache.set_bucket(bucket)
     return environment.template_class.from_code(

@@ -257,9 +257,8 @@ def report_template_class() -> type:
         def build_xml(self, context: Any, jinja_env: Any = None) -> Any:
             from opsreport.render.wordstream import render_body
 
-            return render_body(
-                self, self.patch_xml(self.get_xml()), self.docx._part, context, jinja_env
-            )
+            # the XML as typed: patched (self.patch_xml) only when it is compiled afresh
+            return render_body(self, self.get_xml(), self.docx._part, context, jinja_env)
 
         def patch_xml(self, src_xml: str) -> str:
             from opsreport.render.docx_patch import patch_xml
