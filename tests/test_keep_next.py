@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from docx.oxml import parse_xml
+from lxml import etree
 
 from opsreport.render.docx import _KEEP_NEXT_SUCCESSORS, _keep_with_next
 
@@ -22,6 +23,11 @@ PARAGRAPHS = {
     "out of order": '<w:p {W}><w:pPr><w:jc w:val="left"/><w:spacing w:after="0"/></w:pPr></w:p>',
     "an unknown element": "<w:p {W}><w:pPr><w:unknownThing/></w:pPr></w:p>",
     "a comment": '<w:p {W}><w:pPr><!-- note --><w:ind w:left="1"/></w:pPr></w:p>',
+    "empty": "<w:p {W}/>",
+    # no properties: python-docx makes them the first child, whatever comes first
+    "a bookmark first": '<w:p {W}><w:bookmarkStart w:id="0" w:name="a"/><w:r><w:t>x</w:t></w:r></w:p>',
+    "a hyperlink after a run": "<w:p {W}><w:r/><w:hyperlink><w:r/></w:hyperlink></w:p>",
+    "only a bookmark": '<w:p {W}><w:bookmarkEnd w:id="0"/></w:p>',
 }
 
 
@@ -33,6 +39,17 @@ def test_keep_with_next_writes_what_python_docx_writes(shape: str) -> None:
     _keep_with_next(ours)
     assert ours.xml == theirs.xml
     assert ours.xml.count("<w:keepNext/>") == 1
+
+
+@pytest.mark.parametrize("shape", sorted(PARAGRAPHS))
+def test_keep_with_next_on_a_plain_lxml_tree_writes_the_same(shape: str) -> None:
+    """The rendered body is kept together before python-docx parses it (render/docx
+    fix_tables): on lxml's own elements the result is python-docx's."""
+    xml = PARAGRAPHS[shape].replace("{W}", W)
+    theirs, ours = parse_xml(xml), etree.fromstring(xml)
+    theirs.get_or_add_pPr().get_or_add_keepNext()
+    _keep_with_next(ours)
+    assert etree.tostring(ours) == etree.tostring(theirs)
 
 
 @pytest.mark.parametrize("successor", _KEEP_NEXT_SUCCESSORS)

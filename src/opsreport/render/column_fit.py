@@ -23,10 +23,6 @@ __all__ = ["fit_table_columns", "needed_twips", "unbreakable_tokens"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _T = f"{_W}t"
-_STYLE = f"{_W}pPr/{_W}pStyle"
-_SIZE = f"{_W}r/{_W}rPr/{_W}sz"  # the first run's explicit size, as XPath's string() takes
-_BOLD = f"{_W}r/{_W}rPr/{_W}b"
-_VAL = f"{_W}val"
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"  # ideographs, CJK and full-width punctuation
 _WHOLE = re.compile(
     rf"[{_CJK}]{{2,4}}"
@@ -67,19 +63,32 @@ def needed_twips(token: str, points: float, bold: bool = False) -> int:
     return round(ems * points * (1.06 if bold else 1.0) * 20)
 
 
+@functools.cache
+def _lookups() -> tuple[Any, Any, Any]:
+    """A paragraph's style id, its runs' first explicit size (half points) and whether a
+    run is bold, each one compiled XPath: three ``find`` paths a paragraph took a tenth of
+    a Word render (lxml runs a path with steps in Python; a compiled XPath in libxml2)."""
+    from lxml import etree
+
+    w = {"w": _W[1:-1]}
+    return (
+        etree.XPath("string(w:pPr/w:pStyle/@w:val)", namespaces=w),
+        etree.XPath("string(w:r/w:rPr/w:sz/@w:val)", namespaces=w),
+        etree.XPath("boolean(w:r/w:rPr/w:b)", namespaces=w),
+    )
+
+
 def _paragraph_need(paragraph: Any, default_points: float) -> int:
     text = "".join(paragraph.itertext(_T))  # strings only: no element proxies made
     if not text.strip():
         return 0
-    # (find, not XPath: a paragraph each, a tenth of a Word render went to these lookups)
-    style = paragraph.find(_STYLE)
-    name = (style.get(_VAL) or "") if style is not None else ""
+    style_of, size_of, bold_of = _lookups()
+    name = str(style_of(paragraph))
     points = 8.0 if "Small" in name else default_points
-    sized = paragraph.find(_SIZE)  # an explicit run size (half points), else the style's
-    size = (sized.get(_VAL) or "") if sized is not None else ""
+    size = str(size_of(paragraph))  # an explicit run size (half points), else the style's
     if size.isdigit():
         points = int(size) / 2
-    return _text_need(text, points, "Header" in name or paragraph.find(_BOLD) is not None)
+    return _text_need(text, points, "Header" in name or bool(bold_of(paragraph)))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -277,7 +277,11 @@ def report_template_class() -> type:
             _check_rendered_runs(tree)
             from opsreport.render.docx_patch import fix_parsed_tables
 
-            return fix_parsed_tables(tree)  # docxtpl's fix, without parsing the text again
+            tree = fix_parsed_tables(tree)  # docxtpl's fix, without parsing the text again
+            # on this plain tree, before python-docx's (its element classes: twice as slow)
+            fit_table_columns(tree)  # no owner or unit split inside a word
+            _keep_short_tables_together(tree)
+            return tree
 
         def fix_docpr_ids(self, tree: Any) -> None:
             if not hasattr(tree, "iter"):  # streamed: numbered when saved
@@ -496,9 +500,7 @@ def render_docx(
         env = _environment(lang, template.parent, font, ensure_character_styles(docx))
         latin = _style_east_asian_font(docx, ("TableText", "Normal"), "ascii")
         data, tpl.pictures = word_context(context, charts, font, latin)
-        tpl.render(data, jinja_env=env, autoescape=True)
-        fit_table_columns(tpl.docx.element.body)  # no owner or unit split inside a word
-        _keep_short_tables_together(tpl.docx)
+        tpl.render(data, jinja_env=env, autoescape=True)  # columns fitted: fix_tables
         _set_properties(tpl.docx, context)
         from opsreport.render.toc import fill_document_toc, fill_toc
 
@@ -680,31 +682,30 @@ def _zip_refusal(template: Path, package: bytes, refused: ZipRefused) -> str:
 SHORT_TABLE_ROWS = 12
 
 
-def _keep_short_tables_together(docx: Any) -> None:
+def _keep_short_tables_together(body: Any) -> None:
     """A short table is not split over two pages, nor parted from the chart above it.
 
     A four-quarter table split two rows and two rows looks careless. Word and
     LibreOffice keep a table together when each row but the last keeps with the
     next; a chart right above a table keeps with it when the pair takes at most half
     a page (render/page_fit). Long tables still break, with their header row repeated.
+    ``body``: the rendered ``w:body``, a plain lxml tree or python-docx's.
     """
-    from docx.oxml.ns import qn
-
     from opsreport.render.page_fit import drawing_height_cm, keeps_with_table
 
-    body = docx.element.body
-    for table in body.iter(qn("w:tbl")):
-        rows = table.findall(qn("w:tr"))
+    w = f"{{{_W}}}"
+    for table in body.iter(f"{w}tbl"):
+        rows = table.findall(f"{w}tr")
         if len(rows) > SHORT_TABLE_ROWS:
             continue
         for row in rows[:-1]:  # the row's own paragraphs: a nested table keeps its own rule
-            for paragraph in row.findall(f"{qn('w:tc')}/{qn('w:p')}"):
+            for paragraph in row.findall(f"{w}tc/{w}p"):
                 _keep_with_next(paragraph)
         above = table.getprevious()
         if (
             above is not None
-            and above.tag == qn("w:p")
-            and above.find(".//" + qn("w:drawing")) is not None
+            and above.tag == f"{w}p"
+            and above.find(f".//{w}drawing") is not None
             and keeps_with_table(drawing_height_cm(above), len(rows))
         ):
             _keep_with_next(above)
@@ -722,19 +723,22 @@ _KEEP_NEXT_SUCCESSORS = (
 
 
 def _keep_with_next(paragraph: Any) -> None:
-    """``paragraph.get_or_add_pPr().get_or_add_keepNext()``, the same XML sooner: python-docx
-    looks for each of the 34 elements that may follow keepNext with a find() of its own
-    (most of the time of keeping a report's short tables together); here the paragraph
-    properties' tags are read once and the same first successor is found."""
-    from docx.oxml import OxmlElement
-
-    properties = paragraph.get_or_add_pPr()
-    if properties.find(f"{{{_W}}}keepNext") is not None:
+    """``paragraph.get_or_add_pPr().get_or_add_keepNext()``, the same XML on any lxml
+    ``w:p`` and sooner: python-docx looks for each of the 34 elements that may follow
+    keepNext with a find() of its own (most of the time of keeping a report's short tables
+    together); here the paragraph properties' tags are read once and the same first
+    successor is found."""
+    w = f"{{{_W}}}"
+    properties = paragraph.find(f"{w}pPr")
+    if properties is None:
+        properties = paragraph.makeelement(f"{w}pPr")
+        paragraph.insert(0, properties)  # the first child, as python-docx's CT_P puts it
+    elif properties.find(f"{w}keepNext") is not None:
         return
     present = {child.tag for child in properties}
-    keep = OxmlElement("w:keepNext")
+    keep = properties.makeelement(f"{w}keepNext")
     for name in _KEEP_NEXT_SUCCESSORS:  # python-docx's rule: before the first kind present
-        tag = f"{{{_W}}}{name}"
+        tag = f"{w}{name}"
         if tag in present:
             properties.find(tag).addprevious(keep)
             return
