@@ -427,7 +427,7 @@ def test_the_rendered_word_document_is_checked_without_xpath(monkeypatch) -> Non
     tpl.render_init()
     parser = _xpath_less_parser()
     real_fromstring = etree.fromstring  # the rendered body is parsed into XPath-less elements
-    monkeypatch.setattr(etree, "fromstring", lambda xml, **_: real_fromstring(xml, parser))
+    monkeypatch.setattr(etree, "fromstring", lambda xml, *_, **__: real_fromstring(xml, parser))
     body = (
         f'<w:body xmlns:w="{W}" xmlns:wp="{WP}"><w:p><w:r><w:t>ok</w:t></w:r></w:p>'
         '<w:p><w:r><w:drawing><wp:docPr id="7"/></w:drawing></w:r></w:p>'

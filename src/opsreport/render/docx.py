@@ -228,13 +228,18 @@ def _check_rendered_runs(tree: Any) -> None:
     document, which libxml2 caps at 10,000,000 nodes (XPathEvalError "unknown
     error" for a 50,000-KPI plan).
     """
+    from lxml import etree
+
+    # Text nodes read by XPath: on python-docx's elements ``.text`` (which itertext
+    # reads too) is a run's or paragraph's text, not the node's own.
     for text in tree.iter(f"{{{_W}}}t"):
         if len(text):
-            shown = "".join(text.itertext())[:80]
+            shown = str(etree.XPath("string()")(text))[:80]
             raise TemplateProblem(f"rich text «{shown}» printed inside a text run: {RICH_HINT}")
+    loose_text = etree.XPath("text()")  # the text right inside a paragraph
     for paragraph in tree.iter(f"{{{_W}}}p"):
-        for loose in (paragraph.text, *(child.tail for child in paragraph)):
-            if loose and loose.strip(_XML_SPACE):
+        for loose in loose_text(paragraph):
+            if loose.strip(_XML_SPACE):
                 raise TemplateProblem(
                     f"«{loose.strip()[:80]}» was printed by a {{{{r … }}}} tag, which is only "
                     "for the good/status/alert/smart/color filters: write it {{ … }} without the r"
@@ -269,7 +274,7 @@ def report_template_class() -> type:
             if not isinstance(xml, str):  # streamed: checked and measured on the way
                 return xml
             try:
-                tree = etree.fromstring(xml)
+                tree = self._parse_in_document(xml)
             except etree.XMLSyntaxError as exc:
                 raise TemplateProblem(
                     f"the rendered document is not valid Word XML ({exc.msg}): {RICH_HINT}"
@@ -282,6 +287,17 @@ def report_template_class() -> type:
             fit_table_columns(tree)  # no owner or unit split inside a word
             _keep_short_tables_together(tree)
             return tree
+
+        def _parse_in_document(self, body: str) -> Any:
+            """The rendered ``w:body``, parsed strictly with the rest of the document
+            around it (python-docx's parser: its element classes), so that map_tree has
+            nothing to parse again; on its own when the document cannot be read so."""
+            document = self.docx
+            if not (hasattr(document, "_element") and hasattr(document, "_Document__body")):
+                return etree.fromstring(body)
+            text = etree.tostring(document._element, encoding="unicode")
+            start, end = text.index("<w:body"), text.rindex("</w:body>") + len("</w:body>")
+            return parse_xml(text[:start] + body + text[end:]).find(f"{{{_W}}}body")
 
         def fix_docpr_ids(self, tree: Any) -> None:
             if not hasattr(tree, "iter"):  # streamed: numbered when saved
@@ -312,12 +328,17 @@ def report_template_class() -> type:
             # docxtpl moves the rendered body into the document with one lxml
             # ``replace``; moving a tree full of xml:space attributes between lxml
             # documents is quadratic (4,000 KPI rows: 0.9 s, 8,000: 3.5 s). Parsing the
-            # whole document once instead is linear.
+            # whole document once instead is linear: fix_tables parsed it so.
             if not hasattr(tree, "iter"):  # streamed: an empty body until it is saved
                 self.streamed, tree = tree, etree.fromstring(f'<w:body xmlns:w="{_W}"/>')
             document = self.docx
             if not (hasattr(document, "_element") and hasattr(document, "_Document__body")):
                 super().map_tree(tree)  # another python-docx: the slow, safe way
+                return
+            root = tree.getparent()
+            if root is not None and root.tag == f"{{{_W}}}document":  # (fix_tables parsed it)
+                document._element = document.part._element = root
+                document._Document__body = None
                 return
             text = etree.tostring(document._element, encoding="unicode")
             start, end = text.index("<w:body"), text.rindex("</w:body>") + len("</w:body>")
