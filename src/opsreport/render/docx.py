@@ -236,7 +236,7 @@ def _check_rendered_runs(tree: Any) -> None:
         if len(text):
             shown = str(etree.XPath("string()")(text))[:80]
             raise TemplateProblem(f"rich text «{shown}» printed inside a text run: {RICH_HINT}")
-    loose_text = etree.XPath("text()")  # the text right inside a paragraph
+    loose_text: Any = etree.XPath("text()")  # the text right inside a paragraph
     for paragraph in tree.iter(f"{{{_W}}}p"):
         for loose in loose_text(paragraph):
             if loose.strip(_XML_SPACE):
