@@ -36,7 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import unescape
 from io import BytesIO
 from pathlib import Path
@@ -50,6 +50,7 @@ from opsreport.render.column_fit import fit_table_columns
 from opsreport.render.explain import describe_template_error
 from opsreport.render.lookup import find_template, read_template_package
 from opsreport.render.notices import notify
+from opsreport.render.opened_templates import opened
 from opsreport.render.sandbox import make_environment
 from opsreport.render.word_styles import (
     XML_INVALID,
@@ -513,13 +514,12 @@ def render_docx(
     package = _read_word_template(template)
     try:
         tpl = report_template_class()(BytesIO(package))
-        docx = _open_word_template(tpl, template)
-        for notice in _drop_external_relationships(docx, template):
+        prepared = opened(str(template), package, lambda: _prepare(tpl, template))
+        tpl.docx = prepared.document
+        for notice in prepared.notices if prepared.copied else ():  # (said when opened)
             notify(notice)
-        _check_control_tags(docx, template)
-        font = _style_east_asian_font(docx, ("TableText", "Normal"))
-        env = _environment(lang, template.parent, font, ensure_character_styles(docx))
-        latin = _style_east_asian_font(docx, ("TableText", "Normal"), "ascii")
+        font, latin = prepared.font, prepared.latin
+        env = _environment(lang, template.parent, font, prepared.style_ids)
         data, tpl.pictures = word_context(context, charts, font, latin)
         tpl.render(data, jinja_env=env, autoescape=True)  # columns fitted: fix_tables
         _set_properties(tpl.docx, context)
@@ -553,6 +553,37 @@ def render_docx(
             kind="docx",
         ) from None
     return out.getvalue() if toc_filled is not None else fill_toc(out.getvalue())  # streamed
+
+
+@dataclass(frozen=True)
+class _PreparedTemplate:
+    """A Word template opened and made ready to render into (its links to elsewhere
+    removed, its tags checked, its character styles added), with what was found."""
+
+    document: Any  # python-docx's Document
+    notices: tuple[str, ...]  # the links removed, said on every render
+    font: str | None  # the East Asian font of a table cell
+    latin: str | None  # its Latin font
+    style_ids: tuple[tuple[str, str], ...]  # the colour styles (render/word_styles)
+    copied: bool = False  # a copy of one opened before (its notices not said yet)
+
+    def copy(self) -> _PreparedTemplate:
+        """The same, with a document of its own (render/opened_templates)."""
+        import copy
+
+        return replace(self, document=copy.deepcopy(self.document), copied=True)
+
+
+def _prepare(tpl: Any, template: Path) -> _PreparedTemplate:
+    docx = _open_word_template(tpl, template)
+    notices = tuple(_drop_external_relationships(docx, template))
+    for notice in notices:
+        notify(notice)
+    _check_control_tags(docx, template)
+    font = _style_east_asian_font(docx, ("TableText", "Normal"))
+    style_ids = ensure_character_styles(docx)
+    latin = _style_east_asian_font(docx, ("TableText", "Normal"), "ascii")
+    return _PreparedTemplate(docx, notices, font, latin, style_ids)
 
 
 def word_context(
