@@ -78,3 +78,40 @@ def test_an_outline_picture_escapes_its_alt_text(alt):
     svg = ChartOutline("attainment", "t", alt).svg
     assert "<script>" not in svg and svg.startswith("<svg ") and svg.endswith("</svg>")
     assert svg.count("<") == svg.count(">") == 4  # <svg>, <title>, </title>, </svg>
+
+
+def test_a_check_renders_word_documents_without_packaging_them(monkeypatch):
+    """The report and each plan draft are rendered, parsed and checked; none is zipped."""
+    from docxtpl import DocxTemplate
+
+    saved = []
+    monkeypatch.setattr(DocxTemplate, "save", lambda self, *args, **kwargs: saved.append(1))
+    result = check.check_file(ZH_EXAMPLE)
+    assert result.passed(), result.errors
+    assert "report.docx" in result.rendered and "plan-Q1.docx" in result.rendered
+    assert saved == []
+
+
+def test_a_word_template_error_is_found_without_packaging_too(tmp_path):
+    from .hostile.cases_templates import word_docx
+
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "report.docx").write_bytes(word_docx("{{ meta.title | no_such_filter }}"))
+    result = check.check_file(ZH_EXAMPLE, template_dir=folder, charts=False)
+    assert not result.passed()
+    assert any("no_such_filter" in d.message for d in result.errors), result.errors
+
+
+def test_render_docx_unpackaged_gives_no_bytes_and_packaged_a_document():
+    import zipfile
+    from io import BytesIO
+
+    from opsreport.app.analysis import analyze
+    from opsreport.present import report_context
+    from opsreport.render.docx import render_docx
+
+    context = report_context.build_context(analyze(ZH_EXAMPLE).metrics, "zh")
+    assert render_docx(dict(context), packaged=False) == b""
+    with zipfile.ZipFile(BytesIO(render_docx(dict(context)))) as package:
+        assert "word/document.xml" in package.namelist()

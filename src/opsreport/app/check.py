@@ -4,8 +4,10 @@ Each workbook is loaded, validated and rendered in every format in memory (and
 its quarterly drafts when ``opsreport.app.plan`` can draft them); nothing is written
 next to it. Its charts' data is made and the Word charts written; the Markdown and HTML
 pictures are drawn only when asked (``pictures``): drawing them is three quarters of a
-check's time and proves the picture writer, not the workbook or the templates. Results are plain records the CLI prints as text, JSON or GitHub
-annotations. :func:`check_files` checks many in worker processes: every workbook
+check's time and proves the picture writer, not the workbook or the templates. A Word
+document is rendered, parsed and checked but not zipped into a package (a tenth of a
+check's time, and nothing a template or workbook can break). Results are plain records
+the CLI prints as text, JSON or GitHub annotations. :func:`check_files` checks many in worker processes: every workbook
 gets its own result, whatever happens to another (see :mod:`opsreport.app.batch`).
 Text and GitHub output pass user text through
 :func:`opsreport.present.terminal.terminal_text`, so no line can start with ``::`` from data.
@@ -107,7 +109,8 @@ def check_file(
 ) -> CheckResult:
     """Load, validate and render one workbook; every failure becomes a diagnostic.
 
-    Every chart's data is made and the Word document's native charts written in full;
+    Every chart's data is made and the Word document's native charts written in full
+    (the document is not packaged: ``render_formats(written=False)``);
     the Markdown and HTML pictures are drawn only with ``pictures`` (or ``charts="image"``,
     Word's pictures): otherwise their templates see each chart's title, alt text and an
     empty picture (:mod:`opsreport.present.charts.outline`).
@@ -160,7 +163,7 @@ def check_file(
                     "report",
                     template_dir,
                     native=native,
-                    chart_files=False,
+                    written=False,
                 )
                 del drawn
                 rendered += [f"report.{fmt}" for fmt in formats]
@@ -199,6 +202,7 @@ def check_file(
                         charts=False,
                         base=base,
                         targets=targets,
+                        written=False,
                     )
                     rendered += [f"plan-Q{quarter}.{fmt}" for fmt in drafted]
                 in_year = _in_year_quarter(analysis)
@@ -206,7 +210,7 @@ def check_file(
                     year, quarter = in_year
                     plan.render_plan_documents(
                         analysis, quarter, formats, lang=lang, template_dir=template_dir,
-                        charts=False, base=base, year=year,
+                        charts=False, base=base, year=year, written=False,
                     )  # fmt: skip
                     rendered += [f"plan-{year}Q{quarter}.{fmt}" for fmt in formats]
             except WorkbookError as exc:  # a figure that cannot be rendered: its KPI and row

@@ -161,7 +161,7 @@ def render_formats(
     pdf_label: str = "the PDF",
     *,
     native: dict[str, Any] | None = None,
-    chart_files: bool = True,
+    written: bool = True,
 ) -> tuple[dict[str, bytes], dict[str, bytes]]:
     """Lay out one context in every format, from the templates named ``<document>.*``.
 
@@ -170,8 +170,10 @@ def render_formats(
     Word document converted by LibreOffice (``pdf``: which program, how long; None:
     found as :func:`opsreport.render.pdf.pdf_settings` finds it); ``pdf_label`` names
     it in messages. ``native`` (chart data by key) puts native charts in the Word
-    document instead of ``drawn``'s pictures; ``chart_files=False`` leaves Markdown's chart
-    files unencoded (``check``, which writes nothing).
+    document instead of ``drawn``'s pictures. ``written=False`` (``check``, which writes
+    nothing) renders and checks every document without the work only writing needs: the
+    Markdown's chart files are not encoded, the Word document is not packaged (its bytes
+    are empty; there is no PDF).
     """
     assets: dict[str, bytes] = {}
     chart_entries: dict[str, ChartEntry] = {}
@@ -183,7 +185,7 @@ def render_formats(
             "file": file,
             "svg": chart.svg if "html" in formats else "",
         }
-        if "md" in formats and chart_files:  # (check writes nothing: no PNG to encode)
+        if "md" in formats and written:  # (check writes nothing: no PNG to encode)
             assets[file] = chart.png
     context["charts"] = chart_entries
     documents: dict[str, bytes] = {}
@@ -193,7 +195,11 @@ def render_formats(
             from opsreport.render.docx import render_docx
 
             charts = native or drawn
-            word.append(render_docx(context, charts, template_dir, name=f"{document}.docx"))
+            word.append(
+                render_docx(
+                    context, charts, template_dir, name=f"{document}.docx", packaged=written
+                )
+            )
         if fmt == "md":
             from opsreport.render.markdown import render_markdown
 

@@ -109,11 +109,12 @@ def render_plan_documents(
     year: int | None = None,
     pdf: PdfSettings | None = None,
     pdf_label: str = "the PDF",
+    written: bool = True,
 ) -> tuple[dict[str, bytes], dict[str, bytes], str]:
     """One quarter's draft in every format, in memory: (documents, chart files, lang).
 
-    ``base``, ``targets`` and ``year``: see :func:`plan_context`; ``pdf``, ``pdf_label``:
-    see :func:`opsreport.app.pipeline.render_formats`.
+    ``base``, ``targets`` and ``year``: see :func:`plan_context`; ``pdf``, ``pdf_label``,
+    ``written``: see :func:`opsreport.app.pipeline.render_formats`.
     """
     lang = lang or analysis.report.meta.language or "zh"
     context = plan_context(
@@ -168,6 +169,7 @@ def render_plan_documents(
         pdf,
         pdf_label,
         native=native,
+        written=written,
     )
     return documents, assets, lang
 

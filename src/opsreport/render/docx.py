@@ -501,8 +501,11 @@ def render_docx(
     charts: dict[str, Any] | None = None,
     template_dir: Path | None = None,
     name: str = "report.docx",
+    *,
+    packaged: bool = True,
 ) -> bytes:
-    """Render ``context`` into the Word template ``name``; returns the .docx bytes.
+    """Render ``context`` into the Word template ``name``; returns the .docx bytes
+    (``packaged=False``: rendered and checked, not written into a package; empty bytes).
 
     ``charts`` maps the chart keys of ``context["charts"]`` to objects with ``png``,
     ``width_cm``, ``title`` and ``alt`` (``opsreport.present.charts.Chart``: a picture),
@@ -526,6 +529,10 @@ def render_docx(
         from opsreport.render.toc import fill_document_toc, fill_toc
 
         toc_filled = fill_document_toc(tpl.docx)  # the contents list the headings (render/toc)
+        if not packaged:
+            if tpl.streamed is not None:
+                tpl.streamed.file.close()  # (its text was checked as it streamed)
+            return b""
         out = BytesIO()
         tpl.save(out)
     except TemplateProblem as problem:
