@@ -36,6 +36,9 @@ def test_the_tokens_that_must_not_wrap():
     assert unbreakable_tokens("（亿元）") == ["（亿元）"]
     # a sentence wraps anywhere between ideographs; its Latin words and a unit after them do not
     assert unbreakable_tokens("GMV 目标提升至 52亿元，同比增长") == ["GMV", "52亿元"]
+    # a bracket never stands alone at a line's end or start (本季度目标（ / 2027Q1）)
+    assert unbreakable_tokens("本季度目标（2027Q1）") == ["（2027Q1）"]
+    assert unbreakable_tokens("差额（万元）") == []  # ideographs may wrap anywhere
 
 
 def test_widths_are_estimated_from_the_characters():
@@ -63,3 +66,59 @@ def test_a_table_that_cannot_spare_the_room_is_left_as_it_is():
     body = _body([700, 700, 700], [["运营主管", "运营主管", "运营主管"]])
     assert fit_table_columns(body) == 0
     assert _widths(body) == [700, 700, 700]
+
+
+def _needed(text: str) -> int:
+    """A cell's need as fit_table_columns counts it: its text at 9 pt plus the margins."""
+    from opsreport.render.column_fit import CELL_MARGINS_TWIPS
+
+    return needed_twips(text, 9.0) + CELL_MARGINS_TWIPS
+
+
+def test_room_beyond_a_columns_longest_line_goes_to_a_column_that_wraps():
+    """Figures in a column three times their width, goals on two lines beside them: the
+    goal column takes what it needs to stand on one line; the figure column keeps its
+    longest line plus 5 % and 3 pt; the table keeps its width."""
+    from opsreport.render.column_fit import LINE_PAD_TWIPS, LINE_SLACK
+
+    goal = "直接利润达到9.5亿元"
+    body = _body([1500, 3000, 3000], [[goal, "8.37", "9.50"], ["GMV达到58亿元", "49.6", "58.0"]])
+    assert fit_table_columns(body) == 1
+    widths = _widths(body)
+    # the goal: 8 CJK + "9.5" (1.4 em) + 2 CJK/Latin gaps (0.5 em) = 9.9 em × 180 = 1782,
+    # + 144 of margins = 1926 wanted, 426 more than its 1500
+    assert _needed(goal) == 1926 and widths[0] == 1926
+    assert sum(widths) == 7500
+    keep = int(_needed("8.37") * LINE_SLACK) + LINE_PAD_TWIPS
+    assert min(widths[1:]) >= keep  # (3000 − 213 each: far above)
+
+
+def test_the_column_that_wants_least_is_served_first():
+    """Two wrapping columns and room for one of them: the one that needs less stops
+    wrapping; the other gets what is left."""
+    short, long_ = "库存周转天数降至44天", "自基线起的直线路径（四季平均为全年目标）"
+    body = _body([1200, 1200, 1400], [[short, long_, "1.0"]])
+    fit_table_columns(body)
+    widths = _widths(body)
+    assert widths[0] == _needed(short)
+    assert widths[1] > 1200 and sum(widths) == 3800
+
+
+def test_a_header_row_may_wrap_and_gives_no_column_a_want():
+    """A long header over short figures: the figure column still lends its room."""
+    body = _body([1500, 3000], [["本季度目标（2027Q1）很长的表头", "说明"], ["直接利润达到9.5亿元", "1.85"]])
+    header_row = body.find(f".//{{{W}}}tr")
+    properties = etree.SubElement(header_row, f"{{{W}}}trPr")
+    etree.SubElement(properties, f"{{{W}}}tblHeader")
+    header_row.insert(0, properties)
+    fit_table_columns(body)
+    assert _widths(body)[0] == _needed("直接利润达到9.5亿元")
+
+
+def test_a_table_holding_a_chart_keeps_its_widths_beyond_its_tokens():
+    body = _body([1500, 3000], [["直接利润达到9.5亿元", "1.85"]])
+    cell = body.findall(f".//{{{W}}}tc")[1]
+    run = etree.SubElement(cell.find(f"{{{W}}}p"), f"{{{W}}}r")
+    etree.SubElement(run, f"{{{W}}}drawing")
+    assert fit_table_columns(body) == 0
+    assert _widths(body) == [1500, 3000]

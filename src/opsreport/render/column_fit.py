@@ -23,6 +23,7 @@ __all__ = ["fit_table_columns", "needed_twips", "unbreakable_tokens"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _T = f"{_W}t"
+_WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"  # ideographs, CJK and full-width punctuation
 _WHOLE = re.compile(
     rf"[{_CJK}]{{2,4}}"
@@ -30,13 +31,16 @@ _WHOLE = re.compile(
     rf"|[（(][{_CJK}/%]{{2,8}}[）)]"
 )
 _HAN = "\u3400-\u9fff"
-_PIECE = re.compile(rf"[^\s{_CJK}]+(?:[{_HAN}]{{1,3}}(?:/[{_HAN}]{{1,2}})*)?")
+# a Latin word (a figure), a unit right after it, and the full-width brackets around it:
+# LibreOffice would put 「（」 alone at the end of a line (本季度目标（ / 2027Q1）)
+_PIECE = re.compile(rf"（?[^\s{_CJK}]+(?:[{_HAN}]{{1,3}}(?:/[{_HAN}]{{1,2}})*)?）?")
 CELL_MARGINS_TWIPS = 2 * 57 + 30  # the templates' left and right cell margins, and a hair
 
 
 def unbreakable_tokens(text: str) -> list[str]:
     """The pieces of a cell paragraph that must stay on one line: the whole text when it
-    is one short token, else its Latin words (with a unit right after them)."""
+    is one short token, else its Latin words (with a unit right after them, and the
+    full-width brackets around them)."""
     text = text.strip()
     if not text:
         return []
@@ -78,17 +82,20 @@ def _lookups() -> tuple[Any, Any, Any]:
     )
 
 
-def _paragraph_need(paragraph: Any, default_points: float) -> int:
-    text = "".join(paragraph.itertext(_T))  # strings only: no element proxies made
-    if not text.strip():
-        return 0
+def _paragraph_needs(paragraph: Any, default_points: float) -> tuple[int, int]:
+    """How wide the paragraph's widest unbreakable token stands, and its whole text on one
+    line (twips; 0, 0 for an empty paragraph)."""
+    text = "".join(paragraph.itertext(_T)).strip()  # strings only: no element proxies made
+    if not text:
+        return 0, 0
     style_of, size_of, bold_of = _lookups()
     name = str(style_of(paragraph))
     points = 8.0 if "Small" in name else default_points
     size = str(size_of(paragraph))  # an explicit run size (half points), else the style's
     if size.isdigit():
         points = int(size) / 2
-    return _text_need(text, points, "Header" in name or bool(bold_of(paragraph)))
+    bold = "Header" in name or bool(bold_of(paragraph))
+    return _text_need(text, points, bold), _line_need(text, points, bold)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -97,9 +104,54 @@ def _text_need(text: str, points: float, bold: bool) -> int:
     return max((needed_twips(tok, points, bold) for tok in unbreakable_tokens(text)), default=0)
 
 
+@functools.lru_cache(maxsize=4096)
+def _line_need(text: str, points: float, bold: bool) -> int:
+    return needed_twips(text, points, bold)
+
+
+# A column keeps this much beyond its longest line when it lends room (the estimate is
+# an estimate: a figure must never wrap), and this many twips more (3 pt).
+LINE_SLACK = 1.05
+LINE_PAD_TWIPS = 60
+# Room moved between columns below this is not worth a change (a quarter of a CJK character).
+LEAST_MOVE_TWIPS = 45
+
+
+def _balanced(widths: list[int], keeps: list[int], lines: list[int]) -> list[int] | None:
+    """Widths with the room that columns have beyond their longest line (and a margin)
+    given to the columns whose cells wrap, the column that wants least first and all it
+    wants while there is room: as many columns as can stop wrapping do. None when nothing
+    worth moving moves. ``keeps``: what each column keeps at least."""
+    count = len(widths)
+    give = [max(0, w - keep) for w, keep in zip(widths, keeps, strict=True)]
+    want = [max(0, line - w) for w, line in zip(widths, lines, strict=True)]
+    budget = sum(give)
+    takers = sorted((i for i in range(count) if want[i] and not give[i]), key=lambda i: want[i])
+    if not budget or not takers:
+        return None
+    grant = [0] * count
+    left = budget
+    for index in takers:
+        grant[index] = min(want[index], left)
+        left -= grant[index]
+    granted = budget - left
+    if granted < LEAST_MOVE_TWIPS:
+        return None
+    new = [
+        w + g - int(free * granted / budget) for w, g, free in zip(widths, grant, give, strict=True)
+    ]
+    roomiest = max(range(count), key=lambda i: give[i])
+    new[roomiest] += sum(widths) - sum(new)  # the table keeps its width exactly
+    return new
+
+
 def fit_table_columns(body: Any, default_points: float = 9.0) -> int:
     """Widen every table column of ``body`` (an lxml ``w:body``) that is narrower than its
-    widest unbreakable token, from the columns that spare room; how many tables changed."""
+    widest unbreakable token, from the columns that spare room; then give the room a
+    column has beyond its longest line to the columns whose cells wrap (a figure column
+    twice as wide as its figures, beside a column of goals on two lines each). Header
+    rows count for the tokens only (a header may wrap); a table that holds a drawing or
+    another table is only widened for its tokens. How many tables changed."""
     changed = 0
     for table in body.iter(f"{_W}tbl"):
         grid = table.find(f"{_W}tblGrid")
@@ -111,25 +163,34 @@ def fit_table_columns(body: Any, default_points: float = 9.0) -> int:
         except ValueError:
             continue
         count = len(widths)
-        rows = [row.findall(f"{_W}tc") for row in table.findall(f"{_W}tr")]
-        plain = [cells for cells in rows if len(cells) == count]  # rows without spans
-        needs = [0] * count
-        for cells in plain:
+        rows = table.findall(f"{_W}tr")
+        cells_of = [row.findall(f"{_W}tc") for row in rows]
+        plain = [cells for cells in cells_of if len(cells) == count]  # rows without spans
+        needs, lines = [0] * count, [0] * count
+        for row, cells in zip(rows, cells_of, strict=True):
+            if len(cells) != count:
+                continue
+            header = row.find(f"{_W}trPr/{_W}tblHeader") is not None
             for index, cell in enumerate(cells):
                 for paragraph in cell.findall(f"{_W}p"):
-                    need = _paragraph_need(paragraph, default_points)
-                    needs[index] = max(needs[index], need + CELL_MARGINS_TWIPS if need else 0)
-        short = [max(0, need - width) for need, width in zip(needs, widths, strict=True)]
-        spare = [max(0, width - need) for need, width in zip(needs, widths, strict=True)]
-        deficit, room = sum(short), sum(spare)
-        if deficit == 0 or room < deficit:
+                    need, line = _paragraph_needs(paragraph, default_points)
+                    if need:
+                        needs[index] = max(needs[index], need + CELL_MARGINS_TWIPS)
+                    if line and not header:
+                        lines[index] = max(lines[index], line + CELL_MARGINS_TWIPS)
+        if _holds_more(table):
+            new = _fitted(widths, needs, needs)
+        else:
+            keeps = [
+                max(need, int(line * LINE_SLACK) + LINE_PAD_TWIPS)
+                for need, line in zip(needs, lines, strict=True)
+            ]
+            # the room for a token from the columns that spare it without wrapping more
+            # when they can, else from any column's room beyond its own tokens
+            new = _fitted(widths, needs, keeps) or _fitted(widths, needs, needs)
+            new = _balanced(new or widths, keeps, lines) or new
+        if new is None or new == widths:
             continue
-        new = [
-            width + lack - int(free * deficit / room)
-            for width, lack, free in zip(widths, short, spare, strict=True)
-        ]
-        widest = max(range(count), key=lambda i: spare[i])
-        new[widest] += sum(widths) - sum(new)  # the table keeps its width exactly
         for col, width in zip(columns, new, strict=True):
             col.set(f"{_W}w", str(width))
         for cells in plain:
@@ -139,3 +200,34 @@ def fit_table_columns(body: Any, default_points: float = 9.0) -> int:
                     tcw.set(f"{_W}w", str(width))
         changed += 1
     return changed
+
+
+def _fitted(widths: list[int], needs: list[int], keeps: list[int]) -> list[int] | None:
+    """Widths with each column at least its widest token (``needs``), the room taken from
+    the columns wider than what they keep (``keeps``, at least their needs) in proportion
+    to what they spare; None when none is short or the others cannot spare enough (a wrap
+    is better than a table wider than the page)."""
+    count = len(widths)
+    short = [max(0, need - width) for need, width in zip(needs, widths, strict=True)]
+    spare = [
+        max(0, width - max(keep, need))
+        for need, keep, width in zip(needs, keeps, widths, strict=True)
+    ]
+    deficit, room = sum(short), sum(spare)
+    if deficit == 0 or room < deficit:
+        return None
+    new = [
+        width + lack - int(free * deficit / room)
+        for width, lack, free in zip(widths, short, spare, strict=True)
+    ]
+    widest = max(range(count), key=lambda i: spare[i])
+    new[widest] += sum(widths) - sum(new)  # the table keeps its width exactly
+    return new
+
+
+def _holds_more(table: Any) -> bool:
+    """Whether a table's cells hold a drawing or a table of their own (their width is
+    not their text's)."""
+    for _ in table.iter(f"{_W}drawing", f"{{{_WP_NS}}}inline", f"{_W}object", f"{_W}pict"):
+        return True
+    return any(True for nested in table.iter(f"{_W}tbl") if nested is not table)
