@@ -106,7 +106,9 @@ def test_the_column_that_wants_least_is_served_first():
 
 def test_a_header_row_may_wrap_and_gives_no_column_a_want():
     """A long header over short figures: the figure column still lends its room."""
-    body = _body([1500, 3000], [["本季度目标（2027Q1）很长的表头", "说明"], ["直接利润达到9.5亿元", "1.85"]])
+    body = _body(
+        [1500, 3000], [["本季度目标（2027Q1）很长的表头", "说明"], ["直接利润达到9.5亿元", "1.85"]]
+    )
     header_row = body.find(f".//{{{W}}}tr")
     properties = etree.SubElement(header_row, f"{{{W}}}trPr")
     etree.SubElement(properties, f"{{{W}}}tblHeader")
