@@ -284,7 +284,7 @@ def report_template_class() -> type:
             from opsreport.render.docx_patch import fix_parsed_tables
 
             tree = fix_parsed_tables(tree)  # docxtpl's fix, without parsing the text again
-            # on this plain tree, before python-docx's (its element classes: twice as slow)
+            # here, on the tree the document is saved from (column_fit, keep-together)
             fit_table_columns(tree)  # no owner or unit split inside a word
             _keep_short_tables_together(tree)
             return tree
