@@ -314,6 +314,29 @@ def test_the_body_key_changes_with_docxtpl_or_the_patch_code():
     assert expected != compiled.modules_digest(("docxtpl.template", "opsreport.render.docx_patch"))
 
 
+def test_the_body_key_holds_the_patch_code_even_before_it_is_imported():
+    """A fresh process computes the key before anything imported render/docx_patch (it is
+    imported only to patch, on a miss): its source must count all the same, or an edited
+    patch would be served the bodies its old code patched."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from opsreport.render import compiled, wordstream\n"
+        "assert 'opsreport.render.docx_patch' not in sys.modules\n"
+        "digest = wordstream._body_lines_digest()\n"
+        "names = ('docxtpl.template', 'opsreport.render.docx_patch', 'opsreport.render.wordstream')\n"
+        "print(digest.endswith(compiled.modules_digest(names).hex()))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True"
+
+
+def test_a_module_not_imported_counts_by_its_name():
+    assert compiled.modules_digest(["no.such.module"]) != compiled.modules_digest([])
+
+
 def test_the_fingerprint_is_the_same_in_every_process():
     """(No object address or hash order in it: else no run would find another's code.)"""
     import subprocess

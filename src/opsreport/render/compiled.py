@@ -232,12 +232,14 @@ def _file_digest(path: str, modified: int, size: int) -> bytes:
 
 
 def modules_digest(names: Iterable[str]) -> bytes:
-    """A digest of the source files of the modules ``names`` (imported ones; the digest of
-    a file is kept while its size and modification time stay the same)."""
+    """A digest of the source files of the modules ``names`` (imported ones: a module not
+    imported counts by its name only; the digest of a file is kept while its size and
+    modification time stay the same)."""
     digest = hashlib.sha256()
     for name in sorted(names):
         file = getattr(sys.modules.get(name), "__file__", None)
         if not file:
+            digest.update(f"{name} (not imported)".encode())
             continue
         try:
             found = os.stat(file)

@@ -140,13 +140,19 @@ def _body_lines(src_xml: str) -> str:
 
 @functools.cache
 def _body_lines_digest() -> str:
-    """What :func:`_body_lines` computes from: docxtpl's patch code and this package's."""
+    """What :func:`_body_lines` computes from: docxtpl's patch code and this package's
+    (each imported first: a module not yet imported would count for nothing, and a
+    changed render/docx_patch would be served the bodies its old code patched)."""
+    import importlib
+
     import docxtpl
 
     from opsreport.render.compiled import modules_digest
 
-    code = modules_digest(("docxtpl.template", "opsreport.render.docx_patch", __name__))
-    return f"docxtpl {docxtpl.__version__} {code.hex()}"
+    names = ("docxtpl.template", "opsreport.render.docx_patch", __name__)
+    for name in names:
+        importlib.import_module(name)
+    return f"docxtpl {docxtpl.__version__} {modules_digest(names).hex()}"
 
 
 @functools.lru_cache(maxsize=32)
