@@ -115,3 +115,14 @@ def test_render_docx_unpackaged_gives_no_bytes_and_packaged_a_document():
     assert render_docx(dict(context), packaged=False) == b""
     with zipfile.ZipFile(BytesIO(render_docx(dict(context)))) as package:
         assert "word/document.xml" in package.namelist()
+
+
+def test_a_check_that_asks_for_a_pdf_converts_the_whole_word_document(monkeypatch):
+    """Unpackaged Word bytes are empty: a PDF asked for too converts the real package."""
+    from opsreport.render import pdf
+
+    given = []
+    monkeypatch.setattr(pdf, "convert_docx", lambda data, *a, **k: given.append(data) or b"%PDF")
+    result = check.check_file(ZH_EXAMPLE, formats=("docx", "pdf"))
+    assert result.passed(), result.errors
+    assert given and all(data.startswith(b"PK") and len(data) > 10_000 for data in given)

@@ -173,7 +173,7 @@ def render_formats(
     document instead of ``drawn``'s pictures. ``written=False`` (``check``, which writes
     nothing) renders and checks every document without the work only writing needs: the
     Markdown's chart files are not encoded, the Word document is not packaged (its bytes
-    are empty; there is no PDF).
+    are empty) unless a PDF is asked for too.
     """
     assets: dict[str, bytes] = {}
     chart_entries: dict[str, ChartEntry] = {}
@@ -197,7 +197,11 @@ def render_formats(
             charts = native or drawn
             word.append(
                 render_docx(
-                    context, charts, template_dir, name=f"{document}.docx", packaged=written
+                    context,
+                    charts,
+                    template_dir,
+                    name=f"{document}.docx",
+                    packaged=written or "pdf" in formats,  # (LibreOffice converts the package)
                 )
             )
         if fmt == "md":
