@@ -124,3 +124,54 @@ def test_a_table_holding_a_chart_keeps_its_widths_beyond_its_tokens():
     etree.SubElement(run, f"{{{W}}}drawing")
     assert fit_table_columns(body) == 0
     assert _widths(body) == [1500, 3000]
+
+
+def test_a_blank_column_keeps_its_width():
+    """A remarks column left blank for a pen (or with only a header) lends no room: it
+    would shrink to nothing."""
+    body = _body([3000, 1500, 2500], [["很长的说明文字" * 4, "1.85", ""]] * 2)
+    fit_table_columns(body)
+    assert _widths(body)[2] == 2500
+    headed = _body(
+        [1500, 3000, 2500], [["备注签字", "说明", "备注签字"], ["直接利润达到9.5亿元", "1.85", ""]]
+    )
+    header_row = headed.find(f".//{{{W}}}tr")
+    properties = etree.SubElement(header_row, f"{{{W}}}trPr")
+    etree.SubElement(properties, f"{{{W}}}tblHeader")
+    header_row.insert(0, properties)
+    fit_table_columns(headed)
+    assert _widths(headed)[2] == 2500
+
+
+def test_room_is_taken_in_whole_twips_and_no_column_goes_below_its_need():
+    """Rounding down each column's share left a few twips that the roomiest column gave
+    on top of all its room (a width of −1)."""
+    from opsreport.render.column_fit import _fitted, _taken
+
+    widths, needs = [1985, 1557, 1248, 2781, 1347], [1305, 2753, 2431, 2428, 0]
+    new = _fitted(widths, needs, needs)
+    assert new is not None and sum(new) == sum(widths)
+    assert all(width >= need for width, need in zip(new, needs, strict=True)), new
+    # 10 taken from room 3, 3 and 4: 3, 3 and 4 (not 3, 3, 3 and one more from the last)
+    assert _taken(10, [3, 3, 4]) == [3, 3, 4]
+    assert _taken(5, [1, 0, 9]) == [0, 0, 5]
+
+
+def test_a_figure_is_matched_as_before_without_trying_every_split_of_its_digits():
+    """The figure pattern takes a run of digits, commas and points whole: the same matches
+    as ``[\\d,.]*\\d[\\d,.]*`` (which tried every split of a long run, 8 s for 20,000
+    digits in a cell), checked on every short string of these characters."""
+    import itertools
+    import re
+
+    from opsreport.render import column_fit
+
+    cjk = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+    before = re.compile(rf"[（(]?[+\-−]?[\d,.]*\d[\d,.]*\s?[{cjk}%][{cjk}/%]*[）)]?")
+    figure = column_fit._WHOLE.pattern.split("|")[1]
+    after = re.compile(figure)
+    for size in range(1, 6):
+        for chars in itertools.product("（-1,.亿%）a ", repeat=size):
+            text = "".join(chars)
+            assert bool(before.fullmatch(text)) == bool(after.fullmatch(text)), text
+    assert unbreakable_tokens("1" * 20_000 + "亿元") == ["1" * 20_000 + "亿元"]

@@ -754,3 +754,28 @@ def test_quarter_on_quarter_changes_are_coloured_for_the_kpi(zh_doc):
     assert qoq_colours(new_users)[1:] == [GREEN, RED, GREEN]
     stock_days = next(t for t in tables if t.rows[0].cells[1].text == "实际\n（天）")
     assert set(qoq_colours(stock_days)[1:]) == {GREEN}
+
+
+def test_invalid_rendered_xml_is_placed_in_the_body_as_the_body_alone_places_it():
+    """The rendered body is parsed with the rest of the document around it; an error's
+    line and column still count from the body's start."""
+    import io
+
+    import pytest
+    from lxml import etree
+
+    from opsreport.render.docx import report_template_class
+
+    from .hostile.cases_templates import word_docx
+
+    tpl = report_template_class()(io.BytesIO(word_docx("x")))
+    tpl.render_init()
+    body = (
+        '<w:body xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        "<w:p><w:r><w:t>a</w:r></w:p></w:body>"
+    )
+    with pytest.raises(etree.XMLSyntaxError) as alone:
+        etree.fromstring(body)
+    with pytest.raises(etree.XMLSyntaxError) as placed:
+        tpl._parse_in_document(body)
+    assert placed.value.msg == alone.value.msg and "column" in placed.value.msg

@@ -27,7 +27,9 @@ _WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"  # ideographs, CJK and full-width punctuation
 _WHOLE = re.compile(
     rf"[{_CJK}]{{2,4}}"
-    rf"|[（(]?[+\-−]?[\d,.]*\d[\d,.]*\s?[{_CJK}%][{_CJK}/%]*[）)]?"
+    # a run of digits, commas and points holding a digit, taken whole (``[\d,.]*\d[\d,.]*``
+    # tried every split of a long run: 20,000 digits in a cell took 8 s)
+    rf"|[（(]?[+\-−]?(?=[\d,.]*\d)[\d,.]++\s?[{_CJK}%][{_CJK}/%]*[）)]?"
     rf"|[（(][{_CJK}/%]{{2,8}}[）)]"
 )
 _HAN = "\u3400-\u9fff"
@@ -117,13 +119,30 @@ LINE_PAD_TWIPS = 60
 LEAST_MOVE_TWIPS = 45
 
 
+def _taken(total: int, room: list[int]) -> list[int]:
+    """``total`` twips taken from columns in proportion to their ``room`` (whole twips,
+    exactly ``total``, none more than its room: ``sum(room) >= total``)."""
+    whole = sum(room)
+    taken = [free * total // whole for free in room]
+    left = total - sum(taken)  # (fewer than the columns: what the rounding down left)
+    while left:
+        index = max(range(len(room)), key=lambda i: room[i] - taken[i])
+        step = min(left, room[index] - taken[index])
+        taken[index] += step
+        left -= step
+    return taken
+
+
 def _balanced(widths: list[int], keeps: list[int], lines: list[int]) -> list[int] | None:
     """Widths with the room that columns have beyond their longest line (and a margin)
     given to the columns whose cells wrap, the column that wants least first and all it
     wants while there is room: as many columns as can stop wrapping do. None when nothing
     worth moving moves. ``keeps``: what each column keeps at least."""
     count = len(widths)
-    give = [max(0, w - keep) for w, keep in zip(widths, keeps, strict=True)]
+    # a column with no text under its header (a blank remarks column) lends nothing
+    give = [
+        max(0, w - keep) if line else 0 for w, keep, line in zip(widths, keeps, lines, strict=True)
+    ]
     want = [max(0, line - w) for w, line in zip(widths, lines, strict=True)]
     budget = sum(give)
     takers = sorted((i for i in range(count) if want[i] and not give[i]), key=lambda i: want[i])
@@ -137,12 +156,8 @@ def _balanced(widths: list[int], keeps: list[int], lines: list[int]) -> list[int
     granted = budget - left
     if granted < LEAST_MOVE_TWIPS:
         return None
-    new = [
-        w + g - int(free * granted / budget) for w, g, free in zip(widths, grant, give, strict=True)
-    ]
-    roomiest = max(range(count), key=lambda i: give[i])
-    new[roomiest] += sum(widths) - sum(new)  # the table keeps its width exactly
-    return new
+    lent = _taken(granted, give)  # the table keeps its width exactly
+    return [w + g - taken for w, g, taken in zip(widths, grant, lent, strict=True)]
 
 
 def fit_table_columns(body: Any, default_points: float = 9.0) -> int:
@@ -181,9 +196,9 @@ def fit_table_columns(body: Any, default_points: float = 9.0) -> int:
         if _holds_more(table):
             new = _fitted(widths, needs, needs)
         else:
-            keeps = [
-                max(need, int(line * LINE_SLACK) + LINE_PAD_TWIPS)
-                for need, line in zip(needs, lines, strict=True)
+            keeps = [  # (a column with no text under its header keeps its width)
+                max(need, int(line * LINE_SLACK) + LINE_PAD_TWIPS) if line else width
+                for need, line, width in zip(needs, lines, widths, strict=True)
             ]
             # the room for a token from the columns that spare it without wrapping more
             # when they can, else from any column's room beyond its own tokens
@@ -207,7 +222,6 @@ def _fitted(widths: list[int], needs: list[int], keeps: list[int]) -> list[int] 
     the columns wider than what they keep (``keeps``, at least their needs) in proportion
     to what they spare; None when none is short or the others cannot spare enough (a wrap
     is better than a table wider than the page)."""
-    count = len(widths)
     short = [max(0, need - width) for need, width in zip(needs, widths, strict=True)]
     spare = [
         max(0, width - max(keep, need))
@@ -216,13 +230,8 @@ def _fitted(widths: list[int], needs: list[int], keeps: list[int]) -> list[int] 
     deficit, room = sum(short), sum(spare)
     if deficit == 0 or room < deficit:
         return None
-    new = [
-        width + lack - int(free * deficit / room)
-        for width, lack, free in zip(widths, short, spare, strict=True)
-    ]
-    widest = max(range(count), key=lambda i: spare[i])
-    new[widest] += sum(widths) - sum(new)  # the table keeps its width exactly
-    return new
+    lent = _taken(deficit, spare)  # the table keeps its width exactly
+    return [width + lack - taken for width, lack, taken in zip(widths, short, lent, strict=True)]
 
 
 def _holds_more(table: Any) -> bool:

@@ -298,7 +298,11 @@ def report_template_class() -> type:
                 return etree.fromstring(body)
             text = etree.tostring(document._element, encoding="unicode")
             start, end = text.index("<w:body"), text.rindex("</w:body>") + len("</w:body>")
-            return parse_xml(text[:start] + body + text[end:]).find(f"{{{_W}}}body")
+            try:
+                return parse_xml(text[:start] + body + text[end:]).find(f"{{{_W}}}body")
+            except etree.XMLSyntaxError:
+                etree.fromstring(body)  # the error where it is in the body, as it was said
+                raise
 
         def fix_docpr_ids(self, tree: Any) -> None:
             if not hasattr(tree, "iter"):  # streamed: numbered when saved
