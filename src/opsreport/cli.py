@@ -221,8 +221,10 @@ def metrics(
         table = "in_year" if opsreport.plan_is_in_year(analysis, quarter) else "plan"
     data = analysis.rows(table)
     if as_json:
-        # allow_nan=False: strict JSON, never Infinity/NaN (the engine makes none).
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+        # strict JSON, never Infinity/NaN (the engine makes none); as json.dumps(indent=2)
+        from opsreport.present.json_text import indented_json
+
+        sys.stdout.write(indented_json(data) + "\n")
         return
     if as_csv:
         sys.stdout.write(exports.metrics_csv(analysis.metrics, table))
