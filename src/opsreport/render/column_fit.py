@@ -19,10 +19,19 @@ import re
 import unicodedata
 from typing import Any
 
+from lxml import etree
+
 __all__ = ["fit_table_columns", "needed_twips", "unbreakable_tokens"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _T = f"{_W}t"
+# A paragraph's style id, its runs' first explicit size (half points), whether a run is
+# bold: compiled XPaths (libxml2), not ``find`` paths, which lxml walks step by step in
+# Python (three a paragraph took a tenth of a Word render).
+_NS = {"w": _W[1:-1]}
+_STYLE_OF = etree.XPath("string(w:pPr/w:pStyle/@w:val)", namespaces=_NS)
+_SIZE_OF = etree.XPath("string(w:r/w:rPr/w:sz/@w:val)", namespaces=_NS)
+_BOLD_OF = etree.XPath("boolean(w:r/w:rPr/w:b)", namespaces=_NS)
 _WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"  # ideographs, CJK and full-width punctuation
 _WHOLE = re.compile(
@@ -69,34 +78,18 @@ def needed_twips(token: str, points: float, bold: bool = False) -> int:
     return round(ems * points * (1.06 if bold else 1.0) * 20)
 
 
-@functools.cache
-def _lookups() -> tuple[Any, Any, Any]:
-    """A paragraph's style id, its runs' first explicit size (half points) and whether a
-    run is bold, each one compiled XPath: three ``find`` paths a paragraph took a tenth of
-    a Word render (lxml runs a path with steps in Python; a compiled XPath in libxml2)."""
-    from lxml import etree
-
-    w = {"w": _W[1:-1]}
-    return (
-        etree.XPath("string(w:pPr/w:pStyle/@w:val)", namespaces=w),
-        etree.XPath("string(w:r/w:rPr/w:sz/@w:val)", namespaces=w),
-        etree.XPath("boolean(w:r/w:rPr/w:b)", namespaces=w),
-    )
-
-
 def _paragraph_needs(paragraph: Any, default_points: float) -> tuple[int, int]:
     """How wide the paragraph's widest unbreakable token stands, and its whole text on one
     line (twips; 0, 0 for an empty paragraph)."""
     text = "".join(paragraph.itertext(_T)).strip()  # strings only: no element proxies made
     if not text:
         return 0, 0
-    style_of, size_of, bold_of = _lookups()
-    name = str(style_of(paragraph))
+    name = str(_STYLE_OF(paragraph))
     points = 8.0 if "Small" in name else default_points
-    size = str(size_of(paragraph))  # an explicit run size (half points), else the style's
+    size = str(_SIZE_OF(paragraph))  # an explicit run size (half points), else the style's
     if size.isdigit():
         points = int(size) / 2
-    bold = "Header" in name or bool(bold_of(paragraph))
+    bold = "Header" in name or bool(_BOLD_OF(paragraph))
     return _text_need(text, points, bold), _line_need(text, points, bold)
 
 

@@ -294,7 +294,7 @@ def report_template_class() -> type:
             around it (python-docx's parser: its element classes), so that map_tree has
             nothing to parse again; on its own when the document cannot be read so."""
             document = self.docx
-            if not (hasattr(document, "_element") and hasattr(document, "_Document__body")):
+            if not _replaceable(document):
                 return etree.fromstring(body)
             text = etree.tostring(document._element, encoding="unicode")
             start, end = text.index("<w:body"), text.rindex("</w:body>") + len("</w:body>")
@@ -337,7 +337,7 @@ def report_template_class() -> type:
             if not hasattr(tree, "iter"):  # streamed: an empty body until it is saved
                 self.streamed, tree = tree, etree.fromstring(f'<w:body xmlns:w="{_W}"/>')
             document = self.docx
-            if not (hasattr(document, "_element") and hasattr(document, "_Document__body")):
+            if not _replaceable(document):
                 super().map_tree(tree)  # another python-docx: the slow, safe way
                 return
             root = tree.getparent()
@@ -363,6 +363,12 @@ def report_template_class() -> type:
             save_streamed(package.getvalue(), streamed, self.docx.part.partname, filename)
 
     return ReportTemplate
+
+
+def _replaceable(document: Any) -> bool:
+    """Whether ``document`` is the python-docx Document whose root element can be swapped
+    for a newly parsed one (``_element``, and the body it caches, reset)."""
+    return hasattr(document, "_element") and hasattr(document, "_Document__body")
 
 
 @dataclass(frozen=True)
