@@ -127,6 +127,44 @@ def test_attainment_chart_values_and_status_colours(zh_docx):
     assert point.find(".//a:srgbClr", NS).get("val") == theme.STATUS_COLORS["near"].lstrip("#")
 
 
+def test_bars_short_of_the_100_percent_line_hold_their_label_inside(zh_docx):
+    """The 100% line is the value axis' gridline: a label beside the end of a bar at
+    88.6% stood on it (8|8.6%). A bar from 50% to just under 100% holds its label inside
+    its end, dark on amber and white on green or red; the rest keep theirs outside."""
+    root = _chart(_charts(zh_docx), "指标完成率")
+    series = root.find(".//c:ser", NS)
+    names, values = _cache(series, "cat"), _cache(series, "val")
+    inside = {
+        names[int(label.find("c:idx", NS).get("val"))]: label
+        for label in series.findall("c:dLbls/c:dLbl", NS)
+        if label.find("c:dLblPos", NS) is not None
+        and label.find("c:dLblPos", NS).get("val") == "inEnd"
+    }
+    short = {name for name, v in zip(names, values, strict=True) if 50 <= float(v) < 100}
+    assert set(inside) == short
+    # 复购率 31.5% ÷ 33.0% = 95.45% (near: amber → dark text); 用户留存率 41.2% ÷ 45.0% =
+    # 91.56% (missed: red → white); 直接利润 104.6% keeps its label outside.
+    assert {"复购率", "用户留存率"} <= short and "直接利润" not in inside
+    color = "c:txPr//a:srgbClr"
+    assert inside["复购率"].find(color, NS).get("val") == theme.TEXT.lstrip("#")
+    assert inside["用户留存率"].find(color, NS).get("val") == "FFFFFF"
+    for label in inside.values():  # the schema's order: idx, txPr, dLblPos, show…
+        tags = [etree.QName(child).localname for child in label]
+        assert tags[:4] == ["idx", "txPr", "dLblPos", "showLegendKey"]
+
+
+def test_label_colour_on_a_fill_is_the_one_with_more_contrast():
+    from opsreport.present.charts.data import text_on
+
+    # amber #F9A825: L = 0.48 → dark 7.7:1, white 2.0:1; green #2E7D32: L = 0.155 →
+    # white 5.1:1, dark 2.9:1; red #C62828: L = 0.136 → white 5.6:1
+    assert text_on(theme.NEAR) == theme.TEXT
+    assert text_on(theme.GOOD) == theme.LABEL_ON_DARK
+    assert text_on(theme.BAD) == theme.LABEL_ON_DARK
+    assert text_on("white") == theme.TEXT
+    assert text_on(theme.AC_COLOR) == theme.LABEL_ON_DARK
+
+
 def test_quarterly_chart_has_ac_py_pl_in_the_ibcs_manner(zh_docx):
     root = _chart(_charts(zh_docx), "季度趋势：直接利润")
     series = {s.find("c:tx//c:v", NS).text: s for s in root.findall(".//c:ser", NS)}
@@ -286,6 +324,11 @@ def test_english_charts_write_english_units(tmp_path):
     assert charts
     for root in charts.values():
         assert root.find("c:lang", NS).get("val") == "en-US"
+    # Names are written whole up to 16 width units (29 Latin letters): "Time to first
+    # onsite visit" (26 × 0.55 = 14.3 units) was cut to "Time to first onsite vi…".
+    attainment = _cache(_chart(charts, "Attainment by KPI").find(".//c:ser", NS), "cat")
+    assert "Time to first onsite visit" in attainment
+    assert not [name for name in attainment if name.endswith("…")]
 
 
 def test_unknown_chart_kind_is_a_usage_error(tmp_path):

@@ -344,6 +344,8 @@ def _style(space: Any, data: ChartData, panel: Panel, *, first: bool, lang: str)
                 values.maximum_scale = 0
     for index, series in enumerate(panel.series):
         _style_series(plot.series[index], series, data, XL_LABEL_POSITION, RGBColor, Pt)
+        if any(series.inside):
+            _labels_inside(plot.series[index], series)
     space.find(f"{{{_C}}}chart/{{{_C}}}autoTitleDeleted").set("val", "0")
     _no_rounded_corners(space)
     _no_frame(space)
@@ -520,15 +522,7 @@ def _label_points(shape: Any, series: Series) -> None:
             color = series.colors[index] if index < len(series.colors) else ""
             if color.upper() in _DARK:  # a total's label inside its dark bar: white
                 element.append(_label_text(LABEL_ON_DARK))
-            for tag, value in (
-                ("showLegendKey", "0"),
-                ("showVal", "1"),
-                ("showCatName", "0"),
-                ("showSerName", "0"),
-                ("showPercent", "0"),
-                ("showBubbleSize", "0"),
-            ):
-                etree.SubElement(element, f"{{{_C}}}{tag}").set("val", value)
+            _show_value_only(element)
         else:
             continue
         if anchor is not None:
@@ -538,6 +532,37 @@ def _label_points(shape: Any, series: Series) -> None:
 
 
 _DARK = {AC_COLOR.upper()}
+
+
+def _show_value_only(label: Any) -> None:
+    """A ``c:dLbl``'s switches, in the schema's order: the value shown, nothing else."""
+    from lxml import etree
+
+    for tag in ("showLegendKey", "showVal", "showCatName", "showSerName", "showPercent"):
+        etree.SubElement(label, f"{{{_C}}}{tag}").set("val", "1" if tag == "showVal" else "0")
+    etree.SubElement(label, f"{{{_C}}}showBubbleSize").set("val", "0")
+
+
+def _labels_inside(shape: Any, series: Series) -> None:
+    """The points :attr:`Series.inside` names get their label inside the bar's end, in
+    the colour it gives (the attainment bars short of the 100% line)."""
+    from lxml import etree
+
+    d_lbls = shape._element.find(f"{{{_C}}}dLbls")
+    taken = {int(e.get("val")) for e in d_lbls.findall(f"{{{_C}}}dLbl/{{{_C}}}idx")}
+    anchor = d_lbls[len(taken)] if len(d_lbls) > len(taken) else None
+    for index, color in enumerate(series.inside):
+        if not color or index in taken:
+            continue
+        element = etree.Element(f"{{{_C}}}dLbl")
+        etree.SubElement(element, f"{{{_C}}}idx").set("val", str(index))
+        element.append(_label_text(color))
+        etree.SubElement(element, f"{{{_C}}}dLblPos").set("val", "inEnd")
+        _show_value_only(element)
+        if anchor is not None:
+            anchor.addprevious(element)
+        else:
+            d_lbls.append(element)
 
 
 def _label_text(color: str) -> Any:

@@ -23,6 +23,7 @@ __all__ = [
     "RiskGrid",
     "Series",
     "label_format",
+    "text_on",
 ]
 
 ChartKind = Literal["bar", "pin", "column", "bridge", "timeline", "matrix"]
@@ -38,6 +39,8 @@ class Series:
     ``number_format`` the Excel format that prints those labels from ``values``, and
     ``point_formats`` per-point overrides ("" = the series' own). A ``base`` series is
     not drawn (it lifts the next series: a bridge's or a timeline's invisible start).
+    ``inside`` gives, per point, the colour of a label written inside the bar's end
+    ("" = beside the end, as usual).
     """
 
     role: SeriesRole
@@ -47,6 +50,7 @@ class Series:
     labels: tuple[str, ...]
     number_format: str
     point_formats: tuple[str, ...] = ()
+    inside: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,19 @@ class ChartData:
     def name(self) -> str:
         """The chart's key, as a :class:`~opsreport.present.charts.record.Chart` names it."""
         return self.key
+
+
+def text_on(fill: str) -> str:
+    """The label colour that reads best on ``fill``: near-black or white, whichever has
+    the higher WCAG contrast ratio (dark on the amber of "near", white on green and red)."""
+    from opsreport.present.theme import LABEL_ON_DARK, TEXT
+
+    rgb = {"white": "FFFFFF", "black": "000000"}.get(fill.lower(), fill.lstrip("#"))
+    channels = [int(rgb[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    # contrast with white (1.05 / (L + 0.05)) against near-black (#262626, L = 0.019)
+    return TEXT if (luminance + 0.05) / 0.069 > 1.05 / (luminance + 0.05) else LABEL_ON_DARK
 
 
 def _quoted(text: str) -> str:

@@ -239,8 +239,11 @@ def draw_value_label(
     offset: float = 3.0,
     size: float = FONT_SIZE,
     color: str = TEXT,
+    ground: str | None = BACKGROUND,
 ) -> None:
-    """A value label beside a bar end, on a white ground so reference lines pass behind it."""
+    """A value label beside a bar end, on a white ground so reference lines pass behind it
+    (``ground=None``: no ground, for a label inside its bar)."""
+    box = {"boxstyle": "square,pad=0.08", "facecolor": ground, "edgecolor": "none"}
     ax.annotate(
         text,
         (x, y),
@@ -251,7 +254,7 @@ def draw_value_label(
         size=size,
         color=color,
         zorder=6,
-        bbox={"boxstyle": "square,pad=0.08", "facecolor": BACKGROUND, "edgecolor": "none"},
+        bbox=box if ground else None,
     )
 
 

@@ -35,7 +35,7 @@ FONT_SIZE = 8.0  # labels
 TITLE_SIZE = 10.0
 SUB_SIZE = 7.5
 HEADER_IN = 0.62  # title + subtitle band
-NAME_LIMIT = 14.0  # width units (a CJK character is one) before a name is cut with "…"
+NAME_LIMIT = 16.0  # width units (a CJK character is one) before a name is cut with "…"
 TITLE_LIMIT = 44.0  # … a chart's title
 SUBTITLE_LIMIT = 90.0  # … its subtitle (at the smaller size)
 
