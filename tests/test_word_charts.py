@@ -175,6 +175,7 @@ def test_quarterly_chart_has_ac_py_pl_in_the_ibcs_manner(zh_docx):
     assert pl.find("c:spPr/a:noFill", NS) is not None  # PL outlined
     assert pl.find("c:spPr/a:ln//a:srgbClr", NS).get("val") == theme.PL_EDGE.lstrip("#")
     assert ac.find("c:dLbls/c:numFmt", NS).get("formatCode") == "#,##0.00"
+    assert root.find("c:chart/c:legend", NS) is not None  # three scenarios: keyed
 
 
 def test_bridge_steps_stand_on_an_invisible_base(zh_docx):
@@ -329,6 +330,13 @@ def test_english_charts_write_english_units(tmp_path):
     attainment = _cache(_chart(charts, "Attainment by KPI").find(".//c:ser", NS), "cat")
     assert "Time to first onsite visit" in attainment
     assert not [name for name in attainment if name.endswith("…")]
+    # The en example's quarters hold actuals only: one series needs no key (a lone "■ AC"
+    # stood among the column labels).
+    quarterly = [root for title, root in charts.items() if title.startswith("Quarterly trend")]
+    assert quarterly
+    for root in quarterly:
+        assert len(root.findall(".//c:ser", NS)) == 1
+        assert root.find("c:chart/c:legend", NS) is None
 
 
 def test_unknown_chart_kind_is_a_usage_error(tmp_path):

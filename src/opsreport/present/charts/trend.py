@@ -98,7 +98,9 @@ def quarterly_data(series: QuarterSeries, lang: str) -> ChartData | None:
         alt=chart_text(lang, "quarterly_alt", name=kpi.name),
         note="",
         panels=(panel,),
-        legend=True,
+        # a key only tells scenarios apart: actuals alone need none (IBCS draws AC solid
+        # dark), and a lone "■ AC" stood among the column labels
+        legend=len(scenarios) > 1,
     )
 
 
@@ -179,7 +181,10 @@ def quarterly_chart(series: QuarterSeries, lang: str) -> Chart | None:
         ax.set_yticks([])
         plain_axes(ax)
         ax.axhline(0, color=BASELINE, linewidth=0.8, zorder=4)
-        _scenario_key(fig, lang, width_in, height_in, prior="py" in by_role, plan="pl" in by_role)
+        if data.legend:
+            _scenario_key(
+                fig, lang, width_in, height_in, prior="py" in by_role, plan="pl" in by_role
+            )
         draw_header(fig, width_in, height_in, short_text(data.title, 40), data.subtitle)
         return finish_chart(fig, name, data.title, width_in, data.alt)
 
