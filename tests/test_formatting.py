@@ -167,6 +167,14 @@ def test_percent_and_points_of_extreme_figures():
         ("1", "天", 0, "1 day"),
         ("22.5", "小时", 1, "22.5 hours"),
         ("14.8", "%", 1, "14.8%"),
+        # foreign currencies and counted things by their English names: 万美元 was
+        # written "k 美元"; 12.5万美元 = 125,000 USD = 125 k USD
+        ("12.5", "万美元", 1, "125 k USD"),
+        ("3.2", "亿欧元", 1, "320 M EUR"),  # 3.2 × 100 M
+        ("980", "港元", 0, "980 HKD"),
+        ("36", "万单", 0, "360 k orders"),
+        ("1", "笔", 0, "1 transaction"),
+        ("2", "件", 0, "2 items"),
     ],
 )
 def test_english_writes_a_chinese_magnitude_in_english(value, unit, places, expected):

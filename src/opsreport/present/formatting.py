@@ -189,10 +189,15 @@ _ENGLISH_SCALES = {
     Decimal("1e4"): ("k", Decimal(10)), Decimal("1e3"): ("k", Decimal(1)),
 }  # fmt: skip
 _ENGLISH_BASES = {
-    "元": "CNY", "人民币": "CNY", "人": "people",
+    "元": "CNY", "人民币": "CNY", "美元": "USD", "欧元": "EUR", "英镑": "GBP",
+    "日元": "JPY", "港元": "HKD", "港币": "HKD", "人": "people",
+    "单": "orders", "笔": "transactions", "件": "items",
     "天": "days", "日": "days", "小时": "hours", "分钟": "minutes", "周": "weeks",
 }  # fmt: skip
-_SINGULAR = {"days": "day", "hours": "hour", "minutes": "minute", "weeks": "week"}
+_SINGULAR = {
+    "days": "day", "hours": "hour", "minutes": "minute", "weeks": "week",
+    "orders": "order", "transactions": "transaction", "items": "item",
+}  # fmt: skip
 
 
 def english_unit(unit: str) -> tuple[Decimal, str] | None:
