@@ -180,3 +180,14 @@ def test_percent_and_points_of_extreme_figures():
 def test_english_writes_a_chinese_magnitude_in_english(value, unit, places, expected):
     assert fmt_amount(D(value), unit, places, "en") == expected
     assert fmt_amount(D(value), unit, places, "zh").endswith(unit)  # zh: the unit as typed
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_currency_sign_stands_before_the_figure_after_its_sign(lang):
+    # zh wrote 1,234.5¥ (a non-ASCII unit followed the figure); en wrote $-12
+    assert fmt_amount(D("1234.5"), "¥", 1, lang) == "¥1,234.5"
+    assert fmt_amount(D("1234.5"), "￥", 1, lang) == "￥1,234.5"
+    assert fmt_amount(D("537"), "€", 0, lang) == "€537"
+    assert fmt_amount(D("-12"), "$", 0, lang) == "-$12"
+    assert fmt_amount(D("-0.04"), "£", 1, lang) == "£0.0"  # rounds to zero: no sign
+    assert fmt_amount(D("12"), "元", 0, lang).endswith("CNY" if lang == "en" else "12元")

@@ -115,11 +115,15 @@ def fmt_amount(
         return f"{text}%"
     if info.is_points:
         return f"{text}个百分点" if lang == "zh" else f"{text} pp"
+    if unit in _CURRENCY_SIGNS:  # in both languages before the figure, after its sign
+        sign = text[0] if text[0] in "+-" else ""
+        return f"{sign}{unit}{text[len(sign):]}"
     if lang == "zh" and not unit.isascii():
         return f"{text}{unit}"
-    if unit in {"$", "¥", "€", "£"}:
-        return f"{unit}{text}"
     return f"{text} {unit}"
+
+
+_CURRENCY_SIGNS = frozenset({"$", "¥", "￥", "€", "£"})
 
 
 def in_language(
