@@ -37,6 +37,7 @@ __all__ = [
     "fmt_threshold",
     "header_unit",
     "in_language",
+    "join_list",
     "kpi_places",
     "round_half_up",
     "unit_text",
@@ -117,7 +118,7 @@ def fmt_amount(
         return f"{text}个百分点" if lang == "zh" else f"{text} pp"
     if unit in _CURRENCY_SIGNS:  # in both languages before the figure, after its sign
         sign = text[0] if text[0] in "+-" else ""
-        return f"{sign}{unit}{text[len(sign):]}"
+        return f"{sign}{unit}{text[len(sign) :]}"
     if lang == "zh" and not unit.isascii():
         return f"{text}{unit}"
     return f"{text} {unit}"
@@ -282,6 +283,15 @@ def attainment_text(attainment: Decimal | None) -> str:
 
 
 # --------------------------------------------------------------------------- words
+
+
+def join_list(items: list[str], lang: str) -> str:
+    """A list as the language writes one: zh 「A、B、C」; en "A", "A and B", "A, B and C"."""
+    if lang == "zh":
+        return "、".join(items)
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def join_words(left: str, right: str) -> str:
