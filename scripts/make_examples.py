@@ -775,7 +775,7 @@ EN_KPIS = [
     ("S07", "Time to first onsite visit", "Service delivery", "days", LO, 2.5, 2.4, 2.8, 2.2,
      None, "avg", None, "Tom Becker", "Field service system", None),
     ("F01", "Service contract revenue", "Financial", "k USD", HI, 18500, 19240, 16870, 21000,
-     142000, "sum", 0.15, "Sofia Martins", "ERP", "Base: company revenue 142,000 k USD"),
+     142000, "sum", 0.15, "Sofia Martins", "ERP", "Invoiced contract revenue, recognised monthly"),
     ("F02", "Cost per ticket", "Financial", "USD", LO, 14.50, 13.85, 15.20, 13.50, None,
      "avg", 0.1, "Dana Whitfield", "Finance cost report", None),
     ("F03", "Margin improvement", "Financial", "pp", HI, 1.5, 1.8, 0.9, 1.5, None,

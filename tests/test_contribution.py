@@ -63,9 +63,9 @@ def test_en_sentence_says_the_same():
     # English writes 亿元 as 100 M CNY: 6.7亿元 = 670 M CNY, 5.1亿元 = 510 M CNY …
     assert table["contribution"].startswith(
         "GMV rose 670 M CNY from the prior year, of which 抖音 contributed +510 M CNY "
-        "(76.1% of the change), 天猫 +200 M CNY; 京东 fell 40 M CNY."
+        "(76.1% of the change) and 天猫 +200 M CNY; 京东 fell 40 M CNY."
     )
-    assert "the shortfall mostly in 天猫 (-80 M CNY), 京东 (-50 M CNY)." in table["contribution"]
+    assert "the shortfall mostly in 天猫 (-80 M CNY) and 京东 (-50 M CNY)." in table["contribution"]
 
 
 def test_a_lower_is_better_kpi_never_credits_a_rise():

@@ -191,3 +191,12 @@ def test_a_currency_sign_stands_before_the_figure_after_its_sign(lang):
     assert fmt_amount(D("-12"), "$", 0, lang) == "-$12"
     assert fmt_amount(D("-0.04"), "£", 1, lang) == "£0.0"  # rounds to zero: no sign
     assert fmt_amount(D("12"), "元", 0, lang).endswith("CNY" if lang == "en" else "12元")
+
+
+def test_a_list_is_joined_as_the_language_writes_one():
+    from opsreport.present.formatting import join_list
+
+    assert join_list(["East (+280 k USD)"], "en") == "East (+280 k USD)"
+    assert join_list(["East", "North"], "en") == "East and North"
+    assert join_list(["East", "North", "West"], "en") == "East, North and West"
+    assert join_list(["抖音", "天猫", "京东"], "zh") == "抖音、天猫、京东"

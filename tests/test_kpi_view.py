@@ -55,7 +55,7 @@ def test_a_kpi_reads_the_same_in_the_report_table_its_sentence_and_metrics(make_
     english = build_context(analysis.metrics, "en")["kpis"][0]["sentence"]
     assert (
         english
-        == "直接利润 was 900 M CNY, 12.5% above the target of 800 M CNY, and attainment 112.5%."  # 9.00亿元 = 900 M CNY
+        == "直接利润 was 900 M CNY, 12.5% above the target of 800 M CNY (attainment 112.5%)."  # 9.00亿元 = 900 M CNY
     )
 
     documents, _, _ = render_documents(analysis, ("md",), charts=False, today=dt.date(2027, 1, 15))

@@ -86,7 +86,7 @@ def test_the_reference_sentence():
     )
     assert say("en", **fields) == (
         "直接利润 rose sharply from 642 M CNY to 837 M CNY (+30.4%), 4.6% above the target of "
-        "800 M CNY, attainment 104.6%, and 41.9% of 公司利润增量 (2,000 M CNY)."
+        "800 M CNY (attainment 104.6%), and 41.9% of 公司利润增量 (2,000 M CNY)."
     )
 
 
@@ -107,8 +107,8 @@ def test_a_rate_moves_in_points_from_to():
         "转化率由2.90%小幅提升至3.05%（+0.15个百分点），较目标3.00%高0.05个百分点，完成率101.7%。"
     )
     assert say("en", name="CR", unit="%", target=3, actual=3.05, prior_year=2.9) == (
-        "CR edged up from 2.90% to 3.05% (+0.15 pp), 0.05 pp above the target of 3.00%, "
-        "and attainment 101.7%."
+        "CR edged up from 2.90% to 3.05% (+0.15 pp), 0.05 pp above the target of 3.00% "
+        "(attainment 101.7%)."
     )
 
 
@@ -122,7 +122,14 @@ def test_a_lower_is_better_kpi_that_fell_reads_as_a_fall_not_as_有所改善():
     )
     assert say("en", **fields) == (
         "营销费用率 fell from 13.5% to 11.2% (-2.3 pp), 0.8 pp below the target of 12.0% "
-        "(better than target), and attainment 106.7%."
+        "(better than target, attainment 106.7%)."
+    )
+    # above a lower-is-better target the verdict is said ("above" is then bad): churn
+    # 6.8 − 6.0 = +0.8 pp off target, attainment 1 − 0.8/6 = 86.7%; 6.8 − 7.4 = −0.6 pp
+    churn = dict(name="Churn", unit="%", direction="lower", target=6, actual=6.8, prior_year=7.4)
+    assert say("en", **churn) == (
+        "Churn fell from 7.4% to 6.8% (-0.6 pp), 0.8 pp above the target of 6.0% "
+        "(short of target, attainment 86.7%)."
     )
     # 1,200 − 2,050 = −850万元, −850/2,050 = −41.46% → −41.5%: large
     assert say(name="退货损失", unit="万元", direction="lower", actual=1200, prior_year=2050) == (
@@ -154,7 +161,7 @@ def test_durations_move_in_their_unit():
     )
     assert say("en", **hours) == (
         "MTTR fell from 27.0 hours to 22.5 hours (4.5 hours shorter), 1.5 hours below the "
-        "target of 24.0 hours (better than target), and attainment 106.3%."
+        "target of 24.0 hours (better than target, attainment 106.3%)."
     )
 
 
@@ -168,8 +175,7 @@ def test_a_score_moves_in_its_points_not_in_percent():
     en = dict(name="NPS", unit="points", target=35, actual=31, prior_year=28, benchmark=40)
     assert say("en", **en) == (
         "NPS rose from 28 points to 31 points (+3 points), 4 points below the target of 35 "
-        "points (short of target), attainment 88.6%, and 9 points below the industry average "
-        "of 40 points."
+        "points (attainment 88.6%), and 9 points below the industry average of 40 points."
     )
 
 
@@ -178,7 +184,7 @@ def test_multiples_by_from_to_never_plus_倍_beside_a_percent():
     fields = dict(name="ROI", unit="倍", target=3, actual=3.4, prior_year=2.1)
     assert say(**fields) == "ROI由2.1倍大幅提升至3.4倍，高于目标3.0倍。"
     assert say("en", **fields) == (
-        "ROI rose sharply from 2.1 倍 to 3.4 倍, above the target of 3.0 倍, and attainment 113.3%."
+        "ROI rose sharply from 2.1 倍 to 3.4 倍, above the target of 3.0 倍 (attainment 113.3%)."
     )
     # below a 3.6 target: 1 − 0.2/3.6 = 94.4%
     missed = dict(name="ROI", unit="倍", target=3.6, actual=3.4, prior_year=2.1)
@@ -191,7 +197,7 @@ def test_missing_prior_target_or_actual_and_a_zero_prior():
         "GMV 49.6亿元，较目标52.0亿元低4.6%，未达目标，完成率95.4%。"
     )
     assert say("en", name="GMV", unit="亿元", target=52, actual=49.6) == (
-        "GMV was 4,960 M CNY, 4.6% below the target of 5,200 M CNY (short of target), and attainment 95.4%."
+        "GMV was 4,960 M CNY, 4.6% below the target of 5,200 M CNY (attainment 95.4%)."
     )
     assert say(name="GMV", unit="亿元", actual=49.6) == "GMV 49.6亿元。"
     # a prior of zero: no percent, the change in the unit (+236万人)

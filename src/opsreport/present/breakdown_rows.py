@@ -218,7 +218,9 @@ def contribution_sentence(
         if zh:
             text += ("，其中" if share.good_change else "，主要因") + "、".join(named)
         else:
-            text += (", of which " if share.good_change else ", mainly as ") + ", ".join(named)
+            text += (", of which " if share.good_change else ", mainly as ") + f.join_list(
+                named, lang
+            )
     if offsets:
         listed = [
             f"{c.item}{'增加' if (c.change or 0) > 0 else '减少'}{_size(c.change or Decimal(0), kpi, places, lang)}"
@@ -257,8 +259,8 @@ def _target_clause(share: Contribution, kpi: Any, places: int, lang: str) -> str
         return text + "。"
     text = f" Against target, the items together are {size} {'above' if above else 'below'}"
     if listed:
-        text += (", mostly from " if share.good_gap else ", the shortfall mostly in ") + ", ".join(
-            listed
+        text += (", mostly from " if share.good_gap else ", the shortfall mostly in ") + (
+            f.join_list(listed, lang)
         )
     return text + "."
 

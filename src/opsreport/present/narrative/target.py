@@ -55,24 +55,20 @@ def target_clauses(result: KpiResult, kind: UnitKind, figures: Figures) -> list[
             clauses.append(f"完成率{attainment}")
         return clauses
     if var == 0:
-        clauses = [f"on its target of {target}"]
-    elif kind == "multiple":
+        return [f"on its target of {target}"]
+    if kind == "multiple":
         clause = f"{'above' if var > 0 else 'below'} the target of {target}"
-        clauses = [
-            clause + (" (better than target)" if good else " (short of target)")
-            if lower or not good
-            else clause
-        ]
     else:
         word = "above" if var > 0 else "below"
         # "the target of 35 points", never "the 35 points target"
         clause = f"{_size(kind, result, figures)} {word} the target of {target}"
-        if lower or not good:
-            clause += " (better than target)" if good else " (short of target)"
-        clauses = [clause]
-    if attainment is not None and var != 0:
-        clauses.append(f"attainment {attainment}")
-    return clauses
+    # "below the target" says "short of it" where higher is better; where lower is
+    # better the verdict is said, since "below" is then good. The attainment goes with
+    # the target it measures against: "(attainment 97.8%)", not "…, and attainment 97.8%".
+    aside = [("better than target" if good else "short of target")] if lower else []
+    if attainment is not None:
+        aside.append(f"attainment {attainment}")
+    return [f"{clause} ({', '.join(aside)})" if aside else clause]
 
 
 def share_clause(result: KpiResult, figures: Figures, base_name: str | None = None) -> str | None:
