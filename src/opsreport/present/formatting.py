@@ -8,6 +8,7 @@ Jinja filters that templates use, so no template formats a number by hand.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -285,7 +286,7 @@ def attainment_text(attainment: Decimal | None) -> str:
 # --------------------------------------------------------------------------- words
 
 
-def join_list(items: list[str], lang: str) -> str:
+def join_list(items: Sequence[str], lang: str) -> str:
     """A list as the language writes one: zh 「A、B、C」; en "A", "A and B", "A, B and C"."""
     if lang == "zh":
         return "、".join(items)

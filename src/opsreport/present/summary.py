@@ -9,7 +9,6 @@ close says what next year commits to: its goals, its tasks and what they need.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
 
 from opsreport.engine.metrics import GroupSummary, KpiResult, Metrics
 from opsreport.engine.selection import Selection
@@ -82,14 +81,6 @@ def _result_phrase(row: KpiRow, lang: str) -> str:
     return text
 
 
-def _series(items: Sequence[str], lang: str) -> str:
-    if lang == "zh":
-        return "、".join(items)
-    if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _context(company_goals: str | None, mandate: str | None, lang: str) -> str:
     """The company's goals and the unit's mandate, as the manager wrote them (a sentence
     each, closed with a full stop if it has none: 。 after Chinese, also in an English
@@ -138,7 +129,7 @@ def headline(
     if lang == "zh":
         who = meta.org or "团队"
         line = f"{meta.year or ''}年，{who}" + (f"（团队{size}人）" if size else "")
-        line += f"以{_series(results, lang)}收官。" if results else "。"
+        line += f"以{f.join_list(results, lang)}收官。" if results else "。"
         if rated == 0:
             opening = f"全年跟踪{total}项指标，" + _none_rated(metrics.results, lang)
         elif rated < total:
@@ -149,7 +140,7 @@ def headline(
             opening += f"；{score}。" if score else "。"
         opening += value
         commitment = (
-            f"{plan_year}年，{who}将以{_series(goals, lang)}"
+            f"{plan_year}年，{who}将以{f.join_list(goals, lang)}"
             + ("为首要目标。" if goal_count > len(goals) else "为目标。")
             if goals
             else ""
@@ -157,7 +148,7 @@ def headline(
     else:
         who = meta.org or "the team"
         line = f"In {meta.year or 'the year'}, {who}" + (f" (a team of {size})" if size else "")
-        line += f" closed the year with {_series(results, lang)}." if results else "."
+        line += f" closed the year with {f.join_list(results, lang)}." if results else "."
         if rated == 0:
             opening = f"It tracked {f.count_noun(total, 'KPI')}, " + _none_rated(
                 metrics.results, lang
@@ -212,7 +203,7 @@ def closing(metrics: Metrics, plan_year: int, lang: str) -> str:
         text = f"{plan_year}年，{who}将"
         if goals:
             more = f"等{goal_count}项目标" if goal_count > len(goals) else ""
-            text += f"围绕{_series(goals, lang)}{more}"
+            text += f"围绕{f.join_list(goals, lang)}{more}"
         if tasks:
             how = (
                 f"分{phases}个阶段推进{len(tasks)}项任务"
@@ -237,7 +228,7 @@ def closing(metrics: Metrics, plan_year: int, lang: str) -> str:
         text += f" in {phases} phases" if phases > 1 else ""
         text += f" with {f.count_noun(milestones, 'milestone')}" if milestones else ""
     if needs:
-        text += (" and needs " if tasks else (" It needs " if goals else " needs ")) + _series(
+        text += (" and needs " if tasks else (" It needs " if goals else " needs ")) + f.join_list(
             needs, lang
         )
     return text if text.endswith(".") else text + "."

@@ -154,9 +154,7 @@ def value_clause(story: KpiStory, lang: str) -> str | None:
             # it was: "a gain of 640 k USD (upsell revenue from Premium renewals)"
             frame = labels.get(row.kind, "{amount}").format(amount=amount)
             parts.append(frame + (f" ({row.label})" if row.label else ""))
-    if lang == "zh":
-        return "、".join(parts)
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f.join_list(parts, lang)
 
 
 def note_text(note: str | None, lang: str) -> str:
