@@ -153,6 +153,21 @@ def test_bars_short_of_the_100_percent_line_hold_their_label_inside(zh_docx):
         assert tags[:4] == ["idx", "txPr", "dLblPos", "showLegendKey"]
 
 
+def test_data_labels_never_wrap(zh_docx):
+    """Word wraps a data label to the room it sees beside its bar ("+15.0pp" at the right
+    edge of a half-width ΔPY chart stood on two lines): every label, the series' and each
+    point's own, is one line (a:bodyPr wrap="none")."""
+    bodies = [
+        body
+        for root in _charts(zh_docx).values()
+        for body in root.xpath(
+            ".//c:dLbls/c:txPr/a:bodyPr | .//c:dLbl/c:txPr/a:bodyPr", namespaces=NS
+        )
+    ]
+    assert len(bodies) > 20  # every chart's labels, the inside ones too
+    assert {body.get("wrap") for body in bodies} == {"none"}
+
+
 def test_label_colour_on_a_fill_is_the_one_with_more_contrast():
     from opsreport.present.charts.data import text_on
 

@@ -494,6 +494,9 @@ def _style_series(
         labels.position = positions.INSIDE_BASE
     else:
         labels.position = positions.OUTSIDE_END
+    # Word wraps a data label to fit the room it sees beside the bar: "+15.0pp" at the
+    # right edge of a half-width chart stood on two lines. Labels are one line.
+    shape._element.find(f"{{{_C}}}dLbls/{{{_C}}}txPr/{{{_A}}}bodyPr").set("wrap", "none")
     _label_points(shape, series)
 
 
@@ -570,7 +573,7 @@ def _label_text(color: str) -> Any:
     from lxml import etree
 
     return etree.fromstring(
-        f'<c:txPr xmlns:c="{_C}" xmlns:a="{_A}"><a:bodyPr/><a:lstStyle/><a:p><a:pPr>'
+        f'<c:txPr xmlns:c="{_C}" xmlns:a="{_A}"><a:bodyPr wrap="none"/><a:lstStyle/><a:p><a:pPr>'
         f'<a:defRPr sz="{round(LABEL_SIZE * 100)}"><a:solidFill><a:srgbClr val="{hex_color(color)}"/>'
         "</a:solidFill></a:defRPr></a:pPr><a:endParaRPr/></a:p></c:txPr>"
     )
