@@ -8,7 +8,7 @@ from decimal import Decimal as D
 from opsreport.core.thresholds import parse_threshold
 from opsreport.engine.metrics import check_goal, compute_kpi, evaluate_risk, weighted_score
 
-from .builders import goal, kpi, meta, period, risk
+from .builders import goal, kpi, meta, period, risk, task
 from .builders import report as built_report
 
 
@@ -419,6 +419,26 @@ def test_a_workbook_without_a_year_is_warned_about():
     assert "no year" in no_year[0].message and "year | 2026" in (no_year[0].hint or "")
     for given in (meta(year=2026), meta(year=None, plan_year=2027)):
         assert content_warnings(compute(built_report(figures, meta=given))) == []
+
+
+def test_a_task_with_a_start_and_no_end_is_warned_about():
+    """A start alone is drawn as that one day, which is not what the task is; an end alone
+    is a deadline (a milestone's day), and a task without dates is only listed."""
+    from opsreport.engine.content_warnings import content_warnings
+    from opsreport.engine.metrics import compute
+
+    tasks = [
+        task("会员体系升级", start="2027-03-01"),
+        task("目标签字", end="2027-01-29", milestone="目标确认"),
+        task("复盘"),
+        task("大促备战", start="2027-09-01", end="2027-11-10"),
+    ]
+    figures = [kpi(id="A", name="A", target=1, actual=1)]
+    found = content_warnings(compute(built_report(figures, meta=meta(year=2026), tasks=tasks)))
+    assert [d.code for d in found] == ["task_without_end"]
+    (warning,) = found
+    assert "'会员体系升级' starts 2027-03-01 but has no end" in warning.message
+    assert warning.location is not None and warning.location.row == 2  # the first task row
 
 
 def test_a_target_made_from_a_growth_target_is_the_one_risks_and_warnings_judge():

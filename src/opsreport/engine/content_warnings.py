@@ -88,6 +88,15 @@ def content_warnings(metrics: Metrics) -> list[Diagnostic]:
                 "fill all four quarter targets, or none",
                 "partial_quarter_targets",
             )
+    for task in report.tasks:
+        if task.start is not None and task.end is None:  # (an end alone is a deadline)
+            warn(
+                f"task {task.task!r} starts {task.start.isoformat()} but has no end: the "
+                "task timeline draws it as that one day",
+                task.location,
+                "give the task an end date; a task without dates is listed, not drawn",
+                "task_without_end",
+            )
     for check in metrics.goals:
         if not check.is_smart:
             warn(
