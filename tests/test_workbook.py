@@ -957,3 +957,25 @@ def test_every_code_the_loader_gives_is_documented():
     assert codes >= {"damaged_part", "damaged_cell", "too_many_merges", "hidden_characters"}
     missing = sorted(code for code in codes if f"`{code}`" not in doc)
     assert not missing, missing
+
+
+def test_reading_a_workbook_imports_neither_numpy_nor_pillow():
+    """openpyxl imports numpy (~50 ms) to write numpy numbers and Pillow (~12 ms) for a
+    sheet's pictures; reading cells needs neither, so they stay out of a Word build's main
+    process. A picture chart drawn afterwards still imports Pillow as usual."""
+    import subprocess
+    import sys
+
+    from .conftest import ZH_EXAMPLE
+
+    code = (
+        "import sys, opsreport\n"
+        f"opsreport.analyze({str(ZH_EXAMPLE)!r})\n"
+        "print('numpy' in sys.modules, 'PIL' in sys.modules)\n"
+        "import PIL.Image\n"
+        "print(PIL.Image.new('RGB', (1, 1)).size)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split("\n")[:2] == ["False False", "(1, 1)"]

@@ -31,18 +31,23 @@ __all__ = [
 
 
 def _import_openpyxl() -> Any:
-    """openpyxl, imported without numpy when numpy is not loaded yet.
+    """openpyxl, imported without numpy and Pillow when they are not loaded yet.
 
-    openpyxl imports numpy (~50 ms, a tenth of a Markdown build) only to accept
-    numpy numbers in cells it writes; reading never meets one.
+    openpyxl imports numpy (~50 ms, a tenth of a Markdown build) only to accept numpy
+    numbers in cells it writes, and Pillow (~12 ms) only to read or write the pictures of
+    a sheet, which opsreport never reads; reading cells meets neither. (A chart drawn
+    later imports both as usual: only openpyxl's own copies stay empty.)
     """
     os.environ["OPENPYXL_DEFUSEDXML"] = "True"
-    if "openpyxl" not in sys.modules and "numpy" not in sys.modules:
-        sys.modules["numpy"] = None  # type: ignore[assignment]  # import numpy fails
+    if "openpyxl" not in sys.modules:
+        blocked = [name for name in ("numpy", "PIL") if name not in sys.modules]
+        for name in blocked:
+            sys.modules[name] = None  # type: ignore[assignment]  # importing it fails
         try:
             import openpyxl
         finally:
-            del sys.modules["numpy"]
+            for name in blocked:
+                del sys.modules[name]
     import openpyxl
 
     return openpyxl
