@@ -123,7 +123,9 @@ def workbook_sources(paths: Iterable[str | Path]) -> list[tuple[Path, Path | Non
     no workbook at all are an :class:`OpsreportError`: an empty run is never what was meant.
     """
     given = [Path(path) for path in paths]
-    found: list[tuple[Path, Path | None]] = importlib.import_module(_CHECK).workbook_sources(given)
+    found: list[tuple[Path, Path | None]] = importlib.import_module(
+        "opsreport.io.sources"
+    ).workbook_sources(given)
     if not found:
         raise OpsreportError("no .xlsx workbooks found in " + ", ".join(str(p) for p in given))
     return found

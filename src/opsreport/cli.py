@@ -16,7 +16,6 @@ cost every command ~0.15 s of imports and adapters (a sixth of a Word build).
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -610,6 +609,8 @@ def context(workbook: Path, as_json: bool, lang: str | None, quarter: str | None
     data = opsreport.template_context(analysis, lang=lang, quarter=quarter or None)
     data["charts"] = {"<name>": {"title": "…", "alt": "…", "file": "…", "svg": "…"}}
     if as_json:
+        import json  # (here: only --json needs it)
+
         sys.stdout.write(
             json.dumps(data, ensure_ascii=False, indent=2, default=str, allow_nan=False) + "\n"
         )

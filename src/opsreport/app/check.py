@@ -16,15 +16,15 @@ Text and GitHub output pass user text through
 from __future__ import annotations
 
 import json
-import os
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from opsreport.app.batch import DEFAULT_TIMEOUT, WorkerFailure, run_all
 from opsreport.core.records import Diagnostic, Location
+from opsreport.io.sources import find_workbooks, workbook_sources
 from opsreport.present.context_types import ReportContext
 from opsreport.present.terminal import terminal_text
 
@@ -37,8 +37,6 @@ __all__ = [
     "format_results",
     "workbook_sources",
 ]
-
-_SUFFIXES = {".xlsx", ".xlsm"}
 
 
 @dataclass(frozen=True)
@@ -61,42 +59,6 @@ class CheckResult:
             "errors": [d.as_dict() for d in self.errors],
             "warnings": [d.as_dict() for d in self.warnings],
         }
-
-
-def workbook_sources(paths: Iterable[Path]) -> list[tuple[Path, Path | None]]:
-    """Each workbook with the folder argument it was found in (None: named itself).
-
-    Files as given; folders searched recursively for .xlsx/.xlsm (Excel's ``~$``
-    lock files and hidden files skipped, links to folders not followed). A workbook
-    named twice is listed once.
-    """
-    found: list[tuple[Path, Path | None]] = []
-    seen: set[str] = set()
-    for path in paths:
-        path = Path(path)
-        entries: list[tuple[Path, Path | None]]
-        if path.is_dir():
-            entries = [
-                (candidate, path)
-                for candidate in sorted(path.rglob("*"))
-                if candidate.suffix.lower() in _SUFFIXES
-                and candidate.is_file()
-                and not candidate.name.startswith(("~$", "."))
-            ]
-        else:
-            entries = [(path, None)]
-        for candidate, root in entries:
-            key = os.path.normcase(os.path.abspath(candidate))
-            if key not in seen:
-                seen.add(key)
-                found.append((candidate, root))
-    return found
-
-
-def find_workbooks(paths: Iterable[Path]) -> Iterator[Path]:
-    """The workbooks of :func:`workbook_sources`, without their folders."""
-    for workbook, _ in workbook_sources(paths):
-        yield workbook
 
 
 def check_file(

@@ -35,7 +35,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import stat
 import tempfile
 import time
@@ -313,7 +312,7 @@ def _replace(temporary: Path, path: Path) -> Path | None:
 
 def _backup_name(path: Path) -> Path:
     while True:
-        candidate = path.with_name(f"{_temp_prefix(path)}{secrets.token_hex(4)}.old")
+        candidate = path.with_name(f"{_temp_prefix(path)}{os.urandom(4).hex()}.old")
         if not exists(candidate):
             return candidate
 

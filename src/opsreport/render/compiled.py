@@ -31,7 +31,6 @@ import functools
 import hashlib
 import os
 import re
-import secrets
 import stat
 import sys
 import time
@@ -139,7 +138,7 @@ def _cache_class() -> type:
                 body = bucket.bytecode_to_string()
                 data = _HEADER + hashlib.sha256(body).digest() + body
                 target = self._path(bucket)
-                temporary = f"{target}.{os.getpid()}_{secrets.token_hex(4)}.tmp"
+                temporary = f"{target}.{os.getpid()}_{os.urandom(4).hex()}.tmp"
                 handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
                 try:
                     with os.fdopen(handle, "wb") as stream:

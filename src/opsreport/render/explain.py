@@ -5,7 +5,6 @@ what went wrong and how to fix it.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -120,6 +119,8 @@ def _names(value: Any, into: set[str] | None = None, depth: int = 0) -> set[str]
 
 
 def _did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    import difflib  # (here: only a failed template needs it)
+
     close = difflib.get_close_matches(name, sorted(set(candidates) - {name}), n=1, cutoff=0.7)
     return f" (did you mean «{close[0]}»?)" if close else ""
 

@@ -3,11 +3,13 @@ Noto Sans CJK file; and the filter that silences matplotlib's "Failed to find fo
 
 from __future__ import annotations
 
-import logging
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opsreport.present.theme import CJK_FAMILIES, LATIN_FAMILY, PACKAGED_FAMILY
+
+if TYPE_CHECKING:
+    import logging
 
 __all__ = [
     "FONT_STATE",
@@ -46,6 +48,8 @@ def setup_fonts() -> str:
 
     family = FONT_STATE.get("family")
     if family is None:
+        import logging  # (here: a native Word chart never needs it, ~6 ms)
+
         logging.getLogger("matplotlib.font_manager").addFilter(_drop_missing_weight_notice)
         family = _find_cjk_family(font_manager)
         FONT_STATE["family"] = family
