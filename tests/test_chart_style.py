@@ -146,3 +146,41 @@ def test_bars_measure_from_zero():
     assert min(values) > 20  # every figure far above zero
     scaling = space.find(".//c:valAx/c:scaling", NS)
     assert float(scaling.find("c:min", NS).get("val")) == 0.0
+
+
+def test_labels_inside_join_a_points_own_label_and_keep_the_schemas_order():
+    """A point with its own format (written by the point labels) also gets its inside
+    place and colour; a deleted label stays deleted; the c:dLbl elements stand first, by
+    index; a series with no label at all but an inside colour makes no labels (it
+    raised)."""
+    from decimal import Decimal
+
+    from opsreport.present.charts.data import ChartData, Panel, Series
+
+    def space(series: Series) -> object:
+        panel = Panel("", "", ("a", "b", "c"), ("a", "b", "c"), (series,), reference=100.0)
+        data = ChartData("k", "bar", "t", "", "", "", (panel,))
+        return chart_space(data, panel, first=True, font=None, lang="zh")[0]
+
+    values = tuple(Decimal(v) for v in ("90", "95", "120"))
+    # point 1 has no label (deleted), point 2 its own format: both written by the point
+    # labels before point 0's inside label is added
+    labelled = Series(
+        "status", "n", values, ("#C62828", "#F9A825", "#2E7D32"), ("90.0%", "", "120.0%"),
+        "0.0", point_formats=("", "", '0.0"%"'), inside=("white", "#262626", "white"),
+    )  # fmt: skip
+    d_lbls = space(labelled).find(".//c:ser/c:dLbls", NS)
+    labels = d_lbls.findall("c:dLbl", NS)
+    assert [int(label.find("c:idx", NS).get("val")) for label in labels] == [0, 1, 2]
+    assert all(child.tag.endswith("}dLbl") for child in list(d_lbls)[: len(labels)])
+    assert labels[0].find("c:dLblPos", NS).get("val") == "inEnd"
+    assert labels[0].find("c:txPr//a:srgbClr", NS).get("val") == "FFFFFF"
+    assert labels[1].find("c:delete", NS) is not None  # no label: stays deleted
+    assert labels[1].find("c:dLblPos", NS) is None
+    own = [child.tag.split("}")[1] for child in labels[2]]
+    assert own[:5] == ["idx", "numFmt", "txPr", "dLblPos", "showLegendKey"]
+    assert labels[2].find("c:numFmt", NS).get("formatCode") == '0.0"%"'  # its format kept
+    unlabelled = Series(
+        "status", "n", values, ("", "", ""), ("", "", ""), "0.0", inside=("white", "", "")
+    )
+    assert space(unlabelled).find(".//c:ser/c:dLbls", NS) is None

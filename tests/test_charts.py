@@ -662,3 +662,33 @@ def test_bold_cjk_text_drawn_in_the_regular_face_prints_no_font_notice():
     )
     assert done.stdout.strip().endswith(charts.PACKAGED_FILE)
     assert "findfont" not in done.stderr
+
+
+def test_attainment_labels_inside_only_where_the_bar_holds_them():
+    """Inside: 50% ≤ attainment < 100% and the bar at least 30% of the longest (100% at
+    least, 300% at most). Beside 8.4/8 = 105%: 6/8 = 75% ≥ 0.3 × 105 → inside, dark on
+    amber or white on red; 3.2/8 = 40% < 50% → outside, where it clears the line. Beside
+    a 30/10 = 300% bar, 6.4/10 = 64% < 0.3 × 300 = 90 → outside (too short for its label)."""
+    from opsreport.present.charts.attainment import attainment_data
+
+    shown = [
+        kpi("A", "甲", "万元", 8, 8.4),  # 105%
+        kpi("B", "乙", "万元", 8, 6),  # 75%: missed (red)
+        kpi("C", "丙", "万元", 8, 3.2),  # 40%
+    ]
+    series = attainment_data(results(shown), "zh").panels[0].series[0]
+    assert series.inside == ("", theme.LABEL_ON_DARK, "")
+    beside_300 = [kpi("A", "甲", "万元", 10, 30), kpi("B", "乙", "万元", 10, 6.4)]
+    assert attainment_data(results(beside_300), "zh").panels[0].series[0].inside == ("", "")
+
+
+def test_a_quarterly_key_only_for_two_scenarios_with_figures():
+    """PY alone (no actual yet): one drawn scenario, no key; PY and AC: a key."""
+    from opsreport.present.charts.trend import quarterly_data
+
+    prior_only = [PeriodValue("P01", Period(2026, q), None, None, Decimal(q)) for q in (1, 2)]
+    data = quarterly_data(quarter_series(ZH_KPIS[0], prior_only, 2026), "en")
+    assert data is not None and data.legend is False
+    both = [PeriodValue("P01", Period(2026, q), Decimal(q), None, Decimal(q)) for q in (1, 2)]
+    data = quarterly_data(quarter_series(ZH_KPIS[0], both, 2026), "en")
+    assert data is not None and data.legend is True

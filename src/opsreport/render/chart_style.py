@@ -548,24 +548,44 @@ def _show_value_only(label: Any) -> None:
 
 def _labels_inside(shape: Any, series: Series) -> None:
     """The points :attr:`Series.inside` names get their label inside the bar's end, in
-    the colour it gives (the attainment bars short of the 100% line)."""
+    the colour it gives (the attainment bars short of the 100% line). A point that has a
+    label element already (its own format) keeps it, with the place and colour added; a
+    deleted label stays deleted. Every ``c:dLbl`` stands first, by index (the schema's
+    order, and Excel's)."""
     from lxml import etree
 
     d_lbls = shape._element.find(f"{{{_C}}}dLbls")
-    taken = {int(e.get("val")) for e in d_lbls.findall(f"{{{_C}}}dLbl/{{{_C}}}idx")}
-    anchor = d_lbls[len(taken)] if len(d_lbls) > len(taken) else None
+    if d_lbls is None:  # (no label at all)
+        return
+    labels = {
+        int(element.find(f"{{{_C}}}idx").get("val")): element
+        for element in d_lbls.findall(f"{{{_C}}}dLbl")
+    }
     for index, color in enumerate(series.inside):
-        if not color or index in taken:
+        if not color:
             continue
-        element = etree.Element(f"{{{_C}}}dLbl")
-        etree.SubElement(element, f"{{{_C}}}idx").set("val", str(index))
-        element.append(_label_text(color))
-        etree.SubElement(element, f"{{{_C}}}dLblPos").set("val", "inEnd")
-        _show_value_only(element)
-        if anchor is not None:
-            anchor.addprevious(element)
-        else:
-            d_lbls.append(element)
+        element = labels.get(index)
+        if element is None:
+            element = etree.Element(f"{{{_C}}}dLbl")
+            etree.SubElement(element, f"{{{_C}}}idx").set("val", str(index))
+            _show_value_only(element)
+            labels[index] = element
+        elif element.find(f"{{{_C}}}delete") is not None:
+            continue
+        for tag in ("txPr", "dLblPos"):
+            for old in element.findall(f"{{{_C}}}{tag}"):
+                element.remove(old)
+        place = etree.Element(f"{{{_C}}}dLblPos")
+        place.set("val", "inEnd")
+        switches = element.find(f"{{{_C}}}showLegendKey")
+        if switches is None:  # (every label this module writes has them)
+            _show_value_only(element)
+            switches = element.find(f"{{{_C}}}showLegendKey")
+        assert switches is not None
+        switches.addprevious(_label_text(color))  # numFmt?, spPr?, txPr, dLblPos, show…
+        switches.addprevious(place)
+    for position, index in enumerate(sorted(labels)):
+        d_lbls.insert(position, labels[index])  # (lxml moves an element it already holds)
 
 
 def _label_text(color: str) -> Any:

@@ -53,13 +53,7 @@ def attainment_data(results: Sequence[KpiResult], lang: str, top: int = 25) -> C
         colors=colors,
         labels=tuple(fmt_pct(r.attainment) for r in rows),
         number_format=label_format(1, suffix="%"),
-        # A label beside the end of a bar at 88.6% stood on the 100% line (8|8.6%), and a
-        # white ground under each hid the line where labels stand row on row. A bar of
-        # half the line's length or more holds its label (a third of it at most) inside.
-        inside=tuple(
-            text_on(color) if Decimal("0.5") <= r.attainment < 1 else ""
-            for r, color in zip(rows, colors, strict=True)
-        ),
+        inside=_inside([r.attainment for r in rows if r.attainment is not None], colors),
     )
     panel = Panel(
         name="",
@@ -78,6 +72,23 @@ def attainment_data(results: Sequence[KpiResult], lang: str, top: int = 25) -> C
         alt=chart_text(lang, "attainment_alt", n=len(rated), **counts),
         note=more_text(lang, hidden),
         panels=(panel,),
+    )
+
+
+def _inside(attainments: Sequence[Decimal], colors: tuple[str, ...]) -> tuple[str, ...]:
+    """Which bars hold their label inside their end, and in what colour.
+
+    A label beside the end of a bar at 88.6% stood on the 100% line (8|8.6%), and a white
+    ground under each hid the line where labels stand row on row. A bar from half the
+    line's length to just short of it holds its label inside, if the bar is also 30% or
+    more of the longest bar (at least the line, at most the 300% the chart draws): beside
+    a 300% bar, a 60% one is too short for "60.0%" in a half-width chart. Decided per
+    point, like the colours: a figure edited in Word keeps its label's place.
+    """
+    longest = min(max([a * 100 for a in attainments] + [Decimal(100)]), Decimal(300))
+    return tuple(
+        text_on(color) if Decimal("0.5") <= a < 1 and a * 100 >= longest * Decimal("0.3") else ""
+        for a, color in zip(attainments, colors, strict=True)
     )
 
 

@@ -129,7 +129,11 @@ def text_on(fill: str) -> str:
     the higher WCAG contrast ratio (dark on the amber of "near", white on green and red)."""
     from opsreport.present.theme import LABEL_ON_DARK, TEXT
 
-    rgb = {"white": "FFFFFF", "black": "000000"}.get(fill.lower(), fill.lstrip("#"))
+    rgb = {"white": "FFFFFF", "black": "000000"}.get(fill.strip().lower(), fill.strip().lstrip("#"))
+    if len(rgb) == 3:  # #fff
+        rgb = "".join(c * 2 for c in rgb)
+    if len(rgb) != 6 or any(c not in "0123456789abcdefABCDEF" for c in rgb):
+        return TEXT  # not a colour this knows (the theme's are #RRGGBB): the body text's
     channels = [int(rgb[i : i + 2], 16) / 255 for i in (0, 2, 4)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]

@@ -100,7 +100,7 @@ def quarterly_data(series: QuarterSeries, lang: str) -> ChartData | None:
         panels=(panel,),
         # a key only tells scenarios apart: actuals alone need none (IBCS draws AC solid
         # dark), and a lone "■ AC" stood among the column labels
-        legend=len(scenarios) > 1,
+        legend=sum(1 for s in scenarios if any(v is not None for v in s.values)) > 1,
     )
 
 
@@ -183,14 +183,27 @@ def quarterly_chart(series: QuarterSeries, lang: str) -> Chart | None:
         ax.axhline(0, color=BASELINE, linewidth=0.8, zorder=4)
         if data.legend:
             _scenario_key(
-                fig, lang, width_in, height_in, prior="py" in by_role, plan="pl" in by_role
+                fig,
+                lang,
+                width_in,
+                height_in,
+                actual=any(v is not None for v in actuals),
+                prior="py" in by_role,
+                plan="pl" in by_role,
             )
         draw_header(fig, width_in, height_in, short_text(data.title, 40), data.subtitle)
         return finish_chart(fig, name, data.title, width_in, data.alt)
 
 
 def _scenario_key(
-    fig: Any, lang: str, width_in: float, height_in: float, *, prior: bool, plan: bool
+    fig: Any,
+    lang: str,
+    width_in: float,
+    height_in: float,
+    *,
+    actual: bool,
+    prior: bool,
+    plan: bool,
 ) -> None:
     """AC / PY / PL swatches, right-aligned in the subtitle band (the columns overlap, so
     direct labels would collide); a scenario the chart does not draw has no swatch."""
@@ -198,7 +211,7 @@ def _scenario_key(
 
     handles = [
         Patch(facecolor=AC_COLOR, label=chart_text(lang, "ac") + (" AC" if lang == "zh" else ""))
-    ]
+    ][: int(actual)]
     if prior:
         handles.append(
             Patch(
