@@ -200,3 +200,29 @@ def test_a_list_is_joined_as_the_language_writes_one():
     assert join_list(["East", "North"], "en") == "East and North"
     assert join_list(["East", "North", "West"], "en") == "East, North and West"
     assert join_list(["抖音", "天猫", "京东"], "zh") == "抖音、天猫、京东"
+
+
+def test_a_figure_after_a_latin_name_is_spaced_whatever_its_sign():
+    from opsreport.present.formatting import join_words
+
+    # zh wrote GMV¥49.6 once the sign came first, and GMV-49.6元 before
+    assert join_words("GMV", "¥49.6") == "GMV ¥49.6"
+    assert join_words("GMV", "-49.6元") == "GMV -49.6元"
+    assert join_words("GMV", "+3.2亿元") == "GMV +3.2亿元"
+    assert join_words("GMV", "49.6亿元") == "GMV 49.6亿元"
+    assert join_words("毛利率", "24.1%") == "毛利率24.1%"  # CJK meets a figure: no space
+    assert join_words("渠道", "¥5") == "渠道¥5"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        ("58", "元/单", "58 CNY/order"),  # 客单价: per order, was "58 CNY/单"
+        ("1", "单/人", "1 order/person"),  # the head of a compound unit singular
+        ("1", "人", "1 person"),
+        ("2", "人", "2 people"),
+        ("1", "万人", "10 k people"),  # 10 thousand: plural
+    ],
+)
+def test_english_counts_and_rates_per_thing(value, unit, expected):
+    assert fmt_amount(D(value), unit, 0, "en") == expected

@@ -463,7 +463,7 @@ def test_a_lower_is_better_quarter_misses_its_target_short_not_below():
     (en,) = quarter_items(built, built.quarters, "en")
     assert en["summary"] == (  # 46.5 − 51.0 = −4.5 days, in the unit: a duration
         "库存周转天数 fell, from 51.0 days in 2026Q1 to 46.5 days in 2026Q2 (4.5 days shorter); "
-        "short of the quarterly target in 2026Q1, 2026Q2."
+        "short of the quarterly target in 2026Q1 and 2026Q2."
     )
     (zh,) = quarter_items(built, built.quarters, "zh")
     assert zh["summary"].endswith("；2026Q1、2026Q2未达季度目标。")

@@ -228,7 +228,7 @@ def contribution_sentence(
             else f"{c.item} {'rose' if (c.change or 0) > 0 else 'fell'} {_size(c.change or Decimal(0), kpi, places, lang)}"
             for c in offsets
         ]
-        text += ("；" if zh else "; ") + ("、" if zh else ", ").join(listed)
+        text += ("；" if zh else "; ") + f.join_list(listed, lang)
     if not share.adds_up:
         text += "（各项之和）" if zh else " (the items' sum)"
     text += "。" if zh else "."
@@ -278,5 +278,5 @@ def _rate_sentence(table: BreakdownTable, share: Contribution, places: int, lang
     if lang == "zh":
         named = "、".join(f"{c.item}（{_signed(c.change, kpi, places, lang)}）" for c in moved)
         return f"按{dimension}看，{kpi.name}同比变化最大的是{named}。"
-    named = ", ".join(f"{c.item} ({_signed(c.change, kpi, places, lang)})" for c in moved)
+    named = f.join_list([f"{c.item} ({_signed(c.change, kpi, places, lang)})" for c in moved], lang)
     return f"By {dimension}, {kpi.name} moved most in {named}."

@@ -111,8 +111,9 @@ def fmt_amount(
     info = parse_unit(unit)
     if not unit:
         return text
-    if text in {"1", "-1"} and unit in _SINGULAR:  # en: 1 day, 2 days
-        unit = _SINGULAR[unit]
+    head, per, rest = unit.partition("/")
+    if text in {"1", "-1"} and head in _SINGULAR:  # en: 1 day, 2 days; 1 order/person
+        unit = _SINGULAR[head] + per + rest
     if info.is_percent:
         return f"{text}%"
     if info.is_points:
@@ -202,7 +203,12 @@ _ENGLISH_BASES = {
 }  # fmt: skip
 _SINGULAR = {
     "days": "day", "hours": "hour", "minutes": "minute", "weeks": "week",
-    "orders": "order", "transactions": "transaction", "items": "item",
+    "orders": "order", "transactions": "transaction", "items": "item", "people": "person",
+}  # fmt: skip
+# The thing a figure is counted per, after a slash: 万元/人 → "k CNY/person".
+_ENGLISH_PER = {
+    "人": "person", "月": "month", "年": "year", "天": "day", "日": "day", "小时": "hour",
+    "单": "order", "笔": "transaction", "件": "item",
 }  # fmt: skip
 
 
@@ -221,7 +227,7 @@ def english_unit(unit: str) -> tuple[Decimal, str] | None:
     word, factor = scale
     base = _ENGLISH_BASES.get(head, head)
     if slash:
-        base += "/" + {"人": "person", "月": "month", "年": "year", "天": "day"}.get(tail, tail)
+        base += "/" + _ENGLISH_PER.get(tail, tail)
     return factor, f"{word} {base}".strip()
 
 
@@ -296,8 +302,12 @@ def join_list(items: Sequence[str], lang: str) -> str:
 
 
 def join_words(left: str, right: str) -> str:
-    """Join Chinese text to a figure; a space only where Latin meets a digit (GMV 49.6亿元)."""
-    if left[-1:].isascii() and left[-1:].isalnum() and right[:1].isascii() and right[:1].isalnum():
+    """Join Chinese text to a figure; a space only where Latin meets a figure (GMV 49.6亿元,
+    GMV ¥49.6, GMV -3.2亿元), or Latin meets Latin."""
+    figure = right.lstrip("+-")
+    starts = figure[:1]
+    latin_end = left[-1:].isascii() and left[-1:].isalnum()
+    if latin_end and ((starts.isascii() and starts.isalnum()) or starts in _CURRENCY_SIGNS):
         return f"{left} {right}"
     return f"{left}{right}"
 

@@ -138,7 +138,7 @@ def _quarter_sentence(series: Any, places: int, lang: str) -> str:
         text += (
             f"；{'、'.join(below)}未达季度目标"
             if zh
-            else f"; short of the quarterly target in {', '.join(below)}"
+            else f"; short of the quarterly target in {f.join_list(below, lang)}"
         )
     return text + ("。" if zh else ".")
 
