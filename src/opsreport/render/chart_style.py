@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from opsreport.present.charts.data import hex_rgb
 from opsreport.present.theme import (
     AC_COLOR,
     BASELINE,
@@ -67,12 +68,10 @@ def clean_text(text: str) -> str:
     return XML_INVALID.sub("", text)
 
 
-_NAMED = {"white": "FFFFFF", "black": "000000"}
-
-
 def hex_color(color: str) -> str:
-    """A theme colour as DrawingML and WordprocessingML write it: RRGGBB."""
-    return _NAMED.get(color.lower(), color.lstrip("#").upper())
+    """A theme colour as DrawingML and WordprocessingML write it: RRGGBB (as typed, upper
+    case, when it is none :func:`~opsreport.present.charts.data.hex_rgb` knows)."""
+    return hex_rgb(color) or color.lstrip("#").upper()
 
 
 def _number(value: Decimal | None) -> float | None:

@@ -22,6 +22,7 @@ __all__ = [
     "Panel",
     "RiskGrid",
     "Series",
+    "hex_rgb",
     "label_format",
     "text_on",
 ]
@@ -124,15 +125,25 @@ class ChartData:
         return self.key
 
 
+_NAMED = {"white": "FFFFFF", "black": "000000"}
+
+
+def hex_rgb(color: str) -> str:
+    """A theme colour (``#RRGGBB``, ``#RGB``, ``white``, ``black``) as DrawingML and
+    WordprocessingML write it, ``RRGGBB``; "" for anything else."""
+    rgb = _NAMED.get(color.strip().lower(), color.strip().lstrip("#").upper())
+    if len(rgb) == 3:  # #fff
+        rgb = "".join(c * 2 for c in rgb)
+    return rgb if len(rgb) == 6 and all(c in "0123456789ABCDEF" for c in rgb) else ""
+
+
 def text_on(fill: str) -> str:
     """The label colour that reads best on ``fill``: near-black or white, whichever has
     the higher WCAG contrast ratio (dark on the amber of "near", white on green and red)."""
     from opsreport.present.theme import LABEL_ON_DARK, TEXT
 
-    rgb = {"white": "FFFFFF", "black": "000000"}.get(fill.strip().lower(), fill.strip().lstrip("#"))
-    if len(rgb) == 3:  # #fff
-        rgb = "".join(c * 2 for c in rgb)
-    if len(rgb) != 6 or any(c not in "0123456789abcdefABCDEF" for c in rgb):
+    rgb = hex_rgb(fill)
+    if not rgb:
         return TEXT  # not a colour this knows (the theme's are #RRGGBB): the body text's
     channels = [int(rgb[i : i + 2], 16) / 255 for i in (0, 2, 4)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
