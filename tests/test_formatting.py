@@ -226,3 +226,18 @@ def test_a_figure_after_a_latin_name_is_spaced_whatever_its_sign():
 )
 def test_english_counts_and_rates_per_thing(value, unit, expected):
     assert fmt_amount(D(value), unit, 0, "en") == expected
+
+
+def test_a_signed_change_that_rounds_to_zero_has_no_sign():
+    from opsreport.present.formatting import fmt_signed
+
+    # the sign was taken from the raw value, the figure from its rounding: -0.004 at two
+    # places printed "-0.00元" (and "-$0.00"); 0.004 "+0.00元"
+    assert fmt_signed(D("-0.004"), "元", 2, "zh") == "0.00元"
+    assert fmt_signed(D("0.004"), "$", 2, "en") == "$0.00"
+    assert fmt_signed(D("-0.005"), "$", 2, "en") == "-$0.01"  # half away from zero
+    assert fmt_signed(D("31"), "万人", 0, "zh") == "+31万人"
+    assert fmt_signed(D("-1.5"), "小时", 1, "zh") == "-1.5小时"
+    assert fmt_signed(D("-12"), "$", 0, "en") == "-$12"
+    assert fmt_signed(D("0"), "元", 0, "zh") == "0元"
+    assert fmt_signed(None, "元", 0, "zh") == "–"

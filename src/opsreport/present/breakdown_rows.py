@@ -126,10 +126,7 @@ def _signed(value: Decimal | None, kpi: Any, places: int, lang: str) -> str:
         return ""
     if kpi.is_rate:
         return f.fmt_pp(value, max(places, 1), signed=True, lang=lang)
-    text = f.fmt_amount(value, kpi.unit, places, lang)
-    return (
-        "+" + text if value > 0 and f.fmt_number(value, places) != f.fmt_number(0, places) else text
-    )
+    return f.fmt_signed(value, kpi.unit, places, lang)
 
 
 def _size(value: Decimal, kpi: Any, places: int, lang: str) -> str:

@@ -35,6 +35,7 @@ __all__ = [
     "fmt_number",
     "fmt_pct",
     "fmt_pp",
+    "fmt_signed",
     "fmt_threshold",
     "header_unit",
     "in_language",
@@ -127,6 +128,19 @@ def fmt_amount(
 
 
 _CURRENCY_SIGNS = frozenset({"$", "¥", "￥", "€", "£"})
+
+
+def fmt_signed(
+    value: Decimal | None, unit: str = "", places: int | None = None, lang: str = "zh"
+) -> str:
+    """A change in a unit, signed as printed: +31万人, -1.5小时, -$12; a change that rounds
+    to zero at these places has no sign (0.00元, never -0.00元 or +$0)."""
+    if value is None:
+        return DASH
+    text = fmt_amount(abs(value), unit, places, lang)
+    if value == 0 or text == fmt_amount(Decimal(0), unit, places, lang):
+        return text
+    return ("+" if value > 0 else "-") + text
 
 
 def in_language(

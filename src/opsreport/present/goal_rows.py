@@ -39,9 +39,7 @@ def goal_item(check: GoalCheck, lang: str) -> Goal:
             check.required_change, max(places, 1), signed=True, lang=lang
         )
     else:
-        change_amount = change = (
-            "+" if check.required_change > 0 else "-" if check.required_change < 0 else ""
-        ) + f.fmt_amount(abs(check.required_change), unit, places, lang)
+        change_amount = change = f.fmt_signed(check.required_change, unit, places, lang)
         if check.required_change_pct is not None:
             change_pct = f.fmt_pct(check.required_change_pct, signed=True)
             change += f"（{change_pct}）" if lang == "zh" else f" ({change_pct})"

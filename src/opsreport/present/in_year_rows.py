@@ -110,8 +110,7 @@ def _signed(value: Decimal | None, unit: str, places: int, lang: str) -> str:
         return "±0"
     if parse_unit(unit).is_rate:
         return f.fmt_pp(value, places, signed=True, lang=lang)
-    text = f.fmt_amount(value, unit, places, lang)
-    return f"+{text}" if value > 0 else text
+    return f.fmt_signed(value, unit, places, lang)
 
 
 def _target_text(value: Decimal | None, unit: str, places: int, lang: str) -> str:

@@ -72,8 +72,7 @@ def _kpi_fields(result: KpiResult, view: KpiView, lang: str, narrative: Narrativ
             return f.DASH
         if rate:
             return f.fmt_pp(value, view.pp_places, signed=True, lang=lang)
-        text = f.fmt_amount(abs(value), unit, places, lang)
-        return ("+" if value > 0 else "-" if value < 0 else "") + text
+        return f.fmt_signed(value, unit, places, lang)
 
     return {
         "key": kpi.key,

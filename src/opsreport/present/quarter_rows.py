@@ -202,7 +202,7 @@ def _change_text(
         if lang == "zh":
             return f"{DURATION_WORDS['zh'][way]}{figure}"
         return f"{figure} {DURATION_WORDS['en'][way]}"
-    return ("+" if change > 0 else "-") + figure
+    return f.fmt_signed(change, unit, places, lang)
 
 
 def _quarters_against_target(series: Any) -> tuple[list[str], bool, bool]:

@@ -87,9 +87,7 @@ def filters(lang: str) -> dict[str, Callable[..., Any]]:
         if number is None or not signed:
             return f.fmt_amount(number, unit, places, lang)
         shown = f.kpi_places(number) if places is None else places
-        rounded = f.round_half_up(number, shown)
-        sign = "+" if rounded > 0 else "-" if rounded < 0 else ""
-        return sign + f.fmt_amount(abs(number), unit, shown, lang)
+        return f.fmt_signed(number, unit, shown, lang)
 
     def pct(value: Any, places: int = 1, signed: bool = False) -> str:
         return f.fmt_pct(_number("pct", value), places, signed)

@@ -26,8 +26,7 @@ class Figures:
 
     def signed_amount(self, value: Decimal) -> str:
         """+31万人, -1.5小时: a change in the KPI's unit."""
-        sign = "+" if value > 0 else "-" if value < 0 else ""
-        return sign + self.amount(abs(value))
+        return f.fmt_signed(value, self.unit, self.places, self.lang)
 
     def points(self, value: Decimal, *, signed: bool = False) -> str:
         """2.3个百分点 / +2.3 pp, at the view's points places."""
