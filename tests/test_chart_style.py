@@ -184,3 +184,26 @@ def test_labels_inside_join_a_points_own_label_and_keep_the_schemas_order():
         "status", "n", values, ("", "", ""), ("", "", ""), "0.0", inside=("white", "", "")
     )
     assert space(unlabelled).find(".//c:ser/c:dLbls", NS) is None
+
+
+def test_the_native_key_leaves_out_a_series_without_figures():
+    """PY and PL for two quarters and no actual yet: the key names PY and PL only."""
+    from decimal import Decimal
+
+    from opsreport.present.charts.data import ChartData, Panel, Series
+
+    def series(role: str, values: tuple[Decimal | None, ...]) -> Series:
+        return Series(role, role.upper(), values, ("", ""), ("", ""), "0")
+
+    shown = (Decimal(1), Decimal(2))
+    panel = Panel(
+        "", "", ("Q1", "Q2"), ("Q1", "Q2"),
+        (series("py", shown), series("pl", shown), series("ac", (None, None))),
+    )  # fmt: skip
+    data = ChartData("quarterly:X", "column", "t", "", "", "", (panel,), legend=True)
+    legend = chart_space(data, panel, first=True, font=None, lang="en")[0].find(".//c:legend", NS)
+    tags = [child.tag.split("}")[1] for child in legend]
+    assert tags[:2] == ["legendPos", "legendEntry"]
+    (entry,) = legend.findall("c:legendEntry", NS)
+    assert entry.find("c:idx", NS).get("val") == "2"  # the actual, third series
+    assert entry.find("c:delete", NS).get("val") == "1"

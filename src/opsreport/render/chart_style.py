@@ -265,6 +265,7 @@ def _style(space: Any, data: ChartData, panel: Panel, *, first: bool, lang: str)
         chart.legend.position = XL_LEGEND_POSITION.TOP
         chart.legend.include_in_layout = False
         chart.legend.font.size = Pt(SUB_SIZE)
+        _key_only_drawn(chart.legend._element, panel)
     plot = chart.plots[0]
     horizontal = data.kind != "column"
     if data.kind in {"bridge", "timeline"}:
@@ -348,6 +349,24 @@ def _style(space: Any, data: ChartData, panel: Panel, *, first: bool, lang: str)
     space.find(f"{{{_C}}}chart/{{{_C}}}autoTitleDeleted").set("val", "0")
     _no_rounded_corners(space)
     _no_frame(space)
+
+
+def _key_only_drawn(legend: Any, panel: Panel) -> None:
+    """A series without a figure (no actual yet beside PY and PL) has no entry in the
+    key: it draws nothing (c:legendEntry, after c:legendPos in the schema's order)."""
+    from lxml import etree
+
+    position = legend.find(f"{{{_C}}}legendPos")
+    for index in reversed(range(len(panel.series))):
+        if any(value is not None for value in panel.series[index].values):
+            continue
+        entry = etree.Element(f"{{{_C}}}legendEntry")
+        etree.SubElement(entry, f"{{{_C}}}idx").set("val", str(index))
+        etree.SubElement(entry, f"{{{_C}}}delete").set("val", "1")
+        if position is not None:
+            position.addnext(entry)
+        else:
+            legend.insert(0, entry)
 
 
 def _below_for_labels(shown: list[float]) -> float:
