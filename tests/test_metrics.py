@@ -463,3 +463,17 @@ def test_a_target_made_from_a_growth_target_is_the_one_risks_and_warnings_judge(
     (judged,) = metrics.risks
     assert judged.triggered is True
     assert "weight_without_target" not in [d.code for d in content_warnings(metrics)]
+
+
+def test_periods_are_made_one_by_the_kpis_aggregation():
+    """One rule for the quarters of a month table and the year to date of a re-plan."""
+    from opsreport.core.aggregation import aggregate
+
+    three = [D("1.5"), D("2.5"), D("5")]
+    assert aggregate(three, "sum") == D("9")  # 1.5 + 2.5 + 5
+    assert aggregate(three, "avg") == D("3")  # 9 ÷ 3
+    assert aggregate(three, "last") == D("5")
+    assert aggregate([D(1), None], "sum") is None  # a part is not the whole
+    assert aggregate([D(1), None, D(3)], "avg") == D(2)  # of those given
+    assert aggregate([D(1), None], "last") is None
+    assert aggregate([], "sum") is None

@@ -1,4 +1,5 @@
-"""How a KPI's quarters make its year when the workbook does not say (sum, avg or last).
+"""How a KPI's quarters make its year (sum, avg or last): the rule when the workbook does
+not say, and :func:`aggregate`, which applies it.
 
 The rule reads the KPI's unit and name: flows add up, ratios and scores average, rates
 and stocks end where Q4 ends. The loader applies it to every KPI without an
@@ -7,9 +8,12 @@ and stocks end where Q4 ends. The loader applies it to every KPI without an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from decimal import Decimal
+
 from opsreport.core.units import parse_unit
 
-__all__ = ["default_aggregation", "name_is_per_unit"]
+__all__ = ["aggregate", "default_aggregation", "name_is_per_unit"]
 
 # Units whose quarters add up to the year (flows); everything else is a level.
 _FLOW_BASES = {
@@ -49,3 +53,17 @@ def default_aggregation(unit: str, name: str = "") -> str:
     if not base:
         return "sum"
     return "last"
+
+
+def aggregate(values: Sequence[Decimal | None], how: str) -> Decimal | None:
+    """Periods made one by the KPI's aggregation: ``sum`` (None when one is missing: a
+    part is not the whole), ``avg`` of those given, ``last`` the last one (None if it is
+    missing); None when none is given."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    if how == "sum":
+        return sum(present, Decimal(0)) if len(present) == len(values) else None
+    if how == "avg":
+        return sum(present, Decimal(0)) / len(present)
+    return values[-1]

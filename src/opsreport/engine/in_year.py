@@ -27,6 +27,7 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from opsreport.core.aggregation import aggregate
 from opsreport.core.records import Kpi, PeriodValue, Report
 from opsreport.core.rounding import decimal_places, display_places, kpi_places
 from opsreport.engine.metrics import Metrics, attainment_of, quarter_series
@@ -147,14 +148,6 @@ class Replan:
         return None
 
 
-def _aggregate(values: list[Decimal], how: str) -> Decimal:
-    if how == "sum":
-        return sum(values, ZERO)
-    if how == "avg":
-        return sum(values, ZERO) / len(values)
-    return values[-1]
-
-
 def _prior_quarters(
     kpi: Kpi, rows: list[PeriodValue], prior_rows: list[PeriodValue], year: int
 ) -> list[Decimal | None]:
@@ -245,10 +238,10 @@ def _kpi_replan(
                           attainment_of(actual, original[q - 1], sign))
         )  # fmt: skip
     complete = len(actuals) == elapsed
-    ytd = _aggregate(actuals, how) if actuals and (complete or how == "last") else None
+    ytd = aggregate(actuals, how) if actuals and (complete or how == "last") else None
     elapsed_targets = [t for t in original[:elapsed] if t is not None]
     ytd_target = (
-        _aggregate(elapsed_targets, how) if len(elapsed_targets) == elapsed and elapsed else None
+        aggregate(elapsed_targets, how) if len(elapsed_targets) == elapsed and elapsed else None
     )
     ytd_attainment = attainment_of(ytd, ytd_target, sign)
     year_share = ytd / annual if how == "sum" and ytd is not None and annual else None

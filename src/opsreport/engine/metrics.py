@@ -23,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from opsreport.core.aggregation import aggregate
 from opsreport.core.periods import Period
 from opsreport.core.records import (
     BreakdownRow,
@@ -420,17 +421,6 @@ class QuarterSeries:
     annual_gap: Decimal | None  # total_actual − the annual actual (0 when consistent)
 
 
-def _aggregate(values: list[Decimal | None], how: str) -> Decimal | None:
-    present = [v for v in values if v is not None]
-    if not present:
-        return None
-    if how == "sum":
-        return sum(present, ZERO) if len(present) == len(values) else None
-    if how == "avg":
-        return sum(present, ZERO) / len(present)
-    return values[-1]
-
-
 def quarter_series(kpi: Kpi, values: list[PeriodValue], year: int | None) -> QuarterSeries:
     """Quarters of one KPI; months are rolled up by the KPI's aggregation."""
     by_quarter: dict[tuple[int | None, int], list[PeriodValue]] = defaultdict(list)
@@ -445,9 +435,9 @@ def quarter_series(kpi: Kpi, values: list[PeriodValue], year: int | None) -> Qua
     ):
         members.sort(key=lambda v: v.period.month or 0)
         how = kpi.aggregation if any(v.period.month for v in members) else "last"
-        actual = _aggregate([v.actual for v in members], how)
-        target = _aggregate([v.target for v in members], how)
-        prior = _aggregate([v.prior_year for v in members], how)
+        actual = aggregate([v.actual for v in members], how)
+        target = aggregate([v.target for v in members], how)
+        prior = aggregate([v.prior_year for v in members], how)
         attainment = attainment_of(actual, target, kpi.sign)
         var_prior = actual - prior if actual is not None and prior is not None else None
         var_prior_pct = _ratio(var_prior, abs(prior)) if var_prior is not None and prior else None
@@ -469,7 +459,7 @@ def quarter_series(kpi: Kpi, values: list[PeriodValue], year: int | None) -> Qua
             )
         )
         previous = actual
-    total = _aggregate([p.actual for p in points], kpi.aggregation) if points else None
+    total = aggregate([p.actual for p in points], kpi.aggregation) if points else None
     gap = (
         total - kpi.actual
         if total is not None and kpi.actual is not None and len(points) == 4
