@@ -353,6 +353,14 @@ ERRORS = {
         "md", lambda d: text_template(d, "report.md.j2", "# T\n{{ kpis[0].attainment_value | pcnt }}\n"),
         ["report.md.j2, line 2 «{{ kpis[0].attainment_value | pcnt }}»: unknown filter «pcnt» (did you mean «pct»?)"],
     ),
+    "md number beyond a float": (  # Jinja wrote 1e400 into its code as inf: NameError
+        "md", lambda d: text_template(d, "report.md.j2", "# T\n{{ summary.opening | default(1e400) }}\n"),
+        ["report.md.j2, line 2", "a number in the template is beyond what a float holds (1e400, say"],
+    ),
+    "docx chart width beyond a float": (
+        "docx", lambda d: word_template(d, "{{ images['attainment'] | chart_width(1e400) }}"),
+        ["report.docx, paragraph", "beyond what a float holds"],
+    ),
     "md unclosed block": (
         "md", lambda d: text_template(d, "report.md.j2", "# T\n\n{% for k in kpis %}\n- {{ k.name }}\n\nThe end.\n"),
         ["report.md.j2, line 3 «{% for k in kpis %}»: {% for k in kpis %} is never closed — add {% endfor %}"],

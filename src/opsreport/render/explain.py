@@ -224,6 +224,12 @@ def _explain(exc: BaseException, context: Mapping[str, Any] | None, kind: str) -
             "a name such as items, keys or values is also a built-in method of the data, so "
             '«x.items» is not the list: write x["items"] (for example {% for i in c["items"] %})'
         )
+    if isinstance(exc, NameError) and getattr(exc, "name", None) in {"inf", "nan"}:
+        # Jinja writes a literal beyond a float (1e400) into its code as inf, a name
+        return (
+            "a number in the template is beyond what a float holds (1e400, say; the "
+            "largest is about 1.8e308)"
+        )
     if isinstance(exc, TypeError) and "is not iterable" in message:
         return (
             "{% for … in … %} needs a list, and this value is a single item or a number — "
