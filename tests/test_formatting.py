@@ -241,3 +241,36 @@ def test_a_signed_change_that_rounds_to_zero_has_no_sign():
     assert fmt_signed(D("-12"), "$", 0, "en") == "-$12"
     assert fmt_signed(D("0"), "元", 0, "zh") == "0元"
     assert fmt_signed(None, "元", 0, "zh") == "–"
+    # without places, the figure's own (as fmt_amount): -0.004 is 0.00元 unsigned, and in
+    # English the scaled figure's: 0.00004亿元 = 0.004 M CNY → "0.00 M CNY"
+    assert fmt_signed(D("-0.004"), "元") == "0.00元"
+    assert fmt_signed(D("0.00004"), "亿元", None, "en") == "0.00 M CNY"
+    assert fmt_signed(D("0.04"), "亿元", 1, "en") == "+4 M CNY"  # 1 − 2 places → 0: 4 M
+    # no figure: a dash without a sign, and NaN does not raise
+    assert fmt_signed(D("-Infinity"), "元", 2) == "–元"
+    assert fmt_signed(D("NaN"), "元", 2) == "–元"
+
+
+def test_a_smart_reason_signs_this_years_change_as_printed():
+    from types import SimpleNamespace
+
+    from opsreport.present.formatting import verdict_text
+
+    # actual equal to last year: "did not improve (0 CNY)", never "(+0 CNY)"
+    flat = SimpleNamespace(
+        code="no_improvement_this_year", params={"required": D("4.5"), "achieved": D(0)}
+    )
+    assert verdict_text(flat, "元", "en").endswith("(0 CNY)")
+    assert "+0" not in verdict_text(flat, "元", "zh")
+
+
+def test_a_signed_num_of_not_a_number_is_a_dash():
+    """{{ 'nan' | float | num(signed=True) }} raised decimal.InvalidOperation."""
+    from opsreport.render.filters import filters
+
+    num = filters("en")["num"]
+    assert num(float("nan"), "元", signed=True) == "– CNY"
+    # signed, the places of the figure as written, as unsigned: 0.123亿元 = 12.3 M CNY
+    # (it rounded at the unscaled figure's two places, 2 − 2 = 0: "+12 M CNY")
+    assert num(0.123, "亿元") == "12.3 M CNY"
+    assert num(0.123, "亿元", signed=True) == "+12.3 M CNY"

@@ -355,7 +355,11 @@ ERRORS = {
     ),
     "md number beyond a float": (  # Jinja wrote 1e400 into its code as inf: NameError
         "md", lambda d: text_template(d, "report.md.j2", "# T\n{{ summary.opening | default(1e400) }}\n"),
-        ["report.md.j2, line 2", "a number in the template is beyond what a float holds (1e400, say"],
+        ["report.md.j2, line 2", "a number in the template is beyond what a float holds (1e400 or"],
+    ),
+    "md not a number": (  # 'nan' | float is folded into Jinja's code as nan: NameError
+        "md", lambda d: text_template(d, "report.md.j2", "# T\n{{ summary.opening | default('nan' | float) }}\n"),
+        ["report.md.j2, line 2", "a value in the template is not a number"],
     ),
     "docx chart width beyond a float": (
         "docx", lambda d: word_template(d, "{{ images['attainment'] | chart_width(1e400) }}"),

@@ -137,8 +137,14 @@ def fmt_signed(
     to zero at these places has no sign (0.00元, never -0.00元 or +$0)."""
     if value is None:
         return DASH
+    if not value.is_finite():  # no figure: "–", never "+–" (and NaN has no sign to compare)
+        return fmt_amount(value, unit, places, lang)
     text = fmt_amount(abs(value), unit, places, lang)
-    if value == 0 or text == fmt_amount(Decimal(0), unit, places, lang):
+    # zero as printed: the figure in the unit the text writes (en 亿元 → M CNY), at the
+    # places it is written with (its own when none are given)
+    scaled, _, shown = in_language(abs(value), unit, places, lang)
+    shown = kpi_places(scaled) if shown is None else min(max(shown, 0), MAX_PLACES)
+    if round_half_up(scaled, shown) == 0:
         return text
     return ("+" if value > 0 else "-") + text
 
@@ -404,9 +410,9 @@ def verdict_text(verdict: Verdict, unit: str = "", lang: str = "zh") -> str:
             params[key] = (
                 fmt_pp(value, 1, signed=signed, lang=lang)
                 if rate
+                else fmt_signed(value, unit, None, lang)
+                if signed
                 else fmt_amount(value, unit, None, lang)
-                if value < 0 or not signed
-                else "+" + fmt_amount(value, unit, None, lang)
             )
     if "ratio" in params:
         # None: this year's change is negligible beside the required one (the ratio

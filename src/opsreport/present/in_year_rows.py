@@ -106,11 +106,10 @@ def _signed(value: Decimal | None, unit: str, places: int, lang: str) -> str:
     """A change of a target: points for a rate, the unit's amount otherwise; signed."""
     if value is None:
         return ""
-    if value == 0:
-        return "±0"
     if parse_unit(unit).is_rate:
-        return f.fmt_pp(value, places, signed=True, lang=lang)
-    return f.fmt_signed(value, unit, places, lang)
+        return "±0" if value == 0 else f.fmt_pp(value, places, signed=True, lang=lang)
+    text = f.fmt_signed(value, unit, places, lang)
+    return text if text.startswith(("+", "-")) else "±0"  # zero, or a change that rounds to it
 
 
 def _target_text(value: Decimal | None, unit: str, places: int, lang: str) -> str:

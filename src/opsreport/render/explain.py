@@ -225,10 +225,16 @@ def _explain(exc: BaseException, context: Mapping[str, Any] | None, kind: str) -
             '«x.items» is not the list: write x["items"] (for example {% for i in c["items"] %})'
         )
     if isinstance(exc, NameError) and getattr(exc, "name", None) in {"inf", "nan"}:
-        # Jinja writes a literal beyond a float (1e400) into its code as inf, a name
+        # Jinja writes a constant it folded (1e400, 'inf' | float, 'nan' | float) into its
+        # code by its repr: inf and nan, names that do not exist there
+        if exc.name == "nan":
+            return (
+                "a value in the template is not a number ('nan' | float, or inf − inf): "
+                "write a number"
+            )
         return (
-            "a number in the template is beyond what a float holds (1e400, say; the "
-            "largest is about 1.8e308)"
+            "a number in the template is beyond what a float holds (1e400 or 'inf' | float, "
+            "say; the largest is about 1.8e308)"
         )
     if isinstance(exc, TypeError) and "is not iterable" in message:
         return (

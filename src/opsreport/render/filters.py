@@ -86,8 +86,7 @@ def filters(lang: str) -> dict[str, Callable[..., Any]]:
         number = _number("num", value)
         if number is None or not signed:
             return f.fmt_amount(number, unit, places, lang)
-        shown = f.kpi_places(number) if places is None else places
-        return f.fmt_signed(number, unit, shown, lang)
+        return f.fmt_signed(number, unit, places, lang)  # (its places as plain num's)
 
     def pct(value: Any, places: int = 1, signed: bool = False) -> str:
         return f.fmt_pct(_number("pct", value), places, signed)
