@@ -559,9 +559,13 @@ def _show_value_only(label: Any) -> None:
     """A ``c:dLbl``'s switches, in the schema's order: the value shown, nothing else."""
     from lxml import etree
 
-    for tag in ("showLegendKey", "showVal", "showCatName", "showSerName", "showPercent"):
+    for tag in _SWITCHES:
         etree.SubElement(label, f"{{{_C}}}{tag}").set("val", "1" if tag == "showVal" else "0")
-    etree.SubElement(label, f"{{{_C}}}showBubbleSize").set("val", "0")
+
+
+_SWITCHES = (
+    "showLegendKey", "showVal", "showCatName", "showSerName", "showPercent", "showBubbleSize",
+)  # fmt: skip
 
 
 def _labels_inside(shape: Any, series: Series) -> None:
@@ -596,10 +600,7 @@ def _labels_inside(shape: Any, series: Series) -> None:
         place = etree.Element(f"{{{_C}}}dLblPos")
         place.set("val", "inEnd")
         switches = element.find(f"{{{_C}}}showLegendKey")
-        if switches is None:  # (every label this module writes has them)
-            _show_value_only(element)
-            switches = element.find(f"{{{_C}}}showLegendKey")
-        assert switches is not None
+        assert switches is not None  # (every label this module writes, but a deleted one, has them)
         switches.addprevious(_label_text(color))  # numFmt?, spPr?, txPr, dLblPos, show…
         switches.addprevious(place)
     for position, index in enumerate(sorted(labels)):
